@@ -1,0 +1,54 @@
+"""Atomic file writes: a killed process never leaves a half-written file behind.
+
+Each file is written to a temporary file in the same folder, flushed, and renamed over the target
+with `os.replace`, which is atomic on POSIX and Windows.
+"""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Writes `data` to `path` atomically and returns the path."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: str | os.PathLike, obj) -> Path:
+    return write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def write_yaml(path: str | os.PathLike, obj) -> Path:
+    return write_text(path, yaml.safe_dump(obj, sort_keys=False, allow_unicode=True))
+
+
+def write_csv(path: str | os.PathLike, frame) -> Path:
+    """Writes a pandas DataFrame without its index; floats keep full precision."""
+    return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def write_figure(path: str | os.PathLike, figure, dpi: int = 110) -> Path:
+    """Saves a matplotlib figure as PNG atomically."""
+    import io
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return write_bytes(path, buffer.getvalue())
