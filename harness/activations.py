@@ -1,0 +1,191 @@
+"""The activations table: each hidden-layer activation with its formula and derivative.
+
+Like the TensorFlow Playground's `{output, der}` pairs, every entry carries NumPy formulas for the
+function and its derivative (used by plots and checked against autodiff in the tests), the Keras
+function that runs in the model, and the output range where the activation is flat (its
+saturation region). Nothing here imports TensorFlow until a model is built.
+
+Any other Keras activation can be named too (`relu6`, `celu`, ...), and a user's own function as
+`package.module:function` (importing it runs that module's code).
+"""
+
+import importlib
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from harness.registry import Registry
+
+LEAKY_SLOPE = 0.01  # the course's slope; Keras' LeakyReLU layer defaults to 0.3, its function to 0.2
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+
+# Keras 3.15 activations without their own entry below; they run through `keras.activations.get`.
+KERAS_OTHERS = ("celu", "exponential", "glu", "hard_shrink", "hard_silu", "hard_swish", "hard_tanh",
+                "log_sigmoid", "relu6", "soft_shrink", "sparse_plus", "sparse_sigmoid",
+                "squareplus", "tanh_shrink")
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One activation function.
+
+    Attributes:
+        description: one line for `harness list activations`.
+        fn: f(z), NumPy, elementwise.
+        der: f'(z), NumPy, elementwise (the formula, not autodiff).
+        keras: a `keras.activations` name, or a zero-argument function returning the callable to use.
+        flat: `(low, high)`: outputs below `low` or above `high` count as saturated; None for
+            activations with no flat region on both sides.
+    """
+
+    description: str
+    fn: Callable[[np.ndarray], np.ndarray] | None
+    der: Callable[[np.ndarray], np.ndarray] | None
+    keras: str | Callable[[], Callable]
+    flat: tuple[float, float] | None = None
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # overflow-free form of 1 / (1 + exp(-z))
+
+
+def _softplus(z):
+    return np.logaddexp(0.0, z)
+
+
+_erf = np.vectorize(math.erf, otypes=[float])
+
+
+def _normal_cdf(z):
+    return 0.5 * (1.0 + _erf(np.asarray(z, dtype=float) / math.sqrt(2.0)))
+
+
+def _normal_pdf(z):
+    return np.exp(-0.5 * np.square(z)) / math.sqrt(2.0 * math.pi)
+
+
+def _keras_step():
+    from keras import ops
+
+    def step(z):
+        # Heaviside forward pass with an exact zero gradient (not None), so every layer before it
+        # gets zeros: the reason a perceptron cannot learn by gradient descent.
+        return ops.stop_gradient(ops.cast(z > 0, z.dtype)) + 0.0 * z
+
+    return step
+
+
+def _keras_leaky_relu():
+    from keras import activations
+
+    def leaky_relu(z):
+        return activations.leaky_relu(z, negative_slope=LEAKY_SLOPE)
+
+    return leaky_relu
+
+
+def _mish_der(z):
+    t = np.tanh(_softplus(z))
+    return t + z * (1.0 - t * t) * _sigmoid(z)
+
+
+ACTIVATIONS: Registry[Activation] = Registry("activation", "activations")
+_add = ACTIVATIONS.register
+_add("step", Activation(
+    "Heaviside step: 0 or 1, zero gradient everywhere (the perceptron)",
+    lambda z: (z > 0).astype(float), lambda z: np.zeros_like(z, dtype=float),
+    _keras_step, flat=(0.5, 0.5)))
+_add("sigmoid", Activation(
+    "1 / (1 + e^-z); saturates at both ends, sigmoid'(0) = 0.25",
+    _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), "sigmoid", flat=(0.05, 0.95)))
+_add("tanh", Activation(
+    "tanh(z); zero-centred, saturates at both ends, tanh'(0) = 1",
+    np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, "tanh", flat=(-0.97, 0.97)))
+_add("relu", Activation(
+    "max(0, z); gradient 1 for z > 0 and 0 below (units can die)",
+    lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float), "relu"))
+_add("leaky_relu", Activation(
+    f"z for z > 0, {LEAKY_SLOPE} z below; keeps a small gradient (slope {LEAKY_SLOPE})",
+    lambda z: np.where(z > 0, z, LEAKY_SLOPE * z), lambda z: np.where(z > 0, 1.0, LEAKY_SLOPE),
+    _keras_leaky_relu))
+_add("linear", Activation(
+    "z; a stack of linear layers is still one linear map",
+    lambda z: np.asarray(z, dtype=float), lambda z: np.ones_like(z, dtype=float), "linear"),
+    aliases=("identity",))
+_add("elu", Activation(
+    "z for z > 0, e^z - 1 below",
+    lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
+    lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))), "elu"))
+_add("selu", Activation(
+    "scaled ELU (self-normalising with lecun_normal initialisation)",
+    lambda z: SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * np.expm1(np.minimum(z, 0.0))),
+    lambda z: SELU_SCALE * np.where(z > 0, 1.0, SELU_ALPHA * np.exp(np.minimum(z, 0.0))), "selu"))
+_add("gelu", Activation(
+    "z * Phi(z), the Gaussian error linear unit (exact form)",
+    lambda z: z * _normal_cdf(z), lambda z: _normal_cdf(z) + z * _normal_pdf(z), "gelu"))
+_add("swish", Activation(
+    "z * sigmoid(z) (SiLU)",
+    lambda z: z * _sigmoid(z), lambda z: _sigmoid(z) * (1.0 + z * (1.0 - _sigmoid(z))), "silu"),
+    aliases=("silu",))
+_add("softplus", Activation(
+    "log(1 + e^z), a smooth ReLU; its derivative is the sigmoid",
+    _softplus, _sigmoid, "softplus"))
+_add("softsign", Activation(
+    "z / (1 + |z|); like tanh with polynomial tails",
+    lambda z: z / (1.0 + np.abs(z)), lambda z: 1.0 / (1.0 + np.abs(z)) ** 2, "softsign",
+    flat=(-0.97, 0.97)))
+_add("hard_sigmoid", Activation(
+    "clip(z / 6 + 1/2, 0, 1), Keras 3's piecewise-linear sigmoid",
+    lambda z: np.clip(z / 6.0 + 0.5, 0.0, 1.0),
+    lambda z: np.where(np.abs(z) < 3.0, 1.0 / 6.0, 0.0), "hard_sigmoid", flat=(1e-7, 1 - 1e-7)))
+_add("mish", Activation(
+    "z * tanh(softplus(z))",
+    lambda z: z * np.tanh(_softplus(z)), _mish_der, "mish"))
+for _name in KERAS_OTHERS:
+    _add(_name, Activation(f"Keras' {_name} (no formula here: plotted by autodiff)",
+                           None, None, _name))
+
+
+def get(name: str) -> Activation:
+    """Returns the entry for a table name, an alias, or `package.module:function`.
+
+    Raises:
+        ValueError: unknown name (with close matches), or a user function that cannot be imported.
+    """
+    if not isinstance(name, str):
+        raise ValueError(f"an activation is a name, got {name!r}")
+    if ":" in name:
+        return Activation(f"user function {name}", None, None, lambda: _import_user(name))
+    try:
+        return ACTIVATIONS.get(name)
+    except KeyError as e:
+        raise ValueError(e.args[0]) from None
+
+
+def check_user_function(name: str) -> None:
+    """Imports `package.module:function` now so that a typo fails before training."""
+    _import_user(name)
+
+
+def _import_user(name: str) -> Callable:
+    module_name, _, attr = name.partition(":")
+    try:
+        fn = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError, ValueError) as e:
+        raise ValueError(f"cannot import activation {name!r} ({e}); give it as "
+                         "package.module:function, importable from the current folder") from None
+    if not callable(fn):
+        raise ValueError(f"activation {name!r} is not a function")
+    return fn
+
+
+def keras_function(name: str) -> Callable:
+    """The callable Keras runs for `name` (imports Keras)."""
+    entry = get(name)
+    if callable(entry.keras):
+        return entry.keras()
+    from keras import activations
+
+    return activations.get(entry.keras)
