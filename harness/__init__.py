@@ -1,0 +1,30 @@
+"""harness: Keras experiments that show why activation functions matter.
+
+    import harness
+    run = harness.run("configs/relu_deep.yaml", overrides=["model.depth=8"])
+    run.layers.query("metric == 'grad_norm'")
+
+TensorFlow loads only when something trains: `harness.load_run` and the reports stay light.
+"""
+
+__version__ = "0.1.0"
+
+from harness.errors import ConfigError, DataError, HarnessError  # noqa: E402
+from harness.rundir import Run, load_run  # noqa: E402
+
+
+def run(config, overrides=None, out=None, verbose=1) -> Run:
+    """Trains one config and writes its run folder; see `harness.run.run`."""
+    from harness.run import run as _run
+
+    return _run(config, overrides=overrides, out=out, verbose=verbose)
+
+
+def load_config(source, overrides=None):
+    """Resolves a config file or mapping (and overrides) into a validated, frozen `Config`."""
+    from harness.configfile import load_config as _load
+
+    return _load(source, overrides)[0]
+
+
+__all__ = ["ConfigError", "DataError", "HarnessError", "Run", "load_config", "load_run", "run"]

@@ -1,0 +1,205 @@
+"""Reading a config: YAML files, `extends` chains and `--set` overrides, merged over the defaults.
+
+Order: defaults -> `extends` chain (the furthest ancestor first) -> the file -> `--set a.b=value`.
+Every leaf remembers where it came from, so an error names the file (or the `--set`) to fix.
+"""
+
+import difflib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from harness.config import Config, KeyProblem
+from harness.errors import ConfigError
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that also reads `1e-3` as a float (YAML 1.1 wants `1.0e-3`)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$"), list("-+0123456789."))
+
+
+def parse_yaml(text: str, where: str):
+    """Parses YAML text with safe tags only; errors name `where` and the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.constructor.ConstructorError as e:
+        tag = getattr(e, "problem", "") or ""
+        raise ConfigError(f"{where}: {_line(e)}{tag.strip()}; configs hold plain values "
+                          "(numbers, strings, lists, mappings), not Python objects") from None
+    except yaml.YAMLError as e:
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{where}: {_line(e)}YAML syntax error: {problem}; "
+                          "check indentation, colons and brackets") from None
+
+
+def _line(e) -> str:
+    mark = getattr(e, "problem_mark", None)
+    return f"line {mark.line + 1}: " if mark is not None else ""
+
+
+def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, list[str]]:
+    """Reads `path` and its `extends` ancestors.
+
+    Returns:
+        (merged mapping, provenance: dotted key -> the file that set it, the files read in
+        merge order).
+    """
+    shown = _display(path)
+    if path.resolve() in chain:
+        cycle = " -> ".join(_display(p) for p in (*chain, path.resolve()))
+        raise ConfigError(f"{shown}: extends: cycle {cycle}; remove one of the extends")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: no such file; check the path") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{shown}: cannot read the file ({e})") from None
+    data = parse_yaml(text, shown)
+    if data is None:
+        raise ConfigError(f"{shown}: the file is empty; a config is a mapping, "
+                          "e.g. `extends: base.yaml` followed by the keys it changes")
+    if not isinstance(data, dict):
+        raise ConfigError(f"{shown}: a config is a mapping of keys (name:, model:, ...), "
+                          f"not a {type(data).__name__}")
+    merged, origin, files = {}, {}, []
+    parent = data.pop("extends", None)
+    if parent is not None:
+        if not isinstance(parent, str) or not parent:
+            raise ConfigError(f"{shown}: extends: give one file name, e.g. `extends: base.yaml`")
+        parent_path = path.parent / parent
+        if not parent_path.is_file():
+            raise ConfigError(f"{shown}: extends: {_display(parent_path)} not found "
+                              f"(the path is relative to {shown})")
+        merged, origin, files = read_file(parent_path, (*chain, path.resolve()))
+    _merge(merged, origin, data, shown)
+    return merged, origin, [*files, shown]
+
+
+def parse_override(item: str) -> tuple[list[str], object]:
+    """Splits `a.b=value` into (["a", "b"], value parsed as YAML)."""
+    key, sep, raw = item.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", key):
+        raise ConfigError(f"--set {item}: expected KEY=VALUE with a dotted key, "
+                          "e.g. --set model.depth=8")
+    return key.split("."), parse_yaml(raw, f"--set {key}") if raw.strip() else None
+
+
+def load_config(source: str | os.PathLike | Mapping,
+                overrides: Sequence[str] | Mapping | None = None) -> tuple[Config, list[str]]:
+    """Resolves a config file (or mapping) and overrides into a validated `Config`.
+
+    Args:
+        source: a YAML file path, or a mapping of config keys (as a YAML file would hold).
+        overrides: `["model.depth=8", ...]` as given to `--set`, or a mapping `{"model.depth": 8}`.
+
+    Returns:
+        (config, the sources in the order they were applied: `defaults`, files, `--set k=v`).
+
+    Raises:
+        ConfigError: with one line naming the file, the key and the fix.
+    """
+    if isinstance(source, Mapping):
+        top, merged, origin, files = "<mapping>", {}, {}, ["<mapping>"]
+        body = dict(source)
+        if "extends" in body:
+            raise ConfigError("<mapping>: extends works in files only; load the file instead")
+        _merge(merged, origin, body, top)
+    else:
+        path = Path(source)
+        top = _display(path)
+        merged, origin, files = read_file(path)
+    items = overrides.items() if isinstance(overrides, Mapping) else (
+        parse_override(o) for o in overrides or ())
+    for key, value in items:
+        keys = key.split(".") if isinstance(key, str) else key
+        nested = value
+        for k in reversed(keys):
+            nested = {k: nested}
+        _merge(merged, origin, nested, f"--set {'.'.join(keys)}")
+        files.append(f"--set {'.'.join(keys)}={value!r}")
+    return validate(merged, origin, top), ["defaults", *files]
+
+
+def validate(merged: dict, origin: dict, top: str) -> Config:
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as e:
+        raise ConfigError(_describe(e.errors()[0], merged, origin, top)) from None
+    except KeyProblem as e:  # raised by a model validator outside pydantic's wrapping
+        raise ConfigError(f"{origin.get(e.key, top)}: {e.key}: {e}") from None
+
+
+def _merge(into: dict, origin: dict, new: Mapping, source: str, prefix: str = "") -> None:
+    """Deep-merges `new` into `into`: mappings merge, everything else replaces."""
+    for key, value in new.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], origin, value, source, f"{dotted}.")
+            continue
+        into[key] = dict(value) if isinstance(value, Mapping) else value
+        for old in [k for k in origin if k == dotted or k.startswith(f"{dotted}.")]:
+            del origin[old]
+        origin[dotted] = source
+
+
+def _describe(error: dict, merged: dict, origin: dict, top: str) -> str:
+    """One line for a pydantic error: `<file>: <key>: <problem and fix>`."""
+    cause = (error.get("ctx") or {}).get("error")
+    fields = [str(p) for p in error["loc"]]
+    key = cause.key if isinstance(cause, KeyProblem) else ".".join(_field_path(fields))
+    where = _source_of(key, origin, top)
+    if error["type"] == "extra_forbidden":
+        parent, name = _field_path(fields[:-1]), fields[-1]
+        known = list(_model_at(parent).model_fields)
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+        return f"{where}: {key}: unknown key {name!r}; {hint}"
+    if isinstance(cause, ValueError):
+        message = str(cause)
+    else:
+        message = error["msg"][0].lower() + error["msg"][1:]
+        if error["type"] not in ("missing",):
+            message += f", got {error['input']!r}"
+    return f"{where}: {key or 'config'}: {message}"
+
+
+def _field_path(loc: list[str]) -> list[str]:
+    """Drops pydantic's union-branch and list-index parts from an error location."""
+    path, model = [], Config
+    for part in loc:
+        if model is not None and part in model.model_fields:
+            path.append(part)
+            annotation = model.model_fields[part].annotation
+            model = annotation if isinstance(annotation, type) and issubclass(
+                annotation, BaseModel) else None
+    return path
+
+
+def _model_at(path: list[str]) -> type[BaseModel]:
+    model = Config
+    for part in path:
+        model = model.model_fields[part].annotation
+    return model
+
+
+def _source_of(key: str, origin: dict, top: str) -> str:
+    while key:
+        if key in origin:
+            return origin[key] if origin[key] != "defaults" else top
+        key = key.rpartition(".")[0]
+    return top
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,202 @@
+"""Datasets: one table from a name to a loader, and the arrays a run trains on.
+
+`DATASETS` maps each name to a `DatasetSpec`; `load_dataset(cfg, seed)` looks `cfg.name` up and
+returns a `Dataset`. Toy data is generated in `toy.py`, images are read in `images.py`. This
+package does not import TensorFlow: listing the table stays fast.
+
+Example:
+    >>> from types import SimpleNamespace
+    >>> cfg = SimpleNamespace(name="circles", n_samples=500, noise=0.1, test_fraction=0.2,
+    ...                       val_fraction=0.2, classes=3, path=None)
+    >>> data = load_dataset(cfg, seed=0)
+    >>> data.x_train.shape, data.x_val.shape, data.x_test.shape
+    ((320, 2), (80, 2), (100, 2))
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from harness.data import images, toy
+from harness.errors import DataError
+from harness.registry import Registry
+
+DEFAULT_TOY_SAMPLES = 1000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train, validation and test arrays of one dataset.
+
+    Attributes:
+        name: the registered dataset name.
+        task: `"binary"`, `"multiclass"` or `"regression"`.
+        n_classes: 2 for binary, k for multiclass, 0 for regression.
+        x_train, x_val, x_test: float32 `(n, features)`; toy inputs roughly in [-1, 1],
+            images flattened to 784 values in [0, 1].
+        y_train, y_val, y_test: int64 `(n,)` class indices, or float32 `(n, 1)` targets
+            for regression.
+    """
+
+    name: str
+    task: str
+    n_classes: int
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def n_features(self) -> int:
+        return self.x_train.shape[1]
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One entry of `DATASETS`.
+
+    Attributes:
+        description: one line, printed by `harness list datasets`.
+        task: `"binary"`, `"multiclass"` or `"regression"`.
+        n_classes: `(data config) -> int`, the classes this config gives; 0 for regression.
+        load: `(data config, seed) -> Dataset`; the same config and seed give identical arrays.
+        toy: True for the generated 1-D and 2-D datasets.
+    """
+
+    description: str
+    task: str
+    n_classes: Callable[..., int]
+    load: Callable[..., Dataset]
+    toy: bool
+
+
+DATASETS: Registry[DatasetSpec] = Registry("dataset", "datasets")
+
+
+def load_dataset(cfg, seed: int) -> Dataset:
+    """Loads the dataset `cfg.name` names.
+
+    Args:
+        cfg: the data config (`name`, `n_samples`, `noise`, `test_fraction`, `val_fraction`,
+            `classes`, `path`).
+        seed: seeds generation, shuffling and subsampling.
+
+    Returns:
+        A `Dataset`.
+
+    Raises:
+        DataError: the name is unknown, or the data cannot be generated or found.
+    """
+    if cfg.name not in DATASETS:
+        raise DataError(f"data.name: {DATASETS.unknown_message(cfg.name)}")
+    return DATASETS.get(cfg.name).load(cfg, seed)
+
+
+def _split_off(x: np.ndarray, y: np.ndarray, fraction: float):
+    """Splits shuffled arrays into `(rest, part)`, `part` holding round(fraction * n) examples."""
+    k = round(len(x) * fraction)
+    return (x[k:], y[k:]), (x[:k], y[:k])
+
+
+def _dataset(name, task, n_classes, train, val, test, cfg) -> Dataset:
+    for split, (x, _) in (("train", train), ("validation", val), ("test", test)):
+        if len(x) == 0:
+            raise DataError(f"data: the {split} split of {name!r} is empty (n_samples="
+                            f"{cfg.n_samples}, test_fraction={cfg.test_fraction}, val_fraction="
+                            f"{cfg.val_fraction}); use more samples or a larger fraction")
+    return Dataset(name, task, n_classes, *train, *val, *test)
+
+
+def _n_samples(cfg, default: int | None) -> int | None:
+    if cfg.n_samples is not None and cfg.n_samples < 1:
+        raise DataError(f"data.n_samples: must be at least 1, got {cfg.n_samples}")
+    return default if cfg.n_samples is None else cfg.n_samples
+
+
+def _two_classes(cfg) -> int:
+    return 2
+
+
+def _k_classes(cfg) -> int:
+    if cfg.classes < 2:
+        raise DataError(f"data.classes: {cfg.name!r} needs at least 2 classes, got {cfg.classes}")
+    return cfg.classes
+
+
+def _no_classes(cfg) -> int:
+    return 0
+
+
+_CLASSES = {"binary": _two_classes, "multiclass": _k_classes, "regression": _no_classes}
+
+
+def _toy_loader(name: str, task: str, generate: Callable) -> Callable[..., Dataset]:
+    def load(cfg, seed: int) -> Dataset:
+        if cfg.noise < 0:
+            raise DataError(f"data.noise: must be >= 0, got {cfg.noise}")
+        n = _n_samples(cfg, DEFAULT_TOY_SAMPLES)
+        k = _CLASSES[task](cfg)
+        rng = np.random.default_rng(seed)
+        args = (k,) if task == "multiclass" else ()
+        x, y = generate(rng, n, cfg.noise, *args)
+        order = rng.permutation(n)  # generators emit points grouped by class
+        rest, test = _split_off(x[order], y[order], cfg.test_fraction)
+        train, val = _split_off(*rest, cfg.val_fraction)
+        return _dataset(name, task, k, train, val, test, cfg)
+
+    return load
+
+
+def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
+    def load(cfg, seed: int) -> Dataset:
+        n = _n_samples(cfg, None)
+        (x_pool, y_pool), (x_test, y_test) = read(cfg.path)
+        # A seeded subset of the official training set; the official test set is kept whole.
+        order = np.random.default_rng(seed).permutation(len(x_pool))[:n]
+        train, val = _split_off(_pixels(x_pool[order]), _labels(y_pool[order]), cfg.val_fraction)
+        return _dataset(name, "multiclass", 10, train, val, (_pixels(x_test), _labels(y_test)), cfg)
+
+    return load
+
+
+def _pixels(x: np.ndarray) -> np.ndarray:
+    return (x.reshape(len(x), -1) / np.float32(255)).astype(np.float32, copy=False)  # (n, 784) in [0, 1]
+
+
+def _labels(y: np.ndarray) -> np.ndarray:
+    return y.astype(np.int64)
+
+
+def register_toy(name: str, task: str, generate: Callable, description: str) -> DatasetSpec:
+    """Adds a generated dataset; `generate(rng, n, noise[, k]) -> (x, y)` as in `toy.py`."""
+    spec = DatasetSpec(description, task, _CLASSES[task], _toy_loader(name, task, generate), True)
+    return DATASETS.register(name, spec)
+
+
+register_toy("circles", "binary", toy.circles,
+             "disk inside a ring (TF Playground); the class depends on the radius only")
+register_toy("xor", "binary", toy.xor,
+             "four quadrants, label = sign(x1 * x2) (TF Playground); needs a hidden layer")
+register_toy("gauss", "binary", toy.gauss,
+             "two Gaussian blobs (TF Playground); linearly separable")
+register_toy("spiral", "binary", toy.spiral,
+             "two interleaved spirals (TF Playground); the hardest binary toy")
+register_toy("moons", "binary", toy.moons, "two interleaving half circles (like make_moons)")
+register_toy("multispiral", "multiclass", toy.multispiral,
+             "data.classes spiral arms (CS231n)")
+register_toy("blobs", "multiclass", toy.blobs,
+             "data.classes Gaussian blobs on a circle")
+register_toy("sine", "regression", toy.sine, "1-D regression, y = sin(pi x) + noise")
+register_toy("surface", "regression", toy.surface,
+             "2-D regression, y = sin(pi x1) cos(pi x2) + noise")
+
+DATASETS.register("mnist", DatasetSpec(
+    "handwritten digits, 28 x 28 -> 784 inputs, 10 classes (local IDX files or Keras cache)",
+    "multiclass", lambda cfg: 10, _image_loader("mnist", images.load_mnist), False))
+DATASETS.register("fashion_mnist", DatasetSpec(
+    "Zalando clothing images, 28 x 28 -> 784 inputs, 10 classes (Keras cache or download)",
+    "multiclass", lambda cfg: 10, _image_loader("fashion_mnist", images.load_fashion_mnist),
+    False), aliases=("fashion-mnist",))

@@ -1,0 +1,181 @@
+"""MNIST and Fashion-MNIST from local IDX files or Keras' cache, so runs work offline.
+
+Both loaders return the official split as uint8 arrays, `(x_train, y_train), (x_test, y_test)`
+with images `(n, 28, 28)` and labels `(n,)`, like `keras.datasets.mnist.load_data()`.
+Keras is imported only when a download is needed or its cached `mnist.npz` is used.
+"""
+
+import gzip
+import os
+import tempfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from harness.errors import DataError
+
+IDX_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+_FILE_LIST = ", ".join(f"{name}.gz" for name in IDX_FILES)
+_IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
+
+
+def keras_home() -> Path:
+    """The folder Keras caches downloads in, resolved as `keras.utils.get_file` does.
+
+    That is `$KERAS_HOME`, else `~/.keras` (`/tmp/.keras` when the home folder is not writable),
+    and `/tmp/.keras` when the chosen folder is not writable. Keras reads `KERAS_HOME` once, when
+    it is imported; this reads it on every call.
+    """
+    if "KERAS_HOME" in os.environ:
+        base = os.environ["KERAS_HOME"]
+    else:
+        home = os.path.expanduser("~")
+        base = os.path.join(home if os.access(home, os.W_OK) else "/tmp", ".keras")
+    base = os.path.expanduser(base)
+    if not os.access(base, os.W_OK):
+        base = os.path.join("/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras")
+    return Path(base)
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    for candidate in (folder / f"{name}.gz", folder / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def has_idx_files(folder: Path) -> bool:
+    """Whether `folder` holds all four IDX files, gzipped or raw."""
+    return all(_find(folder, name) is not None for name in IDX_FILES)
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """Reads one MNIST-style IDX file (gzipped when its name ends in `.gz`).
+
+    Args:
+        path: an images file (magic 2051, 28 x 28 uint8 images) or a labels file (magic 2049).
+
+    Returns:
+        uint8 array, `(n, 28, 28)` for images or `(n,)` for labels.
+
+    Raises:
+        DataError: the file is not gzip, has the wrong magic number, or its size does not match
+            its header (a truncated download).
+    """
+    fix = f"{path}: {{}}; delete it and download it again"
+    try:
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    except (OSError, EOFError, zlib.error) as e:
+        raise DataError(fix.format(f"cannot read it ({e})")) from None
+    # Big-endian uint32 header: magic, count, then rows and cols for images.
+    head = data[:16]
+    header = np.frombuffer(head[: len(head) // 4 * 4], dtype=">u4").tolist()
+    magic = header[0] if header else None
+    if magic == _IMAGES_MAGIC and len(header) == 4:
+        count, rows, cols = header[1:]
+        shape, offset = (count, rows, cols), 16
+        if (rows, cols) != (28, 28):
+            raise DataError(fix.format(f"images are {rows} x {cols}, expected 28 x 28"))
+    elif magic == _LABELS_MAGIC and len(header) >= 2:
+        shape, offset = (header[1],), 8
+    else:
+        raise DataError(fix.format(f"not an IDX images or labels file (magic number {magic})"))
+    expected = offset + int(np.prod(shape))
+    if len(data) != expected:
+        raise DataError(fix.format(f"{len(data)} bytes where its header promises {expected}"))
+    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
+
+
+def read_idx_folder(folder: Path):
+    """Reads the four IDX files in `folder` as `(x_train, y_train), (x_test, y_test)`."""
+    x_train, y_train, x_test, y_test = (read_idx(_find(folder, name)) for name in IDX_FILES)
+    for x, y, split in ((x_train, y_train, "train"), (x_test, y_test, "t10k")):
+        if x.ndim != 3 or y.ndim != 1 or len(x) != len(y):
+            raise DataError(f"{folder}: the {split} images and labels files do not match "
+                            f"({x.shape} and {y.shape}); download both again")
+        if y.max(initial=0) > 9:
+            raise DataError(f"{folder}: {split} labels go up to {y.max()}, expected 0-9; "
+                            "download the labels file again")
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _from_path(path: str):
+    folder = Path(path).expanduser()
+    missing = [name for name in IDX_FILES if _find(folder, name) is None]
+    if missing:
+        raise DataError(f"data.path: {folder} has no {missing[0]}(.gz); the folder needs "
+                        f"{_FILE_LIST} (gzipped or not)")
+    return read_idx_folder(folder)
+
+
+def _keras_load(module: str):
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import keras
+
+    return getattr(keras.datasets, module).load_data()
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:160] if text else type(error).__name__
+
+
+def load_mnist(path: str | None = None):
+    """Loads MNIST from `path`, else Keras' cache, else a Keras download.
+
+    Args:
+        path: a folder with the four IDX files; when given, only this folder is used.
+
+    Returns:
+        `(x_train, y_train), (x_test, y_test)` as uint8 arrays (60,000 and 10,000 images).
+    """
+    if path is not None:
+        return _from_path(path)
+    datasets = keras_home() / "datasets"
+    failure = None
+    if (datasets / "mnist.npz").is_file():
+        try:
+            return _keras_load("mnist")
+        except Exception as e:  # A stale npz fails Keras' hash check and Keras tries to download.
+            failure = e
+    if has_idx_files(datasets / "mnist"):
+        return read_idx_folder(datasets / "mnist")
+    if failure is None:
+        try:
+            return _keras_load("mnist")
+        except Exception as e:  # Keras raises a bare Exception when the download fails.
+            failure = e
+    raise DataError(f"MNIST is not on this machine and the download failed ({_first_line(failure)}); "
+                    f"put {_FILE_LIST} in {datasets / 'mnist'} or set data.path to their folder")
+
+
+def load_fashion_mnist(path: str | None = None):
+    """Loads Fashion-MNIST from `path`, else Keras' cache folder, else a Keras download.
+
+    Keras keeps the four gzipped IDX files in `$KERAS_HOME/datasets/fashion-mnist/` and uses them
+    offline; they are read here directly so that a truncated file gets a clear error.
+
+    Args:
+        path: a folder with the four IDX files; when given, only this folder is used.
+
+    Returns:
+        `(x_train, y_train), (x_test, y_test)` as uint8 arrays (60,000 and 10,000 images).
+    """
+    if path is not None:
+        return _from_path(path)
+    folder = keras_home() / "datasets" / "fashion-mnist"
+    if has_idx_files(folder):
+        return read_idx_folder(folder)
+    try:
+        return _keras_load("fashion_mnist")
+    except Exception as e:  # Keras raises a bare Exception when the download fails.
+        raise DataError(f"Fashion-MNIST is not on this machine and the download failed "
+                        f"({_first_line(e)}); put {_FILE_LIST} from "
+                        f"https://github.com/zalandoresearch/fashion-mnist in {folder} "
+                        f"or set data.path to their folder") from None

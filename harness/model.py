@@ -1,0 +1,150 @@
+"""The network: a stack of Dense layers whose training step also measures every layer.
+
+`StatsModel.train_step` follows Keras' own TensorFlow trainer (tape -> loss -> `scale_loss` ->
+gradient -> `optimizer.apply`) and takes, from the same tape and the same backward pass, the
+gradient with respect to each layer's pre-activation z as well. Per-layer statistics are
+averaged over an epoch's steps by one `LayerStats` tracker, outside `model.metrics` so that
+neither validation nor the progress bar touches it.
+
+Reference:
+    big_vision logs `l2_grads` inside the update step, from the gradients that update the weights.
+"""
+
+import keras
+import tensorflow as tf
+
+from harness import activations, heads, initializers
+
+STATS = ("grad_norm", "bias_grad_norm", "preact_grad_norm", "act_mean", "act_std", "saturation",
+         "dead_fraction")
+
+
+class LayerStats(keras.metrics.Metric):
+    """Mean over steps of a (layers, statistics) matrix: one update per step for all layers."""
+
+    def __init__(self, shape, name="layer_stats"):
+        super().__init__(name=name)
+        self.total = self.add_variable(shape=shape, initializer="zeros", name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+
+    def update_state(self, values):
+        self.total.assign_add(tf.cast(values, self.total.dtype))
+        self.count.assign_add(1.0)
+
+    def result(self):
+        return self.total / tf.maximum(self.count, 1.0)
+
+
+class StatsModel(keras.Model):
+    """Dense layers `hidden_1` .. `hidden_N`, `output`, each followed by its activation.
+
+    Args:
+        units: units per Dense layer, the output layer last.
+        activation_names: activation per layer (table names), the head's last.
+        initializer: the kernel initializer config value (seeded per layer from `seed`).
+        use_bias: whether the Dense layers have biases.
+        seed: seeds the kernel initializers.
+    """
+
+    def __init__(self, units, activation_names, initializer="glorot_uniform", use_bias=True,
+                 seed=0, **kwargs):
+        super().__init__(**kwargs)
+        names = [f"hidden_{i + 1}" for i in range(len(units) - 1)] + ["output"]
+        self.dense = [keras.layers.Dense(n, use_bias=use_bias, name=name,
+                                         kernel_initializer=initializers.keras_initializer(
+                                             initializer, seed + i))
+                      for i, (n, name) in enumerate(zip(units, names))]
+        self.act = [activations.keras_function(a) for a in activation_names]
+        self.flat = [activations.get(a).flat for a in activation_names]
+        self.layer_names = names
+        self.stat_names = [s for s in STATS if use_bias or s != "bias_grad_norm"]
+        self.layer_stats = LayerStats((len(names), len(self.stat_names)))
+
+    @property
+    def metrics(self):
+        # Keras resets `model.metrics` when validation starts; the layer statistics must survive
+        # until the epoch's end, so a callback resets and reads them instead (`harness.train`).
+        return [m for m in super().metrics if m is not self.layer_stats]
+
+    def build(self, input_shape):
+        for dense in self.dense:
+            dense.build(input_shape)
+            input_shape = (*input_shape[:-1], dense.units)
+
+    def call(self, x, training=False):
+        return self.forward(x)[0]
+
+    def forward(self, x):
+        """Returns the output, and each layer's pre-activation z and output a, (batch, units)."""
+        zs, outs = [], []
+        for dense, act in zip(self.dense, self.act):
+            z = dense(x)
+            x = act(z)
+            zs.append(z)
+            outs.append(x)
+        return x, zs, outs
+
+    def measure(self, x, y, training=False):
+        """One forward and one backward pass.
+
+        Returns:
+            (loss, y_pred, gradients of the scaled loss for the trainable variables,
+             statistics (layers, statistics) from the unscaled gradients).
+        """
+        with tf.GradientTape() as tape:
+            y_pred, zs, outs = self.forward(x)
+            loss = self._compute_loss(x=x, y=y, y_pred=y_pred, training=training)
+            scaled = self.optimizer.scale_loss(loss)
+        variables = self.trainable_variables
+        grads = tape.gradient(scaled, variables + zs,
+                              unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        grads, dzs = grads[:len(variables)], grads[len(variables):]
+        unscale = 1.0 / self.optimizer.scale_loss(tf.constant(1.0))
+        by_var = {id(v): g for v, g in zip(variables, grads)}
+        rows = []
+        for dense, flat, dz, a in zip(self.dense, self.flat, dzs, outs):
+            row = {
+                "grad_norm": tf.norm(by_var[id(dense.kernel)]) * unscale,
+                "preact_grad_norm": tf.norm(dz) * unscale,
+                "act_mean": tf.reduce_mean(a),
+                "act_std": tf.math.reduce_std(a),
+                "saturation": _saturation(a, flat),
+                "dead_fraction": tf.reduce_mean(tf.cast(tf.reduce_all(a == 0, axis=0), a.dtype)),
+            }
+            if dense.use_bias:
+                row["bias_grad_norm"] = tf.norm(by_var[id(dense.bias)]) * unscale
+            rows.append(tf.stack([tf.cast(row[s], tf.float32) for s in self.stat_names]))
+        return loss, y_pred, grads, tf.stack(rows)
+
+    def train_step(self, data):
+        x, y = data
+        loss, y_pred, grads, stats = self.measure(x, y, training=True)
+        self.layer_stats.update_state(stats)
+        self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
+        self.optimizer.apply(grads, self.trainable_variables)
+        return self.compute_metrics(x, y, y_pred)
+
+
+def _saturation(a, flat):
+    if flat is None:
+        return tf.zeros((), a.dtype)
+    low, high = flat
+    return tf.reduce_mean(tf.cast((a < low) | (a > high), a.dtype))
+
+
+def build_model(cfg, n_features: int, n_classes: int, seed: int) -> StatsModel:
+    """Builds the network of a `ModelConfig` for data with `n_features` inputs.
+
+    Args:
+        cfg: `config.model`.
+        n_features: inputs per example.
+        n_classes: classes of the data (0 for regression); sets the softmax head's units.
+        seed: seeds the initializers.
+    """
+    head = heads.HEADS.get(cfg.head)
+    model = StatsModel([*cfg.widths(), head.units(n_classes)],
+                       [*cfg.activations(), head.activation],
+                       initializer=cfg.initializer, use_bias=cfg.use_bias, seed=seed,
+                       name="harness_model")
+    model.build((None, n_features))
+    return model

@@ -1,0 +1,138 @@
+"""What the trained model computes on toy data, drawn the way the TensorFlow Playground does.
+
+Reads `points.csv` (`split, x1[, x2], y`) and `surface.csv` (the model on a regular grid: `x1[, x2]`
+then `pred` or `pred_0` .. `pred_{k-1}`), both described in `results/README.md`.
+"""
+
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb, to_rgba_array
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from harness.report.frames import NothingToPlot
+from harness.report.plots import activation_color
+
+# The Playground's colours: orange for class 0 / negative, blue for class 1 / positive.
+PLAYGROUND = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])
+CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf"]
+SPLITS = {"train": dict(edgecolor="white", linewidth=0.8, marker="o"),
+          "test": dict(edgecolor="black", linewidth=1.0, marker="o")}
+
+
+def plot_decision_boundary(points, surface, task: str = "", activation: str = "") -> Figure:
+    """The model's output over the input space with the train and test points on top.
+
+    Binary: the probability of class 1 as filled contours, with the 0.5 contour (the decision
+    boundary) in black. Multiclass: each grid cell takes its most likely class's colour, fainter
+    where the model is unsure. Regression: a fitted curve for 1-D inputs, filled contours for 2-D.
+
+    Args:
+        points: the `points.csv` frame.
+        surface: the `surface.csv` frame.
+        task: `"binary"`, `"multiclass"` or `"regression"`; inferred from the columns when empty
+            (or `"classification"`).
+        activation: the hidden activation, for the title and the 1-D curve's colour.
+
+    Returns:
+        A Figure.
+    """
+    preds = [c for c in surface.columns if c.startswith("pred")]
+    if surface.empty or not preds or "x1" not in surface:
+        raise NothingToPlot("surface.csv has no predictions")
+    if not np.isfinite(surface[preds].to_numpy(float)).any():
+        raise NothingToPlot("surface.csv holds no finite predictions (the model output NaN)")
+    if task not in ("binary", "multiclass", "regression"):
+        task = _infer_task(points, preds)
+    two_d = "x2" in surface.columns
+    fig = Figure(figsize=(6.4, 5.4) if two_d else (7.0, 4.4), layout="constrained")
+    ax = fig.subplots()
+    if not two_d:
+        _curve(ax, points, surface, activation)
+    elif task == "multiclass":
+        _regions(ax, fig, points, surface, preds)
+    else:
+        _contours(ax, fig, points, surface, binary=task == "binary")
+    what = "fitted function" if task == "regression" else "decision boundary"
+    fig.suptitle(f"{what.capitalize()} after training: {activation or 'network'}", fontweight="bold")
+    return fig
+
+
+def _infer_task(points, preds) -> str:
+    if len(preds) > 1:
+        return "multiclass"
+    y = points["y"].to_numpy(float) if "y" in points else np.array([])
+    return "binary" if y.size and np.isin(y, (0, 1)).all() else "regression"
+
+
+def _grid(surface, column):
+    """A `surface.csv` column as a 2-D array (x2 rows, x1 columns) with its axes."""
+    table = surface.pivot_table(index="x2", columns="x1", values=column, aggfunc="mean", dropna=False)
+    return table.columns.to_numpy(float), table.index.to_numpy(float), table.to_numpy(float)
+
+
+def _contours(ax, fig, points, surface, binary: bool):
+    x1, x2, z = _grid(surface, "pred")
+    if binary:
+        fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PLAYGROUND)
+        if np.nanmin(z) < 0.5 < np.nanmax(z):
+            ax.contour(x1, x2, z, levels=[0.5], colors="black", linewidths=1.8)
+        fig.colorbar(fill, ax=ax, label="model's P(class 1); black line: 0.5")
+        colors = [CLASS_COLORS[int(c) % 2] for c in points["y"]]
+        _points(ax, points, colors, "class 0 (orange) / class 1 (blue)")
+    else:
+        y = points["y"].to_numpy(float)
+        finite = np.concatenate([z[np.isfinite(z)], y[np.isfinite(y)]])
+        norm = Normalize(finite.min(), finite.max())
+        fill = ax.contourf(x1, x2, z, levels=15, cmap="viridis", norm=norm)
+        fig.colorbar(fill, ax=ax, label="prediction (fill) and target (points)")
+        _points(ax, points, fill.cmap(norm(y)), "points coloured by target")
+    ax.set(xlabel="x1", ylabel="x2", aspect="equal")
+
+
+def _regions(ax, fig, points, surface, preds):
+    probs = np.stack([_grid(surface, c)[2] for c in sorted(preds, key=_class_of)], -1)  # (x2, x1, k)
+    x1, x2, _ = _grid(surface, preds[0])
+    k = probs.shape[-1]
+    best = np.nan_to_num(probs, nan=-1).argmax(-1)
+    confidence = (np.nanmax(probs, -1) - 1 / k) / (1 - 1 / k)  # 0 = uniform guess, 1 = certain
+    image = np.zeros(best.shape + (4,))
+    image[..., :3] = np.array([to_rgb(CLASS_COLORS[c % len(CLASS_COLORS)]) for c in range(k)])[best]
+    image[..., 3] = 0.12 + 0.6 * np.nan_to_num(np.clip(confidence, 0, 1))
+    ax.imshow(image, origin="lower", aspect="auto", interpolation="nearest",
+              extent=(x1[0], x1[-1], x2[0], x2[-1]))
+    ax.contour(x1, x2, best, levels=np.arange(k - 1) + 0.5, colors="#333333", linewidths=0.8)
+    colors = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in points["y"]]
+    _points(ax, points, colors, f"{k} classes; fainter = less sure")
+    ax.set(xlabel="x1", ylabel="x2", aspect="equal")
+
+
+def _curve(ax, points, surface, activation):
+    for split, style in SPLITS.items():
+        rows = points[points["split"] == split]
+        ax.scatter(rows["x1"], rows["y"], s=16, facecolor="#999999" if split == "train" else "white",
+                   edgecolor="#555555" if split == "train" else "black", label=f"{split} points")
+    line = surface.sort_values("x1")
+    ax.plot(line["x1"], line["pred"], color=activation_color(activation), linewidth=2.2,
+            label="model")
+    ax.set(xlabel="x1", ylabel="y")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=9)
+
+
+def _points(ax, points, colors, title):
+    colors = to_rgba_array(colors)  # (points, 4)
+    for split, style in SPLITS.items():
+        mask = (points["split"] == split).to_numpy()
+        if mask.any():
+            ax.scatter(points.loc[mask, "x1"], points.loc[mask, "x2"], c=colors[mask], s=18,
+                       zorder=3, **style)
+    handles = [Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor="#999999",
+                      markeredgecolor=SPLITS[split]["edgecolor"], label=label)
+               for split, label in [("train", "train"), ("test", "test (black edge)")]]
+    ax.legend(handles=handles, title=title, fontsize=8, title_fontsize=8, loc="upper right",
+              framealpha=0.85)
+
+
+def _class_of(column: str) -> int:
+    return int(column.rsplit("_", 1)[1]) if "_" in column else 0

@@ -1,0 +1,106 @@
+"""Reading the tidy `layers.csv` frame: layer order, layer x epoch tables, the vanishing ratio.
+
+`layers.csv` holds `epoch, layer, metric, value` rows (see `results/README.md`). Layers are
+`hidden_1` .. `hidden_N` then `output`; epoch 0 is the network at initialisation.
+"""
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from harness.errors import HarnessError
+
+_HIDDEN = re.compile(r"hidden_(\d+)$")
+
+
+class NothingToPlot(HarnessError):
+    """A figure cannot be drawn from a run's files; the message says why (shown in the report)."""
+
+
+def layer_key(name: str) -> tuple:
+    """Sort key putting `hidden_1` .. `hidden_N` first (numerically), then `output`, then others."""
+    match = _HIDDEN.match(str(name))
+    if match:
+        return (0, int(match.group(1)), "")
+    return (1, 0, "") if name == "output" else (2, 0, str(name))
+
+
+def is_hidden(name: str) -> bool:
+    return bool(_HIDDEN.match(str(name)))
+
+
+def layer_tick(name: str) -> str:
+    """Short axis label: `hidden_3` -> `3`, `output` -> `output`."""
+    match = _HIDDEN.match(str(name))
+    return match.group(1) if match else str(name)
+
+
+def metric_table(layers: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """One metric as a layer x epoch table.
+
+    Args:
+        layers: the tidy `layers.csv` frame.
+        metric: e.g. `"grad_norm"`.
+
+    Returns:
+        A DataFrame indexed by layer (input to output order) with one column per epoch (ascending).
+        Empty when the metric was not recorded.
+
+    Example:
+        >>> metric_table(run.layers, "grad_norm")[0]  # per-layer norms at initialisation
+    """
+    if layers.empty or "metric" not in layers.columns:
+        return pd.DataFrame()
+    rows = layers[layers["metric"] == metric]
+    if rows.empty:
+        return pd.DataFrame()
+    table = rows.groupby(["layer", "epoch"])["value"].mean().unstack("epoch")
+    table = table.reindex(sorted(table.index, key=layer_key))
+    return table[sorted(table.columns)].astype(float)
+
+
+def last_epoch(layers: pd.DataFrame) -> int | None:
+    """The largest epoch in `layers.csv` (0 when the run never finished an epoch), or None."""
+    if layers.empty or "epoch" not in layers.columns:
+        return None
+    return int(layers["epoch"].max())
+
+
+def vanishing_ratio(layers: pd.DataFrame, epoch: int) -> float:
+    """`grad_norm(hidden_1) / grad_norm(hidden_N)` at one epoch.
+
+    Args:
+        layers: the tidy `layers.csv` frame.
+        epoch: 0 for initialisation.
+
+    Returns:
+        The ratio: near 1 when gradients reach the first layer, orders of magnitude below 1 when
+        they vanish on the way. NaN when there are fewer than 2 hidden layers, the epoch is missing,
+        or either norm is 0 or not finite.
+    """
+    table = metric_table(layers, "grad_norm")
+    hidden = [name for name in table.index if is_hidden(name)]
+    if len(hidden) < 2 or epoch not in table.columns:
+        return math.nan
+    first, last = table.at[hidden[0], epoch], table.at[hidden[-1], epoch]
+    if not (math.isfinite(first) and math.isfinite(last)) or first == 0 or last == 0:
+        return math.nan
+    return float(first / last)
+
+
+def hidden_mean(layers: pd.DataFrame, metric: str, epoch: int | None) -> float:
+    """Mean of a metric over the hidden layers at one epoch; NaN when not recorded."""
+    table = metric_table(layers, metric)
+    if table.empty or epoch not in table.columns:
+        return math.nan
+    return float(table.loc[[n for n in table.index if is_hidden(n)], epoch].mean())
+
+
+def masked_counts(layers: pd.DataFrame, metric: str) -> tuple[int, int]:
+    """How many values of a metric a log scale cannot show: (exact zeros, NaN or infinite)."""
+    if layers.empty or "metric" not in layers.columns:
+        return 0, 0
+    values = layers.loc[layers["metric"] == metric, "value"].to_numpy(float)
+    return int((values == 0).sum()), int((~np.isfinite(values)).sum())

@@ -1,0 +1,293 @@
+"""Figures of one run: gradient norms per layer and over epochs, learning curves, activation stats.
+
+Every function takes DataFrames as `harness.rundir.load_run` reads them and returns a matplotlib
+`Figure`; writing it is the caller's job (`harness.files.write_figure`). Figures are built with
+`matplotlib.figure.Figure`, not pyplot, so no GUI backend is touched, nothing global changes when a
+notebook imports this module, and nothing needs closing. A function raises `NothingToPlot` when the
+frames hold nothing it can draw.
+"""
+
+import zlib
+
+import matplotlib
+import numpy as np
+from matplotlib.colors import LogNorm
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from harness.report.frames import (NothingToPlot, is_hidden, layer_tick, metric_table,
+                                   vanishing_ratio)
+
+# One colour per activation, used by every figure (single runs, comparisons, sweeps).
+ACTIVATION_COLORS = {
+    "sigmoid": "#d62728",
+    "tanh": "#ff7f0e",
+    "relu": "#1f77b4",
+    "leaky_relu": "#17becf",
+    "elu": "#2ca02c",
+    "gelu": "#9467bd",
+    "swish": "#e377c2",
+    "selu": "#8c564b",
+    "linear": "#7f7f7f",
+    "step": "#222222",
+}
+_ALIASES = {"silu": "swish", "leakyrelu": "leaky_relu", "identity": "linear", "heaviside": "step"}
+_CYCLE = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d"]
+LOG_SPAN = 30  # use a log axis when positive values span more than this factor
+
+
+def activation_color(name) -> str:
+    """The fixed colour of an activation; unknown names get a stable colour from a cycle.
+
+    Example:
+        >>> activation_color("sigmoid")
+        '#d62728'
+    """
+    key = str(name).lower().replace("-", "_")
+    key = _ALIASES.get(key, key)
+    if key in ACTIVATION_COLORS:
+        return ACTIVATION_COLORS[key]
+    return _CYCLE[zlib.crc32(key.encode()) % len(_CYCLE)]
+
+
+def plot_grad_norms(layers, activation: str = "", metric: str = "grad_norm") -> Figure:
+    """Per-layer gradient norm at initialisation and at the last epoch (log y).
+
+    Args:
+        layers: the tidy `layers.csv` frame.
+        activation: the hidden activation, for the colour and the title.
+        metric: which norm to draw.
+
+    Returns:
+        A Figure. Exact zeros (no gradient at all) are drawn as triangles on the bottom edge.
+    """
+    table = metric_table(layers, metric)
+    if table.empty or not (table.to_numpy() > 0).any():
+        raise NothingToPlot(f"layers.csv has no non-zero `{metric}` values")
+    first, last = table.columns[0], table.columns[-1]
+    fig = Figure(figsize=(7.5, 4.4), layout="constrained")
+    ax = fig.subplots()
+    lines = [(first, "--", "o", 0.55, _epoch_name(first))]
+    if last != first:
+        lines.append((last, "-", "s", 1.0, _epoch_name(last, final=True)))
+    for epoch, style, marker, alpha, label in lines:
+        _layer_line(ax, table, epoch, activation_color(activation), style, marker, alpha, label)
+    ax.set_yscale("log")
+    _layer_axis(ax, table.index)
+    ax.set_ylabel(r"kernel gradient norm $\|\partial L/\partial W\|_2$ (log)")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="best", fontsize=9)
+    fig.suptitle(f"Gradient norm per layer: {_net(activation, table.index)}", fontweight="bold")
+    ax.set_title(_ratio_text(layers, first, last), fontsize=9, color="#444444")
+    return fig
+
+
+def plot_grad_heatmaps(layers, metrics=("grad_norm", "preact_grad_norm")) -> Figure:
+    """Layer x epoch heatmaps of gradient norms on a log colour scale, one panel per metric.
+
+    Zeros (e.g. a step activation passes no gradient) and NaN cannot sit on a log scale: they are
+    masked and drawn grey, and the panel title says how many there are.
+
+    Args:
+        layers: the tidy `layers.csv` frame.
+        metrics: the norms to draw, one panel each; metrics not recorded are left out.
+
+    Returns:
+        A Figure.
+    """
+    tables = {m: metric_table(layers, m) for m in metrics}
+    tables = {m: t for m, t in tables.items() if not t.empty}
+    if not tables:
+        raise NothingToPlot("layers.csv has no gradient-norm rows")
+    n_layers = max(len(t) for t in tables.values())
+    fig = Figure(figsize=(5.6 * len(tables), max(3.4, 0.32 * n_layers + 2.0)), layout="constrained")
+    cmap = matplotlib.colormaps["viridis"].with_extremes(bad="#cccccc")
+    for ax, (metric, table) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
+        values = table.to_numpy(float)  # (layers, epochs)
+        shown = np.ma.masked_where(~(values > 0), values)
+        positive = values[values > 0]
+        title = _HEATMAP_TITLES.get(metric, metric)
+        zeros, missing = int((values == 0).sum()), int((~np.isfinite(values)).sum())
+        if zeros or missing:
+            parts = [f"{zeros} exactly 0"] * bool(zeros) + [f"{missing} NaN"] * bool(missing)
+            title += f"\ngrey = masked ({', '.join(parts)}; a log scale cannot show them)"
+        if positive.size:
+            low, high = positive.min(), positive.max()
+            norm = LogNorm(low / 2, high * 2) if low == high else LogNorm(low, high)
+            mesh = ax.pcolormesh(shown, cmap=cmap, norm=norm)
+            fig.colorbar(mesh, ax=ax, label=f"{_HEATMAP_UNITS.get(metric, metric)} (log)")
+        else:
+            ax.pcolormesh(shown, cmap=cmap)
+            ax.text(0.5, 0.5, "no non-zero values", ha="center", va="center",
+                    transform=ax.transAxes)
+        epochs = list(table.columns)
+        ticks = _thin(range(len(epochs)), 12)
+        ax.set_xticks([i + 0.5 for i in ticks], [str(epochs[i]) for i in ticks])
+        rows = _thin(range(len(table)), 16, keep_last=True)
+        ax.set_yticks([i + 0.5 for i in rows], [str(table.index[i]) for i in rows])
+        if len(epochs) > 1 and epochs[0] == 0:
+            ax.axvline(1, color="white", linewidth=2)  # epoch 0 is a probe batch, not a mean
+        ax.set_xlabel("epoch (0 = at initialisation)")
+        ax.set_ylabel("layer (input at the bottom)")
+        ax.set_title(title, fontsize=10)
+    fig.suptitle("Gradient norms per layer over training", fontweight="bold")
+    return fig
+
+
+_HEATMAP_TITLES = {"grad_norm": "kernel gradient $\\|\\partial L/\\partial W\\|_2$",
+                   "preact_grad_norm": "pre-activation gradient $\\|\\partial L/\\partial z\\|_2$",
+                   "bias_grad_norm": "bias gradient $\\|\\partial L/\\partial b\\|_2$"}
+_HEATMAP_UNITS = {"grad_norm": "$\\|\\partial L/\\partial W\\|_2$",
+                  "preact_grad_norm": "$\\|\\partial L/\\partial z\\|_2$",
+                  "bias_grad_norm": "$\\|\\partial L/\\partial b\\|_2$"}
+
+
+def plot_history(history, activation: str = "", loss_name: str = "",
+                 diverged_epoch: int | None = None) -> Figure:
+    """Training and validation curves: loss and accuracy, or loss, MAE and RMSE for regression.
+
+    Args:
+        history: the `history.csv` frame, one row per epoch.
+        activation: the hidden activation, for the colour.
+        loss_name: the configured loss, for the y label.
+        diverged_epoch: drawn as a red line when the run diverged.
+
+    Returns:
+        A Figure. Non-finite values (a diverged epoch) are left out of the lines.
+    """
+    if history.empty or "epoch" not in history.columns:
+        raise NothingToPlot("history.csv has no rows: no epoch finished")
+    panels = [("loss", f"loss ({loss_name})" if loss_name else "loss")]
+    if "mae" in history.columns:
+        panels += [("mae", "mean absolute error"), ("rmse", "root mean squared error")]
+    else:
+        panels += [("accuracy", "accuracy (fraction correct)")]
+    panels = [(m, label) for m, label in panels if m in history or f"val_{m}" in history]
+    color = activation_color(activation)
+    fig = Figure(figsize=(4.4 * len(panels), 3.8), layout="constrained")
+    epochs = history["epoch"].to_numpy()
+    marker = "o" if len(epochs) <= 30 else None
+    for ax, (metric, label) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels):
+        drawn = []
+        for column, style, name in [(metric, "-", "train"), (f"val_{metric}", "--", "validation")]:
+            if column in history:
+                y = history[column].to_numpy(float)
+                ok = np.isfinite(y)
+                ax.plot(epochs[ok], y[ok], style, marker=marker, markersize=4, color=color,
+                        alpha=1.0 if name == "train" else 0.7, label=name)
+                drawn.append(y[ok])
+        values = np.concatenate(drawn) if drawn else np.array([])
+        if metric == "accuracy":
+            ax.set_ylim(-0.02, 1.02)
+        elif values.size and values.min() > 0 and values.max() / values.min() > LOG_SPAN:
+            ax.set_yscale("log")
+            label += " (log)"
+        if not values.size:
+            ax.text(0.5, 0.5, "no finite values", ha="center", va="center", transform=ax.transAxes)
+        if diverged_epoch is not None:
+            ax.axvline(diverged_epoch, color="red", linestyle=":", label=f"diverged (epoch {diverged_epoch})")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set(xlabel="epoch", ylabel=label)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=9)
+    fig.suptitle(f"Learning curves{f': {activation}' if activation else ''}", fontweight="bold")
+    return fig
+
+
+def plot_activation_stats(layers, activation: str = "",
+                          metrics=("saturation", "dead_fraction", "act_std")) -> Figure:
+    """Per-layer activation statistics at initialisation and at the last epoch, one panel each.
+
+    Args:
+        layers: the tidy `layers.csv` frame.
+        activation: the hidden activation, for the colour and the title.
+        metrics: the statistics to draw.
+
+    Returns:
+        A Figure. Shares (saturation, dead fraction) use a 0..1 axis.
+    """
+    tables = {m: metric_table(layers, m) for m in metrics}
+    tables = {m: t for m, t in tables.items() if not t.empty}
+    if not tables:
+        raise NothingToPlot("layers.csv has no activation statistics")
+    color = activation_color(activation)
+    fig = Figure(figsize=(4.4 * len(tables), 3.9), layout="constrained")
+    for ax, (metric, table) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
+        first, last = table.columns[0], table.columns[-1]
+        _layer_line(ax, table, first, color, "--", "o", 0.55, _epoch_name(first), log=False)
+        if last != first:
+            _layer_line(ax, table, last, color, "-", "s", 1.0, _epoch_name(last, final=True),
+                        log=False)
+        title, unit = _STAT_LABELS.get(metric, (metric, metric))
+        values = table.to_numpy(float)
+        values = values[np.isfinite(values)]
+        if metric in ("saturation", "dead_fraction"):
+            ax.set_ylim(-0.03, 1.03)
+        elif values.size and values.min() > 0 and values.max() / values.min() > LOG_SPAN:
+            ax.set_yscale("log")
+            unit += " (log)"
+        _layer_axis(ax, table.index)
+        ax.set(title=title, ylabel=unit)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"Activation statistics per layer: {_net(activation, next(iter(tables.values())).index)}",
+                 fontweight="bold")
+    return fig
+
+
+_STAT_LABELS = {
+    "saturation": ("saturation (flat region of sigmoid/tanh)", "share of outputs"),
+    "dead_fraction": ("dead units (output 0 for the whole batch)", "share of units"),
+    "act_std": ("spread of the layer's outputs", "standard deviation"),
+    "act_mean": ("mean of the layer's outputs", "mean"),
+}
+
+
+def _layer_line(ax, table, epoch, color, style, marker, alpha, label, log=True):
+    """One epoch of a layer x epoch table as a line over layer positions 1..L."""
+    y = table[epoch].to_numpy(float)
+    x = np.arange(1, len(y) + 1)
+    shown = np.where(y > 0, y, np.nan) if log else y
+    ax.plot(x, shown, linestyle=style, marker=marker, color=color, alpha=alpha, label=label,
+            markerfacecolor=color if style == "-" else "white")
+    zero = y == 0
+    if log and zero.any():
+        ax.plot(x[zero], np.zeros(zero.sum()), "v", color=color, alpha=alpha, markersize=9,
+                transform=ax.get_xaxis_transform(), clip_on=False,
+                label=f"{label}: exactly 0 (off the log scale)")
+
+
+def _layer_axis(ax, names):
+    ticks = _thin(range(len(names)), 16, keep_last=True)
+    ax.set_xticks([i + 1 for i in ticks], [layer_tick(names[i]) for i in ticks])
+    ax.set_xlabel("hidden layer (1 = next to the input), then output")
+
+
+def _thin(positions, most: int, keep_last: bool = False) -> list[int]:
+    positions = list(positions)
+    step = max(1, -(-len(positions) // most))
+    kept = positions[::step]
+    if keep_last and kept and kept[-1] != positions[-1]:
+        if positions[-1] - kept[-1] < step / 2 and len(kept) > 1:
+            kept.pop()  # too close to the last label to fit beside it
+        kept.append(positions[-1])
+    return kept
+
+
+def _epoch_name(epoch, final: bool = False) -> str:
+    if epoch == 0:
+        return "epoch 0 (at initialisation)"
+    return f"epoch {epoch} (last)" if final else f"epoch {epoch}"
+
+
+def _net(activation, layer_names) -> str:
+    depth = sum(1 for name in layer_names if is_hidden(name))
+    return f"{activation or 'network'}, {depth} hidden layers"
+
+
+def _ratio_text(layers, first, last) -> str:
+    parts = []
+    for epoch in dict.fromkeys([first, last]):
+        ratio = vanishing_ratio(layers, epoch)
+        parts.append(f"{'n/a' if np.isnan(ratio) else f'{ratio:.2g}'} at epoch {epoch}")
+    return "vanishing ratio (first / last hidden layer): " + ", ".join(parts)

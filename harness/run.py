@@ -1,0 +1,135 @@
+"""One run, top to bottom: config -> data -> model -> fit -> run folder.
+
+Everything that can be wrong with the input (config, data files) is checked before the run folder
+is created, so bad input leaves nothing behind. `summary.json` is written last: its `status` says
+whether the run finished (`completed`), blew up (`diverged`), was stopped (`interrupted`) or
+crashed (`failed`).
+"""
+
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from harness import backend, losses
+from harness.configfile import load_config
+from harness.console import vanishing_ratio
+from harness.data import DATASETS, load_dataset
+from harness.files import write_csv, write_json, write_yaml
+from harness.rundir import RESULTS, Run, load_run, new_run_dir
+
+
+def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
+        out: str | os.PathLike | None = None, verbose: int = 1) -> Run:
+    """Trains one config and writes its run folder.
+
+    Args:
+        config: a YAML file, or a mapping of config keys.
+        overrides: `["model.depth=8"]` (as `--set` takes them) or `{"model.depth": 8}`.
+        out: the run folder; default `results/<name>/<activation>-d<depth>-s<seed>-<time>`.
+        verbose: Keras' verbosity (0 silent, 1 progress bar, 2 one line per epoch).
+
+    Returns:
+        The `Run`, read back from its folder.
+
+    Raises:
+        ConfigError, DataError: bad input, before anything is written.
+    """
+    cfg, _ = load_config(config, overrides)
+    for warning in cfg.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
+    keras = backend.init(cfg.seed)
+    data = load_dataset(cfg.data, cfg.seed)
+    labels = losses.LOSSES.get(cfg.train.loss).labels
+    y_train, y_val, y_test = (_labels(y, labels, data.n_classes)
+                              for y in (data.y_train, data.y_val, data.y_test))
+
+    from harness.model import build_model
+    from harness.train import compile_model, fit
+
+    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
+    columns = compile_model(model, cfg, labels)
+
+    run_dir = _prepare(out, cfg)
+    started = time.time()
+    write_yaml(run_dir / "config.yaml", cfg.model_dump(mode="json"))
+    meta = {**backend.versions(), "command": sys.argv, "seed": cfg.seed,
+            "config_file": None if isinstance(config, Mapping) else str(config),
+            "started": datetime.now().isoformat(timespec="seconds")}
+    write_json(run_dir / "meta.json", meta)
+
+    summary = {"status": "failed", "task": data.task, "epochs_run": 0}
+    try:
+        recorder, guard = fit(model, cfg, data, y_train, y_val, columns, run_dir, verbose)
+        summary["epochs_run"] = len(recorder.history)
+        if guard.where:
+            summary.update(status="diverged", diverged_epoch=guard.where[0],
+                           diverged_step=guard.where[1])
+        else:
+            test = model.evaluate(data.x_test, y_test, batch_size=1024, verbose=0,
+                                  return_dict=True)
+            summary.update({f"test_{k}": float(v) for k, v in test.items()}, status="completed")
+            if DATASETS.get(cfg.data.name).toy:
+                _write_surface(model, data, run_dir)
+        layers = recorder.layers_frame()
+        summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
+                       vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
+    except KeyboardInterrupt:
+        summary["status"] = "interrupted"
+        raise
+    except Exception as e:
+        summary["error"] = f"{type(e).__name__}: {e}"
+        raise
+    finally:
+        wall = round(time.time() - started, 3)
+        summary["wall_time_s"] = wall
+        write_json(run_dir / "meta.json", {**meta, "wall_time_s": wall,
+                                           "finished": datetime.now().isoformat(timespec="seconds")})
+        write_json(run_dir / "summary.json", summary)
+        keras.backend.clear_session(free_memory=True)
+    return load_run(run_dir)
+
+
+def _labels(y, labels, n_classes):
+    from harness.train import prepare_labels
+
+    return prepare_labels(y, labels, n_classes)
+
+
+def _prepare(out, cfg) -> Path:
+    """The run folder: `out`, or a new readable one under results/<name>/."""
+    if out is None:
+        activation = "+".join(dict.fromkeys(cfg.model.activations())) or "none"
+        return new_run_dir(RESULTS / cfg.name,
+                           f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").unlink(missing_ok=True)  # a rerun is unfinished until it finishes
+    return out
+
+
+def _write_surface(model, data, run_dir: Path, steps: int = 101) -> None:
+    """Predictions on a grid over the data (`surface.csv`) and the points (`points.csv`)."""
+    x_all = np.concatenate([data.x_train, data.x_test])
+    low, high = x_all.min(axis=0), x_all.max(axis=0)
+    pad = 0.1 * (high - low)
+    axes = [np.linspace(lo - p, hi + p, steps, dtype=np.float32)
+            for lo, hi, p in zip(low, high, pad)]
+    grid = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)
+    pred = model.predict(grid, batch_size=4096, verbose=0)
+    names = [f"x{i + 1}" for i in range(grid.shape[1])]
+    surface = pd.DataFrame(grid, columns=names)
+    if pred.shape[1] == 1:
+        surface["pred"] = pred[:, 0]
+    else:
+        surface[[f"pred_{k}" for k in range(pred.shape[1])]] = pred
+    write_csv(run_dir / "surface.csv", surface)
+    points = [pd.DataFrame(x, columns=names).assign(split=split, y=np.asarray(y).reshape(len(y)))
+              for split, x, y in (("train", data.x_train, data.y_train),
+                                  ("test", data.x_test, data.y_test))]
+    write_csv(run_dir / "points.csv", pd.concat(points)[["split", *names, "y"]])

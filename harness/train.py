@@ -1,0 +1,131 @@
+"""Training: compile, fit, and record every epoch's history and layer statistics to the run folder.
+
+The two Keras callbacks here write `history.csv` and `layers.csv` after every epoch (so a run that
+stops early keeps what it did) and stop the run at the first non-finite loss, remembering where.
+"""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+
+from harness import heads, losses, optimizers
+from harness.files import write_csv
+from harness.model import StatsModel
+
+
+def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
+    """Compiles with the config's optimizer and loss, and the task's metrics.
+
+    Args:
+        model: the network.
+        cfg: the whole config.
+        labels: the label format of the loss (`harness.losses.Loss.labels`).
+
+    Returns:
+        The columns of `history.csv`.
+    """
+    head = cfg.model.head
+    if heads.HEADS.get(head).activation == "linear":
+        metrics = [keras.metrics.MeanAbsoluteError(name="mae"),
+                   keras.metrics.RootMeanSquaredError(name="rmse")]
+    elif head == "sigmoid":
+        metrics = [keras.metrics.BinaryAccuracy(name="accuracy")]
+    elif labels == "onehot":
+        metrics = [keras.metrics.CategoricalAccuracy(name="accuracy")]
+    else:
+        metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+    model.compile(optimizer=optimizers.OPTIMIZERS.get(cfg.train.optimizer).build(
+                      cfg.train.learning_rate),
+                  loss=losses.keras_loss(cfg.train.loss), metrics=metrics)
+    names = ["loss", *(m.name for m in metrics)]
+    return ["epoch", *(c for name in names for c in (name, f"val_{name}"))]
+
+
+def prepare_labels(y: np.ndarray, labels: str, n_classes: int) -> np.ndarray:
+    """Turns a dataset's labels into what the loss expects."""
+    if labels == "onehot":
+        return np.eye(n_classes, dtype=np.float32)[y]
+    if labels == "index":
+        return y
+    return y.astype(np.float32).reshape(len(y), -1)  # (n, 1) for binary and regression
+
+
+class Recorder(keras.callbacks.Callback):
+    """Writes `history.csv` and `layers.csv` after every epoch.
+
+    Args:
+        run_dir: the run folder.
+        init_stats: the (layers, statistics) matrix at initialisation, recorded as epoch 0.
+        columns: the columns of `history.csv`.
+    """
+
+    def __init__(self, run_dir: Path, init_stats: np.ndarray, columns: list[str]):
+        super().__init__()
+        self.run_dir = Path(run_dir)
+        self.columns = columns
+        self.history: list[dict] = []
+        self.stats: list[tuple[int, np.ndarray]] = [(0, init_stats)]
+
+    def on_train_begin(self, logs=None):
+        self._write()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.model.layer_stats.reset_state()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.history.append({"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()}})
+        self.stats.append((epoch + 1, np.asarray(self.model.layer_stats.result())))
+        self._write()
+
+    def history_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.history, columns=self.columns)
+
+    def layers_frame(self) -> pd.DataFrame:
+        m = self.model
+        rows = [(epoch, layer, stat, float(matrix[i, j]))
+                for epoch, matrix in self.stats
+                for i, layer in enumerate(m.layer_names)
+                for j, stat in enumerate(m.stat_names)]
+        return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+
+    def _write(self):
+        write_csv(self.run_dir / "history.csv", self.history_frame())
+        write_csv(self.run_dir / "layers.csv", self.layers_frame())
+
+
+class StopOnNaN(keras.callbacks.TerminateOnNaN):
+    """Keras' TerminateOnNaN, remembering the epoch and step (both from 1) where it stopped."""
+
+    def __init__(self):
+        super().__init__()
+        self.epoch = 0
+        self.where: tuple[int, int] | None = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch + 1
+
+    def on_batch_end(self, batch, logs=None):
+        super().on_batch_end(batch, logs)
+        if self.model.stop_training and self.where is None:
+            self.where = (self.epoch, batch + 1)
+
+
+def fit(model: StatsModel, cfg, data, y_train, y_val, columns, run_dir: Path, verbose=1):
+    """Trains for `cfg.train.epochs`, recording as it goes.
+
+    Returns:
+        (Recorder, StopOnNaN): what was recorded, and where a non-finite loss stopped the run.
+    """
+    probe = slice(0, cfg.train.batch_size)  # the first batch, fixed, for the epoch-0 statistics
+    init = model.measure(data.x_train[probe], y_train[probe])[3]
+    recorder, guard = Recorder(run_dir, np.asarray(init), columns), StopOnNaN()
+    if cfg.train.epochs > 0:
+        model.fit(data.x_train, y_train, batch_size=cfg.train.batch_size,
+                  epochs=cfg.train.epochs, validation_data=(data.x_val, y_val), shuffle=True,
+                  callbacks=[recorder, guard], verbose=verbose)
+    else:
+        recorder.set_model(model)
+        recorder.on_train_begin()
+    return recorder, guard
