@@ -107,6 +107,9 @@ def read_idx_folder(folder: Path):
 
 def _from_path(path: str):
     folder = Path(path).expanduser()
+    if not folder.is_dir():
+        raise DataError(f"data.path: folder {folder} does not exist; point it to the folder "
+                        f"holding {_FILE_LIST} (gzipped or not)")
     missing = [name for name in IDX_FILES if _find(folder, name) is None]
     if missing:
         raise DataError(f"data.path: {folder} has no {missing[0]}(.gz); the folder needs "
@@ -151,7 +154,8 @@ def load_mnist(path: str | None = None):
             return _keras_load("mnist")
         except Exception as e:  # Keras raises a bare Exception when the download fails.
             failure = e
-    raise DataError(f"MNIST is not on this machine and the download failed ({_first_line(failure)}); "
+    raise DataError(f"MNIST is not on this machine and the download failed "
+                    f"({_first_line(failure)}); "
                     f"put {_FILE_LIST} in {datasets / 'mnist'} or set data.path to their folder")
 
 
