@@ -163,7 +163,8 @@ def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
 
 
 def _pixels(x: np.ndarray) -> np.ndarray:
-    return (x.reshape(len(x), -1) / np.float32(255)).astype(np.float32, copy=False)  # (n, 784) in [0, 1]
+    # (n, 28, 28) uint8 -> (n, 784) float32 in [0, 1]
+    return (x.reshape(len(x), -1) / np.float32(255)).astype(np.float32, copy=False)
 
 
 def _labels(y: np.ndarray) -> np.ndarray:
