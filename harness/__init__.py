@@ -14,8 +14,8 @@ from harness.rundir import Run, load_run  # noqa: E402
 
 
 def run(config, overrides=None, out=None, verbose=1) -> Run:
-    """Trains one config and writes its run folder; see `harness.run.run`."""
-    from harness.run import run as _run
+    """Trains one config and writes its run folder; see `harness.runner.run`."""
+    from harness.runner import run as _run
 
     return _run(config, overrides=overrides, out=out, verbose=verbose)
 

@@ -121,7 +121,7 @@ _add("elu", Activation(
 _add("selu", Activation(
     "scaled ELU (self-normalising with lecun_normal initialisation)",
     lambda z: SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * np.expm1(np.minimum(z, 0.0))),
-    lambda z: SELU_SCALE * np.where(z > 0, 1.0, SELU_ALPHA * np.exp(np.minimum(z, 0.0))), "selu"))
+    lambda z: SELU_SCALE * np.where(z >= 0, 1.0, SELU_ALPHA * np.exp(np.minimum(z, 0.0))), "selu"))
 _add("gelu", Activation(
     "z * Phi(z), the Gaussian error linear unit (exact form)",
     lambda z: z * _normal_cdf(z), lambda z: _normal_cdf(z) + z * _normal_pdf(z), "gelu"))
@@ -143,6 +143,10 @@ _add("hard_sigmoid", Activation(
 _add("mish", Activation(
     "z * tanh(softplus(z))",
     lambda z: z * np.tanh(_softplus(z)), _mish_der, "mish"))
+_add("softmax", Activation(
+    "e^z_i / sum_j e^z_j over a layer's units: the multi-class output head, not elementwise",
+    lambda z: np.exp(z - np.max(z, axis=-1, keepdims=True)) / np.sum(
+        np.exp(z - np.max(z, axis=-1, keepdims=True)), axis=-1, keepdims=True), None, "softmax"))
 for _name in KERAS_OTHERS:
     _add(_name, Activation(f"Keras' {_name} (no formula here: plotted by autodiff)",
                            None, None, _name))

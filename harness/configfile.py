@@ -31,8 +31,9 @@ def parse_yaml(text: str, where: str):
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.constructor.ConstructorError as e:
-        tag = getattr(e, "problem", "") or ""
-        raise ConfigError(f"{where}: {_line(e)}{tag.strip()}; configs hold plain values "
+        tag = re.search(r"tag '([^']*)'", str(e))
+        tag = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "this tag"
+        raise ConfigError(f"{where}: {_line(e)}{tag} is not allowed; configs hold plain values "
                           "(numbers, strings, lists, mappings), not Python objects") from None
     except yaml.YAMLError as e:
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
@@ -133,8 +134,6 @@ def validate(merged: dict, origin: dict, top: str) -> Config:
         return Config.model_validate(merged)
     except ValidationError as e:
         raise ConfigError(_describe(e.errors()[0], merged, origin, top)) from None
-    except KeyProblem as e:  # raised by a model validator outside pydantic's wrapping
-        raise ConfigError(f"{origin.get(e.key, top)}: {e.key}: {e}") from None
 
 
 def _merge(into: dict, origin: dict, new: Mapping, source: str, prefix: str = "") -> None:
@@ -154,21 +153,29 @@ def _describe(error: dict, merged: dict, origin: dict, top: str) -> str:
     """One line for a pydantic error: `<file>: <key>: <problem and fix>`."""
     cause = (error.get("ctx") or {}).get("error")
     fields = [str(p) for p in error["loc"]]
-    key = cause.key if isinstance(cause, KeyProblem) else ".".join(_field_path(fields))
-    where = _source_of(key, origin, top)
+    if isinstance(cause, KeyProblem):  # across fields: the fix goes in the file the user ran
+        return f"{top}: {cause.key}: {cause}"
+    key = ".".join(_field_path(fields))
     if error["type"] == "extra_forbidden":
         parent, name = _field_path(fields[:-1]), fields[-1]
+        key = ".".join([*parent, name])
+        where = _source_of(key, origin, top)
         known = list(_model_at(parent).model_fields)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-        return f"{where}: {key}: unknown key {name!r}; {hint}"
+        return f"{_place(where, key)}: unknown key {name!r}; {hint}"
+    where = _source_of(key, origin, top)
     if isinstance(cause, ValueError):
         message = str(cause)
     else:
         message = error["msg"][0].lower() + error["msg"][1:]
         if error["type"] not in ("missing",):
             message += f", got {error['input']!r}"
-    return f"{where}: {key or 'config'}: {message}"
+    return f"{_place(where, key or 'config')}: {message}"
+
+
+def _place(where: str, key: str) -> str:
+    return where if where == f"--set {key}" else f"{where}: {key}"
 
 
 def _field_path(loc: list[str]) -> list[str]:

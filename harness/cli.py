@@ -1,0 +1,106 @@
+"""`python -m harness ...` and the `harness` console script.
+
+Commands import what they need when they run: `--help`, `list` and `schema` never load TensorFlow.
+Bad input prints one line, `error: <where>: <what>; <fix>`, and exits with code 2; Ctrl-C exits
+with 130 after marking the current run `interrupted`.
+"""
+
+import argparse
+import json
+import sys
+
+from harness.errors import HarnessError
+
+TABLES = ("activations", "heads", "losses", "datasets", "initializers", "optimizers")
+
+
+def _run(args) -> int:
+    from harness.configfile import load_config
+    from harness.console import format_summary
+    from harness.runner import run
+
+    _, sources = load_config(args.config, args.set)
+    print("config: " + " -> ".join(sources), file=sys.stderr)
+    result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose)
+    print(format_summary(result))
+    return 0 if result.status == "completed" else 1
+
+
+def _list(args) -> int:
+    from harness.tables import format_table
+
+    for name in [args.table] if args.table else TABLES:
+        print(format_table(name))
+    return 0
+
+
+def _schema(args) -> int:
+    from harness.config import Config
+
+    print(json.dumps(Config.model_json_schema(), indent=2))
+    return 0
+
+
+def _report(args) -> int:
+    from harness.report import build_report
+
+    print(build_report(args.run_dir))
+    return 0
+
+
+def _compare(args) -> int:
+    from harness.report.compare import compare
+
+    table = compare(args.run_dirs, out=args.out)
+    print(table.drop(columns=["dir"], errors="ignore").to_string(index=False))
+    if args.out:
+        print(args.out)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="harness", description="Train small Keras networks and see, layer by layer, why "
+        "activation functions matter.",
+        epilog="example: python -m harness run configs/relu_deep.yaml --set model.depth=8")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser("run", help="train one config and write a run folder")
+    r.add_argument("config", help="a YAML config file (see configs/)")
+    r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a config key, the value read as YAML (repeatable): "
+                        "--set model.width=[8,4]")
+    r.add_argument("--out", help="the run folder (default results/<name>/<id>)")
+    r.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
+                   help="Keras' progress output: 0 none, 1 a bar, 2 a line per epoch")
+    r.set_defaults(func=_run)
+
+    ls = sub.add_parser("list", help="print the tables of names a config can use")
+    ls.add_argument("table", nargs="?", choices=TABLES)
+    ls.set_defaults(func=_list)
+
+    s = sub.add_parser("schema", help="print the config's JSON Schema (for editor completion)")
+    s.set_defaults(func=_schema)
+
+    rep = sub.add_parser("report", help="(re)build a run folder's plots and report.html")
+    rep.add_argument("run_dir")
+    rep.set_defaults(func=_report)
+
+    c = sub.add_parser("compare", help="compare run folders in one report and table")
+    c.add_argument("run_dirs", nargs="+")
+    c.add_argument("--out", help="folder for compare.csv and report.html")
+    c.set_defaults(func=_compare)
+    return p
+
+
+def main(argv=None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        code = args.func(args)
+    except HarnessError as e:
+        print(f"error: {e}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 130
+    sys.exit(code)

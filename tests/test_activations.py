@@ -1,0 +1,98 @@
+"""Activations, heads and losses against their formulas and the course's worked numbers."""
+
+import numpy as np
+import pytest
+
+from harness import activations
+
+Z = np.array([-5.0, -1.0, -0.3, 0.0, 0.4, 1.0, 5.0])
+
+
+def autodiff(name, z):
+    import tensorflow as tf
+
+    fn = activations.keras_function(name)
+    z = tf.constant(z, dtype=tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(z)
+        out = fn(z)
+    return np.asarray(out), np.asarray(tape.gradient(out, z))
+
+
+@pytest.mark.parametrize("name", [n for n, e in activations.ACTIVATIONS.items() if e.der])
+def test_keras_function_and_autodiff_match_the_formulas(name):
+    entry = activations.get(name)
+    value, grad = autodiff(name, Z)
+    np.testing.assert_allclose(value, entry.fn(Z), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(grad, entry.der(Z), rtol=1e-4, atol=1e-6)
+
+
+def test_course_derivatives():
+    assert activations.get("sigmoid").der(np.array(0.0)) == pytest.approx(0.25)
+    assert activations.get("tanh").der(np.array(0.0)) == pytest.approx(1.0)
+    relu = activations.get("relu").der
+    assert list(relu(np.array([-2.0, 3.0]))) == [0.0, 1.0]
+    value, grad = autodiff("leaky_relu", np.array([-2.0, 3.0]))
+    np.testing.assert_allclose(value, [-0.02, 3.0])
+    np.testing.assert_allclose(grad, [0.01, 1.0])
+
+
+def test_step_has_zero_gradient_not_none():
+    value, grad = autodiff("step", np.array([-1.0, 0.5, 2.0]))
+    assert list(value) == [0.0, 1.0, 1.0] and list(grad) == [0.0, 0.0, 0.0]
+
+
+def test_aliases_and_other_keras_names_resolve():
+    assert activations.get("identity") is activations.get("linear")
+    assert activations.get("silu") is activations.get("swish")
+    value, _ = autodiff("relu6", np.array([7.0]))
+    assert value[0] == 6.0
+
+
+def test_unknown_name_lists_close_matches():
+    with pytest.raises(ValueError, match="did you mean 'sigmoid'"):
+        activations.get("sigmod")
+
+
+def test_registering_a_name_twice_is_an_error():
+    with pytest.raises(ValueError, match="registered twice"):
+        activations.ACTIVATIONS.register("relu", activations.get("relu"))
+
+
+def test_softmax_values_and_large_inputs():
+    import keras
+
+    out = np.asarray(keras.activations.softmax(np.array([[0.3, 2.9, 4.0]])))[0]
+    np.testing.assert_allclose(out, [0.01821127, 0.24519181, 0.73659691], rtol=1e-6)
+    big = np.asarray(keras.activations.softmax(np.array([[1010.0, 1000.0, 990.0]])))[0]
+    assert np.all(np.isfinite(big)) and big.sum() == pytest.approx(1.0)
+
+
+def test_categorical_crossentropy_course_values():
+    from harness.losses import keras_loss
+
+    cce = keras_loss("categorical_crossentropy")
+    p = np.array([[0.5, 0.125, 0.125, 0.25]])
+    assert float(np.mean(cce(p, np.array([[0.25] * 4])))) == pytest.approx(1.3863, abs=1e-4)
+    assert float(np.mean(cce(p, np.array([[0.5, 0.25, 0.125, 0.125]])))) == pytest.approx(1.2997, abs=1e-4)
+
+
+def test_rmse_loss_is_over_the_batch():
+    from harness.losses import keras_loss
+
+    y, y_hat = np.array([[0.0], [0.0]]), np.array([[3.0], [4.0]])
+    assert float(keras_loss("rmse")(y, y_hat)) == pytest.approx(np.sqrt(12.5))
+
+
+def test_course_fixed_weight_network():
+    from harness.model import StatsModel
+
+    model = StatsModel([3, 2, 2], ["sigmoid", "sigmoid", "linear"])
+    model.build((None, 2))
+    weights = [([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], [0.1, 0.2, 0.3]),
+               ([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]], [0.1, 0.2]),
+               ([[0.1, 0.3], [0.2, 0.4]], [0.1, 0.2])]
+    for dense, (kernel, bias) in zip(model.dense, weights):
+        dense.set_weights([np.array(kernel), np.array(bias)])
+    out = np.asarray(model(np.array([[1.0, 0.5]])))[0]
+    np.testing.assert_allclose(out, [0.31682708, 0.69627909], rtol=1e-6)

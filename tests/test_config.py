@@ -1,0 +1,129 @@
+"""Config files: defaults, extends, --set, and every validation message."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from harness.configfile import load_config
+from harness.errors import ConfigError
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def error_of(source, overrides=None) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_config(source, overrides)
+    return str(info.value)
+
+
+def test_defaults_extends_file_then_set(tmp_path):
+    write(tmp_path, "base.yaml", "model: {depth: 2, width: 8}\ntrain: {epochs: 3}\n")
+    write(tmp_path, "mid.yaml", "extends: base.yaml\nmodel: {depth: 4}\n")
+    top = write(tmp_path, "top.yaml", "extends: mid.yaml\nname: top\nmodel: {activation: tanh}\n")
+    cfg, sources = load_config(top, ["model.width=[8,4,4,2]", "train.learning_rate=1e-3"])
+    assert (cfg.name, cfg.model.depth, cfg.model.activation) == ("top", 4, "tanh")
+    assert cfg.model.widths() == [8, 4, 4, 2]
+    assert cfg.train.epochs == 3 and cfg.train.learning_rate == 0.001
+    assert cfg.train.optimizer == "adam"  # a default nobody set
+    assert sources[0] == "defaults" and sources[-1].startswith("--set train.learning_rate")
+    assert [s.rsplit("/", 1)[-1] for s in sources[1:4]] == ["base.yaml", "mid.yaml", "top.yaml"]
+
+
+def test_config_is_frozen(tmp_path):
+    cfg, _ = load_config({"model": {"depth": 2}})
+    with pytest.raises(Exception):
+        cfg.model.depth = 3
+
+
+def test_mapping_overrides_and_per_layer_lists():
+    cfg, _ = load_config({"model": {"depth": 2, "activation": ["relu", "tanh"]}},
+                         {"model.width": [4, 2]})
+    assert cfg.model.activations() == ["relu", "tanh"] and cfg.model.widths() == [4, 2]
+
+
+def test_shipped_configs_resolve():
+    from pathlib import Path
+
+    for path in sorted(Path("configs").glob("*.yaml")):
+        cfg, _ = load_config(path)
+        assert cfg.name == path.stem or path.stem == "base", path
+        assert path.read_text().startswith("#"), f"{path} needs its header comment"
+
+
+@pytest.mark.parametrize("text, overrides, expected", [
+    ("model: {activation: rleu}", None,
+     "c.yaml: model.activation: unknown activation 'rleu'; did you mean 'relu'"),
+    ("model: {widht: 3}", None, "c.yaml: model.widht: unknown key 'widht'; did you mean 'width'?"),
+    ("modle: {depth: 3}", None, "unknown key 'modle'; did you mean 'model'?"),
+    ("model: {head: sofmax}", None, "unknown head 'sofmax'; did you mean 'softmax'?"),
+    ("train: {loss: mse2}", None, "unknown loss 'mse2'; did you mean 'mse'"),
+    ("data: {name: circle}", None, "unknown dataset 'circle'; did you mean 'circles'"),
+    ("train: {optimizer: adamw}", None, "unknown optimizer 'adamw'; did you mean 'adam'"),
+    ("model: {initializer: he_norm}", None, "unknown initializer 'he_norm'; did you mean 'he_normal'"),
+    ("model: {initializer: {name: random_normal, stdev: 0.1}}", None,
+     "initializer 'random_normal' takes mean, stddev; not 'stdev'"),
+    ("model: {depth: 3, width: [8, 4]}", None, "model.width: 2 values for depth 3"),
+    ("model: {depth: 2, activation: [relu]}", None, "model.activation: 1 values for depth 2"),
+    ("model: {width: 0}", None, "width must be a whole number from 1 to 100000"),
+    ("model: {depth: -1}", None, "model.depth: input should be greater than or equal to 0"),
+    ("model: {depth: three}", None, "model.depth: input should be a valid integer, got 'three'"),
+    ("train: {learning_rate: .nan}", None, "train.learning_rate: input should be a finite number"),
+    ("train: {epochs: 1e100}", None, "train.epochs: input should be a valid integer"),
+    ("model: {use_bias: maybe}", None, "model.use_bias: input should be a valid boolean"),
+    ("name: ../../x", None, "name: '../../x' is not a folder name"),
+    ("data: {name: sine}", None,
+     "model.head: head 'sigmoid' does not fit regression data 'sine'; use head: identity with loss: mse"),
+    ("model: {head: softmax}", None,
+     "train.loss: loss 'binary_crossentropy' does not fit head 'softmax'; use loss: "
+     "categorical_crossentropy or sparse_categorical_crossentropy"),
+    ("data: {name: multispiral}", None,
+     "model.head: head 'sigmoid' does not fit multiclass data 'multispiral'; use head: softmax"),
+    ("model: {head: identity}", None, "model.head: head 'identity' does not fit binary data"),
+    ("data: {test_fraction: 0.5, val_fraction: 0.5}", None, "data.val_fraction: test_fraction + val_fraction"),
+    ("model: {activation: nosuchmodule:fn}", None,
+     "cannot import activation 'nosuchmodule:fn'"),
+    ("model: [1, 2", None, "c.yaml: line 1: YAML syntax error"),
+    ("x: !!python/object:os.system ls", None, "!!python/object:os.system is not allowed"),
+    ("- a\n- b", None, "c.yaml: a config is a mapping of keys"),
+    ("", None, "c.yaml: the file is empty"),
+    ("extends: missing.yaml", None, "c.yaml: extends: "),
+    ("extends: c.yaml", None, "extends: cycle"),
+    ("{}", ["model.depth=x"], "--set model.depth: input should be a valid integer, got 'x'"),
+    ("{}", ["model.foo=1"], "--set model.foo: unknown key 'foo'"),
+    ("{}", ["depth"], "--set depth: expected KEY=VALUE"),
+])
+def test_every_validation_error_names_place_and_fix(tmp_path, text, overrides, expected):
+    path = write(tmp_path, "c.yaml", text)
+    message = error_of(path, overrides)
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_mse_with_sigmoid_is_a_warning_not_an_error():
+    cfg, _ = load_config({"train": {"loss": "mse"}})
+    assert "binary_crossentropy is the usual pair" in cfg.warnings()[0]
+
+
+def test_cycle_through_two_files(tmp_path):
+    write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: a.yaml\n")
+    assert "cycle" in error_of(tmp_path / "a.yaml")
+
+
+def test_missing_file():
+    assert "no such file" in error_of("no/such/config.yaml")
+
+
+def test_schema_command_prints_json_schema_with_descriptions():
+    out = subprocess.run([sys.executable, "-m", "harness", "schema"], capture_output=True,
+                         text=True, check=True).stdout
+    schema = json.loads(out)
+    model = schema["$defs"]["ModelConfig"]["properties"]
+    assert "hidden layers" in model["depth"]["description"]
+    assert schema["$defs"]["TrainConfig"]["properties"]["epochs"]["default"] == 20
