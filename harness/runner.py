@@ -65,11 +65,11 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
 
     summary = {"status": "failed", "task": data.task, "epochs_run": 0}
     try:
-        recorder, guard = fit(model, cfg, data, y_train, y_val, columns, run_dir, verbose)
+        recorder, diverged = fit(model, cfg, data, y_train, y_val, columns, run_dir, verbose)
         summary["epochs_run"] = len(recorder.history)
-        if guard.where:
-            summary.update(status="diverged", diverged_epoch=guard.where[0],
-                           diverged_step=guard.where[1])
+        if diverged:
+            summary.update(status="diverged", diverged_epoch=diverged[0],
+                           diverged_step=diverged[1])
         else:
             test = model.evaluate(data.x_test, y_test, batch_size=1024, verbose=0,
                                   return_dict=True)

@@ -69,15 +69,19 @@ class Recorder(keras.callbacks.Callback):
         self.stats: list[tuple[int, np.ndarray]] = [(0, init_stats)]
 
     def on_train_begin(self, logs=None):
-        self._write()
+        self.write()
 
     def on_epoch_begin(self, epoch, logs=None):
         self.model.layer_stats.reset_state()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.history.append({"epoch": epoch + 1, **{k: float(v) for k, v in (logs or {}).items()}})
-        self.stats.append((epoch + 1, np.asarray(self.model.layer_stats.result())))
-        self._write()
+        self.add_epoch(epoch + 1, logs or {}, self.model.layer_stats.result())
+        self.write()
+
+    def add_epoch(self, epoch: int, logs: dict, stats) -> None:
+        """Records epoch `epoch` (from 1): Keras' logs and the (layers, statistics) means."""
+        self.history.append({"epoch": epoch, **{k: float(v) for k, v in logs.items()}})
+        self.stats.append((epoch, np.asarray(stats)))
 
     def history_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.history, columns=self.columns)
@@ -90,7 +94,7 @@ class Recorder(keras.callbacks.Callback):
                 for j, stat in enumerate(m.stat_names)]
         return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
 
-    def _write(self):
+    def write(self):
         write_csv(self.run_dir / "history.csv", self.history_frame())
         write_csv(self.run_dir / "layers.csv", self.layers_frame())
 
@@ -112,20 +116,53 @@ class StopOnNaN(keras.callbacks.TerminateOnNaN):
             self.where = (self.epoch, batch + 1)
 
 
-def fit(model: StatsModel, cfg, data, y_train, y_val, columns, run_dir: Path, verbose=1):
-    """Trains for `cfg.train.epochs`, recording as it goes.
+def epoch_orders(n: int, epochs: int, seed: int) -> np.ndarray:
+    """The order of the training examples in every epoch, (epochs, n), from the run's seed."""
+    rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the data's
+    return np.stack([rng.permutation(n) for _ in range(epochs)]).astype(np.int32) if epochs else (
+        np.zeros((0, n), np.int32))
+
+
+def fit(model: StatsModel, cfg, data, y_train, y_val, columns, run_dir: Path, verbose=1,
+        in_graph: bool = True):
+    """Trains for `cfg.train.epochs`, recording every epoch to the run folder as it goes.
+
+    Args:
+        in_graph: run chunks of epochs inside one compiled call (`harness.loop`); False uses
+            Keras' `model.fit` with callbacks. Both see the same batches in the same order.
 
     Returns:
-        (Recorder, StopOnNaN): what was recorded, and where a non-finite loss stopped the run.
+        (Recorder, where): what was recorded, and the (epoch, step) of the first non-finite loss
+        (None if there was none).
     """
     probe = slice(0, cfg.train.batch_size)  # the first batch, fixed, for the epoch-0 statistics
     init = model.measure(data.x_train[probe], y_train[probe])[3]
-    recorder, guard = Recorder(run_dir, np.asarray(init), columns), StopOnNaN()
-    if cfg.train.epochs > 0:
-        model.fit(data.x_train, y_train, batch_size=cfg.train.batch_size,
-                  epochs=cfg.train.epochs, validation_data=(data.x_val, y_val), shuffle=True,
-                  callbacks=[recorder, guard], verbose=verbose)
-    else:
-        recorder.set_model(model)
-        recorder.on_train_begin()
-    return recorder, guard
+    recorder = Recorder(run_dir, np.asarray(init), columns)
+    recorder.set_model(model)
+    recorder.write()
+    orders = epoch_orders(len(data.x_train), cfg.train.epochs, cfg.seed)
+    if cfg.train.epochs == 0:
+        return recorder, None
+    if in_graph:
+        from harness.loop import fit_in_graph
+
+        where = fit_in_graph(model, data.x_train, y_train, data.x_val, y_val,
+                             cfg.train.batch_size, orders, recorder, verbose)
+        return recorder, where
+    guard = StopOnNaN()
+    model.fit(_batches(data.x_train, y_train, orders, cfg.train.batch_size),
+              steps_per_epoch=-(-len(data.x_train) // cfg.train.batch_size),
+              epochs=cfg.train.epochs, validation_data=(data.x_val, y_val),
+              validation_batch_size=len(data.x_val), shuffle=False,  # the orders are shuffled
+              callbacks=[recorder, guard], verbose=verbose)
+    return recorder, guard.where
+
+
+def _batches(x, y, orders, batch_size):
+    """A tf.data pipeline yielding the batches of `orders`, epoch after epoch."""
+    import tensorflow as tf
+
+    x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
+    index = tf.data.Dataset.from_tensor_slices(orders).flat_map(
+        lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
+    return index.map(lambda i: (tf.gather(x, i), tf.gather(y, i))).prefetch(2)

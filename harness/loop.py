@@ -1,0 +1,117 @@
+"""The fast driver: many epochs per compiled TensorFlow call, statistics collected in the graph.
+
+On toy data almost all of `model.fit`'s time is per-step and per-epoch Python overhead (iterators,
+callbacks, a validation pass through `evaluate`), not arithmetic. Here one `tf.function` runs a
+chunk of epochs: each step is the model's own `train_step` (same gradients, same statistics), each
+epoch ends with a validation pass over the whole validation set, and the per-epoch logs come back
+as tensors. The batches follow the same per-epoch orders as the Keras path, so both train the same
+model (`tests/test_loop.py`).
+"""
+
+import math
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from harness.model import StatsModel
+
+STEPS_PER_CALL = 2000  # bounds the time between progress-bar updates and run-folder writes
+
+
+class EpochLoop:
+    """Trains `model` on in-memory tensors, a chunk of epochs per compiled call.
+
+    Args:
+        model: a compiled `StatsModel`.
+        x, y: training inputs and labels (as the loss expects them).
+        x_val, y_val: validation inputs and labels.
+        batch_size: examples per step (the last step of an epoch takes the remainder).
+    """
+
+    def __init__(self, model: StatsModel, x, y, x_val, y_val, batch_size: int):
+        self.model = model
+        self.data = [tf.convert_to_tensor(a) for a in (x, y, x_val, y_val)]
+        self.batch_size = batch_size
+        self.steps = math.ceil(len(x) / batch_size)
+        # Build what Keras builds lazily (optimizer slots, compiled metrics): a tf.function may
+        # not create variables inside its loops.
+        model.optimizer.build(model.trainable_variables)
+        model.compute_metrics(x[:1], y[:1], model(x[:1]))
+        model.reset_metrics()
+        self.names = list(model.get_metrics_result())
+        n = len(x)
+        self._run = tf.function(self._epochs, autograph=False, input_signature=[
+            tf.TensorSpec((None, n), tf.int32), *(tf.TensorSpec(a.shape, a.dtype)
+                                                   for a in self.data)])
+
+    def run(self, orders: np.ndarray):
+        """Trains one epoch per row of `orders` (each a permutation of the training examples).
+
+        Returns:
+            (train logs (epochs, metrics), validation logs (epochs, metrics),
+             layer statistics (epochs, layers, statistics), where: (epoch, step) counted from 1
+             within this chunk of the first non-finite loss, or None).
+        """
+        train, val, stats, where = self._run(tf.constant(orders, tf.int32), *self.data)
+        where = tuple(int(v) for v in np.asarray(where))
+        return np.asarray(train), np.asarray(val), np.asarray(stats), (where if where[0] else None)
+
+    def _epochs(self, orders, x, y, x_val, y_val):
+        # Explicit while loops and autograph off: converting Keras' own code costs seconds of
+        # tracing per model, more than a whole toy run takes to execute.
+        m, b, width = self.model, self.batch_size, len(self.names)
+        epochs = tf.shape(orders)[0]
+
+        def one_epoch(e, ok, where, train_a, val_a, stats_a):
+            m.reset_metrics()
+            m.layer_stats.reset_state()
+
+            def step(s, ok, logs):
+                batch = orders[e, s * b:(s + 1) * b]
+                out = self._vector(m.train_step((tf.gather(x, batch), tf.gather(y, batch))))
+                return s + 1, tf.reduce_all(tf.math.is_finite(out[:1])), out
+
+            s, ok, train = tf.while_loop(lambda s, ok, _: (s < self.steps) & ok, step,
+                                         (tf.constant(0), ok, tf.zeros((width,))))
+            stats = m.layer_stats.result()
+            with tf.control_dependencies([stats, train]):
+                m.reset_metrics()
+            val = self._vector(m.test_step((x_val, y_val)))
+            where = tf.where(ok, where, tf.stack([e + 1, s]))
+            return (e + 1, ok, where, train_a.write(e, train), val_a.write(e, val),
+                    stats_a.write(e, stats))
+
+        arrays = [tf.TensorArray(tf.float32, size=epochs) for _ in range(3)]
+        done, _, where, *arrays = tf.while_loop(
+            lambda e, ok, *_: (e < epochs) & ok, one_epoch,
+            (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32), *arrays))
+        return (*(a.stack()[:done] for a in arrays), where)
+
+    def _vector(self, logs):
+        return tf.stack([tf.cast(logs[k], tf.float32) for k in self.names])  # "loss" first
+
+
+def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1):
+    """Trains for `len(orders)` epochs, recording each epoch with `recorder.add_epoch`.
+
+    Returns:
+        (epoch, step) of the first non-finite loss, or None.
+    """
+    loop = EpochLoop(model, x, y, x_val, y_val, batch_size)
+    chunk = max(1, STEPS_PER_CALL // loop.steps)
+    bar = keras.utils.Progbar(len(orders), unit_name="epoch") if verbose else None
+    for start in range(0, len(orders), chunk):
+        train, val, stats, where = loop.run(orders[start:start + chunk])
+        for i in range(len(train)):
+            logs = dict(zip(loop.names, train[i]))
+            logs.update({f"val_{k}": v for k, v in zip(loop.names, val[i])})
+            recorder.add_epoch(start + i + 1, logs, stats[i])
+        recorder.write()
+        if bar:
+            bar.update(start + len(train), [(k, v) for k, v in logs.items()], finalize=False)
+        if where:
+            return start + where[0], where[1]
+    if bar:
+        bar.update(len(orders), finalize=True)
+    return None

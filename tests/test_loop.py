@@ -1,0 +1,56 @@
+"""The in-graph driver trains the same model as Keras' `model.fit`, batch for batch."""
+
+import numpy as np
+import pytest
+
+from harness import backend
+from harness.configfile import load_config
+from harness.data import load_dataset
+from harness.losses import LOSSES
+from harness.model import build_model
+from harness.train import compile_model, epoch_orders, fit, prepare_labels
+
+
+def train(tmp_path, in_graph, config):
+    cfg, _ = load_config(config)
+    backend.init(cfg.seed)
+    data = load_dataset(cfg.data, cfg.seed)
+    labels = LOSSES.get(cfg.train.loss).labels
+    y, y_val = (prepare_labels(v, labels, data.n_classes) for v in (data.y_train, data.y_val))
+    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
+    columns = compile_model(model, cfg, labels)
+    recorder, where = fit(model, cfg, data, y, y_val, columns, tmp_path, verbose=0,
+                          in_graph=in_graph)
+    return recorder.history_frame(), recorder.layers_frame(), where
+
+
+@pytest.mark.parametrize("config", [
+    {"data": {"n_samples": 300}, "model": {"depth": 3, "width": 8, "activation": "tanh"},
+     "train": {"epochs": 4, "batch_size": 32}},
+    {"data": {"name": "blobs", "n_samples": 300}, "model": {"depth": 2, "width": 8,
+     "head": "softmax"}, "train": {"epochs": 3, "batch_size": 50,
+                                   "loss": "categorical_crossentropy", "optimizer": "momentum"}},
+])
+def test_in_graph_and_keras_fit_give_the_same_curves(tmp_path, config):
+    (tmp_path / "g").mkdir(), (tmp_path / "k").mkdir()
+    h_graph, l_graph, _ = train(tmp_path / "g", True, config)
+    h_keras, l_keras, _ = train(tmp_path / "k", False, config)
+    assert list(h_graph.columns) == list(h_keras.columns)
+    np.testing.assert_allclose(h_graph.values, h_keras.values, rtol=1e-5, atol=1e-7)
+    assert (l_graph[["epoch", "layer", "metric"]] == l_keras[["epoch", "layer", "metric"]]).all().all()
+    np.testing.assert_allclose(l_graph.value, l_keras.value, rtol=1e-5, atol=1e-7)
+
+
+def test_both_paths_stop_at_the_same_non_finite_step(tmp_path):
+    config = {"data": {"name": "sine", "n_samples": 200}, "model": {"head": "identity"},
+              "train": {"loss": "mse", "optimizer": "sgd", "learning_rate": 1e5, "epochs": 3}}
+    (tmp_path / "g").mkdir(), (tmp_path / "k").mkdir()
+    _, _, where_graph = train(tmp_path / "g", True, config)
+    _, _, where_keras = train(tmp_path / "k", False, config)
+    assert where_graph is not None and where_graph == where_keras
+
+
+def test_epoch_orders_are_seeded_permutations():
+    a, b = epoch_orders(50, 3, seed=1), epoch_orders(50, 3, seed=1)
+    assert (a == b).all() and (np.sort(a, axis=1) == np.arange(50)).all()
+    assert not (a[0] == a[1]).all() and not (a == epoch_orders(50, 3, seed=2)).all()
