@@ -54,7 +54,8 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
     else:
         _contours(ax, fig, points, surface, binary=task == "binary")
     what = "fitted function" if task == "regression" else "decision boundary"
-    fig.suptitle(f"{what.capitalize()} after training: {activation or 'network'}", fontweight="bold")
+    fig.suptitle(f"{what.capitalize()} after training: {activation or 'network'}",
+                 fontweight="bold")
     return fig
 
 
@@ -67,16 +68,24 @@ def _infer_task(points, preds) -> str:
 
 def _grid(surface, column):
     """A `surface.csv` column as a 2-D array (x2 rows, x1 columns) with its axes."""
-    table = surface.pivot_table(index="x2", columns="x1", values=column, aggfunc="mean", dropna=False)
+    table = surface.pivot_table(index="x2", columns="x1", values=column, aggfunc="mean",
+                                dropna=False)
     return table.columns.to_numpy(float), table.index.to_numpy(float), table.to_numpy(float)
 
 
 def _contours(ax, fig, points, surface, binary: bool):
     x1, x2, z = _grid(surface, "pred")
     if binary:
-        fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PLAYGROUND)
-        if np.nanmin(z) < 0.5 < np.nanmax(z):
+        # Translucent fill, so points keep their full colour over the region of their own class.
+        fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PLAYGROUND, alpha=0.55)
+        low, high = np.nanmin(z), np.nanmax(z)
+        if low < 0.5 < high:
             ax.contour(x1, x2, z, levels=[0.5], colors="black", linewidths=1.8)
+        else:
+            ax.text(0.02, 0.02, f"no boundary: the model says class {int(low >= 0.5)} everywhere\n"
+                    f"(P(class 1) between {low:.2f} and {high:.2f})", transform=ax.transAxes,
+                    fontsize=9, va="bottom",
+                    bbox=dict(facecolor="white", alpha=0.85, edgecolor="#999999"))
         fig.colorbar(fill, ax=ax, label="model's P(class 1); black line: 0.5")
         colors = [CLASS_COLORS[int(c) % 2] for c in points["y"]]
         _points(ax, points, colors, "class 0 (orange) / class 1 (blue)")
@@ -84,24 +93,29 @@ def _contours(ax, fig, points, surface, binary: bool):
         y = points["y"].to_numpy(float)
         finite = np.concatenate([z[np.isfinite(z)], y[np.isfinite(y)]])
         norm = Normalize(finite.min(), finite.max())
-        fill = ax.contourf(x1, x2, z, levels=15, cmap="viridis", norm=norm)
+        fill = ax.contourf(x1, x2, z, levels=15, cmap="viridis", norm=norm, alpha=0.6)
         fig.colorbar(fill, ax=ax, label="prediction (fill) and target (points)")
         _points(ax, points, fill.cmap(norm(y)), "points coloured by target")
     ax.set(xlabel="x1", ylabel="x2", aspect="equal")
 
 
 def _regions(ax, fig, points, surface, preds):
-    probs = np.stack([_grid(surface, c)[2] for c in sorted(preds, key=_class_of)], -1)  # (x2, x1, k)
+    columns = sorted(preds, key=_class_of)
+    probs = np.stack([_grid(surface, c)[2] for c in columns], -1)  # (x2, x1, k)
     x1, x2, _ = _grid(surface, preds[0])
     k = probs.shape[-1]
     best = np.nan_to_num(probs, nan=-1).argmax(-1)
     confidence = (np.nanmax(probs, -1) - 1 / k) / (1 - 1 / k)  # 0 = uniform guess, 1 = certain
     image = np.zeros(best.shape + (4,))
     image[..., :3] = np.array([to_rgb(CLASS_COLORS[c % len(CLASS_COLORS)]) for c in range(k)])[best]
-    image[..., 3] = 0.12 + 0.6 * np.nan_to_num(np.clip(confidence, 0, 1))
-    ax.imshow(image, origin="lower", aspect="auto", interpolation="nearest",
-              extent=(x1[0], x1[-1], x2[0], x2[-1]))
-    ax.contour(x1, x2, best, levels=np.arange(k - 1) + 0.5, colors="#333333", linewidths=0.8)
+    image[..., 3] = 0.08 + 0.42 * np.nan_to_num(np.clip(confidence, 0, 1))  # points stay visible
+    half1, half2 = (x1[1] - x1[0]) / 2, (x2[1] - x2[0]) / 2  # the grid holds cell centres
+    ax.imshow(image, origin="lower", aspect="auto", interpolation="bilinear",
+              extent=(x1[0] - half1, x1[-1] + half1, x2[0] - half2, x2[-1] + half2))
+    for c in range(k):  # boundaries: where class c stops beating the best of the others
+        margin = probs[..., c] - np.delete(probs, c, axis=-1).max(-1)
+        if np.nanmin(margin) < 0 < np.nanmax(margin):
+            ax.contour(x1, x2, margin, levels=[0], colors="#333333", linewidths=1.2)
     colors = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in points["y"]]
     _points(ax, points, colors, f"{k} classes; fainter = less sure")
     ax.set(xlabel="x1", ylabel="x2", aspect="equal")
@@ -110,8 +124,9 @@ def _regions(ax, fig, points, surface, preds):
 def _curve(ax, points, surface, activation):
     for split, style in SPLITS.items():
         rows = points[points["split"] == split]
-        ax.scatter(rows["x1"], rows["y"], s=16, facecolor="#999999" if split == "train" else "white",
-                   edgecolor="#555555" if split == "train" else "black", label=f"{split} points")
+        train = split == "train"
+        ax.scatter(rows["x1"], rows["y"], s=16, facecolor="#999999" if train else "white",
+                   edgecolor="#555555" if train else "black", label=f"{split} points")
     line = surface.sort_values("x1")
     ax.plot(line["x1"], line["pred"], color=activation_color(activation), linewidth=2.2,
             label="model")

@@ -1,4 +1,4 @@
-"""Figures of one run: gradient norms per layer and over epochs, learning curves, activation stats.
+"""Figures of one run: gradient norms per layer and over epochs, activation statistics.
 
 Every function takes DataFrames as `harness.rundir.load_run` reads them and returns a matplotlib
 `Figure`; writing it is the caller's job (`harness.files.write_figure`). Figures are built with
@@ -13,7 +13,6 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import (NothingToPlot, is_hidden, layer_tick, metric_table,
                                    vanishing_ratio)
@@ -32,8 +31,14 @@ ACTIVATION_COLORS = {
     "step": "#222222",
 }
 _ALIASES = {"silu": "swish", "leakyrelu": "leaky_relu", "identity": "linear", "heaviside": "step"}
-_CYCLE = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d"]
+OTHER_COLORS = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+                "#e6550d"]
 LOG_SPAN = 30  # use a log axis when positive values span more than this factor
+NORMS = {  # metric -> (what it is, symbol)
+    "grad_norm": ("kernel gradient", r"$\|\partial L/\partial W\|_2$"),
+    "preact_grad_norm": ("pre-activation gradient", r"$\|\partial L/\partial z\|_2$"),
+    "bias_grad_norm": ("bias gradient", r"$\|\partial L/\partial b\|_2$"),
+}
 
 
 def activation_color(name) -> str:
@@ -47,7 +52,13 @@ def activation_color(name) -> str:
     key = _ALIASES.get(key, key)
     if key in ACTIVATION_COLORS:
         return ACTIVATION_COLORS[key]
-    return _CYCLE[zlib.crc32(key.encode()) % len(_CYCLE)]
+    return OTHER_COLORS[zlib.crc32(key.encode()) % len(OTHER_COLORS)]
+
+
+def norm_label(metric: str) -> str:
+    """Axis label of a gradient norm on a log axis: `kernel gradient norm ||dL/dW||_2 (log)`."""
+    name, symbol = NORMS.get(metric, (metric, ""))
+    return f"{name} norm {symbol} (log)"
 
 
 def plot_grad_norms(layers, activation: str = "", metric: str = "grad_norm") -> Figure:
@@ -73,8 +84,12 @@ def plot_grad_norms(layers, activation: str = "", metric: str = "grad_norm") -> 
     for epoch, style, marker, alpha, label in lines:
         _layer_line(ax, table, epoch, activation_color(activation), style, marker, alpha, label)
     ax.set_yscale("log")
+    shown = table[list(dict.fromkeys([first, last]))].to_numpy(float)
+    shown = shown[shown > 0]
+    if shown.size and shown.max() / shown.min() < 10:
+        ax.set_ylim(*_decade_limits(shown))
     _layer_axis(ax, table.index)
-    ax.set_ylabel(r"kernel gradient norm $\|\partial L/\partial W\|_2$ (log)")
+    ax.set_ylabel(norm_label(metric))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="best", fontsize=9)
     fig.suptitle(f"Gradient norm per layer: {_net(activation, table.index)}", fontweight="bold")
@@ -106,16 +121,17 @@ def plot_grad_heatmaps(layers, metrics=("grad_norm", "preact_grad_norm")) -> Fig
         values = table.to_numpy(float)  # (layers, epochs)
         shown = np.ma.masked_where(~(values > 0), values)
         positive = values[values > 0]
-        title = _HEATMAP_TITLES.get(metric, metric)
+        name, symbol = NORMS.get(metric, (metric, ""))
+        title = f"{name} {symbol}"
         zeros, missing = int((values == 0).sum()), int((~np.isfinite(values)).sum())
         if zeros or missing:
-            parts = [f"{zeros} exactly 0"] * bool(zeros) + [f"{missing} NaN"] * bool(missing)
+            parts = [f"{zeros} exactly 0"] * bool(zeros) + [f"{missing} NaN/inf"] * bool(missing)
             title += f"\ngrey = masked ({', '.join(parts)}; a log scale cannot show them)"
         if positive.size:
             low, high = positive.min(), positive.max()
-            norm = LogNorm(low / 2, high * 2) if low == high else LogNorm(low, high)
+            norm = LogNorm(low, high) if high / low >= 10 else LogNorm(*_decade_limits(positive))
             mesh = ax.pcolormesh(shown, cmap=cmap, norm=norm)
-            fig.colorbar(mesh, ax=ax, label=f"{_HEATMAP_UNITS.get(metric, metric)} (log)")
+            fig.colorbar(mesh, ax=ax, label=f"{symbol or metric} (log)")
         else:
             ax.pcolormesh(shown, cmap=cmap)
             ax.text(0.5, 0.5, "no non-zero values", ha="center", va="center",
@@ -131,66 +147,6 @@ def plot_grad_heatmaps(layers, metrics=("grad_norm", "preact_grad_norm")) -> Fig
         ax.set_ylabel("layer (input at the bottom)")
         ax.set_title(title, fontsize=10)
     fig.suptitle("Gradient norms per layer over training", fontweight="bold")
-    return fig
-
-
-_HEATMAP_TITLES = {"grad_norm": "kernel gradient $\\|\\partial L/\\partial W\\|_2$",
-                   "preact_grad_norm": "pre-activation gradient $\\|\\partial L/\\partial z\\|_2$",
-                   "bias_grad_norm": "bias gradient $\\|\\partial L/\\partial b\\|_2$"}
-_HEATMAP_UNITS = {"grad_norm": "$\\|\\partial L/\\partial W\\|_2$",
-                  "preact_grad_norm": "$\\|\\partial L/\\partial z\\|_2$",
-                  "bias_grad_norm": "$\\|\\partial L/\\partial b\\|_2$"}
-
-
-def plot_history(history, activation: str = "", loss_name: str = "",
-                 diverged_epoch: int | None = None) -> Figure:
-    """Training and validation curves: loss and accuracy, or loss, MAE and RMSE for regression.
-
-    Args:
-        history: the `history.csv` frame, one row per epoch.
-        activation: the hidden activation, for the colour.
-        loss_name: the configured loss, for the y label.
-        diverged_epoch: drawn as a red line when the run diverged.
-
-    Returns:
-        A Figure. Non-finite values (a diverged epoch) are left out of the lines.
-    """
-    if history.empty or "epoch" not in history.columns:
-        raise NothingToPlot("history.csv has no rows: no epoch finished")
-    panels = [("loss", f"loss ({loss_name})" if loss_name else "loss")]
-    if "mae" in history.columns:
-        panels += [("mae", "mean absolute error"), ("rmse", "root mean squared error")]
-    else:
-        panels += [("accuracy", "accuracy (fraction correct)")]
-    panels = [(m, label) for m, label in panels if m in history or f"val_{m}" in history]
-    color = activation_color(activation)
-    fig = Figure(figsize=(4.4 * len(panels), 3.8), layout="constrained")
-    epochs = history["epoch"].to_numpy()
-    marker = "o" if len(epochs) <= 30 else None
-    for ax, (metric, label) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels):
-        drawn = []
-        for column, style, name in [(metric, "-", "train"), (f"val_{metric}", "--", "validation")]:
-            if column in history:
-                y = history[column].to_numpy(float)
-                ok = np.isfinite(y)
-                ax.plot(epochs[ok], y[ok], style, marker=marker, markersize=4, color=color,
-                        alpha=1.0 if name == "train" else 0.7, label=name)
-                drawn.append(y[ok])
-        values = np.concatenate(drawn) if drawn else np.array([])
-        if metric == "accuracy":
-            ax.set_ylim(-0.02, 1.02)
-        elif values.size and values.min() > 0 and values.max() / values.min() > LOG_SPAN:
-            ax.set_yscale("log")
-            label += " (log)"
-        if not values.size:
-            ax.text(0.5, 0.5, "no finite values", ha="center", va="center", transform=ax.transAxes)
-        if diverged_epoch is not None:
-            ax.axvline(diverged_epoch, color="red", linestyle=":", label=f"diverged (epoch {diverged_epoch})")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set(xlabel="epoch", ylabel=label)
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=9)
-    fig.suptitle(f"Learning curves{f': {activation}' if activation else ''}", fontweight="bold")
     return fig
 
 
@@ -230,7 +186,8 @@ def plot_activation_stats(layers, activation: str = "",
         ax.set(title=title, ylabel=unit)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle(f"Activation statistics per layer: {_net(activation, next(iter(tables.values())).index)}",
+    layer_names = next(iter(tables.values())).index
+    fig.suptitle(f"Activation statistics per layer: {_net(activation, layer_names)}",
                  fontweight="bold")
     return fig
 
@@ -252,9 +209,20 @@ def _layer_line(ax, table, epoch, color, style, marker, alpha, label, log=True):
             markerfacecolor=color if style == "-" else "white")
     zero = y == 0
     if log and zero.any():
+        seen = any(h.get_label() == _ZERO_LABEL for h in ax.get_lines())
         ax.plot(x[zero], np.zeros(zero.sum()), "v", color=color, alpha=alpha, markersize=9,
                 transform=ax.get_xaxis_transform(), clip_on=False,
-                label=f"{label}: exactly 0 (off the log scale)")
+                label="_" if seen else _ZERO_LABEL)
+
+
+_ZERO_LABEL = "exactly 0 (cannot sit on a log axis)"
+
+
+def _decade_limits(values) -> tuple[float, float]:
+    """Limits spanning whole decades around the positive values, so a log axis shows 10^k ticks."""
+    positive = values[values > 0]
+    low, high = positive.min(), positive.max()
+    return 10.0 ** np.floor(np.log10(low)), 10.0 ** np.ceil(np.log10(high) + 1e-9)
 
 
 def _layer_axis(ax, names):

@@ -1,0 +1,215 @@
+"""Comparing runs: one table row per run, labelled by what differs between the runs' configs.
+
+`compare(dirs)` returns the table; with `out=` it also writes `compare.csv`, overlaid figures and a
+self-contained `report.html`. Labels come from the configs themselves: flatten each into dotted
+keys, keep the keys whose values differ, and print them short (`activation=sigmoid, depth=8`).
+"""
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from harness.errors import HarnessError
+from harness.files import write_csv, write_figure, write_text
+from harness.report import page
+from harness.report.compare_plots import (plot_compare_grad_epochs, plot_compare_grad_norms,
+                                          plot_compare_history, run_styles)
+from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
+from harness.rundir import Run, load_run
+
+METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
+_MISSING = object()
+
+
+def compare(dirs, out: str | os.PathLike | None = None) -> pd.DataFrame:
+    """One row per run: label, final metrics, vanishing ratios, activation health, status.
+
+    Args:
+        dirs: run folders written by `python -m harness run`.
+        out: when given, a folder (created if missing) that receives `compare.csv`, `report.html`
+            and the figures `compare_grad_norms.png`, `compare_grad_epochs.png`,
+            `compare_history.png`.
+
+    Returns:
+        A DataFrame with columns `label`, `activation`, `depth`, `status`, `epochs_run`, the test
+        metrics the runs have (`test_loss`, `test_accuracy` or `test_mae`, `test_rmse`),
+        `vanishing_ratio_init`, `vanishing_ratio_final` (from `layers.csv`, at epoch 0 and at the
+        last epoch; NaN with fewer than 2 hidden layers or a zero norm), `saturation_final` and
+        `dead_fraction_final` (means over the hidden layers at the last epoch), and `dir`.
+
+    Example:
+        >>> compare(["results/sigmoid_deep/a", "results/relu_deep/b"])["label"].tolist()
+        ['activation=sigmoid', 'activation=relu']
+    """
+    runs = [load_run(d) for d in dirs]
+    if not runs:
+        raise HarnessError("compare: no run folders given; pass the folders that "
+                           "`python -m harness run` wrote")
+    labels = _unique(run_labels([r.config for r in runs], [r.dir for r in runs]), runs)
+    table = pd.DataFrame([_row(run, label) for run, label in zip(runs, labels)])
+    metrics = [m for m in METRICS if m in table.columns and table[m].notna().any()]
+    table = table[["label", "activation", "depth", "status", "epochs_run", *metrics,
+                   "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
+                   "dead_fraction_final", "dir"]]
+    if out is not None:
+        _write(Path(out), runs, table)
+    return table
+
+
+def flatten_config(config: dict, prefix: str = "") -> dict:
+    """`{"model": {"depth": 8}}` -> `{"model.depth": 8}`; lists and empty dicts stay values."""
+    flat = {}
+    for key, value in (config or {}).items():
+        if isinstance(value, dict) and value:
+            flat.update(flatten_config(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def differing_keys(configs: list[dict]) -> list[str]:
+    """Dotted config keys whose values are not the same in every config (a missing key differs).
+
+    `name` is left out when anything else differs: it restates the change. `model.activation`
+    goes first (what this harness is about), `seed` last, the rest in config order.
+    """
+    flats = [flatten_config(c) for c in configs]
+    keys = list(dict.fromkeys(k for flat in flats for k in flat))
+    differ = [k for k in keys if len({_canonical(f.get(k, _MISSING)) for f in flats}) > 1]
+    if set(differ) - {"name"}:
+        differ = [k for k in differ if k != "name"]
+    return sorted(differ, key=lambda k: (k != "model.activation", k == "seed"))
+
+
+def run_labels(configs: list[dict], dirs: list | None = None) -> list[str]:
+    """Short labels saying how each config differs from the others.
+
+    Args:
+        configs: the runs' resolved configs (nested dicts).
+        dirs: the runs' folders; their names are the labels when no config key differs.
+
+    Returns:
+        One label per config, e.g. `"activation=sigmoid, depth=8"`: each differing key by its last
+        segment, or by as many trailing segments as needed to tell it from another differing key.
+
+    Example:
+        >>> run_labels([{"model": {"activation": "relu"}}, {"model": {"activation": "tanh"}}])
+        ['activation=relu', 'activation=tanh']
+    """
+    keys = differing_keys(configs)
+    if not keys:
+        if dirs:
+            return [Path(d).name for d in dirs]
+        return [f"run {i + 1}" for i in range(len(configs))]
+    short = {k: _short_key(k, keys) for k in keys}
+    flats = [flatten_config(c) for c in configs]
+    return [", ".join(f"{short[k]}={_render(flat.get(k, _MISSING))}" for k in keys)
+            for flat in flats]
+
+
+def _row(run: Run, label: str) -> dict:
+    last = last_epoch(run.layers)
+    model = run.config.get("model") or {}
+    return {"label": label, "activation": str(model.get("activation", "")),
+            "depth": model.get("depth"), "status": run.status,
+            "epochs_run": run.summary.get("epochs_run", math.nan),
+            **{m: _number(run.summary.get(m)) for m in METRICS},
+            "vanishing_ratio_init": vanishing_ratio(run.layers, 0),
+            "vanishing_ratio_final": vanishing_ratio(run.layers, last),
+            "saturation_final": hidden_mean(run.layers, "saturation", last),
+            "dead_fraction_final": hidden_mean(run.layers, "dead_fraction", last),
+            "dir": str(run.dir)}
+
+
+def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(out / "compare.csv", table)
+    labels = list(table["label"])
+    styles = run_styles(list(table["activation"]), labels)
+    layers = _stack([r.layers for r in runs], labels)
+    history = _stack([r.history for r in runs], labels)
+    notes, figures = [], []
+    for name, title, caption, draw in [
+        ("compare_grad_norms.png", "Gradient norm per layer",
+         "Kernel gradient norm of every layer at initialisation (left) and after the last epoch "
+         "(right). Lines that climb steeply toward the output are networks whose first layers "
+         "barely learn.", lambda: plot_compare_grad_norms(layers, styles)),
+        ("compare_grad_epochs.png", "First and last hidden layer over training",
+         "The kernel gradient norm of the first hidden layer (left) and of the last one (right) at "
+         "each epoch, on the same scale: the vertical gap between the panels is the vanishing "
+         "ratio.", lambda: plot_compare_grad_epochs(layers, styles)),
+        ("compare_history.png", "Learning curves",
+         "Training (top) and validation (bottom) metrics of every run.",
+         lambda: plot_compare_history(history, styles)),
+    ]:
+        try:
+            figures.append(page.figure(write_figure(out / name, draw()), title, caption))
+        except NothingToPlot as reason:
+            (out / name).unlink(missing_ok=True)
+            notes.append(f"{title}: not drawn: {reason}.")
+    notes += [f"{lab}: status {r.status}." for r, lab in zip(runs, labels)
+              if r.status != "completed"]
+    keys = differing_keys([r.config for r in runs])
+    body = [f"<h1>Comparing {len(runs)} runs</h1>",
+            f'<p class="sub">Runs differ in: '
+            f'{page.esc(", ".join(keys) or "nothing (labelled by folder)")}</p>',
+            page.notes(notes), "<h2>Table</h2>", page.frame_table(table.drop(columns="dir")),
+            '<p class="hint">vanishing ratio = grad_norm(hidden_1) / grad_norm(last hidden layer); '
+            "saturation and dead fraction are means over the hidden layers at the last epoch.</p>",
+            "<h2>Figures</h2>", *figures, "<h2>Runs</h2>", _run_list(runs, labels, out)]
+    write_text(out / "report.html", page.page(f"Comparing {len(runs)} runs", body))
+
+
+def _stack(frames: list[pd.DataFrame], labels: list[str]) -> pd.DataFrame:
+    """The runs' frames one under the other, tagged with a `run` column; empty frames left out."""
+    tagged = [f.assign(run=label) for f, label in zip(frames, labels) if not f.empty]
+    return pd.concat(tagged, ignore_index=True) if tagged else pd.DataFrame(columns=["run"])
+
+
+def _run_list(runs: list[Run], labels: list[str], out: Path) -> str:
+    items = []
+    for run, label in zip(runs, labels):
+        report = run.dir / "report.html"
+        link = (f' (<a href="{page.esc(Path(os.path.relpath(report, out)).as_posix())}">report</a>)'
+                if report.is_file() else "")
+        items.append(f"<li><b>{page.esc(label)}</b>: <code>{page.esc(run.dir)}</code>{link}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _unique(labels: list[str], runs: list[Run]) -> list[str]:
+    """Appends the folder name to labels that several runs share (identical configs)."""
+    counts = pd.Series(labels).value_counts()
+    return [f"{lab} [{r.dir.parent.name}/{r.dir.name}]" if counts[lab] > 1 else lab
+            for lab, r in zip(labels, runs)]
+
+
+def _short_key(key: str, keys: list[str]) -> str:
+    parts = key.split(".")
+    for n in range(1, len(parts) + 1):
+        suffix = ".".join(parts[-n:])
+        if sum(k == suffix or k.endswith("." + suffix) for k in keys) == 1:
+            return suffix
+    return key
+
+
+def _render(value) -> str:
+    if value is _MISSING or value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_render(v) for v in value) + "]"
+    return str(value)
+
+
+def _canonical(value) -> str:
+    return "<missing>" if value is _MISSING else json.dumps(value, sort_keys=True, default=str)
+
+
+def _number(value) -> float:
+    return math.nan if value is None else float(value)

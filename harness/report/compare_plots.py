@@ -1,0 +1,166 @@
+"""Figures overlaying several runs: per-layer gradient norms, first/last layer over epochs, curves.
+
+Each function takes long DataFrames with a `run` column (the run's label) and a `styles` mapping
+`run -> {"color", "linestyle", "marker"}` from `run_styles`, and returns a matplotlib `Figure`.
+Colours come from the activation (the same table as every other figure); runs that share an
+activation get different line styles and markers.
+"""
+
+import numpy as np
+from matplotlib.colors import to_hex, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from harness.report.frames import NothingToPlot, is_hidden, metric_table
+from harness.report.plots import activation_color, norm_label
+
+LINESTYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "D", "v"]
+
+
+def run_styles(activations: list[str], runs: list[str]) -> dict[str, dict]:
+    """Line style of each run: colour by activation; style, marker and shade tell apart runs that
+    share an activation (in the order given).
+
+    Args:
+        activations: each run's hidden activation.
+        runs: each run's label, same order.
+
+    Returns:
+        `{run: {"color": hex, "linestyle": str, "marker": str}}`.
+    """
+    seen: dict[str, int] = {}
+    styles = {}
+    for activation, run in zip(activations, runs):
+        i = seen[activation] = seen.get(activation, -1) + 1
+        lighten = min(0.6, 0.25 * (i // len(LINESTYLES)))  # past 4 styles, lighter shades
+        color = np.array(to_rgb(activation_color(activation)))
+        styles[run] = {"color": to_hex(color + (1 - color) * lighten),
+                       "linestyle": LINESTYLES[i % len(LINESTYLES)],
+                       "marker": MARKERS[i % len(MARKERS)]}
+    return styles
+
+
+def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str = "grad_norm") -> Figure:
+    """Per-layer gradient norm of every run at initialisation and at each run's last epoch (log y).
+
+    Args:
+        layers_by_run: `layers.csv` rows of all runs with a `run` column.
+        styles: from `run_styles`; also fixes the order of the runs.
+        metric: which norm to draw.
+
+    Returns:
+        A Figure with two panels sharing the y axis. Zero norms are drawn as triangles on the
+        bottom edge (a log axis cannot show 0).
+    """
+    tables = _tables(layers_by_run, styles, metric)
+    fig = Figure(figsize=(12, 4.6), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for run, table in tables.items():
+        x = np.arange(1, len(table) + 1)
+        for ax, epoch in zip(axes, [table.columns[0], table.columns[-1]]):
+            if ax is axes[1] and epoch == table.columns[0]:
+                continue  # no training epoch: nothing to show after training
+            y = table[epoch].to_numpy(float)
+            zero = y == 0
+            label = f"{run} (triangles: exactly 0)" if zero.any() else run
+            ax.plot(x, np.where(y > 0, y, np.nan), label=label, markersize=5, **styles[run])
+            if zero.any():  # a log axis cannot show 0: mark it on the bottom edge
+                ax.plot(x[zero], np.zeros(zero.sum()), "v", color=styles[run]["color"],
+                        markersize=8, transform=ax.get_xaxis_transform(), clip_on=False)
+    for ax, title in zip(axes, ["at initialisation (epoch 0)", "after the last epoch"]):
+        ax.set_yscale("log")
+        ax.set(title=title,
+               xlabel="layer (1 = next to the input; each line ends at its output layer)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel(norm_label(metric))
+    _legend(fig, axes[0], len(tables))
+    fig.suptitle("Gradient norm per layer", fontweight="bold")
+    return fig
+
+
+def plot_compare_grad_epochs(layers_by_run, styles: dict, metric: str = "grad_norm") -> Figure:
+    """Gradient norm of the first and of the last hidden layer of every run over epochs (log y).
+
+    Returns:
+        A Figure with two panels sharing the y axis, so the gap between them reads as the ratio.
+    """
+    tables = _tables(layers_by_run, styles, metric)
+    fig = Figure(figsize=(12, 4.6), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for run, table in tables.items():
+        hidden = [name for name in table.index if is_hidden(name)]
+        if not hidden:
+            continue
+        for ax, layer in zip(axes, [hidden[0], hidden[-1]]):
+            y = table.loc[layer].to_numpy(float)
+            label = run if (y > 0).any() else f"{run} (exactly 0: off the log axis)"
+            ax.plot(table.columns, np.where(y > 0, y, np.nan), label=label, markersize=4,
+                    **styles[run])
+    for ax, title in zip(axes, ["first hidden layer (hidden_1)", "last hidden layer (hidden_N)"]):
+        ax.set_yscale("log")
+        ax.set(title=title, xlabel="epoch (0 = at initialisation)")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel(norm_label(metric))
+    _legend(fig, axes[0], len(tables))
+    fig.suptitle("Gradient norm of the first and last hidden layer over training",
+                 fontweight="bold")
+    return fig
+
+
+def plot_compare_history(history_by_run, styles: dict) -> Figure:
+    """Training (top row) and validation (bottom row) curves of every run, one column per metric.
+
+    Args:
+        history_by_run: `history.csv` rows of all runs with a `run` column.
+        styles: from `run_styles`.
+
+    Returns:
+        A Figure: loss, then accuracy and/or MAE, whichever the runs recorded.
+    """
+    if history_by_run.empty or "epoch" not in history_by_run:
+        raise NothingToPlot("no run has a history.csv row: no epoch finished")
+    metrics = [m for m in ("loss", "accuracy", "mae") if m in history_by_run]
+    fig = Figure(figsize=(4.6 * len(metrics), 7.0), layout="constrained")
+    axes = fig.subplots(2, len(metrics), sharex=True, squeeze=False)
+    for run, rows in history_by_run.groupby("run", sort=False):
+        rows = rows.sort_values("epoch")
+        for col, metric in enumerate(metrics):
+            for row, column in enumerate([metric, f"val_{metric}"]):
+                if column in rows and rows[column].notna().any():
+                    y = rows[column].to_numpy(float)
+                    axes[row, col].plot(rows["epoch"], np.where(np.isfinite(y), y, np.nan),
+                                        label=run, markersize=4, **styles[run])
+    for col, metric in enumerate(metrics):
+        for row, split in enumerate(["train", "validation"]):
+            ax = axes[row, col]
+            ax.set(title=f"{split} {metric}", ylabel=metric)
+            if metric == "accuracy":
+                ax.set_ylim(-0.02, 1.02)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(True, alpha=0.3)
+        axes[1, col].set_xlabel("epoch")
+    _legend(fig, axes[0, 0], history_by_run["run"].nunique())
+    fig.suptitle("Learning curves", fontweight="bold")
+    return fig
+
+
+def _tables(layers_by_run, styles, metric) -> dict:
+    """run -> layer x epoch table of `metric`, in the order of `styles`; raises when none has it."""
+    if layers_by_run.empty or "run" not in layers_by_run:
+        raise NothingToPlot("no run has layers.csv rows")
+    tables = {run: metric_table(layers_by_run[layers_by_run["run"] == run], metric)
+              for run in styles}
+    tables = {run: t for run, t in tables.items() if not t.empty and (t.to_numpy() > 0).any()}
+    if not tables:
+        raise NothingToPlot(f"no run has a non-zero `{metric}`")
+    return tables
+
+
+def _legend(fig, ax, count: int) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(count, 3), fontsize=9,
+                   frameon=False)

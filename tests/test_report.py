@@ -1,0 +1,200 @@
+"""Reports and comparisons, built from fake run folders (tests/fake_runs.py) that follow
+results/README.md; one test opens a real report in headless Chromium."""
+
+import base64
+import math
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from fake_runs import make_run
+from harness.errors import HarnessError
+from harness.report import (ACTIVATION_COLORS, activation_color, build_report, compare,
+                            group_band, plot_grouped_grad_norms, plot_grouped_history, run_labels,
+                            vanishing_ratio)
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
+               "boundary.png"}
+
+
+def _images(html: str) -> list[bytes]:
+    found = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    return [base64.b64decode(data) for data in found]
+
+
+@pytest.mark.parametrize("kwargs, figures, says", [
+    (dict(task="binary", activation="sigmoid", depth=6), ALL_FIGURES, "Decision boundary"),
+    (dict(task="multiclass", activation="tanh"), ALL_FIGURES, "Decision boundary"),
+    (dict(task="regression"), ALL_FIGURES, "Fitted function"),
+    (dict(task="regression", dims=2, activation="elu"), ALL_FIGURES, "test MAE"),
+    (dict(epochs=0), ALL_FIGURES - {"history.png"}, "No training epoch was recorded"),
+    (dict(status="diverged", activation="sigmoid"), ALL_FIGURES - {"boundary.png"},
+     "diverged (a NaN appeared) at epoch 3, step 17"),
+    (dict(status="failed"), ALL_FIGURES - {"boundary.png"}, "made-up failure"),
+    (dict(activation="step"), ALL_FIGURES, "Gradient norms exactly 0 (25 grad_norm, 25 preact"),
+])
+def test_build_report_embeds_one_image_per_png(tmp_path, kwargs, figures, says):
+    run_dir = make_run(tmp_path / "run", **kwargs)
+    path = build_report(run_dir)
+    html = path.read_text()
+    assert path == run_dir / "report.html"
+    pngs = sorted(run_dir.glob("*.png"))
+    assert {p.name for p in pngs} == figures
+    assert html.count("<img ") == len(pngs)
+    assert sorted(_images(html)) == sorted(p.read_bytes() for p in pngs)  # the same bytes, inline
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+    assert says in html
+    assert not re.search(r'(src|href)="(?!data:)', html), "a report must not load anything"
+    assert "<pre>name: " in html  # the resolved config
+
+
+def test_report_says_why_a_figure_is_missing(tmp_path):
+    html = build_report(make_run(tmp_path / "run", epochs=0)).read_text()
+    assert "Learning curves: not drawn: history.csv has no rows" in html
+
+
+def test_rebuilding_removes_a_figure_that_can_no_longer_be_drawn(tmp_path):
+    run_dir = make_run(tmp_path / "run")
+    build_report(run_dir)
+    (run_dir / "surface.csv").write_text("x1,x2,pred\n")  # e.g. rewritten by a later, failed run
+    html = build_report(run_dir).read_text()
+    assert not (run_dir / "boundary.png").exists()
+    assert html.count("<img ") == 4 and "Decision boundary: not drawn" in html
+
+
+def test_vanishing_ratio_of_a_known_fake(tmp_path):
+    # fake sigmoid: each layer's kernel gradient is 4x its predecessor's, exactly
+    table = compare([make_run(tmp_path / "sig", activation="sigmoid", depth=5, epochs=3)])
+    assert table.loc[0, "vanishing_ratio_init"] == pytest.approx(4.0 ** -4)
+    assert table.loc[0, "vanishing_ratio_final"] == pytest.approx(4.0 ** -4)
+    assert table.loc[0, "saturation_final"] == pytest.approx(0.05 + 0.25 * 3 / 5 + 0.2)
+
+
+def test_vanishing_ratio_by_hand():
+    rows = [(0, "hidden_1", 0.001), (0, "hidden_2", 0.01), (0, "hidden_10", 0.1),
+            (0, "output", 1.0), (1, "hidden_1", 0.0), (1, "hidden_2", 0.5), (1, "hidden_10", 0.5),
+            (1, "output", 1.0)]
+    layers = pd.DataFrame([(e, name, "grad_norm", v) for e, name, v in rows],
+                          columns=["epoch", "layer", "metric", "value"])
+    assert vanishing_ratio(layers, 0) == pytest.approx(0.01)  # hidden_10 sorts after hidden_2
+    assert math.isnan(vanishing_ratio(layers, 1))  # a zero norm
+    assert math.isnan(vanishing_ratio(layers, 7))  # no such epoch
+    one_layer = layers[layers["layer"].isin(["hidden_1", "output"])]
+    assert math.isnan(vanishing_ratio(one_layer, 0))
+
+
+def test_compare_labels_runs_by_what_differs(tmp_path):
+    sig = make_run(tmp_path / "a", activation="sigmoid")
+    relu = make_run(tmp_path / "b", activation="relu")
+    assert compare([sig, relu])["label"].tolist() == ["activation=sigmoid", "activation=relu"]
+    deep = make_run(tmp_path / "c", activation="relu", depth=8, seed=1)
+    assert compare([sig, deep])["label"].tolist() == ["activation=sigmoid, depth=5, seed=0",
+                                                      "activation=relu, depth=8, seed=1"]
+    twin = make_run(tmp_path / "twin", activation="sigmoid")
+    assert compare([sig, twin])["label"].tolist() == ["a", "twin"]  # nothing differs: folders
+
+
+def test_run_labels_lengthen_ambiguous_keys():
+    configs = [{"data": {"noise": 0.1}, "model": {"noise": 0.0, "use_bias": True}},
+               {"data": {"noise": 0.2}, "model": {"noise": 0.0, "use_bias": False}},
+               {"data": {"noise": 0.2}, "model": {"noise": 0.5}}]
+    assert run_labels(configs) == ["data.noise=0.1, model.noise=0, use_bias=true",
+                                   "data.noise=0.2, model.noise=0, use_bias=false",
+                                   "data.noise=0.2, model.noise=0.5, use_bias=none"]
+
+
+def test_compare_table_and_report(tmp_path):
+    dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=6),
+            make_run(tmp_path / "relu", activation="relu", depth=6),
+            make_run(tmp_path / "zero", activation="relu", depth=1, epochs=0)]
+    table = compare(dirs, out=tmp_path / "cmp")
+    assert list(table.columns) == [
+        "label", "activation", "depth", "status", "epochs_run", "test_loss", "test_accuracy",
+        "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
+        "dead_fraction_final", "dir"]
+    assert math.isnan(table.loc[2, "vanishing_ratio_init"])  # one hidden layer
+    assert table.loc[0, "vanishing_ratio_init"] < 1e-2 < table.loc[1, "vanishing_ratio_init"]
+    written = pd.read_csv(tmp_path / "cmp" / "compare.csv")
+    assert written["label"].tolist() == table["label"].tolist()
+    html = (tmp_path / "cmp" / "report.html").read_text()
+    pngs = sorted((tmp_path / "cmp").glob("*.png"))
+    assert {p.name for p in pngs} == {"compare_grad_norms.png", "compare_grad_epochs.png",
+                                      "compare_history.png"}
+    assert sorted(_images(html)) == sorted(p.read_bytes() for p in pngs)
+    assert "activation=sigmoid, depth=6" in html and "http" not in html
+
+
+def test_compare_needs_runs(tmp_path):
+    with pytest.raises(HarnessError, match="no run folders"):
+        compare([])
+    with pytest.raises(HarnessError, match="not a run folder"):
+        compare([tmp_path])
+
+
+def test_grouped_band_and_plot():
+    rows = [(f"{act}{seed}", f"activation={act}", epoch, layer, "grad_norm", value * scale)
+            for act, scale in [("sigmoid", 0.01), ("relu", 1.0)]
+            for seed, value in enumerate([1.0, 10.0, 100.0])
+            for epoch in (0, 2) for layer in ("hidden_1", "hidden_2", "output")]
+    frame = pd.DataFrame(rows, columns=["run", "group", "epoch", "layer", "metric", "value"])
+    band = group_band(frame[frame["layer"] == "hidden_1"], "epoch", "value", log=True)
+    relu = band[band["group"] == "activation=relu"].iloc[0]
+    assert (relu["mean"], relu["low"], relu["high"], relu["runs"]) == pytest.approx((10, 1, 100, 3))
+    assert band["group"].iloc[0] == "activation=sigmoid"  # groups keep their first-seen order
+    fig = plot_grouped_grad_norms(frame, band="std")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    mean_line = fig.axes[0].get_lines()[1]  # relu, at initialisation
+    assert list(mean_line.get_ydata()) == pytest.approx([10, 10, 10])
+    assert mean_line.get_color() == ACTIVATION_COLORS["relu"]
+    history = frame.rename(columns={"value": "loss"})
+    assert isinstance(plot_grouped_history(history, metrics=("loss",)), Figure)
+
+
+def test_activation_colours_are_fixed_and_distinct():
+    assert len(set(ACTIVATION_COLORS.values())) == len(ACTIVATION_COLORS)
+    assert activation_color("SiLU") == ACTIVATION_COLORS["swish"]
+    assert activation_color("mish") == activation_color("mish")
+    assert activation_color("mish") not in ACTIVATION_COLORS.values()
+
+
+def test_import_does_not_load_tensorflow():
+    code = ("import sys, harness.report; "
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def _chromium_dom(html_path: Path, profile: Path) -> str:
+    command = [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
+               "--virtual-time-budget=5000", "--dump-dom", html_path.resolve().as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
+def test_report_renders_in_headless_chromium(tmp_path):
+    html_path = build_report(make_run(tmp_path / "run", activation="sigmoid", depth=6))
+    # The page's own load script writes the verdict into <body data-images-ok="N/M" ...>.
+    body = re.search(r"<body[^>]*>", _chromium_dom(html_path, tmp_path / "profile")).group(0)
+    assert 'data-images-ok="5/5"' in body
+    assert int(re.search(r'data-text-chars="(\d+)"', body).group(1)) > 1000  # not a blank page
+
+    # The check can fail: corrupt one embedded PNG and the verdict drops.
+    broken = tmp_path / "broken.html"
+    not_a_png = re.sub(r"base64,[^\"]{40}", "base64,bm90IGEgcG5n", html_path.read_text(), count=1)
+    broken.write_text(not_a_png)
+    body = re.search(r"<body[^>]*>", _chromium_dom(broken, tmp_path / "profile")).group(0)
+    assert 'data-images-ok="4/5"' in body
