@@ -60,6 +60,16 @@ def test_report_says_why_a_figure_is_missing(tmp_path):
     assert "Learning curves: not drawn: history.csv has no rows" in html
 
 
+def test_report_of_a_run_killed_before_its_first_file(tmp_path):
+    run_dir = make_run(tmp_path / "run")
+    for name in ("summary.json", "layers.csv", "history.csv", "points.csv", "surface.csv"):
+        (run_dir / name).unlink()
+    html = build_report(run_dir).read_text()
+    assert "<img " not in html and not list(run_dir.glob("*.png"))
+    assert "No summary.json" in html and "incomplete" in html
+    assert "Gradient norm per layer: not drawn" in html
+
+
 def test_rebuilding_removes_a_figure_that_can_no_longer_be_drawn(tmp_path):
     run_dir = make_run(tmp_path / "run")
     build_report(run_dir)

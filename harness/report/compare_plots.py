@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import NothingToPlot, is_hidden, metric_table
-from harness.report.plots import activation_color, norm_label
+from harness.report.plots import activation_color, epoch_axis, norm_label
 
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v"]
@@ -75,7 +75,7 @@ def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str = "grad_nor
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
-    _legend(fig, axes[0], len(tables))
+    _legend(fig, axes)
     fig.suptitle("Gradient norm per layer", fontweight="bold")
     return fig
 
@@ -101,10 +101,10 @@ def plot_compare_grad_epochs(layers_by_run, styles: dict, metric: str = "grad_no
     for ax, title in zip(axes, ["first hidden layer (hidden_1)", "last hidden layer (hidden_N)"]):
         ax.set_yscale("log")
         ax.set(title=title, xlabel="epoch (0 = at initialisation)")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epoch_axis(ax, np.concatenate([t.columns for t in tables.values()]))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
-    _legend(fig, axes[0], len(tables))
+    _legend(fig, axes)
     fig.suptitle("Gradient norm of the first and last hidden layer over training",
                  fontweight="bold")
     return fig
@@ -139,10 +139,10 @@ def plot_compare_history(history_by_run, styles: dict) -> Figure:
             ax.set(title=f"{split} {metric}", ylabel=metric)
             if metric == "accuracy":
                 ax.set_ylim(-0.02, 1.02)
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            epoch_axis(ax, history_by_run["epoch"])
             ax.grid(True, alpha=0.3)
         axes[1, col].set_xlabel("epoch")
-    _legend(fig, axes[0, 0], history_by_run["run"].nunique())
+    _legend(fig, axes)
     fig.suptitle("Learning curves", fontweight="bold")
     return fig
 
@@ -159,8 +159,12 @@ def _tables(layers_by_run, styles, metric) -> dict:
     return tables
 
 
-def _legend(fig, ax, count: int) -> None:
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(count, 3), fontsize=9,
-                   frameon=False)
+def _legend(fig, axes) -> None:
+    """One legend under the figure with every run drawn on any panel (a run may miss some)."""
+    found = {}
+    for ax in np.ravel(axes):
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            found.setdefault(label, handle)
+    if found:
+        fig.legend(found.values(), found.keys(), loc="outside lower center",
+                   ncols=min(len(found), 3), fontsize=9, frameon=False)

@@ -6,10 +6,9 @@ Takes the `history.csv` frame (one row per epoch, `results/README.md`) and retur
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import NothingToPlot
-from harness.report.plots import LOG_SPAN, activation_color
+from harness.report.plots import LOG_SPAN, activation_color, epoch_axis
 
 
 def plot_history(history, activation: str = "", loss_name: str = "",
@@ -53,11 +52,13 @@ def plot_history(history, activation: str = "", loss_name: str = "",
             ax.set_yscale("log")
             label += " (log)"
         if not values.size:
-            ax.text(0.5, 0.5, "no finite values", ha="center", va="center", transform=ax.transAxes)
+            ax.set_yticks([])
+            ax.text(0.5, 0.35, "no finite values\n(NaN or infinite)", ha="center", va="center",
+                    transform=ax.transAxes, bbox=dict(facecolor="white", edgecolor="none"))
         if diverged_epoch is not None:
             ax.axvline(diverged_epoch, color="red", linestyle=":",
                        label=f"diverged (epoch {diverged_epoch})")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epoch_axis(ax, epochs)
         ax.set(xlabel="epoch", ylabel=label)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=9)

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import NothingToPlot, layer_key
 from harness.report.plots import (ACTIVATION_COLORS, OTHER_COLORS, activation_color,
-                                  norm_label)
+                                  epoch_axis, norm_label)
 
 BANDS = ("minmax", "std")
 
@@ -120,7 +120,7 @@ def plot_grouped_history(history_by_run: pd.DataFrame, metrics=("loss", "val_los
         for group, line in stats.groupby("group", sort=False):
             _band(ax, line["epoch"], line, colors[group], f"{group} ({line['runs'].max()} runs)")
         ax.set(title=metric, xlabel="epoch", ylabel=metric)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epoch_axis(ax, history_by_run["epoch"])
         ax.grid(True, alpha=0.3)
     _legend(fig, axes[0], band, "mean")
     fig.suptitle("Learning curves, grouped over runs", fontweight="bold")

@@ -13,6 +13,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import (NothingToPlot, is_hidden, layer_tick, metric_table,
                                    vanishing_ratio)
@@ -198,6 +199,17 @@ _STAT_LABELS = {
     "act_std": ("spread of the layer's outputs", "standard deviation"),
     "act_mean": ("mean of the layer's outputs", "mean"),
 }
+
+
+def epoch_axis(ax, epochs) -> None:
+    """Integer epoch ticks; a handful of epochs gets one tick each rather than fractional ones."""
+    epochs = np.unique(np.asarray(epochs, dtype=float))
+    epochs = epochs[np.isfinite(epochs)]
+    if 0 < len(epochs) < 5:
+        ax.set_xticks(epochs, [str(int(e)) for e in epochs])
+        ax.set_xlim(epochs.min() - 0.5, epochs.max() + 0.5)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _layer_line(ax, table, epoch, color, style, marker, alpha, label, log=True):
