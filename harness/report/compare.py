@@ -18,6 +18,7 @@ from harness.report import page
 from harness.report.compare_plots import (plot_compare_grad_epochs, plot_compare_grad_norms,
                                           plot_compare_history, run_styles)
 from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
+from harness.report.plots import activation_name
 from harness.rundir import Run, load_run
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
@@ -113,7 +114,7 @@ def run_labels(configs: list[dict], dirs: list | None = None) -> list[str]:
 def _row(run: Run, label: str) -> dict:
     last = last_epoch(run.layers)
     model = run.config.get("model") or {}
-    return {"label": label, "activation": str(model.get("activation", "")),
+    return {"label": label, "activation": activation_name(model.get("activation")),
             "depth": model.get("depth"), "status": run.status,
             "epochs_run": run.summary.get("epochs_run", math.nan),
             **{m: _number(run.summary.get(m)) for m in METRICS},

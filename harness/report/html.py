@@ -13,9 +13,10 @@ import pandas as pd
 from harness.files import write_figure, write_text
 from harness.report import page
 from harness.report.boundary import plot_decision_boundary
-from harness.report.frames import NothingToPlot, last_epoch, masked_counts, vanishing_ratio
 from harness.report.curves import plot_history
-from harness.report.plots import plot_activation_stats, plot_grad_heatmaps, plot_grad_norms
+from harness.report.frames import NothingToPlot, last_epoch, masked_counts, vanishing_ratio
+from harness.report.plots import (activation_name, plot_activation_stats, plot_grad_heatmaps,
+                                  plot_grad_norms)
 from harness.rundir import Run, load_run
 
 TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),
@@ -38,7 +39,7 @@ def build_report(run_dir: str | os.PathLike) -> Path:
     """
     run = load_run(run_dir)
     model = run.config.get("model") or {}
-    activation = str(model.get("activation", ""))
+    activation = activation_name(model.get("activation"))
     notes = _status_notes(run)
     figures = []
     for name, title, caption, draw in _figures(run, activation):
@@ -158,7 +159,8 @@ def _summary_rows(run: Run) -> list[tuple[str, str, str]]:
     wall = s.get("wall_time_s", run.meta.get("wall_time_s"))
     rows += [("wall time", f"{wall:.1f} s" if wall is not None else "n/a", ""),
              ("model", f"{model.get('depth', '?')} hidden x {model.get('width', '?')} units, "
-                       f"{model.get('activation', '?')}, {model.get('initializer', '?')} init, "
+                       f"{activation_name(model.get('activation')) or '?'}, "
+                       f"{model.get('initializer', '?')} init, "
                        f"{model.get('head', '?')} head", ""),
              ("training", f"{train.get('optimizer', '?')}, "
                           f"learning rate {train.get('learning_rate', '?')}, "

@@ -56,6 +56,18 @@ def activation_color(name) -> str:
     return OTHER_COLORS[zlib.crc32(key.encode()) % len(OTHER_COLORS)]
 
 
+def activation_name(value) -> str:
+    """`model.activation` as one name: a per-layer list becomes its distinct names joined by `+`.
+
+    Example:
+        >>> activation_name(["relu", "relu", "sigmoid"])
+        'relu+sigmoid'
+    """
+    if isinstance(value, (list, tuple)):
+        return "+".join(dict.fromkeys(map(str, value)))
+    return "" if value is None else str(value)
+
+
 def norm_label(metric: str) -> str:
     """Axis label of a gradient norm on a log axis: `kernel gradient norm ||dL/dW||_2 (log)`."""
     name, symbol = NORMS.get(metric, (metric, ""))
