@@ -5,7 +5,7 @@ A YAML file is merged over these defaults (`harness.configfile`) and validated i
 reads YAML after this point. `python -m harness schema` prints the JSON Schema of `Config`.
 """
 
-import math
+import difflib
 import re
 from typing import Any
 
@@ -27,16 +27,34 @@ class _Section(BaseModel):
                               use_attribute_docstrings=True)
 
 
+def short_repr(value: Any, limit: int = 60) -> str:
+    """`repr(value)` cut to `limit` characters, for one-line messages."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int beyond Python's 4300-digit printing limit
+        return "a number too long to print"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _check_name(table, value: Any) -> str:
-    if not isinstance(value, str) or value not in table:
+    if not isinstance(value, str):
+        article = "an" if table.kind[0] in "aeiou" else "a"
+        raise ValueError(f"{article} {table.kind} is a name, got {short_repr(value)} "
+                         f"(see `python -m harness list {table.command}`)")
+    if value not in table:
         raise ValueError(table.unknown_message(value))
     return value
+
+
+# Initializer parameters that take a word rather than a number, with Keras' choices.
+_WORD_PARAMS = {"mode": ("fan_in", "fan_out", "fan_avg"),
+                "distribution": ("truncated_normal", "untruncated_normal", "normal", "uniform")}
 
 
 class DataConfig(_Section):
     name: str = "circles"
     """Dataset (`python -m harness list datasets`): a toy like circles or xor, a regression curve, mnist."""
-    n_samples: int | None = Field(None, ge=20, le=10_000_000)
+    n_samples: int | None = Field(None, ge=20, le=10_000_000, examples=[1000])
     """Examples to draw (toy data, default 1000) or to keep (images, default all)."""
     noise: float = Field(0.1, ge=0, le=10)
     """Standard deviation of the noise added to toy data."""
@@ -46,10 +64,10 @@ class DataConfig(_Section):
     """Share of the remaining examples used for validation each epoch."""
     classes: int = Field(3, ge=2, le=100)
     """Number of classes of the multi-class toys (multispiral, blobs)."""
-    path: str | None = None
+    path: str | None = Field(None, examples=["~/data/mnist"])
     """Folder holding the MNIST IDX files; default $KERAS_HOME/datasets/mnist/."""
 
-    @field_validator("name")
+    @field_validator("name", mode="before")
     @classmethod
     def _known(cls, value):
         from harness.data import DATASETS
@@ -60,7 +78,8 @@ class DataConfig(_Section):
     def _fractions(self):
         if self.test_fraction + self.val_fraction >= 0.9:
             raise KeyProblem("data.val_fraction", "test_fraction + val_fraction must stay below "
-                             "0.9 so that something is left to train on")
+                             "0.9 so that something is left to train on; e.g. "
+                             "data: {test_fraction: 0.2, val_fraction: 0.2}")
         return self
 
 
@@ -85,36 +104,62 @@ class ModelConfig(_Section):
         items = value if isinstance(value, list) else [value]
         if not items or not all(type(w) is int and 1 <= w <= 100_000 for w in items):
             raise ValueError(f"width must be a whole number from 1 to 100000, or a list of them "
-                             f"(one per hidden layer, e.g. [64, 32]); got {value!r}")
+                             f"(one per hidden layer, e.g. [64, 32]); got {short_repr(value)}")
         return value
 
     @field_validator("activation", mode="before")
     @classmethod
     def _activation(cls, value):
-        for name in value if isinstance(value, list) and value else [value]:
-            activations.get(name)
+        if value == []:
+            raise ValueError("an empty list; give one activation per hidden layer, "
+                             "or one name for all, e.g. relu")
+        for name in value if isinstance(value, list) else [value]:
+            if not isinstance(name, str):
+                raise ValueError(f"an activation is a name, got {short_repr(name)} "
+                                 "(see `python -m harness list activations`)")
             if ":" in name:
+                module, _, function = name.partition(":")
+                if not (all(p.isidentifier() for p in module.split("."))
+                        and function.isidentifier()):
+                    raise ValueError(f"{short_repr(name)} is not package.module:function; "
+                                     "write your own activation like mypackage.acts:my_fn")
                 activations.check_user_function(name)
+            else:
+                activations.get(name)
         return value
 
     @field_validator("initializer", mode="before")
     @classmethod
     def _initializer(cls, value):
         if isinstance(value, dict):
+            if "name" not in value:
+                raise ValueError("an initializer mapping needs name:, e.g. "
+                                 "{name: random_normal, stddev: 0.01}")
             params = {k: v for k, v in value.items() if k != "name"}
-            entry = initializers.INITIALIZERS.get(_check_name(initializers.INITIALIZERS,
-                                                              value.get("name")))
+            name = _check_name(initializers.INITIALIZERS, value["name"])
+            entry = initializers.INITIALIZERS.get(name)
             for key, item in params.items():
                 if key not in entry.params:
                     allowed = ", ".join(entry.params) or "no parameters"
-                    raise ValueError(f"initializer {value['name']!r} takes {allowed}; not {key!r}")
-                if isinstance(item, bool) or not isinstance(item, (int, float, str)) or (
-                        isinstance(item, float) and not math.isfinite(item)):
-                    raise ValueError(f"initializer parameter {key!r} must be a finite number")
+                    close = difflib.get_close_matches(str(key), entry.params, n=1)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    raise ValueError(f"initializer {name!r} takes {allowed}; "
+                                     f"not {short_repr(key)}{hint}")
+                if key in _WORD_PARAMS:
+                    if item not in _WORD_PARAMS[key]:
+                        raise ValueError(f"initializer parameter {key!r} is one of "
+                                         f"{', '.join(_WORD_PARAMS[key])}; got {short_repr(item)}")
+                elif isinstance(item, bool) or not isinstance(item, (int, float)) or (
+                        not abs(item) < 1e300):  # NaN fails too; math.isfinite overflows on 10**400
+                    raise ValueError(f"initializer parameter {key!r} must be a finite number, "
+                                     f"got {short_repr(item)}; e.g. {{name: {name}, {key}: 0.5}}")
+                elif key == "scale" and not item > 0:
+                    raise ValueError(f"initializer parameter 'scale' must be above 0, got {item}; "
+                                     f"e.g. {{name: {name}, scale: 1.0}}")
             return value
         return _check_name(initializers.INITIALIZERS, value)
 
-    @field_validator("head")
+    @field_validator("head", mode="before")
     @classmethod
     def _head(cls, value):
         return _check_name(heads.HEADS, value)
@@ -148,12 +193,12 @@ class TrainConfig(_Section):
     epochs: int = Field(20, ge=0, le=100_000)
     """Passes over the training data; 0 records the statistics at initialisation only."""
 
-    @field_validator("loss")
+    @field_validator("loss", mode="before")
     @classmethod
     def _loss(cls, value):
         return _check_name(losses.LOSSES, value)
 
-    @field_validator("optimizer")
+    @field_validator("optimizer", mode="before")
     @classmethod
     def _optimizer(cls, value):
         return _check_name(optimizers.OPTIMIZERS, value)
@@ -174,8 +219,9 @@ class Config(_Section):
     @classmethod
     def _safe_name(cls, value):
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}", value) or ".." in value:
-            raise ValueError(f"{value!r} is not a folder name; use up to 80 letters, digits, "
-                             "'_', '-' or '.', starting with a letter or digit (e.g. relu_deep)")
+            raise ValueError(f"{short_repr(value)} is not a folder name; use up to 80 letters, "
+                             "digits, '_', '-' or '.', starting with a letter or digit "
+                             "(e.g. relu_deep)")
         return value
 
     @model_validator(mode="after")

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from harness.config import Config, KeyProblem
+from harness.config import Config, KeyProblem, short_repr
 from harness.errors import ConfigError
 
 
@@ -31,19 +31,36 @@ def parse_yaml(text: str, where: str):
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.constructor.ConstructorError as e:
+        if "unhashable" in str(e.problem):
+            raise ConfigError(f"{where}: {_line(e)}a key must be a plain name, not a list or "
+                              "mapping; write `key: value`") from None
         tag = re.search(r"tag '([^']*)'", str(e))
         tag = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "this tag"
-        raise ConfigError(f"{where}: {_line(e)}{tag} is not allowed; configs hold plain values "
-                          "(numbers, strings, lists, mappings), not Python objects") from None
+        raise ConfigError(f"{where}: {_line(e)}{tag} is not allowed; remove it (configs hold "
+                          "plain values: numbers, strings, lists, mappings)") from None
     except yaml.YAMLError as e:
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise ConfigError(f"{where}: {_line(e)}YAML syntax error: {problem}; "
                           "check indentation, colons and brackets") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: lists or mappings nested too deeply to read; "
+                          "use a few levels, e.g. model: {width: [8, 4]}") from None
+    except ValueError as e:  # e.g. Python's 4300-digit limit when converting an integer
+        raise ConfigError(f"{where}: cannot read a value ({_first_line(e)}); "
+                          "write numbers with at most a few dozen digits") from None
+
+
+def _first_line(e: Exception) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0][:120] if lines else type(e).__name__
 
 
 def _line(e) -> str:
     mark = getattr(e, "problem_mark", None)
     return f"line {mark.line + 1}: " if mark is not None else ""
+
+
+MAX_EXTENDS = 50  # longer chains are surely a mistake, and recursion has a limit
 
 
 def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, list[str]]:
@@ -54,6 +71,9 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
         merge order).
     """
     shown = _display(path)
+    if len(chain) >= MAX_EXTENDS:
+        raise ConfigError(f"{shown}: extends: a chain of more than {MAX_EXTENDS} files; "
+                          "extend a shared base file directly")
     if path.resolve() in chain:
         cycle = " -> ".join(_display(p) for p in (*chain, path.resolve()))
         raise ConfigError(f"{shown}: extends: cycle {cycle}; remove one of the extends")
@@ -61,15 +81,20 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{shown}: no such file; check the path") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{shown}: cannot read the file ({e})") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{shown}: not UTF-8 text ({e.reason} at byte {e.start}); "
+                          "save the file as UTF-8") from None
+    except OSError as e:
+        raise ConfigError(f"{shown}: cannot read the file ({e.strerror or e}); "
+                          "check the path and its permissions") from None
     data = parse_yaml(text, shown)
     if data is None:
         raise ConfigError(f"{shown}: the file is empty; a config is a mapping, "
                           "e.g. `extends: base.yaml` followed by the keys it changes")
     if not isinstance(data, dict):
         raise ConfigError(f"{shown}: a config is a mapping of keys (name:, model:, ...), "
-                          f"not a {type(data).__name__}")
+                          f"not a {type(data).__name__}; write `key: value` lines, "
+                          "e.g. model: {depth: 3}")
     merged, origin, files = {}, {}, []
     parent = data.pop("extends", None)
     if parent is not None:
@@ -77,8 +102,9 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
             raise ConfigError(f"{shown}: extends: give one file name, e.g. `extends: base.yaml`")
         parent_path = path.parent / parent
         if not parent_path.is_file():
-            raise ConfigError(f"{shown}: extends: {_display(parent_path)} not found "
-                              f"(the path is relative to {shown})")
+            problem = "is not a file" if parent_path.exists() else "not found"
+            raise ConfigError(f"{shown}: extends: {_display(parent_path)} {problem}; give a "
+                              f"YAML file, its path relative to {shown}")
         merged, origin, files = read_file(parent_path, (*chain, path.resolve()))
     _merge(merged, origin, data, shown)
     return merged, origin, [*files, shown]
@@ -121,6 +147,9 @@ def load_config(source: str | os.PathLike | Mapping,
         parse_override(o) for o in overrides or ())
     for key, value in items:
         keys = key.split(".") if isinstance(key, str) else key
+        if keys[0] == "extends":
+            raise ConfigError("--set extends: extends works in config files only; "
+                              "write `extends: FILE` at the top of the file")
         nested = value
         for k in reversed(keys):
             nested = {k: nested}
@@ -165,13 +194,50 @@ def _describe(error: dict, merged: dict, origin: dict, top: str) -> str:
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
         return f"{_place(where, key)}: unknown key {name!r}; {hint}"
     where = _source_of(key, origin, top)
-    if isinstance(cause, ValueError):
-        message = str(cause)
-    else:
-        message = error["msg"][0].lower() + error["msg"][1:]
-        if error["type"] not in ("missing",):
-            message += f", got {error['input']!r}"
+    message = str(cause) if isinstance(cause, ValueError) else _explain(error, key, where)
     return f"{_place(where, key or 'config')}: {message}"
+
+
+_WRITE = {"int": "write a whole number", "float": "write a number", "bool": "write true or false",
+          "string": "write text (quoted if YAML reads it as a number, date or true/false)"}
+
+
+def _explain(error: dict, key: str, where: str) -> str:
+    """Pydantic's own message for a type or range error, with the input and an example fix."""
+    kind, got = error["type"], short_repr(error.get("input"))
+    if kind == "invalid_key":
+        known = ", ".join(_model_at(key.split(".") if key else []).model_fields)
+        return f"key {got} is not a name; the keys here are {known}"
+    if kind == "model_type":
+        section = _model_at(key.split("."))
+        sample = {k: f.default for k, f in section.model_fields.items()
+                  if isinstance(f.default, (str, int, float))}
+        pairs = ", ".join(f"{k}: {v}" for k, v in list(sample.items())[:2])
+        return f"expected a mapping of keys, got {got}; e.g. {key}: {{{pairs}}}"
+    message = f"{error['msg'][0].lower()}{error['msg'][1:]}, got {got}"
+    write = _WRITE.get(kind.partition("_")[0]) if kind.endswith(("_type", "_parsing",
+                                                                  "_from_float")) else None
+    example = _example(key, where)
+    fix = ", ".join(part for part in (write, example and f"e.g. {example}") if part)
+    return f"{message}; {fix or 'see `python -m harness schema` for every key and its type'}"
+
+
+def _example(key: str, where: str) -> str | None:
+    """`model: {depth: 3}` (or `--set model.depth=3`): the key at its default or example."""
+    parts = key.split(".") if key else []
+    if not parts:
+        return None
+    field = _model_at(parts[:-1]).model_fields.get(parts[-1])
+    value = (field.examples or [field.default])[0] if field else None
+    if value is None or isinstance(value, (BaseModel, dict, list)):
+        return None
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    if where.startswith("--set "):
+        return f"--set {key}={text}"
+    text = f"{parts[-1]}: {text}"
+    for part in reversed(parts[:-1]):
+        text = f"{part}: {{{text}}}"
+    return text
 
 
 def _place(where: str, key: str) -> str:
