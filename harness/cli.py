@@ -19,10 +19,15 @@ def _run(args) -> int:
     from harness.console import format_summary
     from harness.runner import run
 
-    _, sources = load_config(args.config, args.set)
+    cfg, sources = load_config(args.config, args.set)
     print("config: " + " -> ".join(sources), file=sys.stderr)
     result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose)
     print(format_summary(result))
+    if result.status == "diverged":
+        s, lr = result.summary, cfg.train.learning_rate
+        print(f"note: the loss became NaN or infinite at epoch {s.get('diverged_epoch')} step "
+              f"{s.get('diverged_step')}, so the run stopped there; lower train.learning_rate "
+              f"(now {lr:g}), e.g. --set train.learning_rate={lr / 10:g}", file=sys.stderr)
     return 0 if result.status == "completed" else 1
 
 
