@@ -14,9 +14,8 @@ import keras
 import tensorflow as tf
 
 from harness import activations, heads, initializers
+from harness.stats import LayerStatistics
 
-STATS = ("grad_norm", "bias_grad_norm", "preact_grad_norm", "act_mean", "act_std", "saturation",
-         "dead_fraction")
 
 
 class LayerStats(keras.metrics.Metric):
@@ -56,21 +55,26 @@ class StatsModel(keras.Model):
                       for i, (n, name) in enumerate(zip(units, names))]
         self.act = [activations.keras_function(a) for a in activation_names]
         self.flat = [activations.get(a).flat for a in activation_names]
+        self.units, self.use_bias = list(units), use_bias
         self.layer_names = names
-        self.stat_names = [s for s in STATS if use_bias or s != "bias_grad_norm"]
-        self.layer_stats = LayerStats((len(names), len(self.stat_names)))
+
+    @property
+    def stat_names(self) -> list[str]:
+        return self.statistics.names
 
     @property
     def metrics(self):
         # Keras resets `model.metrics` when validation starts; the layer statistics must survive
         # until the epoch's end, so a callback resets and reads them instead (`harness.train`).
-        return [m for m in super().metrics if m is not self.layer_stats]
+        return [m for m in super().metrics if m is not getattr(self, "layer_stats", None)]
 
     def build(self, input_shape):
+        fan_in = [input_shape[-1], *self.units[:-1]]
         for dense in self.dense:
             dense.build(input_shape)
             input_shape = (*input_shape[:-1], dense.units)
-
+        self.statistics = LayerStatistics(self.units, fan_in, self.flat, self.use_bias)
+        self.layer_stats = LayerStats((len(self.units), len(self.statistics.names)))
     def call(self, x, training=False):
         return self.forward(x)[0]
 
@@ -101,20 +105,9 @@ class StatsModel(keras.Model):
         grads, dzs = grads[:len(variables)], grads[len(variables):]
         unscale = 1.0 / self.optimizer.scale_loss(tf.constant(1.0))
         by_var = {id(v): g for v, g in zip(variables, grads)}
-        rows = []
-        for dense, flat, dz, a in zip(self.dense, self.flat, dzs, outs):
-            row = {
-                "grad_norm": tf.norm(by_var[id(dense.kernel)]) * unscale,
-                "preact_grad_norm": tf.norm(dz) * unscale,
-                "act_mean": tf.reduce_mean(a),
-                "act_std": tf.math.reduce_std(a),
-                "saturation": _saturation(a, flat),
-                "dead_fraction": tf.reduce_mean(tf.cast(tf.reduce_all(a == 0, axis=0), a.dtype)),
-            }
-            if dense.use_bias:
-                row["bias_grad_norm"] = tf.norm(by_var[id(dense.bias)]) * unscale
-            rows.append(tf.stack([tf.cast(row[s], tf.float32) for s in self.stat_names]))
-        return loss, y_pred, grads, tf.stack(rows)
+        kernels = [by_var[id(d.kernel)] for d in self.dense]
+        biases = [by_var[id(d.bias)] for d in self.dense] if self.dense[0].use_bias else None
+        return loss, y_pred, grads, self.statistics(kernels, biases, dzs, outs, unscale)
 
     def train_step(self, data):
         x, y = data
@@ -123,13 +116,6 @@ class StatsModel(keras.Model):
         self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
         self.optimizer.apply(grads, self.trainable_variables)
         return self.compute_metrics(x, y, y_pred)
-
-
-def _saturation(a, flat):
-    if flat is None:
-        return tf.zeros((), a.dtype)
-    low, high = flat
-    return tf.reduce_mean(tf.cast((a < low) | (a > high), a.dtype))
 
 
 def build_model(cfg, n_features: int, n_classes: int, seed: int) -> StatsModel:

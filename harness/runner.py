@@ -43,14 +43,14 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
     cfg, _ = load_config(config, overrides)
     for warning in cfg.warnings():
         print(f"warning: {warning}", file=sys.stderr)
-    keras = backend.init(cfg.seed)
+    backend.init(cfg.seed)  # also frees the previous run's graphs and variables
     data = load_dataset(cfg.data, cfg.seed)
     labels = losses.LOSSES.get(cfg.train.loss).labels
     y_train, y_val, y_test = (_labels(y, labels, data.n_classes)
                               for y in (data.y_train, data.y_val, data.y_test))
 
     from harness.model import build_model
-    from harness.train import compile_model, fit
+    from harness.train import compile_model, evaluate, fit
 
     model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
     columns = compile_model(model, cfg, labels)
@@ -71,9 +71,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             summary.update(status="diverged", diverged_epoch=diverged[0],
                            diverged_step=diverged[1])
         else:
-            test = model.evaluate(data.x_test, y_test, batch_size=1024, verbose=0,
-                                  return_dict=True)
-            summary.update({f"test_{k}": float(v) for k, v in test.items()}, status="completed")
+            summary.update({f"test_{k}": v for k, v in evaluate(model, data.x_test, y_test).items()},
+                           status="completed")
             if DATASETS.get(cfg.data.name).toy:
                 _write_surface(model, data, run_dir)
         layers = recorder.layers_frame()
@@ -91,7 +90,6 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         write_json(run_dir / "meta.json", {**meta, "wall_time_s": wall,
                                            "finished": datetime.now().isoformat(timespec="seconds")})
         write_json(run_dir / "summary.json", summary)
-        keras.backend.clear_session(free_memory=True)
     return load_run(run_dir)
 
 
@@ -121,7 +119,7 @@ def _write_surface(model, data, run_dir: Path, steps: int = 101) -> None:
     axes = [np.linspace(lo - p, hi + p, steps, dtype=np.float32)
             for lo, hi, p in zip(low, high, pad)]
     grid = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)
-    pred = model.predict(grid, batch_size=4096, verbose=0)
+    pred = np.asarray(model(grid))  # eager: cheaper than tracing `predict` for one batch
     names = [f"x{i + 1}" for i in range(grid.shape[1])]
     surface = pd.DataFrame(grid, columns=names)
     if pred.shape[1] == 1:

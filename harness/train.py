@@ -116,6 +116,18 @@ class StopOnNaN(keras.callbacks.TerminateOnNaN):
             self.where = (self.epoch, batch + 1)
 
 
+def evaluate(model: StatsModel, x, y, batch_size: int = 16384) -> dict[str, float]:
+    """Test loss and metrics, like `model.evaluate`, run eagerly batch by batch.
+
+    For the small models here an eager pass costs milliseconds, while tracing Keras' test
+    function costs a few hundred (`bench/`).
+    """
+    model.reset_metrics()
+    for start in range(0, len(x), batch_size):
+        logs = model.test_step((x[start:start + batch_size], y[start:start + batch_size]))
+    return {k: float(v) for k, v in logs.items()}
+
+
 def epoch_orders(n: int, epochs: int, seed: int) -> np.ndarray:
     """The order of the training examples in every epoch, (epochs, n), from the run's seed."""
     rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the data's
