@@ -3,18 +3,8 @@
 import numpy as np
 import pandas as pd
 
+from harness.report.frames import vanishing_ratio
 from harness.rundir import Run
-
-
-def vanishing_ratio(layers: pd.DataFrame, epoch: int) -> float:
-    """grad_norm of hidden_1 / grad_norm of the last hidden layer at `epoch` (NaN if undefined).
-
-    Near 1 when the gradient reaches the first layer; orders of magnitude below 1 when it vanishes.
-    """
-    norms = _grad_norms(layers, epoch).drop("output", errors="ignore")
-    if len(norms) < 2 or not norms.iloc[-1] > 0:
-        return float("nan")
-    return float(norms.iloc[0] / norms.iloc[-1])
 
 
 def _grad_norms(layers: pd.DataFrame, epoch: int) -> pd.Series:
@@ -41,5 +31,7 @@ def format_summary(run: Run) -> str:
             ratio = vanishing_ratio(run.layers, epoch)
             if np.isfinite(ratio):
                 lines.append(f"  first/last hidden layer at {label}: {ratio:.3g}")
+    if (run.dir / "report.html").exists():
+        lines.append(f"report: {run.dir / 'report.html'}")
     lines.append(str(run.dir))
     return "\n".join(lines)

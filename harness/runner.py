@@ -18,14 +18,14 @@ import pandas as pd
 
 from harness import backend, losses
 from harness.configfile import load_config
-from harness.console import vanishing_ratio
+from harness.report.frames import vanishing_ratio
 from harness.data import DATASETS, load_dataset
 from harness.files import write_csv, write_json, write_yaml
 from harness.rundir import RESULTS, Run, load_run, new_run_dir
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
-        out: str | os.PathLike | None = None, verbose: int = 1) -> Run:
+        out: str | os.PathLike | None = None, verbose: int = 1, report: bool = True) -> Run:
     """Trains one config and writes its run folder.
 
     Args:
@@ -33,6 +33,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         overrides: `["model.depth=8"]` (as `--set` takes them) or `{"model.depth": 8}`.
         out: the run folder; default `results/<name>/<activation>-d<depth>-s<seed>-<time>`.
         verbose: Keras' verbosity (0 silent, 1 progress bar, 2 one line per epoch).
+        report: also write the plots and `report.html` (about 2 s; sweeps leave it to
+            `harness report`).
 
     Returns:
         The `Run`, read back from its folder.
@@ -90,6 +92,10 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         write_json(run_dir / "meta.json", {**meta, "wall_time_s": wall,
                                            "finished": datetime.now().isoformat(timespec="seconds")})
         write_json(run_dir / "summary.json", summary)
+    if report:
+        from harness.report import build_report
+
+        build_report(run_dir)  # derived from the files above; rebuildable with `harness report`
     return load_run(run_dir)
 
 
