@@ -132,8 +132,9 @@ def plot_grad_heatmaps(layers, metrics=("grad_norm", "preact_grad_norm")) -> Fig
     cmap = matplotlib.colormaps["viridis"].with_extremes(bad="#cccccc")
     for ax, (metric, table) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
         values = table.to_numpy(float)  # (layers, epochs)
-        shown = np.ma.masked_where(~(values > 0), values)
-        positive = values[values > 0]
+        drawable = np.isfinite(values) & (values > 0)
+        shown = np.ma.masked_where(~drawable, values)
+        positive = values[drawable]
         name, symbol = NORMS.get(metric, (metric, ""))
         title = f"{name} {symbol}"
         zeros, missing = int((values == 0).sum()), int((~np.isfinite(values)).sum())
