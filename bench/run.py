@@ -1,0 +1,239 @@
+"""Benchmarks: the harness against plain Keras on the same machine, in the same run.
+
+    python bench/run.py            # ~6 min on 2 CPU cores; writes bench/RESULTS.md
+    python bench/run.py --quick    # ~2 min, fewer repetitions and epochs
+
+Each target is a ratio against a plain Keras baseline measured alongside it (median over paired
+repetitions), or a wall-clock/memory bound measured in a fresh subprocess:
+  P1  MNIST epoch, 5 x 128 ReLU, batch 128, Adam, all per-layer statistics   <= 1.05 x plain fit
+  P2  circles, 3 x 8 ReLU, batch 32, 100 epochs, statistics every epoch      <= 0.25 x plain fit
+  P3  experiments/vanishing_gradients.yaml (>= 50 runs), with start-up        <= 90 s
+  P4  `python -m harness --help` and `python -m harness list`                 <= 1 s
+  Memory: peak RSS of an MNIST run <= 2 GB; of the 50-run study <= 3 GB.
+Speed is not asserted in the test suite: these machines are shared and noisy.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def child(args, cwd=ROOT) -> tuple[float, float, int]:
+    """Runs a command; returns (wall seconds, peak RSS in MB of that process, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.stderr.close()
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def harness_parts(config: dict):
+    """Config, data and compiled StatsModel for a config mapping (as a run builds them)."""
+    from harness import backend
+    from harness.configfile import load_config
+    from harness.data import load_dataset
+    from harness.losses import LOSSES
+    from harness.model import build_model
+    from harness.train import compile_model, prepare_labels
+
+    cfg, _ = load_config(config)
+    backend.init(cfg.seed)
+    data = load_dataset(cfg.data, cfg.seed)
+    labels = LOSSES.get(cfg.train.loss).labels
+    y, y_val = (prepare_labels(v, labels, data.n_classes) for v in (data.y_train, data.y_val))
+    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
+    columns = compile_model(model, cfg, labels)
+    return cfg, data, y, y_val, model, columns
+
+
+def plain_model(cfg, n_features, n_outputs, head):
+    """The same network as plain Keras layers: no statistics, stock `model.fit`."""
+    import keras
+
+    layers = [keras.Input((n_features,))]
+    layers += [keras.layers.Dense(w, activation=cfg.model.activation)
+               for w in cfg.model.widths()]
+    layers.append(keras.layers.Dense(n_outputs, activation=head))
+    model = keras.Sequential(layers)
+    return model
+
+
+def p1_mnist(reps: int, n_samples: int | None) -> dict:
+    """Seconds per MNIST epoch: plain fit vs the harness' in-graph loop with statistics."""
+    import keras
+
+    from harness.loop import EpochLoop
+    from harness.train import epoch_orders
+
+    config = {"data": {"name": "mnist", "n_samples": n_samples, "val_fraction": 0.1},
+              "model": {"depth": 5, "width": 128, "activation": "relu", "head": "softmax"},
+              "train": {"loss": "sparse_categorical_crossentropy", "learning_rate": 0.001,
+                        "batch_size": 128}}
+    cfg, data, y, y_val, model, _ = harness_parts(config)
+    loop = EpochLoop(model, data.x_train, y, data.x_val, y_val, 128)
+    orders = epoch_orders(len(data.x_train), reps + 1, 0)
+    plain = plain_model(cfg, 784, 10, "softmax")
+    plain.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    fit = dict(batch_size=128, epochs=1, validation_data=(data.x_val, y_val), verbose=0)
+    plain.fit(data.x_train, y, **fit)  # warm-up: traces
+    loop.run(orders[:1])
+    pairs = []
+    for r in range(reps):
+        t = time.perf_counter()
+        plain.fit(data.x_train, y, **fit)
+        t_plain = time.perf_counter() - t
+        t = time.perf_counter()
+        loop.run(orders[r + 1:r + 2])
+        pairs.append((t_plain, time.perf_counter() - t))
+    return _paired("P1 MNIST epoch (s)", pairs, 1.05, f"{len(data.x_train)} examples")
+
+
+def p2_toy(reps: int, epochs: int) -> dict:
+    """A whole toy training run: plain fit vs the harness (tracing and recording included)."""
+    import keras
+
+    from harness.train import fit
+
+    config = {"data": {"name": "circles", "n_samples": 1000},
+              "model": {"depth": 3, "width": 8, "activation": "relu"},
+              "train": {"batch_size": 32, "epochs": epochs}}
+    pairs = []
+    for _ in range(reps):
+        cfg, data, y, y_val, model, columns = harness_parts(config)
+        plain = plain_model(cfg, 2, 1, "sigmoid")
+        plain.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+                      metrics=["accuracy"])
+        t = time.perf_counter()
+        plain.fit(data.x_train, y, batch_size=32, epochs=epochs,
+                  validation_data=(data.x_val, y_val), verbose=0)
+        t_plain = time.perf_counter() - t
+        with tempfile.TemporaryDirectory() as out:
+            t = time.perf_counter()
+            fit(model, cfg, data, y, y_val, columns, Path(out), verbose=0)
+            pairs.append((t_plain, time.perf_counter() - t))
+    return _paired(f"P2 circles, {epochs} epochs (s)", pairs, 0.25, "statistics every epoch")
+
+
+def p3_study(experiment: str) -> list[dict]:
+    with tempfile.TemporaryDirectory() as out:
+        wall, rss, code = child([sys.executable, "-m", "harness", "sweep", experiment,
+                                 "--out", out])
+        runs = len(list(Path(out).glob("*/summary.json")))
+    note = f"{runs} runs, exit {code}"
+    return [{"target": "P3 study wall clock (s)", "harness": wall, "bound": 90.0,
+             "met": wall <= 90 and code == 0, "note": note},
+            {"target": "memory: study peak RSS (MB)", "harness": rss, "bound": 3072.0,
+             "met": rss <= 3072, "note": note}]
+
+
+def p4_startup(reps: int) -> list[dict]:
+    rows = []
+    baseline = statistics.median(
+        child([sys.executable, "-c", "import tensorflow"])[0] for _ in range(reps))
+    for args in (["--help"], ["list"]):
+        wall = statistics.median(
+            child([sys.executable, "-m", "harness", *args])[0] for _ in range(reps))
+        rows.append({"target": f"P4 harness {args[0]} (s)", "plain": baseline, "harness": wall,
+                     "ratio": wall / baseline, "bound": 1.0, "met": wall <= 1.0,
+                     "note": "plain = `import tensorflow`"})
+    return rows
+
+
+def memory_mnist(epochs: int) -> dict:
+    with tempfile.TemporaryDirectory() as out:
+        plain_code = ("import os; os.environ.setdefault('KERAS_BACKEND', 'tensorflow')\n"
+                      "import keras\nfrom harness.data import images\n"
+                      "(x, y), _ = images.load_mnist()\nx = x.reshape(-1, 784) / 255.0\n"
+                      "m = keras.Sequential([keras.Input((784,))] + [keras.layers.Dense(128, "
+                      "activation='relu') for _ in range(8)] + [keras.layers.Dense(10, "
+                      "activation='softmax')])\nm.compile('adam', "
+                      "'sparse_categorical_crossentropy')\n"
+                      f"m.fit(x, y, batch_size=128, epochs={epochs}, verbose=0)\n")
+        _, plain_rss, _ = child([sys.executable, "-c", plain_code])
+        _, rss, code = child([sys.executable, "-m", "harness", "run",
+                              "configs/mnist_relu_deep.yaml", "--set", f"train.epochs={epochs}",
+                              "--out", out, "--verbose", "0"])
+    return {"target": "memory: MNIST run peak RSS (MB)", "plain": plain_rss, "harness": rss,
+            "ratio": rss / plain_rss, "bound": 2048.0, "met": rss <= 2048 and code == 0,
+            "note": f"8 x 128, {epochs} epoch(s); plain = Keras fit of the same net"}
+
+
+def _paired(target, pairs, bound, note) -> dict:
+    ratios = [ours / plain for plain, ours in pairs]
+    ratio = statistics.median(ratios)
+    return {"target": target, "relative": True, "plain": statistics.median(p for p, _ in pairs),
+            "harness": statistics.median(o for _, o in pairs), "ratio": ratio, "bound": bound,
+            "met": ratio <= bound, "note": f"{note}; median of {len(pairs)} paired reps, "
+                                           f"ratios {min(ratios):.2f}-{max(ratios):.2f}"}
+
+
+def table(rows) -> str:
+    lines = ["| target | plain Keras | harness | ratio | bound | met | note |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        cells = [r["target"], _num(r.get("plain")), _num(r.get("harness")), _num(r.get("ratio")),
+                 ("x " if r.get("relative") else "") + _num(r["bound"]), "yes" if r["met"] else "NO",
+                 r.get("note", "")]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:.3g}"
+
+
+def machine() -> str:
+    import keras
+    import tensorflow as tf
+
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{platform.platform()}, {os.cpu_count()} CPU cores, {mem:.0f} GiB; Python "
+            f"{platform.python_version()}, TensorFlow {tf.__version__}, Keras {keras.__version__}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="fewer repetitions and epochs")
+    p.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    p.add_argument("--only", help="comma-separated subset: P1,P2,P3,P4,memory")
+    args = p.parse_args()
+    reps = 3 if args.quick else 5
+    rows = []
+    steps = [("P4", lambda: p4_startup(reps)),
+             ("P2", lambda: [p2_toy(reps, 30 if args.quick else 100)]),
+             ("P1", lambda: [p1_mnist(reps, 20000 if args.quick else None)]),
+             ("P3", lambda: p3_study("experiments/vanishing_gradients.yaml")),
+             ("memory", lambda: [memory_mnist(1)])]
+    for name, step in steps:
+        if args.only and name not in args.only.split(","):
+            continue
+        print(f"measuring {name} ...", file=sys.stderr, flush=True)
+        rows += step()
+        print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+    text = table(rows)
+    print(text)
+    mode = "--quick" if args.quick else "full"
+    Path(args.out).write_text(
+        f"# Benchmark results\n\n`python bench/run.py{' --quick' if args.quick else ''}` "
+        f"({mode}) on {date.today()}:\n{machine()}.\n\n{text}\n\n"
+        "Ratios are harness / plain Keras, measured in the same process (P1, P2: median of "
+        "paired repetitions) or in fresh subprocesses (P3, P4, memory: wall clock and peak RSS "
+        "from `wait4`). See `python bench/run.py --help` and the module docstring.\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
