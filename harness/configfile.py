@@ -31,13 +31,16 @@ def parse_yaml(text: str, where: str):
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.constructor.ConstructorError as e:
+        tag = re.search(r"constructor for the tag '([^']*)'", str(e))
+        if tag:
+            tag = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise ConfigError(f"{where}: {_line(e)}{tag} is not allowed; remove it (configs hold "
+                              "plain values: numbers, strings, lists, mappings)") from None
         if "unhashable" in str(e.problem):
             raise ConfigError(f"{where}: {_line(e)}a key must be a plain name, not a list or "
                               "mapping; write `key: value`") from None
-        tag = re.search(r"tag '([^']*)'", str(e))
-        tag = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "this tag"
-        raise ConfigError(f"{where}: {_line(e)}{tag} is not allowed; remove it (configs hold "
-                          "plain values: numbers, strings, lists, mappings)") from None
+        raise ConfigError(f"{where}: {_line(e)}{e.problem}; write plain values (numbers, "
+                          "strings, lists, mappings) without !!tags") from None
     except yaml.YAMLError as e:
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
         raise ConfigError(f"{where}: {_line(e)}YAML syntax error: {problem}; "
@@ -45,9 +48,14 @@ def parse_yaml(text: str, where: str):
     except RecursionError:
         raise ConfigError(f"{where}: lists or mappings nested too deeply to read; "
                           "use a few levels, e.g. model: {width: [8, 4]}") from None
-    except ValueError as e:  # e.g. Python's 4300-digit limit when converting an integer
-        raise ConfigError(f"{where}: cannot read a value ({_first_line(e)}); "
-                          "write numbers with at most a few dozen digits") from None
+    except (ValueError, KeyError, AttributeError, TypeError) as e:
+        # Not YAMLErrors: Python's 4300-digit limit on integers, and PyYAML's constructors for
+        # explicit tags on values they cannot read (`!!int x`, `!!bool x`, `!!timestamp x`).
+        if "digits" in str(e):
+            raise ConfigError(f"{where}: a number with thousands of digits; "
+                              "write numbers with at most a few dozen digits") from None
+        raise ConfigError(f"{where}: a value YAML cannot read ({type(e).__name__}: "
+                          f"{_first_line(e)}); write plain values without !!tags") from None
 
 
 def _first_line(e: Exception) -> str:
