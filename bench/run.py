@@ -39,25 +39,6 @@ def child(args, cwd=ROOT) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def harness_parts(config: dict):
-    """Config, data and compiled StatsModel for a config mapping (as a run builds them)."""
-    from harness import backend
-    from harness.configfile import load_config
-    from harness.data import load_dataset
-    from harness.losses import LOSSES
-    from harness.model import build_model
-    from harness.train import compile_model, prepare_labels
-
-    cfg, _ = load_config(config)
-    backend.init(cfg.seed)
-    data = load_dataset(cfg.data, cfg.seed)
-    labels = LOSSES.get(cfg.train.loss).labels
-    y, y_val = (prepare_labels(v, labels, data.n_classes) for v in (data.y_train, data.y_val))
-    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
-    columns = compile_model(model, cfg, labels)
-    return cfg, data, y, y_val, model, columns
-
-
 def plain_model(cfg, n_features, n_outputs, head):
     """The same network as plain Keras layers: no statistics, stock `model.fit`."""
     import keras
@@ -75,14 +56,16 @@ def p1_mnist(reps: int, n_samples: int | None) -> dict:
     import keras
 
     from harness.loop import EpochLoop
+    from harness.runner import setup
     from harness.train import epoch_orders
 
     config = {"data": {"name": "mnist", "n_samples": n_samples, "val_fraction": 0.1},
               "model": {"depth": 5, "width": 128, "activation": "relu", "head": "softmax"},
               "train": {"loss": "sparse_categorical_crossentropy", "learning_rate": 0.001,
                         "batch_size": 128}}
-    cfg, data, y, y_val, model, _ = harness_parts(config)
-    loop = EpochLoop(model, data.x_train, y, data.x_val, y_val, 128)
+    s = setup(config)
+    cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
+    loop = EpochLoop(s.model, data.x_train, y, data.x_val, y_val, 128)
     orders = epoch_orders(len(data.x_train), reps + 1, 0)
     plain = plain_model(cfg, 784, 10, "softmax")
     plain.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
@@ -105,6 +88,7 @@ def p2_toy(reps: int, epochs: int) -> dict:
     """A whole toy training run: plain fit vs the harness (tracing and recording included)."""
     import keras
 
+    from harness.runner import setup
     from harness.train import fit
 
     config = {"data": {"name": "circles", "n_samples": 1000},
@@ -112,7 +96,8 @@ def p2_toy(reps: int, epochs: int) -> dict:
               "train": {"batch_size": 32, "epochs": epochs}}
     pairs = []
     for _ in range(reps):
-        cfg, data, y, y_val, model, columns = harness_parts(config)
+        s = setup(config)
+        cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
         plain = plain_model(cfg, 2, 1, "sigmoid")
         plain.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
                       metrics=["accuracy"])
@@ -122,7 +107,7 @@ def p2_toy(reps: int, epochs: int) -> dict:
         t_plain = time.perf_counter() - t
         with tempfile.TemporaryDirectory() as out:
             t = time.perf_counter()
-            fit(model, cfg, data, y, y_val, columns, Path(out), verbose=0)
+            fit(s, Path(out), verbose=0)
             pairs.append((t_plain, time.perf_counter() - t))
     return _paired(f"P2 circles, {epochs} epochs (s)", pairs, 0.25, "statistics every epoch")
 

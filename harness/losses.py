@@ -7,6 +7,8 @@ encoded, so integer labels work with both categorical losses.
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from harness.registry import Registry
 
 
@@ -23,6 +25,14 @@ class Loss:
     description: str
     keras: str | Callable[[], object]
     labels: str
+
+    def prepare(self, y: np.ndarray, n_classes: int) -> np.ndarray:
+        """Turns a dataset's labels (class indices or targets) into what this loss expects."""
+        if self.labels == "onehot":
+            return np.eye(n_classes, dtype=np.float32)[y]
+        if self.labels == "index":
+            return y
+        return y.astype(np.float32).reshape(len(y), -1)  # (n, 1) for binary and regression
 
 
 def _rmse():

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -17,11 +18,48 @@ import numpy as np
 import pandas as pd
 
 from harness import backend, losses
+from harness.config import Config
 from harness.configfile import load_config
-from harness.report.frames import vanishing_ratio
-from harness.data import DATASETS, load_dataset
+from harness.data import DATASETS, Dataset, load_dataset
 from harness.files import write_csv, write_json, write_yaml
+from harness.report.frames import vanishing_ratio
 from harness.rundir import RESULTS, Run, load_run, new_run_dir
+
+
+@dataclass
+class Setup:
+    """What a run trains with, built before anything is written.
+
+    Attributes:
+        cfg: the validated config.
+        data: the dataset's arrays.
+        y: labels as the loss expects them, by split: `train`, `val`, `test`.
+        model: the compiled `StatsModel`.
+        columns: the columns of `history.csv`.
+    """
+
+    cfg: Config
+    data: Dataset
+    y: dict
+    model: object
+    columns: list[str]
+
+
+def setup(config: str | os.PathLike | Mapping,
+          overrides: Sequence[str] | Mapping | None = None) -> Setup:
+    """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
+    cfg, _ = load_config(config, overrides)
+    backend.init(cfg.seed)  # also frees the previous run's graphs and variables
+    data = load_dataset(cfg.data, cfg.seed)
+    loss = losses.LOSSES.get(cfg.train.loss)
+    y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
+         for split in ("train", "val", "test")}
+
+    from harness.model import build_model
+    from harness.train import compile_model
+
+    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
+    return Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels))
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
@@ -42,20 +80,11 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
     Raises:
         ConfigError, DataError: bad input, before anything is written.
     """
-    cfg, _ = load_config(config, overrides)
+    s = setup(config, overrides)
+    cfg, data, model = s.cfg, s.data, s.model
     for warning in cfg.warnings():
         print(f"warning: {warning}", file=sys.stderr)
-    backend.init(cfg.seed)  # also frees the previous run's graphs and variables
-    data = load_dataset(cfg.data, cfg.seed)
-    labels = losses.LOSSES.get(cfg.train.loss).labels
-    y_train, y_val, y_test = (_labels(y, labels, data.n_classes)
-                              for y in (data.y_train, data.y_val, data.y_test))
-
-    from harness.model import build_model
-    from harness.train import compile_model, evaluate, fit
-
-    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
-    columns = compile_model(model, cfg, labels)
+    from harness.train import evaluate, fit
 
     run_dir = _prepare(out, cfg)
     started = time.time()
@@ -67,13 +96,13 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
 
     summary = {"status": "failed", "task": data.task, "epochs_run": 0}
     try:
-        recorder, diverged = fit(model, cfg, data, y_train, y_val, columns, run_dir, verbose)
+        recorder, diverged = fit(s, run_dir, verbose)
         summary["epochs_run"] = len(recorder.history)
         if diverged:
             summary.update(status="diverged", diverged_epoch=diverged[0],
                            diverged_step=diverged[1])
         else:
-            summary.update({f"test_{k}": v for k, v in evaluate(model, data.x_test, y_test).items()},
+            summary.update({f"test_{k}": v for k, v in evaluate(model, data.x_test, s.y["test"]).items()},
                            status="completed")
             if DATASETS.get(cfg.data.name).toy:
                 _write_surface(model, data, run_dir)
@@ -97,12 +126,6 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
 
         build_report(run_dir)  # derived from the files above; rebuildable with `harness report`
     return load_run(run_dir)
-
-
-def _labels(y, labels, n_classes):
-    from harness.train import prepare_labels
-
-    return prepare_labels(y, labels, n_classes)
 
 
 def _prepare(out, cfg) -> Path:

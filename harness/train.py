@@ -43,15 +43,6 @@ def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
     return ["epoch", *(c for name in names for c in (name, f"val_{name}"))]
 
 
-def prepare_labels(y: np.ndarray, labels: str, n_classes: int) -> np.ndarray:
-    """Turns a dataset's labels into what the loss expects."""
-    if labels == "onehot":
-        return np.eye(n_classes, dtype=np.float32)[y]
-    if labels == "index":
-        return y
-    return y.astype(np.float32).reshape(len(y), -1)  # (n, 1) for binary and regression
-
-
 class Recorder(keras.callbacks.Callback):
     """Writes `history.csv` and `layers.csv` after every epoch.
 
@@ -135,11 +126,13 @@ def epoch_orders(n: int, epochs: int, seed: int) -> np.ndarray:
         np.zeros((0, n), np.int32))
 
 
-def fit(model: StatsModel, cfg, data, y_train, y_val, columns, run_dir: Path, verbose=1,
-        in_graph: bool = True):
+def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
     """Trains for `cfg.train.epochs`, recording every epoch to the run folder as it goes.
 
     Args:
+        setup: a `harness.runner.Setup` (config, data, labels, compiled model).
+        run_dir: where `history.csv` and `layers.csv` go.
+        verbose: 0 silent, 1 a progress bar, 2 (Keras path) a line per epoch.
         in_graph: run chunks of epochs inside one compiled call (`harness.loop`); False uses
             Keras' `model.fit` with callbacks. Both see the same batches in the same order.
 
@@ -147,9 +140,11 @@ def fit(model: StatsModel, cfg, data, y_train, y_val, columns, run_dir: Path, ve
         (Recorder, where): what was recorded, and the (epoch, step) of the first non-finite loss
         (None if there was none).
     """
+    cfg, data, model = setup.cfg, setup.data, setup.model
+    y_train, y_val = setup.y["train"], setup.y["val"]
     probe = slice(0, cfg.train.batch_size)  # the first batch, fixed, for the epoch-0 statistics
     init = model.measure(data.x_train[probe], y_train[probe])[3]
-    recorder = Recorder(run_dir, np.asarray(init), columns)
+    recorder = Recorder(run_dir, np.asarray(init), setup.columns)
     recorder.set_model(model)
     recorder.write()
     orders = epoch_orders(len(data.x_train), cfg.train.epochs, cfg.seed)

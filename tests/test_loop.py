@@ -3,24 +3,12 @@
 import numpy as np
 import pytest
 
-from harness import backend
-from harness.configfile import load_config
-from harness.data import load_dataset
-from harness.losses import LOSSES
-from harness.model import build_model
-from harness.train import compile_model, epoch_orders, fit, prepare_labels
+from harness.runner import setup
+from harness.train import epoch_orders, fit
 
 
 def train(tmp_path, in_graph, config):
-    cfg, _ = load_config(config)
-    backend.init(cfg.seed)
-    data = load_dataset(cfg.data, cfg.seed)
-    labels = LOSSES.get(cfg.train.loss).labels
-    y, y_val = (prepare_labels(v, labels, data.n_classes) for v in (data.y_train, data.y_val))
-    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
-    columns = compile_model(model, cfg, labels)
-    recorder, where = fit(model, cfg, data, y, y_val, columns, tmp_path, verbose=0,
-                          in_graph=in_graph)
+    recorder, where = fit(setup(config), tmp_path, verbose=0, in_graph=in_graph)
     return recorder.history_frame(), recorder.layers_frame(), where
 
 
