@@ -198,7 +198,7 @@ def main():
     reps = 3 if args.quick else 5
     rows = []
     steps = [("P4", lambda: p4_startup(reps)),
-             ("P2", lambda: [p2_toy(reps, 30 if args.quick else 100)]),
+             ("P2", lambda: [p2_toy(reps, 100)]),
              ("P1", lambda: [p1_mnist(reps, 20000 if args.quick else None)]),
              ("P3", lambda: p3_study("experiments/vanishing_gradients.yaml")),
              ("memory", lambda: [memory_mnist(1)])]
