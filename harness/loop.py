@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from harness.model import StatsModel
 
-STEPS_PER_CALL = 2000  # bounds the time between progress-bar updates and run-folder writes
+STEPS_PER_CALL = 500  # bounds the time between progress-bar updates and run-folder writes
 
 
 class EpochLoop:
@@ -100,7 +100,9 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbos
     """
     loop = EpochLoop(model, x, y, x_val, y_val, batch_size)
     chunk = max(1, STEPS_PER_CALL // loop.steps)
-    bar = keras.utils.Progbar(len(orders), unit_name="epoch") if verbose else None
+    shown = [*loop.names, *(f"val_{k}" for k in loop.names)]
+    bar = keras.utils.Progbar(len(orders), unit_name="epoch",
+                              stateful_metrics=shown) if verbose else None  # show, not average
     for start in range(0, len(orders), chunk):
         train, val, stats, where = loop.run(orders[start:start + chunk])
         for i in range(len(train)):
@@ -108,10 +110,9 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbos
             logs.update({f"val_{k}": v for k, v in zip(loop.names, val[i])})
             recorder.add_epoch(start + i + 1, logs, stats[i])
         recorder.write()
+        done = start + len(train)
         if bar:
-            bar.update(start + len(train), [(k, v) for k, v in logs.items()], finalize=False)
+            bar.update(done, list(logs.items()), finalize=bool(where) or done == len(orders))
         if where:
             return start + where[0], where[1]
-    if bar:
-        bar.update(len(orders), finalize=True)
     return None
