@@ -1,0 +1,360 @@
+"""Runs that blow up or are stopped, input that tries to escape, and determinism.
+
+A NaN loss stops the run and is recorded; Ctrl-C leaves an `interrupted` run; SIGKILL at any moment
+never leaves a folder that looks finished; YAML tags never run, names never leave results/, a user's
+activation module is imported only when named, a broken MNIST file is one error line; the same
+config and seed give byte-identical CSVs. CLI runs are subprocesses on tiny configs (depth 2,
+width 4, 200 samples); the slow ones start together at the top so that they overlap.
+"""
+
+import gzip
+import json
+import random
+import signal
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import harness
+from harness.configfile import load_config
+from harness.data import load_dataset
+from harness.data.images import IDX_FILES
+from harness.errors import ConfigError, DataError
+from harness.rundir import is_finished, load_run
+
+TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 200},
+        "model": {"depth": 2, "width": 4}, "train": {"epochs": 20}}
+DIVERGE = {"name": "blowup", "data": {"name": "sine", "n_samples": 200},
+           "model": {"depth": 2, "width": 4, "head": "identity"},
+           "train": {"loss": "mse", "optimizer": "sgd", "learning_rate": 1e6, "epochs": 50}}
+
+
+def config_in(folder: Path, config: dict) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "c.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def start(folder: Path, *args) -> subprocess.Popen:
+    """`python -m harness run c.yaml ...` in `folder`, as a user would type it."""
+    return subprocess.Popen([sys.executable, "-m", "harness", "run", "c.yaml", "--verbose", "0",
+                             *map(str, args)], cwd=folder, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 300) -> subprocess.CompletedProcess:
+    out, err = proc.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def run_folders(cwd: Path) -> list[Path]:
+    return sorted(p for p in (cwd / "results").glob("*/*") if p.is_dir())
+
+
+def wait_for(condition, timeout: float = 120, every: float = 0.01):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("timed out waiting")
+
+
+def rows(path: Path) -> int:
+    try:
+        return len(pd.read_csv(path))
+    except (FileNotFoundError, pd.errors.EmptyDataError):
+        return 0
+
+
+def fake_idx_folder(folder: Path, n_train: int = 60, n_test: int = 20) -> Path:
+    """The four MNIST IDX files, gzipped, with random pixels and labels."""
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, n in zip(IDX_FILES, (n_train, n_train, n_test, n_test)):
+        if "images" in name:
+            data = struct.pack(">IIII", 2051, n, 28, 28) + rng.integers(
+                0, 256, (n, 28, 28), dtype=np.uint8).tobytes()
+        else:
+            data = struct.pack(">II", 2049, n) + rng.integers(0, 10, n, dtype=np.uint8).tobytes()
+        (folder / f"{name}.gz").write_bytes(gzip.compress(data, mtime=0))
+    return folder
+
+
+def mnist_config(path: Path) -> dict:
+    return {"name": "digits", "data": {"name": "mnist", "path": str(path), "n_samples": 40},
+            "model": {"depth": 2, "width": 4, "head": "softmax"},
+            "train": {"loss": "sparse_categorical_crossentropy", "epochs": 1}}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def background(tmp_path_factory):
+    """Starts the CLI runs that only need to finish (each loads TensorFlow: ~6-10 s)."""
+    procs = {}
+    for name, config in (("seed0", TINY), ("seed0_again", TINY), ("diverge", DIVERGE)):
+        folder = tmp_path_factory.mktemp(name)
+        config_in(folder, config)
+        procs[name] = (start(folder), folder)
+    broken = fake_idx_folder(tmp_path_factory.mktemp("idx"))
+    gz = broken / "train-images-idx3-ubyte.gz"
+    gz.write_bytes(gz.read_bytes()[:200])  # a download cut short
+    folder = tmp_path_factory.mktemp("mnist")
+    config_in(folder, mnist_config(broken))
+    procs["broken_mnist"] = (start(folder), folder)
+    yield procs
+    for proc, _ in procs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def completed(background, name):
+    proc, folder = background[name]
+    return finish(proc), folder
+
+
+# --- NaN ------------------------------------------------------------------------------------------
+
+def test_nan_loss_stops_the_run_at_once_and_is_recorded(tmp_path):
+    run = harness.run(DIVERGE, out=tmp_path / "run", verbose=0)
+    s = run.summary
+    assert s["status"] == "diverged" and run.status == "diverged"
+    assert s["diverged_epoch"] == 1 and s["diverged_step"] >= 1  # learning rate 1e6: at once
+    assert s["epochs_run"] == s["diverged_epoch"] < DIVERGE["train"]["epochs"]  # stopped there
+    assert "test_loss" not in s
+    assert list(run.history.epoch) == list(range(1, s["diverged_epoch"] + 1))
+    assert not np.isfinite(run.history.loss.iloc[-1])  # the row that blew up is kept
+    assert set(run.layers.epoch) == set(range(0, s["diverged_epoch"] + 1))
+    assert not is_finished(run.dir)
+
+
+def test_cli_diverged_run_exits_1_with_a_note_on_the_fix(background):
+    result, folder = completed(background, "diverge")
+    assert result.returncode == 1, result.stderr  # valid input (not 2), unfinished run (not 0)
+    assert "Traceback" not in result.stderr
+    (run_dir,) = run_folders(folder)
+    s = json.loads((run_dir / "summary.json").read_text())
+    assert s["status"] == "diverged"
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note: ")]
+    assert notes == [f"note: the loss became NaN or infinite at epoch {s['diverged_epoch']} step "
+                     f"{s['diverged_step']}, so the run stopped there; lower train.learning_rate "
+                     "(now 1e+06), e.g. --set train.learning_rate=100000"]
+    assert result.stdout.strip().splitlines()[-1] == str(run_dir.relative_to(folder))
+    assert rows(run_dir / "history.csv") == s["diverged_epoch"]
+
+
+# --- Ctrl-C ---------------------------------------------------------------------------------------
+
+def test_ctrl_c_exits_130_and_marks_the_run_interrupted(tmp_path):
+    # Small batches: the fast loop writes the run folder every ~2000 steps, here ~66 epochs.
+    config_in(tmp_path, {**TINY, "train": {"epochs": 500, "batch_size": 4}})
+    proc = start(tmp_path)
+    try:
+        run_dir = wait_for(lambda: next((d for d in run_folders(tmp_path)
+                                         if rows(d / "history.csv") >= 1), None))
+        proc.send_signal(signal.SIGINT)
+        result = finish(proc, timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr and "KeyboardInterrupt" not in result.stderr
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["status"] == "interrupted"
+    history = pd.read_csv(run_dir / "history.csv")
+    layers = pd.read_csv(run_dir / "layers.csv")
+    assert 1 <= len(history) < 500 and list(history.epoch) == list(range(1, len(history) + 1))
+    assert set(layers.epoch) == set(range(0, len(history) + 1))
+    assert layers.value.notna().all()
+    assert load_run(run_dir).status == "interrupted" and not is_finished(run_dir)
+
+
+# --- SIGKILL --------------------------------------------------------------------------------------
+
+def check_folder_after_a_kill(run_dir: Path, epochs: int) -> str:
+    """Every file parses; `completed` only when everything a run writes is there and whole."""
+    for path in run_dir.iterdir():
+        if path.name.startswith("."):
+            assert path.name.endswith(".tmp"), path  # an atomic write cut short; readers skip it
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".csv":
+            assert len(pd.read_csv(path).columns) >= 2, path
+        elif path.suffix == ".json":
+            json.loads(data)
+        elif path.suffix == ".yaml":
+            assert isinstance(yaml.safe_load(data), dict), path
+        elif path.suffix == ".png":
+            assert data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82"), path
+        elif path.suffix == ".html":
+            assert data.rstrip().endswith(b"</html>"), path
+    run = load_run(run_dir)
+    if run.status == "completed":
+        assert is_finished(run_dir)
+        assert list(run.history.epoch) == list(range(1, epochs + 1))
+        assert set(run.layers.epoch) == set(range(0, epochs + 1))
+        assert {"finished", "wall_time_s"} <= set(run.meta)
+        assert (run_dir / "surface.csv").is_file() and (run_dir / "points.csv").is_file()
+        assert "test_accuracy" in run.summary
+    else:
+        assert run.status == "incomplete" and not is_finished(run_dir)
+    return run.status
+
+
+def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path):
+    rng = random.Random(20261122)
+    # Seconds after the run folder appears: training (~1.5 s, the folder written every ~66
+    # epochs), the test pass and surface, the summary, then the report (~2 s); two runs at a time.
+    delays = [rng.uniform(0, 6) for _ in range(4)]
+    config = {**TINY, "train": {"epochs": 200, "batch_size": 4}}
+    statuses = []
+    for pair in (delays[:2], delays[2:]):
+        runs = []
+        for delay in pair:
+            folder = tmp_path / f"kill{len(statuses) + len(runs)}"
+            config_in(folder, config)
+            runs.append({"proc": start(folder), "folder": folder, "delay": delay, "at": None})
+        try:
+            while any(r["proc"].returncode is None for r in runs):
+                for r in runs:
+                    if r["at"] is None and run_folders(r["folder"]):
+                        r["at"] = time.monotonic() + r["delay"]
+                    if r["at"] is not None and time.monotonic() >= r["at"]:
+                        r["proc"].kill()
+                        r["proc"].wait()
+                    elif r["proc"].poll() is not None:
+                        raise AssertionError(f"exited before the kill: {r['proc'].stderr.read()}")
+                time.sleep(0.01)
+        finally:
+            for r in runs:
+                if r["proc"].poll() is None:
+                    r["proc"].kill()
+                    r["proc"].wait()
+        for r in runs:
+            statuses.append(check_folder_after_a_kill(run_folders(r["folder"])[0],
+                                                      config["train"]["epochs"]))
+    assert len(statuses) == 4
+
+
+def test_readers_ignore_temporary_files(tmp_path):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "config.yaml").write_text(yaml.safe_dump(TINY))
+    (run_dir / "history.csv").write_text("epoch,loss,val_loss\n1,0.5,0.6\n")
+    # A summary cut short while being written: a hidden temporary file, never read.
+    (run_dir / ".summary.json.k3j4.tmp").write_text('{"status": "completed"')
+    (run_dir / ".history.csv.x9.tmp").write_text("epoch,loss,val_loss\n1,0.5,0.6\n2,0.4")
+    run = load_run(run_dir)
+    assert run.status == "incomplete" and not is_finished(run_dir)
+    assert list(run.history.epoch) == [1]
+
+
+# --- input that should not reach further than a config --------------------------------------------
+
+def test_python_tags_are_never_executed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    marker = tmp_path / "PWNED"
+    (tmp_path / "ok.yaml").write_text("name: ok\n")
+    for value in (f'!!python/object/apply:os.system ["touch {marker}"]',
+                  f'!!python/object/new:os.system ["touch {marker}"]',
+                  f'!!python/object/apply:builtins.open ["{marker}", "w"]'):
+        for text in (value, f"name: {value}", f"model: {{activation: {value}}}"):
+            (tmp_path / "evil.yaml").write_text(text)
+            with pytest.raises(ConfigError, match="^evil.yaml: line 1: !!python/object/"):
+                harness.run("evil.yaml", verbose=0)
+        with pytest.raises(ConfigError, match="^--set name: line 1: !!python/object/"):
+            load_config("ok.yaml", [f"name={value}"])
+    assert not marker.exists()
+    assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("name", ["../../x", "../results2", "/tmp/x", "a/../../b", "..", ".",
+                                  ".hidden", "~/x", "C:\\x", "x/y", "-rf", "a\nb", ""])
+def test_names_cannot_put_output_outside_results(tmp_path, monkeypatch, name):
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    monkeypatch.chdir(inner)
+    with pytest.raises(ConfigError, match="is not a folder name"):
+        harness.run({**TINY, "name": name}, verbose=0)
+    with pytest.raises(ConfigError, match="is not a folder name"):
+        load_config({"name": "ok"}, {"name": name})
+    assert list(tmp_path.rglob("*")) == [inner]
+
+
+def test_user_activation_is_imported_only_when_named(tmp_path, monkeypatch):
+    module = "harness_test_marker_acts"
+    marker = tmp_path / "imported"
+    (tmp_path / f"{module}.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('yes')\n"
+        "def scaled_tanh(x):\n    import keras\n    return 1.7 * keras.ops.tanh(x)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    load_config({"model": {"activation": "tanh"}})
+    load_config({"model": {"activation": ["relu", "tanh", "sigmoid"]}})
+    load_config({"model": {"activation": "tanh"}}, ["model.activation=relu"])
+    with pytest.raises(ConfigError, match="unknown activation 'harness_test_marker_acts'"):
+        load_config({"model": {"activation": module}})  # a bare name is a table lookup
+    from harness.tables import format_table
+
+    format_table("activations")
+    assert not marker.exists() and module not in sys.modules
+    cfg, _ = load_config({"model": {"activation": f"{module}:scaled_tanh"}})
+    assert marker.read_text() == "yes" and cfg.model.activation == f"{module}:scaled_tanh"
+    monkeypatch.delitem(sys.modules, module)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda gz, raw: gz[:100], "cannot read it"),
+    (lambda gz, raw: b"<html>404 Not Found</html>", "cannot read it"),
+    (lambda gz, raw: gzip.compress(b""), "not an IDX images or labels file"),
+    (lambda gz, raw: gzip.compress(raw[:-1]), "bytes where its header promises"),
+    (lambda gz, raw: gzip.compress(struct.pack(">IIII", 2051, 2**32 - 1, 28, 28)),
+     "bytes where its header promises"),
+    (lambda gz, raw: gzip.compress(struct.pack(">IIII", 2051, 60, 0, 0)), "expected 28 x 28"),
+    (lambda gz, raw: gzip.compress(raw[:4] + struct.pack(">I", 59) + raw[8:-784]),
+     "do not match"),
+])
+def test_damaged_idx_files_are_one_line_data_errors(tmp_path, damage, message):
+    folder = fake_idx_folder(tmp_path)
+    gz = folder / "train-images-idx3-ubyte.gz"
+    gz.write_bytes(damage(gz.read_bytes(), gzip.decompress(gz.read_bytes())))
+    cfg = load_config(mnist_config(folder))[0]
+    with pytest.raises(DataError, match=message) as error:
+        load_dataset(cfg.data, 0)
+    assert "\n" not in str(error.value) and "again" in str(error.value)
+
+
+def test_cli_truncated_mnist_file_is_one_error_line_exit_2(background):
+    result, folder = completed(background, "broken_mnist")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ")
+    assert "train-images-idx3-ubyte.gz: cannot read it" in lines[-1]
+    assert lines[-1].endswith("delete it and download it again")
+    assert all(line.startswith(("config: ", "warning: ")) for line in lines[:-1]), lines
+    assert not (folder / "results").exists()
+
+
+# --- determinism ----------------------------------------------------------------------------------
+
+def test_same_seed_same_bytes_other_seed_other_numbers(background, tmp_path):
+    files = []
+    for name in ("seed0", "seed0_again"):
+        result, folder = completed(background, name)
+        assert result.returncode == 0, result.stderr
+        (run_dir,) = run_folders(folder)
+        files.append({f: (run_dir / f).read_bytes() for f in ("history.csv", "layers.csv")})
+    assert files[0] == files[1]
+    other = harness.run({**TINY, "seed": 1}, out=tmp_path / "seed1", verbose=0).dir
+    for f in ("history.csv", "layers.csv"):
+        assert files[0][f] != (other / f).read_bytes()
