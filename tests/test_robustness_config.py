@@ -1,11 +1,11 @@
 """Malformed configs, generated: every one is a `ConfigError` of one line naming the file, the key
 and the fix.
 
-Hypothesis draws well over 1000 bad configs (derandomized: CI sees the same ones every time): wrong
-types, misspelt keys and names, bad sizes, per-layer lists of the wrong length, heads that do not
-fit the data or loss, YAML syntax errors, files that are not mappings, broken `extends`, NaN and huge
-numbers, non-ASCII text, `!!python` tags and bytes that are not UTF-8. Then the same through `--set`,
-and a sample through the real CLI (exit code 2, one `error:` line, no run folder).
+Hypothesis draws well over 1000 bad configs (derandomized: CI sees the same ones every time):
+wrong types, misspelt keys and names, bad sizes, per-layer lists of the wrong length, heads that do
+not fit the data or loss, YAML syntax errors, files that are not mappings, broken `extends`, NaN
+and huge numbers, non-ASCII text, `!!python` tags and bytes that are not UTF-8. Then the same
+through `--set`, and a sample through the real CLI (exit code 2, one `error:` line, no run folder).
 """
 
 import re
@@ -161,7 +161,8 @@ def near_miss(draw, word: str, valid, chars: str = NEAR_CHARS) -> str:
     i = draw(st.integers(0, len(word) - 1))
     c = draw(st.sampled_from(chars))
     new = {"insert": word[:i] + c + word[i:], "delete": word[:i] + word[i + 1:],
-           "replace": word[:i] + c + word[i + 1:], "case": word[:i] + word[i].swapcase() + word[i + 1:],
+           "replace": word[:i] + c + word[i + 1:],
+           "case": word[:i] + word[i].swapcase() + word[i + 1:],
            "swap": word[:i] + word[i + 1:i + 2] + word[i] + word[i + 2:]}[op]
     assume(new != word and new not in valid and new != "extends")
     return new
@@ -171,7 +172,7 @@ def table_names(table) -> list[str]:
     return sorted(name for name in table if ":" not in name)
 
 
-# --- through a file --------------------------------------------------------------------------------
+# --- through a file -------------------------------------------------------------------------------
 
 @SETTINGS
 @given(st.sampled_from(sorted(KIND)).flatmap(lambda k: st.tuples(st.just(k), WRONG[KIND[k]])),
@@ -234,10 +235,12 @@ def test_unknown_names_point_to_the_list(key, name):
     assert "unknown" in message and "python -m harness list" in message
 
 
+PARAMS = {n: e.params for n, e in initializers.INITIALIZERS.items() if e.params}
+
+
 @SETTINGS
-@given(st.sampled_from(sorted(n for n, e in initializers.INITIALIZERS.items() if e.params)).flatmap(
-    lambda n: st.tuples(st.just(n), st.sampled_from(initializers.INITIALIZERS.get(n).params).flatmap(
-        lambda p: near_miss(p, initializers.INITIALIZERS.get(n).params)))))
+@given(st.sampled_from(sorted(PARAMS)).flatmap(lambda n: st.tuples(
+    st.just(n), st.sampled_from(PARAMS[n]).flatmap(lambda p: near_miss(p, PARAMS[n])))))
 def test_misspelt_initializer_parameters(name_param):
     name, param = name_param
     RAN["initializer_params"] += 1
@@ -429,7 +432,8 @@ def test_python_tags_are_rejected_and_never_run(tag, place, in_parent):
 
 
 @SETTINGS
-@given(st.binary(max_size=30), st.binary(max_size=30), st.sampled_from((b"\xff", b"\xc0\xaf", b"\xed\xa0\x80")))
+@given(st.binary(max_size=30), st.binary(max_size=30),
+       st.sampled_from((b"\xff", b"\xc0\xaf", b"\xed\xa0\x80")))  # never valid UTF-8
 def test_bytes_that_are_not_utf8(before, after, bad):
     RAN["not_utf8"] += 1
     message, where, _ = error_of(before + bad + after)
@@ -500,7 +504,7 @@ def test_long_extends_chains_and_set_extends(tmp_path):
     check(message, "--set extends")
 
 
-# --- through --set ---------------------------------------------------------------------------------
+# --- through --set --------------------------------------------------------------------------------
 
 def set_error(*overrides):
     return error_of("name: base\n", overrides)
@@ -607,7 +611,7 @@ def test_at_least_1000_generated_bad_configs():
     assert sum(RAN.values()) >= 1000, RAN
 
 
-# --- through the CLI -------------------------------------------------------------------------------
+# --- through the CLI ------------------------------------------------------------------------------
 
 CLI_CASES = {  # id: (file text, --set overrides, message start, key, did you mean)
     "activation": ("model: {activation: rleu}", [], "c.yaml", "model.activation", True),
