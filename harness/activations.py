@@ -181,7 +181,8 @@ def _import_user(name: str) -> Callable:
         raise ValueError(f"cannot import activation {name!r} ({e}); give it as "
                          "package.module:function, importable from the current folder") from None
     if not callable(fn):
-        raise ValueError(f"activation {name!r} is not a function")
+        raise ValueError(f"activation {name!r} is not a function; point to a function of a "
+                         "tensor, e.g. mypackage.acts:my_fn")
     return fn
 
 

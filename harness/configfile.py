@@ -17,8 +17,23 @@ from harness.config import Config, KeyProblem, short_repr
 from harness.errors import ConfigError
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    pass
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that also reads `1e-3` as a float (YAML 1.1 wants `1.0e-3`)."""
+    """SafeLoader that reads `1e-3` as a float (YAML 1.1 wants `1.0e-3`) and rejects a key given
+    twice in one mapping (YAML would silently keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None and key in seen and key != "<<":
+                raise _DuplicateKey(None, None, f"key {key!r} appears twice in one mapping; "
+                                    "keep one (merge the two blocks)", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.add_implicit_resolver(
@@ -30,6 +45,8 @@ def parse_yaml(text: str, where: str):
     """Parses YAML text with safe tags only; errors name `where` and the line."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as e:
+        raise ConfigError(f"{where}: {_line(e)}{e.problem}") from None
     except yaml.constructor.ConstructorError as e:
         tag = re.search(r"constructor for the tag '([^']*)'", str(e))
         if tag:

@@ -5,11 +5,15 @@ with `os.replace`, which is atomic on POSIX and Windows.
 """
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
 
 import yaml
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
@@ -17,6 +21,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are for sharing
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -33,7 +38,18 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
 
 
 def write_json(path: str | os.PathLike, obj) -> Path:
-    return write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
+    """Writes strict JSON: NaN and infinities (e.g. an undefined ratio) become null."""
+    return write_text(path, json.dumps(_strict(obj), indent=2, allow_nan=False, default=str) + "\n")
+
+
+def _strict(obj):
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _strict(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_strict(v) for v in obj]
+    return obj
 
 
 def write_yaml(path: str | os.PathLike, obj) -> Path:

@@ -42,7 +42,10 @@ def keras_initializer(spec: str | dict, seed: int):
 
     name, params = (spec, {}) if isinstance(spec, str) else (
         spec["name"], {k: v for k, v in spec.items() if k != "name"})
-    cls = type(keras.initializers.get(name))
-    if name not in ("zeros", "ones", "constant"):
+    if name == "constant":
+        params.setdefault("value", 0.0)
+    elif name not in ("zeros", "ones"):
         params["seed"] = seed
-    return cls(**params)
+    # By class name with a config: `get("constant")` alone fails in Keras 3.15 (no default value).
+    class_name = "".join(part.capitalize() for part in name.split("_"))
+    return keras.initializers.get({"class_name": class_name, "config": params})

@@ -49,8 +49,8 @@ def setup(config: str | os.PathLike | Mapping,
           overrides: Sequence[str] | Mapping | None = None) -> Setup:
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, _ = load_config(config, overrides)
+    data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
     backend.init(cfg.seed)  # also frees the previous run's graphs and variables
-    data = load_dataset(cfg.data, cfg.seed)
     loss = losses.LOSSES.get(cfg.train.loss)
     y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
          for split in ("train", "val", "test")}
@@ -102,30 +102,39 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             summary.update(status="diverged", diverged_epoch=diverged[0],
                            diverged_step=diverged[1])
         else:
-            summary.update({f"test_{k}": v for k, v in evaluate(model, data.x_test, s.y["test"]).items()},
-                           status="completed")
+            test = evaluate(model, data.x_test, s.y["test"])
+            summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
             if DATASETS.get(cfg.data.name).toy:
                 _write_surface(model, data, run_dir)
         layers = recorder.layers_frame()
         summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
                        vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
     except KeyboardInterrupt:
-        summary["status"] = "interrupted"
+        _finish(run_dir, meta, dict(summary, status="interrupted"), started, report=False)
         raise
     except Exception as e:
-        summary["error"] = f"{type(e).__name__}: {e}"
+        _finish(run_dir, meta, dict(summary, error=f"{type(e).__name__}: {e}"), started, False)
         raise
-    finally:
-        wall = round(time.time() - started, 3)
-        summary["wall_time_s"] = wall
-        write_json(run_dir / "meta.json", {**meta, "wall_time_s": wall,
-                                           "finished": datetime.now().isoformat(timespec="seconds")})
-        write_json(run_dir / "summary.json", summary)
+    _finish(run_dir, meta, summary, started, report)
+    return load_run(run_dir)
+
+
+def _finish(run_dir: Path, meta: dict, summary: dict, started: float, report: bool) -> None:
+    """Closes the run folder: meta.json's end time, the report, and summary.json last."""
+    summary["wall_time_s"] = round(time.time() - started, 3)
+    write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary["wall_time_s"],
+                                       "finished": datetime.now().isoformat(timespec="seconds")})
     if report:
         from harness.report import build_report
 
-        build_report(run_dir)  # derived from the files above; rebuildable with `harness report`
-    return load_run(run_dir)
+        run = load_run(run_dir)
+        run.summary = summary
+        try:
+            build_report(run)
+        except Exception as e:  # the run's data is sound; a report can be rebuilt later
+            print(f"warning: report not written ({type(e).__name__}: {e}); rebuild it with "
+                  f"`python -m harness report {run_dir}`", file=sys.stderr)
+    write_json(run_dir / "summary.json", summary)
 
 
 def _prepare(out, cfg) -> Path:

@@ -127,3 +127,9 @@ def test_schema_command_prints_json_schema_with_descriptions():
     model = schema["$defs"]["ModelConfig"]["properties"]
     assert "hidden layers" in model["depth"]["description"]
     assert schema["$defs"]["TrainConfig"]["properties"]["epochs"]["default"] == 20
+
+
+def test_a_key_given_twice_is_an_error_not_a_silent_override(tmp_path):
+    path = write(tmp_path, "c.yaml", "model: {depth: 2}\ntrain: {epochs: 1}\nmodel: {width: 3}\n")
+    assert error_of(path).endswith("c.yaml: line 3: key 'model' appears twice in one mapping; "
+                              "keep one (merge the two blocks)")

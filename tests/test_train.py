@@ -106,3 +106,15 @@ def test_divergence_stops_and_is_recorded(tmp_path):
     assert run.summary["status"] == "diverged"
     assert run.summary["diverged_epoch"] == 1 and run.summary["diverged_step"] >= 1
     assert len(run.history) == 1
+
+
+def test_every_initializer_in_the_table_builds_a_model():
+    from harness.initializers import INITIALIZERS
+
+    for name in INITIALIZERS:
+        cfg, _ = load_config({"model": {"depth": 1, "width": 3, "initializer": name}})
+        model = build_model(cfg.model, n_features=2, n_classes=2, seed=0)
+        assert model.dense[0].kernel.shape == (2, 3), name
+    cfg, _ = load_config({"model": {"initializer": {"name": "random_normal", "stddev": 0.01}}})
+    kernel = np.asarray(build_model(cfg.model, 2, 2, seed=0).dense[1].kernel)
+    assert 0.003 < kernel.std() < 0.03

@@ -23,11 +23,12 @@ TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),
                 ("test_mae", "test MAE"), ("test_rmse", "test RMSE")]
 
 
-def build_report(run_dir: str | os.PathLike) -> Path:
+def build_report(run_dir: str | os.PathLike | Run) -> Path:
     """Writes the figures and `report.html` of one run into its folder.
 
     Args:
-        run_dir: a run folder written by `python -m harness run`.
+        run_dir: a run folder written by `python -m harness run`, or a `Run` already in memory
+            (the runner passes one so that the report exists before `summary.json` is written).
 
     Returns:
         The path of `report.html`. Beside it: `grad_norms.png`, `grad_heatmap.png`, `history.png`,
@@ -37,7 +38,7 @@ def build_report(run_dir: str | os.PathLike) -> Path:
         >>> build_report("results/sigmoid_deep/sigmoid-d8-s0-20250101-120000")
         PosixPath('results/sigmoid_deep/sigmoid-d8-s0-20250101-120000/report.html')
     """
-    run = load_run(run_dir)
+    run = run_dir if isinstance(run_dir, Run) else load_run(run_dir)
     model = run.config.get("model") or {}
     activation = activation_name(model.get("activation"))
     notes = _status_notes(run)
