@@ -63,6 +63,16 @@ def _compare(args) -> int:
     return 0
 
 
+def _activations(args) -> int:
+    from harness.explorer import explore
+
+    table, paths = explore(args.names or None, out=args.out)
+    print(table)
+    for path in paths:
+        print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="harness", description="Train small Keras networks and see, layer by layer, why "
@@ -95,6 +105,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("run_dirs", nargs="+")
     c.add_argument("--out", help="folder for compare.csv and report.html")
     c.set_defaults(func=_compare)
+
+    a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")
+    a.add_argument("names", nargs="*", metavar="NAME",
+                   help="activations to show (default: step sigmoid tanh relu leaky_relu linear "
+                        "elu gelu swish)")
+    a.add_argument("--out", default="results/activations",
+                   help="folder for activations.png and activations.csv (default %(default)s)")
+    a.set_defaults(func=_activations)
     return p
 
 

@@ -1,0 +1,69 @@
+"""The activation explorer: autodiff on the Keras functions against the formulas; the CLI."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from harness import activations
+from harness.errors import HarnessError
+from harness.explorer import DEFAULT, POINTS, derivative, explore
+
+WITH_FORMULA = [name for name, entry in activations.ACTIVATIONS.items() if entry.der is not None]
+
+
+@pytest.mark.parametrize("name", WITH_FORMULA)
+def test_autodiff_matches_the_formula_at_the_table_points(name):
+    z = np.array(POINTS)
+    value, grad = derivative(name, z)
+    entry = activations.get(name)
+    np.testing.assert_allclose(value, entry.fn(z), rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(grad, entry.der(z), rtol=1e-6, atol=1e-9)
+
+
+def test_kinks_follow_keras_conventions():
+    at_zero = {name: derivative(name, np.array([0.0]))[1][0]
+               for name in ("relu", "leaky_relu", "elu", "step")}
+    assert at_zero == pytest.approx({"relu": 0.0, "leaky_relu": 0.01, "elu": 1.0, "step": 0.0})
+
+
+def test_explore_writes_the_figure_and_a_tidy_table(tmp_path):
+    text, (png, csv) = explore(["sigmoid", "relu", "relu6"], out=tmp_path)
+    assert png.read_bytes().startswith(b"\x89PNG")
+    table = pd.read_csv(csv)
+    assert list(table.columns) == ["activation", "z", "value", "derivative", "formula_derivative"]
+    assert table.activation.tolist() == ["sigmoid"] * 5 + ["relu"] * 5 + ["relu6"] * 5
+    assert table.z.tolist() == list(POINTS) * 3
+    sigmoid = table[table.activation == "sigmoid"].set_index("z")
+    assert sigmoid.at[0.0, "derivative"] == pytest.approx(0.25)
+    assert table[table.activation == "relu6"].formula_derivative.isna().all()  # no formula
+    assert "f(z):" in text and "f'(z), by autodiff:" in text and "relu6" in text
+
+
+def test_non_elementwise_functions_are_refused():
+    with pytest.raises(HarnessError, match="'softmax' is not elementwise"):
+        explore(["softmax"], out="unused")
+
+
+def test_cli_defaults_write_png_and_csv(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "harness", "activations"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "results/activations"
+    assert (out / "activations.png").stat().st_size > 10_000
+    table = pd.read_csv(out / "activations.csv")
+    assert list(dict.fromkeys(table.activation)) == list(DEFAULT)
+    assert result.stdout.strip().endswith("activations.csv")
+    assert "leaky_relu" in result.stdout
+
+
+def test_cli_unknown_name_exits_2_with_did_you_mean(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "harness", "activations", "sigmoid", "rleu"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: activations: unknown activation 'rleu'; did you mean 'relu' or 'relu6'? "
+        "(see `python -m harness list activations`)")
+    assert not (tmp_path / "results").exists()
