@@ -27,4 +27,23 @@ def load_config(source, overrides=None):
     return _load(source, overrides)[0]
 
 
-__all__ = ["ConfigError", "DataError", "HarnessError", "Run", "load_config", "load_run", "run"]
+def sweep(experiment, out=None, overrides=None):
+    """Runs every run of an experiment file; returns (runs, summary) DataFrames.
+
+    See `harness.sweeps.sweep`: the runs land in `out` (default `results/<experiment stem>/`) with
+    `runs.csv`, `summary.csv` and `report.html`; completed runs are skipped on a rerun.
+    """
+    from harness.sweeps import sweep as _sweep
+
+    return _sweep(experiment, out=out, overrides=overrides)
+
+
+def compare(dirs, out=None):
+    """One table row per run folder (with `out`, also a report); see `harness.report.compare`."""
+    from harness.report.compare import compare as _compare
+
+    return _compare(dirs, out=out)
+
+
+__all__ = ["ConfigError", "DataError", "HarnessError", "Run", "compare", "load_config", "load_run",
+           "run", "sweep"]

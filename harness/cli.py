@@ -63,6 +63,22 @@ def _compare(args) -> int:
     return 0
 
 
+def _sweep(args) -> int:
+    from harness.sweeps import run_sweep
+
+    result = run_sweep(args.experiment, out=args.out, overrides=args.set)
+    means = [f"{m}_mean" for m in ("test_accuracy", "test_rmse", "vanishing_ratio_init",
+                                   "vanishing_ratio_final")]
+    shown = [*result.experiment.grid, "n", "n_completed",
+             *(m for m in means if m in result.summary and result.summary[m].notna().any())]
+    print(result.summary[shown].to_string(index=False, float_format="{:.4g}".format))
+    for _, row in result.failed.iterrows():
+        error = f": {row['error']}" if row["error"] else ""
+        print(f"failed: {row['dir']}: {row['status']}{error}")
+    print(result.report)
+    return 1 if len(result.failed) else 0
+
+
 def _activations(args) -> int:
     from harness.explorer import explore
 
@@ -105,6 +121,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("run_dirs", nargs="+")
     c.add_argument("--out", help="folder for compare.csv and report.html")
     c.set_defaults(func=_compare)
+
+    sw = sub.add_parser("sweep", help="run every combination of an experiment file (experiments/)")
+    sw.add_argument("experiment", help="an experiment YAML file: base config, grid, seeds")
+    sw.add_argument("--out", help="the sweep folder (default results/<experiment file stem>/)")
+    sw.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config key in every run (repeatable): --set train.epochs=5")
+    sw.set_defaults(func=_sweep)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")
     a.add_argument("names", nargs="*", metavar="NAME",

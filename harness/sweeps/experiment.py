@@ -1,0 +1,286 @@
+"""Experiment files: a base config, a grid of values and seeds, expanded into validated runs.
+
+    # What it shows; the command; the runtime.
+    base: ../configs/relu_deep.yaml        # every run starts from it (path relative to this file)
+    grid:                                  # every combination of these values ...
+      model.activation: [sigmoid, relu]
+      model.depth: [2, 10]
+    seeds: [0, 1, 2]                       # ... times every seed (default [0])
+    set: {train.epochs: 15}                # optional: fixed overrides for every run
+
+Grid keys are dotted config keys. A grid cannot pair the values of two keys, so a key without a
+dot (any name that is not a config key, e.g. `case`) is a *case axis*: each of its values is a
+mapping of dotted keys applied together, and is shown as that mapping rendered short:
+
+    grid:
+      case:
+        - {model.head: sigmoid, train.loss: binary_crossentropy, data.name: circles}
+        - {model.head: identity, train.loss: mse, data.name: sine}
+    # labels: "head=sigmoid, loss=binary_crossentropy, data=circles", ...
+
+Settings apply in a fixed order: the base file (with its `extends` chain) -> `set` -> the grid
+values -> `--set`. Every run's config is validated before anything trains, so a typo in the last
+cell fails at once, with one line naming the experiment file and the key.
+"""
+
+import difflib
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.config import Config
+from harness.configfile import load_config, parse_override, parse_yaml
+from harness.errors import ConfigError
+from harness.sweeps.labels import folder_name, render, short_keys
+
+TOP_KEYS = ("base", "grid", "seeds", "set")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
+_AXIS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_EXAMPLE = {"data": "name", "model": "depth", "train": "epochs"}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One run of an experiment: a grid cell and a seed.
+
+    Attributes:
+        cell: grid key -> the value it takes in this run (a case axis: its mapping).
+        labels: grid key -> that value rendered short (`"relu"`, `"head=softmax, loss=..."`).
+        seed: the run's seed.
+        overrides: dotted config key -> value, in the order they are applied over the base file.
+        parts: (grid key, short key, label) for each value the run shows (a case: each of its keys).
+        group: the cell without the seed, e.g. `"activation=relu, depth=5"` (what seeds share).
+        folder: the run folder's name, e.g. `"activation=relu__depth=5__seed=1"`.
+        config: the validated config.
+    """
+
+    cell: dict
+    labels: dict
+    seed: int
+    overrides: dict
+    parts: tuple
+    group: str
+    folder: str
+    config: Config = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A parsed and validated experiment file.
+
+    Attributes:
+        path: the experiment file.
+        name: its stem: the default output folder is `results/<name>/`.
+        base: the base config file.
+        grid: grid key -> list of values, in file order.
+        seeds: the seeds every cell runs with.
+        fixed: the `set` overrides, then the `--set` ones.
+        points: every run, grid cells in row-major order (the last key varies fastest), seeds last.
+    """
+
+    path: Path
+    name: str
+    base: Path
+    grid: dict
+    seeds: list
+    fixed: dict
+    points: list
+
+    @property
+    def cells(self) -> int:
+        return len(self.points) // len(self.seeds)
+
+
+def load_experiment(path, overrides: Sequence[str] | Mapping | None = None) -> Experiment:
+    """Reads an experiment file and validates the config of every run it describes.
+
+    Args:
+        path: the experiment YAML file.
+        overrides: `["train.epochs=2"]` (as `--set` takes them) or `{"train.epochs": 2}`, applied
+            to every run after the grid values.
+
+    Returns:
+        The `Experiment`.
+
+    Raises:
+        ConfigError: one line naming the experiment file and the key, before anything trains.
+    """
+    path = Path(path)
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: no such experiment file; check the path") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{shown}: cannot read the file ({e})") from None
+    data = parse_yaml(text, shown)
+    if not isinstance(data, dict):
+        got = "empty" if data is None else f"a {type(data).__name__}"
+        raise ConfigError(f"{shown}: an experiment is a mapping with base:, grid: and seeds:, "
+                          f"not {got}; see experiments/vanishing_gradients.yaml")
+    for key in data:
+        if key not in TOP_KEYS:
+            close = difflib.get_close_matches(str(key), TOP_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(TOP_KEYS)}"
+            raise ConfigError(f"{shown}: {key}: unknown key; {hint}")
+
+    base = _base(data.get("base"), path, shown)
+    fixed = _overrides(data.get("set") or {}, f"{shown}: set")
+    grid = _grid(data.get("grid"), shown)
+    seeds = _seeds(data.get("seeds", [0]), shown)
+    cli = _cli(overrides)
+    varied = {k for key, values in grid.items()
+              for k in ([key] if _DOTTED.fullmatch(key) else [k for v in values for k in v])}
+    for key in fixed:
+        if key in varied:
+            raise ConfigError(f"{shown}: set: {key}: the grid varies this key too; "
+                              "keep it in one place")
+    for key in cli:
+        if key in varied or key in ("seed", "name"):
+            raise ConfigError(f"{shown}: --set {key}: the experiment sets this key per run; "
+                              "change the grid (or seeds:) in the file instead")
+
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem).strip("._-")[:80] or "sweep"
+    short = short_keys([*varied, *grid])
+    points = []
+    for values in itertools.product(*grid.values()):
+        cell = dict(zip(grid, values))
+        labels = {key: render(value, short) for key, value in cell.items()}
+        parts = tuple((key, p, v) for key, value in cell.items()
+                      for p, v in _parts(key, value, short))
+        group = ", ".join(f"{p}={v}" for _, p, v in parts)
+        for seed in seeds:
+            overrides = {"name": name, **fixed}  # base -> set -> grid -> --set
+            for key, value in cell.items():
+                overrides.update({key: value} if _DOTTED.fullmatch(key) else value)
+            overrides.update({**cli, "seed": seed})
+            config = _validate(base, overrides, shown, f"{group}, seed={seed}", grid, cli)
+            folder = folder_name([*((p, v) for _, p, v in parts), ("seed", str(seed))])
+            points.append(Point(cell, labels, seed, overrides, parts, group, folder, config))
+    _unique_folders(points, shown)
+    return Experiment(path, name, base, grid, seeds, {**fixed, **cli}, points)
+
+
+def _parts(key, value, short):
+    """The (short key, label) pairs a grid value shows: a case shows each of its keys."""
+    if _DOTTED.fullmatch(key):
+        return [(short[key], render(value, short))]
+    return [(short[k], render(v, short)) for k, v in value.items()]
+
+
+def _base(base, path: Path, shown: str) -> Path:
+    if base is None:
+        raise ConfigError(f"{shown}: base: missing; name the config every run starts from, "
+                          "e.g. `base: ../configs/relu_deep.yaml` (relative to this file)")
+    if not isinstance(base, str) or not base:
+        raise ConfigError(f"{shown}: base: give one config file, e.g. `base: ../configs/base.yaml`")
+    resolved = path.parent / base
+    if not resolved.is_file():
+        raise ConfigError(f"{shown}: base: {_display(resolved)} not found "
+                          f"(the path is relative to {shown})")
+    return resolved
+
+
+def _overrides(items, where: str) -> dict:
+    if not isinstance(items, Mapping):
+        raise ConfigError(f"{where}: give a mapping of dotted keys, e.g. {{train.epochs: 20}}")
+    for key in items:
+        if not isinstance(key, str) or not _DOTTED.fullmatch(key):
+            raise ConfigError(f"{where}: {key}: expected a dotted config key like model.depth")
+    return dict(items)
+
+
+def _grid(grid, shown: str) -> dict:
+    example = "e.g. `grid: {model.activation: [sigmoid, relu]}`"
+    if grid is None or grid == {}:
+        raise ConfigError(f"{shown}: grid: empty; give at least one key and its values, {example}")
+    if not isinstance(grid, Mapping):
+        raise ConfigError(f"{shown}: grid: a mapping of dotted keys to lists of values, {example}")
+    out = {}
+    for key, values in grid.items():
+        where = f"{shown}: grid: {key}"
+        if key in ("seed", "name"):
+            raise ConfigError(f"{where}: set per run by the sweep; list seeds under `seeds:`")
+        if not isinstance(key, str) or not (_DOTTED.fullmatch(key) or _AXIS.fullmatch(key)):
+            raise ConfigError(f"{where}: expected a dotted config key like model.depth, or a "
+                              "case-axis name like `case`")
+        if key in Config.model_fields:
+            raise ConfigError(f"{where}: give dotted keys, e.g. {key}.{_EXAMPLE.get(key, 'name')} "
+                              "(see `python -m harness schema`)")
+        if not isinstance(values, list) or not values:
+            raise ConfigError(f"{where}: expected a non-empty list of values, e.g. [2, 5, 10] "
+                              "(a fixed value goes under `set:`)")
+        if not _DOTTED.fullmatch(key):
+            for value in values:
+                if not isinstance(value, Mapping) or not value:
+                    raise ConfigError(f"{where}: a case axis lists mappings of dotted keys, e.g. "
+                                      "- {model.head: softmax, data.name: blobs}; got "
+                                      f"{value!r}")
+                _overrides(value, where)
+        seen = [render(v) for v in values]
+        for i, label in enumerate(seen):
+            if label in seen[:i]:
+                raise ConfigError(f"{where}: {label} is listed twice; list each value once")
+        out[key] = values
+    for key in out:
+        for value in out[key] if not _DOTTED.fullmatch(key) else []:
+            for inner in value:
+                if inner in out:
+                    raise ConfigError(f"{shown}: grid: {key}: {inner} is also a grid key; "
+                                      "vary it in one place")
+    return out
+
+
+def _seeds(seeds, shown: str) -> list[int]:
+    if isinstance(seeds, int) and not isinstance(seeds, bool):
+        seeds = [seeds]
+    if (not isinstance(seeds, list) or not seeds
+            or not all(isinstance(s, int) and not isinstance(s, bool) for s in seeds)):
+        raise ConfigError(f"{shown}: seeds: expected a non-empty list of whole numbers, "
+                          f"e.g. [0, 1, 2]; got {seeds!r}")
+    if len(set(seeds)) < len(seeds):
+        raise ConfigError(f"{shown}: seeds: {seeds} repeats a seed; list each once")
+    return seeds
+
+
+def _cli(overrides) -> dict:
+    if isinstance(overrides, Mapping):
+        return dict(overrides)
+    return {".".join(keys): value for keys, value in map(parse_override, overrides or ())}
+
+
+def _validate(base, overrides, shown, run, grid, cli) -> Config:
+    """The run's config; an error is re-worded to name the experiment file and the key."""
+    try:
+        return load_config(base, overrides)[0]
+    except ConfigError as e:
+        message = str(e)
+    # load_config names an override `--set <key>`; say where in the experiment it came from.
+    for key in sorted(overrides, key=len, reverse=True):
+        prefix = f"--set {key}:"
+        if message.startswith(prefix):
+            axis = next((a for a in grid if not _DOTTED.fullmatch(a)
+                         and any(key in case for case in grid[a])), None)
+            where = ("--set" if key in cli else "grid" if key in grid else "seeds" if key == "seed"
+                     else "file name" if key == "name" else f"grid: {axis}" if axis else "set")
+            raise ConfigError(f"{shown}: {where}: {key}:{message[len(prefix):]}") from None
+    raise ConfigError(f"{shown}: run {run}: {message}") from None
+
+
+def _unique_folders(points, shown: str) -> None:
+    seen = {}
+    for point in points:
+        other = seen.setdefault(point.folder, point)
+        if other is not point:
+            raise ConfigError(f"{shown}: grid: runs {other.group!r} and {point.group!r} get the "
+                              f"same folder name {point.folder!r}; make their values differ in "
+                              "letters or digits")
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

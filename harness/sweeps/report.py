@@ -1,0 +1,238 @@
+"""A sweep's `report.html`: seeds grouped per grid cell, one set of figures per depth.
+
+Built from the run folders with the report package's page helpers and grouped plots (no TensorFlow).
+With two or more grid keys, each value of one of them (depth when it varies, else the first key
+other than the activation) gets its own figures, lines coloured by activation; when that key is
+depth, a first figure shows the vanishing ratio against depth.
+"""
+
+import os
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from harness.files import write_figure, write_text
+from harness.report import page
+from harness.report.frames import NothingToPlot, is_hidden, masked_counts
+from harness.report.grouped import group_band, group_colors, plot_grouped_grad_norms, \
+    plot_grouped_history
+from harness.report.plots import OTHER_COLORS
+from harness.sweeps.labels import folder_name
+
+DEPTH, ACTIVATION = "model.depth", "model.activation"
+SHOWN = ["test_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init", "vanishing_ratio_final",
+         "dead_fraction_final", "saturation_final", "wall_time_s"]
+
+
+def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, loaded: dict) -> Path:
+    """Writes the figures and `report.html` of a sweep into `out`; returns the page's path.
+
+    Args:
+        out: the sweep folder.
+        exp: the `Experiment`.
+        runs, summary: the `runs.csv` and `summary.csv` frames.
+        loaded: run folder name -> `Run`, for the runs whose folder exists.
+    """
+    facet = choose_facet(exp.grid)
+    groups = {p.folder: _group(p, facet) for p in exp.points}
+    colors = _colors(list(dict.fromkeys(groups.values())))
+    figures, notes = [], []
+
+    def add(name, title, caption, draw):
+        try:
+            figures.append(page.figure(write_figure(out / name, draw()), title, caption))
+        except NothingToPlot as reason:
+            (out / name).unlink(missing_ok=True)
+            notes.append(f"{title}: not drawn: {reason}.")
+
+    if len(exp.grid.get(DEPTH, [])) > 1:
+        frame = runs.assign(group=[_group(p, DEPTH) for p in exp.points])
+        depth_colors = _colors(list(dict.fromkeys(frame["group"])))
+        add("sweep_ratio_by_depth.png", "Vanishing ratio against depth",
+            "grad_norm(hidden_1) / grad_norm(last hidden layer) for each depth: the geometric mean "
+            "over seeds, the band from the lowest to the highest seed. 1 (dotted) means the first "
+            "layer gets as much gradient as the last; every factor of 10 below is a decade less.",
+            lambda: plot_ratio_by_depth(frame, depth_colors))
+    for where, points in _facets(exp.points, facet):
+        suffix = f"_{folder_name([('', where)]).lstrip('=')}" if facet else ""
+        here = [(loaded[p.folder], {"run": p.folder, "group": groups[p.folder]})
+                for p in points if p.folder in loaded]  # (Run, the columns that tag its rows)
+        layers = _concat([r.layers.assign(**tag) for r, tag in here if not r.layers.empty])
+        history = _concat([r.history.assign(**tag) for r, tag in here if not r.history.empty])
+        health = _concat([_health(r.layers).assign(**tag) for r, tag in here if not r.layers.empty])
+        add(f"sweep_grad_norms{suffix}.png", f"Gradient norm per layer, {where}",
+            "Kernel gradient norm of each layer (1 = next to the input) at initialisation (left) "
+            "and after the last epoch (right): the geometric mean over seeds, the band from the "
+            "lowest to the highest seed. A line climbing steeply to the right is a network whose "
+            "first layers get orders of magnitude less gradient than its last ones.",
+            lambda: _titled(plot_grouped_grad_norms(layers, colors=colors),
+                            f"Gradient norm per layer, {where}"))
+        add(f"sweep_history{suffix}.png", f"Learning curves, {where}",
+            "Training loss, validation loss and validation accuracy (or RMSE) per epoch: the mean "
+            "over seeds, the band from the lowest to the highest seed.",
+            lambda: _titled(plot_grouped_history(
+                history, ("loss", "val_loss", "val_accuracy", "val_rmse"), colors=colors),
+                f"Learning curves, {where}"))
+        add(f"sweep_health{suffix}.png", f"Dead units and saturation, {where}",
+            "Mean over the hidden layers of the share of dead units (output 0 for the whole batch) "
+            "and of saturated outputs (in the flat tails of sigmoid or tanh), per epoch; epoch 0 "
+            "is the network at initialisation.",
+            lambda: _titled(plot_grouped_history(health, ("dead_fraction", "saturation"),
+                                                 colors=colors),
+                            f"Dead units and saturation, {where}"))
+
+    zeros = [p.group for p in exp.points if p.folder in loaded
+             and masked_counts(loaded[p.folder].layers, "grad_norm")[0]]
+    if zeros:
+        notes.append(f"{len(zeros)} runs ({', '.join(dict.fromkeys(zeros))}) have gradient norms "
+                     "of exactly 0: no gradient passes (as through a step). A log axis cannot show "
+                     "0, so those layers are missing from the gradient figures.")
+    failed = runs[runs["status"] != "completed"]
+    body = [f"<h1>Sweep: {page.esc(exp.name)}</h1>",
+            f'<p class="sub">{len(runs)} runs: {page.esc(_grid_text(exp))}; '
+            f"{len(runs) - len(failed)} completed, {len(failed)} not.<br>"
+            f"<code>{page.esc(exp.path)}</code> over <code>{page.esc(exp.base)}</code>"
+            + (f", with {page.esc(_fixed_text(exp))}" if exp.fixed else "") + "</p>",
+            page.notes([_failure(row) for _, row in failed.iterrows()], css="warn"),
+            page.notes(notes),
+            "<h2>Summary over seeds</h2>", page.frame_table(_summary_view(summary, list(exp.grid))),
+            '<p class="hint">mean ± standard deviation over the seeds of each cell; vanishing '
+            "ratio = grad_norm(hidden_1) / grad_norm(last hidden layer), n/a with fewer than 2 "
+            "hidden layers. All numbers are in summary.csv, every run in runs.csv.</p>",
+            "<h2>Figures</h2>", *figures,
+            "<h2>Runs</h2>", _runs_table(runs, exp, out)]
+    return write_text(out / "report.html", page.page(f"Sweep: {exp.name}", body))
+
+
+def plot_ratio_by_depth(frame: pd.DataFrame, colors: dict) -> Figure:
+    """Vanishing ratio at initialisation and after training against depth, one line per group.
+
+    Args:
+        frame: `runs.csv` rows with a `group` column (the cell without its depth).
+        colors: group -> colour.
+
+    Returns:
+        A Figure with two panels sharing a log y axis.
+    """
+    fig = Figure(figsize=(11, 4.4), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    drawn = False
+    for ax, column, title in [(axes[0], "vanishing_ratio_init", "at initialisation"),
+                              (axes[1], "vanishing_ratio_final", "after the last epoch")]:
+        stats = group_band(frame, DEPTH, column, "minmax", log=True)
+        for group, line in stats.groupby("group", sort=False):
+            ax.fill_between(line[DEPTH], line["low"], line["high"], color=colors[group],
+                            alpha=0.2, linewidth=0)
+            ax.plot(line[DEPTH], line["mean"], color=colors[group], marker="o", label=group)
+            drawn = True
+        ax.axhline(1.0, color="#888", linestyle=":", linewidth=1)
+        ax.set(yscale="log", title=title, xlabel="depth (hidden layers)")
+        ax.set_xticks(sorted(frame[DEPTH].unique()))
+        ax.grid(True, alpha=0.3)
+    if not drawn:
+        raise NothingToPlot("no run has a vanishing ratio (it needs 2+ hidden layers)")
+    axes[0].set_ylabel("grad_norm(hidden_1) / grad_norm(hidden_N)  (log)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", fontsize=9, frameon=False)
+    fig.suptitle("How much gradient reaches the first layer", fontweight="bold")
+    return fig
+
+
+def choose_facet(grid: dict) -> str | None:
+    """The grid key that gets a figure per value: depth if it varies, else the first varying key
+    other than the activation (which stays in each figure, as colours); None with one such key."""
+    varied = [key for key, values in grid.items() if len(values) > 1]
+    if len(varied) < 2:
+        return None
+    return DEPTH if DEPTH in varied else next(key for key in varied if key != ACTIVATION)
+
+
+def _group(point, facet) -> str:
+    """The label seeds share, without the facet's value (each facet has its own figure)."""
+    parts = [f"{short}={label}" for key, short, label in point.parts if key != facet]
+    return ", ".join(parts) or "all runs"
+
+
+def _colors(groups: list[str]) -> dict:
+    """Activation colours when they tell the groups apart, else a cycle of distinct colours."""
+    colors = group_colors(groups)
+    if len(set(colors.values())) < len(groups):
+        palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#17becf", "#8c564b",
+                   "#e377c2", *OTHER_COLORS]
+        colors = {g: palette[i % len(palette)] for i, g in enumerate(groups)}
+    return colors
+
+
+def _facets(points, facet) -> list[tuple[str, list]]:
+    """(title, points) per value of the facet key, e.g. ("depth=10", [...])."""
+    if facet is None:
+        return [("all runs", points)]
+    titles = {p.folder: ", ".join(f"{s}={v}" for k, s, v in p.parts if k == facet) for p in points}
+    return [(t, [p for p in points if titles[p.folder] == t])
+            for t in dict.fromkeys(titles.values())]
+
+
+def _health(layers: pd.DataFrame) -> pd.DataFrame:
+    """Per epoch: the mean over hidden layers of `dead_fraction` and `saturation`."""
+    rows = layers[layers["layer"].map(is_hidden)
+                  & layers["metric"].isin(["dead_fraction", "saturation"])]
+    return rows.pivot_table(index="epoch", columns="metric", values="value").reset_index()
+
+
+def _titled(fig: Figure, title: str) -> Figure:
+    fig.suptitle(title, fontweight="bold")
+    return fig
+
+
+def _concat(frames: list) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["run", "group", "epoch", "layer", "metric", "value"])
+
+
+def _summary_view(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    view = summary[[*keys, "n", "n_completed"]].copy()
+    for metric in SHOWN:
+        if f"{metric}_mean" in summary and summary[f"{metric}_mean"].notna().any():
+            view[metric] = [_mean_std(m, s, metric) for m, s in
+                            zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])]
+    return view
+
+
+def _mean_std(mean, std, name) -> str:
+    if pd.isna(mean):
+        return "n/a"
+    return page.fmt(mean, name) + ("" if pd.isna(std) else f" ± {page.fmt(std, name)}")
+
+
+def _runs_table(runs: pd.DataFrame, exp, out: Path) -> str:
+    metric = "test_accuracy" if "test_accuracy" in runs else "test_rmse"
+    head = "".join(f"<th>{page.esc(c)}</th>" for c in
+                   ["run", "seed", "status", metric, "ratio at init", "ratio at end", "report"])
+    rows = []
+    for point, (_, row) in zip(exp.points, runs.iterrows()):
+        report = Path(row["dir"]) / "report.html"
+        link = (f'<a href="{page.esc(Path(os.path.relpath(report, out)).as_posix())}">report</a>'
+                if report.is_file() else "")
+        cells = [point.group, row["seed"], row["status"]]
+        numbers = [(row.get(metric), metric), (row["vanishing_ratio_init"], "ratio"),
+                   (row["vanishing_ratio_final"], "ratio")]
+        rows.append("<tr>" + "".join(f"<td>{page.esc(c)}</td>" for c in cells)
+                    + "".join(f'<td class="num">{page.fmt(v, n)}</td>' for v, n in numbers)
+                    + f"<td>{link}</td></tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _failure(row) -> str:
+    error = f": {row['error']}" if row["error"] else ""
+    return f"{Path(row['dir']).name}: {row['status']}{error}"
+
+
+def _grid_text(exp) -> str:
+    axes = [f"{key} [{', '.join(map(str, dict.fromkeys(p.labels[key] for p in exp.points)))}]"
+            for key in exp.grid]
+    return " x ".join([*axes, f"seeds {exp.seeds}"])
+
+
+def _fixed_text(exp) -> str:
+    return ", ".join(f"{k}={v}" for k, v in exp.fixed.items())

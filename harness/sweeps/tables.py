@@ -1,0 +1,75 @@
+"""A sweep's tables: `runs.csv` (one row per run) and `summary.csv` (seeds grouped per grid cell).
+
+`runs.csv` columns: one per grid key (named by the key, e.g. `model.activation`; a case axis holds
+its short label), `seed`, `status`, the test metrics the runs have (`test_loss`, `test_accuracy`,
+`test_mae`, `test_rmse`), `vanishing_ratio_init`, `vanishing_ratio_final`, `saturation_final` and
+`dead_fraction_final` (means over the hidden layers at the last epoch), `epochs_run`,
+`wall_time_s`, `error` (empty unless the run failed) and `dir` (the run folder).
+
+`summary.csv` columns: the grid keys, `n` (runs: one per seed), `n_completed`, then
+`<metric>_mean` and `<metric>_std` for every numeric column of `runs.csv` (plain means over the
+seeds, NaN values skipped; the std is NaN for a single seed).
+"""
+
+import math
+
+import pandas as pd
+
+from harness.report.frames import hidden_mean, last_epoch
+from harness.rundir import Run
+
+TEST_METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
+RUN_METRICS = ["vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
+               "dead_fraction_final", "epochs_run", "wall_time_s"]
+
+
+def run_row(point, run: Run | None, error: str | None, run_dir) -> dict:
+    """One `runs.csv` row for a point of the experiment, from its run (None: no folder made)."""
+    summary = run.summary if run is not None else {}
+    status = run.status if run is not None else "failed"
+    last = last_epoch(run.layers) if run is not None else None
+    return {**grid_values(point), "seed": point.seed, "status": status,
+            **{m: _number(summary.get(m)) for m in TEST_METRICS},
+            "vanishing_ratio_init": _number(summary.get("vanishing_ratio_init")),
+            "vanishing_ratio_final": _number(summary.get("vanishing_ratio_final")),
+            "saturation_final": _hidden_mean(run, "saturation", last),
+            "dead_fraction_final": _hidden_mean(run, "dead_fraction", last),
+            "epochs_run": _number(summary.get("epochs_run")),
+            "wall_time_s": _number(summary.get("wall_time_s")),
+            "error": error or summary.get("error") or "", "dir": str(run_dir)}
+
+
+def grid_values(point) -> dict:
+    """The point's grid values as table cells: plain numbers and names as they are, else labels."""
+    return {key: value if isinstance(value, (int, float, str)) else point.labels[key]
+            for key, value in point.cell.items()}
+
+
+def runs_frame(rows: list[dict]) -> pd.DataFrame:
+    """The `runs.csv` frame; test metric columns no run has are left out."""
+    frame = pd.DataFrame(rows)
+    unused = [m for m in TEST_METRICS if m in frame and frame[m].isna().all()]
+    return frame.drop(columns=unused)
+
+
+def summary_frame(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Groups `runs` over seeds by the grid columns `keys`: n, n_completed, mean and std."""
+    metrics = [c for c in [*TEST_METRICS, *RUN_METRICS] if c in runs]
+    numbers = runs[metrics].astype(float)
+    grouped = numbers.groupby([runs[k] for k in keys], sort=False)
+    stats = grouped.agg(["mean", "std"])
+    stats.columns = [f"{metric}_{stat}" for metric, stat in stats.columns]
+    counts = runs.groupby(keys, sort=False)["status"].agg(
+        n="size", n_completed=lambda s: int((s == "completed").sum()))
+    return counts.join(stats).reset_index()
+
+
+def _hidden_mean(run: Run | None, metric: str, epoch: int | None) -> float:
+    return hidden_mean(run.layers, metric, epoch) if run is not None else math.nan
+
+
+def _number(value) -> float:
+    try:
+        return math.nan if value is None else float(value)
+    except (TypeError, ValueError):
+        return math.nan

@@ -1,0 +1,222 @@
+"""Sweeps: real tiny runs (2 epochs, 200 samples, width 4) into temporary folders."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import harness
+from harness.errors import ConfigError
+from harness.sweeps import load_experiment, run_sweep
+from harness.sweeps.labels import folder_name, render, short_keys
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = (ROOT / "configs/base.yaml").as_posix()
+TINY = {"train.epochs": 2, "data.n_samples": 200, "model.width": 4}
+
+
+def experiment(folder: Path, grid: dict, seeds=(0, 1), name="tiny", **extra) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({"base": BASE, "grid": grid, "seeds": list(seeds),
+                                    "set": {**TINY, **extra}}, sort_keys=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    """activation [sigmoid, relu] x depth [2] x seeds [0, 1], through the public API."""
+    folder = tmp_path_factory.mktemp("sweep")
+    path = experiment(folder, {"model.activation": ["sigmoid", "relu"], "model.depth": [2]})
+    runs, summary = harness.sweep(path, out=folder / "out")
+    return folder / "out", path, runs, summary
+
+
+def test_sweep_runs_every_combination_and_writes_its_tables(swept):
+    out, _, runs, summary = swept
+    assert list(runs.columns) == [
+        "model.activation", "model.depth", "seed", "status", "test_loss", "test_accuracy",
+        "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
+        "dead_fraction_final", "epochs_run", "wall_time_s", "error", "dir"]
+    assert runs[["model.activation", "model.depth", "seed"]].values.tolist() == [
+        ["sigmoid", 2, 0], ["sigmoid", 2, 1], ["relu", 2, 0], ["relu", 2, 1]]
+    assert set(runs.status) == {"completed"} and set(runs.epochs_run) == {2}
+    names = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert names == ["activation=relu__depth=2__seed=0", "activation=relu__depth=2__seed=1",
+                     "activation=sigmoid__depth=2__seed=0", "activation=sigmoid__depth=2__seed=1"]
+    for run_dir in map(Path, runs.dir):
+        assert (run_dir / "report.html").is_file()  # every run gets its own report
+        assert yaml.safe_load((run_dir / "config.yaml").read_text())["name"] == "tiny"
+    assert runs.error.tolist() == [""] * 4
+    pd.testing.assert_frame_equal(pd.read_csv(out / "runs.csv").drop(columns="error"),
+                                  runs.drop(columns="error"), check_dtype=False)
+
+    assert summary[["model.activation", "model.depth", "n", "n_completed"]].values.tolist() == [
+        ["sigmoid", 2, 2, 2], ["relu", 2, 2, 2]]
+    for metric in ("test_loss", "test_accuracy", "vanishing_ratio_init", "wall_time_s"):
+        means = runs.groupby("model.activation", sort=False)[metric].mean()
+        stds = runs.groupby("model.activation", sort=False)[metric].std()
+        assert summary[f"{metric}_mean"].tolist() == pytest.approx(means.tolist())
+        assert summary[f"{metric}_std"].tolist() == pytest.approx(stds.tolist())
+    pd.testing.assert_frame_equal(pd.read_csv(out / "summary.csv"), summary, check_dtype=False)
+
+    html = (out / "report.html").read_text()
+    pngs = sorted(out.glob("*.png"))
+    assert {p.name for p in pngs} == {"sweep_grad_norms.png", "sweep_history.png",
+                                      "sweep_health.png"}
+    assert html.count('<img src="data:image/png;base64,') == len(pngs)
+    assert "activation=sigmoid, depth=2" in html and "Summary over seeds" in html
+
+
+def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(swept, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(swept[0], out)  # copies keep their modification times
+    path = swept[1]
+    summaries = {p.parent.name: p for p in out.glob("*/summary.json")}
+    before = {name: p.stat().st_mtime_ns for name, p in summaries.items()}
+
+    again = run_sweep(path, out=out, log=None)
+    assert again.trained == 0 and again.failed.empty
+    assert {name: p.stat().st_mtime_ns for name, p in summaries.items()} == before
+
+    summaries["activation=relu__depth=2__seed=1"].unlink()  # as if killed mid-run
+    config = out / "activation=sigmoid__depth=2__seed=0/config.yaml"
+    config.write_text(config.read_text().replace("epochs: 2", "epochs: 3"))  # the file changed
+    again = run_sweep(path, out=out, log=None)
+    assert again.trained == 2 and set(again.runs.status) == {"completed"}
+    after = {name: p.stat().st_mtime_ns for name, p in summaries.items()}
+    changed = {name for name in before if after[name] != before[name]}
+    assert changed == {"activation=relu__depth=2__seed=1", "activation=sigmoid__depth=2__seed=0"}
+
+
+def test_a_failing_run_is_listed_and_the_others_complete(tmp_path, monkeypatch):
+    import harness.runner
+
+    real = harness.runner.run
+
+    def flaky(config, overrides=None, **kwargs):
+        if overrides["seed"] == 1:
+            raise RuntimeError("boom")
+        return real(config, overrides=overrides, **kwargs)
+
+    monkeypatch.setattr(harness.runner, "run", flaky)
+    path = experiment(tmp_path, {"model.activation": ["relu"]})
+    result = run_sweep(path, out=tmp_path / "out", log=None)
+    assert result.runs[["seed", "status", "error"]].values.tolist() == [
+        [0, "completed", ""], [1, "failed", "RuntimeError: boom"]]
+    assert result.summary[["n", "n_completed"]].values.tolist() == [[2, 1]]
+    assert "RuntimeError: boom" in (tmp_path / "out/report.html").read_text()
+
+
+def test_cli_end_to_end_with_a_diverging_case(tmp_path):
+    """The case axis pairs keys; SGD at learning rate 1e6 on a regression blows up."""
+    regression = {"data.name": "sine", "model.head": "identity", "train.loss": "mse",
+                  "train.optimizer": "sgd"}
+    path = experiment(tmp_path, {"case": [{**regression, "train.learning_rate": 1e6},
+                                          {**regression, "train.learning_rate": 0.01}]},
+                      seeds=[0], name="heads")
+    result = subprocess.run([sys.executable, "-m", "harness", "sweep", path.name, "--set",
+                             "model.depth=2"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 1, result.stderr
+    out = tmp_path / "results/heads"
+    lines = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert lines[0].startswith("[1/2] data=sine, head=identity, loss=mse, optimizer=sgd, "
+                               "learning_rate=1e+06, seed=0  ")
+    assert "DIVERGED" in lines[0] and " eta " in lines[1]
+    assert "failed: " in result.stdout and result.stdout.strip().endswith("report.html")
+    runs = pd.read_csv(out / "runs.csv")
+    assert runs.status.tolist() == ["diverged", "completed"]
+    assert runs.case[1] == ("data=sine, head=identity, loss=mse, optimizer=sgd, "
+                            "learning_rate=0.01")
+    assert {"test_mae", "test_rmse"} <= set(runs.columns) and "test_accuracy" not in runs
+    assert (out / "data=sine__head=identity__loss=mse__optimizer=sgd__learning_rate=0.01__seed=0"
+            / "summary.json").is_file()
+    html = (out / "report.html").read_text()
+    assert "diverged" in html and 'class="warn"' in html
+
+
+@pytest.mark.parametrize("text, message", [
+    ("grid: {model.depth: [2]}", "bad.yaml: base: missing; name the config every run starts from"),
+    ("base: nowhere.yaml\ngrid: {model.depth: [2]}", "bad.yaml: base: nowhere.yaml not found"),
+    ("base: BASE\ngrid: {model.actvation: [relu]}",
+     "bad.yaml: grid: model.actvation: unknown key 'actvation'; did you mean 'activation'?"),
+    ("base: BASE\ngrid: {model.activation: [relu, rleu]}",
+     "bad.yaml: grid: model.activation: unknown activation 'rleu'; did you mean 'relu'"),
+    ("base: BASE\ngrid: {}", "bad.yaml: grid: empty; give at least one key"),
+    ("base: BASE\ngrid: {model.depth: 3}",
+     "bad.yaml: grid: model.depth: expected a non-empty list"),
+    ("base: BASE\ngrid: {model.depth: [2, 2]}", "bad.yaml: grid: model.depth: 2 is listed twice"),
+    ("- base\n- grid", "bad.yaml: an experiment is a mapping with base:, grid: and seeds:"),
+    ("base: BASE\ngrid: {model.depth: [2]}\nseeds: [0, one]",
+     "bad.yaml: seeds: expected a non-empty list of whole numbers"),
+    ("base: BASE\ngrid: {model.depth: [2]}\nseeds: [0, 3000000000]",
+     "bad.yaml: seeds: seed: input should be less than or equal to 2147483647"),
+    ("base: BASE\ngrid: {model.depth: [2]}\nsedes: [0]",
+     "bad.yaml: sedes: unknown key; did you mean 'seeds'?"),
+    ("base: BASE\ngrid: {model.depth: [2]}\nset: {model.depth: 3}",
+     "bad.yaml: set: model.depth: the grid varies this key too"),
+    ("base: BASE\ngrid: {case: [{model.head: softmax}]}",
+     "bad.yaml: run head=softmax, seed=0: "),
+    ("base: BASE\ngrid: {case: [relu]}", "bad.yaml: grid: case: a case axis lists mappings"),
+    ("base: BASE\ngrid: {model.depth: [2, 5]}\nset: {model.width: [4, 4]}",
+     "bad.yaml: run depth=5, seed=0: "),
+])
+def test_bad_experiment_files_are_one_line_config_errors(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace("BASE", BASE))
+    with pytest.raises(ConfigError) as error:
+        load_experiment(path)
+    assert message in str(error.value).replace(str(tmp_path) + os.sep, "")
+    assert "\n" not in str(error.value)
+
+
+def test_cli_set_may_not_change_a_grid_key(tmp_path):
+    path = experiment(tmp_path, {"model.depth": [2, 3]})
+    with pytest.raises(ConfigError, match=r"--set model.depth: the experiment sets this key"):
+        load_experiment(path, ["model.depth=4"])
+
+
+def test_bad_experiment_via_cli_exits_2_and_writes_nothing(tmp_path):
+    (tmp_path / "bad.yaml").write_text(f"base: {BASE}\n"
+                                       "grid: {model.activation: [sigmoid, rleu]}\n")
+    result = subprocess.run([sys.executable, "-m", "harness", "sweep", "bad.yaml"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: bad.yaml: grid: model.activation: unknown activation 'rleu'; did you mean 'relu' "
+        "or 'relu6'? (see `python -m harness list activations`)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
+
+
+def test_case_labels_and_folder_names_are_short_readable_and_safe():
+    short = short_keys(["model.head", "train.loss", "data.name", "model.initializer"])
+    assert short == {"model.head": "head", "train.loss": "loss", "data.name": "data",
+                     "model.initializer": "initializer"}
+    case = {"model.head": "softmax", "train.loss": "categorical_crossentropy", "data.name": "blobs"}
+    assert render(case, short) == "head=softmax, loss=categorical_crossentropy, data=blobs"
+    assert render({"name": "random_normal", "stddev": 0.01}) == "random_normal(stddev=0.01)"
+    assert render([64, 32]) == "[64,32]" and render(1e-3) == "0.001" and render(True) == "true"
+    assert folder_name([("initializer", "random_normal(stddev=0.01)"), ("seed", "0")]) == (
+        "initializer=random_normal-stddev=0.01__seed=0")
+    assert folder_name([("width", "[64,32]"), ("act", "pkg.mod:fn")]) == (
+        "width=-64-32__act=pkg.mod-fn")
+    long = folder_name([("k", "x" * 300)])
+    assert len(long) <= 120 and long != folder_name([("k", "x" * 299)])
+
+
+def test_shipped_experiments_are_valid():
+    files = sorted((ROOT / "experiments").glob("*.yaml"))
+    assert {f.stem for f in files} >= {"vanishing_gradients", "vanishing_gradients_mnist",
+                                       "linear_collapse", "output_heads", "initializers",
+                                       "dead_relu", "step_vs_sigmoid"}
+    for path in files:
+        exp = load_experiment(path)
+        assert exp.points and len({p.folder for p in exp.points}) == len(exp.points)
+        header = path.read_text().splitlines()[:3]
+        assert header[0].startswith("# ") and any("python -m harness sweep" in h for h in header)
+    assert len(load_experiment(ROOT / "experiments/vanishing_gradients.yaml").points) == 54
