@@ -13,11 +13,11 @@ from harness.errors import ConfigError, DataError, HarnessError  # noqa: E402
 from harness.rundir import Run, load_run  # noqa: E402
 
 
-def run(config, overrides=None, out=None, verbose=1) -> Run:
+def run(config, overrides=None, out=None, verbose=1, report=True) -> Run:
     """Trains one config and writes its run folder; see `harness.runner.run`."""
     from harness.runner import run as _run
 
-    return _run(config, overrides=overrides, out=out, verbose=verbose)
+    return _run(config, overrides=overrides, out=out, verbose=verbose, report=report)
 
 
 def load_config(source, overrides=None):
@@ -27,7 +27,7 @@ def load_config(source, overrides=None):
     return _load(source, overrides)[0]
 
 
-def sweep(experiment, out=None, overrides=None):
+def sweep(experiment, out=None, overrides=None, run_reports=False):
     """Runs every run of an experiment file; returns (runs, summary) DataFrames.
 
     See `harness.sweeps.sweep`: the runs land in `out` (default `results/<experiment stem>/`) with
@@ -35,7 +35,7 @@ def sweep(experiment, out=None, overrides=None):
     """
     from harness.sweeps import sweep as _sweep
 
-    return _sweep(experiment, out=out, overrides=overrides)
+    return _sweep(experiment, out=out, overrides=overrides, run_reports=run_reports)
 
 
 def compare(dirs, out=None):

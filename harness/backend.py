@@ -21,7 +21,10 @@ def init(seed: int):
     if keras.backend.backend() != "tensorflow":
         raise HarnessError(f"KERAS_BACKEND is {keras.backend.backend()!r}; the harness measures "
                            "gradients with TensorFlow: unset it or set KERAS_BACKEND=tensorflow")
-    keras.backend.clear_session(free_memory=True)
+    # Reset Keras' global state between runs. `free_memory=True` would add a full gc.collect(),
+    # about 0.4 s per run in a sweep; Python's own collector reclaims the old graphs anyway
+    # (peak memory of the 54-run study: bench/RESULTS.md).
+    keras.backend.clear_session(free_memory=False)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     return keras

@@ -66,7 +66,8 @@ def _compare(args) -> int:
 def _sweep(args) -> int:
     from harness.sweeps import run_sweep
 
-    result = run_sweep(args.experiment, out=args.out, overrides=args.set)
+    result = run_sweep(args.experiment, out=args.out, overrides=args.set,
+                       run_reports=args.run_reports)
     means = [f"{m}_mean" for m in ("test_accuracy", "test_rmse", "vanishing_ratio_init",
                                    "vanishing_ratio_final")]
     shown = [*result.experiment.grid, "n", "n_completed",
@@ -127,6 +128,9 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--out", help="the sweep folder (default results/<experiment file stem>/)")
     sw.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a config key in every run (repeatable): --set train.epochs=5")
+    sw.add_argument("--run-reports", action="store_true",
+                    help="also build every run's own report.html (~2 s each, in a background "
+                         "process); without it, build one with `harness report RUN_DIR`")
     sw.set_defaults(func=_sweep)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")

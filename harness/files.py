@@ -66,5 +66,5 @@ def write_figure(path: str | os.PathLike, figure, dpi: int = 110) -> Path:
     import io
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    figure.savefig(buffer, format="png", dpi=dpi)  # figures use constrained layout: no "tight" redraw
     return write_bytes(path, buffer.getvalue())

@@ -32,7 +32,7 @@ def swept(tmp_path_factory):
     """activation [sigmoid, relu] x depth [2] x seeds [0, 1], through the public API."""
     folder = tmp_path_factory.mktemp("sweep")
     path = experiment(folder, {"model.activation": ["sigmoid", "relu"], "model.depth": [2]})
-    runs, summary = harness.sweep(path, out=folder / "out")
+    runs, summary = harness.sweep(path, out=folder / "out", run_reports=True)
     return folder / "out", path, runs, summary
 
 
@@ -49,7 +49,7 @@ def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     assert names == ["activation=relu__depth=2__seed=0", "activation=relu__depth=2__seed=1",
                      "activation=sigmoid__depth=2__seed=0", "activation=sigmoid__depth=2__seed=1"]
     for run_dir in map(Path, runs.dir):
-        assert (run_dir / "report.html").is_file()  # every run gets its own report
+        assert (run_dir / "report.html").is_file()  # run_reports=True: every run gets its own
         assert yaml.safe_load((run_dir / "config.yaml").read_text())["name"] == "tiny"
     assert runs.error.tolist() == [""] * 4
     pd.testing.assert_frame_equal(pd.read_csv(out / "runs.csv").drop(columns="error"),
@@ -109,7 +109,11 @@ def test_a_failing_run_is_listed_and_the_others_complete(tmp_path, monkeypatch):
     assert result.runs[["seed", "status", "error"]].values.tolist() == [
         [0, "completed", ""], [1, "failed", "RuntimeError: boom"]]
     assert result.summary[["n", "n_completed"]].values.tolist() == [[2, 1]]
-    assert "RuntimeError: boom" in (tmp_path / "out/report.html").read_text()
+    html = (tmp_path / "out/report.html").read_text()
+    assert "RuntimeError: boom" in html
+    # By default runs get no report of their own (P3: bench/); the study's report links folders.
+    assert not list((tmp_path / "out").glob("*/report.html"))
+    assert '>folder</a>' in html
 
 
 def test_cli_end_to_end_with_a_diverging_case(tmp_path):

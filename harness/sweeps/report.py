@@ -212,8 +212,9 @@ def _runs_table(runs: pd.DataFrame, exp, out: Path) -> str:
     rows = []
     for point, (_, row) in zip(exp.points, runs.iterrows()):
         report = Path(row["dir"]) / "report.html"
-        link = (f'<a href="{page.esc(Path(os.path.relpath(report, out)).as_posix())}">report</a>'
-                if report.is_file() else "")
+        target = report if report.is_file() else report.parent  # the folder until a report exists
+        link = (f'<a href="{page.esc(Path(os.path.relpath(target, out)).as_posix())}">'
+                f'{"report" if report.is_file() else "folder"}</a>')
         cells = [point.group, row["seed"], row["status"]]
         numbers = [(row.get(metric), metric), (row["vanishing_ratio_init"], "ratio"),
                    (row["vanishing_ratio_final"], "ratio")]
