@@ -93,13 +93,21 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
                         reports.submit(run_dir)
                     _say(log, f"{head}  complete already, skipped")
                     continue
-                started = time.time()
-                try:
-                    status = run(exp.base, overrides=point.overrides, out=run_dir, verbose=0,
-                                 report=False).status
-                except Exception as e:  # noqa: BLE001 - one broken run must not stop the sweep
-                    errors[point.folder] = f"{type(e).__name__}: {e}".splitlines()[0]
-                    status = "failed"
+                with _claim(run_dir) as mine:
+                    if not mine or _done(run_dir, point):
+                        busy = "another sweep is training it" if not mine else "completed meanwhile"
+                        if not mine:
+                            errors[point.folder] = (f"{busy} (same folder); rerun this sweep "
+                                                    "when it is done to collect it")
+                        _say(log, f"{head}  skipped: {busy}")
+                        continue
+                    started = time.time()
+                    try:
+                        status = run(exp.base, overrides=point.overrides, out=run_dir, verbose=0,
+                                     report=False).status
+                    except Exception as e:  # noqa: BLE001 - one broken run must not stop the sweep
+                        errors[point.folder] = f"{type(e).__name__}: {e}".splitlines()[0]
+                        status = "failed"
                 if (run_dir / "config.yaml").is_file():
                     reports.submit(run_dir)
                 times.append(time.time() - started)
@@ -132,6 +140,32 @@ def sweep(experiment, out=None, overrides=None,
     """
     result = run_sweep(experiment, out=out, overrides=overrides, run_reports=run_reports)
     return result.runs, result.summary
+
+
+@contextmanager
+def _claim(run_dir: Path):
+    """Locks `run_dir` for this process while its run trains; yields False if another process
+    (a second sweep into the same folder) holds it.
+
+    An `flock` on `run_dir/.lock`: the kernel drops it when its holder exits, even by SIGKILL,
+    so a killed sweep never blocks the next one.
+    """
+    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no protection against a second sweep
+        yield True
+        return
+    with open(run_dir / ".lock", "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _done(run_dir: Path, point) -> bool:

@@ -1,0 +1,98 @@
+"""Sweeps that get killed, interrupted or run twice at once lose nothing and redo nothing."""
+
+import json
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 4
+
+
+def experiment(tmp_path) -> Path:
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"),
+        "grid": {"model.activation": ["relu", "tanh"]}, "seeds": [0, 1],
+        "set": {"train.epochs": 3, "data.n_samples": 200, "model.depth": 2, "model.width": 4}}))
+    return path
+
+
+def sweep(path, out, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "harness", "sweep", str(path), "--out",
+                             str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **kwargs)
+
+
+def finished(out) -> dict[str, int]:
+    """Run folder -> summary.json's mtime, for runs whose status is completed."""
+    done = {}
+    for summary in out.glob("*/summary.json"):
+        if json.loads(summary.read_text())["status"] == "completed":
+            done[summary.parent.name] = summary.stat().st_mtime_ns
+    return done
+
+
+def trained(stderr: str) -> int:
+    return int(re.search(r"trained (\d+)", stderr).group(1))
+
+
+def test_sigkill_at_random_moments_then_resume_redoes_exactly_the_unfinished(tmp_path):
+    path, out = experiment(tmp_path), tmp_path / "out"
+    rng = random.Random(7)
+    for _ in range(2):
+        proc = sweep(path, out)
+        time.sleep(rng.uniform(5.0, 9.0))  # start-up takes ~5 s; runs ~1 s each
+        proc.kill()
+        proc.communicate()
+        before = finished(out)
+        for folder in out.iterdir():  # nothing looks finished unless it is
+            if folder.is_dir() and folder.name in before:
+                assert (folder / "history.csv").is_file() and (folder / "layers.csv").is_file()
+        resume = sweep(path, out)
+        _, err = resume.communicate(timeout=300)
+        assert resume.returncode == 0, err
+        assert trained(err) == RUNS - len(before)
+        after = finished(out)
+        assert len(after) == RUNS
+        assert all(after[name] == mtime for name, mtime in before.items())  # not redone
+        for summary in out.glob("*/summary.json"):
+            summary.unlink()  # the next round starts from scratch again
+
+
+def test_two_sweeps_into_one_folder_train_each_run_once(tmp_path):
+    path, out = experiment(tmp_path), tmp_path / "out"
+    first, second = sweep(path, out), sweep(path, out)
+    errs = [p.communicate(timeout=300)[1] for p in (first, second)]
+    assert sum(trained(e) for e in errs) == RUNS, errs
+    assert len(finished(out)) == RUNS
+    for folder in (p.parent for p in out.glob("*/summary.json")):
+        config = yaml.safe_load((folder / "config.yaml").read_text())
+        assert config["train"]["epochs"] == 3
+    third = sweep(path, out)
+    _, err = third.communicate(timeout=300)
+    assert third.returncode == 0 and trained(err) == 0
+
+
+def test_ctrl_c_marks_the_current_run_and_the_rerun_finishes(tmp_path):
+    path, out = experiment(tmp_path), tmp_path / "out"
+    proc = sweep(path, out)
+    deadline = time.time() + 120
+    while not finished(out) and time.time() < deadline:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    statuses = [json.loads(p.read_text())["status"] for p in out.glob("*/summary.json")]
+    assert set(statuses) <= {"completed", "interrupted"} and "completed" in statuses
+    assert (out / "runs.csv").is_file()
+    resume = sweep(path, out)
+    _, err = resume.communicate(timeout=300)
+    assert resume.returncode == 0 and len(finished(out)) == RUNS
