@@ -13,7 +13,7 @@ import yaml
 import harness
 from harness.errors import ConfigError
 from harness.sweeps import load_experiment, run_sweep
-from harness.sweeps.labels import folder_name, render, short_keys
+from harness.report.labels import folder_name, render, short_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "configs/base.yaml").as_posix()

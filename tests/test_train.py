@@ -23,7 +23,6 @@ def test_statistics_equal_an_independent_gradient_tape():
     stats = np.asarray(model.measure(x, y)[3])
 
     # Independent: plain Keras layers, one tape, explicit pre-activations.
-    bce = tf.keras.losses.BinaryCrossentropy() if hasattr(tf, "keras") else None
     with tf.GradientTape(persistent=True) as tape:
         a, zs, outs = tf.constant(x), [], []
         for dense, act in zip(model.dense, ["sigmoid"] * 3 + ["sigmoid"]):

@@ -18,6 +18,7 @@ from harness.report import page
 from harness.report.compare_plots import (plot_compare_grad_epochs, plot_compare_grad_norms,
                                           plot_compare_history, run_styles)
 from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
+from harness.report.labels import render, short_keys
 from harness.report.plots import activation_name
 from harness.rundir import Run, load_run
 
@@ -105,9 +106,9 @@ def run_labels(configs: list[dict], dirs: list | None = None) -> list[str]:
         if dirs:
             return [Path(d).name for d in dirs]
         return [f"run {i + 1}" for i in range(len(configs))]
-    short = {k: _short_key(k, keys) for k in keys}
+    short = short_keys(keys)
     flats = [flatten_config(c) for c in configs]
-    return [", ".join(f"{short[k]}={_render(flat.get(k, _MISSING))}" for k in keys)
+    return [", ".join(f"{short[k]}={render(flat.get(k))}" for k in keys)
             for flat in flats]
 
 
@@ -185,27 +186,6 @@ def _unique(labels: list[str], runs: list[Run]) -> list[str]:
     counts = pd.Series(labels).value_counts()
     return [f"{lab} [{r.dir.parent.name}/{r.dir.name}]" if counts[lab] > 1 else lab
             for lab, r in zip(labels, runs)]
-
-
-def _short_key(key: str, keys: list[str]) -> str:
-    parts = key.split(".")
-    for n in range(1, len(parts) + 1):
-        suffix = ".".join(parts[-n:])
-        if sum(k == suffix or k.endswith("." + suffix) for k in keys) == 1:
-            return suffix
-    return key
-
-
-def _render(value) -> str:
-    if value is _MISSING or value is None:
-        return "none"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(_render(v) for v in value) + "]"
-    return str(value)
 
 
 def _canonical(value) -> str:

@@ -33,7 +33,7 @@ from pathlib import Path
 from harness.config import Config
 from harness.configfile import load_config, parse_override, parse_yaml
 from harness.errors import ConfigError
-from harness.sweeps.labels import folder_name, render, short_keys
+from harness.report.labels import folder_name, render, short_keys
 
 TOP_KEYS = ("base", "grid", "seeds", "set")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")

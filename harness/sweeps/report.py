@@ -18,7 +18,7 @@ from harness.report.frames import NothingToPlot, is_hidden, masked_counts
 from harness.report.grouped import group_band, group_colors, plot_grouped_grad_norms, \
     plot_grouped_history
 from harness.report.plots import OTHER_COLORS
-from harness.sweeps.labels import folder_name
+from harness.report.labels import folder_name
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
 SHOWN = ["test_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init", "vanishing_ratio_final",

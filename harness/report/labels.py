@@ -1,4 +1,7 @@
-"""How a sweep shows its grid values: short keys, short value labels, safe run-folder names.
+"""How runs are labelled by their config values: short keys, short value labels, safe folder names.
+
+Used by `harness compare` (labels from the keys that differ) and by sweeps (grid values, run
+folders).
 
     short_keys(["model.activation", "data.name"])     # {"model.activation": "activation",
                                                       #  "data.name": "data"}
