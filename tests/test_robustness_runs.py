@@ -212,10 +212,18 @@ def check_folder_after_a_kill(run_dir: Path, epochs: int) -> str:
 
 def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path):
     rng = random.Random(20261122)
-    # Seconds after the run folder appears: training (~1.5 s, the folder written every ~66
-    # epochs), the test pass and surface, the summary, then the report (~2 s); two runs at a time.
-    delays = [rng.uniform(0, 6) for _ in range(4)]
     config = {**TINY, "train": {"epochs": 200, "batch_size": 4}}
+    # How long a run lives once its folder appears (training, the test pass and surface, the
+    # report, the summary) on this machine, measured rather than guessed: kills then land at
+    # random fractions of it, in every phase, however fast or slow the machine is.
+    reference = tmp_path / "reference"
+    config_in(reference, config)
+    proc = start(reference)
+    wait_for(lambda: run_folders(reference))
+    appeared = time.monotonic()
+    assert finish(proc).returncode == 0
+    lifetime = time.monotonic() - appeared
+    delays = [rng.uniform(0.05, 0.95) * lifetime for _ in range(4)]
     statuses = []
     for pair in (delays[:2], delays[2:]):
         runs = []
@@ -224,15 +232,13 @@ def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path)
             config_in(folder, config)
             runs.append({"proc": start(folder), "folder": folder, "delay": delay, "at": None})
         try:
-            while any(r["proc"].returncode is None for r in runs):
+            while any(r["proc"].poll() is None for r in runs):
                 for r in runs:
                     if r["at"] is None and run_folders(r["folder"]):
                         r["at"] = time.monotonic() + r["delay"]
                     if r["at"] is not None and time.monotonic() >= r["at"]:
-                        r["proc"].kill()
+                        r["proc"].kill()  # a run that finished first is checked all the same
                         r["proc"].wait()
-                    elif r["proc"].poll() is not None:
-                        raise AssertionError(f"exited before the kill: {r['proc'].stderr.read()}")
                 time.sleep(0.01)
         finally:
             for r in runs:
@@ -242,7 +248,7 @@ def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path)
         for r in runs:
             statuses.append(check_folder_after_a_kill(run_folders(r["folder"])[0],
                                                       config["train"]["epochs"]))
-    assert len(statuses) == 4
+    assert len(statuses) == 4 and "incomplete" in statuses
 
 
 def test_readers_ignore_temporary_files(tmp_path):
