@@ -94,7 +94,9 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             "started": datetime.now().isoformat(timespec="seconds")}
     write_json(run_dir / "meta.json", meta)
 
-    summary = {"status": "failed", "task": data.task, "epochs_run": 0}
+    summary = {"status": "failed", "task": data.task, "epochs_run": 0,
+               "examples": {"train": len(data.x_train), "val": len(data.x_val),
+                            "test": len(data.x_test)}}
     try:
         recorder, diverged = fit(s, run_dir, verbose)
         summary["epochs_run"] = len(recorder.history)

@@ -167,12 +167,20 @@ def _summary_rows(run: Run) -> list[tuple[str, str, str]]:
                           f"learning rate {train.get('learning_rate', '?')}, "
                           f"batch {train.get('batch_size', '?')}, "
                           f"loss {train.get('loss', '?')}", ""),
-             ("data", f"{data.get('name', '?')}, {data.get('n_samples', '?')} samples", "")]
+             ("data", f"{data.get('name', '?')}, {_samples(data, run.summary)}", "")]
     return rows
 
 
 def _where_diverged(summary: dict) -> str:
     return f"epoch {summary.get('diverged_epoch', '?')}, step {summary.get('diverged_step', '?')}"
+
+
+def _samples(data: dict, summary: dict) -> str:
+    split = summary.get("examples")
+    if isinstance(split, dict):
+        return " / ".join(f"{split.get(k, '?')} {k}" for k in ("train", "val", "test"))
+    n = data.get("n_samples")
+    return "default sample count" if n is None else f"{n} samples"
 
 
 def _meta_rows(meta: dict) -> list[tuple[str, str, str]]:
