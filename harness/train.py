@@ -59,9 +59,6 @@ class Recorder(keras.callbacks.Callback):
         self.history: list[dict] = []
         self.stats: list[tuple[int, np.ndarray]] = [(0, init_stats)]
 
-    def on_train_begin(self, logs=None):
-        self.write()
-
     def on_epoch_begin(self, epoch, logs=None):
         self.model.layer_stats.reset_state()
 
