@@ -7,7 +7,10 @@ with `os.replace`, which is atomic on POSIX and Windows.
 import json
 import math
 import os
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -68,3 +71,24 @@ def write_figure(path: str | os.PathLike, figure, dpi: int = 110) -> Path:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)  # figures use constrained layout: no "tight" redraw
     return write_bytes(path, buffer.getvalue())
+
+
+@contextmanager
+def deferred_interrupt():
+    """Holds Ctrl-C (SIGINT) back until the block ends, then raises it.
+
+    For files written as a set (`history.csv` and `layers.csv` describe the same epochs): each write
+    is atomic, and this keeps an interrupt from landing between them. Outside the main thread,
+    where Python cannot install signal handlers, it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            raise KeyboardInterrupt

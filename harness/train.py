@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from harness import heads, losses, optimizers
-from harness.files import write_csv
+from harness.files import deferred_interrupt, write_csv
 from harness.model import StatsModel
 
 
@@ -83,8 +83,9 @@ class Recorder(keras.callbacks.Callback):
         return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
 
     def write(self):
-        write_csv(self.run_dir / "history.csv", self.history_frame())
-        write_csv(self.run_dir / "layers.csv", self.layers_frame())
+        with deferred_interrupt():  # the two files always describe the same epochs
+            write_csv(self.run_dir / "history.csv", self.history_frame())
+            write_csv(self.run_dir / "layers.csv", self.layers_frame())
 
 
 class StopOnNaN(keras.callbacks.TerminateOnNaN):

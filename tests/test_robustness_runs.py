@@ -364,3 +364,17 @@ def test_same_seed_same_bytes_other_seed_other_numbers(background, tmp_path):
     other = harness.run({**TINY, "seed": 1}, out=tmp_path / "seed1", verbose=0).dir
     for f in ("history.csv", "layers.csv"):
         assert files[0][f] != (other / f).read_bytes()
+
+
+def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path):
+    import os
+
+    from harness.files import deferred_interrupt, write_text
+
+    with pytest.raises(KeyboardInterrupt):
+        with deferred_interrupt():
+            write_text(tmp_path / "history.csv", "epoch\n1\n")
+            os.kill(os.getpid(), signal.SIGINT)  # lands between the two writes
+            write_text(tmp_path / "layers.csv", "epoch\n0\n1\n")
+    assert (tmp_path / "layers.csv").read_text() == "epoch\n0\n1\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
