@@ -170,7 +170,8 @@ def table(rows) -> str:
              "|---|---|---|---|---|---|---|"]
     for r in rows:
         cells = [r["target"], _num(r.get("plain")), _num(r.get("harness")), _num(r.get("ratio")),
-                 ("x " if r.get("relative") else "") + _num(r["bound"]), "yes" if r["met"] else "NO",
+                 ("x " if r.get("relative") else "") + _num(r["bound"]),
+                 "yes" if r["met"] else "NO",
                  r.get("note", "")]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -11,14 +11,15 @@ Any other Keras activation can be named too (`relu6`, `celu`, ...), and a user's
 
 import importlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from harness.registry import Registry
 
-LEAKY_SLOPE = 0.01  # the course's slope; Keras' LeakyReLU layer defaults to 0.3, its function to 0.2
+# The course's slope; Keras' LeakyReLU layer defaults to 0.3, its function to 0.2.
+LEAKY_SLOPE = 0.01
 SELU_ALPHA, SELU_SCALE = 1.6732632423543772, 1.0507009873554805
 
 # Keras 3.15 activations without their own entry below; they run through `keras.activations.get`.
@@ -35,7 +36,8 @@ class Activation:
         description: one line for `harness list activations`.
         fn: f(z), NumPy, elementwise.
         der: f'(z), NumPy, elementwise (the formula, not autodiff).
-        keras: a `keras.activations` name, or a zero-argument function returning the callable to use.
+        keras: a `keras.activations` name, or a zero-argument function returning the callable
+            to use.
         flat: `(low, high)`: outputs below `low` or above `high` count as saturated; None for
             activations with no flat region on both sides.
     """

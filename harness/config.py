@@ -53,7 +53,8 @@ _WORD_PARAMS = {"mode": ("fan_in", "fan_out", "fan_avg"),
 
 class DataConfig(_Section):
     name: str = "circles"
-    """Dataset (`python -m harness list datasets`): a toy like circles or xor, a regression curve, mnist."""
+    """Dataset (`python -m harness list datasets`): a toy like circles or xor, a regression curve,
+    mnist."""
     n_samples: int | None = Field(None, ge=20, le=10_000_000, examples=[1000])
     """Examples to draw (toy data, default 1000) or to keep (images, default all)."""
     noise: float = Field(0.1, ge=0, le=10)
@@ -92,7 +93,8 @@ class ModelConfig(_Section):
     """Hidden activation: a name (`python -m harness list activations`), a list with one per layer,
     or `package.module:function` for your own (importing it runs that module)."""
     initializer: str | dict[str, Any] = "glorot_uniform"
-    """Kernel initializer: a Keras name like he_normal, or a mapping like {name: random_normal, stddev: 0.01}."""
+    """Kernel initializer: a Keras name like he_normal, or a mapping like
+    {name: random_normal, stddev: 0.01}."""
     use_bias: bool = True
     """Whether the Dense layers have a bias (initialised to zero)."""
     head: str = "sigmoid"
@@ -245,5 +247,6 @@ class Config(_Section):
         head = heads.HEADS.get(self.model.head)
         if self.train.loss in head.tolerated:
             return [f"train.loss: {self.train.loss} with a {self.model.head} head trains slowly "
-                    f"(flat gradients when the output saturates); {head.losses[0]} is the usual pair"]
+                    f"(flat gradients when the output saturates); {head.losses[0]} is the usual "
+                    "pair"]
         return []

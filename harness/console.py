@@ -18,7 +18,8 @@ def format_summary(run: Run) -> str:
     if not table.empty:
         table = table[[0, last]].set_axis(["init", f"epoch {last}"], axis=1)
         lines.append("grad_norm (L2 norm of dL/dW) per layer:")
-        lines += ["  " + line for line in table.to_string(float_format="{:.3e}".format).splitlines()]
+        text = table.to_string(float_format="{:.3e}".format)
+        lines += ["  " + line for line in text.splitlines()]
         for epoch, label in ((0, "init"), (last, f"epoch {last}")):
             ratio = vanishing_ratio(run.layers, epoch)
             if np.isfinite(ratio):

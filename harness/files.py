@@ -69,7 +69,8 @@ def write_figure(path: str | os.PathLike, figure, dpi: int = 110) -> Path:
     import io
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)  # figures use constrained layout: no "tight" redraw
+    # Figures use constrained layout: no "tight" redraw.
+    figure.savefig(buffer, format="png", dpi=dpi)
     return write_bytes(path, buffer.getvalue())
 
 

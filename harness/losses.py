@@ -4,8 +4,8 @@ Datasets give class indices for classification; `categorical_crossentropy` gets 
 encoded, so integer labels work with both categorical losses.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -61,7 +61,8 @@ LOSSES.register("sparse_categorical_crossentropy", Loss(
     "categorical cross-entropy from class indices, for a softmax head",
     "sparse_categorical_crossentropy", "index"))
 LOSSES.register("mse", Loss("mean squared error, for regression", "mean_squared_error", "value"))
-LOSSES.register("rmse", Loss("root of the batch's mean squared error, for regression", _rmse, "value"))
+LOSSES.register("rmse", Loss("root of the batch's mean squared error, for regression", _rmse,
+                             "value"))
 LOSSES.register("mae", Loss("mean absolute error, for regression", "mean_absolute_error", "value"))
 
 

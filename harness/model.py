@@ -17,7 +17,6 @@ from harness import activations, heads, initializers
 from harness.stats import LayerStatistics
 
 
-
 class LayerStats(keras.metrics.Metric):
     """Mean over steps of a (layers, statistics) matrix: one update per step for all layers."""
 

@@ -1,7 +1,7 @@
 """The optimizers table: name -> function of the learning rate returning a Keras optimizer."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from harness.registry import Registry
 

@@ -5,7 +5,8 @@ turns an unknown name into a "did you mean" message.
 """
 
 import difflib
-from typing import Generic, Iterator, TypeVar
+from collections.abc import Iterator
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 

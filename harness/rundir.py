@@ -1,7 +1,7 @@
 """The run folder: where a run's files go, and reading one back.
 
-The layout is documented in `results/README.md`. This module never imports TensorFlow, so reports and
-comparisons open fast.
+The layout is documented in `results/README.md`. This module never imports TensorFlow, so reports
+and comparisons open fast.
 """
 
 import json

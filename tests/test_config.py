@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from pydantic import ValidationError
 
 from harness.configfile import load_config
 from harness.errors import ConfigError
@@ -37,7 +38,7 @@ def test_defaults_extends_file_then_set(tmp_path):
 
 def test_config_is_frozen(tmp_path):
     cfg, _ = load_config({"model": {"depth": 2}})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         cfg.model.depth = 3
 
 
@@ -65,7 +66,8 @@ def test_shipped_configs_resolve():
     ("train: {loss: mse2}", None, "unknown loss 'mse2'; did you mean 'mse'"),
     ("data: {name: circle}", None, "unknown dataset 'circle'; did you mean 'circles'"),
     ("train: {optimizer: adamw}", None, "unknown optimizer 'adamw'; did you mean 'adam'"),
-    ("model: {initializer: he_norm}", None, "unknown initializer 'he_norm'; did you mean 'he_normal'"),
+    ("model: {initializer: he_norm}", None,
+     "unknown initializer 'he_norm'; did you mean 'he_normal'"),
     ("model: {initializer: {name: random_normal, stdev: 0.1}}", None,
      "initializer 'random_normal' takes mean, stddev; not 'stdev'"),
     ("model: {depth: 3, width: [8, 4]}", None, "model.width: 2 values for depth 3"),
@@ -78,14 +80,16 @@ def test_shipped_configs_resolve():
     ("model: {use_bias: maybe}", None, "model.use_bias: input should be a valid boolean"),
     ("name: ../../x", None, "name: '../../x' is not a folder name"),
     ("data: {name: sine}", None,
-     "model.head: head 'sigmoid' does not fit regression data 'sine'; use head: identity with loss: mse"),
+     "model.head: head 'sigmoid' does not fit regression data 'sine'; "
+     "use head: identity with loss: mse"),
     ("model: {head: softmax}", None,
      "train.loss: loss 'binary_crossentropy' does not fit head 'softmax'; use loss: "
      "categorical_crossentropy or sparse_categorical_crossentropy"),
     ("data: {name: multispiral}", None,
      "model.head: head 'sigmoid' does not fit multiclass data 'multispiral'; use head: softmax"),
     ("model: {head: identity}", None, "model.head: head 'identity' does not fit binary data"),
-    ("data: {test_fraction: 0.5, val_fraction: 0.5}", None, "data.val_fraction: test_fraction + val_fraction"),
+    ("data: {test_fraction: 0.5, val_fraction: 0.5}", None,
+     "data.val_fraction: test_fraction + val_fraction"),
     ("model: {activation: nosuchmodule:fn}", None,
      "cannot import activation 'nosuchmodule:fn'"),
     ("model: [1, 2", None, "c.yaml: line 1: YAML syntax error"),

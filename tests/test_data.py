@@ -79,7 +79,8 @@ def test_toy_shapes_dtypes_and_splits(name):
 def test_toy_seeds(name):
     cfg = DataCfg(name=name, n_samples=200, noise=0.0)
     first, other = load_dataset(cfg, 3), load_dataset(cfg, 4)
-    again = load_dataset(SimpleNamespace(**dataclasses.asdict(cfg)), 3)  # any object with the fields
+    # Any object with the fields will do.
+    again = load_dataset(SimpleNamespace(**dataclasses.asdict(cfg)), 3)
     assert all(np.array_equal(a, b) for a, b in zip(arrays(first), arrays(again)))
     # Points are drawn at random, not only shuffled: another seed gives other points.
     assert not np.array_equal(np.sort(first.x_train, axis=0), np.sort(other.x_train, axis=0))

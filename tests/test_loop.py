@@ -25,7 +25,8 @@ def test_in_graph_and_keras_fit_give_the_same_curves(tmp_path, config):
     h_keras, l_keras, _ = train(tmp_path / "k", False, config)
     assert list(h_graph.columns) == list(h_keras.columns)
     np.testing.assert_allclose(h_graph.values, h_keras.values, rtol=1e-5, atol=1e-7)
-    assert (l_graph[["epoch", "layer", "metric"]] == l_keras[["epoch", "layer", "metric"]]).all().all()
+    keys = ["epoch", "layer", "metric"]
+    assert (l_graph[keys] == l_keras[keys]).all().all()
     np.testing.assert_allclose(l_graph.value, l_keras.value, rtol=1e-5, atol=1e-7)
 
 

@@ -11,13 +11,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fake_runs import make_run
 from matplotlib.figure import Figure
 
-from fake_runs import make_run
 from harness.errors import HarnessError
-from harness.report import (ACTIVATION_COLORS, activation_color, build_report, compare,
-                            group_band, plot_grouped_grad_norms, plot_grouped_history, run_labels,
-                            vanishing_ratio)
+from harness.report import (
+    ACTIVATION_COLORS,
+    activation_color,
+    build_report,
+    compare,
+    group_band,
+    plot_grouped_grad_norms,
+    plot_grouped_history,
+    run_labels,
+    vanishing_ratio,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",

@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from config_messages import check  # tests/ is on sys.path
 
 CLI_CASES = {  # id: (file text, --set overrides, message start, key, did you mean)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from config_messages import check  # noqa: E402 - tests/ is on sys.path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +23,6 @@ from harness import activations, heads, initializers, losses, optimizers
 from harness.configfile import _display, load_config
 from harness.data import DATASETS
 from harness.errors import ConfigError
-
-from config_messages import check  # noqa: E402 - tests/ is on sys.path
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -12,8 +12,8 @@ import yaml
 
 import harness
 from harness.errors import ConfigError
-from harness.sweeps import load_experiment, run_sweep
 from harness.report.labels import folder_name, render, short_keys
+from harness.sweeps import load_experiment, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "configs/base.yaml").as_posix()

@@ -25,7 +25,7 @@ def test_statistics_equal_an_independent_gradient_tape():
     # Independent: plain Keras layers, one tape, explicit pre-activations.
     with tf.GradientTape(persistent=True) as tape:
         a, zs, outs = tf.constant(x), [], []
-        for dense, act in zip(model.dense, ["sigmoid"] * 3 + ["sigmoid"]):
+        for dense in model.dense:
             z = tf.matmul(a, dense.kernel) + dense.bias
             tape.watch(z)
             a = tf.sigmoid(z)

@@ -13,8 +13,8 @@ Example:
     ((320, 2), (80, 2), (100, 2))
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

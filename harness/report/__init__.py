@@ -11,15 +11,28 @@ Example:
 
 from harness.report.boundary import plot_decision_boundary
 from harness.report.compare import compare, differing_keys, flatten_config, run_labels
-from harness.report.compare_plots import (plot_compare_grad_epochs, plot_compare_grad_norms,
-                                          plot_compare_history, run_styles)
-from harness.report.frames import NothingToPlot, metric_table, vanishing_ratio
-from harness.report.grouped import (group_band, group_colors, plot_grouped_grad_norms,
-                                    plot_grouped_history)
-from harness.report.html import build_report
+from harness.report.compare_plots import (
+                                          plot_compare_grad_epochs,
+                                          plot_compare_grad_norms,
+                                          plot_compare_history,
+                                          run_styles,
+)
 from harness.report.curves import plot_history
-from harness.report.plots import (ACTIVATION_COLORS, activation_color, plot_activation_stats,
-                                  plot_grad_heatmaps, plot_grad_norms)
+from harness.report.frames import NothingToPlot, metric_table, vanishing_ratio
+from harness.report.grouped import (
+                                          group_band,
+                                          group_colors,
+                                          plot_grouped_grad_norms,
+                                          plot_grouped_history,
+)
+from harness.report.html import build_report
+from harness.report.plots import (
+                                          ACTIVATION_COLORS,
+                                          activation_color,
+                                          plot_activation_stats,
+                                          plot_grad_heatmaps,
+                                          plot_grad_norms,
+)
 
 __all__ = [
     "build_report", "compare", "run_labels", "differing_keys", "flatten_config",

@@ -122,7 +122,7 @@ def _regions(ax, fig, points, surface, preds):
 
 
 def _curve(ax, points, surface, activation):
-    for split, style in SPLITS.items():
+    for split in SPLITS:
         rows = points[points["split"] == split]
         train = split == "train"
         ax.scatter(rows["x1"], rows["y"], s=16, facecolor="#999999" if train else "white",

@@ -15,8 +15,12 @@ import pandas as pd
 from harness.errors import HarnessError
 from harness.files import write_csv, write_figure, write_text
 from harness.report import page
-from harness.report.compare_plots import (plot_compare_grad_epochs, plot_compare_grad_norms,
-                                          plot_compare_history, run_styles)
+from harness.report.compare_plots import (
+    plot_compare_grad_epochs,
+    plot_compare_grad_norms,
+    plot_compare_history,
+    run_styles,
+)
 from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
 from harness.report.labels import render, short_keys
 from harness.report.plots import activation_name

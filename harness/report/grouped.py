@@ -13,8 +13,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import NothingToPlot, layer_key
-from harness.report.plots import (ACTIVATION_COLORS, OTHER_COLORS, activation_color,
-                                  epoch_axis, norm_label)
+from harness.report.plots import (
+    ACTIVATION_COLORS,
+    OTHER_COLORS,
+    activation_color,
+    epoch_axis,
+    norm_label,
+)
 
 BANDS = ("minmax", "std")
 

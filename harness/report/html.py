@@ -15,8 +15,12 @@ from harness.report import page
 from harness.report.boundary import plot_decision_boundary
 from harness.report.curves import plot_history
 from harness.report.frames import NothingToPlot, last_epoch, masked_counts, vanishing_ratio
-from harness.report.plots import (activation_name, plot_activation_stats, plot_grad_heatmaps,
-                                  plot_grad_norms)
+from harness.report.plots import (
+    activation_name,
+    plot_activation_stats,
+    plot_grad_heatmaps,
+    plot_grad_norms,
+)
 from harness.rundir import Run, load_run
 
 TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),

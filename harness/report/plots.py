@@ -15,8 +15,13 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.report.frames import (NothingToPlot, is_hidden, layer_tick, metric_table,
-                                   vanishing_ratio)
+from harness.report.frames import (
+    NothingToPlot,
+    is_hidden,
+    layer_tick,
+    metric_table,
+    vanishing_ratio,
+)
 
 # One colour per activation, used by every figure (single runs, comparisons, sweeps).
 ACTIVATION_COLORS = {

@@ -14,9 +14,9 @@ Example:
     >>> runs, summary = sweep("experiments/vanishing_gradients.yaml")
 """
 
+from harness.report.labels import folder_name, render, short_keys
 from harness.sweeps.execute import SweepResult, run_sweep, sweep
 from harness.sweeps.experiment import Experiment, Point, load_experiment
-from harness.report.labels import folder_name, render, short_keys
 
 __all__ = ["Experiment", "Point", "SweepResult", "folder_name", "load_experiment", "render",
            "run_sweep", "short_keys", "sweep"]

@@ -15,10 +15,14 @@ from matplotlib.figure import Figure
 from harness.files import write_figure, write_text
 from harness.report import page
 from harness.report.frames import NothingToPlot, is_hidden, masked_counts
-from harness.report.grouped import group_band, group_colors, plot_grouped_grad_norms, \
-    plot_grouped_history
-from harness.report.plots import OTHER_COLORS
+from harness.report.grouped import (
+    group_band,
+    group_colors,
+    plot_grouped_grad_norms,
+    plot_grouped_history,
+)
 from harness.report.labels import folder_name
+from harness.report.plots import OTHER_COLORS
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
 SHOWN = ["test_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init", "vanishing_ratio_final",
