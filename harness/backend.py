@@ -1,8 +1,16 @@
 """Loading TensorFlow and Keras, seeded and deterministic. Only commands that train call this."""
 
 import os
+import sys
+import threading
+from contextlib import contextmanager
 
 from harness.errors import HarnessError
+
+# TensorFlow's start-up notes, printed by its C++ code while it loads. TF 2.21 prints the oneDNN
+# one (through absl, before absl is initialised) even at TF_CPP_MIN_LOG_LEVEL=3.
+STARTUP_NOISE = (b"All log messages before absl::InitializeLog()", b"oneDNN custom operations",
+                 b"cpu_feature_guard", b"rebuild TensorFlow with the appropriate compiler flags")
 
 
 def init(seed: int):
@@ -13,10 +21,11 @@ def init(seed: int):
     """
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     # TensorFlow's C++ log lines (start-up notes, tf.data graph warnings) are noise to a student;
-    # real failures still surface as Python exceptions.
+    # real failures still surface as Python exceptions. A level the user set is kept.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
-    import tensorflow as tf
+    with _startup_notes_hidden():
+        import keras
+        import tensorflow as tf
 
     if keras.backend.backend() != "tensorflow":
         raise HarnessError(f"KERAS_BACKEND is {keras.backend.backend()!r}; the harness measures "
@@ -28,6 +37,42 @@ def init(seed: int):
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     return keras
+
+
+@contextmanager
+def _startup_notes_hidden():
+    """Drops TensorFlow's start-up INFO lines from stderr while it loads; every other line passes.
+
+    Only when TensorFlow is not loaded yet and TF_CPP_MIN_LOG_LEVEL asks for INFO lines to be
+    hidden (1 or more); `TF_CPP_MIN_LOG_LEVEL=0` shows everything. The C++ code writes to file
+    descriptor 2 directly, so the filter sits on a pipe in its place; TF_ENABLE_ONEDNN_OPTS is left
+    alone (it changes the numbers, not only the messages).
+    """
+    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")
+    if "tensorflow" in sys.modules or not level.isdigit() or int(level) < 1:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    read, write = os.pipe()
+    os.dup2(write, 2)
+    os.close(write)
+
+    def forward():
+        with os.fdopen(read, "rb") as pipe:
+            for line in pipe:
+                if not any(note in line for note in STARTUP_NOISE):
+                    os.write(saved, line)
+
+    pump = threading.Thread(target=forward, name="tf-startup-filter", daemon=True)
+    pump.start()
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)  # closes the pipe's last write end: the pump sees the end and stops
+        pump.join(timeout=10)
+        os.close(saved)
 
 
 def versions() -> dict:

@@ -9,6 +9,7 @@ model (`tests/test_loop.py`).
 """
 
 import math
+import sys
 
 import keras
 import numpy as np
@@ -92,6 +93,14 @@ class EpochLoop:
         return tf.stack([tf.cast(logs[k], tf.float32) for k in self.names])  # "loss" first
 
 
+def bar_verbosity(verbose: int) -> int:
+    """Keras' progress verbosity for this output: a redrawn bar (1) only on a terminal or in a
+    notebook; otherwise one plain line at the end (2), without escape codes or carriage returns
+    (Keras' own check also counts every POSIX system as a terminal)."""
+    interactive = sys.stdout.isatty() or "ipykernel" in sys.modules
+    return verbose if interactive or verbose != 1 else 2
+
+
 def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1):
     """Trains for `len(orders)` epochs, recording each epoch with `recorder.add_epoch`.
 
@@ -101,7 +110,7 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbos
     loop = EpochLoop(model, x, y, x_val, y_val, batch_size)
     chunk = max(1, STEPS_PER_CALL // loop.steps)
     shown = [*loop.names, *(f"val_{k}" for k in loop.names)]
-    bar = keras.utils.Progbar(len(orders), unit_name="epoch",
+    bar = keras.utils.Progbar(len(orders), unit_name="epoch", verbose=bar_verbosity(verbose),
                               stateful_metrics=shown) if verbose else None  # show, not average
     for start in range(0, len(orders), chunk):
         train, val, stats, where = loop.run(orders[start:start + chunk])

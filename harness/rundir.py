@@ -61,7 +61,7 @@ def load_run(path: str | os.PathLike) -> Run:
         dir=path,
         config=yaml.safe_load((path / "config.yaml").read_text()) or {},
         history=_read_csv(path / "history.csv"),
-        layers=_read_csv(path / "layers.csv"),
+        layers=_network_order(_read_csv(path / "layers.csv")),
         summary=_read_json(path / "summary.json") or {"status": "incomplete"},
         meta=_read_json(path / "meta.json") or {},
     )
@@ -93,6 +93,17 @@ def _read_csv(path: Path) -> pd.DataFrame:
         return pd.read_csv(path)
     except (FileNotFoundError, pd.errors.EmptyDataError):
         return pd.DataFrame()
+
+
+def _network_order(layers: pd.DataFrame) -> pd.DataFrame:
+    """Makes `layer` an ordered categorical, input to output (`hidden_2` before `hidden_10`), so
+    sorting, `groupby` and `pivot` come out in network order rather than as text."""
+    if "layer" in layers.columns:
+        from harness.report.frames import layer_key
+
+        order = sorted(layers["layer"].dropna().astype(str).unique(), key=layer_key)
+        layers["layer"] = pd.Categorical(layers["layer"], categories=order, ordered=True)
+    return layers
 
 
 def _read_json(path: Path) -> dict | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from harness import backend, losses
+from harness import backend, losses, verdict
 from harness.config import Config
 from harness.configfile import load_config
 from harness.data import DATASETS, Dataset, load_dataset
@@ -96,7 +96,9 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
 
     summary = {"status": "failed", "task": data.task, "epochs_run": 0,
                "examples": {"train": len(data.x_train), "val": len(data.x_val),
-                            "test": len(data.x_test)}}
+                            "test": len(data.x_test)},
+               **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
+                                data.n_classes)}
     try:
         recorder, diverged = fit(s, run_dir, verbose)
         summary["epochs_run"] = len(recorder.history)
@@ -106,6 +108,7 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         else:
             test = evaluate(model, data.x_test, s.y["test"])
             summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
+            summary["learned"] = verdict.learned(summary)
             if DATASETS.get(cfg.data.name).toy:
                 _write_surface(model, data, run_dir)
         layers = recorder.layers_frame()

@@ -154,12 +154,14 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
         where = fit_in_graph(model, data.x_train, y_train, data.x_val, y_val,
                              cfg.train.batch_size, orders, recorder, verbose)
         return recorder, where
+    from harness.loop import bar_verbosity
+
     guard = StopOnNaN()
     model.fit(_batches(data.x_train, y_train, orders, cfg.train.batch_size),
               steps_per_epoch=-(-len(data.x_train) // cfg.train.batch_size),
               epochs=cfg.train.epochs, validation_data=(data.x_val, y_val),
               validation_batch_size=len(data.x_val), shuffle=False,  # the orders are shuffled
-              callbacks=[recorder, guard], verbose=verbose)
+              callbacks=[recorder, guard], verbose=bar_verbosity(verbose))
     return recorder, guard.where
 
 
