@@ -11,8 +11,10 @@ Any other Keras activation can be named too (`relu6`, `celu`, ...), and a user's
 
 import importlib
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -167,21 +169,73 @@ def get(name: str) -> Activation:
     try:
         return ACTIVATIONS.get(name)
     except KeyError as e:
+        module, _, function = name.rpartition(".")
+        if module and all(part.isidentifier() for part in name.split(".")):
+            raise ValueError(f"unknown activation {name!r}; did you mean '{module}:{function}'? "
+                             "(your own function is package.module:function, with a colon)"
+                             ) from None
         raise ValueError(e.args[0]) from None
 
 
 def check_user_function(name: str) -> None:
-    """Imports `package.module:function` now so that a typo fails before training."""
+    """Imports `package.module:function` and calls it once (`check_user_call`), so that a typo
+    or a function that cannot run in a model fails at validation, before training."""
     _import_user(name)
+    check_user_call(name)
+
+
+def check_user_call(name: str) -> None:
+    """Calls a user's activation once, traced as in training, on a small tensor (imports Keras).
+
+    A function that only works eagerly (NumPy inside), takes the wrong arguments or changes the
+    shape fails here in one line, not in a 40-line TensorFlow traceback mid-training.
+
+    Raises:
+        ValueError: the function fails or returns the wrong shape.
+    """
+    from harness import backend
+
+    backend.load()
+    import tensorflow as tf
+
+    fn = keras_function(name)
+    z = tf.constant([[-2.0, -0.5, 0.0], [0.5, 1.0, 2.0]])
+    try:
+        out = tf.function(fn, autograph=False)(z)
+        problem = None if tuple(out.shape) == (2, 3) else (
+            f"returns shape {tuple(out.shape)} for an input of shape (2, 3)")
+    except Exception as e:  # whatever the user's code raises, said in one line
+        first = (str(e).strip().splitlines() or [""])[0].split(". ")[0][:120]
+        problem = f"fails on a tensor ({type(e).__name__}: {first})"
+    if problem:
+        raise ValueError(f"activation {name!r} {problem}; write it as a function of one tensor "
+                         "using keras.ops or tf (not NumPy) that keeps its shape, e.g. "
+                         "def my_fn(z): return keras.ops.tanh(z)")
 
 
 def _import_user(name: str) -> Callable:
     module_name, _, attr = name.partition(":")
+    folder = str(Path.cwd())
+    # `python -m` puts the current folder on sys.path, the `harness` script does not: add it so
+    # that "importable from the current folder" holds either way.
+    if folder not in sys.path and "" not in sys.path:
+        sys.path.insert(0, folder)
     try:
-        fn = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError, ValueError) as e:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        raise ValueError(f"cannot import activation {name!r}: no module {e.name!r} in the "
+                         f"current folder ({folder}) or on PYTHONPATH; check the name, or run "
+                         "from the folder that holds it (or add that folder to PYTHONPATH)"
+                         ) from None
+    except (ImportError, ValueError) as e:
         raise ValueError(f"cannot import activation {name!r} ({e}); give it as "
                          "package.module:function, importable from the current folder") from None
+    try:
+        fn = getattr(module, attr)
+    except AttributeError:
+        raise ValueError(f"cannot import activation {name!r}: module {module_name!r} "
+                         f"({getattr(module, '__file__', None)}) has no {attr!r}; check the "
+                         "function's name") from None
     if not callable(fn):
         raise ValueError(f"activation {name!r} is not a function; point to a function of a "
                          "tensor, e.g. mypackage.acts:my_fn")

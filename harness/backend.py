@@ -19,23 +19,31 @@ def init(seed: int):
     Returns:
         The `keras` module.
     """
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    # TensorFlow's C++ log lines (start-up notes, tf.data graph warnings) are noise to a student;
-    # real failures still surface as Python exceptions. A level the user set is kept.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with _startup_notes_hidden():
-        import keras
-        import tensorflow as tf
+    keras = load()
+    import tensorflow as tf
 
-    if keras.backend.backend() != "tensorflow":
-        raise HarnessError(f"KERAS_BACKEND is {keras.backend.backend()!r}; the harness measures "
-                           "gradients with TensorFlow: unset it or set KERAS_BACKEND=tensorflow")
     # Reset Keras' global state between runs. `free_memory=True` would add a full gc.collect(),
     # about 0.4 s per run in a sweep; Python's own collector reclaims the old graphs anyway
     # (peak memory of the 54-run study: bench/RESULTS.md).
     keras.backend.clear_session(free_memory=False)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+    return keras
+
+
+def load():
+    """Imports Keras on TensorFlow (quietly, the first time) and returns `keras`."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    # TensorFlow's C++ log lines (start-up notes, tf.data graph warnings) are noise to a student;
+    # real failures still surface as Python exceptions. A level the user set is kept.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with _startup_notes_hidden():
+        import keras
+        import tensorflow  # noqa: F401
+
+    if keras.backend.backend() != "tensorflow":
+        raise HarnessError(f"KERAS_BACKEND is {keras.backend.backend()!r}; the harness measures "
+                           "gradients with TensorFlow: unset it or set KERAS_BACKEND=tensorflow")
     return keras
 
 

@@ -7,7 +7,9 @@ with 130 after marking the current run `interrupted`.
 
 import argparse
 import json
+import os
 import sys
+from datetime import datetime
 
 from harness.errors import HarnessError
 
@@ -40,9 +42,14 @@ def _list(args) -> int:
 
 
 def _schema(args) -> int:
-    from harness.config import Config
+    if args.json:
+        from harness.config import Config
 
-    print(json.dumps(Config.model_json_schema(), indent=2))
+        print(json.dumps(Config.model_json_schema(), indent=2))
+    else:
+        from harness.tables import format_schema
+
+        print(format_schema())
     return 0
 
 
@@ -56,10 +63,11 @@ def _report(args) -> int:
 def _compare(args) -> int:
     from harness.report.compare import compare
 
-    table = compare(args.run_dirs, out=args.out)
-    print(table.drop(columns=["dir"], errors="ignore").to_string(index=False))
-    if args.out:
-        print(args.out)
+    out = args.out or os.path.join("results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")
+    table = compare(args.run_dirs, out=out)
+    print(table.drop(columns=["dir"], errors="ignore").to_string(
+        index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
+    print(f"report: {os.path.join(out, 'report.html')}")
     return 0
 
 
@@ -111,7 +119,9 @@ def parser() -> argparse.ArgumentParser:
     ls.add_argument("table", nargs="?", choices=TABLES)
     ls.set_defaults(func=_list)
 
-    s = sub.add_parser("schema", help="print the config's JSON Schema (for editor completion)")
+    s = sub.add_parser("schema", help="print every config key: type, default and meaning")
+    s.add_argument("--json", action="store_true",
+                   help="print the JSON Schema instead (for editor completion)")
     s.set_defaults(func=_schema)
 
     rep = sub.add_parser("report", help="(re)build a run folder's plots and report.html")
@@ -120,7 +130,8 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="compare run folders in one report and table")
     c.add_argument("run_dirs", nargs="+")
-    c.add_argument("--out", help="folder for compare.csv and report.html")
+    c.add_argument("--out", help="folder for compare.csv and report.html "
+                                 "(default results/compare/<time>)")
     c.set_defaults(func=_compare)
 
     sw = sub.add_parser("sweep", help="run every combination of an experiment file (experiments/)")
@@ -147,6 +158,12 @@ def main(argv=None) -> None:
     args = parser().parse_args(argv)
     try:
         code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows up here, not at exit
+    except BrokenPipeError:
+        # The reader stopped early (`harness list | head -2`): nothing left to say to it. Point
+        # stdout at /dev/null so that Python's own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
     except HarnessError as e:
         print(f"error: {e}", file=sys.stderr)
         code = 2

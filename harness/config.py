@@ -15,11 +15,15 @@ from harness import activations, heads, initializers, losses, optimizers
 
 
 class KeyProblem(ValueError):
-    """A problem found across fields, reported at `key` (a dotted path such as `train.loss`)."""
+    """A problem found across fields, reported at `key` (a dotted path such as `train.loss`).
 
-    def __init__(self, key: str, message: str):
+    `related` names the other keys involved, so that the error can blame a `--set` of any of them.
+    """
+
+    def __init__(self, key: str, message: str, related: tuple[str, ...] = ()):
         super().__init__(message)
         self.key = key
+        self.related = related
 
 
 class _Section(BaseModel):
@@ -80,7 +84,8 @@ class DataConfig(_Section):
         if self.test_fraction + self.val_fraction >= 0.9:
             raise KeyProblem("data.val_fraction", "test_fraction + val_fraction must stay below "
                              "0.9 so that something is left to train on; e.g. "
-                             "data: {test_fraction: 0.2, val_fraction: 0.2}")
+                             "data: {test_fraction: 0.2, val_fraction: 0.2}",
+                             related=("data.test_fraction",))
         return self
 
 
@@ -172,7 +177,8 @@ class ModelConfig(_Section):
             value = getattr(self, key)
             if isinstance(value, list) and len(value) != self.depth:
                 raise KeyProblem(f"model.{key}", f"{len(value)} values for depth {self.depth}; "
-                                 f"give one per hidden layer, or a single value for all")
+                                 f"give one per hidden layer, or a single value for all",
+                                 related=("model.depth",))
         return self
 
     def widths(self) -> list[int]:
@@ -235,11 +241,12 @@ class Config(_Section):
         if spec.task not in head.tasks:
             raise KeyProblem("model.head", (
                 f"head {self.model.head!r} does not fit {spec.task} data {self.data.name!r}; "
-                f"use head: {fitting} with loss: {heads.HEADS.get(fitting).losses[0]}"))
+                f"use head: {fitting} with loss: {heads.HEADS.get(fitting).losses[0]}"),
+                related=("data.name",))
         if self.train.loss not in head.losses + head.tolerated:
             raise KeyProblem("train.loss", (
                 f"loss {self.train.loss!r} does not fit head {self.model.head!r}; "
-                f"use loss: {' or '.join(head.losses)}"))
+                f"use loss: {' or '.join(head.losses)}"), related=("model.head",))
         return self
 
     def warnings(self) -> list[str]:

@@ -168,18 +168,20 @@ def load_config(source: str | os.PathLike | Mapping,
         path = Path(source)
         top = _display(path)
         merged, origin, files = read_file(path)
+    # Overrides from the command line are `--set a.b=v`; from Python (a mapping) `overrides`.
+    label = "overrides" if isinstance(overrides, Mapping) else "--set"
     items = overrides.items() if isinstance(overrides, Mapping) else (
         parse_override(o) for o in overrides or ())
     for key, value in items:
         keys = key.split(".") if isinstance(key, str) else key
         if keys[0] == "extends":
-            raise ConfigError("--set extends: extends works in config files only; "
+            raise ConfigError(f"{label} extends: extends works in config files only; "
                               "write `extends: FILE` at the top of the file")
         nested = value
         for k in reversed(keys):
             nested = {k: nested}
-        _merge(merged, origin, nested, f"--set {'.'.join(keys)}")
-        files.append(f"--set {'.'.join(keys)}={value!r}")
+        _merge(merged, origin, nested, f"{label} {'.'.join(keys)}")
+        files.append(f"{label} {'.'.join(keys)}={value!r}")
     return validate(merged, origin, top), ["defaults", *files]
 
 
@@ -207,8 +209,11 @@ def _describe(error: dict, merged: dict, origin: dict, top: str) -> str:
     """One line for a pydantic error: `<file>: <key>: <problem and fix>`."""
     cause = (error.get("ctx") or {}).get("error")
     fields = [str(p) for p in error["loc"]]
-    if isinstance(cause, KeyProblem):  # across fields: the fix goes in the file the user ran
-        return f"{top}: {cause.key}: {cause}"
+    if isinstance(cause, KeyProblem):
+        # Across fields: blame the overrides involved, else the file the user ran.
+        sources = [_source_of(k, origin, top) for k in (cause.key, *cause.related)]
+        overridden = list(dict.fromkeys(s for s in sources if s.startswith(_OVERRIDES)))
+        return f"{_place(', '.join(overridden) or top, cause.key)}: {cause}"
     key = ".".join(_field_path(fields))
     if error["type"] == "extra_forbidden":
         parent, name = _field_path(fields[:-1]), fields[-1]
@@ -259,14 +264,19 @@ def _example(key: str, where: str) -> str | None:
     text = str(value).lower() if isinstance(value, bool) else str(value)
     if where.startswith("--set "):
         return f"--set {key}={text}"
+    if where.startswith("overrides "):
+        return f"overrides={{{key!r}: {value!r}}}"
     text = f"{parts[-1]}: {text}"
     for part in reversed(parts[:-1]):
         text = f"{part}: {{{text}}}"
     return text
 
 
+_OVERRIDES = ("--set ", "overrides ")
+
+
 def _place(where: str, key: str) -> str:
-    return where if where == f"--set {key}" else f"{where}: {key}"
+    return where if where in (f"--set {key}", f"overrides {key}") else f"{where}: {key}"
 
 
 def _field_path(loc: list[str]) -> list[str]:

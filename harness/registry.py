@@ -65,7 +65,10 @@ class Registry(Generic[T]):
     def unknown_message(self, name: object, extra_names: tuple[str, ...] = ()) -> str:
         """The message for a name that is not in the table, with the closest matches."""
         choices = [*self._entries, *self._aliases, *extra_names]
-        close = difflib.get_close_matches(str(name), choices, n=3, cutoff=0.6)
+        # A prefix (`he` for he_normal) first: difflib scores short prefixes too low to suggest.
+        prefixed = [c for c in choices if len(str(name)) >= 2 and c.startswith(str(name))]
+        close = list(dict.fromkeys(
+            [*prefixed, *difflib.get_close_matches(str(name), choices, n=3, cutoff=0.6)]))[:3]
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         return (f"unknown {self.kind} {name!r}{hint} "
                 f"(see `python -m harness list {self.command}`)")

@@ -40,3 +40,45 @@ def format_table(name: str) -> str:
     if name in _NOTES:
         lines.append(f"  ... {_NOTES[name]}")
     return "\n".join(lines) + "\n"
+
+
+def schema_rows(model=None, prefix: str = "") -> list[tuple[str, str, str, str]]:
+    """Every config key as (dotted key, type, default, meaning), sections expanded in order."""
+    from pydantic import BaseModel
+
+    from harness.config import Config
+
+    rows = []
+    for name, field in (model or Config).model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows += schema_rows(annotation, f"{prefix}{name}.")
+            continue
+        kind = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
+        kind = (kind or str(annotation)).replace("typing.", "").replace("dict[str, Any]", "mapping")
+        kind = kind.replace("NoneType", "null").replace("None", "null")
+        default = "null" if field.default is None else (
+            str(field.default).lower() if isinstance(field.default, bool) else str(field.default))
+        meaning = " ".join((field.description or "").split())
+        rows.append((f"{prefix}{name}", kind, default, meaning))
+    return rows
+
+
+def format_schema(width: int = 100) -> str:
+    """`harness schema`: one line per key (key, type, default), its meaning wrapped below it."""
+    import textwrap
+
+    rows = schema_rows()
+    columns = [max(len(row[i]) for row in rows + [("key", "type", "default", "")])
+               for i in range(3)]
+
+    def line(key, kind, default):
+        return f"{key:<{columns[0]}}  {kind:<{columns[1]}}  {default:<{columns[2]}}".rstrip()
+
+    lines = [line("key", "type", "default"), line(*("-" * n for n in columns))]
+    for key, kind, default, meaning in rows:
+        lines.append(line(key, kind, default))
+        lines += textwrap.wrap(meaning, width, initial_indent="    ", subsequent_indent="    ")
+    lines += ["Set a key in a config file (model: {depth: 8}) or on the command line",
+              "(--set model.depth=8); `--json` prints the JSON Schema for editors."]
+    return "\n".join(lines)

@@ -124,9 +124,22 @@ def test_missing_file():
     assert "no such file" in error_of("no/such/config.yaml")
 
 
-def test_schema_command_prints_json_schema_with_descriptions():
+def test_schema_command_prints_a_table_of_keys():
     out = subprocess.run([sys.executable, "-m", "harness", "schema"], capture_output=True,
                          text=True, check=True).stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["key", "type", "default"]
+    assert len(out.splitlines()) < 100
+    depth = next(i for i, line in enumerate(lines) if line.startswith("model.depth "))
+    assert lines[depth].split() == ["model.depth", "int", "3"]
+    assert "hidden layers" in lines[depth + 1]  # the meaning, indented below the key
+    assert any(line.split()[:3] == ["train.epochs", "int", "20"] for line in lines)
+    assert any(line.startswith("model.initializer ") and "mapping" in line for line in lines)
+
+
+def test_schema_json_prints_json_schema_with_descriptions():
+    out = subprocess.run([sys.executable, "-m", "harness", "schema", "--json"],
+                         capture_output=True, text=True, check=True).stdout
     schema = json.loads(out)
     model = schema["$defs"]["ModelConfig"]["properties"]
     assert "hidden layers" in model["depth"]["description"]

@@ -577,10 +577,13 @@ def test_set_head_mismatch_names_the_key(dataset, head, loss):
     fits_data = spec.task in entry.tasks
     assume(not (fits_data and loss in entry.losses + entry.tolerated))
     RAN["set_head_mismatch"] += 1
-    message, where, _ = set_error(f"data.name={dataset}", f"model.head={head}",
-                                  f"train.loss={loss}")
-    # A clash between keys is reported at the file the user ran, where the fix goes.
-    check(message, where, "model.head" if not fits_data else "train.loss")
+    message, _, _ = set_error(f"data.name={dataset}", f"model.head={head}",
+                              f"train.loss={loss}")
+    # A clash between keys set on the command line names the --set options that clash.
+    key = "model.head" if not fits_data else "train.loss"
+    check(message, "--set ", key)
+    assert message.split(": ")[0] == ("--set model.head, --set data.name" if not fits_data
+                                      else "--set train.loss, --set model.head")
 
 
 def test_at_least_1000_generated_bad_configs():
