@@ -55,6 +55,11 @@ _WORD_PARAMS = {"mode": ("fan_in", "fan_out", "fan_avg"),
                 "distribution": ("truncated_normal", "untruncated_normal", "normal", "uniform")}
 
 
+def uses_classes(spec) -> bool:
+    """Whether a dataset takes its number of classes from `data.classes` (the multi-class toys)."""
+    return spec.toy and spec.task == "multiclass"
+
+
 class DataConfig(_Section):
     name: str = "circles"
     """Dataset (`python -m harness list datasets`): a toy like circles or xor, a regression curve,
@@ -67,8 +72,9 @@ class DataConfig(_Section):
     """Share of toy examples held out for the final test (images use their own test set)."""
     val_fraction: float = Field(0.2, gt=0, lt=1)
     """Share of the remaining examples used for validation each epoch."""
-    classes: int = Field(3, ge=2, le=100)
-    """Number of classes of the multi-class toys (multispiral, blobs)."""
+    classes: int | None = Field(None, ge=2, le=100, examples=[3])
+    """Number of classes of the multi-class toys (multispiral, blobs; default 3); null for data
+    with a fixed number of classes."""
     path: str | None = Field(None, examples=["~/data/mnist"])
     """Folder holding the MNIST IDX files; default $KERAS_HOME/datasets/mnist/."""
 
@@ -78,6 +84,19 @@ class DataConfig(_Section):
         from harness.data import DATASETS
 
         return _check_name(DATASETS, value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _classes(cls, data):
+        # Resolved per dataset, so that a saved config shows classes only where they mean
+        # something (circles has 2 whatever `classes` says; a value set there is warned about).
+        from harness.data import DATASETS
+
+        if isinstance(data, dict) and data.get("classes") is None:
+            name = data.get("name", cls.model_fields["name"].default)
+            if name in DATASETS and uses_classes(DATASETS.get(name)):
+                data = {**data, "classes": 3}
+        return data
 
     @model_validator(mode="after")
     def _fractions(self):
@@ -251,9 +270,14 @@ class Config(_Section):
 
     def warnings(self) -> list[str]:
         """Settings that run but are a poor fit, to print before training."""
-        head = heads.HEADS.get(self.model.head)
+        from harness.data import DATASETS
+
+        head, found = heads.HEADS.get(self.model.head), []
         if self.train.loss in head.tolerated:
-            return [f"train.loss: {self.train.loss} with a {self.model.head} head trains slowly "
-                    f"(flat gradients when the output saturates); {head.losses[0]} is the usual "
-                    "pair"]
-        return []
+            found.append(f"train.loss: {self.train.loss} with a {self.model.head} head trains "
+                         f"slowly (flat gradients when the output saturates); {head.losses[0]} "
+                         "is the usual pair")
+        if self.data.classes is not None and not uses_classes(DATASETS.get(self.data.name)):
+            found.append(f"data.classes: {self.data.name} does not use it (its classes are "
+                         "fixed), so it is ignored; remove it")
+        return found

@@ -7,6 +7,7 @@ Every leaf remembers where it came from, so an error names the file (or the `--s
 import difflib
 import os
 import re
+import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -183,6 +184,39 @@ def load_config(source: str | os.PathLike | Mapping,
         _merge(merged, origin, nested, f"{label} {'.'.join(keys)}")
         files.append(f"{label} {'.'.join(keys)}={value!r}")
     return validate(merged, origin, top), ["defaults", *files]
+
+
+def command_line(source: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None,
+                 out: str | os.PathLike | None = None, saved: Path | None = None) -> str:
+    """The `python -m harness run ...` command that repeats a run, as a line to paste in a shell.
+
+    Args:
+        source, overrides: as given to `load_config`.
+        out: the `--out` folder, if one was given.
+        saved: the run's resolved `config.yaml`, run instead when `source` is a mapping (no file
+            to name).
+
+    Returns:
+        E.g. `python -m harness run configs/relu_deep.yaml --set model.depth=4`.
+    """
+    if isinstance(source, Mapping):
+        args, overrides = [str(saved)], None  # the saved config already holds the overrides
+    else:
+        args = [str(source)]
+    if isinstance(overrides, Mapping):
+        overrides = [f"{k if isinstance(k, str) else '.'.join(k)}={_flow(v)}"
+                     for k, v in overrides.items()]
+    for item in overrides or ():
+        args += ["--set", item]
+    if out is not None:
+        args += ["--out", str(out)]
+    return shlex.join(["python", "-m", "harness", "run", *args])
+
+
+def _flow(value) -> str:
+    """A value as `--set` reads it back (YAML flow style: `8`, `[8, 4]`, `{name: zeros}`)."""
+    text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+    return text.removesuffix("...").strip()
 
 
 def validate(merged: dict, origin: dict, top: str) -> Config:

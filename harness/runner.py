@@ -19,7 +19,7 @@ import pandas as pd
 
 from harness import backend, losses, verdict
 from harness.config import Config
-from harness.configfile import load_config
+from harness.configfile import command_line, load_config
 from harness.data import DATASETS, Dataset, load_dataset
 from harness.files import write_csv, write_json, write_yaml
 from harness.report.frames import vanishing_ratio
@@ -89,7 +89,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
     run_dir = _prepare(out, cfg)
     started = time.time()
     write_yaml(run_dir / "config.yaml", cfg.model_dump(mode="json"))
-    meta = {**backend.versions(), "command": sys.argv, "seed": cfg.seed,
+    meta = {**backend.versions(), "seed": cfg.seed, "argv": sys.argv,
+            "command": command_line(config, overrides, out, run_dir / "config.yaml"),
             "config_file": None if isinstance(config, Mapping) else str(config),
             "started": datetime.now().isoformat(timespec="seconds")}
     write_json(run_dir / "meta.json", meta)

@@ -165,7 +165,7 @@ def test_cli_end_to_end_with_a_diverging_case(tmp_path):
     ("base: BASE\ngrid: {model.depth: [2]}\nset: {model.depth: 3}",
      "bad.yaml: set: model.depth: the grid varies this key too"),
     ("base: BASE\ngrid: {case: [{model.head: softmax}]}",
-     "bad.yaml: run head=softmax, seed=0: "),
+     "bad.yaml: grid: case: model.head: train.loss: loss 'binary_crossentropy' does not fit"),
     ("base: BASE\ngrid: {case: [relu]}", "bad.yaml: grid: case: a case axis lists mappings"),
     ("base: BASE\ngrid: {model.depth: [2, 5]}\nset: {model.width: [4, 4]}",
      "bad.yaml: run depth=5, seed=0: "),

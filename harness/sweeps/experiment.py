@@ -257,15 +257,17 @@ def _validate(base, overrides, shown, run, grid, cli) -> Config:
         return load_config(base, overrides)[0]
     except ConfigError as e:
         message = str(e)
-    # load_config names an override `--set <key>`; say where in the experiment it came from.
+    # load_config names an override `overrides <key>`; say where in the experiment it came from.
     for key in sorted(overrides, key=len, reverse=True):
-        prefix = f"--set {key}:"
+        prefix = f"overrides {key}:"
         if message.startswith(prefix):
             axis = next((a for a in grid if not _DOTTED.fullmatch(a)
                          and any(key in case for case in grid[a])), None)
             where = ("--set" if key in cli else "grid" if key in grid else "seeds" if key == "seed"
                      else "file name" if key == "name" else f"grid: {axis}" if axis else "set")
             raise ConfigError(f"{shown}: {where}: {key}:{message[len(prefix):]}") from None
+    if message.startswith("overrides "):  # a clash between keys: `overrides a, overrides b: ...`
+        message = message.split(": ", 1)[1]
     raise ConfigError(f"{shown}: run {run}: {message}") from None
 
 

@@ -34,7 +34,7 @@ def run_row(point, run: Run | None, error: str | None, run_dir) -> dict:
             "vanishing_ratio_final": _number(summary.get("vanishing_ratio_final")),
             "saturation_final": _hidden_mean(run, "saturation", last),
             "dead_fraction_final": _hidden_mean(run, "dead_fraction", last),
-            "epochs_run": _number(summary.get("epochs_run")),
+            "epochs_run": _count(summary.get("epochs_run")),
             "wall_time_s": _number(summary.get("wall_time_s")),
             "error": error or summary.get("error") or "", "dir": str(run_dir)}
 
@@ -48,6 +48,8 @@ def grid_values(point) -> dict:
 def runs_frame(rows: list[dict]) -> pd.DataFrame:
     """The `runs.csv` frame; test metric columns no run has are left out."""
     frame = pd.DataFrame(rows)
+    if "epochs_run" in frame:  # a count: 15, not 15.0 (empty for a run that has none)
+        frame["epochs_run"] = frame["epochs_run"].astype("Int64")
     unused = [m for m in TEST_METRICS if m in frame and frame[m].isna().all()]
     return frame.drop(columns=unused)
 
@@ -66,6 +68,13 @@ def summary_frame(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def _hidden_mean(run: Run | None, metric: str, epoch: int | None) -> float:
     return hidden_mean(run.layers, metric, epoch) if run is not None else math.nan
+
+
+def _count(value) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _number(value) -> float:
