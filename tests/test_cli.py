@@ -1,12 +1,14 @@
 """The CLI as a user runs it: a subprocess, a tiny config, a temporary folder."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import yaml
+from fake_runs import make_run
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--set", "train.epochs=2", "--set", "data.n_samples=200", "--set", "model.depth=2",
@@ -71,3 +73,55 @@ def test_list_and_help_do_not_need_tensorflow():
     for table in ("activations:", "heads:", "losses:", "datasets:", "initializers:", "optimizers:"):
         assert table in result.stdout
     assert "leaky_relu" in result.stdout and "slope 0.01" in result.stdout
+
+
+def test_console_is_clean_and_meta_command_repeats_the_run(tmp_path):
+    # No TF_CPP_MIN_LOG_LEVEL: the harness itself must keep TensorFlow's start-up lines away.
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    overrides = {"train.epochs": 2, "data.n_samples": 200, "model.depth": 2, "model.width": [4, 4]}
+    code = (f"import harness; harness.run({str(ROOT / 'configs/base.yaml')!r}, "
+            f"overrides={overrides!r}, out='a', report=False)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for noise in ("absl", "oneDNN", "cpu_feature_guard", "I0000"):
+        assert noise not in result.stderr, result.stderr
+    # stdout is a pipe: one plain progress line, no escape codes or carriage returns
+    assert "\x1b" not in result.stdout and "\r" not in result.stdout and "\b" not in result.stdout
+    assert result.stdout.startswith("2/2 - ")
+    summary = json.loads((tmp_path / "a/summary.json").read_text())
+    assert summary["chance_accuracy"] > 0.4 and abs(summary["chance_loss"] - 0.693) < 0.01
+    assert summary["learned"] in (True, False)
+    meta = json.loads((tmp_path / "a/meta.json").read_text())
+    assert meta["command"] == (f"python -m harness run {ROOT / 'configs/base.yaml'} "
+                               "--set train.epochs=2 --set data.n_samples=200 --set model.depth=2 "
+                               "--set 'model.width=[4, 4]' --out a")
+    assert isinstance(meta["argv"], list)
+    first = (tmp_path / "a/layers.csv").read_bytes()
+    again = subprocess.run(meta["command"], shell=True, cwd=tmp_path, env=env,  # noqa: S602
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "a/layers.csv").read_bytes() == first
+    assert "look at:" in again.stdout and "report: " in again.stdout
+    assert not [line for line in again.stderr.splitlines() if not line.startswith("config: ")]
+
+
+def test_a_closed_pipe_ends_quietly():
+    for args in (["list"], ["schema"], ["schema", "--json"]):
+        p = subprocess.Popen([sys.executable, "-m", "harness", *args], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        p.stdout.close()  # like `| head -1` that has already exited
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 0 and err == b"", (args, err)
+
+
+def test_compare_without_out_writes_a_default_folder(tmp_path):
+    sig = make_run(tmp_path / "runs/sig", activation="sigmoid", depth=8)
+    relu = make_run(tmp_path / "runs/relu", activation="relu", depth=8)
+    result = harness("compare", sig, relu, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.strip().splitlines()[-1]
+    assert printed.startswith("report: results/compare/")
+    assert (tmp_path / printed.removeprefix("report: ")).is_file()
+    assert "6.1e-05" in result.stdout  # sigmoid's ratio 4 ** -7, not 0.000061
