@@ -94,7 +94,7 @@ class DataConfig(_Section):
 
         if isinstance(data, dict) and data.get("classes") is None:
             name = data.get("name", cls.model_fields["name"].default)
-            if name in DATASETS and uses_classes(DATASETS.get(name)):
+            if isinstance(name, str) and name in DATASETS and uses_classes(DATASETS.get(name)):
                 data = {**data, "classes": 3}
         return data
 

@@ -230,7 +230,13 @@ def _merge(into: dict, origin: dict, new: Mapping, source: str, prefix: str = ""
     """Deep-merges `new` into `into`: mappings merge, everything else replaces."""
     for key, value in new.items():
         dotted = f"{prefix}{key}"
-        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+        if isinstance(value, Mapping) and value and not isinstance(into.get(key), dict):
+            # A new section: record its leaves, so that `--set train.epochs=1` does not claim
+            # to have set train.loss too.
+            for old in [k for k in origin if k == dotted or k.startswith(f"{dotted}.")]:
+                del origin[old]
+            into[key] = {}
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict) and value:
             _merge(into[key], origin, value, source, f"{dotted}.")
             continue
         into[key] = dict(value) if isinstance(value, Mapping) else value
@@ -333,6 +339,11 @@ def _model_at(path: list[str]) -> type[BaseModel]:
 
 
 def _source_of(key: str, origin: dict, top: str) -> str:
+    """The file or override that set `key`, one of its parents, or all of its children."""
+    children = {source for k, source in origin.items() if k.startswith(f"{key}.")}
+    if key and key not in origin and len(children) == 1:
+        source = children.pop()
+        return source if source != "defaults" else top
     while key:
         if key in origin:
             return origin[key] if origin[key] != "defaults" else top

@@ -150,3 +150,76 @@ def test_a_key_given_twice_is_an_error_not_a_silent_override(tmp_path):
     path = write(tmp_path, "c.yaml", "model: {depth: 2}\ntrain: {epochs: 1}\nmodel: {width: 3}\n")
     assert error_of(path).endswith("c.yaml: line 3: key 'model' appears twice in one mapping; "
                               "keep one (merge the two blocks)")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("model: {initializer: he}", "unknown initializer 'he'; did you mean 'he_uniform' or "
+                                 "'he_normal'?"),
+    ("model: {activation: my_acts.swishy}", "unknown activation 'my_acts.swishy'; did you mean "
+                                            "'my_acts:swishy'?"),
+])
+def test_did_you_mean_for_prefixes_and_a_dot_for_a_colon(tmp_path, text, expected):
+    assert expected in error_of(write(tmp_path, "c.yaml", text))
+
+
+def test_a_custom_activation_is_called_once_before_training(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    write(tmp_path, "clifix_acts.py", (
+        "import numpy as np\nimport keras\n"
+        "def numpy_inside(z):\n    return np.tanh(z)\n"
+        "def two_args(z, w):\n    return z * w\n"
+        "def shrinks(z):\n    return keras.ops.sum(z)\n"
+        "def fine(z):\n    return keras.ops.tanh(z)\n"))
+    for name, expected in [
+            ("numpy_inside", "fails on a tensor (NotImplementedError: Cannot convert a symbolic"),
+            ("two_args", "fails on a tensor (TypeError: "),
+            ("shrinks", "returns shape () for an input of shape (2, 3)")]:
+        message = error_of({"model": {"activation": f"clifix_acts:{name}"}})
+        assert message.startswith(f"<mapping>: model.activation: activation 'clifix_acts:{name}' "
+                                  f"{expected}"), message
+        assert "write it as a function of one tensor using keras.ops" in message
+    cfg, _ = load_config({"model": {"activation": "clifix_acts:fine"}})
+    assert cfg.model.activation == "clifix_acts:fine"
+
+
+def test_a_missing_module_names_the_folder_searched(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = error_of({"model": {"activation": "clifix_nowhere.acts:fn"}})
+    assert (f"no module 'clifix_nowhere' in the current folder ({tmp_path}) or on PYTHONPATH"
+            in message)
+
+
+def test_overrides_from_python_are_called_overrides_not_set():
+    message = error_of({}, {"model.depth": "x"})
+    assert message.startswith("overrides model.depth: input should be a valid integer")
+    assert "--set" not in message and "overrides={'model.depth': 3}" in message
+    _, sources = load_config({}, {"model.depth": 2})
+    assert sources[-1] == "overrides model.depth=2"
+
+
+def test_a_clash_caused_by_set_names_the_set_not_the_file(tmp_path):
+    base = write(tmp_path, "base.yaml", "model: {depth: 3}\n")
+    assert error_of(base, ["data.name=sine"]).startswith(
+        "--set data.name: model.head: head 'sigmoid' does not fit regression data 'sine'")
+    assert error_of(base, ["model.width=[4, 4]"]).startswith(
+        "--set model.width: 2 values for depth 3")
+    assert error_of(base, ["model.depth=2", "model.activation=[relu, tanh, elu]"]).startswith(
+        "--set model.activation, --set model.depth: model.activation: 3 values for depth 2")
+    # Without an override involved, the file the user ran is still the place to fix.
+    assert error_of(base, ["train.epochs=1", "model.head=softmax"]).startswith(
+        "--set model.head: train.loss: loss 'binary_crossentropy' does not fit head 'softmax'")
+
+
+def test_classes_only_for_the_data_that_uses_them():
+    softmax = {"model.head": "softmax", "train.loss": "sparse_categorical_crossentropy"}
+    circles, _ = load_config({})
+    assert circles.data.classes is None and circles.model_dump()["data"]["classes"] is None
+    assert circles.warnings() == []
+    assert load_config({}, {"data.name": "blobs", **softmax})[0].data.classes == 3
+    five, _ = load_config({}, {"data.name": "blobs", "data.classes": 5, **softmax})
+    assert five.data.classes == 5
+    assert load_config({}, {"data.name": "mnist", **softmax})[0].data.classes is None
+    set_on_circles, _ = load_config({}, {"data.classes": 4})
+    assert set_on_circles.warnings() == ["data.classes: circles does not use it (its classes are "
+                                         "fixed), so it is ignored; remove it"]
