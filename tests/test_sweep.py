@@ -224,3 +224,20 @@ def test_shipped_experiments_are_valid():
         header = path.read_text().splitlines()[:3]
         assert header[0].startswith("# ") and any("python -m harness sweep" in h for h in header)
     assert len(load_experiment(ROOT / "experiments/vanishing_gradients.yaml").points) == 54
+
+
+def test_runs_csv_writes_epochs_as_whole_numbers(tmp_path):
+    from types import SimpleNamespace
+
+    from fake_runs import make_run
+
+    from harness.files import write_csv
+    from harness.rundir import load_run
+    from harness.sweeps.tables import run_row, runs_frame
+
+    point = SimpleNamespace(cell={"model.depth": 3}, labels={"model.depth": "3"}, seed=0)
+    done = load_run(make_run(tmp_path / "a", depth=3, epochs=15))
+    rows = [run_row(point, done, None, done.dir), run_row(point, None, "boom", tmp_path / "b")]
+    write_csv(tmp_path / "runs.csv", runs_frame(rows))
+    runs = pd.read_csv(tmp_path / "runs.csv", dtype=str, keep_default_na=False)
+    assert list(runs["epochs_run"]) == ["15", ""]  # not 15.0; empty for a run without a folder
