@@ -112,7 +112,8 @@ def parser() -> argparse.ArgumentParser:
                         "--set model.width=[8,4]")
     r.add_argument("--out", help="the run folder (default results/<name>/<id>)")
     r.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
-                   help="Keras' progress output: 0 none, 1 a bar, 2 a line per epoch")
+                   help="Keras' progress output: 0 none, 1 a bar (one plain line at the end when "
+                        "stdout is not a terminal), 2 a line per epoch")
     r.set_defaults(func=_run)
 
     ls = sub.add_parser("list", help="print the tables of names a config can use")

@@ -85,7 +85,7 @@ def _look_at(run: Run, metric: str, last: int) -> list[str]:
         shown = ", ".join(f"{number(r)} at {label}" for label, r in ratios)
         items.append(f"vanishing ratio, {metric} of {hidden[0]} / {hidden[-1]}: {shown} "
                      "(1e-3 or less: vanishing)")
-    worst = _worst_layer(run.layers, last)
+    worst = _worst_layer(run.layers, last, dead_too=not dead)
     if worst:
         items.append(worst)
     return items or ["nothing unusual in the per-layer statistics"]
@@ -114,10 +114,11 @@ def dead_layer(layers: pd.DataFrame) -> str | None:
     return None
 
 
-def _worst_layer(layers: pd.DataFrame, last: int) -> str | None:
-    """The most saturated hidden layer, else the most dead one, at the last epoch."""
+def _worst_layer(layers: pd.DataFrame, last: int, dead_too: bool = True) -> str | None:
+    """The most saturated hidden layer, else (with `dead_too`) the most dead one, at the last
+    epoch."""
     for metric, what in (("saturation", "of its outputs in the flat region"),
-                         ("dead_fraction", "of its units dead")):
+                         ("dead_fraction", "of its units dead"))[:2 if dead_too else 1]:
         table = metric_table(layers, metric)
         if table.empty or last not in table.columns:
             continue
