@@ -76,9 +76,13 @@ def _look_at(run: Run, metric: str, last: int) -> list[str]:
     saturated or most dead hidden layer."""
     items = []
     dead = dead_layer(run.layers)
-    hidden = [n for n in metric_table(run.layers, metric).index if is_hidden(n)]
+    grads = metric_table(run.layers, metric)
+    hidden = [n for n in grads.index if is_hidden(n)]
     if dead:
         items.append(dead)
+    elif len(hidden) >= 2 and not grads.loc[hidden, [0, last]].to_numpy().any():
+        items.append(f"no gradient reaches any hidden layer: {metric} is exactly 0 in "
+                     f"{hidden[0]} .. {hidden[-1]} (an activation with zero slope, like a step)")
     elif len(hidden) >= 2:
         ratios = [(label, vanishing_ratio(run.layers, epoch))
                   for epoch, label in ((0, "init"), (last, f"epoch {last}"))]

@@ -55,3 +55,10 @@ def test_layers_come_back_in_network_order(tmp_path):
 def test_numbers_switch_to_scientific_notation_for_tiny_values():
     assert number(3.1e-6) == "3.10e-06" and number(0.871) == "0.871" and number(16.4) == "16.4"
     assert number(0.0) == "0" and number(float("nan")) == "n/a"
+
+
+def test_a_step_network_says_no_gradient_reaches_the_hidden_layers(tmp_path):
+    text = format_summary(load_run(make_run(tmp_path / "step", activation="step", depth=3)))
+    assert ("no gradient reaches any hidden layer: grad_norm is exactly 0 in hidden_1 .. "
+            "hidden_3") in text
+    assert "vanishing ratio" not in text
