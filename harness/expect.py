@@ -5,8 +5,9 @@ as met or not met with the measured value, and records the outcome in `summary.j
 
     expect: {test_accuracy: ">= 0.95", vanishing_ratio_init: "<= 1e-3"}
 
-A condition is a comparison and a number (`">= 0.95"`, `"< 1e-3"`, `"== 0"`, `"!= 0"`), or a
-plain value that must be equal (`learned: true`, `status: completed`). Keys are `summary.json`
+A condition is a comparison and a number (`">= 0.95"`, `"< 1e-3"`, `"== 0"`, `"!= 0"`), a list
+of them (a range: `[">= 0.1", "<= 10"]`), or a plain value that must be equal (`learned: true`,
+`status: completed`). Keys are `summary.json`
 and `runs.csv` names (`RUN_KEYS`). An `expect:` is not inherited through `extends`: it states
 what this file claims.
 
@@ -89,7 +90,7 @@ def parse_run(block) -> list[Expectation]:
     """A config's `expect:` mapping -> expectations. Raises ValueError with the fix."""
     if not isinstance(block, dict) or not block:
         raise ValueError(f"a mapping of results to conditions, {_EXAMPLE}; got {block!r}")
-    return [_parse(key, value, RUN_KEYS) for key, value in block.items()]
+    return [e for key, value in block.items() for e in _parse_all(key, value, RUN_KEYS)]
 
 
 def parse_sweep(block, grid_keys) -> list[Expectation]:
@@ -123,8 +124,15 @@ def parse_sweep(block, grid_keys) -> list[Expectation]:
         if not conditions:
             raise ValueError(f"where: {where} without a condition; add one, "
                              'e.g. test_accuracy: ">= 0.9"')
-        out += [_parse(k, v, SWEEP_KEYS, dict(where)) for k, v in conditions.items()]
+        out += [e for k, v in conditions.items() for e in _parse_all(k, v, SWEEP_KEYS, where)]
     return out
+
+
+def _parse_all(key, value, known, where=None) -> list[Expectation]:
+    """A key's condition, or its list of conditions (a range: [">= 0.1", "<= 10"])."""
+    if isinstance(value, list) and value:
+        return [_parse(key, v, known, where) for v in value]
+    return [_parse(key, value, known, where)]
 
 
 def _parse(key, value, known, where=None) -> Expectation:
@@ -138,14 +146,14 @@ def _parse(key, value, known, where=None) -> Expectation:
             if number is None:
                 raise ValueError(f"{key}: {value!r}: {match.group(2)!r} is not a number; "
                                  f'write e.g. "{match.group(1)} 0.95"')
-            return Expectation(key, match.group(1), number, where or {})
+            return Expectation(key, match.group(1), number, dict(where or {}))
         if value[:1] in "<>=!":
             raise ValueError(f"{key}: {value!r} is not a condition; write an operator "
                              '(>=, <=, >, <, ==, !=) and a number, e.g. ">= 0.95"')
     if isinstance(value, (dict, list)) or value is None:
         raise ValueError(f"{key}: {value!r} is not a condition; write e.g. "
                          f'{key}: ">= 0.95" (quoted: YAML reads > as a block marker)')
-    return Expectation(key, "==", value, where or {})
+    return Expectation(key, "==", value, dict(where or {}))
 
 
 def _number(text: str) -> float | None:
