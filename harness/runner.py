@@ -104,6 +104,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
     summary = {"status": "failed", "task": data.task, "epochs_run": 0,
                "examples": {"train": len(data.x_train), "val": len(data.x_val),
                             "test": len(data.x_test)}}
+    if data.class_names:
+        summary["class_names"] = list(data.class_names)
     try:
         recorder, diverged = fit(s, run_dir, verbose)
         summary["epochs_run"] = len(recorder.history)

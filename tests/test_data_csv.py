@@ -44,6 +44,7 @@ def test_string_labels_numeric_features_and_standardisation(tmp_path):
     path = ring_csv(tmp_path / "ring.csv")
     data = load_dataset(csv_cfg(path), 0)
     assert data.task == "binary" and data.n_classes == 2 and data.n_features == 2
+    assert data.class_names == ("inside", "outside")
     assert [len(x) for x in arrays(data)[::2]] == [128, 32, 40]
     assert all(y.dtype == np.int64 for y in arrays(data)[1::2])
     # Standardised on the training split only (default for csv); the original inputs are kept.
@@ -202,6 +203,8 @@ def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
     assert surface.x1.min() < points.x1.min() and surface.x1.max() > points.x1.max()
     assert (run / "boundary.png").is_file()
     assert "test_accuracy" in stdout
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["class_names"] == ["inside", "outside"]
 
 
 # Digits -------------------------------------------------------------------------------------------

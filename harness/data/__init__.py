@@ -44,6 +44,7 @@ class Dataset:
             arrays from them (crosses, standardisation); None when `x_*` are the original inputs.
         feature_map: the original inputs -> the model's inputs (None: the identity). The
             decision-boundary grid, drawn over the original inputs, goes through it too.
+        class_names: the labels class 0, 1, ... stand for, when a csv file names them.
     """
 
     name: str
@@ -57,6 +58,7 @@ class Dataset:
     y_test: np.ndarray
     inputs: tuple | None = None
     feature_map: FeatureMap | None = None
+    class_names: tuple | None = None
 
     @property
     def n_features(self) -> int:
@@ -221,8 +223,9 @@ def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
 
 
 def _load_csv(cfg, seed: int) -> Dataset:
-    task, k, train, val, test, crosses = csvfile.read_csv(cfg, seed)
-    return with_features(_dataset("csv", task, k, train, val, test, cfg), cfg, crosses)
+    task, names, train, val, test, crosses = csvfile.read_csv(cfg, seed)
+    data = _dataset("csv", task, len(names) if names else 0, train, val, test, cfg)
+    return with_features(dataclasses.replace(data, class_names=names), cfg, crosses)
 
 
 def _load_digits(cfg, seed: int) -> Dataset:

@@ -36,9 +36,10 @@ def read_csv(cfg, seed: int):
         seed: seeds the shuffle (and the subset when `n_samples` is set).
 
     Returns:
-        `(task, n_classes, train, val, test, crosses)`: each split `(x, y)`, `x` float32 with the
-        input columns, `y` int64 class indices or float32 `(n, 1)`; `crosses` the `CROSSES` names
-        the model takes (input columns renamed x1, x2), or None.
+        `(task, class_names, train, val, test, crosses)`: `class_names` the labels of classes
+        0, 1, ... as text (None for regression); each split `(x, y)`, `x` float32 with the input
+        columns, `y` int64 class indices or float32 `(n, 1)`; `crosses` the `CROSSES` names the
+        model takes (input columns renamed x1, x2), or None.
 
     Raises:
         DataError: the file cannot be read, or a column is missing, not numeric or incomplete.
@@ -52,7 +53,7 @@ def read_csv(cfg, seed: int):
                         f"{_close(cfg.target, columns)}; the columns are {', '.join(columns)}")
     inputs, crosses = _inputs(path, frame, cfg)
     x = np.stack([_numbers(path, frame, c) for c in inputs], axis=1).astype(np.float32)
-    task, n_classes, y = _target(path, frame[cfg.target], cfg.target, cfg.task)
+    task, class_names, y = _target(path, frame[cfg.target], cfg.target, cfg.task)
 
     order = np.random.default_rng(seed).permutation(len(x))
     if cfg.n_samples is not None:
@@ -61,7 +62,7 @@ def read_csv(cfg, seed: int):
     k = round(len(x) * cfg.test_fraction)
     j = k + round((len(x) - k) * cfg.val_fraction)
     test, val, train = (x[:k], y[:k]), (x[k:j], y[k:j]), (x[j:], y[j:])
-    return task, n_classes, train, val, test, crosses
+    return task, class_names, train, val, test, crosses
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -135,7 +136,7 @@ def _no_gaps(path: Path, values: pd.Series, column: str) -> None:
 
 
 def _target(path: Path, values: pd.Series, column: str, task: str | None):
-    """(task, n_classes, y) from the target column."""
+    """(task, class names or None, y) from the target column."""
     _no_gaps(path, values, column)
     numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
     if task is None:
@@ -148,7 +149,7 @@ def _target(path: Path, values: pd.Series, column: str, task: str | None):
         if not numeric:
             raise DataError(f"{path}: column {column!r}: data.task regression needs numbers, got "
                             f"{values.iloc[0]!r}; use data.task: binary or multiclass")
-        return task, 0, values.to_numpy(np.float32).reshape(-1, 1)
+        return task, None, values.to_numpy(np.float32).reshape(-1, 1)
     classes, y = np.unique(values.astype(str) if not numeric else values, return_inverse=True)
     if len(classes) < 2:
         raise DataError(f"{path}: column {column!r}: every example has the label "
@@ -156,7 +157,7 @@ def _target(path: Path, values: pd.Series, column: str, task: str | None):
     if task == "binary" and len(classes) > 2:
         raise DataError(f"{path}: column {column!r}: {len(classes)} classes, but data.task is "
                         "binary; use data.task: multiclass (with model.head: softmax)")
-    return task, len(classes), y.astype(np.int64)
+    return task, tuple(str(c) for c in classes), y.astype(np.int64)
 
 
 def _close(name: str, choices) -> str:
