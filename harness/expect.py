@@ -19,6 +19,8 @@ for the cells a `where:` picks (grid keys and values; a case axis is matched by 
       - where: {model.activation: sigmoid, model.depth: 10}     # these cells only
         test_accuracy: "<= 0.6"
         vanishing_ratio_init_std: "< 1e-3"
+      - where: {model.activation: [relu, elu]}                  # a list: any of these
+        test_accuracy: ">= 0.9"
 
 Sweep keys are the `runs.csv` metrics (their mean over seeds) or any `summary.csv` column
 (`test_accuracy_std`, `n_completed`). `python -m harness check PATH...` runs every config and
@@ -175,11 +177,18 @@ def check_run(expectations: list[Expectation], measured: dict) -> list[dict]:
 
 
 def matches(where: dict, values: dict) -> bool:
-    """Whether a cell with grid values `values` (dotted key -> value) is one `where` picks."""
+    """Whether a cell with grid values `values` (dotted key -> value) is one `where` picks.
+
+    A `where` value picks the cells with that value; a list also picks those with any one of its
+    items (`model.activation: [relu, elu]`), unless the grid's values are lists themselves.
+    """
     from harness.report.labels import render
 
-    return all(k in values and (values[k] == v or render(values[k]) == render(v))
-               for k, v in where.items())
+    def same(a, b):
+        return a == b or render(a) == render(b)
+
+    return all(k in values and (same(values[k], v) or isinstance(v, list) and any(
+        same(values[k], item) for item in v)) for k, v in where.items())
 
 
 def sweep_value(row, key: str):

@@ -11,7 +11,7 @@ import pytest
 
 from harness.configfile import load_config
 from harness.errors import ConfigError
-from harness.expect import Expectation, parse_run
+from harness.expect import Expectation, matches, parse_run
 from harness.sweeps import load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +51,18 @@ def test_conditions():
     assert not a.met_by(None) and not a.met_by("completed")
     assert Expectation("vanishing_ratio_init", "<=", 1e-3).condition == "<= 0.001"
     assert parse_run({"status": "completed"})[0].met_by("completed")
+
+
+def test_where_picks_cells_by_value_or_any_of_a_list():
+    cell = {"model.activation": "elu", "model.depth": 5, "data.features": ["x1", "x2"],
+            "model.initializer": {"name": "random_normal", "stddev": 0.01}}
+    assert matches({"model.activation": "elu"}, cell)
+    assert matches({"model.activation": ["relu", "elu"], "model.depth": 5}, cell)
+    assert not matches({"model.activation": ["relu", "tanh"]}, cell)
+    assert not matches({"model.depth": 10}, cell) and not matches({"model.width": 4}, cell)
+    assert matches({"data.features": ["x1", "x2"]}, cell)  # a grid of lists: the list itself
+    assert not matches({"data.features": ["x1", "x2", "x1^2"]}, cell)
+    assert matches({"model.initializer": {"name": "random_normal", "stddev": 0.01}}, cell)
 
 
 def test_expect_is_not_inherited(tmp_path):
