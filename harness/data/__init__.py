@@ -87,7 +87,8 @@ class DatasetSpec:
     Attributes:
         description: one line, printed by `harness list datasets`.
         task: `"binary"`, `"multiclass"` or `"regression"`; None when the file decides (csv).
-        n_classes: `(data config) -> int`, the classes this config gives; 0 for regression.
+        n_classes: `(data config) -> int`, the classes this config gives; 0 for regression,
+            None when the file decides (csv).
         load: `(data config, seed) -> Dataset`; the same config and seed give identical arrays.
         toy: True for the generated 1-D and 2-D datasets.
     """
