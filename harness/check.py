@@ -80,8 +80,10 @@ def check(paths, out=sys.stdout, log=sys.stderr) -> int:
 
 def _run(path: Path):
     from harness.runner import run
+    from harness.sweeps.execute import quiet_retracing
 
-    result = run(path, verbose=0, report=False)
+    with quiet_retracing():  # each config builds a new model in this one process
+        result = run(path, verbose=0, report=False)
     return result.summary.get("expect", []), result.status
 
 

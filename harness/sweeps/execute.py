@@ -87,7 +87,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     errors, times = {}, []
     reports = _Reports(background=run_reports and len(todo) > 1, enabled=run_reports)
     try:
-        with _quiet_retracing():
+        with quiet_retracing():
             for i, point in enumerate(exp.points, 1):
                 head = f"[{i}/{len(exp.points)}] {point.group}, seed={point.seed}"
                 run_dir = out / point.folder
@@ -274,7 +274,7 @@ def _report(run_dir: Path, errors: dict) -> None:
 
 
 @contextmanager
-def _quiet_retracing():
+def quiet_retracing():
     """Mutes TensorFlow's Python warnings: each run builds a new model, so every run retraces."""
     logger = logging.getLogger("tensorflow")
     level = logger.level
