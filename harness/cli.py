@@ -13,7 +13,7 @@ from datetime import datetime
 
 from harness.errors import HarnessError
 
-TABLES = ("activations", "heads", "losses", "datasets", "initializers", "optimizers")
+TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers")
 
 
 def _run(args) -> int:
@@ -25,6 +25,10 @@ def _run(args) -> int:
     print("config: " + " -> ".join(sources), file=sys.stderr)
     result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose)
     print(format_summary(result))
+    if result.summary.get("expect"):
+        from harness.expect import format_results
+
+        print(format_results(result.summary["expect"]))
     if result.status == "diverged":
         s, lr = result.summary, cfg.train.learning_rate
         print(f"note: the loss became NaN or infinite at epoch {s.get('diverged_epoch')} step "
@@ -88,6 +92,12 @@ def _sweep(args) -> int:
     return 1 if len(result.failed) else 0
 
 
+def _check(args) -> int:
+    from harness.check import check
+
+    return check(args.paths)
+
+
 def _activations(args) -> int:
     from harness.explorer import explore
 
@@ -144,6 +154,12 @@ def parser() -> argparse.ArgumentParser:
                     help="also build every run's own report.html (~2 s each, in a background "
                          "process); without it, build one with `harness report RUN_DIR`")
     sw.set_defaults(func=_sweep)
+
+    ch = sub.add_parser("check", help="run configs and experiments and check their expect: "
+                                      "blocks (exit 1 when one is not met)")
+    ch.add_argument("paths", nargs="+", metavar="PATH",
+                    help="config or experiment files, or folders of them: configs experiments")
+    ch.set_defaults(func=_check)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")
     a.add_argument("names", nargs="*", metavar="NAME",

@@ -7,11 +7,11 @@ reads YAML after this point. `python -m harness schema` prints the JSON Schema o
 
 import difflib
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from harness import activations, heads, initializers, losses, optimizers
+from harness import activations, expect, heads, initializers, losses, optimizers
 
 
 class KeyProblem(ValueError):
@@ -76,7 +76,17 @@ class DataConfig(_Section):
     """Number of classes of the multi-class toys (multispiral, blobs; default 3); null for data
     with a fixed number of classes."""
     path: str | None = Field(None, examples=["~/data/mnist"])
-    """Folder holding the MNIST IDX files; default $KERAS_HOME/datasets/mnist/."""
+    """The csv file (name: csv), or the folder holding the four MNIST / Fashion-MNIST IDX files
+    (default $KERAS_HOME/datasets/mnist/ or fashion-mnist/)."""
+    target: str | None = Field(None, examples=["label"])
+    """csv data: the column to predict."""
+    task: Literal["binary", "multiclass", "regression"] | None = None
+    """csv data: binary, multiclass or regression; default inferred from the target column."""
+    features: list[str] | None = Field(None, examples=[["x1", "x2", "x1^2", "x2^2"]])
+    """The model's inputs: crosses of 2-D data (`python -m harness list features`), and for csv
+    data the input columns; default the data's own inputs (csv: the other numeric columns)."""
+    standardize: bool | None = None
+    """Standardise the inputs with the training split's mean and std; default on for csv only."""
 
     @field_validator("name", mode="before")
     @classmethod
@@ -97,6 +107,38 @@ class DataConfig(_Section):
             if isinstance(name, str) and name in DATASETS and uses_classes(DATASETS.get(name)):
                 data = {**data, "classes": 3}
         return data
+    @field_validator("features", mode="before")
+    @classmethod
+    def _features(cls, value):
+        if value is None:
+            return value
+        if not isinstance(value, list) or not value or not all(
+                isinstance(v, str) and v for v in value):
+            raise ValueError(f"a list of input names, e.g. [x1, x2, x1^2, x2^2]; got "
+                             f"{short_repr(value)} (see `python -m harness list features`)")
+        twice = [v for i, v in enumerate(value) if v in value[:i]]
+        if twice:
+            raise ValueError(f"{twice[0]!r} is listed twice; list each input once")
+        return value
+
+    @model_validator(mode="after")
+    def _csv_keys(self):
+        from harness.data.features import CROSSES
+
+        if self.name == "csv":
+            for key in ("path", "target"):
+                if getattr(self, key) is None:
+                    raise KeyProblem(f"data.{key}", "csv data needs path: and target:, e.g. "
+                                     "data: {name: csv, path: my.csv, target: label}")
+            return self
+        for key in ("target", "task"):
+            if getattr(self, key) is not None:
+                raise KeyProblem(f"data.{key}", f"only csv data has a {key}; {self.name!r} "
+                                 f"fixes its own; remove data.{key} or use data: {{name: csv}}")
+        for name in self.features or []:
+            if name not in CROSSES:  # csv columns are checked when the file is read
+                raise KeyProblem("data.features", CROSSES.unknown_message(name))
+        return self
 
     @model_validator(mode="after")
     def _fractions(self):
@@ -241,6 +283,16 @@ class Config(_Section):
     data: DataConfig = DataConfig()
     model: ModelConfig = ModelConfig()
     train: TrainConfig = TrainConfig()
+    expect: dict[str, Any] | None = Field(None, examples=[{"test_accuracy": ">= 0.95"}])
+    """Results the run should reach, e.g. {test_accuracy: ">= 0.95"}, checked when it ends
+    (`python -m harness check`); not inherited through extends."""
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _expect(cls, value):
+        if value is not None:
+            expect.parse_run(value)
+        return value
 
     @field_validator("name")
     @classmethod
@@ -255,18 +307,25 @@ class Config(_Section):
     def _head_fits(self):
         from harness.data import DATASETS
 
-        spec, head = DATASETS.get(self.data.name), heads.HEADS.get(self.model.head)
-        fitting = heads.for_task(spec.task)
-        if spec.task not in head.tasks:
+        task = DATASETS.get(self.data.name).task or self.data.task
+        if task is not None:  # None: a csv file's target decides, checked when it is read
+            self.check_task(task)
+        return self
+
+    def check_task(self, task: str) -> None:
+        """Raises `KeyProblem` when the head or the loss does not fit `task`."""
+        head = heads.HEADS.get(self.model.head)
+        fitting = heads.for_task(task)
+        if task not in head.tasks:
+            source = f"from {self.data.path}" if self.data.name == "csv" else repr(self.data.name)
             raise KeyProblem("model.head", (
-                f"head {self.model.head!r} does not fit {spec.task} data {self.data.name!r}; "
+                f"head {self.model.head!r} does not fit {task} data {source}; "
                 f"use head: {fitting} with loss: {heads.HEADS.get(fitting).losses[0]}"),
                 related=("data.name",))
         if self.train.loss not in head.losses + head.tolerated:
             raise KeyProblem("train.loss", (
                 f"loss {self.train.loss!r} does not fit head {self.model.head!r}; "
                 f"use loss: {' or '.join(head.losses)}"), related=("model.head",))
-        return self
 
     def warnings(self) -> list[str]:
         """Settings that run but are a poor fit, to print before training."""

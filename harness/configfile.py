@@ -121,6 +121,8 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
         raise ConfigError(f"{shown}: a config is a mapping of keys (name:, model:, ...), "
                           f"not a {type(data).__name__}; write `key: value` lines, "
                           "e.g. model: {depth: 3}")
+    if chain:  # a file's expect: states what that file claims; files extending it claim their own
+        data.pop("expect", None)
     merged, origin, files = {}, {}, []
     parent = data.pop("extends", None)
     if parent is not None:

@@ -18,11 +18,13 @@ import numpy as np
 import pandas as pd
 
 from harness import backend, losses, verdict
-from harness.config import Config
+from harness.config import Config, KeyProblem
 from harness.configfile import command_line, load_config
-from harness.data import DATASETS, Dataset, load_dataset
+from harness.data import Dataset, load_dataset
+from harness.errors import ConfigError
+from harness.expect import check_run, parse_run
 from harness.files import write_csv, write_json, write_yaml
-from harness.report.frames import vanishing_ratio
+from harness.report.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.rundir import RESULTS, Run, load_run, new_run_dir
 
 
@@ -50,6 +52,11 @@ def setup(config: str | os.PathLike | Mapping,
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, _ = load_config(config, overrides)
     data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
+    try:
+        cfg.check_task(data.task)  # a csv file's target decides its task only now
+    except KeyProblem as e:
+        where = "<mapping>" if isinstance(config, Mapping) else str(config)
+        raise ConfigError(f"{where}: {e.key}: {e}") from None
     backend.init(cfg.seed)  # also frees the previous run's graphs and variables
     loss = losses.LOSSES.get(cfg.train.loss)
     y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
@@ -100,6 +107,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
                             "test": len(data.x_test)},
                **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
                                 data.n_classes)}
+    if data.class_names:
+        summary["class_names"] = list(data.class_names)
     try:
         recorder, diverged = fit(s, run_dir, verbose)
         summary["epochs_run"] = len(recorder.history)
@@ -110,11 +119,14 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             test = evaluate(model, data.x_test, s.y["test"])
             summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
             summary["learned"] = verdict.learned(summary)
-            if DATASETS.get(cfg.data.name).toy:
+            if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
                 _write_surface(model, data, run_dir)
         layers = recorder.layers_frame()
         summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
                        vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
+        if cfg.expect:
+            results = check_run(parse_run(cfg.expect), _measured(summary, layers))
+            summary.update(expect=results, expect_met=all(r["met"] for r in results))
     except KeyboardInterrupt:
         _finish(run_dir, meta, dict(summary, status="interrupted"), started, report=False)
         raise
@@ -155,15 +167,27 @@ def _prepare(out, cfg) -> Path:
     return out
 
 
+def _measured(summary: dict, layers: pd.DataFrame) -> dict:
+    """What an `expect:` can name: `summary.json` and the per-run columns of a sweep's runs.csv."""
+    last = last_epoch(layers)
+    return {**summary, "saturation_final": hidden_mean(layers, "saturation", last),
+            "dead_fraction_final": hidden_mean(layers, "dead_fraction", last)}
+
+
 def _write_surface(model, data, run_dir: Path, steps: int = 101) -> None:
-    """Predictions on a grid over the data (`surface.csv`) and the points (`points.csv`)."""
-    x_all = np.concatenate([data.x_train, data.x_test])
+    """Predictions on a grid over the data (`surface.csv`) and the points (`points.csv`).
+
+    Both are in the data's original inputs (x1, x2); the grid goes through the data's feature
+    map (crosses, standardisation) on its way into the model, as the training inputs did.
+    """
+    x_all = np.concatenate([data.original("train"), data.original("test")])
     low, high = x_all.min(axis=0), x_all.max(axis=0)
     pad = 0.1 * (high - low)
     axes = [np.linspace(lo - p, hi + p, steps, dtype=np.float32)
             for lo, hi, p in zip(low, high, pad)]
     grid = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)
-    pred = np.asarray(model(grid))  # eager: cheaper than tracing `predict` for one batch
+    # eager: cheaper than tracing `predict` for one batch
+    pred = np.asarray(model(data.to_model_inputs(grid)))
     names = [f"x{i + 1}" for i in range(grid.shape[1])]
     surface = pd.DataFrame(grid, columns=names)
     if pred.shape[1] == 1:
@@ -172,6 +196,6 @@ def _write_surface(model, data, run_dir: Path, steps: int = 101) -> None:
         surface[[f"pred_{k}" for k in range(pred.shape[1])]] = pred
     write_csv(run_dir / "surface.csv", surface)
     points = [pd.DataFrame(x, columns=names).assign(split=split, y=np.asarray(y).reshape(len(y)))
-              for split, x, y in (("train", data.x_train, data.y_train),
-                                  ("test", data.x_test, data.y_test))]
+              for split, x, y in (("train", data.original("train"), data.y_train),
+                                  ("test", data.original("test"), data.y_test))]
     write_csv(run_dir / "points.csv", pd.concat(points)[["split", *names, "y"]])

@@ -7,12 +7,14 @@ _SOURCES = {
     "heads": ("harness.heads", "HEADS"),
     "losses": ("harness.losses", "LOSSES"),
     "datasets": ("harness.data", "DATASETS"),
+    "features": ("harness.data.features", "CROSSES"),
     "initializers": ("harness.initializers", "INITIALIZERS"),
     "optimizers": ("harness.optimizers", "OPTIMIZERS"),
 }
 _NOTES = {
     "activations": "or any Keras activation by name, or package.module:function for your own "
                    "(importing it runs that module's code)",
+    "features": "for 2-D data, in data.features: [x1, x2, x1^2, x2^2] (csv files: and columns)",
     "initializers": "as a name, or a mapping with parameters: {name: random_normal, stddev: 0.01}",
 }
 
@@ -33,7 +35,7 @@ def format_table(name: str) -> str:
         if name == "heads":
             detail += f" [losses: {', '.join(entry.losses)}]"
         if name == "datasets":
-            detail = f"{entry.task:<10} {detail}"
+            detail = f"{entry.task or 'from file':<10} {detail}"
         rows.append((label, detail))
     width = max(len(label) for label, _ in rows)
     lines = [f"{name}:"] + [f"  {label:<{width}}  {detail}" for label, detail in rows]

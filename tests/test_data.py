@@ -28,6 +28,10 @@ class DataCfg:
     val_fraction: float = 0.2
     classes: int = 3
     path: str | None = None
+    target: str | None = None
+    task: str | None = None
+    features: list | None = None
+    standardize: bool | None = None
 
 
 def arrays(data):
@@ -45,7 +49,7 @@ def linear_accuracy(x, y):
 
 def test_table_lists_every_dataset():
     expected = {"circles", "xor", "gauss", "spiral", "moons", "multispiral", "blobs", "sine",
-                "surface", "mnist", "fashion_mnist"}
+                "surface", "mnist", "fashion_mnist", "digits", "csv"}
     assert set(DATASETS) == expected
     assert all(spec.description and "\n" not in spec.description for _, spec in DATASETS.items())
 
@@ -202,6 +206,7 @@ def check_images(data, raw, n_train_val):
     ("mnist", "data.path", False),
     ("mnist", "datasets/mnist", True),
     ("fashion-mnist", "datasets/fashion-mnist", True),  # where Keras caches Fashion-MNIST
+    ("fashion_mnist", "data.path", False),
 ])
 def test_images_from_idx_files(tmp_path, keras_home, name, where, gz):
     raw = fake_mnist(seed=1)

@@ -247,8 +247,8 @@ def test_per_layer_lists_must_match_the_depth(depth, key, data):
 
 
 @SETTINGS
-@given(st.sampled_from(sorted(DATASETS)), st.sampled_from(sorted(heads.HEADS)),
-       st.sampled_from(sorted(losses.LOSSES)))
+@given(st.sampled_from(sorted(n for n, spec in DATASETS.items() if spec.task)),  # csv: its file
+       st.sampled_from(sorted(heads.HEADS)), st.sampled_from(sorted(losses.LOSSES)))
 def test_heads_that_do_not_fit_the_data_or_loss(dataset, head, loss):
     spec, entry = DATASETS.get(dataset), heads.HEADS.get(head)
     fits_data, fits_loss = spec.task in entry.tasks, loss in entry.losses + entry.tolerated
@@ -570,8 +570,8 @@ def test_set_yaml_errors_and_tags(key, bad):
 
 
 @SETTINGS
-@given(st.sampled_from(sorted(DATASETS)), st.sampled_from(sorted(heads.HEADS)),
-       st.sampled_from(sorted(losses.LOSSES)))
+@given(st.sampled_from(sorted(n for n, spec in DATASETS.items() if spec.task)),  # csv: its file
+       st.sampled_from(sorted(heads.HEADS)), st.sampled_from(sorted(losses.LOSSES)))
 def test_set_head_mismatch_names_the_key(dataset, head, loss):
     spec, entry = DATASETS.get(dataset), heads.HEADS.get(head)
     fits_data = spec.task in entry.tasks

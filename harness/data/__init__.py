@@ -7,18 +7,21 @@ package does not import TensorFlow: listing the table stays fast.
 Example:
     >>> from types import SimpleNamespace
     >>> cfg = SimpleNamespace(name="circles", n_samples=500, noise=0.1, test_fraction=0.2,
-    ...                       val_fraction=0.2, classes=3, path=None)
+    ...                       val_fraction=0.2, classes=3, path=None, target=None, task=None,
+    ...                       features=None, standardize=None)
     >>> data = load_dataset(cfg, seed=0)
     >>> data.x_train.shape, data.x_val.shape, data.x_test.shape
     ((320, 2), (80, 2), (100, 2))
 """
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from harness.data import images, toy
+from harness.data import csvfile, images, toy
+from harness.data.features import CROSSES, FeatureMap
 from harness.errors import DataError
 from harness.registry import Registry
 
@@ -37,6 +40,11 @@ class Dataset:
             images flattened to 784 values in [0, 1].
         y_train, y_val, y_test: int64 `(n,)` class indices, or float32 `(n, 1)` targets
             for regression.
+        inputs: the original inputs as `(train, val, test)` when `feature_map` made the `x_*`
+            arrays from them (crosses, standardisation); None when `x_*` are the original inputs.
+        feature_map: the original inputs -> the model's inputs (None: the identity). The
+            decision-boundary grid, drawn over the original inputs, goes through it too.
+        class_names: the labels class 0, 1, ... stand for, when a csv file names them.
     """
 
     name: str
@@ -48,10 +56,28 @@ class Dataset:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    inputs: tuple | None = None
+    feature_map: FeatureMap | None = None
+    class_names: tuple | None = None
 
     @property
     def n_features(self) -> int:
         return self.x_train.shape[1]
+
+    def original(self, split: str) -> np.ndarray:
+        """The split's inputs before any feature map (`split`: train, val or test)."""
+        if self.inputs is None:
+            return getattr(self, f"x_{split}")
+        return self.inputs[("train", "val", "test").index(split)]
+
+    @property
+    def n_inputs(self) -> int:
+        """Original inputs per example: 1 or 2 for toys and 2-D csv files (drawn as a plane)."""
+        return self.original("train").shape[1]
+
+    def to_model_inputs(self, x: np.ndarray) -> np.ndarray:
+        """Original inputs `(n, n_inputs)` -> what the model takes `(n, n_features)`."""
+        return x if self.feature_map is None else self.feature_map(x)
 
 
 @dataclass(frozen=True)
@@ -60,14 +86,15 @@ class DatasetSpec:
 
     Attributes:
         description: one line, printed by `harness list datasets`.
-        task: `"binary"`, `"multiclass"` or `"regression"`.
-        n_classes: `(data config) -> int`, the classes this config gives; 0 for regression.
+        task: `"binary"`, `"multiclass"` or `"regression"`; None when the file decides (csv).
+        n_classes: `(data config) -> int`, the classes this config gives; 0 for regression,
+            None when the file decides (csv).
         load: `(data config, seed) -> Dataset`; the same config and seed give identical arrays.
         toy: True for the generated 1-D and 2-D datasets.
     """
 
     description: str
-    task: str
+    task: str | None
     n_classes: Callable[..., int]
     load: Callable[..., Dataset]
     toy: bool
@@ -81,7 +108,7 @@ def load_dataset(cfg, seed: int) -> Dataset:
 
     Args:
         cfg: the data config (`name`, `n_samples`, `noise`, `test_fraction`, `val_fraction`,
-            `classes`, `path`).
+            `classes`, `path`, `target`, `task`, `features`, `standardize`).
         seed: seeds generation, shuffling and subsampling.
 
     Returns:
@@ -93,6 +120,38 @@ def load_dataset(cfg, seed: int) -> Dataset:
     if cfg.name not in DATASETS:
         raise DataError(f"data.name: {DATASETS.unknown_message(cfg.name)}")
     return DATASETS.get(cfg.name).load(cfg, seed)
+
+
+def with_features(data: Dataset, cfg, crosses=None) -> Dataset:
+    """`data` with its `x_*` arrays made by a `FeatureMap` (unchanged when there is none).
+
+    Args:
+        data: the dataset with its original inputs in `x_*`.
+        cfg: the data config: `standardize` (None: on for csv files only).
+        crosses: `CROSSES` names over the two original coordinates, or None.
+
+    Returns:
+        The `Dataset` the model trains on; `original(split)` gives back the inputs.
+    """
+    standardize = cfg.standardize if cfg.standardize is not None else cfg.name == "csv"
+    if not crosses and not standardize:
+        return data
+    if crosses:
+        for name in crosses:
+            if name not in CROSSES:
+                raise DataError(f"data.features: {CROSSES.unknown_message(name)}")
+        if data.n_features != 2:
+            raise DataError(f"data.features: crosses like {crosses[-1]!r} are made from two "
+                            f"inputs (x1, x2); {data.name!r} has {data.n_features}; remove "
+                            "data.features")
+    names = tuple(CROSSES.canonical(n) for n in crosses) if crosses else (
+        tuple(f"x{i + 1}" for i in range(data.n_features)))
+    fmap = FeatureMap(names, bool(crosses))
+    if standardize:
+        fmap = fmap.standardized(data.x_train)
+    inputs = (data.x_train, data.x_val, data.x_test)
+    return dataclasses.replace(data, x_train=fmap(data.x_train), x_val=fmap(data.x_val),
+                               x_test=fmap(data.x_test), inputs=inputs, feature_map=fmap)
 
 
 def _split_off(x: np.ndarray, y: np.ndarray, fraction: float):
@@ -145,7 +204,7 @@ def _toy_loader(name: str, task: str, generate: Callable) -> Callable[..., Datas
         order = rng.permutation(n)  # generators emit points grouped by class
         rest, test = _split_off(x[order], y[order], cfg.test_fraction)
         train, val = _split_off(*rest, cfg.val_fraction)
-        return _dataset(name, task, k, train, val, test, cfg)
+        return with_features(_dataset(name, task, k, train, val, test, cfg), cfg, cfg.features)
 
     return load
 
@@ -157,9 +216,27 @@ def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
         # A seeded subset of the official training set; the official test set is kept whole.
         order = np.random.default_rng(seed).permutation(len(x_pool))[:n]
         train, val = _split_off(_pixels(x_pool[order]), _labels(y_pool[order]), cfg.val_fraction)
-        return _dataset(name, "multiclass", 10, train, val, (_pixels(x_test), _labels(y_test)), cfg)
+        test = (_pixels(x_test), _labels(y_test))
+        return with_features(_dataset(name, "multiclass", 10, train, val, test, cfg), cfg,
+                             cfg.features)
 
     return load
+
+
+def _load_csv(cfg, seed: int) -> Dataset:
+    task, names, train, val, test, crosses = csvfile.read_csv(cfg, seed)
+    data = _dataset("csv", task, len(names) if names else 0, train, val, test, cfg)
+    return with_features(dataclasses.replace(data, class_names=names), cfg, crosses)
+
+
+def _load_digits(cfg, seed: int) -> Dataset:
+    x, y = images.load_digits()
+    # No official test set: a seeded split, as for the toys.
+    order = np.random.default_rng(seed).permutation(len(x))[:_n_samples(cfg, None)]
+    rest, test = _split_off(x[order], y[order], cfg.test_fraction)
+    train, val = _split_off(*rest, cfg.val_fraction)
+    data = _dataset("digits", "multiclass", 10, train, val, test, cfg)
+    return with_features(data, cfg, cfg.features)
 
 
 def _pixels(x: np.ndarray) -> np.ndarray:
@@ -201,3 +278,9 @@ DATASETS.register("fashion_mnist", DatasetSpec(
     "Zalando clothing images, 28 x 28 -> 784 inputs, 10 classes (Keras cache or download)",
     "multiclass", lambda cfg: 10, _image_loader("fashion_mnist", images.load_fashion_mnist),
     False), aliases=("fashion-mnist",))
+DATASETS.register("digits", DatasetSpec(
+    "scikit-learn's bundled digits, 8 x 8 -> 64 inputs, 10 classes, 1,797 images (no download)",
+    "multiclass", lambda cfg: 10, _load_digits, False))
+DATASETS.register("csv", DatasetSpec(
+    "your own csv file: data.path, data.target (task inferred, or data.task), data.features",
+    None, lambda cfg: None, _load_csv, False))

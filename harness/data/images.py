@@ -1,4 +1,4 @@
-"""MNIST and Fashion-MNIST from local IDX files or Keras' cache, so runs work offline.
+"""MNIST and Fashion-MNIST from local IDX files or Keras' cache, and scikit-learn's digits: offline.
 
 Both loaders return the official split as uint8 arrays, `(x_train, y_train), (x_test, y_test)`
 with images `(n, 28, 28)` and labels `(n,)`, like `keras.datasets.mnist.load_data()`.
@@ -183,3 +183,19 @@ def load_fashion_mnist(path: str | None = None):
                         f"({_first_line(e)}); put {_FILE_LIST} from "
                         f"https://github.com/zalandoresearch/fashion-mnist in {folder} "
                         f"or set data.path to their folder") from None
+
+
+def load_digits():
+    """scikit-learn's bundled 8 x 8 digits (1,797 images, shipped with the package: no download).
+
+    Returns:
+        `(x, y)`: float32 `(1797, 64)` pixels in [0, 1] (row-major), int64 labels `(1797,)`.
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_digits
+    except ImportError:
+        raise DataError("data.name: digits comes with scikit-learn, which is not installed; "
+                        "pip install 'scikit-learn>=1.5,<2'") from None
+    bunch = sklearn_digits()
+    # Pixel values are 0..16 (counts of set bits in 4 x 4 blocks of the original 32 x 32 scans).
+    return (bunch.data / 16).astype(np.float32), bunch.target.astype(np.int64)

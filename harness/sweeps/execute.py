@@ -15,16 +15,17 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from harness.expect import format_results
 from harness.files import write_csv
 from harness.rundir import RESULTS, is_finished, load_run
 from harness.sweeps.experiment import Experiment, load_experiment
-from harness.sweeps.tables import run_row, runs_frame, summary_frame
+from harness.sweeps.tables import check_cells, run_row, runs_frame, summary_frame
 
 
 @dataclass
@@ -37,6 +38,7 @@ class SweepResult:
         summary: `summary.csv` as a DataFrame.
         trained: runs trained by this call (the others were already complete).
         report: the sweep's `report.html`.
+        expectations: the `expect:` results, one per (cell, expectation) (`check_cells`).
     """
 
     experiment: Experiment
@@ -45,6 +47,7 @@ class SweepResult:
     summary: pd.DataFrame
     trained: int
     report: Path | None
+    expectations: list = field(default_factory=list)
 
     @property
     def failed(self) -> pd.DataFrame:
@@ -84,7 +87,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     errors, times = {}, []
     reports = _Reports(background=run_reports and len(todo) > 1, enabled=run_reports)
     try:
-        with _quiet_retracing():
+        with quiet_retracing():
             for i, point in enumerate(exp.points, 1):
                 head = f"[{i}/{len(exp.points)}] {point.group}, seed={point.seed}"
                 run_dir = out / point.folder
@@ -121,12 +124,14 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
         raise
     for folder, error in reports.close().items():
         errors.setdefault(folder, error)  # a run's own failure says more than its report's
-    runs, summary, loaded = _tables(exp, out, errors)
+    runs, summary, loaded, results = _tables(exp, out, errors)
     report = write_report(out, exp, runs, summary, loaded)
     failed = int((runs["status"] != "completed").sum())
+    if results:
+        _say(log, format_results(results))
     _say(log, f"trained {len(times)}, skipped {len(exp.points) - len(todo)}, failed {failed}; "
               f"report: {report}")
-    return SweepResult(exp, out, runs, summary, len(times), report)
+    return SweepResult(exp, out, runs, summary, len(times), report, results)
 
 
 def sweep(experiment, out=None, overrides=None,
@@ -190,9 +195,10 @@ def _tables(exp: Experiment, out: Path, errors: dict):
         rows.append(run_row(point, run, errors.get(point.folder), run_dir))
     runs = runs_frame(rows)
     summary = summary_frame(runs, list(exp.grid))
+    results = check_cells(exp, runs, summary)
     write_csv(out / "runs.csv", runs)
     write_csv(out / "summary.csv", summary)
-    return runs, summary, loaded
+    return runs, summary, loaded, results
 
 
 class _Reports:
@@ -268,7 +274,7 @@ def _report(run_dir: Path, errors: dict) -> None:
 
 
 @contextmanager
-def _quiet_retracing():
+def quiet_retracing():
     """Mutes TensorFlow's Python warnings: each run builds a new model, so every run retraces."""
     logger = logging.getLogger("tensorflow")
     level = logger.level

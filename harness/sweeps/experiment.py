@@ -18,6 +18,9 @@ mapping of dotted keys applied together, and is shown as that mapping rendered s
         - {model.head: identity, train.loss: mse, data.name: sine}
     # labels: "head=sigmoid, loss=binary_crossentropy, data=circles", ...
 
+An optional `expect:` states the results each grid cell should reach, on the mean over its
+seeds (see `harness.expect`); the runs themselves do not check their base config's `expect:`.
+
 Settings apply in a fixed order: the base file (with its `extends` chain) -> `set` -> the grid
 values -> `--set`. Every run's config is validated before anything trains, so a typo in the last
 cell fails at once, with one line naming the experiment file and the key.
@@ -33,9 +36,10 @@ from pathlib import Path
 from harness.config import Config
 from harness.configfile import load_config, parse_override, parse_yaml
 from harness.errors import ConfigError
+from harness.expect import matches, parse_sweep
 from harness.report.labels import folder_name, render, short_keys
 
-TOP_KEYS = ("base", "grid", "seeds", "set")
+TOP_KEYS = ("base", "grid", "seeds", "set", "expect")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 _AXIS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXAMPLE = {"data": "name", "model": "depth", "train": "epochs"}
@@ -78,6 +82,7 @@ class Experiment:
         seeds: the seeds every cell runs with.
         fixed: the `set` overrides, then the `--set` ones.
         points: every run, grid cells in row-major order (the last key varies fastest), seeds last.
+        expect: the `Expectation`s of the cells (`harness.expect.parse_sweep`).
     """
 
     path: Path
@@ -87,6 +92,7 @@ class Experiment:
     seeds: list
     fixed: dict
     points: list
+    expect: list = field(default_factory=list)
 
     @property
     def cells(self) -> int:
@@ -142,6 +148,13 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None) -> E
             raise ConfigError(f"{shown}: --set {key}: the experiment sets this key per run; "
                               "change the grid (or seeds:) in the file instead")
 
+    expectations = []
+    if data.get("expect") is not None:
+        try:
+            expectations = parse_sweep(data["expect"], sorted(varied))
+        except ValueError as e:
+            raise ConfigError(f"{shown}: expect: {e}") from None
+
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem).strip("._-")[:80] or "sweep"
     short = short_keys([*varied, *grid])
     points = []
@@ -152,7 +165,8 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None) -> E
                       for p, v in _parts(key, value, short))
         group = ", ".join(f"{p}={v}" for _, p, v in parts)
         for seed in seeds:
-            overrides = {"name": name, **fixed}  # base -> set -> grid -> --set
+            # base -> set -> grid -> --set; the base file's expect: is about the base alone
+            overrides = {"name": name, "expect": None, **fixed}
             for key, value in cell.items():
                 overrides.update({key: value} if _DOTTED.fullmatch(key) else value)
             overrides.update({**cli, "seed": seed})
@@ -160,7 +174,19 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None) -> E
             folder = folder_name([*((p, v) for _, p, v in parts), ("seed", str(seed))])
             points.append(Point(cell, labels, seed, overrides, parts, group, folder, config))
     _unique_folders(points, shown)
-    return Experiment(path, name, base, grid, seeds, {**fixed, **cli}, points)
+    for e in expectations:
+        if not any(matches(e.where, cell_values(p)) for p in points):
+            raise ConfigError(f"{shown}: expect: where: {e.where} picks no grid cell; use values "
+                              "the grid lists")
+    return Experiment(path, name, base, grid, seeds, {**fixed, **cli}, points, expectations)
+
+
+def cell_values(point: Point) -> dict:
+    """The point's grid values by dotted key (a case axis: the keys inside its case)."""
+    values = {}
+    for key, value in point.cell.items():
+        values.update({key: value} if _DOTTED.fullmatch(key) else value)
+    return values
 
 
 def _parts(key, value, short):

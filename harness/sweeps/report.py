@@ -200,6 +200,8 @@ def _summary_view(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         if f"{metric}_mean" in summary and summary[f"{metric}_mean"].notna().any():
             view[metric] = [_mean_std(m, s, metric) for m, s in
                             zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])]
+    if "expect" in summary:  # the experiment's expect: block, per cell
+        view["expect"] = summary["expect"]
     return view
 
 

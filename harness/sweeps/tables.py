@@ -9,12 +9,17 @@ its short label), `seed`, `status`, the test metrics the runs have (`test_loss`,
 `summary.csv` columns: the grid keys, `n` (runs: one per seed), `n_completed`, then
 `<metric>_mean` and `<metric>_std` for every numeric column of `runs.csv` (plain means over the
 seeds, NaN values skipped; the std is NaN for a single seed).
+
+With an `expect:` block, both tables get an `expect` column (`met`, `not met`, or empty for a
+cell no expectation names), and `summary.csv` an `expect_detail` column: each of the cell's
+expectations as `test_accuracy 0.973 (>= 0.95): met`, joined by `; `.
 """
 
 import math
 
 import pandas as pd
 
+from harness.expect import format_results, matches, sweep_value
 from harness.report.frames import hidden_mean, last_epoch
 from harness.rundir import Run
 
@@ -82,3 +87,33 @@ def _number(value) -> float:
         return math.nan if value is None else float(value)
     except (TypeError, ValueError):
         return math.nan
+
+
+def check_cells(exp, runs: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+    """Checks the experiment's `expect:` on every cell; adds the `expect` columns to both tables.
+
+    Args:
+        exp: the `Experiment`; its cells are the summary's rows, in order.
+        runs, summary: the tables, changed in place.
+
+    Returns:
+        One result per (cell, expectation): cell (the group label), key, condition, measured, met.
+    """
+    from harness.sweeps.experiment import cell_values
+
+    if not exp.expect:
+        return []
+    firsts = [p for p in exp.points if p.seed == exp.seeds[0]]  # one point per cell, in order
+    results, outcome, detail = [], {}, []
+    for point, (_, row) in zip(firsts, summary.iterrows()):
+        mine = [e.result(sweep_value(row, e.key), point.group) for e in exp.expect
+                if matches(e.where, cell_values(point))]
+        results += mine
+        outcome[point.group] = "" if not mine else (
+            "met" if all(r["met"] for r in mine) else "not met")
+        detail.append("; ".join(line.removeprefix(f"expect: {point.group}: ")
+                                for line in format_results(mine).splitlines()))
+    summary["expect"] = [outcome[p.group] for p in firsts]
+    summary["expect_detail"] = detail
+    runs["expect"] = [outcome[p.group] for p in exp.points]
+    return results

@@ -1,0 +1,165 @@
+"""Your own data: a csv file with a header row, one example per line, read with pandas.
+
+    data: {name: csv, path: my.csv, target: label}             # features: the other numeric columns
+    data: {name: csv, path: my.csv, target: label, features: [age, income]}
+    data: {name: csv, path: xy.csv, target: y, features: [x1, x2, x1^2, x2^2]}  # crosses
+
+The task is inferred from the target column unless `data.task` states it: text or true/false
+labels are classes (sorted, then numbered 0, 1, ...); whole numbers with at most
+`MAX_INFERRED_CLASSES` distinct values are classes too; other numbers are a regression target.
+Two classes make a binary task, more a multi-class one. Every problem with the file is one
+`DataError` naming the file, the column and the line.
+
+`data.features` may list file columns and `harness.data.features.CROSSES` names: the crosses are
+made from the two input columns (x1 = the first, x2 = the second), so a 2-D file gets the
+Playground's inputs as the toys do.
+"""
+
+import difflib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from harness.data.features import CROSSES
+from harness.errors import DataError
+
+MAX_INFERRED_CLASSES = 20
+
+
+def read_csv(cfg, seed: int):
+    """Reads `cfg.path` into shuffled splits.
+
+    Args:
+        cfg: the data config (`path`, `target`, `task`, `features`, `n_samples`,
+            `test_fraction`, `val_fraction`).
+        seed: seeds the shuffle (and the subset when `n_samples` is set).
+
+    Returns:
+        `(task, class_names, train, val, test, crosses)`: `class_names` the labels of classes
+        0, 1, ... as text (None for regression); each split `(x, y)`, `x` float32 with the input
+        columns, `y` int64 class indices or float32 `(n, 1)`; `crosses` the `CROSSES` names the
+        model takes (input columns renamed x1, x2), or None.
+
+    Raises:
+        DataError: the file cannot be read, or a column is missing, not numeric or incomplete.
+    """
+    path = Path(cfg.path).expanduser()
+    frame = _read(path)
+    columns = [str(c) for c in frame.columns]
+    frame.columns = columns
+    if cfg.target not in columns:
+        raise DataError(f"{path}: data.target: no column {cfg.target!r}"
+                        f"{_close(cfg.target, columns)}; the columns are {', '.join(columns)}")
+    inputs, crosses = _inputs(path, frame, cfg)
+    x = np.stack([_numbers(path, frame, c) for c in inputs], axis=1).astype(np.float32)
+    task, class_names, y = _target(path, frame[cfg.target], cfg.target, cfg.task)
+
+    order = np.random.default_rng(seed).permutation(len(x))
+    if cfg.n_samples is not None:
+        order = order[:cfg.n_samples]
+    x, y = x[order], y[order]
+    k = round(len(x) * cfg.test_fraction)
+    j = k + round((len(x) - k) * cfg.val_fraction)
+    test, val, train = (x[:k], y[:k]), (x[k:j], y[k:j]), (x[j:], y[j:])
+    return task, class_names, train, val, test, crosses
+
+
+def _read(path: Path) -> pd.DataFrame:
+    fix = "check data.path (relative to the folder you run from)"
+    if not path.is_file():
+        problem = "is a folder" if path.is_dir() else "no such file"
+        raise DataError(f"data.path: {path}: {problem}; {fix}")
+    try:
+        frame = pd.read_csv(path, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; a csv file starts with a header row of "
+                        "column names") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise DataError(f"{path}: cannot read it as csv ({first}); save it as comma-separated "
+                        "UTF-8 text with a header row") from None
+    if frame.empty:
+        raise DataError(f"{path}: a header row but no examples; add one line per example")
+    return frame
+
+
+def _inputs(path: Path, frame: pd.DataFrame, cfg):
+    """The input columns, and the crosses the model takes (None: the input columns as they are)."""
+    columns = list(frame.columns)
+    listed = list(cfg.features or [])
+    if cfg.target in listed:
+        raise DataError(f"{path}: data.features: {cfg.target!r} is the target; leave it out of "
+                        "the features")
+    for name in listed:
+        if name not in columns and name not in CROSSES:
+            choices = [c for c in columns if c != cfg.target] + list(CROSSES)
+            raise DataError(f"{path}: data.features: no column {name!r} and no cross of that "
+                            f"name{_close(name, choices)}; the columns are {', '.join(columns)} "
+                            "(crosses: `python -m harness list features`)")
+    inputs = [c for c in listed if c in columns]
+    if not inputs:
+        inputs = [c for c in columns if c != cfg.target and pd.api.types.is_numeric_dtype(
+            frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+        if not inputs:
+            raise DataError(f"{path}: no numeric column besides the target {cfg.target!r}; "
+                            "list the input columns in data.features")
+    if not any(c not in columns for c in listed):
+        return inputs, None
+    if len(inputs) != 2:
+        raise DataError(f"{path}: data.features: crosses are made from two input columns "
+                        f"(x1, x2); there are {len(inputs)} ({', '.join(inputs)}); list the two "
+                        "in data.features")
+    return inputs, [f"x{inputs.index(c) + 1}" if c in columns else c for c in listed]
+
+
+def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
+    values = frame[column]
+    _no_gaps(path, values, column)
+    numbers = pd.to_numeric(values, errors="coerce") if not pd.api.types.is_bool_dtype(
+        values) else pd.Series(np.nan, index=values.index)
+    bad = numbers.isna().to_numpy()
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise DataError(f"{path}: column {column!r}: {values.iloc[row]!r} on line {row + 2} is "
+                        "not a number; features must be numeric (encode it as numbers, or leave "
+                        "the column out of data.features)")
+    return numbers.to_numpy(np.float64)
+
+
+def _no_gaps(path: Path, values: pd.Series, column: str) -> None:
+    missing = values.isna().to_numpy()
+    if missing.any():
+        row = int(np.argmax(missing))
+        raise DataError(f"{path}: column {column!r}: missing value on line {row + 2} "
+                        f"({int(missing.sum())} in all); fill them in or drop those lines")
+
+
+def _target(path: Path, values: pd.Series, column: str, task: str | None):
+    """(task, class names or None, y) from the target column."""
+    _no_gaps(path, values, column)
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if task is None:
+        whole = numeric and np.all(np.mod(values.to_numpy(np.float64), 1) == 0)
+        if numeric and not (whole and values.nunique() <= MAX_INFERRED_CLASSES):
+            task = "regression"
+        else:
+            task = "binary" if values.nunique() <= 2 else "multiclass"
+    if task == "regression":
+        if not numeric:
+            raise DataError(f"{path}: column {column!r}: data.task regression needs numbers, got "
+                            f"{values.iloc[0]!r}; use data.task: binary or multiclass")
+        return task, None, values.to_numpy(np.float32).reshape(-1, 1)
+    classes, y = np.unique(values.astype(str) if not numeric else values, return_inverse=True)
+    if len(classes) < 2:
+        raise DataError(f"{path}: column {column!r}: every example has the label "
+                        f"{classes[0]!r}, one class only; a classifier needs two or more")
+    if task == "binary" and len(classes) > 2:
+        raise DataError(f"{path}: column {column!r}: {len(classes)} classes, but data.task is "
+                        "binary; use data.task: multiclass (with model.head: softmax)")
+    return task, tuple(str(c) for c in classes), y.astype(np.int64)
+
+
+def _close(name: str, choices) -> str:
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,143 @@
+"""`expect:` blocks and `harness check`: parsing, errors, and met / not met through the CLI."""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from harness.configfile import load_config
+from harness.errors import ConfigError
+from harness.expect import Expectation, matches, parse_run
+from harness.sweeps import load_experiment
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ("data: {name: circles, n_samples: 200}\n"
+        "model: {depth: 1, width: 4}\n"
+        "train: {epochs: 1}\n")
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def harness(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "harness", *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("expect, match", [
+    ({"test_acuracy": ">= 0.9"}, r"<mapping>: expect: 'test_acuracy': not a result that is "
+                                 r"measured \(did you mean 'test_accuracy'\?\)"),
+    ({"test_accuracy": ">= high"}, r"'high' is not a number; write e.g. \">= 0.95\""),
+    ({"test_accuracy": "=> 0.9"}, r"'=> 0.9' is not a condition"),
+    ({"test_accuracy": None}, r"None is not a condition"),
+    ({}, r"expect: a mapping of results to conditions"),
+    ("test_accuracy >= 0.9", r"expect: a mapping of results to conditions"),
+])
+def test_bad_expectation_is_a_config_error(expect, match):
+    with pytest.raises(ConfigError, match=match):
+        load_config({"expect": expect})
+
+
+def test_conditions():
+    a, b, c = parse_run({"test_accuracy": [">= 0.9", "< 1"], "learned": True})
+    assert (a.op, a.value, b.op, c.op, c.value) == (">=", 0.9, "<", "==", True)
+    assert a.met_by(0.9) and not a.met_by(0.89) and not a.met_by(math.nan)
+    assert not a.met_by(None) and not a.met_by("completed")
+    assert Expectation("vanishing_ratio_init", "<=", 1e-3).condition == "<= 0.001"
+    assert parse_run({"status": "completed"})[0].met_by("completed")
+
+
+def test_where_picks_cells_by_value_or_any_of_a_list():
+    cell = {"model.activation": "elu", "model.depth": 5, "data.features": ["x1", "x2"],
+            "model.initializer": {"name": "random_normal", "stddev": 0.01}}
+    assert matches({"model.activation": "elu"}, cell)
+    assert matches({"model.activation": ["relu", "elu"], "model.depth": 5}, cell)
+    assert not matches({"model.activation": ["relu", "tanh"]}, cell)
+    assert not matches({"model.depth": 10}, cell) and not matches({"model.width": 4}, cell)
+    assert matches({"data.features": ["x1", "x2"]}, cell)  # a grid of lists: the list itself
+    assert not matches({"data.features": ["x1", "x2", "x1^2"]}, cell)
+    assert matches({"model.initializer": {"name": "random_normal", "stddev": 0.01}}, cell)
+
+
+def test_expect_is_not_inherited(tmp_path):
+    write(tmp_path / "parent.yaml", TINY + 'expect: {test_accuracy: ">= 0.9"}\n')
+    write(tmp_path / "child.yaml", "extends: parent.yaml\nmodel: {depth: 2}\n")
+    assert load_config(tmp_path / "parent.yaml")[0].expect == {"test_accuracy": ">= 0.9"}
+    assert load_config(tmp_path / "child.yaml")[0].expect is None
+
+
+@pytest.mark.parametrize("expect, match", [
+    ("[{where: {model.depth: 1}, test_accuracy: '>= 0.5'}]",
+     r"expect: where: 'model.depth' is not varied by the grid; the grid varies model.activation"),
+    ("[{where: {model.activation: tanh}, test_accuracy: '>= 0.5'}]",
+     r"expect: where: \{'model.activation': 'tanh'\} picks no grid cell"),
+    ("[{where: {model.activation: relu}}]", r"without a condition"),
+    ("{vanishing_ratio: '< 1'}", r"did you mean 'vanishing_ratio_init'"),
+])
+def test_bad_experiment_expectation(tmp_path, expect, match):
+    write(tmp_path / "base.yaml", TINY)
+    path = write(tmp_path / "exp.yaml", "base: base.yaml\ngrid: {model.activation: [relu, "
+                 f"sigmoid]}}\nexpect: {expect}\n")
+    with pytest.raises(ConfigError, match=match):
+        load_experiment(path)
+
+
+def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_path):
+    files = tmp_path / "files"
+    files.mkdir()
+    write(files / "plain.yaml", TINY)  # no expect: skipped
+    write(files / "met.yaml", TINY + 'expect: {epochs_run: "== 1", status: completed, '
+                                     'test_accuracy: ">= 0"}\n')
+    write(files / "sweep.yaml", "base: plain.yaml\ngrid: {model.activation: [relu, step]}\n"
+                                "expect:\n"
+                                "  - {epochs_run: '== 1'}\n"
+                                "  - where: {model.activation: step}\n"
+                                "    test_accuracy_std: '>= 0'\n"  # two seeds: a number
+                                "seeds: [0, 1]\n")
+    out = harness("check", "files", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr[-2000:]
+    assert "files/plain.yaml: no expect: block, skipped" in out.stdout
+    assert "files/met.yaml: met (completed" in out.stdout
+    assert "expect: epochs_run 1 (== 1): met" in out.stdout
+    assert "expect: activation=step: test_accuracy_std" in out.stdout
+    assert "check: 2 files with expectations, 2 met, 0 not met; 1 without" in out.stdout
+    [run] = (tmp_path / "results" / "run").iterdir()
+    summary = json.loads((run / "summary.json").read_text())
+    assert summary["expect_met"] is True
+    assert summary["expect"][0] == {"key": "epochs_run", "condition": "== 1", "measured": 1,
+                                    "met": True}
+    runs = pd.read_csv(tmp_path / "results" / "sweep" / "runs.csv")
+    cells = pd.read_csv(tmp_path / "results" / "sweep" / "summary.csv")
+    assert runs["expect"].tolist() == ["met"] * 4 and cells["expect"].tolist() == ["met"] * 2
+    assert cells["expect_detail"].tolist()[0] == "epochs_run 1 (== 1): met"
+
+
+def test_expectation_not_met(tmp_path):
+    config = write(tmp_path / "hard.yaml", TINY + 'expect: {test_accuracy: ">= 1.01"}\n')
+    out = harness("run", str(config), "--out", "hard", "--verbose", "0", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]  # the run itself completed
+    assert "expect: test_accuracy" in out.stdout and "(>= 1.01): NOT MET" in out.stdout
+    summary = json.loads((tmp_path / "hard" / "summary.json").read_text())
+    assert summary["expect_met"] is False and summary["expect"][0]["met"] is False
+    out = harness("check", config.name, cwd=tmp_path)
+    assert out.returncode == 1
+    assert "hard.yaml: NOT MET (completed" in out.stdout
+    assert "1 not met: hard.yaml" in out.stdout
+
+
+def test_check_stops_on_a_bad_file_before_training(tmp_path):
+    write(tmp_path / "a_good.yaml", TINY + 'expect: {test_accuracy: ">= 0"}\n')
+    write(tmp_path / "b_bad.yaml", TINY + 'expect: {test_accuracy: ">= lots"}\n')
+    out = harness("check", ".", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.strip() == ("error: b_bad.yaml: expect: test_accuracy: '>= lots': 'lots' "
+                                  'is not a number; write e.g. ">= 0.95"')
+    assert not (tmp_path / "results").exists()
+    out = harness("check", "missing", cwd=tmp_path)
+    assert out.returncode == 2 and "missing: no such file or folder" in out.stderr
