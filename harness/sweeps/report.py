@@ -179,7 +179,7 @@ def _facets(points, facet) -> list[tuple[str, list]]:
 
 def _health(layers: pd.DataFrame) -> pd.DataFrame:
     """Per epoch: the mean over hidden layers of `dead_fraction` and `saturation`."""
-    rows = layers[layers["layer"].map(is_hidden)
+    rows = layers[layers["layer"].astype(str).map(is_hidden)
                   & layers["metric"].isin(["dead_fraction", "saturation"])]
     return rows.pivot_table(index="epoch", columns="metric", values="value").reset_index()
 
