@@ -28,36 +28,42 @@ from harness.report import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-ALL_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
-               "boundary.png"}
+OLD_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
+               "boundary.png"}  # what a run recorded before histograms.csv & co. gets
+TOY = {"boundary.png", "boundary_epochs.png", "boundary.gif", "neurons.png"}
+ALL_FIGURES = OLD_FIGURES | TOY | {"update_ratio.png", "histograms.png"}
 
 
 def _images(html: str) -> list[bytes]:
-    found = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    found = re.findall(r'src="data:image/(?:png|gif);base64,([^"]+)"', html)
     return [base64.b64decode(data) for data in found]
 
 
 @pytest.mark.parametrize("kwargs, figures, says", [
     (dict(task="binary", activation="sigmoid", depth=6), ALL_FIGURES, "Decision boundary"),
     (dict(task="multiclass", activation="tanh"), ALL_FIGURES, "Decision boundary"),
-    (dict(task="regression"), ALL_FIGURES, "Fitted function"),
+    (dict(task="regression"), ALL_FIGURES - {"neurons.png", "boundary.gif"}, "Fitted function"),
     (dict(task="regression", dims=2, activation="elu"), ALL_FIGURES, "test MAE"),
-    (dict(epochs=0), ALL_FIGURES - {"history.png"}, "No training epoch was recorded"),
-    (dict(status="diverged", activation="sigmoid"), ALL_FIGURES - {"boundary.png"},
+    (dict(epochs=0), ALL_FIGURES - {"history.png", "update_ratio.png", "boundary_epochs.png",
+                                    "boundary.gif"}, "No training epoch was recorded"),
+    (dict(status="diverged", activation="sigmoid"),
+     ALL_FIGURES - {"boundary.png", "boundary_epochs.png", "boundary.gif"},
      "diverged (a NaN appeared) at epoch 3, step 17"),
-    (dict(status="failed"), ALL_FIGURES - {"boundary.png"}, "made-up failure"),
+    (dict(status="failed"), ALL_FIGURES - TOY, "made-up failure"),
     (dict(activation="step"), ALL_FIGURES, "Gradient norms exactly 0 (25 grad_norm, 25 preact"),
+    (dict(recorded="old"), OLD_FIGURES, "Distributions per layer: not drawn: no histograms.csv"),
+    (dict(image=True), ALL_FIGURES | {"first_layer_weights.png"}, "First-layer weights"),
 ])
 def test_build_report_embeds_one_image_per_png(tmp_path, kwargs, figures, says):
     run_dir = make_run(tmp_path / "run", **kwargs)
     path = build_report(run_dir)
     html = path.read_text()
     assert path == run_dir / "report.html"
-    pngs = sorted(run_dir.glob("*.png"))
+    pngs = sorted([*run_dir.glob("*.png"), *run_dir.glob("*.gif")])
     assert {p.name for p in pngs} == figures
     assert html.count("<img ") == len(pngs)
     assert sorted(_images(html)) == sorted(p.read_bytes() for p in pngs)  # the same bytes, inline
-    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+    assert all(p.read_bytes()[:4] in (b"\x89PNG", b"GIF8") for p in pngs)
     assert says in html
     assert not re.search(r'(src|href)="(?!data:)', html), "a report must not load anything"
     assert "<pre>name: " in html  # the resolved config
@@ -70,12 +76,13 @@ def test_report_says_why_a_figure_is_missing(tmp_path):
 
 def test_report_of_a_run_killed_before_its_first_file(tmp_path):
     run_dir = make_run(tmp_path / "run")
-    for name in ("summary.json", "layers.csv", "history.csv", "points.csv", "surface.csv"):
+    for name in ("summary.json", "layers.csv", "history.csv", "points.csv", "surface.csv",
+                 "histograms.csv", "neurons.csv"):
         (run_dir / name).unlink()
     html = build_report(run_dir).read_text()
     assert "<img " not in html and not list(run_dir.glob("*.png"))
     assert "No summary.json" in html and "incomplete" in html
-    assert "Gradient norm per layer: not drawn" in html
+    assert "Gradient size per layer: not drawn" in html
 
 
 def test_rebuilding_removes_a_figure_that_can_no_longer_be_drawn(tmp_path):
@@ -84,7 +91,9 @@ def test_rebuilding_removes_a_figure_that_can_no_longer_be_drawn(tmp_path):
     (run_dir / "surface.csv").write_text("x1,x2,pred\n")  # e.g. rewritten by a later, failed run
     html = build_report(run_dir).read_text()
     assert not (run_dir / "boundary.png").exists()
-    assert html.count("<img ") == 4 and "Decision boundary: not drawn" in html
+    assert not (run_dir / "boundary.gif").exists()
+    assert html.count("<img ") == len(ALL_FIGURES - TOY) + 1  # neurons.csv is still there
+    assert "Decision boundary: not drawn" in html
 
 
 def test_vanishing_ratio_of_a_known_fake(tmp_path):
@@ -207,7 +216,7 @@ def test_report_renders_in_headless_chromium(tmp_path):
     html_path = build_report(make_run(tmp_path / "run", activation="sigmoid", depth=6))
     # The page's own load script writes the verdict into <body data-images-ok="N/M" ...>.
     body = re.search(r"<body[^>]*>", _chromium_dom(html_path, tmp_path / "profile")).group(0)
-    assert 'data-images-ok="5/5"' in body
+    assert f'data-images-ok="{len(ALL_FIGURES)}/{len(ALL_FIGURES)}"' in body
     assert int(re.search(r'data-text-chars="(\d+)"', body).group(1)) > 1000  # not a blank page
 
     # The check can fail: corrupt one embedded PNG and the verdict drops.
@@ -215,4 +224,4 @@ def test_report_renders_in_headless_chromium(tmp_path):
     not_a_png = re.sub(r"base64,[^\"]{40}", "base64,bm90IGEgcG5n", html_path.read_text(), count=1)
     broken.write_text(not_a_png)
     body = re.search(r"<body[^>]*>", _chromium_dom(broken, tmp_path / "profile")).group(0)
-    assert 'data-images-ok="4/5"' in body
+    assert f'data-images-ok="{len(ALL_FIGURES) - 1}/{len(ALL_FIGURES)}"' in body

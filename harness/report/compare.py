@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.errors import HarnessError
-from harness.files import write_csv, write_figure, write_text
+from harness.files import write_csv, write_text
 from harness.report import page
 from harness.report.compare_plots import (
     plot_compare_grad_epochs,
@@ -152,7 +152,7 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
          lambda: plot_compare_history(history, styles)),
     ]:
         try:
-            figures.append(page.figure(write_figure(out / name, draw()), title, caption))
+            figures.append(page.figure(page.save_figure(out / name, draw()), title, caption))
         except NothingToPlot as reason:
             (out / name).unlink(missing_ok=True)
             notes.append(f"{title}: not drawn: {reason}.")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from harness.files import write_figure, write_text
+from harness.files import write_text
 from harness.report import page
 from harness.report.frames import NothingToPlot, is_hidden, masked_counts
 from harness.report.grouped import (
@@ -45,7 +45,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
 
     def add(name, title, caption, draw):
         try:
-            figures.append(page.figure(write_figure(out / name, draw()), title, caption))
+            figures.append(page.figure(page.save_figure(out / name, draw()), title, caption))
         except NothingToPlot as reason:
             (out / name).unlink(missing_ok=True)
             notes.append(f"{title}: not drawn: {reason}.")
