@@ -15,6 +15,7 @@ from fake_runs import make_run
 from matplotlib.figure import Figure
 
 from harness.errors import HarnessError
+from harness.report.compare import shorten
 from harness.report import (
     ACTIVATION_COLORS,
     activation_color,
@@ -126,6 +127,18 @@ def test_compare_labels_runs_by_what_differs(tmp_path):
                                                       "activation=relu, depth=8, seed=1"]
     twin = make_run(tmp_path / "twin", activation="sigmoid")
     assert compare([sig, twin])["label"].tolist() == ["a", "twin"]  # nothing differs: folders
+    # folder names as labels are cut to the part that differs, so legends stay short
+    runs = [make_run(tmp_path / f"sigmoid-d8-s0-20250101-12000{i}", activation="sigmoid")
+            for i in range(2)]
+    assert compare(runs)["label"].tolist() == ["120000", "120001"]
+
+
+def test_shorten_keeps_what_differs():
+    assert shorten(["sigmoid-d8-s0-20250101-1200", "relu-d8-s0-20250101-1200"]) == [
+        "sigmoid", "relu"]
+    assert shorten(["run_a=1", "run_a=10"]) == ["1", "10"]
+    assert shorten(["same", "same"]) == ["same", "same"]  # nothing to tell them apart by
+    assert shorten(["abc", "abd"]) == ["abc", "abd"]  # one part each: kept whole
 
 
 def test_run_labels_lengthen_ambiguous_keys():
@@ -152,8 +165,9 @@ def test_compare_table_and_report(tmp_path):
     assert written["label"].tolist() == table["label"].tolist()
     html = (tmp_path / "cmp" / "report.html").read_text()
     pngs = sorted((tmp_path / "cmp").glob("*.png"))
-    assert {p.name for p in pngs} == {"compare_grad_norms.png", "compare_grad_epochs.png",
-                                      "compare_history.png"}
+    assert {p.name for p in pngs} == {
+        "compare_grad_norms.png", "compare_grad_epochs.png", "compare_history.png",
+        "compare_heatmaps.png", "compare_histograms.png", "compare_update_ratio.png"}
     assert sorted(_images(html)) == sorted(p.read_bytes() for p in pngs)
     assert "activation=sigmoid, depth=6" in html and "http" not in html
 

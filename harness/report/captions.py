@@ -92,8 +92,8 @@ def _spread_sentence(layers, last, learned) -> str:
     factor = first / deep if deep > 0 else math.inf
     text = (f"Spread (standard deviation of the outputs) from layer 1 to layer "
             f"{layer_tick(hidden[-1])} at epoch {last}: ")
-    if factor < 3:
-        return text + "about the same, so the signal reaches the deep layers."
+    if factor < 2:
+        return text + "within a factor of 2, so the signal reaches the deep layers."
     text += f"shrinks {factor:.3g}x"
     if learned is False:
         return text + " and the run did not learn: the signal dies on its way through the network."

@@ -27,17 +27,19 @@ def run_styles(activations: list[str], runs: list[str]) -> dict[str, dict]:
         runs: each run's label, same order.
 
     Returns:
-        `{run: {"color": hex, "linestyle": str, "marker": str}}`.
+        `{run: {"color": hex, "linestyle": str, "marker": str, "linewidth": float}}`; earlier
+        runs get wider lines, so a later run that coincides with one leaves it visible.
     """
     seen: dict[str, int] = {}
     styles = {}
-    for activation, run in zip(activations, runs):
+    for n, (activation, run) in enumerate(zip(activations, runs)):
         i = seen[activation] = seen.get(activation, -1) + 1
         lighten = min(0.6, 0.25 * (i // len(LINESTYLES)))  # past 4 styles, lighter shades
         color = np.array(to_rgb(activation_color(activation)))
         styles[run] = {"color": to_hex(color + (1 - color) * lighten),
                        "linestyle": LINESTYLES[i % len(LINESTYLES)],
-                       "marker": MARKERS[i % len(MARKERS)]}
+                       "marker": MARKERS[i % len(MARKERS)],
+                       "linewidth": max(1.0, 2.8 - 0.6 * n)}
     return styles
 
 
@@ -75,7 +77,7 @@ def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str = "grad_nor
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
-    _legend(fig, axes)
+    figure_legend(fig, axes)
     fig.suptitle("Gradient norm per layer", fontweight="bold")
     return fig
 
@@ -104,21 +106,24 @@ def plot_compare_grad_epochs(layers_by_run, styles: dict, metric: str = "grad_no
         epoch_axis(ax, np.concatenate([t.columns for t in tables.values()]))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
-    _legend(fig, axes)
+    figure_legend(fig, axes)
     fig.suptitle("Gradient norm of the first and last hidden layer over training",
                  fontweight="bold")
     return fig
 
 
-def plot_compare_history(history_by_run, styles: dict) -> Figure:
+def plot_compare_history(history_by_run, styles: dict, chance: dict | None = None) -> Figure:
     """Training (top row) and validation (bottom row) curves of every run, one column per metric.
 
     Args:
         history_by_run: `history.csv` rows of all runs with a `run` column.
         styles: from `run_styles`.
+        chance: `run -> {"accuracy": a, "loss": l}`, the chance level of each run's data; drawn
+            as dotted lines (one per distinct value).
 
     Returns:
-        A Figure: loss, then accuracy and/or MAE, whichever the runs recorded.
+        A Figure: loss, then accuracy and/or MAE, whichever the runs recorded. Loss and MAE axes
+        start at 0, so that noise between close runs does not look like a difference.
     """
     if history_by_run.empty or "epoch" not in history_by_run:
         raise NothingToPlot("no run has a history.csv row: no epoch finished")
@@ -134,15 +139,24 @@ def plot_compare_history(history_by_run, styles: dict) -> Figure:
                     axes[row, col].plot(rows["epoch"], np.where(np.isfinite(y), y, np.nan),
                                         label=run, markersize=4, **styles[run])
     for col, metric in enumerate(metrics):
+        levels = sorted({c[metric] for c in (chance or {}).values() if c.get(metric) is not None})
+        columns = [c for c in (metric, f"val_{metric}") if c in history_by_run]
+        values = history_by_run[columns].to_numpy(float).ravel()
+        values = values[np.isfinite(values)]
         for row, split in enumerate(["train", "validation"]):
             ax = axes[row, col]
             ax.set(title=f"{split} {metric}", ylabel=metric)
+            for i, level in enumerate(levels):
+                ax.axhline(level, color="#555555", linestyle=":", linewidth=1.2,
+                           label="chance level" if i == 0 else "_")
             if metric == "accuracy":
                 ax.set_ylim(-0.02, 1.02)
+            elif values.size and values.min() >= 0:
+                ax.set_ylim(0, 1.05 * max(values.max(), *levels, 0))
             epoch_axis(ax, history_by_run["epoch"])
             ax.grid(True, alpha=0.3)
         axes[1, col].set_xlabel("epoch")
-    _legend(fig, axes)
+    figure_legend(fig, axes)
     fig.suptitle("Learning curves", fontweight="bold")
     return fig
 
@@ -159,7 +173,7 @@ def _tables(layers_by_run, styles, metric) -> dict:
     return tables
 
 
-def _legend(fig, axes) -> None:
+def figure_legend(fig, axes) -> None:
     """One legend under the figure with every run drawn on any panel (a run may miss some)."""
     found = {}
     for ax in np.ravel(axes):

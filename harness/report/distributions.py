@@ -150,8 +150,11 @@ def _update_gap(table) -> str:
     first, deep = table.at[hidden[0], last], table.at[hidden[-1], last]
     if not (first > 0 and deep > 0):
         return "per layer, mean over each epoch's steps"
-    return (f"epoch {last}: {layer_tick(hidden[0])}: {first:.1e}, {layer_tick(hidden[-1])}: "
-            f"{deep:.1e} ({deep / first:.3g}x)")
+    factor = deep / first
+    size = f"{factor:,.0f}x smaller" if factor >= 10 else (
+        f"{1 / factor:,.0f}x larger" if factor <= 0.1 else "about as large")
+    return (f"epoch {last}: {hidden[0]}'s steps are {size} than {hidden[-1]}'s "
+            f"({first:.1e} vs {deep:.1e})")
 
 
 def _layer_shades(names) -> list:

@@ -49,9 +49,10 @@ def plot_activation_stats(layers, activation: str = "",
     labels = stat_labels(layers)
     color = activation_color(activation)
     fig = Figure(figsize=(4.4 * len(tables), 4.0))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2 if activations else 0.15, top=0.82,
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2 if activations else 0.15, top=0.76,
                         wspace=0.28)
-    for ax, (metric, table) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
+    axes = fig.subplots(1, len(tables), squeeze=False)[0]
+    for ax, (metric, table) in zip(axes, tables.items()):
         hidden = table.loc[[n for n in table.index if is_hidden(n)]]
         others = [n for n in table.index if not is_hidden(n)]
         first, last = table.columns[0], table.columns[-1]
@@ -85,7 +86,9 @@ def plot_activation_stats(layers, activation: str = "",
         ax.set(title=title, ylabel=unit, xlabel="hidden layer (1 = next to the input), head")
         ax.title.set_fontsize(9)
         ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 0.92), ncols=4,
+               fontsize=8, frameon=False)  # one legend: the panels share it
     depth = sum(1 for n in next(iter(tables.values())).index if is_hidden(n))
     fig.suptitle(f"Activation statistics per layer: {activation or 'network'}, {depth} hidden "
                  "layers (the head apart, in grey)", fontweight="bold")

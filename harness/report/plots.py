@@ -60,8 +60,16 @@ def plain_log_ticks(fig: Figure) -> Figure:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_major_formatter(FuncFormatter(_power_label))
-                axis.set_minor_formatter(NullFormatter())
+                low, high = sorted(axis.get_view_interval())
+                narrow = low > 0 and np.log10(high / low) < 1.5  # fewer than 2 decade ticks
+                axis.set_minor_formatter(FuncFormatter(_two_five) if narrow else NullFormatter())
     return fig
+
+
+def _two_five(value, _pos=None) -> str:
+    """Labels the 2x and 5x minor ticks of a log axis that spans too little to show decades."""
+    mantissa = value / 10.0 ** np.floor(np.log10(value) + 1e-9)
+    return f"{value:.3g}" if round(mantissa, 6) in (2.0, 5.0) else ""
 
 
 def _power_label(value, _pos=None) -> str:
@@ -208,7 +216,7 @@ def plot_grad_heatmaps(layers, metrics=None) -> Figure:
     height = max(3.4, 0.32 * n_layers + 2.0)
     fig = Figure(figsize=(5.6 * len(tables), height))
     fig.subplots_adjust(left=0.09, right=0.97, bottom=0.55 / height + 0.02,
-                        top=1 - 1.0 / height, wspace=0.3)
+                        top=1 - 0.75 / height, wspace=0.3)
     cmap = matplotlib.colormaps["viridis"].with_extremes(bad="#cccccc")
     for ax, (metric, table) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
         values = table.to_numpy(float)  # (layers, epochs)
@@ -240,7 +248,8 @@ def plot_grad_heatmaps(layers, metrics=None) -> Figure:
         ax.set_xlabel("epoch (0 = at initialisation)")
         ax.set_ylabel("layer (input at the bottom)")
         ax.set_title(title, fontsize=10)
-    fig.suptitle("Gradient norms per layer over training", fontweight="bold")
+    fig.suptitle("Gradient size per layer over training (dark = little gradient)",
+                 fontweight="bold")
     return fig
 
 
