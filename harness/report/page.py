@@ -33,6 +33,7 @@ table { border-collapse: collapse; margin: .6rem 0; font-size: .93rem; }
 th, td { border: 1px solid #ddd; padding: .3rem .65rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; }
 .wide { overflow-x: auto; }
+.nowrap td { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .hint { color: #666; font-size: .85rem; }
 .notes { background: #fff8e1; border-left: 4px solid #f9a825; padding: .5rem 1rem; }
