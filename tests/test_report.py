@@ -15,7 +15,6 @@ from fake_runs import make_run
 from matplotlib.figure import Figure
 
 from harness.errors import HarnessError
-from harness.report.compare import shorten
 from harness.report import (
     ACTIVATION_COLORS,
     activation_color,
@@ -27,6 +26,7 @@ from harness.report import (
     run_labels,
     vanishing_ratio,
 )
+from harness.report.compare import shorten
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
@@ -239,3 +239,124 @@ def test_report_renders_in_headless_chromium(tmp_path):
     broken.write_text(not_a_png)
     body = re.search(r"<body[^>]*>", _chromium_dom(broken, tmp_path / "profile")).group(0)
     assert f'data-images-ok="{len(ALL_FIGURES) - 1}/{len(ALL_FIGURES)}"' in body
+
+
+def test_softmax_head_on_two_classes_draws_the_boundary_and_cli_rebuilds_it(tmp_path):
+    # surface.csv holds pred_0, pred_1 (no `pred`): this used to be KeyError: 'pred'
+    run_dir = make_run(tmp_path / "run", task="binary", head="softmax")
+    assert "pred" not in pd.read_csv(run_dir / "surface.csv").columns
+    done = subprocess.run([sys.executable, "-m", "harness", "report", str(run_dir)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    html = (run_dir / "report.html").read_text()
+    assert {"boundary.png", "boundary_epochs.png", "boundary.gif"} <= {
+        p.name for p in run_dir.iterdir()}
+    assert "Decision boundary: not drawn" not in html
+
+
+def test_report_is_built_from_the_files_alone_without_tensorflow(tmp_path):
+    run_dir = make_run(tmp_path / "run", activation="sigmoid", image=True)
+    code = ("import sys; from harness.report import build_report; "
+            f"build_report({str(run_dir)!r}); "
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    assert (run_dir / "first_layer_weights.png").is_file()
+
+
+def test_gif_has_one_frame_per_logged_epoch(tmp_path):
+    from PIL import Image
+
+    run_dir = make_run(tmp_path / "run", epochs=6)
+    build_report(run_dir)
+    epochs = pd.read_csv(run_dir / "surface.csv")["epoch"].nunique()
+    with Image.open(run_dir / "boundary.gif") as gif:
+        assert gif.n_frames == epochs == 3  # 0, the middle and the last epoch
+
+
+def test_verdict_and_captions_follow_the_data(tmp_path):
+    chance = build_report(make_run(tmp_path / "chance", activation="sigmoid", depth=6,
+                                   learned=False)).read_text()
+    assert 'class="status chance">did not learn (chance level)<' in chance
+    assert "chance level: accuracy 0.5, loss 0.693" in chance
+    assert "Adam, which rescales each weight" in chance  # the fake trains with adam
+
+    # The fake sigmoid's spread shrinks 0.7x per layer (0.7**5 -> 6x over 6 layers)
+    assert "shrinks 5.95x and the run did not learn: the signal dies" in chance
+    learned = build_report(make_run(tmp_path / "learned", activation="sigmoid", depth=6,
+                                    learned=True, optimizer="sgd")).read_text()
+    assert "signal dies" not in learned and "yet the run learned" in learned
+    assert 'class="status completed">completed<' in learned
+    assert "rescales each weight" not in learned  # plain SGD
+    unknown = build_report(make_run(tmp_path / "old", recorded="old")).read_text()
+    assert 'class="status completed">completed<' in unknown  # no `learned` key: no verdict
+
+
+def test_activation_panel_keeps_the_head_apart_and_labels_mixed_layers():
+    from harness.report import plot_activation_stats
+
+    rows = [(e, layer, m, v) for e in (0, 1)
+            for layer, v in [("hidden_1", 0.1), ("hidden_2", 0.2), ("output", 0.9)]
+            for m in ("saturation", "act_std")]
+    layers = pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+    fig = plot_activation_stats(layers, "relu+sigmoid", activations=["relu", "sigmoid"],
+                                head="softmax")
+    ax = fig.axes[0]
+    hidden = [line for line in ax.get_lines() if line.get_label().startswith("hidden")]
+    assert [list(line.get_ydata()) for line in hidden] == [[0.1, 0.2], [0.1, 0.2]]
+    head = [line for line in ax.get_lines() if "head" in line.get_label()]
+    assert head and all(list(line.get_ydata()) == [0.9] for line in head)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1\nrelu", "2\nsigmoid", "head"]
+    assert fig.axes[1].get_yscale() == "log"  # the spread: one rule for every run
+
+
+def test_new_figures_skip_with_a_reason_on_old_folders(tmp_path):
+    html = build_report(make_run(tmp_path / "old", recorded="old")).read_text()
+    for says in ["Update-to-weight ratio: not drawn: layers.csv has no `update_ratio`",
+                 "Every hidden unit: not drawn: no neurons.csv",
+                 "The boundary during training: not drawn: surface.csv has no epoch column"]:
+        assert says in html
+    assert "Right: the mean slope" not in html  # no act_deriv_mean recorded
+
+
+def test_neurons_say_when_wide_layers_are_capped(tmp_path):
+    from harness.report import plot_neurons
+
+    neurons = pd.read_csv(make_run(tmp_path / "run", width=16) / "neurons.csv")
+    fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, 6)})
+    texts = " ".join(t.get_text() for t in [*fig.texts, *fig.axes[0].texts])
+    assert "8 of 16" in texts and "capped: only the first 8 units" in texts
+    narrow = plot_neurons(neurons, {f"hidden_{k}": 8 for k in range(1, 6)})
+    assert "capped" not in " ".join(t.get_text() for t in narrow.texts)
+
+
+def test_compare_heatmaps_share_one_colour_scale(tmp_path):
+    from harness.report.compare_layers import plot_compare_heatmaps
+    from harness.report.compare_plots import run_styles
+
+    runs = {"sigmoid": make_run(tmp_path / "s", activation="sigmoid", depth=6),
+            "relu": make_run(tmp_path / "r", activation="relu", depth=6)}
+    layers = pd.concat([pd.read_csv(d / "layers.csv").assign(run=k) for k, d in runs.items()])
+    fig = plot_compare_heatmaps(layers, run_styles(list(runs), list(runs)))
+    panels = [ax for ax in fig.axes if ax.get_title() in runs]  # not the colour bar
+    meshes = [ax.collections[0] for ax in panels]
+    assert len(meshes) == 2 and len(fig.axes) == 3  # two panels, ONE colour bar
+    assert len({(m.norm.vmin, m.norm.vmax) for m in meshes}) == 1  # one scale
+    low = layers.loc[layers["metric"] == "grad_rms", "value"].min()
+    assert meshes[0].norm.vmin == pytest.approx(low)  # the sigmoid's smallest sets it
+
+
+def test_chance_levels_from_summary_or_points(tmp_path):
+    from harness.report.compare import chance_levels
+    from harness.rundir import load_run
+
+    recorded = load_run(make_run(tmp_path / "a", learned=True))
+    assert chance_levels(recorded) == {"accuracy": 0.5, "loss": pytest.approx(math.log(2))}
+    run = load_run(make_run(tmp_path / "b"))
+    test = pd.read_csv(run.dir / "points.csv").query("split == 'test'")["y"]
+    share = test.mean()
+    assert chance_levels(run)["accuracy"] == pytest.approx(max(share, 1 - share))
+    assert chance_levels(load_run(make_run(tmp_path / "c", task="regression"))) == {}
