@@ -199,7 +199,8 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
          "toward it; plain SGD does not.", lambda: plot_compare_update_ratio(layers, styles)),
     ]:
         try:
-            figures.append(page.figure(page.save_figure(out / name, draw()), title, caption))
+            path = page.save_figure(out / name, page.draw(draw))
+            figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
             (out / name).unlink(missing_ok=True)
             notes.append(f"{title}: not drawn: {reason}.")

@@ -8,7 +8,9 @@ The pictures of *Deep Learning from Scratch* ch. 6 and Karpathy's makemore part 
 import math
 
 import numpy as np
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import NothingToPlot, is_hidden, layer_key, layer_tick, metric_table
 from harness.report.plots import activation_color
@@ -54,34 +56,41 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.85 / (0.48 * len(names) + 1.5),
                         top=1 - 0.75 / (0.48 * len(names) + 1.5), wspace=0.12)
     axes = np.atleast_1d(fig.subplots(1, len(quantities)))
-    groups = {key: rows for key, rows in hist.groupby(["quantity", "layer", "epoch"])}
+    groups = _histograms(hist)
     for ax, quantity in zip(axes, quantities):
-        log = False
+        log, fills, outlines, span = False, [], [], []
         for row, layer in enumerate(names):  # input layer at the bottom
-            peak = max((groups[k]["count"].max() for k in
-                        [(quantity, layer, first), (quantity, layer, last)] if k in groups),
-                       default=0) or 1
-            for epoch, fill in [(first, True), (last, False)] if last != first else [(first, True)]:
-                rows = groups.get((quantity, layer, epoch))
-                if rows is None:
-                    continue
-                log = log or (rows["scale"] == "log10_abs").any()
-                edges = np.append(rows["bin_left"].to_numpy(float), rows["bin_right"].iloc[-1])
-                height = 0.9 * rows["count"].to_numpy(float) / peak
-                if fill:
-                    ax.stairs(row + height, edges, baseline=row, fill=True, color="#bbbbbb")
-                else:
-                    ax.stairs(row + height, edges, baseline=None, color=color, linewidth=1.3)
+            shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
+                     if (quantity, layer, e) in groups]
+            peak = max((counts.max() for _, (_, counts, _) in shown), default=0) or 1
+            for epoch, (edges, counts, scale) in shown:
+                log = log or scale == "log10_abs"
+                outline = _steps(edges, row + 0.9 * counts / peak)
+                if epoch == first:
+                    fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
+                if epoch == last and last != first:
+                    outlines.append(outline)
+                span += [edges[0], edges[-1]]
             if quantity == "activation" and (quantity, layer, last) in groups:
-                ax.text(1.0, row + 0.45, _edge_share(groups[(quantity, layer, last)], activation),
+                _, counts, _ = groups[(quantity, layer, last)]
+                ax.text(1.0, row + 0.45, _edge_share(counts, groups[(quantity, layer, last)][0],
+                                                     activation),
                         transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=7,
                         color="#444444")
+        # one collection per panel rather than a patch per histogram: far fewer artists to draw
+        ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
+                          autolim=False)
+        ax.add_collection(LineCollection(outlines, colors=color, linewidths=1.3), autolim=False)
+        if span:
+            ax.set_xlim(min(span), max(span))
         title, linear, logged = QUANTITIES[quantity]
         ax.set_title(title, fontsize=9)
         ax.set_xlabel(logged if log else linear, fontsize=8)
         ax.set_ylim(-0.1, len(names))
-        ax.set_yticks(np.arange(len(names)) + 0.4,
+        # layer names on the first panel only; no ticks elsewhere (each tick costs artists)
+        ax.set_yticks(np.arange(len(names)) + 0.4 if ax is axes[0] else [],
                       [layer_tick(n) for n in names] if ax is axes[0] else [])
+        ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=7, length=2)
     axes[0].set_ylabel("layer (input at the bottom)", fontsize=8)
     what = f"grey: epoch {first}" + ("" if last == first else f", line: epoch {last}")
@@ -90,11 +99,26 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     return fig
 
 
-def _edge_share(rows, activation: str) -> str:
-    counts = rows["count"].to_numpy(float)
+def _histograms(hist) -> dict:
+    """`(quantity, layer, epoch) -> (edges, counts, scale)` as numpy arrays, bins in order."""
+    hist = hist.sort_values(["quantity", "layer", "epoch", "bin_left"])
+    left, right = hist["bin_left"].to_numpy(float), hist["bin_right"].to_numpy(float)
+    counts, scales = hist["count"].to_numpy(float), hist["scale"].to_numpy()
+    found = {}
+    for key, index in hist.groupby(["quantity", "layer", "epoch"]).indices.items():
+        index = np.sort(index)
+        found[key] = (np.append(left[index], right[index[-1]]), counts[index], scales[index[0]])
+    return found
+
+
+def _steps(edges, heights):
+    """The outline of a histogram: (2 * bins, 2) points along the tops of its bars."""
+    return np.column_stack([np.repeat(edges, 2)[1:-1], np.repeat(heights, 2)])
+
+
+def _edge_share(counts, edges, activation: str) -> str:
     total = counts.sum() or 1.0
-    if rows["bin_left"].iloc[0] < 0 < rows["bin_right"].iloc[-1] or activation in ("sigmoid",
-                                                                                      "tanh"):
+    if edges[0] < 0 < edges[-1] or activation in ("sigmoid", "tanh"):
         return f"ends {100 * (counts[0] + counts[-1]) / total:.0f}%"
     return f"at 0 {100 * counts[0] / total:.0f}%"
 

@@ -60,7 +60,7 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
     for name, title, caption, draw in _figures(run, activation):
         path = run.dir / name
         try:
-            drawn = draw()
+            drawn = page.draw(draw)
         except NothingToPlot as reason:
             path.unlink(missing_ok=True)  # a figure left by an earlier report would now mislead
             notes.append(f"{title}: not drawn: {reason}.")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from harness.files import write_bytes
 
-DPI = 90  # sharp enough in a browser at 100%; each 10 dpi more costs ~20% more pixels to draw
+DPI = 90  # sharp enough in a browser at 100%; fewer pixels barely change the drawing time
 PNG = {"compress_level": 3}  # zlib level 6 (the default) is slower for a few % smaller files
 
 CSS = """
@@ -67,6 +67,19 @@ def page(title: str, body: list[str]) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             + "\n".join(body) + f"\n<script>{CHECK_IMAGES}</script>\n</body>\n</html>\n")
+
+
+# Titles at a fixed height: with the default (None) matplotlib measures every tick label to lift
+# each title clear of them, a sixth of a report's drawing time; no axes here has top labels.
+RC = {"axes.titley": 1.0}
+
+
+def draw(make):
+    """Calls `make()` (which builds a figure) under the report's matplotlib settings `RC`."""
+    import matplotlib
+
+    with matplotlib.rc_context(RC):
+        return make()
 
 
 def save_figure(path: str | Path, fig) -> Path:

@@ -13,7 +13,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from harness.report.frames import (
     NothingToPlot,
@@ -54,12 +54,15 @@ def plain_log_ticks(fig: Figure) -> Figure:
     """Labels every log axis of `fig` in plain text (`1e-3`, `0.01`, `10`), minor ticks unlabelled.
 
     Matplotlib's default log labels are mathtext (`10^{-3}`), whose first parse in a process
-    costs more than drawing a whole figure; a report is drawn once per process.
+    costs more than drawing a whole figure; a report is drawn once per process. Minor ticks sit
+    at 2x and 5x only: every tick is a few artists to build, and eight per decade were a third of
+    a report's drawing time.
     """
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_major_formatter(FuncFormatter(_power_label))
+                axis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
                 low, high = sorted(axis.get_view_interval())
                 narrow = low > 0 and np.log10(high / low) < 1.5  # fewer than 2 decade ticks
                 axis.set_minor_formatter(FuncFormatter(_two_five) if narrow else NullFormatter())
@@ -189,7 +192,7 @@ def _deriv_panel(ax, deriv, activation, activations):
     ax.set_title("activation derivative: each layer multiplies\nthe gradient by about this",
                  fontsize=9, color="#444444")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="center right")
 
 
 def plot_grad_heatmaps(layers, metrics=None) -> Figure:

@@ -48,7 +48,8 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
 
     def add(name, title, caption, draw):
         try:
-            figures.append(page.figure(page.save_figure(out / name, draw()), title, caption))
+            path = page.save_figure(out / name, page.draw(draw))
+            figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
             (out / name).unlink(missing_ok=True)
             notes.append(f"{title}: not drawn: {reason}.")
