@@ -360,3 +360,14 @@ def test_chance_levels_from_summary_or_points(tmp_path):
     share = test.mean()
     assert chance_levels(run)["accuracy"] == pytest.approx(max(share, 1 - share))
     assert chance_levels(load_run(make_run(tmp_path / "c", task="regression"))) == {}
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
+def test_compare_report_renders_in_headless_chromium(tmp_path):
+    dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=6),
+            make_run(tmp_path / "relu", activation="relu", depth=6)]
+    compare(dirs, out=tmp_path / "cmp")
+    body = re.search(r"<body[^>]*>",
+                     _chromium_dom(tmp_path / "cmp" / "report.html", tmp_path / "profile")).group(0)
+    assert 'data-images-ok="6/6"' in body
