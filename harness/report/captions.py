@@ -43,17 +43,18 @@ def gradient_caption(layers, optimizer: str) -> str:
         text += (" Right: the mean slope |f'(z)| of each layer's activation. Backpropagation "
                  "multiplies the gradient by it once per layer, so a slope below 1 (sigmoid's "
                  "is at most 0.25) shrinks the gradient geometrically with depth.")
-    return text + _optimizer_note(optimizer)
+    updates = not metric_table(layers, "update_ratio").empty
+    return text + _optimizer_note(optimizer, updates)
 
 
-def _optimizer_note(optimizer: str) -> str:
+def _optimizer_note(optimizer: str, updates: bool) -> str:
     name = ADAPTIVE.get(str(optimizer).lower())
     if not name:
         return ""
     return (f" This run trains with {name}, which rescales each weight's step by the size of its "
             "recent gradients: small gradients still move the weights, so a vanishing gradient "
-            "slows learning much less than it would under plain SGD (see the update-ratio "
-            "figure).")
+            "slows learning much less than it would under plain SGD"
+            + (" (see the update-ratio figure)." if updates else "."))
 
 
 def activation_caption(layers, activations: list[str], head: str, learned) -> str:
@@ -69,7 +70,7 @@ def activation_caption(layers, activations: list[str], head: str, learned) -> st
                          f"{hidden.max():.0%} of its outputs in the flat tails, where the "
                          "derivative is near 0 and little gradient passes.")
         elif len(hidden):
-            parts.append(f"Saturation stays low (at most {hidden.max():.0%} in a hidden layer "
+            parts.append(f"Saturation stays low (at most {hidden.max():.1%} in a hidden layer "
                          f"at epoch {last}).")
     dead = hidden_mean(layers, "dead_fraction", last)
     if math.isfinite(dead) and dead > 0:

@@ -49,7 +49,8 @@ def plot_activation_stats(layers, activation: str = "",
     labels = stat_labels(layers)
     color = activation_color(activation)
     fig = Figure(figsize=(4.4 * len(tables), 4.0))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2 if activations else 0.15, top=0.76,
+    mixed = bool(activations) and len(set(activations)) > 1
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2 if mixed else 0.15, top=0.76,
                         wspace=0.28)
     axes = fig.subplots(1, len(tables), squeeze=False)[0]
     for ax, (metric, table) in zip(axes, tables.items()):
@@ -80,9 +81,9 @@ def plot_activation_stats(layers, activation: str = "",
         ticks = list(x) + [len(hidden) + 1.5 + k for k in range(len(others))]
         names = [layer_tick(n) for n in hidden.index] + ["head" if n == "output" else n
                                                          for n in others]
-        if activations and len(set(activations)) > 1:
+        if mixed:
             names = [f"{n}\n{a}" for n, a in zip(names, activations)] + names[len(activations):]
-        ax.set_xticks(ticks, names, fontsize=7 if len(ticks) > 12 or activations else None)
+        ax.set_xticks(ticks, names, fontsize=7 if len(ticks) > 12 or mixed else None)
         ax.set(title=title, ylabel=unit, xlabel="hidden layer (1 = next to the input), head")
         ax.title.set_fontsize(9)
         ax.grid(True, alpha=0.3)
