@@ -144,7 +144,7 @@ def fmt(value, name: str = "") -> str:
     value = float(value)
     if math.isnan(value):
         return "n/a"
-    if "ratio" in name:
+    if name == "ratio" or "_ratio" in name or name.startswith("ratio"):  # not "saturation"
         return f"{value:.2g}"
     if value != 0 and not 1e-3 <= abs(value) < 1e6:
         return f"{value:.2e}"

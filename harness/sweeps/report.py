@@ -58,7 +58,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
         frame = runs.assign(group=[_group(p, DEPTH) for p in exp.points])
         depth_colors = _colors(list(dict.fromkeys(frame["group"])))
         add("sweep_ratio_by_depth.png", "Vanishing ratio against depth",
-            "grad_norm(hidden_1) / grad_norm(last hidden layer) for each depth: the geometric mean "
+            "grad_rms(hidden_1) / grad_rms(last hidden layer) for each depth: the geometric mean "
             "over seeds, the band from the lowest to the highest seed. 1 (dotted) means the first "
             "layer gets as much gradient as the last; every factor of 10 below is a decade less.",
             lambda: plot_ratio_by_depth(frame, depth_colors))
@@ -88,13 +88,15 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             "Activations and weight gradients (log10|g|) of the first, a middle and the last "
             "hidden layer at initialisation and at the last logged epoch, the first seed of "
             "each cell overlaid.",
-            lambda: plot_compare_histograms(_concat([
-                _csv(r.dir / "histograms.csv").assign(run=g) for g, r in first.items()]), styles))
+            lambda: _titled(plot_compare_histograms(_concat([
+                _csv(r.dir / "histograms.csv").assign(run=g) for g, r in first.items()]), styles),
+                f"Distributions in the first, a middle and the last hidden layer, {where}"))
         add(f"sweep_update_ratio{suffix}.png", f"Update-to-weight ratio per layer, {where}",
             "std(ΔW) / std(W) per layer after the first and the last epoch, the first seed of "
             "each cell; 1e-3 (dashed) is a usual healthy size.",
-            lambda: plot_compare_update_ratio(_concat([
-                r.layers.assign(run=g) for g, r in first.items() if not r.layers.empty]), styles))
+            lambda: _titled(plot_compare_update_ratio(_concat([
+                r.layers.assign(run=g) for g, r in first.items() if not r.layers.empty]), styles),
+                f"How far each step moves each layer's weights, {where}"))
         add(f"sweep_health{suffix}.png", f"Dead units and saturation, {where}",
             "Mean over the hidden layers of the share of dead units (output 0 for the whole batch) "
             "and of saturated outputs (in the flat tails of sigmoid or tanh), per epoch; epoch 0 "
@@ -160,7 +162,7 @@ def plot_ratio_by_depth(frame: pd.DataFrame, colors: dict) -> Figure:
         ax.grid(True, alpha=0.3)
     if not drawn:
         raise NothingToPlot("no run has a vanishing ratio (it needs 2+ hidden layers)")
-    axes[0].set_ylabel("grad_norm(hidden_1) / grad_norm(hidden_N)  (log)")
+    axes[0].set_ylabel("vanishing ratio: hidden_1 / hidden_N gradient (log)")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right center", fontsize=9, frameon=False)
     fig.suptitle("How much gradient reaches the first layer", fontweight="bold")
@@ -222,7 +224,7 @@ def _summary_view(summary: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) ->
     view = summary[[*keys, "n", "n_completed"]].copy()
     for metric in SHOWN:
         if f"{metric}_mean" in summary and summary[f"{metric}_mean"].notna().any():
-            if "ratio" in metric and metric in runs:
+            if "_ratio" in metric and metric in runs:  # not satu-ratio-n
                 view[metric] = _geometric(summary, runs, keys, metric)
             else:
                 view[metric] = [_mean_std(m, s, metric) for m, s in
