@@ -371,3 +371,18 @@ def test_compare_report_renders_in_headless_chromium(tmp_path):
     body = re.search(r"<body[^>]*>",
                      _chromium_dom(tmp_path / "cmp" / "report.html", tmp_path / "profile")).group(0)
     assert 'data-images-ok="6/6"' in body
+
+
+def test_sweep_table_uses_the_figures_geometric_mean_for_ratios():
+    from harness.sweeps.report import _summary_view
+    from harness.sweeps.tables import summary_frame
+
+    runs = pd.DataFrame({"model.activation": ["sigmoid", "sigmoid", "relu"], "seed": [0, 1, 0],
+                         "status": ["completed"] * 3,
+                         "vanishing_ratio_init": [1e-4, 1e-2, 0.5],
+                         "saturation_final": [0.2, 0.4, 0.0]})
+    summary = summary_frame(runs, ["model.activation"])
+    view = _summary_view(summary, runs, ["model.activation"])
+    # log10 values -4 and -2: mean -3, sample sd sqrt(2) -> 10 ** 1.414 = 26; not the plain 0.005
+    assert view["vanishing_ratio_init"].tolist() == ["0.001 ×/÷ 26", "0.5"]
+    assert view["saturation_final"].tolist()[0] == "0.300 ± 0.141"  # arithmetic, as labelled
