@@ -129,9 +129,8 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a config key in every run (repeatable): --set train.epochs=5")
     sw.add_argument("--run-reports", action="store_true",
-                    help="build every run's own report.html while the next run trains (in a "
-                         "background process); without it, the sweep's report builds them at "
-                         "the end")
+                    help="also build every run's own report.html (~2 s each, in a background "
+                         "process); without it, build one with `harness report RUN_DIR`")
     sw.set_defaults(func=_sweep)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")

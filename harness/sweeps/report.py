@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from harness.files import write_text
-from harness.report import build_report, page
+from harness.report import page
 from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
 from harness.report.frames import NothingToPlot, is_hidden, masked_counts
 from harness.report.grouped import (
@@ -44,13 +44,15 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
     facet = choose_facet(exp.grid)
     groups = {p.folder: _group(p, facet) for p in exp.points}
     colors = _colors(list(dict.fromkeys(groups.values())))
-    figures, notes = [], []
+    figures, notes, drawn, cell_figure = [], [], set(), {}
 
     def add(name, title, caption, draw):
         try:
+            drawn.add(name)
             path = page.save_figure(out / name, page.draw(draw))
             figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
+            drawn.discard(name)
             (out / name).unlink(missing_ok=True)
             notes.append(f"{title}: not drawn: {reason}.")
 
@@ -82,6 +84,8 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             lambda: _titled(plot_grouped_history(
                 history, ("loss", "val_loss", "val_accuracy", "val_rmse"), colors=colors),
                 f"Learning curves, {where}"))
+        if f"sweep_grad_norms{suffix}.png" in drawn:
+            cell_figure.update({p.folder: f"sweep_grad_norms{suffix}_png" for p in points})
         first = _first_seeds(here)  # one run per cell: histograms do not average
         styles = {g: {"color": colors[g], **_line(i)} for i, g in enumerate(first)}
         add(f"sweep_histograms{suffix}.png", f"Distributions per layer, {where}",
@@ -111,7 +115,6 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
         notes.append(f"{len(zeros)} runs ({', '.join(dict.fromkeys(zeros))}) have gradient norms "
                      "of exactly 0: no gradient passes (as through a step). A log axis cannot show "
                      "0, so those layers are missing from the gradient figures.")
-    notes += _build_run_reports(runs)
     failed = runs[runs["status"] != "completed"]
     headline, rest = figures[:1], figures[1:]
     body = [f"<h1>Sweep: {page.esc(exp.name)}</h1>",
@@ -130,7 +133,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             "hidden layer), n/a with fewer than 2 hidden layers. Plain means of every column are "
             "in summary.csv, every run in runs.csv.</p>",
             "<h2>Figures</h2>", *rest,
-            "<h2>Runs</h2>", _runs_table(runs, exp, out)]
+            "<h2>Runs</h2>", _runs_table(runs, exp, out, cell_figure)]
     return write_text(out / "report.html", page.page(f"Sweep: {exp.name}", body))
 
 
@@ -269,27 +272,15 @@ def _csv(path: Path) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-def _build_run_reports(runs: pd.DataFrame) -> list[str]:
-    """Builds the report of every run the page links to that has none yet; returns notes on the
-    ones that could not be built (the link then opens the run folder)."""
-    notes = []
-    for folder in runs["dir"]:
-        folder = Path(folder)
-        if (folder / "config.yaml").is_file() and not (folder / "report.html").is_file():
-            try:
-                build_report(folder)
-            except Exception as e:  # noqa: BLE001 - one run's report must not stop the page
-                notes.append(f"{folder.name}: report not built ({type(e).__name__}: {e}).")
-    return notes
-
-
 def _mean_std(mean, std, name) -> str:
     if pd.isna(mean):
         return "n/a"
     return page.fmt(mean, name) + ("" if pd.isna(std) else f" ± {page.fmt(std, name)}")
 
 
-def _runs_table(runs: pd.DataFrame, exp, out: Path) -> str:
+def _runs_table(runs: pd.DataFrame, exp, out: Path, cell_figure: dict) -> str:
+    """One row per run, linking its report; a run without one (sweeps build them only with
+    `--run-reports`, to keep a study fast) links its cell's figures on this page and its folder."""
     metric = "test_accuracy" if "test_accuracy" in runs else "test_rmse"
     head = "".join(f"<th>{page.esc(c)}</th>" for c in
                    ["run", "seed", "status", metric, "ratio at init", "ratio at end", "report"])
@@ -299,6 +290,9 @@ def _runs_table(runs: pd.DataFrame, exp, out: Path) -> str:
         target = report if report.is_file() else report.parent  # the folder until a report exists
         link = (f'<a href="{page.esc(Path(os.path.relpath(target, out)).as_posix())}">'
                 f'{"report" if report.is_file() else "folder"}</a>')
+        if not report.is_file() and point.folder in cell_figure:
+            link = f'<a href="#{page.esc(cell_figure[point.folder])}">cell figures</a> · {link}'
+
         cells = [point.group, row["seed"], row["status"]]
         numbers = [(row.get(metric), metric), (row["vanishing_ratio_init"], "ratio"),
                    (row["vanishing_ratio_final"], "ratio")]
