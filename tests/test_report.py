@@ -386,3 +386,20 @@ def test_sweep_table_uses_the_figures_geometric_mean_for_ratios():
     # log10 values -4 and -2: mean -3, sample sd sqrt(2) -> 10 ** 1.414 = 26; not the plain 0.005
     assert view["vanishing_ratio_init"].tolist() == ["0.001 ×/÷ 26", "0.5"]
     assert view["saturation_final"].tolist()[0] == "0.300 ± 0.141"  # arithmetic, as labelled
+
+
+def test_compare_legend_fits_inside_the_figure_with_long_labels(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from harness.report import plot_compare_grad_norms, run_styles
+
+    labels = [f"activation={a}, noise=0.{i}, depth=6, width=3{i}, optimizer=adam, "
+              f"learning_rate=0.00{i + 1}, seed={i}" for i, a in enumerate(["sigmoid", "relu",
+                                                                             "tanh", "elu"])]
+    layers = pd.concat([pd.read_csv(make_run(tmp_path / f"r{i}") / "layers.csv").assign(run=lab)
+                        for i, lab in enumerate(labels)])
+    fig = plot_compare_grad_norms(layers, run_styles(["sigmoid", "relu", "tanh", "elu"], labels))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    box = fig.legends[0].get_window_extent(canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 1  # not clipped at either side

@@ -6,6 +6,8 @@ Colours come from the activation (the same table as every other figure); runs th
 activation get different line styles and markers.
 """
 
+import textwrap
+
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
@@ -174,11 +176,20 @@ def _tables(layers_by_run, styles, metric) -> dict:
 
 
 def figure_legend(fig, axes) -> None:
-    """One legend under the figure with every run drawn on any panel (a run may miss some)."""
+    """One legend under the figure with every run drawn on any panel (a run may miss some).
+
+    As many columns as the longest label leaves room for, so no label runs off the figure; a
+    label too long for one row is wrapped at its commas.
+    """
     found = {}
     for ax in np.ravel(axes):
         for handle, label in zip(*ax.get_legend_handles_labels()):
             found.setdefault(label, handle)
-    if found:
-        fig.legend(found.values(), found.keys(), loc="outside lower center",
-                   ncols=min(len(found), 3), fontsize=9, frameon=False)
+    if not found:
+        return
+    room = int(fig.get_figwidth() * 72 / (9 * 0.55))  # characters a row of 9 pt text holds
+    labels = [textwrap.fill(label, room - 8, break_long_words=False) for label in found]
+    longest = max(len(line) for label in labels for line in label.splitlines())
+    ncols = max(1, min(len(labels), 4, room // (longest + 8)))
+    fig.legend(found.values(), labels, loc="outside lower center", ncols=ncols, fontsize=9,
+               frameon=False)
