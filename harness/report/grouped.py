@@ -170,7 +170,10 @@ def _band(ax, x, line, color, label, i=0):
 def _legend(fig, ax, band, centre):
     handles, labels = ax.get_legend_handles_labels()
     what = "min to max" if band == "minmax" else "mean ± 1 std"
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 3), fontsize=9,
+    room = int(fig.get_figwidth() * 72 / (9 * 0.55))  # characters a row of 9 pt text holds
+    longest = max((len(label) for label in labels), default=1)
+    ncols = max(1, min(len(labels), 3, room // (longest + 8)))  # no label off the figure
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=9,
                frameon=False, title=f"line: {centre} over the group's runs; band: {what}")
 
 
