@@ -16,7 +16,9 @@ from pathlib import Path
 from harness.files import write_bytes
 
 DPI = 90  # sharp enough in a browser at 100%; fewer pixels barely change the drawing time
-PNG = {"compress_level": 3}  # zlib level 6 (the default) is slower for a few % smaller files
+# Plots hold few colours: a 256-colour palette PNG is ~3.5x smaller than RGBA, looks the same and
+# costs no more time than matplotlib's own PNG writer (the report embeds every image once more).
+COLORS = 256
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -83,11 +85,19 @@ def draw(make):
 
 
 def save_figure(path: str | Path, fig) -> Path:
-    """Writes a matplotlib figure as PNG, atomically, with the report's lighter settings."""
+    """Writes a matplotlib figure as a palette PNG, atomically, with the report's settings."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
     from harness.report.plots import plain_log_ticks
 
+    fig.set_dpi(DPI)
+    canvas = FigureCanvasAgg(plain_log_ticks(fig))
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
+                             "RGBA", 0, 1).convert("RGB")  # figures are opaque
     buffer = io.BytesIO()
-    plain_log_ticks(fig).savefig(buffer, format="png", dpi=DPI, pil_kwargs=PNG)
+    image.quantize(COLORS, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG")
     return write_bytes(path, buffer.getvalue())
 
 
