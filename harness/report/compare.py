@@ -31,6 +31,7 @@ from harness.report.compare_plots import (
 from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
 from harness.report.labels import render, short_keys
 from harness.report.plots import activation_name
+from harness.report.render import build_figure, save_figure
 from harness.rundir import Run, load_run
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
@@ -199,7 +200,7 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
          "toward it; plain SGD does not.", lambda: plot_compare_update_ratio(layers, styles)),
     ]:
         try:
-            path = page.save_figure(out / name, page.draw(draw))
+            path = save_figure(out / name, build_figure(draw))
             figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
             (out / name).unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.files import write_bytes, write_text
-from harness.report import captions, page
+from harness.report import captions, page, render
 from harness.report.boundary import plot_decision_boundary
 from harness.report.curves import plot_history
 from harness.report.distributions import (
@@ -60,7 +60,7 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
     for name, title, caption, draw in _figures(run, activation):
         path = run.dir / name
         try:
-            drawn = page.draw(draw)
+            drawn = render.build_figure(draw)
         except NothingToPlot as reason:
             path.unlink(missing_ok=True)  # a figure left by an earlier report would now mislead
             notes.append(f"{title}: not drawn: {reason}.")
@@ -68,7 +68,7 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
         if isinstance(drawn, bytes):
             figures.append(page.figure(write_bytes(path, drawn), title, caption))
         else:
-            figures.append(page.figure(page.save_figure(path, drawn), title, caption))
+            figures.append(page.figure(render.save_figure(path, drawn), title, caption))
     notes += _masking_notes(run.layers)
     badge, css = captions.verdict(run.summary, run.status)
 

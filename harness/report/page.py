@@ -8,17 +8,9 @@ test reads it, and a person sees a red banner if a figure is broken.
 
 import base64
 import html
-import io
 import math
 import numbers
 from pathlib import Path
-
-from harness.files import write_bytes
-
-DPI = 90  # sharp enough in a browser at 100%; fewer pixels barely change the drawing time
-# Plots hold few colours: a 256-colour palette PNG is ~3.5x smaller than RGBA, looks the same and
-# costs no more time than matplotlib's own PNG writer (the report embeds every image once more).
-COLORS = 256
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -69,36 +61,6 @@ def page(title: str, body: list[str]) -> str:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             + "\n".join(body) + f"\n<script>{CHECK_IMAGES}</script>\n</body>\n</html>\n")
-
-
-# Titles at a fixed height: with the default (None) matplotlib measures every tick label to lift
-# each title clear of them, a sixth of a report's drawing time; no axes here has top labels.
-RC = {"axes.titley": 1.0}
-
-
-def draw(make):
-    """Calls `make()` (which builds a figure) under the report's matplotlib settings `RC`."""
-    import matplotlib
-
-    with matplotlib.rc_context(RC):
-        return make()
-
-
-def save_figure(path: str | Path, fig) -> Path:
-    """Writes a matplotlib figure as a palette PNG, atomically, with the report's settings."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
-
-    from harness.report.plots import plain_log_ticks
-
-    fig.set_dpi(DPI)
-    canvas = FigureCanvasAgg(plain_log_ticks(fig))
-    canvas.draw()
-    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
-                             "RGBA", 0, 1).convert("RGB")  # figures are opaque
-    buffer = io.BytesIO()
-    image.quantize(COLORS, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG")
-    return write_bytes(path, buffer.getvalue())
 
 
 def esc(value) -> str:

@@ -13,7 +13,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import (
     NothingToPlot,
@@ -41,48 +41,13 @@ OTHER_COLORS = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"
                 "#e6550d"]
 LOG_SPAN = 30  # use a log axis when positive values span more than this factor
 NORMS = {  # metric -> (what it is, symbol)
-    # plain Unicode rather than mathtext: see `plain_log_ticks`
+    # plain Unicode rather than mathtext: see `render.plain_log_ticks`
     "grad_rms": ("kernel gradient RMS", "‖∂L/∂W‖₂/√n"),
     "preact_grad_rms": ("pre-activation gradient RMS", "‖∂L/∂z‖₂/√n"),
     "grad_norm": ("kernel gradient", "‖∂L/∂W‖₂"),
     "preact_grad_norm": ("pre-activation gradient", "‖∂L/∂z‖₂"),
     "bias_grad_norm": ("bias gradient", "‖∂L/∂b‖₂"),
 }
-
-
-def plain_log_ticks(fig: Figure) -> Figure:
-    """Labels every log axis of `fig` in plain text (`1e-3`, `0.01`, `10`), minor ticks unlabelled.
-
-    Matplotlib's default log labels are mathtext (`10^{-3}`), whose first parse in a process
-    costs more than drawing a whole figure; a report is drawn once per process. Minor ticks sit
-    at 2x and 5x only: every tick is a few artists to build, and eight per decade were a third of
-    a report's drawing time.
-    """
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.get_scale() == "log":
-                axis.set_major_formatter(FuncFormatter(_power_label))
-                axis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
-                low, high = sorted(axis.get_view_interval())
-                narrow = low > 0 and np.log10(high / low) < 1.5  # fewer than 2 decade ticks
-                axis.set_minor_formatter(FuncFormatter(_two_five) if narrow else NullFormatter())
-    return fig
-
-
-def _two_five(value, _pos=None) -> str:
-    """Labels the 2x and 5x minor ticks of a log axis that spans too little to show decades."""
-    mantissa = value / 10.0 ** np.floor(np.log10(value) + 1e-9)
-    return f"{value:.3g}" if round(mantissa, 6) in (2.0, 5.0) else ""
-
-
-def _power_label(value, _pos=None) -> str:
-    if value <= 0:
-        return ""
-    exponent = np.log10(value)
-    if abs(exponent - round(exponent)) > 1e-9:
-        return f"{value:g}"
-    k = int(round(exponent))
-    return {-2: "0.01", -1: "0.1", 0: "1", 1: "10", 2: "100"}.get(k, f"1e{k}")
 
 
 def activation_color(name) -> str:

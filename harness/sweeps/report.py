@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from harness.files import write_text
-from harness.report import page
+from harness.report import page, render
 from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
 from harness.report.frames import NothingToPlot, is_hidden, masked_counts
 from harness.report.grouped import (
@@ -49,7 +49,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
     def add(name, title, caption, draw):
         try:
             drawn.add(name)
-            path = page.save_figure(out / name, page.draw(draw))
+            path = render.save_figure(out / name, render.build_figure(draw))
             figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
             drawn.discard(name)
