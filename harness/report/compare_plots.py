@@ -141,16 +141,22 @@ def plot_compare_history(history_by_run, styles: dict, chance: dict | None = Non
                     axes[row, col].plot(rows["epoch"], np.where(np.isfinite(y), y, np.nan),
                                         label=run, markersize=4, **styles[run])
     for col, metric in enumerate(metrics):
-        levels = sorted({c[metric] for c in (chance or {}).values() if c.get(metric) is not None})
+        by_run = {run: c[metric] for run, c in (chance or {}).items()
+                  if c.get(metric) is not None and run in styles}
+        levels = sorted(set(by_run.values()))
         columns = [c for c in (metric, f"val_{metric}") if c in history_by_run]
         values = history_by_run[columns].to_numpy(float).ravel()
         values = values[np.isfinite(values)]
         for row, split in enumerate(["train", "validation"]):
             ax = axes[row, col]
             ax.set(title=f"{split} {metric}", ylabel=metric)
-            for i, level in enumerate(levels):
-                ax.axhline(level, color="#555555", linestyle=":", linewidth=1.2,
-                           label="chance level" if i == 0 else "_")
+            if len(levels) == 1:  # one chance level for all: one grey line
+                ax.axhline(levels[0], color="#555555", linestyle=":", linewidth=1.2,
+                           label="chance level")
+            else:  # each run's data has its own: dotted in the run's colour
+                for i, (run, level) in enumerate(by_run.items()):
+                    ax.axhline(level, color=styles[run]["color"], linestyle=":", linewidth=1.2,
+                               label="chance level (dotted, run's colour)" if i == 0 else "_")
             if metric == "accuracy":
                 ax.set_ylim(-0.02, 1.02)
             elif values.size and values.min() >= 0:
