@@ -7,6 +7,7 @@ and the update-to-weight ratio per layer. Inputs are long DataFrames with a `run
 """
 
 import math
+import textwrap
 
 import matplotlib
 import numpy as np
@@ -59,10 +60,13 @@ def plot_compare_heatmaps(layers_by_run, styles: dict, metric: str | None = None
                       [str(epochs[i]) for i in range(0, len(epochs), step)])
         rows = range(0, len(table), max(1, math.ceil(len(table) / 12)))
         ax.set_yticks([i + 0.5 for i in rows], [layer_tick(table.index[i]) for i in rows])
-        ax.set_title(run, fontsize=9, color=styles[run]["color"])
+        width = int(fig.get_figwidth() / len(tables) * 72 / (9 * 0.6)) - 8  # characters
+        ax.set_title(textwrap.fill(run, width, break_long_words=False), fontsize=9,
+                     color=styles[run]["color"])
         ax.set_xlabel("epoch")
     axes[0].set_ylabel("layer (input at the bottom)")
     name, symbol = NORMS.get(metric, (metric, ""))
+    name = name if metric.endswith("_rms") else f"{name} norm"
     fig.colorbar(mesh, ax=list(axes), label=f"{name} {symbol} (log, shared)")
     fig.suptitle(f"{name[0].upper() + name[1:]} per layer and epoch, one colour scale for all runs",
                  fontweight="bold")
