@@ -13,6 +13,7 @@ import math
 import os
 from pathlib import Path
 
+import fake_stats
 import numpy as np
 import pandas as pd
 
@@ -32,7 +33,9 @@ CENTRES = np.array([[-3.0, -2.0], [3.0, -2.0], [0.0, 3.0]])  # multiclass blobs
 
 def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, epochs: int = 4,
              task: str = "binary", seed: int = 0, status: str = "completed", *,
-             dims: int | None = None, width: int = 16, use_bias: bool = True) -> Path:
+             dims: int | None = None, width: int = 16, use_bias: bool = True,
+             recorded: str = "new", head: str | None = None, optimizer: str = "adam",
+             learned: bool | None = None, image: bool = False) -> Path:
     """Writes a plausible run folder into `dir` (created if missing) and returns its path.
 
     Args:
@@ -48,6 +51,14 @@ def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, e
         dims: input dimensions of the toy data; 2 for classification, 1 for regression by default.
         width: units per hidden layer.
         use_bias: whether `bias_grad_norm` rows are written.
+        recorded: `"new"` writes every file and metric of CONTRACT.md (histograms.csv,
+            neurons.csv, surface.csv with an epoch column, grad_rms, update_ratio, ...); `"old"`
+            writes a folder as runs recorded before them.
+        head: the output head; by default the task's (`softmax` on binary data gives `pred_0`,
+            `pred_1` columns in surface.csv).
+        optimizer: `train.optimizer` in the config.
+        learned: written to summary.json with chance_accuracy / chance_loss when not None.
+        image: also write `first_layer_weights.csv` of a 28 x 28 input (data name `mnist`).
 
     Returns:
         The run folder.
@@ -67,11 +78,11 @@ def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, e
                  "n_samples": 200, "noise": 0.1, "test_fraction": 0.25, "val_fraction": 0.2,
                  "classes": spec["classes"], "path": None},
         "model": {"depth": depth, "width": width, "activation": activation,
-                  "initializer": "glorot_uniform", "use_bias": use_bias, "head": spec["head"]},
-        "train": {"loss": spec["loss"], "optimizer": "adam", "learning_rate": 0.01,
+                  "initializer": "glorot_uniform", "use_bias": use_bias,
+                  "head": head or spec["head"]},
+        "train": {"loss": spec["loss"], "optimizer": optimizer, "learning_rate": 0.01,
                   "batch_size": 32, "epochs": epochs},
     }
-    write_yaml(run_dir / "config.yaml", config)
     write_json(run_dir / "meta.json", {
         "harness": "0.1.0", "python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.0",
         "numpy": "2.4.6", "platform": "Linux-x86_64",
@@ -79,7 +90,11 @@ def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, e
         "seed": seed, "started": "2025-01-01T12:00:00", "finished": "2025-01-01T12:00:09",
         "wall_time_s": 9.2, "config_file": f"configs/{config['name']}.yaml"})
 
-    layers = _layers(activation, depth, epochs_run, use_bias, task, rng)
+    if image:
+        config["data"]["name"] = "mnist"
+    write_yaml(run_dir / "config.yaml", config)
+    new = recorded == "new"
+    layers = _layers(activation, depth, epochs_run, use_bias, task, rng, width, dims, new)
     history = _history(task, epochs_run, activation, rng)
     if status == "diverged":
         layers.loc[layers["epoch"] == epochs_run, "value"] = np.nan
@@ -89,11 +104,20 @@ def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, e
 
     quality = 0.15 if activation in SHRINK and depth > 3 else 1.0
     if status != "failed":
-        points, surface = _toy(task, dims, quality, rng)
+        points, surface = _toy(task, dims, quality, rng, head or spec["head"],
+                               _schedule(epochs_run) if new else None)
         if status == "diverged":
             surface.loc[:, [c for c in surface.columns if c.startswith("pred")]] = np.nan
         write_csv(run_dir / "points.csv", points)
         write_csv(run_dir / "surface.csv", surface)
+        if new and dims == 2:
+            write_csv(run_dir / "neurons.csv", fake_stats.neurons(depth, width, epochs_run, rng))
+    if new:
+        write_csv(run_dir / "histograms.csv",
+                  fake_stats.histograms(activation, depth, _schedule(epochs_run), rng))
+    if image:
+        write_csv(run_dir / "first_layer_weights.csv", fake_stats.first_layer_weights(epochs_run,
+                                                                                     rng))
 
     last = history.iloc[-1] if len(history) else None
     summary = {"status": status, "epochs_run": epochs_run, "wall_time_s": 9.2}
@@ -107,6 +131,9 @@ def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, e
     summary["task"] = task
     summary["vanishing_ratio_init"] = _ratio(layers, 0)
     summary["vanishing_ratio_final"] = _ratio(layers, epochs_run)
+    if learned is not None and task != "regression":
+        summary.update(chance_accuracy=1 / spec["classes"], chance_loss=math.log(spec["classes"]),
+                       learned=learned)
     if status == "diverged":
         summary.update(diverged_epoch=epochs_run, diverged_step=17)
     if status == "failed":
@@ -116,7 +143,12 @@ def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, e
     return run_dir
 
 
-def _layers(activation, depth, epochs, use_bias, task, rng) -> pd.DataFrame:
+def _schedule(epochs) -> list[int]:
+    """The logged epochs of histograms and surface: first, middle and last."""
+    return sorted({0, epochs // 2, epochs})
+
+
+def _layers(activation, depth, epochs, use_bias, task, rng, width, dims, new) -> pd.DataFrame:
     shrink = SHRINK.get(activation, 1.0)
     rows = []
     for epoch in range(epochs + 1):
@@ -135,6 +167,10 @@ def _layers(activation, depth, epochs, use_bias, task, rng) -> pd.DataFrame:
             metrics = {"grad_norm": grad, "preact_grad_norm": 0.8 * grad, **stats}
             if use_bias:
                 metrics["bias_grad_norm"] = 0.3 * grad
+            if new:
+                fan_in = dims if k == 1 else width
+                metrics.update(fake_stats.layer_metrics(activation, grad, fan_in, width, epoch,
+                                                        metrics["dead_fraction"]))
             rows += [(epoch, layer, name, value) for name, value in metrics.items()]
     return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
 
@@ -172,8 +208,12 @@ def _history(task, epochs, activation, rng) -> pd.DataFrame:
     return pd.DataFrame(frame)
 
 
-def _toy(task, dims, quality, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Returns (points, surface) for the task; `quality` in (0, 1] says how well the fit went."""
+def _toy(task, dims, quality, rng, head, epochs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Returns (points, surface) for the task; `quality` in (0, 1] says how well the fit went.
+
+    With `epochs` (a list), surface.csv has an `epoch` column and one grid per epoch, the fit
+    improving from nothing at epoch 0 to `quality` at the last.
+    """
     n = 200
     if task == "multiclass":
         y = rng.integers(0, 3, n)
@@ -185,6 +225,15 @@ def _toy(task, dims, quality, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
     points.insert(0, "split", np.where(np.arange(n) < 0.75 * n, "train", "test"))
     points["y"] = y
 
+    if epochs is None:
+        return points, _surface(task, dims, quality, head)
+    last = max(max(epochs), 1)
+    grids = [_surface(task, dims, quality * max(e / last, 0.02), head) for e in epochs]
+    surface = pd.concat([g.assign(epoch=e) for e, g in zip(epochs, grids)], ignore_index=True)
+    return points, surface[["epoch", *grids[0].columns]]
+
+
+def _surface(task, dims, quality, head) -> pd.DataFrame:
     axes = np.linspace(-6, 6, 120 if dims == 1 else 40)
     grid = np.stack([g.ravel() for g in np.meshgrid(*([axes] * dims))], axis=1)  # (cells, dims)
     surface = pd.DataFrame(grid, columns=[f"x{i + 1}" for i in range(dims)])
@@ -195,10 +244,14 @@ def _toy(task, dims, quality, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
         for c in range(3):
             surface[f"pred_{c}"] = probs[:, c]
     elif task == "binary":
-        surface["pred"] = 1 / (1 + np.exp(-2 * quality * (3.0 - np.hypot(grid[:, 0], grid[:, 1]))))
+        p1 = 1 / (1 + np.exp(-2 * quality * (3.0 - np.hypot(grid[:, 0], grid[:, 1]))))
+        if head == "softmax":
+            surface["pred_0"], surface["pred_1"] = 1 - p1, p1
+        else:
+            surface["pred"] = p1
     else:
         surface["pred"] = quality * _truth(task, grid)
-    return points, surface
+    return surface
 
 
 def _truth(task, x):

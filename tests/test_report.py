@@ -26,38 +26,45 @@ from harness.report import (
     run_labels,
     vanishing_ratio,
 )
+from harness.report.compare import shorten
 
 ROOT = Path(__file__).resolve().parents[1]
-ALL_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
-               "boundary.png"}
+OLD_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
+               "boundary.png"}  # what a run recorded before histograms.csv & co. gets
+TOY = {"boundary.png", "boundary_epochs.png", "boundary.gif", "neurons.png"}
+ALL_FIGURES = OLD_FIGURES | TOY | {"update_ratio.png", "histograms.png"}
 
 
 def _images(html: str) -> list[bytes]:
-    found = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    found = re.findall(r'src="data:image/(?:png|gif);base64,([^"]+)"', html)
     return [base64.b64decode(data) for data in found]
 
 
 @pytest.mark.parametrize("kwargs, figures, says", [
     (dict(task="binary", activation="sigmoid", depth=6), ALL_FIGURES, "Decision boundary"),
     (dict(task="multiclass", activation="tanh"), ALL_FIGURES, "Decision boundary"),
-    (dict(task="regression"), ALL_FIGURES, "Fitted function"),
+    (dict(task="regression"), ALL_FIGURES - {"neurons.png", "boundary.gif"}, "Fitted function"),
     (dict(task="regression", dims=2, activation="elu"), ALL_FIGURES, "test MAE"),
-    (dict(epochs=0), ALL_FIGURES - {"history.png"}, "No training epoch was recorded"),
-    (dict(status="diverged", activation="sigmoid"), ALL_FIGURES - {"boundary.png"},
+    (dict(epochs=0), ALL_FIGURES - {"history.png", "update_ratio.png", "boundary_epochs.png",
+                                    "boundary.gif"}, "No training epoch was recorded"),
+    (dict(status="diverged", activation="sigmoid"),
+     ALL_FIGURES - {"boundary.png", "boundary_epochs.png", "boundary.gif"},
      "diverged (a NaN appeared) at epoch 3, step 17"),
-    (dict(status="failed"), ALL_FIGURES - {"boundary.png"}, "made-up failure"),
+    (dict(status="failed"), ALL_FIGURES - TOY, "made-up failure"),
     (dict(activation="step"), ALL_FIGURES, "Gradient norms exactly 0 (25 grad_norm, 25 preact"),
+    (dict(recorded="old"), OLD_FIGURES, "Distributions per layer: not drawn: no histograms.csv"),
+    (dict(image=True), ALL_FIGURES | {"first_layer_weights.png"}, "First-layer weights"),
 ])
 def test_build_report_embeds_one_image_per_png(tmp_path, kwargs, figures, says):
     run_dir = make_run(tmp_path / "run", **kwargs)
     path = build_report(run_dir)
     html = path.read_text()
     assert path == run_dir / "report.html"
-    pngs = sorted(run_dir.glob("*.png"))
+    pngs = sorted([*run_dir.glob("*.png"), *run_dir.glob("*.gif")])
     assert {p.name for p in pngs} == figures
     assert html.count("<img ") == len(pngs)
     assert sorted(_images(html)) == sorted(p.read_bytes() for p in pngs)  # the same bytes, inline
-    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+    assert all(p.read_bytes()[:4] in (b"\x89PNG", b"GIF8") for p in pngs)
     assert says in html
     assert not re.search(r'(src|href)="(?!data:)', html), "a report must not load anything"
     assert "<pre>name: " in html  # the resolved config
@@ -70,12 +77,13 @@ def test_report_says_why_a_figure_is_missing(tmp_path):
 
 def test_report_of_a_run_killed_before_its_first_file(tmp_path):
     run_dir = make_run(tmp_path / "run")
-    for name in ("summary.json", "layers.csv", "history.csv", "points.csv", "surface.csv"):
+    for name in ("summary.json", "layers.csv", "history.csv", "points.csv", "surface.csv",
+                 "histograms.csv", "neurons.csv"):
         (run_dir / name).unlink()
     html = build_report(run_dir).read_text()
     assert "<img " not in html and not list(run_dir.glob("*.png"))
     assert "No summary.json" in html and "incomplete" in html
-    assert "Gradient norm per layer: not drawn" in html
+    assert "Gradient size per layer: not drawn" in html
 
 
 def test_rebuilding_removes_a_figure_that_can_no_longer_be_drawn(tmp_path):
@@ -84,7 +92,9 @@ def test_rebuilding_removes_a_figure_that_can_no_longer_be_drawn(tmp_path):
     (run_dir / "surface.csv").write_text("x1,x2,pred\n")  # e.g. rewritten by a later, failed run
     html = build_report(run_dir).read_text()
     assert not (run_dir / "boundary.png").exists()
-    assert html.count("<img ") == 4 and "Decision boundary: not drawn" in html
+    assert not (run_dir / "boundary.gif").exists()
+    assert html.count("<img ") == len(ALL_FIGURES - TOY) + 1  # neurons.csv is still there
+    assert "Decision boundary: not drawn" in html
 
 
 def test_vanishing_ratio_of_a_known_fake(tmp_path):
@@ -117,6 +127,18 @@ def test_compare_labels_runs_by_what_differs(tmp_path):
                                                       "activation=relu, depth=8, seed=1"]
     twin = make_run(tmp_path / "twin", activation="sigmoid")
     assert compare([sig, twin])["label"].tolist() == ["a", "twin"]  # nothing differs: folders
+    # folder names as labels are cut to the part that differs, so legends stay short
+    runs = [make_run(tmp_path / f"sigmoid-d8-s0-20250101-12000{i}", activation="sigmoid")
+            for i in range(2)]
+    assert compare(runs)["label"].tolist() == ["120000", "120001"]
+
+
+def test_shorten_keeps_what_differs():
+    assert shorten(["sigmoid-d8-s0-20250101-1200", "relu-d8-s0-20250101-1200"]) == [
+        "sigmoid", "relu"]
+    assert shorten(["run_a=1", "run_a=10"]) == ["1", "10"]
+    assert shorten(["same", "same"]) == ["same", "same"]  # nothing to tell them apart by
+    assert shorten(["abc", "abd"]) == ["abc", "abd"]  # one part each: kept whole
 
 
 def test_run_labels_lengthen_ambiguous_keys():
@@ -143,8 +165,9 @@ def test_compare_table_and_report(tmp_path):
     assert written["label"].tolist() == table["label"].tolist()
     html = (tmp_path / "cmp" / "report.html").read_text()
     pngs = sorted((tmp_path / "cmp").glob("*.png"))
-    assert {p.name for p in pngs} == {"compare_grad_norms.png", "compare_grad_epochs.png",
-                                      "compare_history.png"}
+    assert {p.name for p in pngs} == {
+        "compare_grad_norms.png", "compare_grad_epochs.png", "compare_history.png",
+        "compare_heatmaps.png", "compare_histograms.png", "compare_update_ratio.png"}
     assert sorted(_images(html)) == sorted(p.read_bytes() for p in pngs)
     assert "activation=sigmoid, depth=6" in html and "http" not in html
 
@@ -207,7 +230,7 @@ def test_report_renders_in_headless_chromium(tmp_path):
     html_path = build_report(make_run(tmp_path / "run", activation="sigmoid", depth=6))
     # The page's own load script writes the verdict into <body data-images-ok="N/M" ...>.
     body = re.search(r"<body[^>]*>", _chromium_dom(html_path, tmp_path / "profile")).group(0)
-    assert 'data-images-ok="5/5"' in body
+    assert f'data-images-ok="{len(ALL_FIGURES)}/{len(ALL_FIGURES)}"' in body
     assert int(re.search(r'data-text-chars="(\d+)"', body).group(1)) > 1000  # not a blank page
 
     # The check can fail: corrupt one embedded PNG and the verdict drops.
@@ -215,4 +238,168 @@ def test_report_renders_in_headless_chromium(tmp_path):
     not_a_png = re.sub(r"base64,[^\"]{40}", "base64,bm90IGEgcG5n", html_path.read_text(), count=1)
     broken.write_text(not_a_png)
     body = re.search(r"<body[^>]*>", _chromium_dom(broken, tmp_path / "profile")).group(0)
-    assert 'data-images-ok="4/5"' in body
+    assert f'data-images-ok="{len(ALL_FIGURES) - 1}/{len(ALL_FIGURES)}"' in body
+
+
+def test_softmax_head_on_two_classes_draws_the_boundary_and_cli_rebuilds_it(tmp_path):
+    # surface.csv holds pred_0, pred_1 (no `pred`): this used to be KeyError: 'pred'
+    run_dir = make_run(tmp_path / "run", task="binary", head="softmax")
+    assert "pred" not in pd.read_csv(run_dir / "surface.csv").columns
+    done = subprocess.run([sys.executable, "-m", "harness", "report", str(run_dir)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    html = (run_dir / "report.html").read_text()
+    assert {"boundary.png", "boundary_epochs.png", "boundary.gif"} <= {
+        p.name for p in run_dir.iterdir()}
+    assert "Decision boundary: not drawn" not in html
+
+
+def test_report_is_built_from_the_files_alone_without_tensorflow(tmp_path):
+    run_dir = make_run(tmp_path / "run", activation="sigmoid", image=True)
+    code = ("import sys; from harness.report import build_report; "
+            f"build_report({str(run_dir)!r}); "
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    assert (run_dir / "first_layer_weights.png").is_file()
+
+
+def test_gif_has_one_frame_per_logged_epoch(tmp_path):
+    from PIL import Image
+
+    run_dir = make_run(tmp_path / "run", epochs=6)
+    build_report(run_dir)
+    epochs = pd.read_csv(run_dir / "surface.csv")["epoch"].nunique()
+    with Image.open(run_dir / "boundary.gif") as gif:
+        assert gif.n_frames == epochs == 3  # 0, the middle and the last epoch
+
+
+def test_verdict_and_captions_follow_the_data(tmp_path):
+    chance = build_report(make_run(tmp_path / "chance", activation="sigmoid", depth=6,
+                                   learned=False)).read_text()
+    assert 'class="status chance">did not learn (chance level)<' in chance
+    assert "chance level: accuracy 0.5, loss 0.693" in chance
+    assert "Adam, which rescales each weight" in chance  # the fake trains with adam
+
+    # The fake sigmoid's spread shrinks 0.7x per layer (0.7**5 -> 6x over 6 layers)
+    assert "shrinks 5.95x and the run did not learn: the signal dies" in chance
+    learned = build_report(make_run(tmp_path / "learned", activation="sigmoid", depth=6,
+                                    learned=True, optimizer="sgd")).read_text()
+    assert "signal dies" not in learned and "yet the run learned" in learned
+    assert 'class="status completed">completed<' in learned
+    assert "rescales each weight" not in learned  # plain SGD
+    unknown = build_report(make_run(tmp_path / "old", recorded="old")).read_text()
+    assert 'class="status completed">completed<' in unknown  # no `learned` key: no verdict
+
+
+def test_activation_panel_keeps_the_head_apart_and_labels_mixed_layers():
+    from harness.report import plot_activation_stats
+
+    rows = [(e, layer, m, v) for e in (0, 1)
+            for layer, v in [("hidden_1", 0.1), ("hidden_2", 0.2), ("output", 0.9)]
+            for m in ("saturation", "act_std")]
+    layers = pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+    fig = plot_activation_stats(layers, "relu+sigmoid", activations=["relu", "sigmoid"],
+                                head="softmax")
+    ax = fig.axes[0]
+    hidden = [line for line in ax.get_lines() if line.get_label().startswith("hidden")]
+    assert [list(line.get_ydata()) for line in hidden] == [[0.1, 0.2], [0.1, 0.2]]
+    head = [line for line in ax.get_lines() if "head" in line.get_label()]
+    assert head and all(list(line.get_ydata()) == [0.9] for line in head)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1\nrelu", "2\nsigmoid", "head"]
+    assert fig.axes[1].get_yscale() == "log"  # the spread: one rule for every run
+
+
+def test_new_figures_skip_with_a_reason_on_old_folders(tmp_path):
+    html = build_report(make_run(tmp_path / "old", recorded="old")).read_text()
+    for says in ["Update-to-weight ratio: not drawn: layers.csv has no `update_ratio`",
+                 "Every hidden unit: not drawn: no neurons.csv",
+                 "The boundary during training: not drawn: surface.csv has no epoch column"]:
+        assert says in html
+    assert "Right: the mean slope" not in html  # no act_deriv_mean recorded
+
+
+def test_neurons_say_when_wide_layers_are_capped(tmp_path):
+    from harness.report import plot_neurons
+
+    neurons = pd.read_csv(make_run(tmp_path / "run", width=16) / "neurons.csv")
+    fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, 6)})
+    texts = " ".join(t.get_text() for t in [*fig.texts, *fig.axes[0].texts])
+    assert "8 of 16" in texts and "capped: only the first 8 units" in texts
+    narrow = plot_neurons(neurons, {f"hidden_{k}": 8 for k in range(1, 6)})
+    assert "capped" not in " ".join(t.get_text() for t in narrow.texts)
+
+
+def test_compare_heatmaps_share_one_colour_scale(tmp_path):
+    from harness.report.compare_layers import plot_compare_heatmaps
+    from harness.report.compare_plots import run_styles
+
+    runs = {"sigmoid": make_run(tmp_path / "s", activation="sigmoid", depth=6),
+            "relu": make_run(tmp_path / "r", activation="relu", depth=6)}
+    layers = pd.concat([pd.read_csv(d / "layers.csv").assign(run=k) for k, d in runs.items()])
+    fig = plot_compare_heatmaps(layers, run_styles(list(runs), list(runs)))
+    panels = [ax for ax in fig.axes if ax.get_title() in runs]  # not the colour bar
+    meshes = [ax.collections[0] for ax in panels]
+    assert len(meshes) == 2 and len(fig.axes) == 3  # two panels, ONE colour bar
+    assert len({(m.norm.vmin, m.norm.vmax) for m in meshes}) == 1  # one scale
+    low = layers.loc[layers["metric"] == "grad_rms", "value"].min()
+    assert meshes[0].norm.vmin == pytest.approx(low)  # the sigmoid's smallest sets it
+
+
+def test_chance_levels_from_summary_or_points(tmp_path):
+    from harness.report.compare import chance_levels
+    from harness.rundir import load_run
+
+    recorded = load_run(make_run(tmp_path / "a", learned=True))
+    assert chance_levels(recorded) == {"accuracy": 0.5, "loss": pytest.approx(math.log(2))}
+    run = load_run(make_run(tmp_path / "b"))
+    test = pd.read_csv(run.dir / "points.csv").query("split == 'test'")["y"]
+    share = test.mean()
+    assert chance_levels(run)["accuracy"] == pytest.approx(max(share, 1 - share))
+    assert chance_levels(load_run(make_run(tmp_path / "c", task="regression"))) == {}
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
+def test_compare_report_renders_in_headless_chromium(tmp_path):
+    dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=6),
+            make_run(tmp_path / "relu", activation="relu", depth=6)]
+    compare(dirs, out=tmp_path / "cmp")
+    body = re.search(r"<body[^>]*>",
+                     _chromium_dom(tmp_path / "cmp" / "report.html", tmp_path / "profile")).group(0)
+    assert 'data-images-ok="6/6"' in body
+
+
+def test_sweep_table_uses_the_figures_geometric_mean_for_ratios():
+    from harness.sweeps.report import _summary_view
+    from harness.sweeps.tables import summary_frame
+
+    runs = pd.DataFrame({"model.activation": ["sigmoid", "sigmoid", "relu"], "seed": [0, 1, 0],
+                         "status": ["completed"] * 3,
+                         "vanishing_ratio_init": [1e-4, 1e-2, 0.5],
+                         "saturation_final": [0.2, 0.4, 0.0]})
+    summary = summary_frame(runs, ["model.activation"])
+    view = _summary_view(summary, runs, ["model.activation"])
+    # log10 values -4 and -2: mean -3, sample sd sqrt(2) -> 10 ** 1.414 = 26; not the plain 0.005
+    assert view["vanishing_ratio_init"].tolist() == ["0.001 ×/÷ 26", "0.5"]
+    assert view["saturation_final"].tolist()[0] == "0.300 ± 0.141"  # arithmetic, as labelled
+
+
+def test_compare_legend_fits_inside_the_figure_with_long_labels(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from harness.report import plot_compare_grad_norms, run_styles
+
+    labels = [f"activation={a}, noise=0.{i}, depth=6, width=3{i}, optimizer=adam, "
+              f"learning_rate=0.00{i + 1}, seed={i}" for i, a in enumerate(["sigmoid", "relu",
+                                                                             "tanh", "elu"])]
+    layers = pd.concat([pd.read_csv(make_run(tmp_path / f"r{i}") / "layers.csv").assign(run=lab)
+                        for i, lab in enumerate(labels)])
+    fig = plot_compare_grad_norms(layers, run_styles(["sigmoid", "relu", "tanh", "elu"], labels))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    box = fig.legends[0].get_window_extent(canvas.get_renderer())
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 1  # not clipped at either side

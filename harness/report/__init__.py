@@ -18,6 +18,11 @@ from harness.report.compare_plots import (
                                           run_styles,
 )
 from harness.report.curves import plot_history
+from harness.report.distributions import (
+                                          plot_first_layer_weights,
+                                          plot_histograms,
+                                          plot_update_ratio,
+)
 from harness.report.frames import NothingToPlot, metric_table, vanishing_ratio
 from harness.report.grouped import (
                                           group_band,
@@ -25,11 +30,12 @@ from harness.report.grouped import (
                                           plot_grouped_grad_norms,
                                           plot_grouped_history,
 )
+from harness.report.health import plot_activation_stats
 from harness.report.html import build_report
+from harness.report.playground import boundary_gif, plot_boundary_epochs, plot_neurons
 from harness.report.plots import (
                                           ACTIVATION_COLORS,
                                           activation_color,
-                                          plot_activation_stats,
                                           plot_grad_heatmaps,
                                           plot_grad_norms,
 )
@@ -40,5 +46,6 @@ __all__ = [
     "plot_decision_boundary", "plot_compare_grad_norms", "plot_compare_grad_epochs",
     "plot_compare_history", "run_styles", "plot_grouped_grad_norms", "plot_grouped_history",
     "group_band", "group_colors", "ACTIVATION_COLORS", "activation_color", "metric_table",
-    "vanishing_ratio", "NothingToPlot",
+    "vanishing_ratio", "NothingToPlot", "plot_histograms", "plot_update_ratio",
+    "plot_first_layer_weights", "plot_boundary_epochs", "boundary_gif", "plot_neurons",
 ]

@@ -1,7 +1,8 @@
 """What the trained model computes on toy data, drawn the way the TensorFlow Playground does.
 
 Reads `points.csv` (`split, x1[, x2], y`) and `surface.csv` (the model on a regular grid: `x1[, x2]`
-then `pred` or `pred_0` .. `pred_{k-1}`), both described in `results/README.md`.
+then `pred` or `pred_0` .. `pred_{k-1}`; newer runs add a first column `epoch` with one grid per
+logged epoch), both described in `results/README.md`.
 """
 
 import numpy as np
@@ -29,7 +30,7 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
 
     Args:
         points: the `points.csv` frame.
-        surface: the `surface.csv` frame.
+        surface: the `surface.csv` frame; with an `epoch` column, its last epoch is drawn.
         task: `"binary"`, `"multiclass"` or `"regression"`; inferred from the columns when empty
             (or `"classification"`).
         activation: the hidden activation, for the title and the 1-D curve's colour.
@@ -37,15 +38,12 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
     Returns:
         A Figure.
     """
-    preds = [c for c in surface.columns if c.startswith("pred")]
-    if surface.empty or not preds or "x1" not in surface:
-        raise NothingToPlot("surface.csv has no predictions")
-    if not np.isfinite(surface[preds].to_numpy(float)).any():
-        raise NothingToPlot("surface.csv holds no finite predictions (the model output NaN)")
-    if task not in ("binary", "multiclass", "regression"):
-        task = _infer_task(points, preds)
+    surface, epoch = at_epoch(surface)
+    preds = pred_columns(surface)
+    task = surface_task(points, preds, task)
     two_d = "x2" in surface.columns
-    fig = Figure(figsize=(6.4, 5.4) if two_d else (7.0, 4.4), layout="constrained")
+    fig = Figure(figsize=(6.4, 5.2) if two_d else (7.0, 4.2))
+    fig.subplots_adjust(left=0.11, right=0.9 if two_d else 0.97, bottom=0.1, top=0.9)
     ax = fig.subplots()
     if not two_d:
         _curve(ax, points, surface, activation)
@@ -54,27 +52,72 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
     else:
         _contours(ax, fig, points, surface, binary=task == "binary")
     what = "fitted function" if task == "regression" else "decision boundary"
-    fig.suptitle(f"{what.capitalize()} after training: {activation or 'network'}",
-                 fontweight="bold")
+    when = "at initialisation" if epoch == 0 else "after training"
+    fig.suptitle(f"{what.capitalize()} {when}: {activation or 'network'}", fontweight="bold")
     return fig
 
 
-def _infer_task(points, preds) -> str:
-    if len(preds) > 1:
+def at_epoch(surface, epoch=None):
+    """`surface.csv` rows of one epoch (the last by default) without the `epoch` column.
+
+    Returns:
+        `(frame, epoch)`; epoch is None for runs recorded before the column existed.
+    """
+    if surface.empty or "x1" not in surface:
+        raise NothingToPlot("surface.csv has no predictions")
+    if "epoch" not in surface.columns:
+        return surface, None
+    epoch = surface["epoch"].max() if epoch is None else epoch
+    return surface[surface["epoch"] == epoch].drop(columns="epoch"), int(epoch)
+
+
+def pred_columns(surface) -> list[str]:
+    """The prediction columns; raises NothingToPlot when there are none or none is finite."""
+    preds = [c for c in surface.columns if c.startswith("pred")]
+    if surface.empty or not preds:
+        raise NothingToPlot("surface.csv has no predictions")
+    if not np.isfinite(surface[preds].to_numpy(float)).any():
+        raise NothingToPlot("surface.csv holds no finite predictions (the model output NaN)")
+    return preds
+
+
+def surface_task(points, preds, task: str = "") -> str:
+    """`binary`, `multiclass` or `regression`: the summary's task, else read off the columns.
+
+    Two-class data under a softmax head (`pred_0`, `pred_1`) is drawn as binary.
+    """
+    if task == "multiclass" and len(preds) == 2:
+        return "binary"
+    if task in ("binary", "multiclass", "regression"):
+        return task
+    if len(preds) > 2:
         return "multiclass"
+    if len(preds) == 2:
+        return "binary"
     y = points["y"].to_numpy(float) if "y" in points else np.array([])
     return "binary" if y.size and np.isin(y, (0, 1)).all() else "regression"
 
 
-def _grid(surface, column):
-    """A `surface.csv` column as a 2-D array (x2 rows, x1 columns) with its axes."""
-    table = surface.pivot_table(index="x2", columns="x1", values=column, aggfunc="mean",
-                                dropna=False)
-    return table.columns.to_numpy(float), table.index.to_numpy(float), table.to_numpy(float)
+def class1_column(surface) -> str:
+    """The column holding P(class 1): `pred` under a sigmoid head, `pred_1` under a softmax."""
+    return "pred" if "pred" in surface.columns else "pred_1"
+
+
+def grid(surface, column):
+    """A `surface.csv` column as a 2-D array (x2 rows, x1 columns) with its axes.
+
+    The grid is regular (`results/README.md`), so sorting and reshaping gives the table that
+    `pivot_table` would, at a fraction of the cost; cells missing from the grid stay NaN.
+    """
+    x1, i1 = np.unique(surface["x1"].to_numpy(float), return_inverse=True)
+    x2, i2 = np.unique(surface["x2"].to_numpy(float), return_inverse=True)
+    z = np.full((len(x2), len(x1)), np.nan)
+    z[i2, i1] = surface[column].to_numpy(float)
+    return x1, x2, z
 
 
 def _contours(ax, fig, points, surface, binary: bool):
-    x1, x2, z = _grid(surface, "pred")
+    x1, x2, z = grid(surface, class1_column(surface) if binary else "pred")
     if binary:
         # Translucent fill, so points keep their full colour over the region of their own class.
         fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PLAYGROUND, alpha=0.55)
@@ -100,9 +143,9 @@ def _contours(ax, fig, points, surface, binary: bool):
 
 
 def _regions(ax, fig, points, surface, preds):
-    columns = sorted(preds, key=_class_of)
-    probs = np.stack([_grid(surface, c)[2] for c in columns], -1)  # (x2, x1, k)
-    x1, x2, _ = _grid(surface, preds[0])
+    columns = sorted(preds, key=class_of)
+    probs = np.stack([grid(surface, c)[2] for c in columns], -1)  # (x2, x1, k)
+    x1, x2, _ = grid(surface, preds[0])
     k = probs.shape[-1]
     best = np.nan_to_num(probs, nan=-1).argmax(-1)
     confidence = (np.nanmax(probs, -1) - 1 / k) / (1 - 1 / k)  # 0 = uniform guess, 1 = certain
@@ -149,5 +192,6 @@ def _points(ax, points, colors, title):
               framealpha=0.85)
 
 
-def _class_of(column: str) -> int:
+def class_of(column: str) -> int:
     return int(column.rsplit("_", 1)[1]) if "_" in column else 0
+

@@ -8,13 +8,20 @@ keys, keep the keys whose values differ, and print them short (`activation=sigmo
 import json
 import math
 import os
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from harness.errors import HarnessError
-from harness.files import write_csv, write_figure, write_text
+from harness.files import write_csv, write_text
 from harness.report import page
+from harness.report.compare_layers import (
+    plot_compare_heatmaps,
+    plot_compare_histograms,
+    plot_compare_update_ratio,
+)
 from harness.report.compare_plots import (
     plot_compare_grad_epochs,
     plot_compare_grad_norms,
@@ -24,6 +31,7 @@ from harness.report.compare_plots import (
 from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
 from harness.report.labels import render, short_keys
 from harness.report.plots import activation_name
+from harness.report.render import build_figure, save_figure
 from harness.rundir import Run, load_run
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
@@ -108,12 +116,35 @@ def run_labels(configs: list[dict], dirs: list | None = None) -> list[str]:
     keys = differing_keys(configs)
     if not keys:
         if dirs:
-            return [Path(d).name for d in dirs]
+            return shorten([Path(d).name for d in dirs])
         return [f"run {i + 1}" for i in range(len(configs))]
     short = short_keys(keys)
     flats = [flatten_config(c) for c in configs]
     return [", ".join(f"{short[k]}={render(flat.get(k))}" for k in keys)
             for flat in flats]
+
+
+def shorten(names: list[str]) -> list[str]:
+    """Folder names cut down to what differs: the parts (split at `-`, `_`, `=`) that every name
+    shares at its start or its end are dropped, e.g. `relu-d8-s0-20250101-120000` and
+    `relu-d8-s0-20250101-120105` become `120000` and `120105`.
+
+    Example:
+        >>> shorten(["sigmoid-d8-s0-20250101-1200", "relu-d8-s0-20250101-1200"])
+        ['sigmoid', 'relu']
+    """
+    if len(names) < 2 or len(set(names)) < len(names):
+        return list(names)
+    parts = [re.split(r"(?<=[-_=])", name) for name in names]  # keeps each separator
+    head = 0
+    while all(len(p) > head + 1 for p in parts) and len({p[head] for p in parts}) == 1:
+        head += 1
+    tail = 0
+    while (all(len(p) > head + tail + 1 for p in parts)
+           and len({p[len(p) - 1 - tail] for p in parts}) == 1):
+        tail += 1
+    short = ["".join(p[head:len(p) - tail]).strip("-_=") for p in parts]
+    return short if all(short) and len(set(short)) == len(short) else list(names)
 
 
 def _row(run: Run, label: str) -> dict:
@@ -137,6 +168,8 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
     styles = run_styles(list(table["activation"]), labels)
     layers = _stack([r.layers for r in runs], labels)
     history = _stack([r.history for r in runs], labels)
+    hist = _stack([_csv(r.dir / "histograms.csv") for r in runs], labels)
+    chance = {label: chance_levels(r) for r, label in zip(runs, labels)}
     notes, figures = [], []
     for name, title, caption, draw in [
         ("compare_grad_norms.png", "Gradient norm per layer",
@@ -147,12 +180,28 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
          "The kernel gradient norm of the first hidden layer (left) and of the last one (right) at "
          "each epoch, on the same scale: the vertical gap between the panels is the vanishing "
          "ratio.", lambda: plot_compare_grad_epochs(layers, styles)),
+        ("compare_heatmaps.png", "Gradient size per layer and epoch",
+         "Each run's layer x epoch gradient size side by side, on ONE colour scale: the same "
+         "colour is the same size in every panel, so a run whose bottom rows are dark gets "
+         "orders of magnitude less gradient in its first layers.",
+         lambda: plot_compare_heatmaps(layers, styles)),
         ("compare_history.png", "Learning curves",
-         "Training (top) and validation (bottom) metrics of every run.",
-         lambda: plot_compare_history(history, styles)),
+         "Training (top) and validation (bottom) metrics of every run; dotted: chance level "
+         "(always guessing the majority class; its loss).",
+         lambda: plot_compare_history(history, styles, chance)),
+        ("compare_histograms.png", "Distributions in the first, a middle and the last layer",
+         "Activations and weight gradients (on log10|g|) of the first, a middle and the last "
+         "hidden layer, at initialisation and at the last logged epoch, every run overlaid. A "
+         "sigmoid piles its activations at 0 and 1 or at 0.5; its gradients sit decades left of "
+         "a ReLU's in the first layer.", lambda: plot_compare_histograms(hist, styles)),
+        ("compare_update_ratio.png", "Update-to-weight ratio per layer",
+         "std(ΔW) / std(W) per layer after the first and after the last epoch; 1e-3 (dashed) is "
+         "a usual healthy size. Adaptive optimizers (Adam, RMSprop) lift small-gradient layers "
+         "toward it; plain SGD does not.", lambda: plot_compare_update_ratio(layers, styles)),
     ]:
         try:
-            figures.append(page.figure(write_figure(out / name, draw()), title, caption))
+            path = save_figure(out / name, build_figure(draw))
+            figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
             (out / name).unlink(missing_ok=True)
             notes.append(f"{title}: not drawn: {reason}.")
@@ -163,10 +212,36 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
             f'<p class="sub">Runs differ in: '
             f'{page.esc(", ".join(keys) or "nothing (labelled by folder)")}</p>',
             page.notes(notes), "<h2>Table</h2>", page.frame_table(table.drop(columns="dir")),
-            '<p class="hint">vanishing ratio = grad_norm(hidden_1) / grad_norm(last hidden layer); '
-            "saturation and dead fraction are means over the hidden layers at the last epoch.</p>",
+            '<p class="hint">vanishing ratio = grad_rms(hidden_1) / grad_rms(last hidden layer) '
+            "(the gradient's RMS per weight, fair across layer sizes); saturation and dead "
+            "fraction are means over the hidden layers at the last epoch.</p>",
             "<h2>Figures</h2>", *figures, "<h2>Runs</h2>", _run_list(runs, labels, out)]
     write_text(out / "report.html", page.page(f"Comparing {len(runs)} runs", body))
+
+
+def chance_levels(run: Run) -> dict:
+    """`{"accuracy": a, "loss": l}` at chance for a classification run: from summary.json's
+    `chance_accuracy` / `chance_loss` when recorded, else from the test labels in points.csv
+    (the majority class's share; the entropy of the class shares, the loss of always answering
+    them). Empty for regression or when neither is there."""
+    summary = run.summary
+    found = {k: summary[f"chance_{k}"] for k in ("accuracy", "loss")
+             if summary.get(f"chance_{k}") is not None}
+    if found or summary.get("task") == "regression":
+        return found
+    points = _csv(run.dir / "points.csv")
+    if points.empty or "y" not in points or summary.get("task") not in ("binary", "multiclass"):
+        return {}
+    test = points[points["split"] == "test"] if "split" in points else points
+    shares = test["y"].value_counts(normalize=True).to_numpy(float)
+    return {"accuracy": float(shares.max()), "loss": float(-(shares * np.log(shares)).sum())}
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except (FileNotFoundError, pd.errors.EmptyDataError):
+        return pd.DataFrame()
 
 
 def _stack(frames: list[pd.DataFrame], labels: list[str]) -> pd.DataFrame:

@@ -6,6 +6,8 @@ Colours come from the activation (the same table as every other figure); runs th
 activation get different line styles and markers.
 """
 
+import textwrap
+
 import numpy as np
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
@@ -27,17 +29,19 @@ def run_styles(activations: list[str], runs: list[str]) -> dict[str, dict]:
         runs: each run's label, same order.
 
     Returns:
-        `{run: {"color": hex, "linestyle": str, "marker": str}}`.
+        `{run: {"color": hex, "linestyle": str, "marker": str, "linewidth": float}}`; earlier
+        runs get wider lines, so a later run that coincides with one leaves it visible.
     """
     seen: dict[str, int] = {}
     styles = {}
-    for activation, run in zip(activations, runs):
+    for n, (activation, run) in enumerate(zip(activations, runs)):
         i = seen[activation] = seen.get(activation, -1) + 1
         lighten = min(0.6, 0.25 * (i // len(LINESTYLES)))  # past 4 styles, lighter shades
         color = np.array(to_rgb(activation_color(activation)))
         styles[run] = {"color": to_hex(color + (1 - color) * lighten),
                        "linestyle": LINESTYLES[i % len(LINESTYLES)],
-                       "marker": MARKERS[i % len(MARKERS)]}
+                       "marker": MARKERS[i % len(MARKERS)],
+                       "linewidth": max(1.0, 2.8 - 0.6 * n)}
     return styles
 
 
@@ -75,7 +79,7 @@ def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str = "grad_nor
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
-    _legend(fig, axes)
+    figure_legend(fig, axes)
     fig.suptitle("Gradient norm per layer", fontweight="bold")
     return fig
 
@@ -104,21 +108,24 @@ def plot_compare_grad_epochs(layers_by_run, styles: dict, metric: str = "grad_no
         epoch_axis(ax, np.concatenate([t.columns for t in tables.values()]))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
-    _legend(fig, axes)
+    figure_legend(fig, axes)
     fig.suptitle("Gradient norm of the first and last hidden layer over training",
                  fontweight="bold")
     return fig
 
 
-def plot_compare_history(history_by_run, styles: dict) -> Figure:
+def plot_compare_history(history_by_run, styles: dict, chance: dict | None = None) -> Figure:
     """Training (top row) and validation (bottom row) curves of every run, one column per metric.
 
     Args:
         history_by_run: `history.csv` rows of all runs with a `run` column.
         styles: from `run_styles`.
+        chance: `run -> {"accuracy": a, "loss": l}`, the chance level of each run's data; drawn
+            as dotted lines (one per distinct value).
 
     Returns:
-        A Figure: loss, then accuracy and/or MAE, whichever the runs recorded.
+        A Figure: loss, then accuracy and/or MAE, whichever the runs recorded. Loss and MAE axes
+        start at 0, so that noise between close runs does not look like a difference.
     """
     if history_by_run.empty or "epoch" not in history_by_run:
         raise NothingToPlot("no run has a history.csv row: no epoch finished")
@@ -134,15 +141,30 @@ def plot_compare_history(history_by_run, styles: dict) -> Figure:
                     axes[row, col].plot(rows["epoch"], np.where(np.isfinite(y), y, np.nan),
                                         label=run, markersize=4, **styles[run])
     for col, metric in enumerate(metrics):
+        by_run = {run: c[metric] for run, c in (chance or {}).items()
+                  if c.get(metric) is not None and run in styles}
+        levels = sorted(set(by_run.values()))
+        columns = [c for c in (metric, f"val_{metric}") if c in history_by_run]
+        values = history_by_run[columns].to_numpy(float).ravel()
+        values = values[np.isfinite(values)]
         for row, split in enumerate(["train", "validation"]):
             ax = axes[row, col]
             ax.set(title=f"{split} {metric}", ylabel=metric)
+            if len(levels) == 1:  # one chance level for all: one grey line
+                ax.axhline(levels[0], color="#555555", linestyle=":", linewidth=1.2,
+                           label="chance level")
+            else:  # each run's data has its own: dotted in the run's colour
+                for i, (run, level) in enumerate(by_run.items()):
+                    ax.axhline(level, color=styles[run]["color"], linestyle=":", linewidth=1.2,
+                               label="chance level (dotted, run's colour)" if i == 0 else "_")
             if metric == "accuracy":
                 ax.set_ylim(-0.02, 1.02)
+            elif values.size and values.min() >= 0:
+                ax.set_ylim(0, 1.05 * max(values.max(), *levels, 0))
             epoch_axis(ax, history_by_run["epoch"])
             ax.grid(True, alpha=0.3)
         axes[1, col].set_xlabel("epoch")
-    _legend(fig, axes)
+    figure_legend(fig, axes)
     fig.suptitle("Learning curves", fontweight="bold")
     return fig
 
@@ -159,12 +181,21 @@ def _tables(layers_by_run, styles, metric) -> dict:
     return tables
 
 
-def _legend(fig, axes) -> None:
-    """One legend under the figure with every run drawn on any panel (a run may miss some)."""
+def figure_legend(fig, axes) -> None:
+    """One legend under the figure with every run drawn on any panel (a run may miss some).
+
+    As many columns as the longest label leaves room for, so no label runs off the figure; a
+    label too long for one row is wrapped at its commas.
+    """
     found = {}
     for ax in np.ravel(axes):
         for handle, label in zip(*ax.get_legend_handles_labels()):
             found.setdefault(label, handle)
-    if found:
-        fig.legend(found.values(), found.keys(), loc="outside lower center",
-                   ncols=min(len(found), 3), fontsize=9, frameon=False)
+    if not found:
+        return
+    room = int(fig.get_figwidth() * 72 / (9 * 0.55))  # characters a row of 9 pt text holds
+    labels = [textwrap.fill(label, room - 8, break_long_words=False) for label in found]
+    longest = max(len(line) for label in labels for line in label.splitlines())
+    ncols = max(1, min(len(labels), 4, room // (longest + 8)))
+    fig.legend(found.values(), labels, loc="outside lower center", ncols=ncols, fontsize=9,
+               frameon=False)

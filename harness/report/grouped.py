@@ -22,6 +22,8 @@ from harness.report.plots import (
 )
 
 BANDS = ("minmax", "std")
+LINESTYLES = ["-", "--", "-.", ":"]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
 def group_band(frame: pd.DataFrame, x: str, y: str, band: str = "minmax",
@@ -89,8 +91,8 @@ def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str = "grad_nor
     for ax, when, title in [(axes[0], rows["epoch"] == 0, "at initialisation (epoch 0)"),
                             (axes[1], final, "after the last epoch")]:
         stats = group_band(rows[when], "x", "value", band, log=True)
-        for group, line in stats.groupby("group", sort=False):
-            _band(ax, line["x"], line, colors[group], f"{group} ({line['runs'].max()} runs)")
+        for i, (group, line) in enumerate(stats.groupby("group", sort=False)):
+            _band(ax, line["x"], line, colors[group], f"{group} ({line['runs'].max()} runs)", i)
         ax.set(yscale="log", title=title,
                xlabel="layer (1 = next to the input; each line ends at its output layer)")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -122,8 +124,9 @@ def plot_grouped_history(history_by_run: pd.DataFrame, metrics=("loss", "val_los
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics):
         stats = group_band(history_by_run, "epoch", metric, band)
-        for group, line in stats.groupby("group", sort=False):
-            _band(ax, line["epoch"], line, colors[group], f"{group} ({line['runs'].max()} runs)")
+        for i, (group, line) in enumerate(stats.groupby("group", sort=False)):
+            _band(ax, line["epoch"], line, colors[group], f"{group} ({line['runs'].max()} runs)",
+                  i)
         ax.set(title=metric, xlabel="epoch", ylabel=metric)
         epoch_axis(ax, history_by_run["epoch"])
         ax.grid(True, alpha=0.3)
@@ -152,15 +155,25 @@ def _positions(rows: pd.DataFrame) -> list[int]:
     return [order[key] for key in zip(rows["run"], rows["layer"])]
 
 
-def _band(ax, x, line, color, label):
+def group_style(i: int) -> dict:
+    """Line style of the i-th group: dashes, markers and a width that shrinks with i, so that
+    groups whose lines coincide (ReLU and Leaky ReLU at initialisation) all stay visible."""
+    return {"linestyle": LINESTYLES[i % len(LINESTYLES)], "marker": MARKERS[i % len(MARKERS)],
+            "linewidth": max(1.0, 2.8 - 0.5 * i), "markersize": max(3.0, 6.5 - 0.8 * i)}
+
+
+def _band(ax, x, line, color, label, i=0):
     ax.fill_between(x, line["low"], line["high"], color=color, alpha=0.2, linewidth=0)
-    ax.plot(x, line["mean"], color=color, marker="o", markersize=4, label=label)
+    ax.plot(x, line["mean"], color=color, label=label, **group_style(i))
 
 
 def _legend(fig, ax, band, centre):
     handles, labels = ax.get_legend_handles_labels()
     what = "min to max" if band == "minmax" else "mean ± 1 std"
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 3), fontsize=9,
+    room = int(fig.get_figwidth() * 72 / (9 * 0.55))  # characters a row of 9 pt text holds
+    longest = max((len(label) for label in labels), default=1)
+    ncols = max(1, min(len(labels), 3, room // (longest + 8)))  # no label off the figure
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=9,
                frameon=False, title=f"line: {centre} over the group's runs; band: {what}")
 
 

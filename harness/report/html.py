@@ -10,17 +10,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.files import write_figure, write_text
-from harness.report import page
+from harness.files import write_bytes, write_text
+from harness.report import captions, page, render
 from harness.report.boundary import plot_decision_boundary
 from harness.report.curves import plot_history
-from harness.report.frames import NothingToPlot, last_epoch, masked_counts, vanishing_ratio
-from harness.report.plots import (
-    activation_name,
-    plot_activation_stats,
-    plot_grad_heatmaps,
-    plot_grad_norms,
+from harness.report.distributions import (
+    plot_first_layer_weights,
+    plot_histograms,
+    plot_update_ratio,
 )
+from harness.report.frames import NothingToPlot, last_epoch, masked_counts, vanishing_ratio
+from harness.report.health import plot_activation_stats
+from harness.report.playground import (
+    boundary_gif,
+    layer_activations,
+    layer_widths,
+    plot_boundary_epochs,
+    plot_neurons,
+)
+from harness.report.plots import activation_name, plot_grad_heatmaps, plot_grad_norms
 from harness.rundir import Run, load_run
 
 TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),
@@ -35,8 +43,10 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
             (the runner passes one so that the report exists before `summary.json` is written).
 
     Returns:
-        The path of `report.html`. Beside it: `grad_norms.png`, `grad_heatmap.png`, `history.png`,
-        `activations.png` and, for toy data, `boundary.png` (each only when it could be drawn).
+        The path of `report.html`. Beside it: `grad_norms.png`, `grad_heatmap.png`,
+        `update_ratio.png`, `histograms.png`, `history.png`, `activations.png`; for toy data
+        `boundary.png`, `boundary_epochs.png`, `boundary.gif` and `neurons.png`; for image data
+        `first_layer_weights.png` (each only when the run's files hold what it needs).
 
     Example:
         >>> build_report("results/sigmoid_deep/sigmoid-d8-s0-20250101-120000")
@@ -50,64 +60,115 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
     for name, title, caption, draw in _figures(run, activation):
         path = run.dir / name
         try:
-            fig = draw()
+            drawn = render.build_figure(draw)
         except NothingToPlot as reason:
             path.unlink(missing_ok=True)  # a figure left by an earlier report would now mislead
             notes.append(f"{title}: not drawn: {reason}.")
             continue
-        figures.append(page.figure(write_figure(path, fig), title, caption))
+        if isinstance(drawn, bytes):
+            figures.append(page.figure(write_bytes(path, drawn), title, caption))
+        else:
+            figures.append(page.figure(render.save_figure(path, drawn), title, caption))
     notes += _masking_notes(run.layers)
+    badge, css = captions.verdict(run.summary, run.status)
 
     depth = model.get("depth", "?")
     name = run.config.get("name") or run.dir.name
     body = [f"<h1>{page.esc(name)}</h1>",
             f'<p class="sub">{page.esc(activation)}, depth {page.esc(depth)} '
-            f'<span class="status {page.esc(run.status)}">{page.esc(run.status)}</span>'
+            f'<span class="status {page.esc(css)}">{page.esc(badge)}</span>'
             f"<br><code>{page.esc(run.dir)}</code></p>",
             page.notes(notes),
             "<h2>Summary</h2>", page.key_values(_summary_rows(run)),
             "<h2>Figures</h2>", *figures,
             "<h2>Resolved config</h2>", f"<pre>{page.esc(_config_text(run))}</pre>",
             "<h2>Versions and command</h2>", page.key_values(_meta_rows(run.meta))]
-    title = f"{name}: {activation}, depth {depth} ({run.status})"
+    title = f"{name}: {activation}, depth {depth} ({badge})"
     return write_text(run.dir / "report.html", page.page(title, body))
 
 
 def _figures(run: Run, activation: str) -> list:
-    """(file name, title, caption, draw) for each figure of the report, in page order."""
+    """(file name, title, caption, draw) for each figure of the report, in page order; `draw`
+    returns a Figure, or the bytes of a finished image (the GIF)."""
     config = run.config
-    loss = (config.get("train") or {}).get("loss", "")
+    model, train = config.get("model") or {}, config.get("train") or {}
+    per_layer = list(layer_activations(model).values())
+    head = str(model.get("head", ""))
+    learned = run.summary.get("learned")
     figures = [
-        ("grad_norms.png", "Gradient norm per layer",
-         "How large the kernel gradient is in each layer at initialisation (dashed) and after the "
-         "last epoch (solid). When gradients vanish, the line climbs steeply from layer 1 to the "
-         "output: the first layers barely learn. A flat line means every layer gets a similar "
-         "signal.",
-         lambda: plot_grad_norms(run.layers, activation)),
-        ("grad_heatmap.png", "Gradient norms over training",
-         "The same norms at every epoch: rows are layers (input at the bottom), columns epochs. "
+        ("grad_norms.png", "Gradient size per layer",
+         captions.gradient_caption(run.layers, train.get("optimizer", "")),
+         lambda: plot_grad_norms(run.layers, activation, activations=per_layer)),
+        ("grad_heatmap.png", "Gradient sizes over training",
+         "The same sizes at every epoch: rows are layers (input at the bottom), columns epochs. "
          "Left: dL/dW, what the optimizer applies; right: dL/dz, the signal reaching each layer's "
          "pre-activation. A dark band along the bottom rows is a vanishing gradient.",
          lambda: plot_grad_heatmaps(run.layers)),
+        ("update_ratio.png", "Update-to-weight ratio",
+         "std(ΔW) / std(W): how far one optimizer step moves each layer's weights, relative to "
+         "their size, averaged over each epoch's steps (Karpathy's makemore part 3). Around 1e-3 "
+         "(dashed) a layer learns at a healthy pace; far below, it hardly moves; far above, "
+         "training is unstable.", lambda: plot_update_ratio(run.layers, activation)),
+        ("histograms.png", "Distributions per layer",
+         "One row per layer (input at the bottom), grey at initialisation, a line at the last "
+         "logged epoch; each row scaled to its own tallest bar. Activations piled at the ends of "
+         "a sigmoid's 0..1 range are saturated; all at 0.5, collapsed; spread out, healthy "
+         "(Deep Learning from Scratch, ch. 6). Gradients are on a log10|g| axis: a row shifted "
+         "left by 3 gets a thousandth of the gradient.",
+         lambda: plot_histograms(_read_csv(run.dir / "histograms.csv"), activation)),
         ("history.png", "Learning curves",
-         "Training (solid) and validation (dashed) metrics after each epoch.",
-         lambda: plot_history(run.history, activation, loss, run.summary.get("diverged_epoch"))),
+         "Training (solid) and validation (dashed) metrics after each epoch."
+         + (f" Dotted: {captions.chance_text(run.summary)}." if captions.chance_text(run.summary)
+            else ""),
+         lambda: plot_history(run.history, activation, train.get("loss", ""),
+                              run.summary.get("diverged_epoch"), _chance(run.summary))),
         ("activations.png", "Activation statistics per layer",
-         "Saturation: share of outputs in the flat tails of sigmoid or tanh, where the derivative "
-         "is near 0. Dead units: units whose output is 0 for the whole batch, so no gradient "
-         "passes through them. Spread: the standard deviation of each layer's outputs; a spread "
-         "shrinking layer after layer is a signal dying on its way through the network.",
-         lambda: plot_activation_stats(run.layers, activation)),
+         captions.activation_caption(run.layers, per_layer or [activation], head, learned),
+         lambda: plot_activation_stats(run.layers, activation, activations=per_layer,
+                                       head=head)),
     ]
     points, surface = _read_csv(run.dir / "points.csv"), _read_csv(run.dir / "surface.csv")
     if not (points is None and surface is None):  # toy data
         task = run.summary.get("task", "")
+        figures += [
+            ("boundary.png", "Fitted function" if task == "regression" else "Decision boundary",
+             "The trained model's output on a grid over the data, as in the TensorFlow "
+             "Playground. Points with white edges are training data, black edges test data.",
+             lambda: _boundary(points, surface, task, activation)),
+            ("boundary_epochs.png", "The boundary during training",
+             "The model's output at the logged epochs, from initialisation to the last epoch, "
+             "with the training points.",
+             lambda: plot_boundary_epochs(*_toy(points, surface), task, activation)),
+            ("boundary.gif", "The boundary during training, animated",
+             "Every logged epoch in turn; the last frame holds longer.",
+             lambda: boundary_gif(*_toy(points, surface), task)),
+            ("neurons.png", "Every hidden unit",
+             "Each small map is one hidden unit's output over the input plane after training, "
+             "as in the TensorFlow Playground: the first layer draws lines, deeper layers combine "
+             "them into curves. A map of one flat colour is a unit that does nothing here (dead "
+             "or saturated everywhere).",
+             lambda: plot_neurons(_read_csv(run.dir / "neurons.csv"), layer_widths(model),
+                                  layer_activations(model)))]
+    weights = run.dir / "first_layer_weights.csv"
+    if weights.is_file():
         figures.append((
-            "boundary.png", "Fitted function" if task == "regression" else "Decision boundary",
-            "The trained model's output on a grid over the data, as in the TensorFlow Playground. "
-            "Points with white edges are training data, black edges test data.",
-            lambda: _boundary(points, surface, task, activation)))
+            "first_layer_weights.png", "First-layer weights",
+            "A few first-layer units' weights drawn as images, one pixel per input, at "
+            "initialisation and after training: a unit that learned shows strokes of the "
+            "digits it responds to (blue positive, red negative).",
+            lambda: plot_first_layer_weights(_read_csv(weights))))
     return figures
+
+
+def _toy(points, surface):
+    if points is None or surface is None:
+        raise NothingToPlot("points.csv or surface.csv is missing")
+    return points, surface
+
+
+def _chance(summary: dict) -> dict:
+    return {k: summary[f"chance_{k}"] for k in ("accuracy", "loss")
+            if summary.get(f"chance_{k}") is not None}
 
 
 def _boundary(points, surface, task, activation):
@@ -153,7 +214,9 @@ def _summary_rows(run: Run) -> list[tuple[str, str, str]]:
     model, train, data = (config.get(k) or {} for k in ("model", "train", "data"))
     status_hint = {"diverged": f"at {_where_diverged(s)}",
                    "failed": str(s.get("error", ""))}.get(run.status, "")
-    rows = [("status", run.status, status_hint), ("task", s.get("task", "?"), ""),
+    badge, _ = captions.verdict(s, run.status)
+    rows = [("status", badge, status_hint or captions.chance_text(s)),
+            ("task", s.get("task", "?"), ""),
             ("epochs", f"{s.get('epochs_run', '?')} of {train.get('epochs', '?')}", "")]
     rows += [(label, page.fmt(s[key]), "") for key, label in TEST_METRICS if key in s]
     last = last_epoch(run.layers)

@@ -22,11 +22,13 @@ h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; f
           color: white; background: #777; vertical-align: middle; }
 .status.completed { background: #2e7d32; } .status.diverged { background: #c62828; }
 .status.failed { background: #6a1b9a; } .status.interrupted { background: #ef6c00; }
+.status.chance { background: #8d6e00; }
 table { border-collapse: collapse; margin: .6rem 0; font-size: .93rem; }
 th, td { border: 1px solid #ddd; padding: .3rem .65rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; }
 .wide { overflow-x: auto; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.nowrap td { white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .hint { color: #666; font-size: .85rem; }
 .notes { background: #fff8e1; border-left: 4px solid #f9a825; padding: .5rem 1rem; }
 .warn { background: #ffebee; border-left: 4px solid #c62828; padding: .5rem 1rem; }
@@ -66,10 +68,12 @@ def esc(value) -> str:
 
 
 def figure(path: Path, title: str, caption: str = "") -> str:
-    """An `<figure>` embedding the PNG at `path` as a data URL."""
-    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    return (f'<figure id="{esc(Path(path).stem)}">\n<h3>{esc(title)}</h3>\n'
-            f'<img src="data:image/png;base64,{data}" alt="{esc(title)}">\n'
+    """An `<figure>` embedding the PNG (or GIF) at `path` as a data URL."""
+    path = Path(path)
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    kind = "gif" if path.suffix == ".gif" else "png"
+    return (f'<figure id="{esc(path.name.replace(".", "_"))}">\n<h3>{esc(title)}</h3>\n'
+            f'<img src="data:image/{kind};base64,{data}" alt="{esc(title)}">\n'
             f"<figcaption>{esc(caption)} <span class=\"hint\">({esc(Path(path).name)})</span>"
             f"</figcaption>\n</figure>")
 
@@ -112,7 +116,7 @@ def fmt(value, name: str = "") -> str:
     value = float(value)
     if math.isnan(value):
         return "n/a"
-    if "ratio" in name:
+    if name == "ratio" or "_ratio" in name or name.startswith("ratio"):  # not "saturation"
         return f"{value:.2g}"
     if value != 0 and not 1e-3 <= abs(value) < 1e6:
         return f"{value:.2e}"

@@ -41,9 +41,12 @@ OTHER_COLORS = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"
                 "#e6550d"]
 LOG_SPAN = 30  # use a log axis when positive values span more than this factor
 NORMS = {  # metric -> (what it is, symbol)
-    "grad_norm": ("kernel gradient", r"$\|\partial L/\partial W\|_2$"),
-    "preact_grad_norm": ("pre-activation gradient", r"$\|\partial L/\partial z\|_2$"),
-    "bias_grad_norm": ("bias gradient", r"$\|\partial L/\partial b\|_2$"),
+    # plain Unicode rather than mathtext: see `render.plain_log_ticks`
+    "grad_rms": ("kernel gradient RMS", "‖∂L/∂W‖₂/√n"),
+    "preact_grad_rms": ("pre-activation gradient RMS", "‖∂L/∂z‖₂/√n"),
+    "grad_norm": ("kernel gradient", "‖∂L/∂W‖₂"),
+    "preact_grad_norm": ("pre-activation gradient", "‖∂L/∂z‖₂"),
+    "bias_grad_norm": ("bias gradient", "‖∂L/∂b‖₂"),
 }
 
 
@@ -76,46 +79,88 @@ def activation_name(value) -> str:
 def norm_label(metric: str) -> str:
     """Axis label of a gradient norm on a log axis: `kernel gradient norm ||dL/dW||_2 (log)`."""
     name, symbol = NORMS.get(metric, (metric, ""))
-    return f"{name} norm {symbol} (log)"
+    return f"{name} {symbol} (log)" if metric.endswith("_rms") else f"{name} norm {symbol} (log)"
 
 
-def plot_grad_norms(layers, activation: str = "", metric: str = "grad_norm") -> Figure:
-    """Per-layer gradient norm at initialisation and at the last epoch (log y).
+def gradient_metric(layers, rms: str = "grad_rms", norm: str = "grad_norm") -> str:
+    """The size-fair RMS when the run recorded it (CONTRACT.md), else the plain L2 norm."""
+    if not layers.empty and "metric" in layers and (layers["metric"] == rms).any():
+        return rms
+    return norm
+
+
+def plot_grad_norms(layers, activation: str = "", metric: str | None = None,
+                    activations: list | None = None) -> Figure:
+    """Per-layer gradient size at initialisation and at the last epoch (log y), and beside it
+    the mean activation derivative |f'(z)| per layer when the run recorded `act_deriv_mean`.
 
     Args:
         layers: the tidy `layers.csv` frame.
         activation: the hidden activation, for the colour and the title.
-        metric: which norm to draw.
+        metric: which norm to draw; by default `grad_rms` when recorded, else `grad_norm`.
+        activations: one activation per hidden layer (mixed networks); labels the layer ticks.
 
     Returns:
         A Figure. Exact zeros (no gradient at all) are drawn as triangles on the bottom edge.
     """
+    metric = metric or gradient_metric(layers)
     table = metric_table(layers, metric)
     if table.empty or not (table.to_numpy() > 0).any():
         raise NothingToPlot(f"layers.csv has no non-zero `{metric}` values")
     first, last = table.columns[0], table.columns[-1]
-    fig = Figure(figsize=(7.5, 4.4), layout="constrained")
-    ax = fig.subplots()
+    deriv = metric_table(layers, "act_deriv_mean")
+    fig = Figure(figsize=(11.5 if not deriv.empty else 7.5, 4.3))
+    fig.subplots_adjust(left=0.08 if not deriv.empty else 0.12, right=0.98, bottom=0.14,
+                        top=0.83, wspace=0.25)
+    axes = np.atleast_1d(fig.subplots(1, 2 if not deriv.empty else 1,
+                                      width_ratios=[1.5, 1] if not deriv.empty else None))
+    ax = axes[0]
     lines = [(first, "--", "o", 0.55, _epoch_name(first))]
     if last != first:
         lines.append((last, "-", "s", 1.0, _epoch_name(last, final=True)))
     for epoch, style, marker, alpha, label in lines:
         _layer_line(ax, table, epoch, activation_color(activation), style, marker, alpha, label)
+    if not deriv.empty:
+        _deriv_panel(axes[1], deriv, activation, activations)
     ax.set_yscale("log")
     shown = table[list(dict.fromkeys([first, last]))].to_numpy(float)
     shown = shown[shown > 0]
     if shown.size and shown.max() / shown.min() < 10:
         ax.set_ylim(*_decade_limits(shown))
-    _layer_axis(ax, table.index)
+    _layer_axis(ax, table.index, activations)
     ax.set_ylabel(norm_label(metric))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="best", fontsize=9)
-    fig.suptitle(f"Gradient norm per layer: {_net(activation, table.index)}", fontweight="bold")
+    what = "Gradient size" if metric.endswith("_rms") else "Gradient norm"
+    fig.suptitle(f"{what} per layer: {_net(activation, table.index)}", fontweight="bold")
     ax.set_title(_ratio_text(layers, first, last), fontsize=9, color="#444444")
     return fig
 
 
-def plot_grad_heatmaps(layers, metrics=("grad_norm", "preact_grad_norm")) -> Figure:
+def _deriv_panel(ax, deriv, activation, activations):
+    """Mean |f'(z)| per layer: a product of these scales the gradient on its way down."""
+    first, last = deriv.columns[0], deriv.columns[-1]
+    color = activation_color(activation)
+    _layer_line(ax, deriv, first, color, "--", "o", 0.55, _epoch_name(first), log=False)
+    if last != first:
+        _layer_line(ax, deriv, last, color, "-", "s", 1.0, _epoch_name(last, final=True),
+                    log=False)
+    names = set(activations or []) | {activation}
+    if "sigmoid" in names:
+        ax.axhline(0.25, color=ACTIVATION_COLORS["sigmoid"], linestyle=":", linewidth=1.2,
+                   label="0.25: sigmoid's maximum")
+    ax.axhline(1.0, color="#888888", linestyle=":", linewidth=1, label="1: passes unchanged")
+    values = deriv.to_numpy(float)
+    ax.set_ylim(0, max(1.1, float(np.nanmax(values)) * 1.1 if np.isfinite(values).any() else 1.1))
+    _layer_axis(ax, deriv.index, activations)
+    ax.set(ylabel="mean |f'(z)| over units and batch")
+    ax.set_title("activation derivative: each layer multiplies\nthe gradient by about this",
+                 fontsize=9, color="#444444")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7, loc="center right")
+
+
+def plot_grad_heatmaps(layers, metrics=None) -> Figure:
     """Layer x epoch heatmaps of gradient norms on a log colour scale, one panel per metric.
 
     Zeros (e.g. a step activation passes no gradient) and NaN cannot sit on a log scale: they are
@@ -123,17 +168,23 @@ def plot_grad_heatmaps(layers, metrics=("grad_norm", "preact_grad_norm")) -> Fig
 
     Args:
         layers: the tidy `layers.csv` frame.
-        metrics: the norms to draw, one panel each; metrics not recorded are left out.
+        metrics: the norms to draw, one panel each; metrics not recorded are left out. By default
+            the size-fair RMS (`grad_rms`, `preact_grad_rms`) when recorded, else the L2 norms.
 
     Returns:
         A Figure.
     """
+    metrics = metrics or (gradient_metric(layers), gradient_metric(layers, "preact_grad_rms",
+                                                                   "preact_grad_norm"))
     tables = {m: metric_table(layers, m) for m in metrics}
     tables = {m: t for m, t in tables.items() if not t.empty}
     if not tables:
         raise NothingToPlot("layers.csv has no gradient-norm rows")
     n_layers = max(len(t) for t in tables.values())
-    fig = Figure(figsize=(5.6 * len(tables), max(3.4, 0.32 * n_layers + 2.0)), layout="constrained")
+    height = max(3.4, 0.32 * n_layers + 2.0)
+    fig = Figure(figsize=(5.6 * len(tables), height))
+    fig.subplots_adjust(left=0.09, right=0.97, bottom=0.55 / height + 0.02,
+                        top=1 - 0.75 / height, wspace=0.3)
     cmap = matplotlib.colormaps["viridis"].with_extremes(bad="#cccccc")
     for ax, (metric, table) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
         values = table.to_numpy(float)  # (layers, epochs)
@@ -165,58 +216,9 @@ def plot_grad_heatmaps(layers, metrics=("grad_norm", "preact_grad_norm")) -> Fig
         ax.set_xlabel("epoch (0 = at initialisation)")
         ax.set_ylabel("layer (input at the bottom)")
         ax.set_title(title, fontsize=10)
-    fig.suptitle("Gradient norms per layer over training", fontweight="bold")
-    return fig
-
-
-def plot_activation_stats(layers, activation: str = "",
-                          metrics=("saturation", "dead_fraction", "act_std")) -> Figure:
-    """Per-layer activation statistics at initialisation and at the last epoch, one panel each.
-
-    Args:
-        layers: the tidy `layers.csv` frame.
-        activation: the hidden activation, for the colour and the title.
-        metrics: the statistics to draw.
-
-    Returns:
-        A Figure. Shares (saturation, dead fraction) use a 0..1 axis.
-    """
-    tables = {m: metric_table(layers, m) for m in metrics}
-    tables = {m: t for m, t in tables.items() if not t.empty}
-    if not tables:
-        raise NothingToPlot("layers.csv has no activation statistics")
-    color = activation_color(activation)
-    fig = Figure(figsize=(4.4 * len(tables), 3.9), layout="constrained")
-    for ax, (metric, table) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
-        first, last = table.columns[0], table.columns[-1]
-        _layer_line(ax, table, first, color, "--", "o", 0.55, _epoch_name(first), log=False)
-        if last != first:
-            _layer_line(ax, table, last, color, "-", "s", 1.0, _epoch_name(last, final=True),
-                        log=False)
-        title, unit = _STAT_LABELS.get(metric, (metric, metric))
-        values = table.to_numpy(float)
-        values = values[np.isfinite(values)]
-        if metric in ("saturation", "dead_fraction"):
-            ax.set_ylim(-0.03, 1.03)
-        elif values.size and values.min() > 0 and values.max() / values.min() > LOG_SPAN:
-            ax.set_yscale("log")
-            unit += " (log)"
-        _layer_axis(ax, table.index)
-        ax.set(title=title, ylabel=unit)
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8)
-    layer_names = next(iter(tables.values())).index
-    fig.suptitle(f"Activation statistics per layer: {_net(activation, layer_names)}",
+    fig.suptitle("Gradient size per layer over training (dark = little gradient)",
                  fontweight="bold")
     return fig
-
-
-_STAT_LABELS = {
-    "saturation": ("saturation (flat region of sigmoid/tanh)", "share of outputs"),
-    "dead_fraction": ("dead units (output 0 for the whole batch)", "share of units"),
-    "act_std": ("spread of the layer's outputs", "standard deviation"),
-    "act_mean": ("mean of the layer's outputs", "mean"),
-}
 
 
 def epoch_axis(ax, epochs) -> None:
@@ -255,9 +257,13 @@ def _decade_limits(values) -> tuple[float, float]:
     return 10.0 ** np.floor(np.log10(low)), 10.0 ** np.ceil(np.log10(high) + 1e-9)
 
 
-def _layer_axis(ax, names):
+def _layer_axis(ax, names, activations=None):
+    """Layer ticks 1..N then `output`; mixed networks get each layer's activation under it."""
     ticks = _thin(range(len(names)), 16, keep_last=True)
-    ax.set_xticks([i + 1 for i in ticks], [layer_tick(names[i]) for i in ticks])
+    mixed = activations and len(set(activations)) > 1
+    labels = [layer_tick(names[i]) + (f"\n{activations[i]}" if mixed and i < len(activations)
+                                      else "") for i in ticks]
+    ax.set_xticks([i + 1 for i in ticks], labels, fontsize=7 if mixed else None)
     ax.set_xlabel("hidden layer (1 = next to the input), then output")
 
 

@@ -9,15 +9,18 @@ depth, a first figure shows the vanishing ratio against depth.
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from harness.files import write_figure, write_text
-from harness.report import page
+from harness.files import write_text
+from harness.report import page, render
+from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
 from harness.report.frames import NothingToPlot, is_hidden, masked_counts
 from harness.report.grouped import (
     group_band,
     group_colors,
+    group_style,
     plot_grouped_grad_norms,
     plot_grouped_history,
 )
@@ -41,12 +44,15 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
     facet = choose_facet(exp.grid)
     groups = {p.folder: _group(p, facet) for p in exp.points}
     colors = _colors(list(dict.fromkeys(groups.values())))
-    figures, notes = [], []
+    figures, notes, drawn, cell_figure = [], [], set(), {}
 
     def add(name, title, caption, draw):
         try:
-            figures.append(page.figure(write_figure(out / name, draw()), title, caption))
+            drawn.add(name)
+            path = render.save_figure(out / name, render.build_figure(draw))
+            figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
+            drawn.discard(name)
             (out / name).unlink(missing_ok=True)
             notes.append(f"{title}: not drawn: {reason}.")
 
@@ -54,7 +60,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
         frame = runs.assign(group=[_group(p, DEPTH) for p in exp.points])
         depth_colors = _colors(list(dict.fromkeys(frame["group"])))
         add("sweep_ratio_by_depth.png", "Vanishing ratio against depth",
-            "grad_norm(hidden_1) / grad_norm(last hidden layer) for each depth: the geometric mean "
+            "grad_rms(hidden_1) / grad_rms(last hidden layer) for each depth: the geometric mean "
             "over seeds, the band from the lowest to the highest seed. 1 (dotted) means the first "
             "layer gets as much gradient as the last; every factor of 10 below is a decade less.",
             lambda: plot_ratio_by_depth(frame, depth_colors))
@@ -78,6 +84,23 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             lambda: _titled(plot_grouped_history(
                 history, ("loss", "val_loss", "val_accuracy", "val_rmse"), colors=colors),
                 f"Learning curves, {where}"))
+        if f"sweep_grad_norms{suffix}.png" in drawn:
+            cell_figure.update({p.folder: f"sweep_grad_norms{suffix}_png" for p in points})
+        first = _first_seeds(here)  # one run per cell: histograms do not average
+        styles = {g: {"color": colors[g], **_line(i)} for i, g in enumerate(first)}
+        add(f"sweep_histograms{suffix}.png", f"Distributions per layer, {where}",
+            "Activations and weight gradients (log10|g|) of the first, a middle and the last "
+            "hidden layer at initialisation and at the last logged epoch, the first seed of "
+            "each cell overlaid.",
+            lambda: _titled(plot_compare_histograms(_concat([
+                _csv(r.dir / "histograms.csv").assign(run=g) for g, r in first.items()]), styles),
+                f"Distributions in the first, a middle and the last hidden layer, {where}"))
+        add(f"sweep_update_ratio{suffix}.png", f"Update-to-weight ratio per layer, {where}",
+            "std(ΔW) / std(W) per layer after the first and the last epoch, the first seed of "
+            "each cell; 1e-3 (dashed) is a usual healthy size.",
+            lambda: _titled(plot_compare_update_ratio(_concat([
+                r.layers.assign(run=g) for g, r in first.items() if not r.layers.empty]), styles),
+                f"How far each step moves each layer's weights, {where}"))
         add(f"sweep_health{suffix}.png", f"Dead units and saturation, {where}",
             "Mean over the hidden layers of the share of dead units (output 0 for the whole batch) "
             "and of saturated outputs (in the flat tails of sigmoid or tanh), per epoch; epoch 0 "
@@ -93,19 +116,24 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
                      "of exactly 0: no gradient passes (as through a step). A log axis cannot show "
                      "0, so those layers are missing from the gradient figures.")
     failed = runs[runs["status"] != "completed"]
+    headline, rest = figures[:1], figures[1:]
     body = [f"<h1>Sweep: {page.esc(exp.name)}</h1>",
             f'<p class="sub">{len(runs)} runs: {page.esc(_grid_text(exp))}; '
             f"{len(runs) - len(failed)} completed, {len(failed)} not.<br>"
             f"<code>{page.esc(exp.path)}</code> over <code>{page.esc(exp.base)}</code>"
             + (f", with {page.esc(_fixed_text(exp))}" if exp.fixed else "") + "</p>",
             page.notes([_failure(row) for _, row in failed.iterrows()], css="warn"),
-            page.notes(notes),
-            "<h2>Summary over seeds</h2>", page.frame_table(_summary_view(summary, list(exp.grid))),
-            '<p class="hint">mean ± standard deviation over the seeds of each cell; vanishing '
-            "ratio = grad_norm(hidden_1) / grad_norm(last hidden layer), n/a with fewer than 2 "
-            "hidden layers. All numbers are in summary.csv, every run in runs.csv.</p>",
-            "<h2>Figures</h2>", *figures,
-            "<h2>Runs</h2>", _runs_table(runs, exp, out)]
+            page.notes(notes), *headline,
+            "<h2>Summary over seeds</h2>",
+            '<div class="nowrap">'
+            + page.frame_table(_summary_view(summary, runs, list(exp.grid))) + "</div>",
+            '<p class="hint">Ratios: geometric mean ×/÷ geometric standard deviation over the '
+            "seeds of each cell (the mean of log10, as the figures draw them); other columns: "
+            "mean ± standard deviation. Vanishing ratio = grad_rms(hidden_1) / grad_rms(last "
+            "hidden layer), n/a with fewer than 2 hidden layers. Plain means of every column are "
+            "in summary.csv, every run in runs.csv.</p>",
+            "<h2>Figures</h2>", *rest,
+            "<h2>Runs</h2>", _runs_table(runs, exp, out, cell_figure)]
     return write_text(out / "report.html", page.page(f"Sweep: {exp.name}", body))
 
 
@@ -125,10 +153,11 @@ def plot_ratio_by_depth(frame: pd.DataFrame, colors: dict) -> Figure:
     for ax, column, title in [(axes[0], "vanishing_ratio_init", "at initialisation"),
                               (axes[1], "vanishing_ratio_final", "after the last epoch")]:
         stats = group_band(frame, DEPTH, column, "minmax", log=True)
-        for group, line in stats.groupby("group", sort=False):
+        for i, (group, line) in enumerate(stats.groupby("group", sort=False)):
             ax.fill_between(line[DEPTH], line["low"], line["high"], color=colors[group],
                             alpha=0.2, linewidth=0)
-            ax.plot(line[DEPTH], line["mean"], color=colors[group], marker="o", label=group)
+            ax.plot(line[DEPTH], line["mean"], color=colors[group], label=group,
+                    **group_style(i))
             drawn = True
         ax.axhline(1.0, color="#888", linestyle=":", linewidth=1)
         ax.set(yscale="log", title=title, xlabel="depth (hidden layers)")
@@ -136,7 +165,7 @@ def plot_ratio_by_depth(frame: pd.DataFrame, colors: dict) -> Figure:
         ax.grid(True, alpha=0.3)
     if not drawn:
         raise NothingToPlot("no run has a vanishing ratio (it needs 2+ hidden layers)")
-    axes[0].set_ylabel("grad_norm(hidden_1) / grad_norm(hidden_N)  (log)")
+    axes[0].set_ylabel("vanishing ratio: hidden_1 / hidden_N gradient (log)")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right center", fontsize=9, frameon=False)
     fig.suptitle("How much gradient reaches the first layer", fontweight="bold")
@@ -194,15 +223,55 @@ def _concat(frames: list) -> pd.DataFrame:
         columns=["run", "group", "epoch", "layer", "metric", "value"])
 
 
-def _summary_view(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _summary_view(summary: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     view = summary[[*keys, "n", "n_completed"]].copy()
     for metric in SHOWN:
         if f"{metric}_mean" in summary and summary[f"{metric}_mean"].notna().any():
-            view[metric] = [_mean_std(m, s, metric) for m, s in
-                            zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])]
+            if "_ratio" in metric and metric in runs:  # not satu-ratio-n
+                view[metric] = _geometric(summary, runs, keys, metric)
+            else:
+                view[metric] = [_mean_std(m, s, metric) for m, s in
+                                zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])]
     if "expect" in summary:  # the experiment's expect: block, per cell
         view["expect"] = summary["expect"]
     return view
+
+
+def _geometric(summary, runs, keys, metric) -> list[str]:
+    """`gm ×/÷ gsd` per summary row: the ratio's seeds averaged in log10, as the figures do."""
+    logs = np.log10(runs[metric].where(runs[metric] > 0).astype(float))
+    stats = logs.groupby(_cell(runs, keys)).agg(["mean", "std"])
+    cells = []
+    for cell in _cell(summary, keys):
+        mean, std = stats.loc[cell] if cell in stats.index else (np.nan, np.nan)
+        cells.append("n/a" if pd.isna(mean) else page.fmt(10 ** mean, metric)
+                     + ("" if pd.isna(std) else f" ×/÷ {10 ** std:.2g}"))
+    return cells
+
+
+def _cell(frame, keys) -> pd.Series:
+    """One string per row naming its grid cell (the values of the grid keys)."""
+    return frame[keys].astype(str).agg(" | ".join, axis=1)
+
+
+def _line(i: int) -> dict:
+    style = group_style(i)
+    return {k: style[k] for k in ("linestyle", "marker", "linewidth")}
+
+
+def _first_seeds(here) -> dict:
+    """group -> the Run of its first seed, in the order the groups appear."""
+    first = {}
+    for run, tag in here:
+        first.setdefault(tag["group"], run)
+    return first
+
+
+def _csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path)
+    except (FileNotFoundError, pd.errors.EmptyDataError):
+        return pd.DataFrame()
 
 
 def _mean_std(mean, std, name) -> str:
@@ -211,7 +280,9 @@ def _mean_std(mean, std, name) -> str:
     return page.fmt(mean, name) + ("" if pd.isna(std) else f" ± {page.fmt(std, name)}")
 
 
-def _runs_table(runs: pd.DataFrame, exp, out: Path) -> str:
+def _runs_table(runs: pd.DataFrame, exp, out: Path, cell_figure: dict) -> str:
+    """One row per run, linking its report; a run without one (sweeps build them only with
+    `--run-reports`, to keep a study fast) links its cell's figures on this page and its folder."""
     metric = "test_accuracy" if "test_accuracy" in runs else "test_rmse"
     head = "".join(f"<th>{page.esc(c)}</th>" for c in
                    ["run", "seed", "status", metric, "ratio at init", "ratio at end", "report"])
@@ -221,6 +292,9 @@ def _runs_table(runs: pd.DataFrame, exp, out: Path) -> str:
         target = report if report.is_file() else report.parent  # the folder until a report exists
         link = (f'<a href="{page.esc(Path(os.path.relpath(target, out)).as_posix())}">'
                 f'{"report" if report.is_file() else "folder"}</a>')
+        if not report.is_file() and point.folder in cell_figure:
+            link = f'<a href="#{page.esc(cell_figure[point.folder])}">cell figures</a> · {link}'
+
         cells = [point.group, row["seed"], row["status"]]
         numbers = [(row.get(metric), metric), (row["vanishing_ratio_init"], "ratio"),
                    (row["vanishing_ratio_final"], "ratio")]

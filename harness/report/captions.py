@@ -1,0 +1,103 @@
+"""Captions and verdicts computed from the run's data, so that what a report says is true for the
+run shown: a shrinking spread is only "a signal dying" when the run also did not learn, an adaptive
+optimizer's caption says why small gradients still move the weights, a run at chance level says so.
+"""
+
+import math
+
+from harness.report.frames import hidden_mean, is_hidden, last_epoch, layer_tick, metric_table
+
+ADAPTIVE = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad",
+            "adadelta": "Adadelta", "adamax": "Adamax", "nadam": "Nadam", "lion": "Lion"}
+SQUASHING = {"sigmoid", "tanh", "hard_sigmoid", "softsign"}
+
+
+def verdict(summary: dict, status: str) -> tuple[str, str]:
+    """(badge text, css class): the status, or "did not learn (chance level)" for a completed run
+    whose summary says `learned: false`."""
+    if status == "completed" and summary.get("learned") is False:
+        return "did not learn (chance level)", "chance"
+    return status, status
+
+
+def chance_text(summary: dict) -> str:
+    """One sentence on chance level, from `chance_accuracy` / `chance_loss` when recorded."""
+    parts = []
+    if summary.get("chance_accuracy") is not None:
+        parts.append(f"accuracy {summary['chance_accuracy']:.3g}")
+    if summary.get("chance_loss") is not None:
+        parts.append(f"loss {summary['chance_loss']:.3g}")
+    return f"chance level: {', '.join(parts)}" if parts else ""
+
+
+def gradient_caption(layers, optimizer: str) -> str:
+    """The caption of the per-layer gradient figure."""
+    rms = not layers.empty and (layers["metric"] == "grad_rms").any()
+    text = ("How large the kernel gradient is in each layer at initialisation (dashed) and after "
+            "the last epoch (solid)"
+            + (", as an RMS per weight (||dL/dW|| / sqrt(number of weights)), so that layers of "
+               "different sizes compare fairly" if rms else "")
+            + ". When gradients vanish, the line climbs steeply from layer 1 to the output: the "
+              "first layers barely learn. A flat line means every layer gets a similar signal.")
+    if not metric_table(layers, "act_deriv_mean").empty:
+        text += (" Right: the mean slope |f'(z)| of each layer's activation. Backpropagation "
+                 "multiplies the gradient by it once per layer, so a slope below 1 (sigmoid's "
+                 "is at most 0.25) shrinks the gradient geometrically with depth.")
+    updates = not metric_table(layers, "update_ratio").empty
+    return text + _optimizer_note(optimizer, updates)
+
+
+def _optimizer_note(optimizer: str, updates: bool) -> str:
+    name = ADAPTIVE.get(str(optimizer).lower())
+    if not name:
+        return ""
+    return (f" This run trains with {name}, which rescales each weight's step by the size of its "
+            "recent gradients: small gradients still move the weights, so a vanishing gradient "
+            "slows learning much less than it would under plain SGD"
+            + (" (see the update-ratio figure)." if updates else "."))
+
+
+def activation_caption(layers, activations: list[str], head: str, learned) -> str:
+    """The caption of the activation-statistics figure, claims computed from `layers.csv`."""
+    last = last_epoch(layers)
+    parts = ["Hidden layers as lines, the head (output layer) apart in grey: a confident "
+             f"{head or 'output'} head sits near 0 or 1 by design, which is not a warning sign."]
+    saturation = metric_table(layers, "saturation")
+    if not saturation.empty and last in saturation.columns and SQUASHING & set(activations):
+        hidden = saturation.loc[[n for n in saturation.index if is_hidden(n)], last]
+        if len(hidden) and hidden.max() >= 0.2:
+            parts.append(f"Saturation: at epoch {last}, layer {layer_tick(hidden.idxmax())} has "
+                         f"{hidden.max():.0%} of its outputs in the flat tails, where the "
+                         "derivative is near 0 and little gradient passes.")
+        elif len(hidden):
+            parts.append(f"Saturation stays low (at most {hidden.max():.1%} in a hidden layer "
+                         f"at epoch {last}).")
+    dead = hidden_mean(layers, "dead_fraction", last)
+    if math.isfinite(dead) and dead > 0:
+        over = (layers["metric"] == "dead_fraction_batch").any()
+        when = "every example of the epoch" if over else "the whole batch"
+        parts.append(f"Dead units (output 0 for {when}; no gradient passes through them): "
+                     f"{dead:.0%} of hidden units on average at epoch {last}.")
+    parts.append(_spread_sentence(layers, last, learned))
+    return " ".join(p for p in parts if p)
+
+
+def _spread_sentence(layers, last, learned) -> str:
+    spread = metric_table(layers, "act_std")
+    hidden = [n for n in spread.index if is_hidden(n)] if not spread.empty else []
+    if len(hidden) < 2 or last not in spread.columns:
+        return "Spread: the standard deviation of each layer's outputs."
+    first, deep = spread.at[hidden[0], last], spread.at[hidden[-1], last]
+    if not (first > 0 and math.isfinite(deep)):
+        return "Spread: the standard deviation of each layer's outputs."
+    factor = first / deep if deep > 0 else math.inf
+    text = (f"Spread (standard deviation of the outputs) from layer 1 to layer "
+            f"{layer_tick(hidden[-1])} at epoch {last}: ")
+    if factor < 2:
+        return text + "within a factor of 2, so the signal reaches the deep layers."
+    text += f"shrinks {factor:.3g}x"
+    if learned is False:
+        return text + " and the run did not learn: the signal dies on its way through the network."
+    if learned is True:
+        return text + ", yet the run learned: a narrower spread alone is not a failure."
+    return text + "."

@@ -1,0 +1,231 @@
+"""Distributions inside the network: per-layer histograms, update ratios, first-layer weights.
+
+The pictures of *Deep Learning from Scratch* ch. 6 and Karpathy's makemore part 3, drawn from
+`histograms.csv` (`epoch, layer, quantity, scale, bin_left, bin_right, count`), `layers.csv`'s
+`update_ratio` rows and `first_layer_weights.csv` (`epoch, unit, input, value`).
+"""
+
+import math
+
+import numpy as np
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from harness.report.frames import NothingToPlot, is_hidden, layer_key, layer_tick, metric_table
+from harness.report.plots import activation_color
+
+QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on log10|.|)
+    "activation": ("activations a = f(z)", "a", "log10 |a|"),
+    "preactivation": ("pre-activations z", "z", "log10 |z|"),
+    "preact_grad": ("gradient dL/dz", "dL/dz", "log10 |dL/dz|"),
+    "kernel_grad": ("weight gradient dL/dW", "dL/dW", "log10 |dL/dW|"),
+}
+UPDATE_REFERENCE = 1e-3  # Karpathy: updates ~1e-3 of the weights' size train well
+
+
+def histogram_epochs(hist) -> tuple[int, int]:
+    """(first, last) epoch of `histograms.csv`; raises NothingToPlot when there is none."""
+    if hist is None or hist.empty or not {"quantity", "count"} <= set(hist.columns):
+        raise NothingToPlot("no histograms.csv (recorded by newer runs)")
+    epochs = sorted(hist["epoch"].unique())
+    return int(epochs[0]), int(epochs[-1])
+
+
+def plot_histograms(hist, activation: str = "", layers=None, color: str | None = None) -> Figure:
+    """The histogram grid: one row per layer, one column per quantity, first vs last epoch.
+
+    Each row is scaled to its own tallest bar, so the shape shows, not the count. Activation
+    columns of bounded activations say how much of the layer sits in the two outermost bins
+    (saturated) or, for others, in the lowest bin (at 0).
+
+    Args:
+        hist: the `histograms.csv` frame.
+        activation: the hidden activation, for the colour and the title.
+        layers: layer names to draw (default: every layer in the file).
+        color: overrides the activation's colour.
+
+    Returns:
+        A Figure.
+    """
+    first, last = histogram_epochs(hist)
+    quantities = [q for q in QUANTITIES if q in set(hist["quantity"])]
+    names = sorted(hist["layer"].unique(), key=layer_key) if layers is None else list(layers)
+    color = color or activation_color(activation)
+    fig = Figure(figsize=(3.0 * len(quantities) + 0.6, 0.48 * len(names) + 1.5))
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.85 / (0.48 * len(names) + 1.5),
+                        top=1 - 0.75 / (0.48 * len(names) + 1.5), wspace=0.12)
+    axes = np.atleast_1d(fig.subplots(1, len(quantities)))
+    groups = _histograms(hist)
+    for ax, quantity in zip(axes, quantities):
+        log, fills, outlines, span = False, [], [], []
+        for row, layer in enumerate(names):  # input layer at the bottom
+            shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
+                     if (quantity, layer, e) in groups]
+            peak = max((counts.max() for _, (_, counts, _) in shown), default=0) or 1
+            for epoch, (edges, counts, scale) in shown:
+                log = log or scale == "log10_abs"
+                outline = _steps(edges, row + 0.9 * counts / peak)
+                if epoch == first:
+                    fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
+                if epoch == last and last != first:
+                    outlines.append(outline)
+                span += [edges[0], edges[-1]]
+            if quantity == "activation" and (quantity, layer, last) in groups:
+                _, counts, _ = groups[(quantity, layer, last)]
+                ax.text(1.0, row + 0.45, _edge_share(counts, groups[(quantity, layer, last)][0],
+                                                     activation),
+                        transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=7,
+                        color="#444444")
+        # one collection per panel rather than a patch per histogram: far fewer artists to draw
+        ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
+                          autolim=False)
+        ax.add_collection(LineCollection(outlines, colors=color, linewidths=1.3), autolim=False)
+        if span:
+            ax.set_xlim(min(span), max(span))
+        title, linear, logged = QUANTITIES[quantity]
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel(logged if log else linear, fontsize=8)
+        ax.set_ylim(-0.1, len(names))
+        # layer names on the first panel only; no ticks elsewhere (each tick costs artists)
+        ax.set_yticks(np.arange(len(names)) + 0.4 if ax is axes[0] else [],
+                      [layer_tick(n) for n in names] if ax is axes[0] else [])
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.tick_params(labelsize=7, length=2)
+    axes[0].set_ylabel("layer (input at the bottom)", fontsize=8)
+    what = f"grey: epoch {first}" + ("" if last == first else f", line: epoch {last}")
+    fig.suptitle(f"Distributions per layer: {activation or 'network'} ({what})",
+                 fontweight="bold", fontsize=11)
+    return fig
+
+
+def _histograms(hist) -> dict:
+    """`(quantity, layer, epoch) -> (edges, counts, scale)` as numpy arrays, bins in order."""
+    hist = hist.sort_values(["quantity", "layer", "epoch", "bin_left"])
+    left, right = hist["bin_left"].to_numpy(float), hist["bin_right"].to_numpy(float)
+    counts, scales = hist["count"].to_numpy(float), hist["scale"].to_numpy()
+    found = {}
+    for key, index in hist.groupby(["quantity", "layer", "epoch"]).indices.items():
+        index = np.sort(index)
+        found[key] = (np.append(left[index], right[index[-1]]), counts[index], scales[index[0]])
+    return found
+
+
+def _steps(edges, heights):
+    """The outline of a histogram: (2 * bins, 2) points along the tops of its bars."""
+    return np.column_stack([np.repeat(edges, 2)[1:-1], np.repeat(heights, 2)])
+
+
+def _edge_share(counts, edges, activation: str) -> str:
+    total = counts.sum() or 1.0
+    if edges[0] < 0 < edges[-1] or activation in ("sigmoid", "tanh"):
+        return f"ends {100 * (counts[0] + counts[-1]) / total:.0f}%"
+    return f"at 0 {100 * counts[0] / total:.0f}%"
+
+
+def plot_update_ratio(layers, activation: str = "") -> Figure:
+    """Update-to-weight ratio std(dW) / std(W) of every layer over epochs, on a log axis.
+
+    Args:
+        layers: the tidy `layers.csv` frame with `update_ratio` rows.
+        activation: the hidden activation, for the title.
+
+    Returns:
+        A Figure with one line per layer (dark = input side) and the 1e-3 reference line.
+    """
+    table = metric_table(layers, "update_ratio")
+    table = table[[c for c in table.columns if c > 0]] if not table.empty else table
+    if table.empty or not (table.to_numpy(float) > 0).any():
+        raise NothingToPlot("layers.csv has no `update_ratio` rows (recorded by newer runs, "
+                            "after at least one epoch)")
+    fig = Figure(figsize=(7.5, 4.0))
+    fig.subplots_adjust(left=0.1, right=0.8, bottom=0.13, top=0.86)
+    ax = fig.subplots()
+    shades = _layer_shades(table.index)
+    epochs = np.asarray(table.columns, dtype=float)
+    marker = "o" if len(epochs) <= 12 else None
+    for layer, color in zip(table.index, shades):
+        y = table.loc[layer].to_numpy(float)
+        ax.plot(epochs, np.where(y > 0, y, np.nan), color=color, marker=marker, markersize=3,
+                label=layer)
+    ax.axhline(UPDATE_REFERENCE, color="black", linestyle="--", linewidth=1)
+    ax.text(epochs[0], UPDATE_REFERENCE * 1.25, "1e-3: a usual healthy size", fontsize=8)
+    ax.set_yscale("log")
+    positive = table.to_numpy(float)
+    positive = positive[positive > 0]
+    low, high = min(positive.min(), UPDATE_REFERENCE), max(positive.max(), UPDATE_REFERENCE)
+    ax.set_ylim(10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high) + 1e-9))
+    if len(epochs) < 5:
+        ax.set_xticks(epochs, [str(int(e)) for e in epochs])
+    ax.set(xlabel="epoch", ylabel="update ratio std(ΔW) / std(W)  (log)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.suptitle(f"How far each step moves the weights: {activation or 'network'}",
+                 fontweight="bold", fontsize=11)
+    ax.set_title(_update_gap(table), fontsize=9, color="#444444")
+    return fig
+
+
+def _update_gap(table) -> str:
+    hidden = [n for n in table.index if is_hidden(n)]
+    if len(hidden) < 2:
+        return "per layer, mean over each epoch's steps"
+    last = table.columns[-1]
+    first, deep = table.at[hidden[0], last], table.at[hidden[-1], last]
+    if not (first > 0 and deep > 0):
+        return "per layer, mean over each epoch's steps"
+    factor = deep / first
+    size = f"{factor:,.0f}x smaller" if factor >= 10 else (
+        f"{1 / factor:,.0f}x larger" if factor <= 0.1 else "about as large")
+    return (f"epoch {last}: {hidden[0]}'s steps are {size} than {hidden[-1]}'s "
+            f"({first:.1e} vs {deep:.1e})")
+
+
+def _layer_shades(names) -> list:
+    """Dark for the layers next to the input, light toward the output (viridis)."""
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"]
+    return [cmap(0.9 * i / max(len(names) - 1, 1)) for i in range(len(names))]
+
+
+def plot_first_layer_weights(weights, units: int = 6) -> Figure:
+    """A handful of first-layer units' weights as images (side = sqrt(inputs)), first vs last.
+
+    Args:
+        weights: the `first_layer_weights.csv` frame.
+        units: how many units to show.
+
+    Returns:
+        A Figure: one row per epoch (first, last), one column per unit; blue positive, red
+        negative, on one colour scale per row.
+    """
+    if weights is None or weights.empty or not {"unit", "input", "value"} <= set(weights):
+        raise NothingToPlot("no first_layer_weights.csv (recorded for image data by newer runs)")
+    n_inputs = int(weights["input"].max()) + 1
+    side = math.isqrt(n_inputs)
+    if side * side != n_inputs:
+        raise NothingToPlot(f"{n_inputs} inputs are not a square image")
+    epochs = sorted(weights["epoch"].unique())
+    epochs = list(dict.fromkeys([epochs[0], epochs[-1]]))
+    shown = sorted(weights["unit"].unique())[:units]
+    fig = Figure(figsize=(1.3 * len(shown) + 0.9, 1.45 * len(epochs) + 0.6))
+    fig.subplots_adjust(left=0.12, right=0.98, bottom=0.03, top=1 - 0.6 / fig.get_figheight(),
+                        wspace=0.05, hspace=0.25)
+    axes = fig.subplots(len(epochs), len(shown), squeeze=False)
+    for r, epoch in enumerate(epochs):
+        rows = weights[weights["epoch"] == epoch]
+        scale = float(np.abs(rows["value"]).max()) or 1.0
+        for c, unit in enumerate(shown):
+            image = np.zeros(n_inputs)
+            these = rows[rows["unit"] == unit]
+            image[these["input"].to_numpy(int)] = these["value"].to_numpy(float)
+            ax = axes[r, c]
+            ax.imshow(image.reshape(side, side), cmap="RdBu", vmin=-scale, vmax=scale)
+            ax.set(xticks=[], yticks=[])
+            if r == 0:
+                ax.set_title(f"unit {unit}", fontsize=8)
+        axes[r, 0].set_ylabel("init" if epoch == 0 else f"epoch {epoch}", fontsize=9)
+    fig.suptitle(f"First-layer weights as {side} x {side} images", fontweight="bold",
+                 fontsize=11)
+    return fig

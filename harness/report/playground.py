@@ -1,0 +1,237 @@
+"""Training as it unfolds on toy data, as the TensorFlow Playground shows it.
+
+The boundary at every logged epoch (`surface.csv`'s `epoch` column) as small multiples and as an
+animated GIF, and what every hidden unit computes over the 2-D input plane (`neurons.csv`). The
+GIF's frames are drawn straight from the grids with Pillow (no matplotlib figure per frame), so it
+costs milliseconds.
+"""
+
+import io
+
+import numpy as np
+from matplotlib.colors import Normalize, to_rgb
+from matplotlib.figure import Figure
+from PIL import Image, ImageDraw
+
+from harness.report.boundary import (
+    CLASS_COLORS,
+    PLAYGROUND,
+    at_epoch,
+    class1_column,
+    class_of,
+    grid,
+    pred_columns,
+    surface_task,
+)
+from harness.report.frames import NothingToPlot, layer_key, layer_tick
+
+MAX_PANELS = 6  # boundary small multiples: first, last and evenly spaced ones between
+
+
+def boundary_epochs(surface) -> list[int]:
+    """The logged epochs of `surface.csv` that the small multiples show (at most `MAX_PANELS`)."""
+    if "epoch" not in surface.columns:
+        raise NothingToPlot("surface.csv has no epoch column (recorded before it existed); the "
+                            "boundary after training is shown above")
+    epochs = sorted(int(e) for e in surface["epoch"].unique())
+    if len(epochs) < 2:
+        raise NothingToPlot(f"surface.csv holds one epoch only ({epochs[0]})")
+    keep = np.unique(np.linspace(0, len(epochs) - 1, min(len(epochs), MAX_PANELS)).round())
+    return [epochs[int(i)] for i in keep]
+
+
+def surface_image(surface, task: str):
+    """One epoch's grid as an RGB array (x2 rows from the bottom, x1 columns) and its extent."""
+    preds = pred_columns(surface)
+    if task == "binary":
+        x1, x2, z = grid(surface, class1_column(surface))
+        rgb = PLAYGROUND(np.nan_to_num(z, nan=0.5))[..., :3]
+    elif task == "multiclass":
+        columns = sorted(preds, key=class_of)
+        probs = np.stack([grid(surface, c)[2] for c in columns], -1)  # (x2, x1, k)
+        x1, x2, _ = grid(surface, columns[0])
+        k = probs.shape[-1]
+        colors = np.array([to_rgb(CLASS_COLORS[c % len(CLASS_COLORS)]) for c in range(k)])
+        best = np.nan_to_num(probs, nan=-1).argmax(-1)
+        sure = np.clip(np.nan_to_num((np.nanmax(probs, -1) - 1 / k) / (1 - 1 / k)), 0, 1)
+        alpha = (0.1 + 0.6 * sure)[..., None]
+        rgb = colors[best] * alpha + (1 - alpha)  # on white
+    else:
+        x1, x2, z = grid(surface, "pred")
+        finite = z[np.isfinite(z)]
+        norm = Normalize(finite.min(), finite.max()) if finite.size else Normalize(0, 1)
+        rgb = PLAYGROUND(norm(np.nan_to_num(z, nan=norm.vmin)))[..., :3]
+    half1, half2 = (x1[1] - x1[0]) / 2, (x2[1] - x2[0]) / 2  # the grid holds cell centres
+    return rgb, (x1[0] - half1, x1[-1] + half1, x2[0] - half2, x2[-1] + half2)
+
+
+def plot_boundary_epochs(points, surface, task: str = "", activation: str = "") -> Figure:
+    """The model's output over the input plane at several logged epochs, side by side.
+
+    Args:
+        points: the `points.csv` frame (training points are drawn on each panel).
+        surface: the `surface.csv` frame with its `epoch` column.
+        task: `"binary"`, `"multiclass"` or `"regression"` (inferred when empty).
+        activation: the hidden activation, for the title.
+
+    Returns:
+        A Figure, one panel per epoch; 1-D data gets one panel with a curve per epoch.
+    """
+    epochs = boundary_epochs(surface)
+    first, _ = at_epoch(surface, epochs[0])
+    task = surface_task(points, pred_columns(first), task)
+    if "x2" not in surface.columns:
+        return _curves(points, surface, epochs, activation)
+    n = len(epochs)
+    fig = Figure(figsize=(2.3 * n + 0.3, 2.95))
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.04, top=0.78, wspace=0.06)
+    train = points[points["split"] == "train"] if "split" in points else points
+    colors = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in train["y"]] \
+        if task != "regression" else "#333333"
+    for ax, epoch in zip(np.atleast_1d(fig.subplots(1, n)), epochs):
+        frame, _ = at_epoch(surface, epoch)
+        rgb, extent = surface_image(frame, task)
+        ax.imshow(rgb, origin="lower", extent=extent, interpolation="bilinear", aspect="auto")
+        if task == "binary":
+            x1, x2, z = grid(frame, class1_column(frame))
+            if np.nanmin(z) < 0.5 < np.nanmax(z):
+                ax.contour(x1, x2, z, levels=[0.5], colors="black", linewidths=1.2)
+        ax.scatter(train["x1"], train["x2"], c=colors, s=5, edgecolors="white", linewidths=0.3)
+        ax.set(xticks=[], yticks=[], xlim=extent[:2], ylim=extent[2:])
+        ax.set_title("init (epoch 0)" if epoch == 0 else f"epoch {epoch}", fontsize=9)
+    what = "fitted function" if task == "regression" else "decision boundary"
+    fig.suptitle(f"How the {what} forms during training: {activation or 'network'}",
+                 fontweight="bold", fontsize=11)
+    return fig
+
+
+def _curves(points, surface, epochs, activation) -> Figure:
+    fig = Figure(figsize=(7.0, 3.8))
+    fig.subplots_adjust(left=0.09, right=0.97, bottom=0.13, top=0.88)
+    ax = fig.subplots()
+    ax.scatter(points["x1"], points["y"], s=8, color="#bbbbbb", label="data")
+    shades = PLAYGROUND(np.linspace(0.55, 1.0, len(epochs)))
+    for epoch, color in zip(epochs, shades):
+        line = at_epoch(surface, epoch)[0].sort_values("x1")
+        ax.plot(line["x1"], line["pred"], color=color, label=f"epoch {epoch}")
+    ax.set(xlabel="x1", ylabel="y")
+    ax.legend(fontsize=8, ncols=2)
+    fig.suptitle(f"How the fitted function forms during training: {activation or 'network'}",
+                 fontweight="bold", fontsize=11)
+    return fig
+
+
+def boundary_gif(points, surface, task: str = "", size: int = 260,
+                 frame_ms: int = 700) -> bytes:
+    """An animated GIF of the boundary over the logged epochs (every one of them).
+
+    Args:
+        points: the `points.csv` frame; training points are dotted on each frame.
+        surface: the `surface.csv` frame with its `epoch` column and a 2-D grid.
+        task: as in `plot_boundary_epochs`.
+        size: frame width and height in pixels.
+        frame_ms: how long each frame shows; the last one shows three times as long.
+
+    Returns:
+        The GIF's bytes.
+    """
+    if "x2" not in surface.columns:
+        raise NothingToPlot("1-D input: the curves over epochs are in the figure above")
+    if "epoch" not in surface.columns or surface["epoch"].nunique() < 2:
+        raise NothingToPlot("surface.csv holds one epoch only")
+    epochs = sorted(int(e) for e in surface["epoch"].unique())
+    task = surface_task(points, pred_columns(at_epoch(surface, epochs[0])[0]), task)
+    train = points[points["split"] == "train"] if "split" in points else points
+    frames = []
+    for epoch in epochs:
+        rgb, (left, right, bottom, top) = surface_image(at_epoch(surface, epoch)[0], task)
+        image = Image.fromarray((np.clip(rgb[::-1], 0, 1) * 255).astype(np.uint8))
+        image = image.resize((size, size), Image.BILINEAR)
+        draw = ImageDraw.Draw(image)
+        px = (train["x1"].to_numpy(float) - left) / (right - left) * size
+        py = (top - train["x2"].to_numpy(float)) / (top - bottom) * size
+        for x, y, label in zip(px, py, train["y"]):
+            color = CLASS_COLORS[int(label) % len(CLASS_COLORS)] if task != "regression" \
+                else "#333333"
+            draw.ellipse((x - 2.5, y - 2.5, x + 2.5, y + 2.5), fill=color, outline="white")
+        draw.rectangle((0, 0, 96, 16), fill="white")
+        draw.text((4, 3), "init (epoch 0)" if epoch == 0 else f"epoch {epoch}", fill="black")
+        frames.append(image.convert("P", palette=Image.ADAPTIVE, colors=128))
+    buffer = io.BytesIO()
+    durations = [frame_ms] * (len(frames) - 1) + [3 * frame_ms]
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
+                   duration=durations, loop=0)
+    return buffer.getvalue()
+
+
+def plot_neurons(neurons, widths: dict | None = None, activations: dict | None = None) -> Figure:
+    """What each hidden unit outputs over the 2-D input plane: one small map per unit.
+
+    Args:
+        neurons: the `neurons.csv` frame (`epoch, layer, unit, x1, x2, value`); its last epoch.
+        widths: layer -> number of units, to say when fewer were recorded (capped).
+        activations: layer -> activation name, shown over each column.
+
+    Returns:
+        A Figure: layers as columns (input on the left), units as rows; orange negative, blue
+        positive, white 0, on one colour scale per layer.
+    """
+    if neurons is None or neurons.empty or not {"layer", "unit", "value"} <= set(neurons):
+        raise NothingToPlot("no neurons.csv (recorded for 2-D toy data by newer runs)")
+    rows = neurons[neurons["epoch"] == neurons["epoch"].max()] if "epoch" in neurons else neurons
+    layers = sorted(rows["layer"].unique(), key=layer_key)
+    units = {layer: sorted(rows.loc[rows["layer"] == layer, "unit"].unique()) for layer in layers}
+    tall = max(len(u) for u in units.values())
+    # One mosaic image in one axes: an axes per unit would cost ~10x the drawing time.
+    side = int(rows.groupby(["layer", "unit"]).size().max() ** 0.5)
+    cell = side + max(2, side // 6)  # tile plus white gap
+    mosaic = np.ones((tall * cell, len(layers) * cell, 3))
+    heads, capped = [], []
+    for col, layer in enumerate(layers):
+        here = rows[rows["layer"] == layer]
+        scale = float(np.nanmax(np.abs(here["value"].to_numpy(float)))) or 1.0
+        for row, unit in enumerate(units[layer]):
+            _, _, z = grid(here[here["unit"] == unit], "value")  # (x2, x1), x2 ascending
+            tile = PLAYGROUND((np.nan_to_num(z[::-1]) / scale + 1) / 2)[..., :3]
+            top, left = row * cell, col * cell
+            mosaic[top:top + tile.shape[0], left:left + tile.shape[1]] = tile
+        head = layer_tick(layer)
+        if activations and activations.get(layer):
+            head += f"\n{activations[layer]}"
+        width = (widths or {}).get(layer)
+        if width and width > len(units[layer]):
+            capped.append(layer)
+            head += f"\n{len(units[layer])} of {width}"
+        heads.append(head)
+    inches = 0.8
+    fig = Figure(figsize=(inches * len(layers) + 0.5, inches * tall + 1.3))
+    top = 1 - 1.15 / fig.get_figheight()
+    ax = fig.add_axes((0.25 / fig.get_figwidth(), 0.1 / fig.get_figheight(),
+                       1 - 0.5 / fig.get_figwidth(), top - 0.1 / fig.get_figheight()))
+    ax.imshow(mosaic, interpolation="nearest", aspect="auto")
+    ax.set_axis_off()
+    for col, head in enumerate(heads):
+        ax.text(col * cell + side / 2, -side * 0.1, head, ha="center", va="bottom", fontsize=8)
+    title = "What each hidden unit computes over the input plane"
+    note = "columns: hidden layers (input side left); orange < 0 < blue, one scale per column"
+    if capped:
+        note += f"\ncapped: only the first {tall} units of wider layers are drawn"
+    fig.suptitle(title, fontweight="bold", fontsize=10, y=1 - 0.05 / fig.get_figheight(),
+                 va="top")
+    fig.text(0.5, 1 - 0.3 / fig.get_figheight(), note, ha="center", va="top", fontsize=7.5,
+             color="#444444")
+    return fig
+
+
+def layer_widths(model: dict) -> dict:
+    """`hidden_k -> units` from the config's `model.width` (a number or a list) and depth."""
+    width, depth = model.get("width"), model.get("depth") or 0
+    widths = width if isinstance(width, list) else [width] * int(depth)
+    return {f"hidden_{k + 1}": w for k, w in enumerate(widths) if isinstance(w, int)}
+
+
+def layer_activations(model: dict) -> dict:
+    """`hidden_k -> activation` from `model.activation` (one name or a list, one per layer)."""
+    act, depth = model.get("activation"), model.get("depth") or 0
+    names = act if isinstance(act, list) else [act] * int(depth)
+    return {f"hidden_{k + 1}": str(a) for k, a in enumerate(names) if a is not None}
