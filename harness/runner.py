@@ -106,8 +106,10 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         else:
             test = evaluate(model, data.x_test, s.y["test"])
             summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
+            recorder.snapshots.finish(model, summary["epochs_run"])
+            recorder.snapshots.write(run_dir)
             if DATASETS.get(cfg.data.name).toy:
-                _write_surface(model, data, run_dir)
+                _write_points(data, run_dir)
         layers = recorder.layers_frame()
         summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
                        vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
@@ -151,22 +153,9 @@ def _prepare(out, cfg) -> Path:
     return out
 
 
-def _write_surface(model, data, run_dir: Path, steps: int = 101) -> None:
-    """Predictions on a grid over the data (`surface.csv`) and the points (`points.csv`)."""
-    x_all = np.concatenate([data.x_train, data.x_test])
-    low, high = x_all.min(axis=0), x_all.max(axis=0)
-    pad = 0.1 * (high - low)
-    axes = [np.linspace(lo - p, hi + p, steps, dtype=np.float32)
-            for lo, hi, p in zip(low, high, pad)]
-    grid = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)
-    pred = np.asarray(model(grid))  # eager: cheaper than tracing `predict` for one batch
-    names = [f"x{i + 1}" for i in range(grid.shape[1])]
-    surface = pd.DataFrame(grid, columns=names)
-    if pred.shape[1] == 1:
-        surface["pred"] = pred[:, 0]
-    else:
-        surface[[f"pred_{k}" for k in range(pred.shape[1])]] = pred
-    write_csv(run_dir / "surface.csv", surface)
+def _write_points(data, run_dir: Path) -> None:
+    """The train and test points of toy data (`points.csv`)."""
+    names = [f"x{i + 1}" for i in range(data.n_features)]
     points = [pd.DataFrame(x, columns=names).assign(split=split, y=np.asarray(y).reshape(len(y)))
               for split, x, y in (("train", data.x_train, data.y_train),
                                   ("test", data.x_test, data.y_test))]
