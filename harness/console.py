@@ -23,7 +23,8 @@ def format_summary(run: Run) -> str:
         for epoch, label in ((0, "init"), (last, f"epoch {last}")):
             ratio = vanishing_ratio(run.layers, epoch)
             if np.isfinite(ratio):
-                lines.append(f"  first/last hidden layer at {label}: {ratio:.3g}")
+                lines.append(f"  vanishing ratio (grad_rms, first/last hidden layer) at {label}: "
+                             f"{ratio:.3g}")
     if (run.dir / "report.html").exists():
         lines.append(f"report: {run.dir / 'report.html'}")
     lines.append(str(run.dir))
