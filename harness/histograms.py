@@ -9,8 +9,9 @@ Four quantities per layer, on bins fixed for the whole run so that epochs and ru
 Values beyond the axis count in its end bins (so exact zeros, log10|0| = -inf, count in the first
 bin of the log axis) and the counts of a step sum to the number of values.
 
-Like `harness.stats`, each quantity is binned for all layers at once: a bin index per value,
-offset by its layer, and one `bincount`.
+Like `harness.stats`, a per-unit quantity is binned for all layers at once: a bin index per value,
+offset by its layer, and one `bincount`; kernel gradients, of a different shape per layer, get one
+`bincount` per layer. A few elementwise ops per value, and only on the epochs the schedule logs.
 """
 
 import math
@@ -85,35 +86,42 @@ class Histograms:
         Args:
             step: a `harness.stats.Step`.
         """
+        return self._counts(step.acts, step.preacts, step.preact_grads, step.kernel_grads,
+                            step.unscale)
+
+    def _counts(self, acts, preacts, preact_grads, kernel_grads, unscale):
         def concat(tensors):
             return tf.cast(tf.concat(tensors, axis=1), tf.float32)  # (batch, all units)
 
-        grads = tf.concat([tf.reshape(tf.cast(g, tf.float32), [-1]) for g in step.kernel_grads],
-                          axis=0) * step.unscale
-        return tf.concat([
-            self._linear(concat(step.acts), 0),
-            self._linear(concat(step.preacts), 1),
-            self._log(concat(step.preact_grads) * step.unscale, self.unit_layer),
-            self._log(grads, self.weight_layer),
-        ], axis=0)
+        first = tf.cast(self.unit_layer, tf.float32) * LINEAR_BINS  # each unit's layer's bin 0
+        counts = []
+        for q, values in enumerate((acts, preacts)):
+            scale = tf.gather(1.0 / self.width[q], self.unit_layer)
+            shift = first - tf.gather(self.low[q] / self.width[q], self.unit_layer)
+            counts.append(self._count(concat(values) * scale + shift, first, LINEAR_BINS,
+                                      self.n * LINEAR_BINS))
+        # log10|g| in bin widths from the axis' left end: ln|g| / (ln 10 * width) - low / width
+        scale = 1.0 / (math.log(10.0) * (LOG_HIGH - LOG_LOW) / LOG_BINS)
+        shift = -LOG_LOW * LOG_BINS / (LOG_HIGH - LOG_LOW)
+        first = tf.cast(self.unit_layer, tf.float32) * LOG_BINS
+        log = tf.math.log(tf.abs(concat(preact_grads) * unscale))
+        counts.append(self._count(log * scale + shift + first, first, LOG_BINS,
+                                  self.n * LOG_BINS))
+        # Kernels differ in shape: one small count per layer, no per-weight layer index.
+        for g in kernel_grads:
+            log = tf.math.log(tf.abs(tf.reshape(tf.cast(g, tf.float32), [-1]) * unscale))
+            counts.append(self._count(log * scale + shift, 0.0, LOG_BINS, LOG_BINS))
+        return tf.concat(counts, axis=0)
 
-    def _linear(self, values, q):
-        low = tf.gather(self.low[q], self.unit_layer)
-        width = tf.gather(self.width[q], self.unit_layer)
-        return self._count((values - low) / width, self.unit_layer, LINEAR_BINS)
+    @staticmethod
+    def _count(position, first, bins, size):
+        """Counts `position` (in bins; layer k's axis from `first` = k * bins) into `size` bins.
 
-    def _log(self, values, layers):
-        width = (LOG_HIGH - LOG_LOW) / LOG_BINS
-        return self._count((tf.math.log(tf.abs(values)) / math.log(10.0) - LOG_LOW) / width,
-                           layers, LOG_BINS)
-
-    def _count(self, position, layers, bins):
-        # position: in bin widths from the axis' left end; NaN (a diverged step) counts in bin 0
-        position = tf.where(tf.math.is_nan(position), 0.0,
-                            tf.clip_by_value(position, 0.0, bins - 1.0))
-        index = tf.cast(tf.floor(position), tf.int32) + layers * bins
-        return tf.math.bincount(tf.reshape(index, [-1]), minlength=self.n * bins,
-                                maxlength=self.n * bins, dtype=tf.int64)
+        Beyond the axis counts in its end bins; NaN (a diverged step) in one of them.
+        """
+        index = tf.cast(tf.clip_by_value(position, first, first + (bins - 1)), tf.int32)
+        index = tf.clip_by_value(tf.reshape(index, [-1]), 0, size - 1)  # a cast NaN: negative
+        return tf.math.bincount(index, minlength=size, maxlength=size, dtype=tf.int64)
 
     def edges(self) -> list[tuple[str, str, np.ndarray]]:
         """Per quantity and layer (that order): (quantity, scale, bin edges)."""

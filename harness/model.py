@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from harness import activations, heads, initializers
 from harness.histograms import Histograms
-from harness.stats import LayerStatistics, Step, flatten
+from harness.stats import LayerStatistics, Step
 
 
 class LayerStats(keras.metrics.Metric):
@@ -185,15 +185,16 @@ class StatsModel(keras.Model):
         """
         step = self.measure(x, y)[3]
         self.histograms.set_ranges(step.acts, step.preacts)
-        stats, _ = self.statistics(step, flatten(self.kernels()))
+        stats, _ = self.statistics(step, [tf.convert_to_tensor(k) for k in self.kernels()])
         return np.asarray(stats), np.asarray(self.histograms(step))
 
     def train_step(self, data):
         x, y = data
         loss, y_pred, grads, step = self.measure(x, y, training=True)
-        before = flatten(self.kernels())  # read before the update: `update_ratio`
+        before = [tf.convert_to_tensor(k) for k in self.kernels()]  # read before the update
         self.optimizer.apply(grads, self.trainable_variables)
-        stats, active = self.statistics(step, before, flatten(self.kernels()))
+        stats, active = self.statistics(step, before,
+                                        [tf.convert_to_tensor(k) for k in self.kernels()])
         counts = tf.cond(self.histograms.on, lambda: self.histograms(step),
                          lambda: tf.zeros((self.histograms.size,), tf.int64))
         self.layer_stats.update_state(stats, active, counts)

@@ -16,6 +16,7 @@ from harness.loop import EpochLoop
 from harness.model import build_model
 from harness.report.frames import vanishing_ratio
 from harness.runner import setup
+from harness.stats import LayerStatistics
 from harness.train import compile_model, epoch_orders
 
 
@@ -50,7 +51,7 @@ def independent_pass(model, x, y):
     return [np.asarray(z) for z in zs], [np.asarray(a) for a in outs], dzs, dws
 
 
-@pytest.mark.parametrize("activation", ["tanh", "relu"])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
 def test_histograms_equal_numpy_histograms_of_an_independent_pass(activation):
     model = tiny_model(activation)
     x, y = batch()
@@ -73,8 +74,8 @@ def test_histograms_equal_numpy_histograms_of_an_independent_pass(activation):
     # Bounded activations on their own range; unbounded ones on a range from the batch.
     act = frame[(frame.quantity == "activation") & (frame.layer == "hidden_1")]
     low, high = act.bin_left.min(), act.bin_right.max()
-    assert (low, high) == ((-1.0, 1.0) if activation == "tanh" else
-                           (0.0, nice_ceiling(2 * outs[0].max())))
+    bounds = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+    assert (low, high) == bounds.get(activation, (0.0, nice_ceiling(2 * outs[0].max())))
 
 
 def test_act_deriv_mean_of_sigmoid_at_zero_is_a_quarter():
@@ -105,8 +106,11 @@ def cube(z):
     return z * z * z
 
 
-def test_update_ratio_is_the_update_the_optimizer_applied():
+@pytest.mark.parametrize("per_layer_above", [0, 10 ** 9])  # per-layer sums, one segment sum
+def test_update_ratio_is_the_update_the_optimizer_applied(monkeypatch, per_layer_above):
+    monkeypatch.setattr(LayerStatistics, "PER_LAYER_ABOVE", per_layer_above)
     model = tiny_model("tanh", optimizer="sgd", learning_rate=0.5)
+    assert model.statistics.per_layer == (per_layer_above == 0)
     x, y = batch()
     before = [np.asarray(d.kernel) for d in model.dense]
     model.probe(x, y)
@@ -119,6 +123,7 @@ def test_update_ratio_is_the_update_the_optimizer_applied():
         np.testing.assert_allclose(stats[i, col["update_ratio"]],
                                    np.std(w1 - w0) / np.std(w0), rtol=1e-4)
         assert stats[i, col["update_ratio"]] > 0
+        np.testing.assert_allclose(stats[i, col["weight_norm"]], np.linalg.norm(w0), rtol=1e-5)
     # The weights moved: the next probe measures how far from initialisation.
     moved, _ = model.probe(x, y)
     for i, (w0, w1) in enumerate(zip(before, after)):
