@@ -17,8 +17,8 @@ import pandas as pd
 
 from harness.files import write_csv
 
-SURFACE_STEPS = {1: 101, 2: 61}  # grid points per input axis
-NEURON_STEPS, NEURON_CAP = 21, 8
+SURFACE_STEPS = {1: 101, 2: 41}  # grid points per input axis
+NEURON_STEPS, NEURON_CAP = 17, 8
 WEIGHT_UNITS = 16  # first-layer units kept for image data
 FLOAT_FORMAT = "%.4g"
 

@@ -103,7 +103,9 @@ class Recorder(keras.callbacks.Callback):
                 for i, layer in enumerate(m.layer_names)
                 for j, stat in enumerate(m.stat_names)
                 if epoch or stat != "update_ratio"]  # no update at initialisation
-        return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+        frame = pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+        # float32, as measured: written in its shortest form (9 digits, not float64's 17)
+        return frame.astype({"value": np.float32})
 
     def histograms_frame(self) -> pd.DataFrame:
         m = self.model
