@@ -78,9 +78,9 @@ class StatsModel(keras.Model):
         # Layers sharing an elementwise activation get their derivative in one call; a user's
         # function is called per layer (it may not be elementwise).
         groups = {}
-        for i, a in enumerate(activation_names):
-            groups.setdefault(a if ":" not in a else (a, i), []).append(i)
-        self.act_groups = [(a if isinstance(a, str) else a[0], idx) for a, idx in groups.items()]
+        for i, name in enumerate(activation_names):
+            groups.setdefault((name, i if ":" in name else None), []).append(i)
+        self.act_groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
         self.units, self.use_bias = list(units), use_bias
         self.layer_names = names
 
