@@ -6,6 +6,7 @@
 Each target is a ratio against a plain Keras baseline measured alongside it (median over paired
 repetitions), or a wall-clock/memory bound measured in a fresh subprocess:
   P1  MNIST epoch, 5 x 128 ReLU, batch 128, Adam, all per-layer statistics   <= 1.05 x plain fit
+      (twice: without histograms, and with them counted on every step, as on a logged epoch)
   P2  circles, 3 x 8 ReLU, batch 32, 100 epochs, statistics every epoch      <= 0.25 x plain fit
   P3  experiments/vanishing_gradients.yaml (>= 50 runs), with start-up        <= 90 s
   P4  `python -m harness --help` and `python -m harness list`                 <= 1 s
@@ -51,9 +52,11 @@ def plain_model(cfg, n_features, n_outputs, head):
     return model
 
 
-def p1_mnist(reps: int, n_samples: int | None) -> dict:
-    """Seconds per MNIST epoch: plain fit vs the harness' in-graph loop with statistics."""
+def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict:
+    """Seconds per MNIST epoch: plain fit vs the harness' in-graph loop with statistics (and,
+    with `histograms`, the histograms a logged epoch counts)."""
     import keras
+    import numpy as np
 
     from harness.loop import EpochLoop
     from harness.runner import setup
@@ -65,23 +68,26 @@ def p1_mnist(reps: int, n_samples: int | None) -> dict:
                         "batch_size": 128}}
     s = setup(config)
     cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
+    s.model.probe(data.x_train[:128], y[:128])  # fixes the histograms' axes, as a run does
     loop = EpochLoop(s.model, data.x_train, y, data.x_val, y_val, 128)
+    flags = np.full(1, histograms)  # every step of the epoch counts the histograms, or none
     orders = epoch_orders(len(data.x_train), reps + 1, 0)
     plain = plain_model(cfg, 784, 10, "softmax")
     plain.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     fit = dict(batch_size=128, epochs=1, validation_data=(data.x_val, y_val), verbose=0)
     plain.fit(data.x_train, y, **fit)  # warm-up: traces
-    loop.run(orders[:1])
+    loop.run(orders[:1], flags)
     pairs = []
     for r in range(reps):
         t = time.perf_counter()
         plain.fit(data.x_train, y, **fit)
         t_plain = time.perf_counter() - t
         t = time.perf_counter()
-        loop.run(orders[r + 1:r + 2])
+        loop.run(orders[r + 1:r + 2], flags)
         pairs.append((t_plain, time.perf_counter() - t))
-    return _paired("P1 MNIST epoch (s)", pairs, 1.05, f"{len(data.x_train)} examples")
+    what = "with histograms" if histograms else "no histograms"
+    return _paired(f"P1 MNIST epoch, {what} (s)", pairs, 1.05, f"{len(data.x_train)} examples")
 
 
 def p2_toy(reps: int, epochs: int) -> dict:
@@ -200,7 +206,8 @@ def main():
     rows = []
     steps = [("P4", lambda: p4_startup(reps)),
              ("P2", lambda: [p2_toy(reps, 100)]),
-             ("P1", lambda: [p1_mnist(reps, 20000 if args.quick else None)]),
+             ("P1", lambda: [p1_mnist(reps, 20000 if args.quick else None, h)
+                             for h in (False, True)]),
              ("P3", lambda: p3_study("experiments/vanishing_gradients.yaml")),
              ("memory", lambda: [memory_mnist(1)])]
     for name, step in steps:

@@ -42,6 +42,8 @@ class Activation:
             to use.
         flat: `(low, high)`: outputs below `low` or above `high` count as saturated; None for
             activations with no flat region on both sides.
+        bounds: `(low, high)`, the output range of a bounded activation (the histograms' axis);
+            None when unbounded or unknown.
     """
 
     description: str
@@ -49,6 +51,7 @@ class Activation:
     der: Callable[[np.ndarray], np.ndarray] | None
     keras: str | Callable[[], Callable]
     flat: tuple[float, float] | None = None
+    bounds: tuple[float, float] | None = None
 
 
 def _sigmoid(z):
@@ -100,13 +103,14 @@ _add = ACTIVATIONS.register
 _add("step", Activation(
     "Heaviside step: 0 or 1, zero gradient everywhere (the perceptron)",
     lambda z: (z > 0).astype(float), lambda z: np.zeros_like(z, dtype=float),
-    _keras_step, flat=(0.5, 0.5)))
+    _keras_step, flat=(0.5, 0.5), bounds=(0.0, 1.0)))
 _add("sigmoid", Activation(
     "1 / (1 + e^-z); saturates at both ends, sigmoid'(0) = 0.25",
-    _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), "sigmoid", flat=(0.05, 0.95)))
+    _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), "sigmoid", flat=(0.05, 0.95),
+    bounds=(0.0, 1.0)))
 _add("tanh", Activation(
     "tanh(z); zero-centred, saturates at both ends, tanh'(0) = 1",
-    np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, "tanh", flat=(-0.97, 0.97)))
+    np.tanh, lambda z: 1.0 - np.tanh(z) ** 2, "tanh", flat=(-0.97, 0.97), bounds=(-1.0, 1.0)))
 _add("relu", Activation(
     "max(0, z); gradient 1 for z > 0 and 0 below (units can die)",
     lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float), "relu"))
@@ -139,18 +143,20 @@ _add("softplus", Activation(
 _add("softsign", Activation(
     "z / (1 + |z|); like tanh with polynomial tails",
     lambda z: z / (1.0 + np.abs(z)), lambda z: 1.0 / (1.0 + np.abs(z)) ** 2, "softsign",
-    flat=(-0.97, 0.97)))
+    flat=(-0.97, 0.97), bounds=(-1.0, 1.0)))
 _add("hard_sigmoid", Activation(
     "clip(z / 6 + 1/2, 0, 1), Keras 3's piecewise-linear sigmoid",
     lambda z: np.clip(z / 6.0 + 0.5, 0.0, 1.0),
-    lambda z: np.where(np.abs(z) < 3.0, 1.0 / 6.0, 0.0), "hard_sigmoid", flat=(1e-7, 1 - 1e-7)))
+    lambda z: np.where(np.abs(z) < 3.0, 1.0 / 6.0, 0.0), "hard_sigmoid", flat=(1e-7, 1 - 1e-7),
+    bounds=(0.0, 1.0)))
 _add("mish", Activation(
     "z * tanh(softplus(z))",
     lambda z: z * np.tanh(_softplus(z)), _mish_der, "mish"))
 _add("softmax", Activation(
     "e^z_i / sum_j e^z_j over a layer's units: the multi-class output head, not elementwise",
     lambda z: np.exp(z - np.max(z, axis=-1, keepdims=True)) / np.sum(
-        np.exp(z - np.max(z, axis=-1, keepdims=True)), axis=-1, keepdims=True), None, "softmax"))
+        np.exp(z - np.max(z, axis=-1, keepdims=True)), axis=-1, keepdims=True), None, "softmax",
+    bounds=(0.0, 1.0)))
 for _name in KERAS_OTHERS:
     _add(_name, Activation(f"Keras' {_name} (no formula here: plotted by autodiff)",
                            None, None, _name))

@@ -59,9 +59,11 @@ def write_yaml(path: str | os.PathLike, obj) -> Path:
     return write_text(path, yaml.safe_dump(obj, sort_keys=False, allow_unicode=True))
 
 
-def write_csv(path: str | os.PathLike, frame) -> Path:
-    """Writes a pandas DataFrame without its index; floats keep full precision."""
-    return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+def write_csv(path: str | os.PathLike, frame, float_format: str | None = None) -> Path:
+    """Writes a pandas DataFrame without its index; floats keep full precision unless
+    `float_format` (e.g. `"%.4g"`) says otherwise."""
+    return write_text(path, frame.to_csv(index=False, lineterminator="\n",
+                                         float_format=float_format))
 
 
 def write_figure(path: str | os.PathLike, figure, dpi: int = 110) -> Path:

@@ -43,30 +43,39 @@ class EpochLoop:
         self.names = list(model.get_metrics_result())
         n = len(x)
         self._run = tf.function(self._epochs, autograph=False, input_signature=[
-            tf.TensorSpec((None, n), tf.int32), *(tf.TensorSpec(a.shape, a.dtype)
-                                                   for a in self.data)])
+            tf.TensorSpec((None, n), tf.int32), tf.TensorSpec((None,), tf.bool),
+            *(tf.TensorSpec(a.shape, a.dtype) for a in self.data)])
 
-    def run(self, orders: np.ndarray):
+    def run(self, orders: np.ndarray, histograms=None):
         """Trains one epoch per row of `orders` (each a permutation of the training examples).
+
+        Args:
+            orders: (epochs, examples).
+            histograms: (epochs,) bools, the epochs whose histograms are counted; default none.
 
         Returns:
             (train logs (epochs, metrics), validation logs (epochs, metrics),
-             layer statistics (epochs, layers, statistics), where: (epoch, step) counted from 1
-             within this chunk of the first non-finite loss, or None).
+             layer statistics (epochs, layers, statistics), histogram counts (epochs, bins),
+             where: (epoch, step) counted from 1 within this chunk of the first non-finite loss,
+             or None).
         """
-        train, val, stats, where = self._run(tf.constant(orders, tf.int32), *self.data)
+        flags = np.zeros(len(orders), bool) if histograms is None else histograms
+        train, val, stats, counts, where = self._run(tf.constant(orders, tf.int32),
+                                                     tf.constant(flags, tf.bool), *self.data)
         where = tuple(int(v) for v in np.asarray(where))
-        return np.asarray(train), np.asarray(val), np.asarray(stats), (where if where[0] else None)
+        return (np.asarray(train), np.asarray(val), np.asarray(stats), np.asarray(counts),
+                where if where[0] else None)
 
-    def _epochs(self, orders, x, y, x_val, y_val):
+    def _epochs(self, orders, histograms, x, y, x_val, y_val):
         # Explicit while loops and autograph off: converting Keras' own code costs seconds of
         # tracing per model, more than a whole toy run takes to execute.
         m, b, width = self.model, self.batch_size, len(self.names)
         epochs = tf.shape(orders)[0]
 
-        def one_epoch(e, ok, where, train_a, val_a, stats_a):
+        def one_epoch(e, ok, where, train_a, val_a, stats_a, counts_a):
             m.reset_metrics()
             m.layer_stats.reset_state()
+            m.histograms.on.assign(histograms[e])
 
             def step(s, ok, logs):
                 batch = orders[e, s * b:(s + 1) * b]
@@ -76,14 +85,16 @@ class EpochLoop:
             s, ok, train = tf.while_loop(lambda s, ok, _: (s < self.steps) & ok, step,
                                          (tf.constant(0), ok, tf.zeros((width,))))
             stats = m.layer_stats.result()
-            with tf.control_dependencies([stats, train]):
+            counts = tf.identity(m.layer_stats.histogram)
+            with tf.control_dependencies([stats, counts, train]):
                 m.reset_metrics()
             val = self._vector(m.test_step((x_val, y_val)))
             where = tf.where(ok, where, tf.stack([e + 1, s]))
             return (e + 1, ok, where, train_a.write(e, train), val_a.write(e, val),
-                    stats_a.write(e, stats))
+                    stats_a.write(e, stats), counts_a.write(e, counts))
 
-        arrays = [tf.TensorArray(tf.float32, size=epochs) for _ in range(3)]
+        arrays = [*(tf.TensorArray(tf.float32, size=epochs) for _ in range(3)),
+                  tf.TensorArray(tf.int64, size=epochs)]
         done, _, where, *arrays = tf.while_loop(
             lambda e, ok, *_: (e < epochs) & ok, one_epoch,
             (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32), *arrays))
@@ -101,25 +112,35 @@ def bar_verbosity(verbose: int) -> int:
     return verbose if interactive or verbose != 1 else 2
 
 
-def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1):
+def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1,
+                 logged=()):
     """Trains for `len(orders)` epochs, recording each epoch with `recorder.add_epoch`.
+
+    Args:
+        logged: the epochs (from 1) whose histograms and snapshots are recorded; a chunk of
+            epochs ends at each, so that the model holds that epoch's weights for the snapshots.
 
     Returns:
         (epoch, step) of the first non-finite loss, or None.
     """
     loop = EpochLoop(model, x, y, x_val, y_val, batch_size)
     chunk = max(1, STEPS_PER_CALL // loop.steps)
+    ends = sorted({*range(chunk, len(orders), chunk), len(orders),
+                   *(e for e in logged if 1 <= e <= len(orders))})
+    flags = np.isin(np.arange(1, len(orders) + 1), list(logged))
     shown = [*loop.names, *(f"val_{k}" for k in loop.names)]
     bar = keras.utils.Progbar(len(orders), unit_name="epoch", verbose=bar_verbosity(verbose),
                               stateful_metrics=shown) if verbose else None  # show, not average
-    for start in range(0, len(orders), chunk):
-        train, val, stats, where = loop.run(orders[start:start + chunk])
+    for start, end in zip([0, *ends[:-1]], ends):
+        train, val, stats, counts, where = loop.run(orders[start:end], flags[start:end])
         for i in range(len(train)):
             logs = dict(zip(loop.names, train[i]))
             logs.update({f"val_{k}": v for k, v in zip(loop.names, val[i])})
-            recorder.add_epoch(start + i + 1, logs, stats[i])
-        recorder.write()
+            recorder.add_epoch(start + i + 1, logs, stats[i], counts[i])
         done = start + len(train)
+        if not where:
+            recorder.snapshot(done)
+        recorder.write()
         if bar:
             bar.update(done, list(logs.items()), finalize=bool(where) or done == len(orders))
         if where:

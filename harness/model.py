@@ -2,35 +2,54 @@
 
 `StatsModel.train_step` follows Keras' own TensorFlow trainer (tape -> loss -> `scale_loss` ->
 gradient -> `optimizer.apply`) and takes, from the same tape and the same backward pass, the
-gradient with respect to each layer's pre-activation z as well. Per-layer statistics are
-averaged over an epoch's steps by one `LayerStats` tracker, outside `model.metrics` so that
-neither validation nor the progress bar touches it.
+gradient with respect to each layer's pre-activation z as well, and reads the kernels before and
+after `optimizer.apply` (the update it applied). Per-layer statistics are averaged over an epoch's
+steps by one `LayerStats` tracker, outside `model.metrics` so that neither validation nor the
+progress bar touches it; on the epochs the schedule logs, the same tracker adds up histograms.
 
 Reference:
     big_vision logs `l2_grads` inside the update step, from the gradients that update the weights.
 """
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from harness import activations, heads, initializers
-from harness.stats import LayerStatistics
+from harness.histograms import Histograms
+from harness.stats import LayerStatistics, Step
 
 
 class LayerStats(keras.metrics.Metric):
-    """Mean over steps of a (layers, statistics) matrix: one update per step for all layers."""
+    """One epoch of layer statistics: their mean over steps, the units ever active, histograms.
 
-    def __init__(self, shape, name="layer_stats"):
+    One update per step for all layers.
+
+    Args:
+        statistics: the model's `LayerStatistics`.
+        histogram_size: bins of the model's `Histograms`.
+    """
+
+    def __init__(self, statistics: LayerStatistics, histogram_size: int, name="layer_stats"):
         super().__init__(name=name)
+        self.statistics = statistics
+        shape = (statistics.n, len(statistics.names))
         self.total = self.add_variable(shape=shape, initializer="zeros", name="total")
         self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+        units = int(statistics.unit_layer.shape[0])
+        self.alive = self.add_variable(shape=(units,), initializer="zeros", name="alive")
+        self.histogram = self.add_variable(shape=(histogram_size,), initializer="zeros",
+                                           dtype="int64", name="histogram")
 
-    def update_state(self, values):
+    def update_state(self, values, active, counts):
         self.total.assign_add(tf.cast(values, self.total.dtype))
         self.count.assign_add(1.0)
+        self.alive.assign(tf.maximum(self.alive, active))
+        self.histogram.assign_add(counts)
 
     def result(self):
-        return self.total / tf.maximum(self.count, 1.0)
+        """The (layers, statistics) matrix of the epoch so far."""
+        return self.statistics.epoch_result(self.total / tf.maximum(self.count, 1.0), self.alive)
 
 
 class StatsModel(keras.Model):
@@ -53,7 +72,15 @@ class StatsModel(keras.Model):
                                              initializer, seed + i))
                       for i, (n, name) in enumerate(zip(units, names))]
         self.act = [activations.keras_function(a) for a in activation_names]
-        self.flat = [activations.get(a).flat for a in activation_names]
+        entries = [activations.get(a) for a in activation_names]
+        self.flat = [e.flat for e in entries]
+        self.bounds = [e.bounds for e in entries]
+        # Layers sharing an elementwise activation get their derivative in one call; a user's
+        # function is called per layer (it may not be elementwise).
+        groups = {}
+        for i, name in enumerate(activation_names):
+            groups.setdefault((name, i if ":" in name else None), []).append(i)
+        self.act_groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
         self.units, self.use_bias = list(units), use_bias
         self.layer_names = names
 
@@ -72,30 +99,68 @@ class StatsModel(keras.Model):
         for dense in self.dense:
             dense.build(input_shape)
             input_shape = (*input_shape[:-1], dense.units)
-        self.statistics = LayerStatistics(self.units, fan_in, self.flat, self.use_bias)
-        self.layer_stats = LayerStats((len(self.units), len(self.statistics.names)))
-    def call(self, x, training=False):
-        return self.forward(x)[0]
+        self.statistics = LayerStatistics(self.units, fan_in, self.flat, self.use_bias,
+                                          kernels=self.kernels())
+        self.histograms = Histograms(self.units, fan_in, self.bounds)
+        self.layer_stats = LayerStats(self.statistics, self.histograms.size)
 
-    def forward(self, x):
-        """Returns the output, and each layer's pre-activation z and output a, (batch, units)."""
+    def kernels(self) -> list:
+        return [d.kernel for d in self.dense]
+
+    def call(self, x, training=False):
+        return self.forward(x, training=training)[0]
+
+    def forward(self, x, training=False):
+        """One forward pass.
+
+        Returns:
+            (output, zs, outs, act_ins): per Dense layer its output z, what the next layer
+            receives, and the activation's input; each (batch, units).
+        """
         zs, outs = [], []
         for dense, act in zip(self.dense, self.act):
             z = dense(x)
             x = act(z)
             zs.append(z)
             outs.append(x)
-        return x, zs, outs
+        return x, zs, outs, list(zs)
+
+    def activation_derivatives(self, act_ins):
+        """Each layer's f(u) and f'(u) at the activation's inputs u, by autodiff.
+
+        For an elementwise f, the gradient of sum(f(u)) with respect to u is f'(u) elementwise:
+        one small backward pass through the activation alone, which works for any Keras or user
+        function. Softmax is not elementwise: its Jacobian's diagonal s (1 - s) stands in.
+
+        Returns:
+            (acts, derivs): lists of (batch, units), one per layer.
+        """
+        acts, derivs = [None] * len(act_ins), [None] * len(act_ins)
+        for name, idx in self.act_groups:
+            u = tf.concat([act_ins[i] for i in idx], axis=1) if len(idx) > 1 else act_ins[idx[0]]
+            f = self.act[idx[0]]
+            if name == "softmax":
+                a = f(u)
+                d = a * (1.0 - a)
+            else:
+                with tf.GradientTape() as tape:
+                    tape.watch(u)
+                    a = f(u)
+                d = tape.gradient(a, u, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            widths = [self.units[i] for i in idx]
+            for i, ai, di in zip(idx, tf.split(a, widths, axis=1), tf.split(d, widths, axis=1)):
+                acts[i], derivs[i] = ai, di
+        return acts, derivs
 
     def measure(self, x, y, training=False):
         """One forward and one backward pass.
 
         Returns:
             (loss, y_pred, gradients of the scaled loss for the trainable variables,
-             statistics (layers, statistics) from the unscaled gradients).
+             `Step`: the per-layer tensors the statistics and histograms are made of).
         """
         with tf.GradientTape() as tape:
-            y_pred, zs, outs = self.forward(x)
+            y_pred, zs, outs, act_ins = self.forward(x, training=training)
             loss = self._compute_loss(x=x, y=y, y_pred=y_pred, training=training)
             scaled = self.optimizer.scale_loss(loss)
         variables = self.trainable_variables
@@ -106,14 +171,34 @@ class StatsModel(keras.Model):
         by_var = {id(v): g for v, g in zip(variables, grads)}
         kernels = [by_var[id(d.kernel)] for d in self.dense]
         biases = [by_var[id(d.bias)] for d in self.dense] if self.dense[0].use_bias else None
-        return loss, y_pred, grads, self.statistics(kernels, biases, dzs, outs, unscale)
+        acts, derivs = self.activation_derivatives(act_ins)
+        return loss, y_pred, grads, Step(kernels, biases, dzs, act_ins, acts, derivs, unscale)
+
+    def probe(self, x, y):
+        """Statistics and histograms of one batch at the current weights, without training.
+
+        The histograms' linear axes are fixed from this batch (`Histograms.set_ranges`); the run
+        records it as epoch 0.
+
+        Returns:
+            (statistics (layers, statistics) with `update_ratio` NaN, histogram counts (size,)).
+        """
+        step = self.measure(x, y)[3]
+        self.histograms.set_ranges(step.acts, step.preacts)
+        stats, _ = self.statistics(step, [tf.convert_to_tensor(k) for k in self.kernels()])
+        return np.asarray(stats), np.asarray(self.histograms(step))
 
     def train_step(self, data):
         x, y = data
-        loss, y_pred, grads, stats = self.measure(x, y, training=True)
-        self.layer_stats.update_state(stats)
-        self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
+        loss, y_pred, grads, step = self.measure(x, y, training=True)
+        before = [tf.convert_to_tensor(k) for k in self.kernels()]  # read before the update
         self.optimizer.apply(grads, self.trainable_variables)
+        stats, active = self.statistics(step, before,
+                                        [tf.convert_to_tensor(k) for k in self.kernels()])
+        counts = tf.cond(self.histograms.on, lambda: self.histograms(step),
+                         lambda: tf.zeros((self.histograms.size,), tf.int64))
+        self.layer_stats.update_state(stats, active, counts)
+        self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
         return self.compute_metrics(x, y, y_pred)
 
 

@@ -119,8 +119,10 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             test = evaluate(model, data.x_test, s.y["test"])
             summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
             summary["learned"] = verdict.learned(summary)
+            recorder.snapshots.finish(model, summary["epochs_run"])
+            recorder.snapshots.write(run_dir)
             if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
-                _write_surface(model, data, run_dir)
+                _write_points(data, run_dir)
         layers = recorder.layers_frame()
         summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
                        vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
@@ -174,27 +176,9 @@ def _measured(summary: dict, layers: pd.DataFrame) -> dict:
             "dead_fraction_final": hidden_mean(layers, "dead_fraction", last)}
 
 
-def _write_surface(model, data, run_dir: Path, steps: int = 101) -> None:
-    """Predictions on a grid over the data (`surface.csv`) and the points (`points.csv`).
-
-    Both are in the data's original inputs (x1, x2); the grid goes through the data's feature
-    map (crosses, standardisation) on its way into the model, as the training inputs did.
-    """
-    x_all = np.concatenate([data.original("train"), data.original("test")])
-    low, high = x_all.min(axis=0), x_all.max(axis=0)
-    pad = 0.1 * (high - low)
-    axes = [np.linspace(lo - p, hi + p, steps, dtype=np.float32)
-            for lo, hi, p in zip(low, high, pad)]
-    grid = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)
-    # eager: cheaper than tracing `predict` for one batch
-    pred = np.asarray(model(data.to_model_inputs(grid)))
-    names = [f"x{i + 1}" for i in range(grid.shape[1])]
-    surface = pd.DataFrame(grid, columns=names)
-    if pred.shape[1] == 1:
-        surface["pred"] = pred[:, 0]
-    else:
-        surface[[f"pred_{k}" for k in range(pred.shape[1])]] = pred
-    write_csv(run_dir / "surface.csv", surface)
+def _write_points(data, run_dir: Path) -> None:
+    """The train and test points in the data's original inputs (`points.csv`)."""
+    names = [f"x{i + 1}" for i in range(data.n_inputs)]
     points = [pd.DataFrame(x, columns=names).assign(split=split, y=np.asarray(y).reshape(len(y)))
               for split, x, y in (("train", data.original("train"), data.y_train),
                                   ("test", data.original("test"), data.y_test))]

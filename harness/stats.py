@@ -2,14 +2,47 @@
 
 Every layer's units are laid side by side, (batch, all units), and each statistic is one segment
 reduction over that matrix instead of a handful of ops per layer: a few dozen ops per step for any
-depth, which keeps tracing and stepping cheap for deep, narrow networks (`bench/`).
+depth, which keeps tracing and stepping cheap for deep, narrow networks (`bench/`). Kernel-shaped
+values (gradient, weights, update) are reduced to seven sums per layer the same way, by one
+segment sum over the flattened kernels; for large kernels (MNIST's 784 x 128) a segment sum over
+100k+ values costs about a millisecond, so there each layer's sums are one reduction of its own.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 import tensorflow as tf
 
 STATS = ("grad_norm", "bias_grad_norm", "preact_grad_norm", "act_mean", "act_std", "saturation",
-         "dead_fraction")
+         "dead_fraction", "dead_fraction_batch", "grad_rms", "preact_grad_rms", "act_deriv_mean",
+         "weight_norm", "update_ratio", "grad_data_ratio", "distance_from_init")
+
+
+class Step(NamedTuple):
+    """What one forward and backward pass measured, per layer (the output layer last).
+
+    Attributes:
+        kernel_grads, bias_grads: dL/dW and dL/db of the scaled loss (bias_grads None without
+            bias).
+        preact_grads: dL/dz, (batch, units).
+        preacts: the activation's input u, (batch, units).
+        acts: the activation's output f(u), (batch, units).
+        derivs: f'(u) elementwise (softmax: the Jacobian's diagonal), (batch, units).
+        unscale: 1 / the optimizer's loss scale.
+    """
+
+    kernel_grads: list
+    bias_grads: list | None
+    preact_grads: list
+    preacts: list
+    acts: list
+    derivs: list
+    unscale: tf.Tensor
+
+
+def flatten(tensors) -> tf.Tensor:
+    """The tensors' values one after the other, (total size,) float32."""
+    return tf.concat([tf.reshape(tf.cast(t, tf.float32), [-1]) for t in tensors], axis=0)
 
 
 class LayerStatistics:
@@ -20,54 +53,111 @@ class LayerStatistics:
         fan_in: inputs per layer (kernel rows).
         flats: per layer, the activation's `(low, high)` flat region, or None.
         use_bias: whether the layers have biases (else `bias_grad_norm` is left out).
+        kernels: the layers' kernels at initialisation, kept for `distance_from_init`.
     """
 
-    def __init__(self, units, fan_in, flats, use_bias=True):
+    PER_LAYER_ABOVE = 50_000  # kernel weights in all; above it, kernel sums are taken per layer
+
+    def __init__(self, units, fan_in, flats, use_bias=True, kernels=()):
         layers = np.arange(len(units))
         self.n = len(units)
         self.names = [s for s in STATS if use_bias or s != "bias_grad_norm"]
         self.unit_layer = tf.constant(np.repeat(layers, units), tf.int32)  # (all units,)
-        self.weight_layer = tf.constant(np.repeat(layers, np.multiply(units, fan_in)), tf.int32)
+        weights = np.multiply(units, fan_in)
+        self.weight_layer = tf.constant(np.repeat(layers, weights), tf.int32)  # (all weights,)
         self.units = tf.constant(units, tf.float32)
+        self.weights = tf.constant(weights, tf.float32)
+        self.init_kernels = [tf.Variable(k, trainable=False, name="init_kernel") for k in kernels]
+        self.per_layer = int(weights.sum()) > self.PER_LAYER_ABOVE
         self.flat = None
         if any(flats):
             low = np.repeat([f[0] if f else -np.inf for f in flats], units)
             high = np.repeat([f[1] if f else np.inf for f in flats], units)
             self.flat = tf.constant(low, tf.float32), tf.constant(high, tf.float32)
 
-    def __call__(self, kernel_grads, bias_grads, preact_grads, outputs, unscale=1.0):
-        """Returns the (layers, statistics) matrix of one step.
+    def __call__(self, step: Step, kernels, kernels_after=None):
+        """Returns the (layers, statistics) matrix of one step and the units active in it.
 
         Args:
-            kernel_grads, bias_grads: dL/dW and dL/db per layer (bias_grads ignored without bias).
-            preact_grads: dL/dz per layer, (batch, units).
-            outputs: each layer's activation output, (batch, units).
-            unscale: 1 / the optimizer's loss scale.
+            step: the pass's tensors.
+            kernels: the kernels as the step found them (tensors, one per layer).
+            kernels_after: the kernels after the optimizer's update; None when there was no
+                update (epoch 0): `update_ratio` is then NaN.
+
+        Returns:
+            (matrix (layers, statistics), active (all units,): 1.0 where a unit output anything
+            but 0 for some example of the batch).
         """
-        a = tf.cast(tf.concat(outputs, axis=1), tf.float32)  # (batch, all units)
+        a = tf.cast(tf.concat(step.acts, axis=1), tf.float32)  # (batch, all units)
+        dz = tf.cast(tf.concat(step.preact_grads, axis=1), tf.float32) * step.unscale
         mean = self._per_unit(tf.reduce_mean(a, axis=0))
         centred = a - tf.gather(mean, self.unit_layer)
+        active = tf.cast(tf.reduce_any(a != 0, axis=0), tf.float32)
+        preact_sq = tf.math.unsorted_segment_sum(tf.reduce_sum(tf.square(dz), axis=0),
+                                                 self.unit_layer, self.n)
+        batch = tf.cast(tf.shape(a)[0], tf.float32)
+        k = self._kernel_sums(step.kernel_grads, kernels, kernels_after, step.unscale)
+        g_std, w_std, d_std = (self._std(k[:, i], k[:, i + 1]) for i in (0, 2, 4))
         columns = {
-            "grad_norm": self._norm(kernel_grads, self.weight_layer) * unscale,
-            "preact_grad_norm": tf.sqrt(tf.math.unsorted_segment_sum(
-                tf.reduce_sum(tf.square(tf.concat(preact_grads, axis=1)), axis=0),
-                self.unit_layer, self.n)) * unscale,
+            "grad_norm": tf.sqrt(k[:, 1]),
+            "grad_rms": tf.sqrt(k[:, 1] / self.weights),
+            "preact_grad_norm": tf.sqrt(preact_sq),
+            "preact_grad_rms": tf.sqrt(preact_sq / (batch * self.units)),
             "act_mean": mean,
             "act_std": tf.sqrt(self._per_unit(tf.reduce_mean(tf.square(centred), axis=0))),
             "saturation": self._saturation(a),
-            "dead_fraction": self._per_unit(tf.cast(tf.reduce_all(a == 0, axis=0), tf.float32)),
+            "dead_fraction": self._per_unit(1.0 - active),
+            "dead_fraction_batch": self._per_unit(1.0 - active),
+            "act_deriv_mean": self._per_unit(tf.reduce_mean(
+                tf.abs(tf.cast(tf.concat(step.derivs, axis=1), tf.float32)), axis=0)),
+            "weight_norm": tf.sqrt(k[:, 3]),
+            "grad_data_ratio": g_std / w_std,
+            "distance_from_init": tf.sqrt(k[:, 6]),
+            "update_ratio": (tf.fill([self.n], np.nan) if kernels_after is None
+                             else d_std / w_std),
         }
         if "bias_grad_norm" in self.names:
-            columns["bias_grad_norm"] = self._norm(bias_grads, self.unit_layer) * unscale
-        return tf.stack([tf.cast(columns[s], tf.float32) for s in self.names], axis=1)
+            columns["bias_grad_norm"] = tf.sqrt(tf.math.unsorted_segment_sum(
+                tf.square(flatten(step.bias_grads) * step.unscale), self.unit_layer, self.n))
+        matrix = tf.stack([tf.cast(columns[s], tf.float32) for s in self.names], axis=1)
+        return matrix, active
+
+    def _kernel_sums(self, grads, kernels, after, unscale):
+        """Per layer, (layers, 7): the sums of g, g^2, W, W^2, dW, dW^2 and (W - W0)^2."""
+        def sums(g, w, w_after, w0):
+            d = w - w if w_after is None else w_after - w
+            return [g, tf.square(g), w, tf.square(w), d, tf.square(d), tf.square(w - w0)]
+
+        after = after or [None] * self.n
+        if self.per_layer:
+            return tf.stack([tf.reduce_sum(tf.stack(sums(
+                tf.cast(g, tf.float32) * unscale, tf.cast(w, tf.float32),
+                None if wa is None else tf.cast(wa, tf.float32), w0)), axis=[1, 2])
+                for g, w, wa, w0 in zip(grads, kernels, after, self.init_kernels)])
+        flat_after = None if after[0] is None else flatten(after)
+        values = sums(flatten(grads) * unscale, flatten(kernels), flat_after,
+                      flatten(self.init_kernels))
+        return tf.math.unsorted_segment_sum(tf.stack(values, axis=1), self.weight_layer, self.n)
+
+    def _std(self, total, squares):
+        """Standard deviations from per-layer sums and sums of squares."""
+        mean = total / self.weights
+        return tf.sqrt(tf.maximum(squares / self.weights - tf.square(mean), 0.0))
+
+    def epoch_result(self, means, alive):
+        """The epoch's matrix: the steps' `means`, with `dead_fraction` over the whole epoch.
+
+        Args:
+            means: (layers, statistics), the mean over the epoch's steps.
+            alive: (all units,), 1.0 for units that output anything but 0 in some step.
+        """
+        column = self.names.index("dead_fraction")
+        dead = self._per_unit(1.0 - alive)
+        return tf.concat([means[:, :column], dead[:, None], means[:, column + 1:]], axis=1)
 
     def _per_unit(self, values):
         """Mean over each layer's units of a per-unit vector."""
         return tf.math.unsorted_segment_sum(values, self.unit_layer, self.n) / self.units
-
-    def _norm(self, tensors, segments):
-        flat = tf.concat([tf.reshape(tf.cast(t, tf.float32), [-1]) for t in tensors], axis=0)
-        return tf.sqrt(tf.math.unsorted_segment_sum(tf.square(flat), segments, self.n))
 
     def _saturation(self, a):
         if self.flat is None:

@@ -1,7 +1,8 @@
 """Training: compile, fit, and record every epoch's history and layer statistics to the run folder.
 
-The two Keras callbacks here write `history.csv` and `layers.csv` after every epoch (so a run that
-stops early keeps what it did) and stop the run at the first non-finite loss, remembering where.
+The two Keras callbacks here write `history.csv`, `layers.csv` and `histograms.csv` after every
+epoch (so a run that stops early keeps what it did) and stop the run at the first non-finite loss,
+remembering where.
 """
 
 from pathlib import Path
@@ -12,7 +13,9 @@ import pandas as pd
 
 from harness import heads, losses, optimizers
 from harness.files import deferred_interrupt, write_csv
+from harness.histograms import COLUMNS
 from harness.model import StatsModel
+from harness.snapshots import Snapshots
 
 
 def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
@@ -44,32 +47,50 @@ def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
 
 
 class Recorder(keras.callbacks.Callback):
-    """Writes `history.csv` and `layers.csv` after every epoch.
+    """Writes `history.csv`, `layers.csv` and `histograms.csv` after every epoch.
 
     Args:
         run_dir: the run folder.
         init_stats: the (layers, statistics) matrix at initialisation, recorded as epoch 0.
         columns: the columns of `history.csv`.
+        init_histogram: the histogram counts at initialisation (`StatsModel.probe`).
+        logged: the epochs whose histograms and snapshots are recorded (0 among them).
+        snapshots: a `harness.snapshots.Snapshots` to take at the logged epochs, or None.
     """
 
-    def __init__(self, run_dir: Path, init_stats: np.ndarray, columns: list[str]):
+    def __init__(self, run_dir: Path, init_stats: np.ndarray, columns: list[str],
+                 init_histogram=None, logged=(0,), snapshots=None):
         super().__init__()
         self.run_dir = Path(run_dir)
         self.columns = columns
+        self.logged = set(logged)
+        self.snapshots = snapshots
         self.history: list[dict] = []
         self.stats: list[tuple[int, np.ndarray]] = [(0, init_stats)]
+        self.histograms = [] if init_histogram is None else [(0, np.asarray(init_histogram))]
 
     def on_epoch_begin(self, epoch, logs=None):
         self.model.layer_stats.reset_state()
+        self.model.histograms.on.assign(epoch + 1 in self.logged)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.add_epoch(epoch + 1, logs or {}, self.model.layer_stats.result())
+        stats = self.model.layer_stats
+        self.add_epoch(epoch + 1, logs or {}, stats.result(), stats.histogram)
+        self.snapshot(epoch + 1)
         self.write()
 
-    def add_epoch(self, epoch: int, logs: dict, stats) -> None:
-        """Records epoch `epoch` (from 1): Keras' logs and the (layers, statistics) means."""
+    def add_epoch(self, epoch: int, logs: dict, stats, histogram=None) -> None:
+        """Records epoch `epoch` (from 1): Keras' logs, the (layers, statistics) means and, when
+        the epoch is logged, its histogram counts."""
         self.history.append({"epoch": epoch, **{k: float(v) for k, v in logs.items()}})
         self.stats.append((epoch, np.asarray(stats)))
+        if epoch in self.logged and histogram is not None:
+            self.histograms.append((epoch, np.asarray(histogram)))
+
+    def snapshot(self, epoch: int) -> None:
+        """Takes the snapshots of a logged epoch; the model must hold that epoch's weights."""
+        if self.snapshots is not None and epoch in self.logged:
+            self.snapshots.take(self.model, epoch)
 
     def history_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.history, columns=self.columns)
@@ -79,13 +100,24 @@ class Recorder(keras.callbacks.Callback):
         rows = [(epoch, layer, stat, float(matrix[i, j]))
                 for epoch, matrix in self.stats
                 for i, layer in enumerate(m.layer_names)
-                for j, stat in enumerate(m.stat_names)]
-        return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+                for j, stat in enumerate(m.stat_names)
+                if epoch or stat != "update_ratio"]  # no update at initialisation
+        frame = pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+        # float32, as measured: written in its shortest form (9 digits, not float64's 17)
+        return frame.astype({"value": np.float32})
+
+    def histograms_frame(self) -> pd.DataFrame:
+        m = self.model
+        if not self.histograms:
+            return pd.DataFrame(columns=COLUMNS)
+        return pd.concat([m.histograms.frame(epoch, counts, m.layer_names)
+                          for epoch, counts in self.histograms], ignore_index=True)
 
     def write(self):
-        with deferred_interrupt():  # the two files always describe the same epochs
+        with deferred_interrupt():  # the files always describe the same epochs
             write_csv(self.run_dir / "history.csv", self.history_frame())
             write_csv(self.run_dir / "layers.csv", self.layers_frame())
+            write_csv(self.run_dir / "histograms.csv", self.histograms_frame())
 
 
 class StopOnNaN(keras.callbacks.TerminateOnNaN):
@@ -129,7 +161,7 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
 
     Args:
         setup: a `harness.runner.Setup` (config, data, labels, compiled model).
-        run_dir: where `history.csv` and `layers.csv` go.
+        run_dir: where `history.csv`, `layers.csv` and `histograms.csv` go.
         verbose: 0 silent, 1 a progress bar, 2 (Keras path) a line per epoch.
         in_graph: run chunks of epochs inside one compiled call (`harness.loop`); False uses
             Keras' `model.fit` with callbacks. Both see the same batches in the same order.
@@ -141,9 +173,12 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
     cfg, data, model = setup.cfg, setup.data, setup.model
     y_train, y_val = setup.y["train"], setup.y["val"]
     probe = slice(0, cfg.train.batch_size)  # the first batch, fixed, for the epoch-0 statistics
-    init = model.measure(data.x_train[probe], y_train[probe])[3]
-    recorder = Recorder(run_dir, np.asarray(init), setup.columns)
+    init, init_histogram = model.probe(data.x_train[probe], y_train[probe])
+    logged = cfg.log.histogram_epochs(cfg.train.epochs)
+    recorder = Recorder(run_dir, init, setup.columns, init_histogram, logged,
+                        Snapshots(data))
     recorder.set_model(model)
+    recorder.snapshot(0)
     recorder.write()
     orders = epoch_orders(len(data.x_train), cfg.train.epochs, cfg.seed)
     if cfg.train.epochs == 0:
@@ -152,7 +187,7 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
         from harness.loop import fit_in_graph
 
         where = fit_in_graph(model, data.x_train, y_train, data.x_val, y_val,
-                             cfg.train.batch_size, orders, recorder, verbose)
+                             cfg.train.batch_size, orders, recorder, verbose, logged)
         return recorder, where
     from harness.loop import bar_verbosity
 

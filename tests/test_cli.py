@@ -42,12 +42,15 @@ def test_run_writes_every_file_and_column(tmp_path):
     assert list(layers.columns) == ["epoch", "layer", "metric", "value"]
     assert set(layers.epoch) == {0, 1, 2}
     assert list(dict.fromkeys(layers.layer)) == ["hidden_1", "hidden_2", "output"]
-    assert set(layers.metric) == {"grad_norm", "bias_grad_norm", "preact_grad_norm", "act_mean",
-                                  "act_std", "saturation", "dead_fraction"}
+    from harness.stats import STATS
+
+    assert set(layers.metric) == set(STATS)
+    assert set(pd.read_csv(run_dir / "histograms.csv").epoch) == {0, 1, 2}
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["status"] == "completed" and summary["epochs_run"] == 2
     assert 0 <= summary["test_accuracy"] <= 1 and summary["test_loss"] > 0
-    assert {"x1", "x2", "pred"} <= set(pd.read_csv(run_dir / "surface.csv").columns)
+    assert list(pd.read_csv(run_dir / "surface.csv").columns) == ["epoch", "x1", "x2", "pred"]
+    assert (run_dir / "neurons.csv").is_file()
     assert not list(run_dir.glob(".*.tmp"))
 
 

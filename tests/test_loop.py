@@ -9,33 +9,42 @@ from harness.train import epoch_orders, fit
 
 def train(tmp_path, in_graph, config):
     recorder, where = fit(setup(config), tmp_path, verbose=0, in_graph=in_graph)
-    return recorder.history_frame(), recorder.layers_frame(), where
+    return recorder.history_frame(), recorder.layers_frame(), where, recorder.histograms_frame()
 
 
 @pytest.mark.parametrize("config", [
     {"data": {"n_samples": 300}, "model": {"depth": 3, "width": 8, "activation": "tanh"},
-     "train": {"epochs": 4, "batch_size": 32}},
+     "train": {"epochs": 4, "batch_size": 32}, "log": {"histograms": [2, 4]}},
     {"data": {"name": "blobs", "n_samples": 300}, "model": {"depth": 2, "width": 8,
      "head": "softmax"}, "train": {"epochs": 3, "batch_size": 50,
                                    "loss": "categorical_crossentropy", "optimizer": "momentum"}},
 ])
 def test_in_graph_and_keras_fit_give_the_same_curves(tmp_path, config):
     (tmp_path / "g").mkdir(), (tmp_path / "k").mkdir()
-    h_graph, l_graph, _ = train(tmp_path / "g", True, config)
-    h_keras, l_keras, _ = train(tmp_path / "k", False, config)
+    h_graph, l_graph, _, hist_graph = train(tmp_path / "g", True, config)
+    h_keras, l_keras, _, hist_keras = train(tmp_path / "k", False, config)
     assert list(h_graph.columns) == list(h_keras.columns)
     np.testing.assert_allclose(h_graph.values, h_keras.values, rtol=1e-5, atol=1e-7)
     keys = ["epoch", "layer", "metric"]
     assert (l_graph[keys] == l_keras[keys]).all().all()
+    assert {"grad_rms", "act_deriv_mean", "update_ratio", "distance_from_init",
+            "dead_fraction_batch"} <= set(l_graph.metric)
     np.testing.assert_allclose(l_graph.value, l_keras.value, rtol=1e-5, atol=1e-7)
+    # Histograms: only the scheduled epochs (and initialisation), the same counts on both paths.
+    logged = {0, 2, 4} if "log" in config else {0, 1, 2, 3}
+    assert set(hist_graph.epoch) == logged
+    keys = ["epoch", "layer", "quantity", "bin_left"]
+    assert (hist_graph[keys] == hist_keras[keys]).all().all()
+    counts = np.abs(hist_graph["count"].to_numpy() - hist_keras["count"].to_numpy())
+    assert counts.sum() <= 1e-4 * hist_graph["count"].sum()  # a value on a bin edge may move
 
 
 def test_both_paths_stop_at_the_same_non_finite_step(tmp_path):
     config = {"data": {"name": "sine", "n_samples": 200}, "model": {"head": "identity"},
               "train": {"loss": "mse", "optimizer": "sgd", "learning_rate": 1e5, "epochs": 3}}
     (tmp_path / "g").mkdir(), (tmp_path / "k").mkdir()
-    _, _, where_graph = train(tmp_path / "g", True, config)
-    _, _, where_keras = train(tmp_path / "k", False, config)
+    _, _, where_graph, _ = train(tmp_path / "g", True, config)
+    _, _, where_keras, _ = train(tmp_path / "k", False, config)
     assert where_graph is not None and where_graph == where_keras
 
 

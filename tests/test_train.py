@@ -20,7 +20,7 @@ def test_statistics_equal_an_independent_gradient_tape():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(16, 2)).astype("float32")
     y = rng.integers(0, 2, size=(16, 1)).astype("float32")
-    stats = np.asarray(model.measure(x, y)[3])
+    stats, _ = model.probe(x, y)
 
     # Independent: plain Keras layers, one tape, explicit pre-activations.
     with tf.GradientTape(persistent=True) as tape:
@@ -44,6 +44,18 @@ def test_statistics_equal_an_independent_gradient_tape():
         np.testing.assert_allclose(stats[i, col["act_mean"]], a.mean(), rtol=1e-5)
         np.testing.assert_allclose(stats[i, col["act_std"]], a.std(), rtol=1e-4)
         np.testing.assert_allclose(stats[i, col["saturation"]], np.mean((a < 0.05) | (a > 0.95)))
+        dz = np.asarray(tape.gradient(loss, zs[i]))
+        np.testing.assert_allclose(stats[i, col["grad_rms"]],
+                                   np.sqrt(np.mean(np.square(dw))), rtol=1e-4)
+        np.testing.assert_allclose(stats[i, col["preact_grad_rms"]],
+                                   np.sqrt(np.mean(np.square(dz))), rtol=1e-4)
+        np.testing.assert_allclose(stats[i, col["act_deriv_mean"]], np.mean(a * (1 - a)),
+                                   rtol=1e-5)
+        w = np.asarray(dense.kernel)
+        np.testing.assert_allclose(stats[i, col["weight_norm"]], np.linalg.norm(w), rtol=1e-5)
+        np.testing.assert_allclose(stats[i, col["grad_data_ratio"]],
+                                   np.std(np.asarray(dw)) / np.std(w), rtol=1e-4)
+        assert stats[i, col["distance_from_init"]] == 0  # nothing trained yet
     # Sigmoid: the gradient shrinks on its way back to the first layer.
     assert stats[0, col["grad_norm"]] < stats[2, col["grad_norm"]]
 
@@ -66,8 +78,8 @@ def test_dead_units_and_step_zero_gradient(tmp_path):
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
     runs = [harness.run(TINY, overrides=[f"seed={s}"], out=tmp_path / f"r{i}", verbose=0)
             for i, s in enumerate([3, 3, 4])]
-    files = [(r.dir / "history.csv").read_bytes() + (r.dir / "layers.csv").read_bytes()
-             for r in runs]
+    names = ["history.csv", "layers.csv", "histograms.csv", "surface.csv", "neurons.csv"]
+    files = [b"".join((r.dir / name).read_bytes() for name in names) for r in runs]
     assert files[0] == files[1]
     assert files[0] != files[2]
 

@@ -69,7 +69,11 @@ def last_epoch(layers: pd.DataFrame) -> int | None:
 
 
 def vanishing_ratio(layers: pd.DataFrame, epoch: int) -> float:
-    """`grad_norm(hidden_1) / grad_norm(hidden_N)` at one epoch.
+    """`grad_rms(hidden_1) / grad_rms(hidden_N)` at one epoch.
+
+    The root mean square of each kernel's gradient, not its L2 norm: kernels differ in size
+    (2 x 16 against 16 x 16 on toy data), and norms would bias the ratio by that. Run folders from
+    before `grad_rms` was recorded fall back to `grad_norm`.
 
     Args:
         layers: the tidy `layers.csv` frame.
@@ -78,9 +82,11 @@ def vanishing_ratio(layers: pd.DataFrame, epoch: int) -> float:
     Returns:
         The ratio: near 1 when gradients reach the first layer, orders of magnitude below 1 when
         they vanish on the way. NaN when there are fewer than 2 hidden layers, the epoch is missing,
-        or either norm is 0 or not finite.
+        or either value is 0 or not finite.
     """
-    table = metric_table(layers, "grad_norm")
+    table = metric_table(layers, "grad_rms")
+    if table.empty:
+        table = metric_table(layers, "grad_norm")
     hidden = [name for name in table.index if is_hidden(name)]
     if len(hidden) < 2 or epoch not in table.columns:
         return math.nan

@@ -1,0 +1,105 @@
+"""What the network computes, kept at a few epochs, for pictures of training as it unfolds.
+
+- Toy data: the model's output on a grid over the inputs at the logged epochs (`surface.csv`, with
+  an `epoch` column) and, for 2-D inputs, every hidden unit's output on a coarser grid at the last
+  epoch (`neurons.csv`, at most `NEURON_CAP` units per layer), as the TensorFlow Playground draws.
+- Images: a handful of first-layer units' weights, one value per pixel, at initialisation and at
+  the last epoch (`first_layer_weights.csv`).
+The grids are small and the values written to 4 significant digits: a 100-epoch toy run's folder
+stays under ~2 MB (`results/README.md`).
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from harness.files import write_csv
+
+SURFACE_STEPS = {1: 101, 2: 41}  # grid points per input axis
+NEURON_STEPS, NEURON_CAP = 17, 8
+WEIGHT_UNITS = 16  # first-layer units kept for image data
+FLOAT_FORMAT = "%.4g"
+
+
+def grid(data, steps: int) -> np.ndarray:
+    """A regular grid over the original train and test inputs, 10% wider, (steps ** inputs,
+    inputs)."""
+    x_all = np.concatenate([data.original("train"), data.original("test")])
+    low, high = x_all.min(axis=0), x_all.max(axis=0)
+    pad = 0.1 * (high - low)
+    axes = [np.round(np.linspace(lo - p, hi + p, steps), 4).astype(np.float32)
+            for lo, hi, p in zip(low, high, pad)]
+    return np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)
+
+
+class Snapshots:
+    """Collects the snapshots of one run; `write` puts them in the run folder.
+
+    Args:
+        data: the run's `harness.data.Dataset`: data with one or two original inputs is drawn
+            over their plane; otherwise square inputs of 64 or more count as images.
+    """
+
+    def __init__(self, data):
+        self.features = data.n_inputs
+        self.names = [f"x{i + 1}" for i in range(self.features)]
+        self.to_model = data.to_model_inputs  # the grid goes through the data's feature map
+        side = math.isqrt(data.n_features)
+        self.toy = self.features in SURFACE_STEPS  # toys and 1-2 column csv files: a plane
+        self.image = not self.toy and data.n_features >= 64 and side * side == data.n_features
+        if self.toy:
+            self.grid = grid(data, SURFACE_STEPS[self.features])
+            self.neuron_grid = grid(data, NEURON_STEPS) if self.features == 2 else None
+        self.surfaces: dict[int, pd.DataFrame] = {}
+        self.weights: dict[int, pd.DataFrame] = {}
+        self.neurons: pd.DataFrame | None = None
+
+    def take(self, model, epoch: int) -> None:
+        """Records what `model` computes now as epoch `epoch`."""
+        if self.toy:
+            pred = np.asarray(model(self.to_model(self.grid)))  # eager: cheaper than tracing `predict`
+            frame = pd.DataFrame(self.grid, columns=self.names)
+            columns = ["pred"] if pred.shape[1] == 1 else [f"pred_{k}"
+                                                          for k in range(pred.shape[1])]
+            frame[columns] = pred
+            self.surfaces[epoch] = frame.assign(epoch=epoch)[["epoch", *self.names, *columns]]
+        if self.image:
+            kernel = np.asarray(model.dense[0].kernel)  # (pixels, units)
+            units = min(WEIGHT_UNITS, kernel.shape[1])
+            self.weights[epoch] = pd.DataFrame({
+                "epoch": epoch, "unit": np.repeat(np.arange(units), kernel.shape[0]),
+                "input": np.tile(np.arange(kernel.shape[0]), units),
+                "value": kernel[:, :units].T.ravel()})
+
+    def finish(self, model, epoch: int) -> None:
+        """The last epoch's snapshots, and every hidden unit on the coarse grid (2-D toys)."""
+        self.take(model, epoch)
+        if self.toy and self.neuron_grid is not None and len(model.dense) > 1:
+            outs = model.forward(self.to_model(self.neuron_grid))[2][:-1]
+            parts = []
+            for name, out in zip(model.layer_names, outs):
+                out = np.asarray(out)[:, :NEURON_CAP]  # (points, units)
+                parts.append(pd.DataFrame({
+                    "epoch": epoch, "layer": name,
+                    "unit": np.repeat(np.arange(out.shape[1]), len(self.neuron_grid)),
+                    "x1": np.tile(self.neuron_grid[:, 0], out.shape[1]),
+                    "x2": np.tile(self.neuron_grid[:, 1], out.shape[1]),
+                    "value": out.T.ravel()}))
+            self.neurons = pd.concat(parts, ignore_index=True)
+
+    def write(self, run_dir: Path) -> None:
+        """Writes `surface.csv`, `neurons.csv` and `first_layer_weights.csv` (those that apply)."""
+        run_dir = Path(run_dir)
+        files = {"surface.csv": self.surfaces, "first_layer_weights.csv": self.weights}
+        for name, frames in files.items():
+            if frames:
+                frame = pd.concat([frames[e] for e in sorted(frames)], ignore_index=True)
+                _write(run_dir / name, frame)
+        if self.neurons is not None:
+            _write(run_dir / "neurons.csv", self.neurons)
+
+
+def _write(path: Path, frame: pd.DataFrame) -> None:
+    write_csv(path, frame, float_format=FLOAT_FORMAT)
