@@ -59,7 +59,8 @@ class Snapshots:
     def take(self, model, epoch: int) -> None:
         """Records what `model` computes now as epoch `epoch`."""
         if self.toy:
-            pred = np.asarray(model(self.to_model(self.grid)))  # eager: cheaper than tracing `predict`
+            # eager: cheaper than tracing `predict`
+            pred = np.asarray(model(self.to_model(self.grid)))
             frame = pd.DataFrame(self.grid, columns=self.names)
             columns = ["pred"] if pred.shape[1] == 1 else [f"pred_{k}"
                                                           for k in range(pred.shape[1])]
