@@ -11,7 +11,8 @@ from harness.rundir import load_run
 
 
 def test_a_run_at_chance_says_so_and_one_epoch_is_singular(tmp_path):
-    run_dir = make_run(tmp_path / "sig", activation="sigmoid", depth=8, epochs=1)
+    # A folder from before grad_rms: the summary falls back to grad_norm and says so.
+    run_dir = make_run(tmp_path / "sig", activation="sigmoid", depth=8, epochs=1, recorded="old")
     summary = json.loads((run_dir / "summary.json").read_text())
     summary.update(test_accuracy=0.49, chance_accuracy=0.51, learned=False,
                    examples={"train": 640, "val": 160, "test": 200})
@@ -31,7 +32,7 @@ def test_a_dead_layer_is_named_instead_of_a_missing_ratio(tmp_path):
     layers = pd.read_csv(run_dir / "layers.csv")
     dead = (layers.metric == "dead_fraction") & (layers.layer == "hidden_4") & (layers.epoch >= 2)
     layers.loc[dead, "value"] = 1.0
-    below = (layers.metric == "grad_norm") & layers.layer.isin(
+    below = layers.metric.isin(["grad_norm", "grad_rms"]) & layers.layer.isin(
         ["hidden_1", "hidden_2", "hidden_3", "hidden_4"]) & (layers.epoch >= 2)
     layers.loc[below, "value"] = 0.0
     write_csv(run_dir / "layers.csv", layers)
@@ -59,6 +60,6 @@ def test_numbers_switch_to_scientific_notation_for_tiny_values():
 
 def test_a_step_network_says_no_gradient_reaches_the_hidden_layers(tmp_path):
     text = format_summary(load_run(make_run(tmp_path / "step", activation="step", depth=3)))
-    assert ("no gradient reaches any hidden layer: grad_norm is exactly 0 in hidden_1 .. "
+    assert ("no gradient reaches any hidden layer: grad_rms is exactly 0 in hidden_1 .. "
             "hidden_3") in text
     assert "vanishing ratio" not in text

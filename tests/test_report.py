@@ -98,10 +98,16 @@ def test_rebuilding_removes_a_figure_that_can_no_longer_be_drawn(tmp_path):
 
 
 def test_vanishing_ratio_of_a_known_fake(tmp_path):
-    # fake sigmoid: each layer's kernel gradient is 4x its predecessor's, exactly
-    table = compare([make_run(tmp_path / "sig", activation="sigmoid", depth=5, epochs=3)])
+    # fake sigmoid: each layer's kernel gradient norm is 4x its predecessor's, exactly; a folder
+    # from before grad_rms falls back to the norms
+    old = make_run(tmp_path / "old", activation="sigmoid", depth=5, epochs=3, recorded="old")
+    table = compare([old])
     assert table.loc[0, "vanishing_ratio_init"] == pytest.approx(4.0 ** -4)
     assert table.loc[0, "vanishing_ratio_final"] == pytest.approx(4.0 ** -4)
+    # The size-fair ratio divides root mean squares: the first kernel (2 x 16) has 1/8 of the
+    # weights of the last (16 x 16), so its RMS ratio is the norm ratio x sqrt(8).
+    table = compare([make_run(tmp_path / "sig", activation="sigmoid", depth=5, epochs=3)])
+    assert table.loc[0, "vanishing_ratio_init"] == pytest.approx(4.0 ** -4 * 8 ** 0.5)
     assert table.loc[0, "saturation_final"] == pytest.approx(0.05 + 0.25 * 3 / 5 + 0.2)
 
 
