@@ -11,7 +11,8 @@ import sys
 
 from harness.errors import HarnessError
 
-TABLES = ("activations", "heads", "losses", "datasets", "initializers", "optimizers")
+TABLES = ("activations", "heads", "losses", "datasets", "initializers", "optimizers",
+          "schedules")
 
 
 def _run(args) -> int:

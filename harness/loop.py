@@ -40,6 +40,7 @@ class EpochLoop:
         model.compute_metrics(x[:1], y[:1], model(x[:1]))
         model.reset_metrics()
         self.names = list(model.get_metrics_result())
+        self.val_names = [k for k in self.names if k not in model.train_only]
         n = len(x)
         self._run = tf.function(self._epochs, autograph=False, input_signature=[
             tf.TensorSpec((None, n), tf.int32), *(tf.TensorSpec(a.shape, a.dtype)
@@ -77,7 +78,7 @@ class EpochLoop:
             stats = m.layer_stats.result()
             with tf.control_dependencies([stats, train]):
                 m.reset_metrics()
-            val = self._vector(m.test_step((x_val, y_val)))
+            val = self._vector(m.test_step((x_val, y_val)), self.val_names)
             where = tf.where(ok, where, tf.stack([e + 1, s]))
             return (e + 1, ok, where, train_a.write(e, train), val_a.write(e, val),
                     stats_a.write(e, stats))
@@ -88,8 +89,8 @@ class EpochLoop:
             (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32), *arrays))
         return (*(a.stack()[:done] for a in arrays), where)
 
-    def _vector(self, logs):
-        return tf.stack([tf.cast(logs[k], tf.float32) for k in self.names])  # "loss" first
+    def _vector(self, logs, names=None):
+        return tf.stack([tf.cast(logs[k], tf.float32) for k in names or self.names])  # loss first
 
 
 def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1):
@@ -100,14 +101,14 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbos
     """
     loop = EpochLoop(model, x, y, x_val, y_val, batch_size)
     chunk = max(1, STEPS_PER_CALL // loop.steps)
-    shown = [*loop.names, *(f"val_{k}" for k in loop.names)]
+    shown = [*loop.names, *(f"val_{k}" for k in loop.val_names)]
     bar = keras.utils.Progbar(len(orders), unit_name="epoch",
                               stateful_metrics=shown) if verbose else None  # show, not average
     for start in range(0, len(orders), chunk):
         train, val, stats, where = loop.run(orders[start:start + chunk])
         for i in range(len(train)):
             logs = dict(zip(loop.names, train[i]))
-            logs.update({f"val_{k}": v for k, v in zip(loop.names, val[i])})
+            logs.update({f"val_{k}": v for k, v in zip(loop.val_names, val[i])})
             recorder.add_epoch(start + i + 1, logs, stats[i])
         recorder.write()
         done = start + len(train)

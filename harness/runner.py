@@ -58,8 +58,9 @@ def setup(config: str | os.PathLike | Mapping,
     from harness.model import build_model
     from harness.train import compile_model
 
-    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
-    return Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels))
+    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed, cfg.train.clipnorm)
+    steps = -(-len(data.x_train) // cfg.train.batch_size)
+    return Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,

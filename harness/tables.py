@@ -9,11 +9,13 @@ _SOURCES = {
     "datasets": ("harness.data", "DATASETS"),
     "initializers": ("harness.initializers", "INITIALIZERS"),
     "optimizers": ("harness.optimizers", "OPTIMIZERS"),
+    "schedules": ("harness.schedules", "SCHEDULES"),
 }
 _NOTES = {
     "activations": "or any Keras activation by name, or package.module:function for your own "
                    "(importing it runs that module's code)",
     "initializers": "as a name, or a mapping with parameters: {name: random_normal, stddev: 0.01}",
+    "schedules": "as a name, or a mapping with parameters in epochs: {name: step, every: 10}",
 }
 
 

@@ -10,18 +10,19 @@ import keras
 import numpy as np
 import pandas as pd
 
-from harness import heads, losses, optimizers
+from harness import heads, losses, optimizers, schedules
 from harness.files import deferred_interrupt, write_csv
 from harness.model import StatsModel
 
 
-def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
+def compile_model(model: StatsModel, cfg, labels: str, steps_per_epoch: int = 1) -> list[str]:
     """Compiles with the config's optimizer and loss, and the task's metrics.
 
     Args:
         model: the network.
         cfg: the whole config.
         labels: the label format of the loss (`harness.losses.Loss.labels`).
+        steps_per_epoch: optimizer steps per epoch, for a learning-rate schedule.
 
     Returns:
         The columns of `history.csv`.
@@ -36,11 +37,12 @@ def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
         metrics = [keras.metrics.CategoricalAccuracy(name="accuracy")]
     else:
         metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+    clip = {"global_clipnorm": cfg.train.clipnorm} if cfg.train.clipnorm else {}
     model.compile(optimizer=optimizers.OPTIMIZERS.get(cfg.train.optimizer).build(
-                      cfg.train.learning_rate),
+                      schedules.learning_rate(cfg.train, steps_per_epoch), **clip),
                   loss=losses.keras_loss(cfg.train.loss), metrics=metrics)
     names = ["loss", *(m.name for m in metrics)]
-    return ["epoch", *(c for name in names for c in (name, f"val_{name}"))]
+    return ["epoch", *(c for name in names for c in (name, f"val_{name}")), *model.train_only]
 
 
 class Recorder(keras.callbacks.Callback):
@@ -79,7 +81,8 @@ class Recorder(keras.callbacks.Callback):
         rows = [(epoch, layer, stat, float(matrix[i, j]))
                 for epoch, matrix in self.stats
                 for i, layer in enumerate(m.layer_names)
-                for j, stat in enumerate(m.stat_names)]
+                for j, stat in enumerate(m.stat_names)
+                if (layer, stat) not in m.not_measured]
         return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
 
     def write(self):
@@ -141,7 +144,7 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
     cfg, data, model = setup.cfg, setup.data, setup.model
     y_train, y_val = setup.y["train"], setup.y["val"]
     probe = slice(0, cfg.train.batch_size)  # the first batch, fixed, for the epoch-0 statistics
-    init = model.measure(data.x_train[probe], y_train[probe])[3]
+    init = model.measure_initial(data.x_train[probe], y_train[probe])
     recorder = Recorder(run_dir, np.asarray(init), setup.columns)
     recorder.set_model(model)
     recorder.write()
