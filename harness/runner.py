@@ -107,6 +107,10 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         else:
             test = evaluate(model, data.x_test, s.y["test"])
             summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
+            # The final model on its own training examples (inference mode: no dropout, moving
+            # batch-norm statistics), so that train_accuracy - test_accuracy is the overfitting.
+            fitted = evaluate(model, data.x_train, s.y["train"])
+            summary.update({f"train_{k}": v for k, v in fitted.items()})
             if DATASETS.get(cfg.data.name).toy:
                 _write_surface(model, data, run_dir)
         layers = recorder.layers_frame()
