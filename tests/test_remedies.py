@@ -1,5 +1,9 @@
 """The remedies: batch norm, skip connections, dropout, kernel penalties, clipping, schedules."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -209,3 +213,15 @@ def test_dropout_runs_are_seeded(tmp_path):
                         verbose=0, report=False)
     assert (plain.dir / "history.csv").read_bytes() != (runs[0].dir / "history.csv").read_bytes()
     assert runs[0].config["model"]["dropout"] == 0.3  # config.yaml says dropout was on
+
+
+def test_the_cli_names_the_layers_a_skip_cannot_add(tmp_path):
+    base = Path(__file__).resolve().parents[1] / "configs/base.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "run", str(base), "--set", "model.residual=1",
+         "--set", "model.width=[16,8,16]", "--out", str(tmp_path / "run")],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and not (tmp_path / "run").exists()
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "hidden_1's output (16 units) to hidden_2's (8 units)" in lines[0]
