@@ -132,16 +132,14 @@ class StatsModel(keras.Model):
         the skip's add): the tensor the activation statistics describe."""
         zs, outs, act_ins, acts = [], [], [], []
         skip_from = {end: start for start, end in self.skips}
-        hidden = len(self.dense) - 1
         for i, (dense, act) in enumerate(zip(self.dense, self.act)):
             z = dense(x)
-            u = self.norms[i](z, training=training) if self.batch_norm == "before" and (
-                i < hidden) else z
+            bn = self.norms[i] if i < len(self.norms) else None  # hidden layers only
+            u = bn(z, training=training) if bn is not None and self.batch_norm == "before" else z
             a = act(u)
-            if self.drops and i < hidden:
+            if i < len(self.drops):
                 a = self.drops[i](a, training=training)
-            x = self.norms[i](a, training=training) if self.batch_norm == "after" and (
-                i < hidden) else a
+            x = bn(a, training=training) if bn is not None and self.batch_norm == "after" else a
             if i in skip_from:
                 x = x + outs[skip_from[i]]
             zs.append(z)
