@@ -13,7 +13,8 @@ from datetime import datetime
 
 from harness.errors import HarnessError
 
-TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers")
+TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers",
+          "schedules")
 
 
 def _run(args) -> int:
@@ -80,8 +81,8 @@ def _sweep(args) -> int:
 
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
                        run_reports=args.run_reports)
-    means = [f"{m}_mean" for m in ("test_accuracy", "test_rmse", "vanishing_ratio_init",
-                                   "vanishing_ratio_final")]
+    means = [f"{m}_mean" for m in ("test_accuracy", "train_accuracy", "test_rmse",
+                                   "vanishing_ratio_init", "vanishing_ratio_final")]
     shown = [*result.experiment.grid, "n", "n_completed",
              *(m for m in means if m in result.summary and result.summary[m].notna().any())]
     print(result.summary[shown].to_string(index=False, float_format="{:.4g}".format))

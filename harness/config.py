@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from harness import activations, expect, heads, initializers, losses, optimizers
+from harness import activations, expect, heads, initializers, losses, optimizers, schedules
 
 
 class KeyProblem(ValueError):
@@ -51,6 +51,8 @@ def _check_name(table, value: Any) -> str:
 
 
 # Initializer parameters that take a word rather than a number, with Keras' choices.
+BATCH_NORM = ("none", "before", "after")
+
 _WORD_PARAMS = {"mode": ("fan_in", "fan_out", "fan_avg"),
                 "distribution": ("truncated_normal", "untruncated_normal", "normal", "uniform")}
 
@@ -165,6 +167,18 @@ class ModelConfig(_Section):
     """Whether the Dense layers have a bias (initialised to zero)."""
     head: str = "sigmoid"
     """Output head: sigmoid (two classes), softmax (several) or identity (regression)."""
+    batch_norm: str = "none"
+    """Batch normalization in every hidden layer: none, before (Dense -> BN -> activation, as in
+    Ioffe & Szegedy) or after (Dense -> activation -> BN); inference uses the moving averages."""
+    residual: int = Field(0, ge=0, le=2)
+    """Skip connections: 0 none; 1 adds each hidden layer's input to its output (from the second
+    hidden layer on; the first projects the input to the width); 2 skips around pairs of layers."""
+    dropout: float | list[float] = 0.0
+    """Dropout rate after each hidden activation, in training only: one, or one per hidden layer."""
+    l1: float = Field(0.0, ge=0, le=1e6)
+    """L1 kernel penalty: l1 x sum|W| over every Dense kernel is added to the training loss."""
+    l2: float = Field(0.0, ge=0, le=1e6)
+    """L2 kernel penalty: l2 x sum W^2 over every Dense kernel is added to the training loss."""
 
     @field_validator("width", mode="before")
     @classmethod
@@ -232,9 +246,26 @@ class ModelConfig(_Section):
     def _head(cls, value):
         return _check_name(heads.HEADS, value)
 
+    @field_validator("batch_norm", mode="before")
+    @classmethod
+    def _batch_norm(cls, value):
+        if value not in BATCH_NORM:
+            raise ValueError(f"batch_norm is one of {', '.join(BATCH_NORM)}; got "
+                             f"{short_repr(value)}")
+        return value
+
+    @field_validator("dropout", mode="before")
+    @classmethod
+    def _dropout(cls, value):
+        items = value if isinstance(value, list) else [value]
+        if not items or not all(type(r) in (int, float) and 0 <= r < 1 for r in items):
+            raise ValueError(f"dropout is a rate from 0 up to (not including) 1, or a list of "
+                             f"them (one per hidden layer), e.g. 0.2; got {short_repr(value)}")
+        return [float(r) for r in value] if isinstance(value, list) else float(value)
+
     @model_validator(mode="after")
     def _per_layer_lists(self):
-        for key in ("width", "activation"):
+        for key in ("width", "activation", "dropout"):
             value = getattr(self, key)
             if isinstance(value, list) and len(value) != self.depth:
                 raise KeyProblem(f"model.{key}", f"{len(value)} values for depth {self.depth}; "
@@ -242,8 +273,30 @@ class ModelConfig(_Section):
                                  related=("model.depth",))
         return self
 
+    @model_validator(mode="after")
+    def _residual_widths(self):
+        widths = self.widths()
+        for start, end in self.skips():
+            if widths[start] != widths[end]:
+                raise KeyProblem("model.width", (
+                    f"residual: {self.residual} adds hidden_{start + 1}'s output "
+                    f"({widths[start]} units) to hidden_{end + 1}'s ({widths[end]} units), which "
+                    f"cannot be added; give both the same width, e.g. width: {widths[start]}"))
+        return self
+
     def widths(self) -> list[int]:
         return self.width if isinstance(self.width, list) else [self.width] * self.depth
+
+    def dropouts(self) -> list[float]:
+        d = self.dropout
+        return d if isinstance(d, list) else [d] * self.depth
+
+    def skips(self) -> list[tuple[int, int]]:
+        """(start, end) hidden-layer indices from 0: hidden `start`'s output is added to `end`'s."""
+        if self.residual == 0:
+            return []
+        return [(k - 1, k + self.residual - 1)
+                for k in range(1, self.depth - self.residual + 1, self.residual)]
 
     def activations(self) -> list[str]:
         a = self.activation
@@ -261,6 +314,12 @@ class TrainConfig(_Section):
     """Examples per gradient step."""
     epochs: int = Field(20, ge=0, le=100_000)
     """Passes over the training data; 0 records the statistics at initialisation only."""
+    clipnorm: float | None = Field(None, gt=0, le=1e9)
+    """Clips the gradient of all weights together to this global norm (Keras' global_clipnorm);
+    null: no clipping. history.csv's `clipped` column is the share of steps it clipped."""
+    schedule: str | dict[str, Any] = "constant"
+    """Learning-rate schedule (`python -m harness list schedules`): a name, or a mapping with its
+    parameters in epochs, e.g. {name: step, every: 10, factor: 0.5}."""
 
     @field_validator("loss", mode="before")
     @classmethod
@@ -271,6 +330,42 @@ class TrainConfig(_Section):
     @classmethod
     def _optimizer(cls, value):
         return _check_name(optimizers.OPTIMIZERS, value)
+
+    @field_validator("schedule", mode="before")
+    @classmethod
+    def _schedule(cls, value):
+        if not isinstance(value, dict):
+            return _check_name(schedules.SCHEDULES, value)
+        if "name" not in value:
+            raise ValueError("a schedule mapping needs name:, e.g. {name: step, every: 10}")
+        name = _check_name(schedules.SCHEDULES, value["name"])
+        params = schedules.SCHEDULES.get(name).params
+        for key, item in value.items():
+            if key == "name":
+                continue
+            if key not in params:
+                allowed = ", ".join(params) or "no parameters"
+                close = difflib.get_close_matches(str(key), params, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ValueError(f"schedule {name!r} takes {allowed}; not {short_repr(key)}{hint}")
+            default, low, high, whole = params[key]
+            kind = "a whole number of epochs" if whole else "a number"
+            if (isinstance(item, bool) or not isinstance(item, int if whole else (int, float))
+                    or not low <= item <= high or (key == "factor" and item == 0)):
+                raise ValueError(f"schedule parameter {key!r} is {kind} from {low} to {high}"
+                                 f"{' (not 0)' if key == 'factor' else ''}, got "
+                                 f"{short_repr(item)}; e.g. {{name: {name}, {key}: {default}}}")
+        return value
+
+    @model_validator(mode="after")
+    def _warmup_fits(self):
+        _, params = schedules.resolve(self.schedule)
+        if self.epochs and params.get("warmup", 0) >= self.epochs:
+            raise KeyProblem("train.schedule", (
+                f"warm-up of {params['warmup']} epochs leaves nothing of the {self.epochs} to "
+                f"decay over; give warmup below train.epochs, e.g. {{name: warmup_cosine, "
+                f"warmup: {max(0, self.epochs // 10)}}}"))
+        return self
 
 
 class Every(_Section):

@@ -41,6 +41,7 @@ class EpochLoop:
         model.compute_metrics(x[:1], y[:1], model(x[:1]))
         model.reset_metrics()
         self.names = list(model.get_metrics_result())
+        self.val_names = [k for k in self.names if k not in model.train_only]
         n = len(x)
         self._run = tf.function(self._epochs, autograph=False, input_signature=[
             tf.TensorSpec((None, n), tf.int32), tf.TensorSpec((None,), tf.bool),
@@ -88,7 +89,7 @@ class EpochLoop:
             counts = tf.identity(m.layer_stats.histogram)
             with tf.control_dependencies([stats, counts, train]):
                 m.reset_metrics()
-            val = self._vector(m.test_step((x_val, y_val)))
+            val = self._vector(m.test_step((x_val, y_val)), self.val_names)
             where = tf.where(ok, where, tf.stack([e + 1, s]))
             return (e + 1, ok, where, train_a.write(e, train), val_a.write(e, val),
                     stats_a.write(e, stats), counts_a.write(e, counts))
@@ -100,8 +101,8 @@ class EpochLoop:
             (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32), *arrays))
         return (*(a.stack()[:done] for a in arrays), where)
 
-    def _vector(self, logs):
-        return tf.stack([tf.cast(logs[k], tf.float32) for k in self.names])  # "loss" first
+    def _vector(self, logs, names=None):
+        return tf.stack([tf.cast(logs[k], tf.float32) for k in names or self.names])  # loss first
 
 
 def bar_verbosity(verbose: int) -> int:
@@ -128,14 +129,14 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbos
     ends = sorted({*range(chunk, len(orders), chunk), len(orders),
                    *(e for e in logged if 1 <= e <= len(orders))})
     flags = np.isin(np.arange(1, len(orders) + 1), list(logged))
-    shown = [*loop.names, *(f"val_{k}" for k in loop.names)]
+    shown = [*loop.names, *(f"val_{k}" for k in loop.val_names)]
     bar = keras.utils.Progbar(len(orders), unit_name="epoch", verbose=bar_verbosity(verbose),
                               stateful_metrics=shown) if verbose else None  # show, not average
     for start, end in zip([0, *ends[:-1]], ends):
         train, val, stats, counts, where = loop.run(orders[start:end], flags[start:end])
         for i in range(len(train)):
             logs = dict(zip(loop.names, train[i]))
-            logs.update({f"val_{k}": v for k, v in zip(loop.names, val[i])})
+            logs.update({f"val_{k}": v for k, v in zip(loop.val_names, val[i])})
             recorder.add_epoch(start + i + 1, logs, stats[i], counts[i])
         done = start + len(train)
         if not where:

@@ -1,4 +1,8 @@
-"""The optimizers table: name -> function of the learning rate returning a Keras optimizer."""
+"""The optimizers table: name -> function of the learning rate returning a Keras optimizer.
+
+`build(learning_rate, **options)` passes options such as `global_clipnorm` on to the optimizer;
+the learning rate may be a number or a `keras.optimizers.schedules` schedule.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,7 +13,7 @@ from harness.registry import Registry
 @dataclass(frozen=True)
 class Optimizer:
     description: str
-    build: Callable[[float], object]
+    build: Callable[..., object]
 
 
 def _keras():
@@ -20,10 +24,10 @@ def _keras():
 
 OPTIMIZERS: Registry[Optimizer] = Registry("optimizer", "optimizers")
 OPTIMIZERS.register("sgd", Optimizer(
-    "plain stochastic gradient descent", lambda lr: _keras().SGD(learning_rate=lr)))
+    "plain stochastic gradient descent", lambda lr, **kw: _keras().SGD(learning_rate=lr, **kw)))
 OPTIMIZERS.register("momentum", Optimizer(
-    "SGD with momentum 0.9", lambda lr: _keras().SGD(learning_rate=lr, momentum=0.9)))
+    "SGD with momentum 0.9", lambda lr, **kw: _keras().SGD(learning_rate=lr, momentum=0.9, **kw)))
 OPTIMIZERS.register("adam", Optimizer(
-    "Adam (beta1 0.9, beta2 0.999)", lambda lr: _keras().Adam(learning_rate=lr)))
+    "Adam (beta1 0.9, beta2 0.999)", lambda lr, **kw: _keras().Adam(learning_rate=lr, **kw)))
 OPTIMIZERS.register("rmsprop", Optimizer(
-    "RMSprop (rho 0.9)", lambda lr: _keras().RMSprop(learning_rate=lr)))
+    "RMSprop (rho 0.9)", lambda lr, **kw: _keras().RMSprop(learning_rate=lr, **kw)))

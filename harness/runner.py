@@ -65,8 +65,9 @@ def setup(config: str | os.PathLike | Mapping,
     from harness.model import build_model
     from harness.train import compile_model
 
-    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed)
-    return Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels))
+    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed, cfg.train.clipnorm)
+    steps = -(-len(data.x_train) // cfg.train.batch_size)
+    return Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
@@ -119,6 +120,10 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             test = evaluate(model, data.x_test, s.y["test"])
             summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
             summary["learned"] = verdict.learned(summary)
+            # The final model on its own training examples (inference mode: no dropout, moving
+            # batch-norm statistics), so that train_accuracy - test_accuracy is the overfitting.
+            fitted = evaluate(model, data.x_train, s.y["train"])
+            summary.update({f"train_{k}": v for k, v in fitted.items()})
             recorder.snapshots.finish(model, summary["epochs_run"])
             recorder.snapshots.write(run_dir)
             if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane

@@ -10,12 +10,14 @@ _SOURCES = {
     "features": ("harness.data.features", "CROSSES"),
     "initializers": ("harness.initializers", "INITIALIZERS"),
     "optimizers": ("harness.optimizers", "OPTIMIZERS"),
+    "schedules": ("harness.schedules", "SCHEDULES"),
 }
 _NOTES = {
     "activations": "or any Keras activation by name, or package.module:function for your own "
                    "(importing it runs that module's code)",
     "features": "for 2-D data, in data.features: [x1, x2, x1^2, x2^2] (csv files: and columns)",
     "initializers": "as a name, or a mapping with parameters: {name: random_normal, stddev: 0.01}",
+    "schedules": "as a name, or a mapping with parameters in epochs: {name: step, every: 10}",
 }
 
 

@@ -11,20 +11,21 @@ import keras
 import numpy as np
 import pandas as pd
 
-from harness import heads, losses, optimizers
+from harness import heads, losses, optimizers, schedules
 from harness.files import deferred_interrupt, write_csv
 from harness.histograms import COLUMNS
 from harness.model import StatsModel
 from harness.snapshots import Snapshots
 
 
-def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
+def compile_model(model: StatsModel, cfg, labels: str, steps_per_epoch: int = 1) -> list[str]:
     """Compiles with the config's optimizer and loss, and the task's metrics.
 
     Args:
         model: the network.
         cfg: the whole config.
         labels: the label format of the loss (`harness.losses.Loss.labels`).
+        steps_per_epoch: optimizer steps per epoch, for a learning-rate schedule.
 
     Returns:
         The columns of `history.csv`.
@@ -39,11 +40,12 @@ def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
         metrics = [keras.metrics.CategoricalAccuracy(name="accuracy")]
     else:
         metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+    clip = {"global_clipnorm": cfg.train.clipnorm} if cfg.train.clipnorm else {}
     model.compile(optimizer=optimizers.OPTIMIZERS.get(cfg.train.optimizer).build(
-                      cfg.train.learning_rate),
+                      schedules.learning_rate(cfg.train, steps_per_epoch), **clip),
                   loss=losses.keras_loss(cfg.train.loss), metrics=metrics)
     names = ["loss", *(m.name for m in metrics)]
-    return ["epoch", *(c for name in names for c in (name, f"val_{name}"))]
+    return ["epoch", *(c for name in names for c in (name, f"val_{name}")), *model.train_only]
 
 
 class Recorder(keras.callbacks.Callback):
@@ -101,7 +103,8 @@ class Recorder(keras.callbacks.Callback):
                 for epoch, matrix in self.stats
                 for i, layer in enumerate(m.layer_names)
                 for j, stat in enumerate(m.stat_names)
-                if epoch or stat != "update_ratio"]  # no update at initialisation
+                if (epoch or stat != "update_ratio")  # no update at initialisation
+                and (layer, stat) not in m.not_measured]
         frame = pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
         # float32, as measured: written in its shortest form (9 digits, not float64's 17)
         return frame.astype({"value": np.float32})

@@ -18,6 +18,16 @@ def train(tmp_path, in_graph, config):
     {"data": {"name": "blobs", "n_samples": 300}, "model": {"depth": 2, "width": 8,
      "head": "softmax"}, "train": {"epochs": 3, "batch_size": 50,
                                    "loss": "categorical_crossentropy", "optimizer": "momentum"}},
+    # every remedy at once, both batch-norm placements (dropout masks, moving averages, penalty,
+    # clipping and the schedule must advance identically in both drivers)
+    {"data": {"n_samples": 300}, "model": {"depth": 4, "width": 8, "activation": "sigmoid",
+     "batch_norm": "before", "residual": 1, "dropout": 0.3, "l2": 0.01},
+     "train": {"epochs": 3, "batch_size": 32, "clipnorm": 0.5,
+               "schedule": {"name": "warmup_cosine", "warmup": 1}}},
+    {"data": {"n_samples": 300}, "model": {"depth": 5, "width": [8, 4, 8, 3, 8], "batch_norm":
+     "after", "residual": 2, "dropout": [0.1, 0.0, 0.2, 0.0, 0.5], "l1": 0.001},
+     "train": {"epochs": 3, "batch_size": 40, "optimizer": "sgd", "clipnorm": 2.0,
+               "schedule": {"name": "step", "every": 1, "factor": 0.5}}},
 ])
 def test_in_graph_and_keras_fit_give_the_same_curves(tmp_path, config):
     (tmp_path / "g").mkdir(), (tmp_path / "k").mkdir()

@@ -40,8 +40,8 @@ def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     out, _, runs, summary = swept
     assert list(runs.columns) == [
         "model.activation", "model.depth", "seed", "status", "test_loss", "test_accuracy",
-        "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
-        "dead_fraction_final", "epochs_run", "wall_time_s", "error", "dir"]
+        "train_loss", "train_accuracy", "vanishing_ratio_init", "vanishing_ratio_final",
+        "saturation_final", "dead_fraction_final", "epochs_run", "wall_time_s", "error", "dir"]
     assert runs[["model.activation", "model.depth", "seed"]].values.tolist() == [
         ["sigmoid", 2, 0], ["sigmoid", 2, 1], ["relu", 2, 0], ["relu", 2, 1]]
     assert set(runs.status) == {"completed"} and set(runs.epochs_run) == {2}

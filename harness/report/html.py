@@ -235,7 +235,34 @@ def _summary_rows(run: Run) -> list[tuple[str, str, str]]:
                           f"batch {train.get('batch_size', '?')}, "
                           f"loss {train.get('loss', '?')}", ""),
              ("data", f"{data.get('name', '?')}, {_samples(data, run.summary)}", "")]
+    remedies = _remedies(model, train)
+    if remedies:
+        rows.insert(-2, ("remedies", remedies, ""))
+    if "train_accuracy" in s:
+        rows.insert(3 + sum(key in s for key, _ in TEST_METRICS), (
+            "train accuracy", page.fmt(s["train_accuracy"]),
+            "final model on its training examples, no dropout"))
     return rows
+
+
+def _remedies(model: dict, train: dict) -> str:
+    """The config's remedies that are on, e.g. `batch norm before, dropout 0.5`; '' for none."""
+    dropout = model.get("dropout") or 0
+    schedule = train.get("schedule") or "constant"
+    schedule = schedule.get("name") if isinstance(schedule, dict) else schedule
+    parts = []
+    if model.get("batch_norm", "none") != "none":
+        parts.append(f"batch norm {model['batch_norm']}")
+    if model.get("residual"):
+        parts.append(f"residual {model['residual']}")
+    if any(dropout) if isinstance(dropout, list) else dropout:
+        parts.append(f"dropout {dropout}")
+    parts += [f"{key} {model[key]}" for key in ("l1", "l2") if model.get(key)]
+    if train.get("clipnorm"):
+        parts.append(f"clipnorm {train['clipnorm']}")
+    if schedule != "constant":
+        parts.append(f"{schedule} learning-rate schedule")
+    return ", ".join(parts)
 
 
 def _where_diverged(summary: dict) -> str:

@@ -9,6 +9,7 @@ same command again finishes an interrupted sweep and retries the failed runs onl
 import logging
 import math
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -87,8 +88,10 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     errors, times = {}, []
     reports = _Reports(background=run_reports and len(todo) > 1, enabled=run_reports)
     try:
-        with quiet_retracing():
+        with quiet_retracing(), _sticky_interrupt() as interrupted:
             for i, point in enumerate(exp.points, 1):
+                if interrupted:  # a Ctrl-C that a finalizer swallowed (see `_sticky_interrupt`)
+                    raise KeyboardInterrupt
                 head = f"[{i}/{len(exp.points)}] {point.group}, seed={point.seed}"
                 run_dir = out / point.folder
                 if point.folder not in todo:
@@ -283,6 +286,36 @@ def quiet_retracing():
         yield
     finally:
         logger.setLevel(level)
+
+
+@contextmanager
+def _sticky_interrupt():
+    """Remembers Ctrl-C (SIGINT) in the list it yields, besides raising it as usual.
+
+    Python drops an exception raised while a finalizer runs ("Exception ignored in __del__"), and
+    freeing the previous run's TensorFlow functions runs many of them: a Ctrl-C landing there
+    would be lost. The sweep checks the list between runs and stops there instead.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield []
+        return
+    caught = []
+
+    def handler(signum, frame):
+        caught.append(signum)
+        raise KeyboardInterrupt
+
+    def unraisable(info):  # the dropped Ctrl-C is handled here: no traceback for it
+        if not isinstance(info.exc_value, KeyboardInterrupt):
+            hook(info)
+
+    previous, hook = signal.signal(signal.SIGINT, handler), sys.unraisablehook
+    sys.unraisablehook = unraisable
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = hook
 
 
 def _say(log, line: str) -> None:

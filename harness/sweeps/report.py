@@ -28,8 +28,8 @@ from harness.report.labels import folder_name
 from harness.report.plots import OTHER_COLORS
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
-SHOWN = ["test_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init", "vanishing_ratio_final",
-         "dead_fraction_final", "saturation_final", "wall_time_s"]
+SHOWN = ["test_accuracy", "train_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init",
+         "vanishing_ratio_final", "dead_fraction_final", "saturation_final", "wall_time_s"]
 
 
 def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, loaded: dict) -> Path:

@@ -2,7 +2,8 @@
 
 `runs.csv` columns: one per grid key (named by the key, e.g. `model.activation`; a case axis holds
 its short label), `seed`, `status`, the test metrics the runs have (`test_loss`, `test_accuracy`,
-`test_mae`, `test_rmse`), `vanishing_ratio_init`, `vanishing_ratio_final`, `saturation_final` and
+`test_mae`, `test_rmse`), the final model's `train_loss` and `train_accuracy` (on the training
+examples, inference mode), `vanishing_ratio_init`, `vanishing_ratio_final`, `saturation_final` and
 `dead_fraction_final` (means over the hidden layers at the last epoch), `epochs_run`,
 `wall_time_s`, `error` (empty unless the run failed) and `dir` (the run folder).
 
@@ -24,6 +25,7 @@ from harness.report.frames import hidden_mean, last_epoch
 from harness.rundir import Run
 
 TEST_METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
+TRAIN_METRICS = ["train_loss", "train_accuracy"]
 RUN_METRICS = ["vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
                "dead_fraction_final", "epochs_run", "wall_time_s"]
 
@@ -34,7 +36,7 @@ def run_row(point, run: Run | None, error: str | None, run_dir) -> dict:
     status = run.status if run is not None else "failed"
     last = last_epoch(run.layers) if run is not None else None
     return {**grid_values(point), "seed": point.seed, "status": status,
-            **{m: _number(summary.get(m)) for m in TEST_METRICS},
+            **{m: _number(summary.get(m)) for m in TEST_METRICS + TRAIN_METRICS},
             "vanishing_ratio_init": _number(summary.get("vanishing_ratio_init")),
             "vanishing_ratio_final": _number(summary.get("vanishing_ratio_final")),
             "saturation_final": _hidden_mean(run, "saturation", last),
@@ -55,13 +57,13 @@ def runs_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if "epochs_run" in frame:  # a count: 15, not 15.0 (empty for a run that has none)
         frame["epochs_run"] = frame["epochs_run"].astype("Int64")
-    unused = [m for m in TEST_METRICS if m in frame and frame[m].isna().all()]
+    unused = [m for m in TEST_METRICS + TRAIN_METRICS if m in frame and frame[m].isna().all()]
     return frame.drop(columns=unused)
 
 
 def summary_frame(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Groups `runs` over seeds by the grid columns `keys`: n, n_completed, mean and std."""
-    metrics = [c for c in [*TEST_METRICS, *RUN_METRICS] if c in runs]
+    metrics = [c for c in [*TEST_METRICS, *TRAIN_METRICS, *RUN_METRICS] if c in runs]
     numbers = runs[metrics].astype(float)
     grouped = numbers.groupby([runs[k] for k in keys], sort=False)
     stats = grouped.agg(["mean", "std"])
