@@ -23,6 +23,8 @@ def _run(args) -> int:
     print("config: " + " -> ".join(sources), file=sys.stderr)
     result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose)
     print(format_summary(result))
+    if args.tensorboard:
+        _events(result.dir)
     if result.status == "diverged":
         s, lr = result.summary, cfg.train.learning_rate
         print(f"note: the loss became NaN or infinite at epoch {s.get('diverged_epoch')} step "
@@ -67,7 +69,8 @@ def _sweep(args) -> int:
     from harness.sweeps import run_sweep
 
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
-                       run_reports=args.run_reports)
+                       run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
+                       address=args.address)
     means = [f"{m}_mean" for m in ("test_accuracy", "test_rmse", "vanishing_ratio_init",
                                    "vanishing_ratio_final")]
     shown = [*result.experiment.grid, "n", "n_completed",
@@ -77,7 +80,22 @@ def _sweep(args) -> int:
         error = f": {row['error']}" if row["error"] else ""
         print(f"failed: {row['dir']}: {row['status']}{error}")
     print(result.report)
+    if args.tensorboard:
+        _events(result.dir)
     return 1 if len(result.failed) else 0
+
+
+def _tensorboard(args) -> int:
+    _events(args.dir, args.logdir)
+    return 0
+
+
+def _events(folder, logdir=None) -> None:
+    from harness.tensorboard_logs import write_events
+
+    logdir, written = write_events(folder, logdir)
+    print(f"tensorboard: {len(written)} run(s) -> {logdir}; view with `tensorboard --logdir "
+          f"{logdir}`", file=sys.stderr)
 
 
 def _activations(args) -> int:
@@ -105,6 +123,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", help="the run folder (default results/<name>/<id>)")
     r.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
                    help="Keras' progress output: 0 none, 1 a bar, 2 a line per epoch")
+    r.add_argument("--tensorboard", action="store_true",
+                   help="also write TensorBoard event files (into RUN_DIR/tensorboard/)")
     r.set_defaults(func=_run)
 
     ls = sub.add_parser("list", help="print the tables of names a config can use")
@@ -131,7 +151,22 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--run-reports", action="store_true",
                     help="also build every run's own report.html (~2 s each, in a background "
                          "process); without it, build one with `harness report RUN_DIR`")
+    sw.add_argument("--jobs", default="1", metavar="N",
+                    help="runs trained at a time in worker processes, or `auto` (one per core); "
+                         "default 1")
+    sw.add_argument("--executor", default="local", choices=("local", "ray"),
+                    help="`ray`: every run as a Ray task (pip install -e '.[ray]')")
+    sw.add_argument("--address", help="with --executor ray: the cluster to join (`ray start "
+                                      "--head` prints it); default: start a local one")
+    sw.add_argument("--tensorboard", action="store_true",
+                    help="also write TensorBoard event files (into the sweep folder's tensorboard/)")
     sw.set_defaults(func=_sweep)
+
+    tb = sub.add_parser("tensorboard", help="write TensorBoard event files from run folders "
+                                            "(history, per-layer statistics, hparams)")
+    tb.add_argument("dir", metavar="RUN_OR_SWEEP_DIR")
+    tb.add_argument("--logdir", help="where the event files go (default DIR/tensorboard)")
+    tb.set_defaults(func=_tensorboard)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")
     a.add_argument("names", nargs="*", metavar="NAME",

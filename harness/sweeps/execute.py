@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from harness.errors import HarnessError
 from harness.files import write_csv
 from harness.rundir import RESULTS, is_finished, load_run
 from harness.sweeps.experiment import Experiment, load_experiment
@@ -53,7 +54,8 @@ class SweepResult:
 
 def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = None,
               overrides: Sequence[str] | Mapping | None = None, log=sys.stderr,
-              run_reports: bool = False) -> SweepResult:
+              run_reports: bool = False, jobs: int | str = 1, executor: str = "local",
+              address: str | None = None) -> SweepResult:
     """Trains the runs of an experiment file that are not complete yet; writes tables and report.
 
     Args:
@@ -65,6 +67,11 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
             which competes with training for the CPU: the 54-run study takes ~105 s instead of
             ~80 s on 2 cores). Off, the study's report links each run folder; `harness report
             RUN_DIR` builds one run's report when it is wanted.
+        jobs: runs trained at a time in worker processes (`harness.sweeps.parallel`); `"auto"`:
+            one per core. 1 trains them here, one after the other.
+        executor: `"local"`, or `"ray"` to train every run as a Ray task
+            (`harness.sweeps.ray_executor`); `jobs` is then ignored.
+        address: the Ray cluster to join (`ray start --head` prints it); None starts a local one.
 
     Returns:
         A `SweepResult`.
@@ -76,6 +83,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     from harness.sweeps.report import write_report
 
     exp = load_experiment(experiment, overrides)
+    pool = _executor(executor, jobs, address)  # None: train here, one run after the other
     out = Path(out) if out is not None else RESULTS / exp.name
     todo = {p.folder for p in exp.points if not _done(out / p.folder, p)}
     _say(log, f"sweep {exp.path}: {len(exp.points)} runs ({exp.cells} cells x {len(exp.seeds)} "
@@ -84,8 +92,10 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     errors, times = {}, []
     reports = _Reports(background=run_reports and len(todo) > 1, enabled=run_reports)
     try:
+        if pool is not None:
+            times = pool(exp, out, todo, errors, reports, log)
         with _quiet_retracing():
-            for i, point in enumerate(exp.points, 1):
+            for i, point in enumerate(exp.points if pool is None else [], 1):
                 head = f"[{i}/{len(exp.points)}] {point.group}, seed={point.seed}"
                 run_dir = out / point.folder
                 if point.folder not in todo:
@@ -140,6 +150,29 @@ def sweep(experiment, out=None, overrides=None,
     """
     result = run_sweep(experiment, out=out, overrides=overrides, run_reports=run_reports)
     return result.runs, result.summary
+
+
+def _executor(executor: str, jobs, address):
+    """The function that trains a sweep's runs elsewhere (worker processes, Ray), or None."""
+    from functools import partial
+
+    from harness.sweeps.parallel import parse_jobs
+
+    if executor == "ray":
+        from harness.sweeps.ray_executor import train_points, require_ray
+
+        require_ray()
+        return partial(train_points, address=address)
+    if executor != "local":
+        raise HarnessError(f"--executor {executor}: unknown executor; use `local` or `ray`")
+    if address is not None:
+        raise HarnessError("--address: only with --executor ray")
+    jobs = parse_jobs(jobs)
+    if jobs == 1:
+        return None
+    from harness.sweeps.parallel import train_points
+
+    return partial(train_points, jobs=jobs)
 
 
 @contextmanager
