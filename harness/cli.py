@@ -159,7 +159,7 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--address", help="with --executor ray: the cluster to join (`ray start "
                                       "--head` prints it); default: start a local one")
     sw.add_argument("--tensorboard", action="store_true",
-                    help="also write TensorBoard event files (into the sweep folder's tensorboard/)")
+                    help="also write TensorBoard event files (into SWEEP_DIR/tensorboard/)")
     sw.set_defaults(func=_sweep)
 
     tb = sub.add_parser("tensorboard", help="write TensorBoard event files from run folders "

@@ -159,7 +159,7 @@ def _executor(executor: str, jobs, address):
     from harness.sweeps.parallel import parse_jobs
 
     if executor == "ray":
-        from harness.sweeps.ray_executor import train_points, require_ray
+        from harness.sweeps.ray_executor import require_ray, train_points
 
         require_ray()
         return partial(train_points, address=address)

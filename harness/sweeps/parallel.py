@@ -182,9 +182,11 @@ def _outcome(future) -> tuple[str, str | None]:
 
 def _stop(pool: ProcessPoolExecutor, running: dict) -> None:
     """Cancels the runs not started and interrupts the running ones; waits for them to close."""
+    # The executor keeps no public list of its workers; `_processes` is pid -> Process (and None
+    # after shutdown).
+    workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    # The executor keeps no public list of its workers; `_processes` is pid -> Process.
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in workers:
         try:
             os.kill(process.pid, signal.SIGINT)
         except (ProcessLookupError, TypeError):
