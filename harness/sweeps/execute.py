@@ -51,6 +51,12 @@ class SweepResult:
     def failed(self) -> pd.DataFrame:
         return self.runs[self.runs["status"] != "completed"]
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a sweep as its summary over seeds and figures."""
+        from harness.report.notebook import sweep_html
+
+        return sweep_html(self)
+
 
 def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = None,
               overrides: Sequence[str] | Mapping | None = None, log=sys.stderr,
