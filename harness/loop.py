@@ -91,14 +91,71 @@ class EpochLoop:
     def _vector(self, logs):
         return tf.stack([tf.cast(logs[k], tf.float32) for k in self.names])  # "loss" first
 
+    def copy_state(self, source: "EpochLoop") -> bool:
+        """Sets every variable of this loop's model (weights, optimizer, metrics) to `source`'s,
+        and takes its data; False, changing nothing, if the two do not match one to one."""
+        mine, theirs = _state(self.model), _state(source.model)
+        if len(mine) != len(theirs) or any(
+                a.shape != b.shape or a.dtype != b.dtype for a, b in zip(mine, theirs)) or any(
+                a.shape != b.shape or a.dtype != b.dtype for a, b in zip(self.data, source.data)):
+            return False
+        for a, b in zip(mine, theirs):
+            a.assign(b)
+        self.data = source.data
+        return True
 
-def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1):
+
+def _state(model) -> list:
+    """Everything a training run changes, as variables: weights, optimizer, metrics, statistics."""
+    return [*model.weights, *model.optimizer.variables, *model.metrics_variables,
+            *model.layer_stats.variables]
+
+
+_last: dict = {}  # "key", "loop": the last loop this process compiled (see `reusable_loop`)
+
+
+def reusable_loop(loop: EpochLoop, key) -> EpochLoop:
+    """The loop to train with: `loop`, or the previous run's if it has the same `key`.
+
+    Tracing the epoch function costs about a second a run, most of a toy run's time. Runs that
+    differ only in their seed (a sweep's seeds of one grid cell) build the same graph, so the
+    previous run's compiled loop is given this run's initial state (its freshly built weights,
+    zeroed optimizer slots and metrics, copied variable by variable) and data. The graph and the
+    starting values being the same, the numbers are byte-identical to a fresh trace
+    (`tests/test_loop.py`).
+
+    Args:
+        loop: this run's loop, built but not traced.
+        key: what the graph depends on (the config without its seed, the data's shapes), or None
+            to never reuse.
+    """
+    previous = _last.get("loop") if key is not None and _last.get("key") == key else None
+    if previous is not None and previous.copy_state(loop):
+        return previous
+    _last.update(key=key, loop=loop)
+    return loop
+
+
+def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1,
+                 reuse_key=None):
     """Trains for `len(orders)` epochs, recording each epoch with `recorder.add_epoch`.
+
+    Args:
+        reuse_key: see `reusable_loop`; None compiles a loop of its own.
 
     Returns:
         (epoch, step) of the first non-finite loss, or None.
     """
-    loop = EpochLoop(model, x, y, x_val, y_val, batch_size)
+    fresh = EpochLoop(model, x, y, x_val, y_val, batch_size)
+    loop = reusable_loop(fresh, reuse_key)
+    try:
+        return _train(loop, orders, recorder, verbose)
+    finally:
+        if loop is not fresh:  # the run's own model carries on: evaluation, surface
+            fresh.copy_state(loop)
+
+
+def _train(loop: EpochLoop, orders, recorder, verbose) -> tuple | None:
     chunk = max(1, STEPS_PER_CALL // loop.steps)
     shown = [*loop.names, *(f"val_{k}" for k in loop.names)]
     bar = keras.utils.Progbar(len(orders), unit_name="epoch",
