@@ -1,7 +1,9 @@
 """Parallel sweeps on one machine: `harness sweep EXP --jobs N` trains N runs at a time.
 
-Each run trains in a worker process (`concurrent.futures.ProcessPoolExecutor`, started with
-`spawn`, so no worker inherits a half-initialised TensorFlow from the parent). A worker sizes
+Each run trains in a worker process (a `concurrent.futures.ProcessPoolExecutor` of one process per
+worker, started with `spawn`, so no worker inherits a half-initialised TensorFlow from the parent).
+The seeds of one grid cell go to the same worker where possible, which then traces the cell's
+training graph once (`harness.loop.reusable_loop`). A worker sizes
 TensorFlow's thread pools to its share of the cores before its first op, so N workers do not fight
 over the same cores. The parent keeps what a sequential sweep does: it locks each run folder
 (`execute._claim`) while a worker trains into it, skips completed runs, lists failures, and prints
@@ -75,14 +77,21 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
     _say(log, f"{jobs} workers, {threads} TensorFlow thread(s) each")
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
     start = time.time()
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(threads,))
-    running = {}  # future -> (point, the claim's ExitStack, start time)
+    # One single-process pool per worker, so that the parent chooses which worker trains what:
+    # the seeds of one grid cell go to one worker, which then reuses the cell's trace
+    # (`harness.loop.reusable_loop`).
+    context = multiprocessing.get_context("spawn")
+    workers = [ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
+                                   initargs=(threads,)) for _ in range(jobs)]
+    cells = [None] * jobs  # the grid cell each worker trained last
+    running = {}  # future -> (point, the claim's ExitStack, start time, worker)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         while queue or running:
-            while queue and len(running) < jobs:
-                point = queue.pop(0)
+            idle = [w for w in range(jobs) if w not in {r[3] for r in running.values()}]
+            while queue and idle:
+                worker = idle[0]
+                point = queue.pop(_pick(queue, cells[worker], set(cells) - {cells[worker]}))
                 run_dir = out / point.folder
                 claim = ExitStack()
                 mine = claim.enter_context(_claim(run_dir))
@@ -96,11 +105,13 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
                     _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
                               f"skipped: {busy}")
                     continue
-                future = pool.submit(train_point, str(exp.base), point.overrides, str(run_dir))
-                running[future] = (point, claim, time.time())
+                future = workers[worker].submit(train_point, str(exp.base), point.overrides,
+                                                str(run_dir))
+                running[future] = (point, claim, time.time(), idle.pop(0))
+                cells[worker] = point.group
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                point, claim, started = running.pop(future)
+                point, claim, started, _ = running.pop(future)
                 status, error = _outcome(future)
                 claim.close()
                 if error:
@@ -116,14 +127,28 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
                 _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
                           f"{times[-1]:.1f} s  eta {_duration(eta)}{note}")
     except KeyboardInterrupt:
-        _stop(pool, running)
+        _stop(workers, running)
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
-        pool.shutdown(wait=True, cancel_futures=True)
-        for _, claim, _ in running.values():
+        for pool in workers:
+            pool.shutdown(wait=True, cancel_futures=True)
+        for _, claim, _, _ in running.values():
             claim.close()
     return times
+
+
+def _pick(queue: list, cell, others: set) -> int:
+    """The index in `queue` of the next run for a worker whose last run was of `cell`: a seed of
+    the same cell if one is left (its trace is reused), else one of a cell no other worker is
+    on, else the first."""
+    for i, point in enumerate(queue):
+        if point.group == cell:
+            return i
+    for i, point in enumerate(queue):
+        if point.group not in others:
+            return i
+    return 0
 
 
 def train_point(base: str, overrides: dict, run_dir: str) -> tuple[str, str | None]:
@@ -180,13 +205,14 @@ def _outcome(future) -> tuple[str, str | None]:
         return "failed", f"worker: {type(e).__name__}: {e}".splitlines()[0]
 
 
-def _stop(pool: ProcessPoolExecutor, running: dict) -> None:
+def _stop(pools: list, running: dict) -> None:
     """Cancels the runs not started and interrupts the running ones; waits for them to close."""
-    # The executor keeps no public list of its workers; `_processes` is pid -> Process (and None
+    # An executor keeps no public list of its processes; `_processes` is pid -> Process (and None
     # after shutdown).
-    workers = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in workers:
+    processes = [p for pool in pools for p in (getattr(pool, "_processes", None) or {}).values()]
+    for pool in pools:
+        pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
         try:
             os.kill(process.pid, signal.SIGINT)
         except (ProcessLookupError, TypeError):
