@@ -145,8 +145,8 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     return SweepResult(exp, out, runs, summary, len(times), report)
 
 
-def sweep(experiment, out=None, overrides=None,
-          run_reports=False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def sweep(experiment, out=None, overrides=None, run_reports=False, jobs=1, executor="local",
+          address=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Runs an experiment file (see `run_sweep`) and returns (runs, summary) DataFrames.
 
     Example:
@@ -154,7 +154,8 @@ def sweep(experiment, out=None, overrides=None,
         >>> summary.pivot(index="model.depth", columns="model.activation",
         ...               values="vanishing_ratio_init_mean")
     """
-    result = run_sweep(experiment, out=out, overrides=overrides, run_reports=run_reports)
+    result = run_sweep(experiment, out=out, overrides=overrides, run_reports=run_reports,
+                       jobs=jobs, executor=executor, address=address)
     return result.runs, result.summary
 
 

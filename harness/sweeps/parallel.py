@@ -23,6 +23,7 @@ machines tried, runs with 1 thread per worker write byte-identical CSVs to runs 
 
 import os
 import signal
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import ExitStack
@@ -85,7 +86,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
                                    initargs=(threads,)) for _ in range(jobs)]
     cells = [None] * jobs  # the grid cell each worker trained last
     running = {}  # future -> (point, the claim's ExitStack, start time, worker)
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    previous = _on_sigterm(_raise_interrupt)
     try:
         while queue or running:
             idle = [w for w in range(jobs) if w not in {r[3] for r in running.values()}]
@@ -130,7 +131,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
         _stop(workers, running)
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        _on_sigterm(previous)
         for pool in workers:
             pool.shutdown(wait=True, cancel_futures=True)
         for _, claim, _, _ in running.values():
@@ -196,6 +197,13 @@ def _die_with_parent() -> None:
 
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _on_sigterm(handler):
+    """Installs a SIGTERM handler and returns the previous one (only the main thread can)."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
 
 
 def _outcome(future) -> tuple[str, str | None]:

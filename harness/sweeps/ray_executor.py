@@ -20,6 +20,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.files import write_bytes
+from harness.sweeps.parallel import _on_sigterm, _raise_interrupt
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
            "`pip install -e \".[ray]\"` (or `pip install 'ray>=2.40'`)")
@@ -59,6 +60,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
     task = ray.remote(max_retries=1, num_cpus=1)(train_run)
     claims, running = ExitStack(), {}  # ObjectRef -> (point, submitted)
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
+    previous = _on_sigterm(_raise_interrupt)  # stop as on Ctrl-C
     try:
         for point in exp.points:
             run_dir = out / point.folder
@@ -103,6 +105,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
             ray.cancel(ref, force=True)
         raise
     finally:
+        _on_sigterm(previous)
         claims.close()
         if started_here:
             ray.shutdown()
