@@ -17,8 +17,10 @@ SIGTERM when the parent dies (even by SIGKILL), so no orphan keeps training into
 resumed sweep may claim.
 
 Numbers: TensorFlow's op determinism (`harness.backend`) makes each kernel deterministic; on the
-machines tried, runs with 1 thread per worker write byte-identical CSVs to runs with every core
-(`tests/test_parallel_sweep.py` checks it on each run of the suite).
+2-core machine tried, runs with 1 thread per worker write byte-identical CSVs to runs with both
+cores (`tests/test_parallel_sweep.py` checks the bytes on each run of the suite). TensorFlow does
+not promise equal bits across thread counts: a kernel that splits a sum differently would differ by
+float32 rounding (below 1e-6 relative).
 """
 
 import os
