@@ -98,7 +98,10 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     errors, times = {}, []
     reports = _Reports(background=run_reports and len(todo) > 1, enabled=run_reports)
     try:
-        if pool is not None:
+        if pool is not None:  # the reports missing from earlier runs first, as below
+            for folder in sorted({p.folder for p in exp.points} - todo):
+                if not (out / folder / "report.html").is_file():
+                    reports.submit(out / folder)
             times = pool(exp, out, todo, errors, reports, log)
         with _quiet_retracing():
             for i, point in enumerate(exp.points if pool is None else [], 1):
