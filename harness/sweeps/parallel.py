@@ -75,8 +75,11 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
 
     from harness.sweeps.execute import _claim, _done, _duration, _say
 
-    threads = max(1, available_cores() // jobs)
     queue = [p for p in exp.points if p.folder in todo]
+    if not queue:
+        return []
+    jobs = min(jobs, len(queue))  # no worker that would only start TensorFlow
+    threads = max(1, available_cores() // jobs)
     _say(log, f"{jobs} workers, {threads} TensorFlow thread(s) each")
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
     start = time.time()
