@@ -54,9 +54,13 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
     started_here = not ray.is_initialized()
     if started_here:
         _say(log, f"ray: {'joining ' + address if address else 'starting a local cluster'} ...")
-        ray.init(address=address, num_cpus=None if address else num_cpus,
-                 include_dashboard=False, log_to_driver=False, configure_logging=False,
-                 runtime_env=_runtime_env(address))
+        try:
+            ray.init(address=address, num_cpus=None if address else num_cpus,
+                     include_dashboard=False, log_to_driver=False, configure_logging=False,
+                     runtime_env=_runtime_env(address))
+        except ConnectionError as e:
+            raise HarnessError(f"--address {address}: no Ray cluster there ({e}); start one with "
+                               "`ray start --head` and pass the address it prints") from None
     task = ray.remote(max_retries=1, num_cpus=1)(train_run)
     claims, running = ExitStack(), {}  # ObjectRef -> (point, submitted)
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
