@@ -27,15 +27,18 @@ def load_config(source, overrides=None):
     return _load(source, overrides)[0]
 
 
-def sweep(experiment, out=None, overrides=None, run_reports=False):
+def sweep(experiment, out=None, overrides=None, run_reports=False, jobs=1, executor="local",
+          address=None):
     """Runs every run of an experiment file; returns (runs, summary) DataFrames.
 
     See `harness.sweeps.sweep`: the runs land in `out` (default `results/<experiment stem>/`) with
-    `runs.csv`, `summary.csv` and `report.html`; completed runs are skipped on a rerun.
+    `runs.csv`, `summary.csv` and `report.html`; completed runs are skipped on a rerun. `jobs=N`
+    trains N at a time; `executor="ray"` runs them as Ray tasks (`address`: the cluster).
     """
     from harness.sweeps import sweep as _sweep
 
-    return _sweep(experiment, out=out, overrides=overrides, run_reports=run_reports)
+    return _sweep(experiment, out=out, overrides=overrides, run_reports=run_reports, jobs=jobs,
+                  executor=executor, address=address)
 
 
 def compare(dirs, out=None):

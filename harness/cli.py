@@ -30,6 +30,8 @@ def _run(args) -> int:
         from harness.expect import format_results
 
         print(format_results(result.summary["expect"]))
+    if args.tensorboard:
+        _events(result.dir)
     if result.status == "diverged":
         s, lr = result.summary, cfg.train.learning_rate
         print(f"note: the loss became NaN or infinite at epoch {s.get('diverged_epoch')} step "
@@ -80,7 +82,8 @@ def _sweep(args) -> int:
     from harness.sweeps import run_sweep
 
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
-                       run_reports=args.run_reports)
+                       run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
+                       address=args.address)
     means = [f"{m}_mean" for m in ("test_accuracy", "train_accuracy", "test_rmse",
                                    "vanishing_ratio_init", "vanishing_ratio_final")]
     shown = [*result.experiment.grid, "n", "n_completed",
@@ -90,6 +93,8 @@ def _sweep(args) -> int:
         error = f": {row['error']}" if row["error"] else ""
         print(f"failed: {row['dir']}: {row['status']}{error}")
     print(result.report)
+    if args.tensorboard:
+        _events(result.dir)
     return 1 if len(result.failed) else 0
 
 
@@ -97,6 +102,19 @@ def _check(args) -> int:
     from harness.check import check
 
     return check(args.paths)
+
+
+def _tensorboard(args) -> int:
+    _events(args.dir, args.logdir)
+    return 0
+
+
+def _events(folder, logdir=None) -> None:
+    from harness.tensorboard_logs import write_events
+
+    logdir, written = write_events(folder, logdir)
+    print(f"tensorboard: {len(written)} run(s) -> {logdir}; view with `tensorboard --logdir "
+          f"{logdir}`", file=sys.stderr)
 
 
 def _activations(args) -> int:
@@ -125,6 +143,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
                    help="Keras' progress output: 0 none, 1 a bar (one plain line at the end when "
                         "stdout is not a terminal), 2 a line per epoch")
+    r.add_argument("--tensorboard", action="store_true",
+                   help="also write TensorBoard event files (into RUN_DIR/tensorboard/)")
     r.set_defaults(func=_run)
 
     ls = sub.add_parser("list", help="print the tables of names a config can use")
@@ -154,6 +174,15 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--run-reports", action="store_true",
                     help="also build every run's own report.html (~2 s each, in a background "
                          "process); without it, build one with `harness report RUN_DIR`")
+    sw.add_argument("--jobs", default="1", metavar="N",
+                    help="runs trained at a time in worker processes, or `auto` (one per core); "
+                         "default 1")
+    sw.add_argument("--executor", default="local", choices=("local", "ray"),
+                    help="`ray`: every run as a Ray task (pip install -e '.[ray]')")
+    sw.add_argument("--address", help="with --executor ray: the cluster to join (`ray start "
+                                      "--head` prints it); default: start a local one")
+    sw.add_argument("--tensorboard", action="store_true",
+                    help="also write TensorBoard event files (into SWEEP_DIR/tensorboard/)")
     sw.set_defaults(func=_sweep)
 
     ch = sub.add_parser("check", help="run configs and experiments and check their expect: "
@@ -161,6 +190,12 @@ def parser() -> argparse.ArgumentParser:
     ch.add_argument("paths", nargs="+", metavar="PATH",
                     help="config or experiment files, or folders of them: configs experiments")
     ch.set_defaults(func=_check)
+
+    tb = sub.add_parser("tensorboard", help="write TensorBoard event files from run folders "
+                                            "(history, per-layer statistics, hparams)")
+    tb.add_argument("dir", metavar="RUN_OR_SWEEP_DIR")
+    tb.add_argument("--logdir", help="where the event files go (default DIR/tensorboard)")
+    tb.set_defaults(func=_tensorboard)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")
     a.add_argument("names", nargs="*", metavar="NAME",

@@ -104,6 +104,53 @@ class EpochLoop:
     def _vector(self, logs, names=None):
         return tf.stack([tf.cast(logs[k], tf.float32) for k in names or self.names])  # loss first
 
+    def copy_state(self, source: "EpochLoop") -> bool:
+        """Sets every variable of this loop's model (weights, optimizer, metrics) to `source`'s,
+        and takes its data; False, changing nothing, if the two do not match one to one."""
+        mine, theirs = _state(self.model), _state(source.model)
+        if len(mine) != len(theirs) or any(
+                a.shape != b.shape or a.dtype != b.dtype for a, b in zip(mine, theirs)) or any(
+                a.shape != b.shape or a.dtype != b.dtype for a, b in zip(self.data, source.data)):
+            return False
+        for a, b in zip(mine, theirs):
+            a.assign(b)
+        self.data = source.data
+        return True
+
+
+def _state(model) -> list:
+    """Everything a training run changes, as variables: weights, optimizer, metrics, statistics."""
+    # `variables`, not `weights`: dropout's seed state too; the statistics' initial kernels and
+    # histogram axes are plain variables the graph reads.
+    h = model.histograms
+    return [*model.variables, *model.optimizer.variables, *model.metrics_variables,
+            *model.layer_stats.variables, *model.statistics.init_kernels, h.low, h.width, h.on]
+
+
+_last: dict = {}  # "key", "loop": the last loop this process compiled (see `reusable_loop`)
+
+
+def reusable_loop(loop: EpochLoop, key) -> EpochLoop:
+    """The loop to train with: `loop`, or the previous run's if it has the same `key`.
+
+    Tracing the epoch function costs about a second a run, most of a toy run's time. Runs that
+    differ only in their seed (a sweep's seeds of one grid cell) build the same graph, so the
+    previous run's compiled loop is given this run's initial state (its freshly built weights,
+    zeroed optimizer slots and metrics, copied variable by variable) and data. The graph and the
+    starting values being the same, the numbers are byte-identical to a fresh trace
+    (`tests/test_loop.py`).
+
+    Args:
+        loop: this run's loop, built but not traced.
+        key: what the graph depends on (the config without its seed, the data's shapes), or None
+            to never reuse.
+    """
+    previous = _last.get("loop") if key is not None and _last.get("key") == key else None
+    if previous is not None and previous.copy_state(loop):
+        return previous
+    _last.update(key=key, loop=loop)
+    return loop
+
 
 def bar_verbosity(verbose: int) -> int:
     """Keras' progress verbosity for this output: a redrawn bar (1) only on a terminal or in a
@@ -114,17 +161,31 @@ def bar_verbosity(verbose: int) -> int:
 
 
 def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1,
-                 logged=()):
+                 logged=(), reuse_key=None):
     """Trains for `len(orders)` epochs, recording each epoch with `recorder.add_epoch`.
 
     Args:
         logged: the epochs (from 1) whose histograms and snapshots are recorded; a chunk of
             epochs ends at each, so that the model holds that epoch's weights for the snapshots.
+        reuse_key: see `reusable_loop`; None compiles a loop of its own.
 
     Returns:
         (epoch, step) of the first non-finite loss, or None.
     """
-    loop = EpochLoop(model, x, y, x_val, y_val, batch_size)
+    fresh = EpochLoop(model, x, y, x_val, y_val, batch_size)
+    loop = reusable_loop(fresh, reuse_key)
+
+    def sync():  # a reused loop trains the previous model's variables: copy them to this run's
+        if loop is not fresh:
+            fresh.copy_state(loop)
+
+    try:
+        return _train(loop, orders, recorder, verbose, logged, sync)
+    finally:
+        sync()  # the run's own model carries on: evaluation, the last snapshots
+
+
+def _train(loop: EpochLoop, orders, recorder, verbose, logged, sync) -> tuple | None:
     chunk = max(1, STEPS_PER_CALL // loop.steps)
     ends = sorted({*range(chunk, len(orders), chunk), len(orders),
                    *(e for e in logged if 1 <= e <= len(orders))})
@@ -140,6 +201,8 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbos
             recorder.add_epoch(start + i + 1, logs, stats[i], counts[i])
         done = start + len(train)
         if not where:
+            if done in logged:
+                sync()  # the snapshot reads this run's model
             recorder.snapshot(done)
         recorder.write()
         if bar:

@@ -43,6 +43,12 @@ class Run:
     def status(self) -> str:
         return self.summary.get("status", "incomplete")
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a run as its key numbers and figures (`harness.report.notebook`)."""
+        from harness.report.notebook import run_html
+
+        return run_html(self)
+
 
 def load_run(path: str | os.PathLike) -> Run:
     """Reads a run folder written by `harness run`.

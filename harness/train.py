@@ -190,7 +190,8 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
         from harness.loop import fit_in_graph
 
         where = fit_in_graph(model, data.x_train, y_train, data.x_val, y_val,
-                             cfg.train.batch_size, orders, recorder, verbose, logged)
+                             cfg.train.batch_size, orders, recorder, verbose, logged,
+                             reuse_key=graph_key(cfg, data.x_train, y_train, data.x_val, y_val))
         return recorder, where
     from harness.loop import bar_verbosity
 
@@ -201,6 +202,16 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
               validation_batch_size=len(data.x_val), shuffle=False,  # the orders are shuffled
               callbacks=[recorder, guard], verbose=bar_verbosity(verbose))
     return recorder, guard.where
+
+
+def graph_key(cfg, *arrays) -> str:
+    """What the compiled training graph depends on: the config without seed and name, and the
+    arrays' shapes and types. Runs with equal keys (seeds of one sweep cell) share a trace."""
+    import json
+
+    config = {k: v for k, v in cfg.model_dump(mode="json").items() if k not in ("seed", "name")}
+    shapes = [(a.shape, str(a.dtype)) for a in arrays]
+    return json.dumps([config, shapes], sort_keys=True, default=str)
 
 
 def _batches(x, y, orders, batch_size):

@@ -62,3 +62,40 @@ def test_epoch_orders_are_seeded_permutations():
     a, b = epoch_orders(50, 3, seed=1), epoch_orders(50, 3, seed=1)
     assert (a == b).all() and (np.sort(a, axis=1) == np.arange(50)).all()
     assert not (a[0] == a[1]).all() and not (a == epoch_orders(50, 3, seed=2)).all()
+
+
+def test_seeds_of_one_cell_reuse_the_trace_with_byte_identical_files(tmp_path):
+    """In one process, a run whose config differs from the last one's only by the seed trains on
+    the last run's compiled loop; its files equal those of a fresh process, byte for byte."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import harness
+    from harness import loop
+
+    root = Path(__file__).resolve().parents[1]
+    sets = ["model.activation=sigmoid", "model.depth=3", "model.width=6", "data.n_samples=200",
+            "train.epochs=3"]
+    harness.run(root / "configs/base.yaml", sets + ["seed=0"], out=tmp_path / "s0", verbose=0,
+                report=False)
+    compiled = loop._last["loop"]
+    traces = compiled._run.experimental_get_tracing_count()
+    harness.run(root / "configs/base.yaml", sets + ["seed=1"], out=tmp_path / "s1", verbose=0,
+                report=False)
+    assert loop._last["loop"] is compiled  # reused ...
+    assert compiled._run.experimental_get_tracing_count() == traces  # ... and not traced again
+    fresh = subprocess.run([sys.executable, "-m", "harness", "run", "configs/base.yaml",
+                            *(a for s in sets + ["seed=1"] for a in ("--set", s)),
+                            "--out", str(tmp_path / "fresh"), "--verbose", "0"], cwd=root,
+                           capture_output=True, text=True, timeout=300)
+    assert fresh.returncode == 0, fresh.stderr
+    for name in ("history.csv", "layers.csv", "surface.csv"):
+        assert (tmp_path / "s1" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+    assert (tmp_path / "s1/history.csv").read_bytes() != (tmp_path / "s0/history.csv").read_bytes()
+    tests = [harness.load_run(tmp_path / d).summary["test_loss"] for d in ("s1", "fresh")]
+    assert tests[0] == tests[1]
+
+    harness.run(root / "configs/base.yaml", sets + ["seed=1", "model.depth=2"],
+                out=tmp_path / "d2", verbose=0, report=False)
+    assert loop._last["loop"] is not compiled  # another architecture: a loop of its own

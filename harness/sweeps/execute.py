@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from harness.errors import HarnessError
 from harness.expect import format_results
 from harness.files import write_csv
 from harness.rundir import RESULTS, is_finished, load_run
@@ -54,10 +55,17 @@ class SweepResult:
     def failed(self) -> pd.DataFrame:
         return self.runs[self.runs["status"] != "completed"]
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows a sweep as its summary over seeds and figures."""
+        from harness.report.notebook import sweep_html
+
+        return sweep_html(self)
+
 
 def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = None,
               overrides: Sequence[str] | Mapping | None = None, log=sys.stderr,
-              run_reports: bool = False) -> SweepResult:
+              run_reports: bool = False, jobs: int | str = 1, executor: str = "local",
+              address: str | None = None) -> SweepResult:
     """Trains the runs of an experiment file that are not complete yet; writes tables and report.
 
     Args:
@@ -69,6 +77,11 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
             which competes with training for the CPU: the 54-run study takes ~105 s instead of
             ~80 s on 2 cores). Off, the study's report links each run folder; `harness report
             RUN_DIR` builds one run's report when it is wanted.
+        jobs: runs trained at a time in worker processes (`harness.sweeps.parallel`); `"auto"`:
+            one per core. 1 trains them here, one after the other.
+        executor: `"local"`, or `"ray"` to train every run as a Ray task
+            (`harness.sweeps.ray_executor`); `jobs` is then ignored.
+        address: the Ray cluster to join (`ray start --head` prints it); None starts a local one.
 
     Returns:
         A `SweepResult`.
@@ -80,6 +93,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     from harness.sweeps.report import write_report
 
     exp = load_experiment(experiment, overrides)
+    pool = _executor(executor, jobs, address)  # None: train here, one run after the other
     out = Path(out) if out is not None else RESULTS / exp.name
     todo = {p.folder for p in exp.points if not _done(out / p.folder, p)}
     _say(log, f"sweep {exp.path}: {len(exp.points)} runs ({exp.cells} cells x {len(exp.seeds)} "
@@ -88,8 +102,13 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     errors, times = {}, []
     reports = _Reports(background=run_reports and len(todo) > 1, enabled=run_reports)
     try:
+        if pool is not None:  # the reports missing from earlier runs first, as below
+            for folder in sorted({p.folder for p in exp.points} - todo):
+                if not (out / folder / "report.html").is_file():
+                    reports.submit(out / folder)
+            times = pool(exp, out, todo, errors, reports, log)
         with quiet_retracing(), _sticky_interrupt() as interrupted:
-            for i, point in enumerate(exp.points, 1):
+            for i, point in enumerate(exp.points if pool is None else [], 1):
                 if interrupted:  # a Ctrl-C that a finalizer swallowed (see `_sticky_interrupt`)
                     raise KeyboardInterrupt
                 head = f"[{i}/{len(exp.points)}] {point.group}, seed={point.seed}"
@@ -137,8 +156,8 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     return SweepResult(exp, out, runs, summary, len(times), report, results)
 
 
-def sweep(experiment, out=None, overrides=None,
-          run_reports=False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def sweep(experiment, out=None, overrides=None, run_reports=False, jobs=1, executor="local",
+          address=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Runs an experiment file (see `run_sweep`) and returns (runs, summary) DataFrames.
 
     Example:
@@ -146,8 +165,32 @@ def sweep(experiment, out=None, overrides=None,
         >>> summary.pivot(index="model.depth", columns="model.activation",
         ...               values="vanishing_ratio_init_mean")
     """
-    result = run_sweep(experiment, out=out, overrides=overrides, run_reports=run_reports)
+    result = run_sweep(experiment, out=out, overrides=overrides, run_reports=run_reports,
+                       jobs=jobs, executor=executor, address=address)
     return result.runs, result.summary
+
+
+def _executor(executor: str, jobs, address):
+    """The function that trains a sweep's runs elsewhere (worker processes, Ray), or None."""
+    from functools import partial
+
+    from harness.sweeps.parallel import parse_jobs
+
+    if executor == "ray":
+        from harness.sweeps.ray_executor import require_ray, train_points
+
+        require_ray()
+        return partial(train_points, address=address)
+    if executor != "local":
+        raise HarnessError(f"--executor {executor}: unknown executor; use `local` or `ray`")
+    if address is not None:
+        raise HarnessError("--address: only with --executor ray")
+    jobs = parse_jobs(jobs)
+    if jobs == 1:
+        return None
+    from harness.sweeps.parallel import train_points
+
+    return partial(train_points, jobs=jobs)
 
 
 @contextmanager

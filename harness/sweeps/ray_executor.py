@@ -1,0 +1,187 @@
+"""Sweeps on a Ray cluster: `harness sweep EXP --executor ray [--address ADDR]`.
+
+Every run is one Ray task (`ray.remote(max_retries=1)`): Ray schedules them over the cluster's
+CPUs, one CPU each, and runs a task again once if its worker process dies (a killed or crashed
+node). The driver -- the process that runs `harness sweep` -- owns the sweep folder: a task trains
+into a temporary folder on its node and returns the run's files as bytes, and the driver writes them
+atomically (`harness.files`) into the run folder, `summary.json` last. So workers need no shared
+filesystem, and resume, the per-run locks and the tables work exactly as in a local sweep.
+
+A task gets the run's resolved config (not the config file's path, which may not exist on the
+node); `meta.json` is then corrected by the driver to name the config file and command line a local
+run would record. Without an address, `ray.init()` starts a local cluster with this machine's cores.
+"""
+
+import os
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.files import write_bytes
+from harness.sweeps.parallel import _on_sigterm, _raise_interrupt
+
+INSTALL = ("--executor ray: Ray is not installed; install the extra with "
+           "`pip install -e \".[ray]\"` (or `pip install 'ray>=2.40'`)")
+
+
+def require_ray():
+    """Imports Ray, or raises the one-line error that says how to install it."""
+    try:
+        import ray
+    except ImportError:
+        raise HarnessError(INSTALL) from None
+    return ray
+
+
+def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
+                 address: str | None = None, num_cpus: int | None = None) -> list:
+    """Trains the points whose folder is in `todo` as Ray tasks; the driver writes their folders.
+
+    Args:
+        exp, out, todo, errors, reports, log: as `harness.sweeps.parallel.train_points`.
+        address: the cluster (`ray start --head` prints it, e.g. `192.168.1.2:6379`); None starts
+            a local cluster, unless this process is already connected to one.
+        num_cpus: CPUs of a local cluster (default: all).
+
+    Returns:
+        The wall time of every run trained (task submitted -> files written), in seconds.
+    """
+    ray = require_ray()
+    from harness.sweeps.execute import _claim, _done, _duration, _say
+
+    started_here = not ray.is_initialized()
+    if started_here:
+        _say(log, f"ray: {'joining ' + address if address else 'starting a local cluster'} ...")
+        try:
+            ray.init(address=address, num_cpus=None if address else num_cpus,
+                     include_dashboard=False, log_to_driver=False, configure_logging=False,
+                     runtime_env=_runtime_env(address))
+        except ConnectionError as e:
+            raise HarnessError(f"--address {address}: no Ray cluster there ({e}); start one with "
+                               "`ray start --head` and pass the address it prints") from None
+    task = ray.remote(max_retries=1, num_cpus=1)(train_run)
+    claims, running = ExitStack(), {}  # ObjectRef -> (point, submitted)
+    times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
+    previous = _on_sigterm(_raise_interrupt)  # stop as on Ctrl-C
+    try:
+        for point in exp.points:
+            run_dir = out / point.folder
+            if point.folder not in todo:
+                continue
+            mine = claims.enter_context(_claim(run_dir))
+            if not mine or _done(run_dir, point):
+                finished += 1
+                busy = "another sweep is training it" if not mine else "completed meanwhile"
+                if not mine:
+                    errors[point.folder] = (f"{busy} (same folder); rerun this sweep when it is "
+                                            "done to collect it")
+                _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  skipped: {busy}")
+                continue
+            (run_dir / "summary.json").unlink(missing_ok=True)  # unfinished until it finishes
+            ref = task.remote(point.config.model_dump(mode="json"))
+            running[ref] = (point, time.time())
+        _say(log, f"ray: {len(running)} tasks on {_cpus(ray)} CPUs")
+        start = time.time()
+        while running:
+            ready, _ = ray.wait(list(running), num_returns=1)
+            point, submitted = running.pop(ready[0])
+            try:
+                result = ray.get(ready[0])
+            except ray.exceptions.RayError as e:  # retried once already (max_retries)
+                result = {"status": "failed", "files": {},
+                          "error": f"ray: {type(e).__name__}: {e}".splitlines()[0]}
+            status, error = _write(out / point.folder, result, exp)
+            if error:
+                errors[point.folder] = error
+            if (out / point.folder / "config.yaml").is_file():
+                reports.submit(out / point.folder)
+            times.append(time.time() - submitted)
+            finished += 1
+            eta = len(running) * (time.time() - start) / len(times)
+            note = "" if status == "completed" else f"  {status.upper()}" + (
+                f": {error}" if error else "")
+            _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
+                      f"{result.get('wall_time_s', times[-1]):.1f} s  eta {_duration(eta)}{note}")
+    except KeyboardInterrupt:
+        for ref in running:
+            ray.cancel(ref, force=True)
+        raise
+    finally:
+        _on_sigterm(previous)
+        claims.close()
+        if started_here:
+            ray.shutdown()
+    return times
+
+
+def train_run(config: dict) -> dict:
+    """A Ray task: trains one run into a temporary folder; returns its files and outcome.
+
+    Returns:
+        `{"status", "error", "wall_time_s", "node", "files": {relative path: bytes}}`.
+    """
+    import socket
+    import tempfile
+
+    _one_thread()
+    from harness.runner import run
+
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="harness-ray-") as tmp:
+        run_dir = Path(tmp) / "run"
+        try:
+            status, error = run(config, out=run_dir, verbose=0, report=False).status, None
+        except Exception as e:  # noqa: BLE001 - the run is recorded as failed, like a local one
+            status, error = "failed", f"{type(e).__name__}: {e}".splitlines()[0]
+        files = {p.relative_to(run_dir).as_posix(): p.read_bytes()
+                 for p in sorted(run_dir.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    return {"status": status, "error": error, "wall_time_s": time.time() - started,
+            "node": socket.gethostname(), "files": files}
+
+
+def _write(run_dir: Path, result: dict, exp) -> tuple[str, str | None]:
+    """Writes a task's files into its run folder, `summary.json` last; returns (status, error)."""
+    import json
+
+    files = dict(result["files"])
+    summary = files.pop("summary.json", None)
+    if "meta.json" in files:
+        meta = json.loads(files["meta.json"])
+        meta.update(command=sys.argv, config_file=str(exp.base), ray_node=result.get("node"))
+        files["meta.json"] = (json.dumps(meta, indent=2) + "\n").encode()
+    for name, data in files.items():
+        (run_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(run_dir / name, data)
+    if summary is not None:
+        write_bytes(run_dir / "summary.json", summary)
+    status = json.loads(summary)["status"] if summary is not None else "failed"
+    return status, result.get("error")
+
+
+def _one_thread() -> None:
+    """A task has one CPU: size TensorFlow's pools to it (possible only before its first op)."""
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    except RuntimeError:  # a reused worker: already sized by its first task
+        pass
+
+
+def _runtime_env(address: str | None) -> dict | None:
+    """On a remote cluster, ship this `harness` package to the workers (no install needed there)."""
+    if address is None:
+        return None
+    import harness
+
+    return {"py_modules": [str(Path(harness.__file__).parent)],
+            "env_vars": {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}}
+
+
+def _cpus(ray) -> int:
+    return int(ray.cluster_resources().get("CPU", 0))

@@ -1,0 +1,128 @@
+"""`harness sweep --jobs N`: the same run folders as a sequential sweep, resumable and stoppable.
+
+Real tiny runs (depth 2, width 4, 200 samples, 2-3 epochs). The sequential reference is trained
+once per module, in this process; parallel sweeps are CLI subprocesses, as a user would start them.
+"""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+import pytest
+import yaml
+
+from harness.sweeps import run_sweep
+
+ROOT = Path(__file__).resolve().parents[1]
+CSVS = ("history.csv", "layers.csv", "surface.csv", "points.csv", "config.yaml")
+
+
+def experiment(folder: Path, epochs: int = 2, seeds=(0, 1)) -> Path:
+    path = folder / "study.yaml"
+    path.write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"),
+        "grid": {"model.activation": ["sigmoid", "relu"]}, "seeds": list(seeds),
+        "set": {"train.epochs": epochs, "data.n_samples": 200, "model.depth": 2,
+                "model.width": 4}}))
+    return path
+
+
+def sweep(*args, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "harness", "sweep", *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def same_runs(a: Path, b: Path) -> None:
+    """Both sweep folders hold the same runs, file for file, byte for byte (wall times aside)."""
+    names = sorted(p.parent.name for p in a.glob("*/summary.json"))
+    assert names and names == sorted(p.parent.name for p in b.glob("*/summary.json"))
+    for name in names:
+        for file in CSVS:
+            assert (a / name / file).read_bytes() == (b / name / file).read_bytes(), (name, file)
+        summaries = [json.loads((d / name / "summary.json").read_text()) for d in (a, b)]
+        for s in summaries:
+            s.pop("wall_time_s")
+        assert summaries[0] == summaries[1]
+    for table in ("runs.csv", "summary.csv"):
+        frames = [pd.read_csv(d / table) for d in (a, b)]
+        frames = [f.drop(columns=[c for c in f if c.startswith("wall_time_s") or c == "dir"])
+                  for f in frames]
+        pd.testing.assert_frame_equal(*frames)
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sequential")
+    path = experiment(folder)
+    run_sweep(path, out=folder / "out", log=None)
+    return path, folder / "out"
+
+
+def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_path):
+    path, reference = sequential
+    proc = sweep(path, "--out", tmp_path / "out", "--jobs", "2")
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "2 workers, 1 TensorFlow thread(s) each" in err
+    progress = [line for line in err.splitlines() if line.startswith("[")]
+    assert [line.split("]")[0] for line in progress] == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    assert all(" eta " in line for line in progress)
+    same_runs(reference, tmp_path / "out")
+
+    (tmp_path / "out/activation=relu__seed=1/summary.json").unlink()  # as if killed mid-run
+    again = sweep(path, "--out", tmp_path / "out", "--jobs", "auto")
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert "trained 1, skipped 3, failed 0" in err
+    same_runs(reference, tmp_path / "out")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_every_worker_keeps_finished_runs_and_the_rerun_finishes(tmp_path, sig):
+    path, out = experiment(tmp_path, epochs=3, seeds=range(4)), tmp_path / "out"
+    proc = sweep(path, "--out", out, "--jobs", "2")
+    deadline = time.time() + 180
+    while not list(out.glob("*/summary.json")) and time.time() < deadline:
+        time.sleep(0.1)
+    workers = psutil.Process(proc.pid).children()
+    assert len(workers) >= 2  # two workers (and the executor's resource tracker)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    time.sleep(0.5)
+    assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+    statuses = [json.loads(p.read_text())["status"] for p in out.glob("*/summary.json")]
+    assert "completed" in statuses and set(statuses) <= {"completed", "interrupted"}
+    assert len(statuses) < 8
+    assert (out / "runs.csv").is_file()
+    resume = sweep(path, "--out", out, "--jobs", "2")
+    _, err = resume.communicate(timeout=300)
+    assert resume.returncode == 0, err
+    assert f"skipped {statuses.count('completed')}," in err
+
+
+def test_two_parallel_sweeps_into_one_folder_train_each_run_once(tmp_path):
+    path, out = experiment(tmp_path), tmp_path / "out"
+    procs = [sweep(path, "--out", out, "--jobs", "2"), sweep(path, "--out", out)]
+    errs = [p.communicate(timeout=300)[1] for p in procs]
+    trained = [int(e.split("trained ")[1].split(",")[0]) for e in errs]
+    assert sum(trained) == 4, errs
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--jobs", "0"], "error: --jobs 0: expected a whole number >= 1 or `auto`"),
+    (["--jobs", "two"], "error: --jobs two: expected a whole number >= 1 or `auto`"),
+    (["--address", "1.2.3.4:6379"], "error: --address: only with --executor ray"),
+])
+def test_bad_jobs_or_address_is_one_error_line(tmp_path, args, message):
+    path = experiment(tmp_path)
+    proc = sweep(path, "--out", tmp_path / "out", *args)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and err.strip().startswith(message) and "\n" not in err.strip()
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,87 @@
+"""`harness sweep --executor ray` on a local Ray cluster with 2 CPUs: the same run folders as a
+sequential sweep, a killed worker's run retried, a second invocation resumes.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import psutil
+import pytest
+import ray  # the `ray` extra; `.[test]` installs it, so CI runs these tests
+from test_parallel_sweep import experiment, same_runs
+
+from harness.sweeps import run_sweep
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sequential")
+    path = experiment(folder, epochs=30)
+    run_sweep(path, out=folder / "out", log=None)
+    return path, folder / "out"
+
+
+def task_processes() -> list[psutil.Process]:
+    """Ray workers running a run now (Ray titles a busy worker `ray::<task name>`)."""
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if cmdline and cmdline[0].startswith("ray::train_run"):
+            found.append(proc)
+    return found
+
+
+def test_ray_sweep_matches_sequential_survives_a_killed_worker_and_resumes(
+        cluster, sequential, tmp_path):
+    path, reference = sequential
+    out = tmp_path / "out"
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(
+        sweep=run_sweep(path, out=out, log=None, executor="ray")))
+    thread.start()
+    killed, deadline = None, time.time() + 300
+    while killed is None and time.time() < deadline and thread.is_alive():
+        busy = task_processes()
+        if busy:
+            time.sleep(0.5)  # mid-run
+            killed = busy[0].pid
+            os.kill(killed, signal.SIGKILL)
+        time.sleep(0.05)
+    thread.join(timeout=600)
+    assert killed is not None, "no Ray task was seen running"
+    sweep = result["sweep"]
+    assert sweep.trained == 4 and sweep.failed.empty, sweep.runs[["status", "error"]]
+    same_runs(reference, out)  # the retried run too
+
+    again = run_sweep(path, out=out, log=None, executor="ray")
+    assert again.trained == 0
+    (out / "activation=sigmoid__seed=1/summary.json").unlink()
+    again = run_sweep(path, out=out, log=None, executor="ray")
+    assert again.trained == 1 and again.failed.empty
+    same_runs(reference, out)
+
+
+def test_without_ray_the_executor_is_one_line_saying_how_to_install(tmp_path):
+    path = experiment(tmp_path)
+    code = ("import sys; sys.modules['ray'] = None\n"  # as if Ray were not installed
+            "from harness.cli import main\n"
+            f"main(['sweep', {str(path)!r}, '--out', {str(tmp_path / 'out')!r}, "
+            "'--executor', 'ray'])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("error: --executor ray: Ray is not installed; install the extra "
+                                   "with `pip install -e \".[ray]\"` (or `pip install "
+                                   "'ray>=2.40'`)")
+    assert not (tmp_path / "out").exists()
