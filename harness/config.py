@@ -158,6 +158,14 @@ class ModelConfig(_Section):
                 elif key == "scale" and not item > 0:
                     raise ValueError(f"initializer parameter 'scale' must be above 0, got {item}; "
                                      f"e.g. {{name: {name}, scale: 1.0}}")
+                elif key == "stddev" and item < 0:
+                    raise ValueError(f"initializer parameter 'stddev' must be 0 or more, got "
+                                     f"{item}; e.g. {{name: {name}, stddev: 0.05}}")
+            low, high = params.get("minval", -0.05), params.get("maxval", 0.05)  # Keras' defaults
+            if name == "random_uniform" and low > high:
+                raise ValueError(f"initializer minval ({low}) is above maxval ({high}); give "
+                                 f"minval <= maxval, e.g. {{name: {name}, minval: -0.05, "
+                                 "maxval: 0.05}")
             return value
         return _check_name(initializers.INITIALIZERS, value)
 
@@ -244,9 +252,14 @@ class Config(_Section):
 
     def warnings(self) -> list[str]:
         """Settings that run but are a poor fit, to print before training."""
-        head = heads.HEADS.get(self.model.head)
+        from harness.data import DATASETS
+
+        head, found = heads.HEADS.get(self.model.head), []
         if self.train.loss in head.tolerated:
-            return [f"train.loss: {self.train.loss} with a {self.model.head} head trains slowly "
-                    f"(flat gradients when the output saturates); {head.losses[0]} is the usual "
-                    "pair"]
-        return []
+            found.append(f"train.loss: {self.train.loss} with a {self.model.head} head trains "
+                         "slowly (flat gradients when the output saturates); "
+                         f"{head.losses[0]} is the usual pair")
+        if self.data.path is not None and DATASETS.get(self.data.name).toy:
+            found.append(f"data.path: ignored: {self.data.name} is generated, not read from "
+                         "files; remove data.path (it is for mnist and fashion_mnist)")
+        return found

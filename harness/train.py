@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from harness import heads, losses, optimizers
-from harness.files import deferred_interrupt, write_csv
+from harness.files import append_csv, deferred_interrupt, write_csv
 from harness.model import StatsModel
 
 
@@ -44,7 +44,12 @@ def compile_model(model: StatsModel, cfg, labels: str) -> list[str]:
 
 
 class Recorder(keras.callbacks.Callback):
-    """Writes `history.csv` and `layers.csv` after every epoch.
+    """Writes `history.csv` and `layers.csv` as epochs end, appending only the new rows.
+
+    The first write replaces the files; every later one appends the epochs recorded since (a
+    100k-epoch run would otherwise rewrite ever longer files). Each table is a list of recorded
+    items and a function from a slice of them to rows (`tables`): a new per-epoch file is one
+    more entry there, and is written, appended and held consistent with the others alike.
 
     Args:
         run_dir: the run folder.
@@ -58,6 +63,7 @@ class Recorder(keras.callbacks.Callback):
         self.columns = columns
         self.history: list[dict] = []
         self.stats: list[tuple[int, np.ndarray]] = [(0, init_stats)]
+        self.written: dict[str, int] = {}  # file name -> items already in the file
 
     def on_epoch_begin(self, epoch, logs=None):
         self.model.layer_stats.reset_state()
@@ -71,21 +77,38 @@ class Recorder(keras.callbacks.Callback):
         self.history.append({"epoch": epoch, **{k: float(v) for k, v in logs.items()}})
         self.stats.append((epoch, np.asarray(stats)))
 
+    def tables(self) -> dict:
+        """File name -> (the recorded items, a function from a list of items to a DataFrame)."""
+        return {"history.csv": (self.history, self._history_rows),
+                "layers.csv": (self.stats, self._layer_rows)}
+
     def history_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.history, columns=self.columns)
+        return self._history_rows(self.history)
 
     def layers_frame(self) -> pd.DataFrame:
+        return self._layer_rows(self.stats)
+
+    def _history_rows(self, items) -> pd.DataFrame:
+        return pd.DataFrame(items, columns=self.columns)
+
+    def _layer_rows(self, items) -> pd.DataFrame:
         m = self.model
         rows = [(epoch, layer, stat, float(matrix[i, j]))
-                for epoch, matrix in self.stats
+                for epoch, matrix in items
                 for i, layer in enumerate(m.layer_names)
                 for j, stat in enumerate(m.stat_names)]
         return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
 
     def write(self):
-        with deferred_interrupt():  # the two files always describe the same epochs
-            write_csv(self.run_dir / "history.csv", self.history_frame())
-            write_csv(self.run_dir / "layers.csv", self.layers_frame())
+        """Writes what was recorded since the last write (everything, the first time)."""
+        with deferred_interrupt():  # the files always describe the same epochs
+            for name, (items, rows) in self.tables().items():
+                done = self.written.get(name)
+                if done is None:
+                    write_csv(self.run_dir / name, rows(items))
+                elif len(items) > done:
+                    append_csv(self.run_dir / name, rows(items[done:]))
+                self.written[name] = len(items)
 
 
 class StopOnNaN(keras.callbacks.TerminateOnNaN):
@@ -117,11 +140,31 @@ def evaluate(model: StatsModel, x, y, batch_size: int = 16384) -> dict[str, floa
     return {k: float(v) for k, v in logs.items()}
 
 
+class EpochOrders:
+    """The order of the training examples epoch after epoch, drawn as needed from the run's seed.
+
+    Drawn a chunk at a time (a 100k-epoch run never holds every epoch's permutation), from one
+    generator in sequence: the numbers are those of drawing them all at once.
+
+    Args:
+        n: training examples.
+        seed: the run's seed.
+    """
+
+    def __init__(self, n: int, seed: int):
+        self.n = n
+        self.rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the data's
+
+    def next(self, epochs: int) -> np.ndarray:
+        """The next `epochs` orders, (epochs, n) int32."""
+        if not epochs:
+            return np.zeros((0, self.n), np.int32)
+        return np.stack([self.rng.permutation(self.n) for _ in range(epochs)]).astype(np.int32)
+
+
 def epoch_orders(n: int, epochs: int, seed: int) -> np.ndarray:
     """The order of the training examples in every epoch, (epochs, n), from the run's seed."""
-    rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the data's
-    return np.stack([rng.permutation(n) for _ in range(epochs)]).astype(np.int32) if epochs else (
-        np.zeros((0, n), np.int32))
+    return EpochOrders(n, seed).next(epochs)
 
 
 def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
@@ -145,17 +188,17 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
     recorder = Recorder(run_dir, np.asarray(init), setup.columns)
     recorder.set_model(model)
     recorder.write()
-    orders = epoch_orders(len(data.x_train), cfg.train.epochs, cfg.seed)
+    orders = EpochOrders(len(data.x_train), cfg.seed)
     if cfg.train.epochs == 0:
         return recorder, None
     if in_graph:
         from harness.loop import fit_in_graph
 
         where = fit_in_graph(model, data.x_train, y_train, data.x_val, y_val,
-                             cfg.train.batch_size, orders, recorder, verbose)
+                             cfg.train.batch_size, orders, cfg.train.epochs, recorder, verbose)
         return recorder, where
     guard = StopOnNaN()
-    model.fit(_batches(data.x_train, y_train, orders, cfg.train.batch_size),
+    model.fit(_batches(data.x_train, y_train, orders, cfg.train.epochs, cfg.train.batch_size),
               steps_per_epoch=-(-len(data.x_train) // cfg.train.batch_size),
               epochs=cfg.train.epochs, validation_data=(data.x_val, y_val),
               validation_batch_size=len(data.x_val), shuffle=False,  # the orders are shuffled
@@ -163,11 +206,13 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
     return recorder, guard.where
 
 
-def _batches(x, y, orders, batch_size):
+def _batches(x, y, orders: EpochOrders, epochs: int, batch_size: int):
     """A tf.data pipeline yielding the batches of `orders`, epoch after epoch."""
     import tensorflow as tf
 
     x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
-    index = tf.data.Dataset.from_tensor_slices(orders).flat_map(
+    index = tf.data.Dataset.from_generator(
+        lambda: (orders.next(1)[0] for _ in range(epochs)),
+        output_signature=tf.TensorSpec((orders.n,), tf.int32)).flat_map(
         lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
     return index.map(lambda i: (tf.gather(x, i), tf.gather(y, i))).prefetch(2)
