@@ -70,7 +70,7 @@ def load_run(path: str | os.PathLike) -> Run:
         history, layers = history[history.epoch <= last], layers[layers.epoch <= last]
     return Run(
         dir=path,
-        config=read_config(path / "config.yaml"),
+        config=_read_yaml(path / "config.yaml"),
         history=history,
         layers=layers,
         summary=_read_json(path / "summary.json") or {"status": "incomplete"},
@@ -194,7 +194,7 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     if missing:
         raise _damaged(path, f"no {missing[0]!r} column")
     for c in ("epoch", "value"):
-        if c in columns and not pd.api.types.is_numeric_dtype(frame[c]):
+        if c in columns and len(frame) and not pd.api.types.is_numeric_dtype(frame[c]):
             raise _damaged(path, f"the {c!r} column holds text")
     return frame
 
@@ -212,8 +212,7 @@ def _read_json(path: Path) -> dict | None:
     return data
 
 
-def read_config(path: Path) -> dict:
-    """A run's `config.yaml` as a mapping; raises `HarnessError` naming it when damaged."""
+def _read_yaml(path: Path) -> dict:
     from harness.configfile import parse_yaml
 
     text = _read_text(path)

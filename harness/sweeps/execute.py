@@ -28,7 +28,6 @@ from harness.rundir import (
     is_finished,
     load_run,
     lock_folder,
-    read_config,
 )
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.tables import run_row, runs_frame, summary_frame
@@ -160,11 +159,12 @@ def _claim(run_dir: Path):
 
 
 def _done(run_dir: Path, point) -> bool:
-    """Completed, and with the config this experiment asks for now (a changed file reruns it)."""
+    """Completed, whole, and with the config this experiment asks for now (a changed file, or a
+    damaged folder, reruns it)."""
     if not is_finished(run_dir):
         return False
     try:
-        saved = read_config(run_dir / "config.yaml")
+        saved = load_run(run_dir).config
     except HarnessError:  # damaged: not finished, rerun it
         return False
     return saved == point.config.model_dump(mode="json")
