@@ -166,13 +166,14 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
         merge order).
     """
     shown = display(path)
+    text = read_text(path)  # first: a symlink loop or a device is one line, not a traceback
     if len(chain) >= MAX_EXTENDS:
         raise ConfigError(f"{shown}: extends: a chain of more than {MAX_EXTENDS} files; "
                           "extend a shared base file directly")
     if path.resolve() in chain:
         cycle = " -> ".join(display(p) for p in (*chain, path.resolve()))
         raise ConfigError(f"{shown}: extends: cycle {cycle}; remove one of the extends")
-    data = parse_yaml(read_text(path), shown)
+    data = parse_yaml(text, shown)
     if data is None:
         raise ConfigError(f"{shown}: the file is empty; a config is a mapping, "
                           "e.g. `extends: base.yaml` followed by the keys it changes")
@@ -360,5 +361,5 @@ def display(path: Path) -> str:
     """`path` relative to the current folder when it is inside it (as messages show files)."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop
         return str(path)

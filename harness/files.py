@@ -68,17 +68,27 @@ def append_csv(path: str | os.PathLike, frame) -> Path:
     """Appends the rows of `frame` to the CSV at `path` (with a header when the file is new).
 
     For files that grow every chunk of epochs (`history.csv`, `layers.csv`): rewriting them would
-    cost time in the length of the run. The rows go in one write and are flushed to disk; a process
-    killed mid-write can leave a partial last line, which `harness.rundir` drops when reading.
+    cost time in the length of the run. The rows go in one write and are flushed to disk; a write
+    that fails is cut back off, and a process killed mid-write can leave a partial last line,
+    which `harness.rundir` drops when reading.
     """
     path = Path(path)
     if not path.exists():
         return write_csv(path, frame)
-    text = frame.to_csv(index=False, header=False, lineterminator="\n")
-    with open(path, "a", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    text = frame.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            view = memoryview(text)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except BaseException:
+            os.ftruncate(fd, size)  # no partial line (and, on a full disk, the space back)
+            raise
+    finally:
+        os.close(fd)
     return path
 
 

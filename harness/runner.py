@@ -6,6 +6,7 @@ whether the run finished (`completed`), blew up (`diverged`), was stopped (`inte
 crashed (`failed`).
 """
 
+import errno
 import math
 import os
 import shutil
@@ -163,7 +164,16 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             raise
         except Exception as e:
             summary.update(error=f"{type(e).__name__}: {e}", epochs_run=_epochs_recorded(run_dir))
-            _finish(run_dir, meta, summary, started, False)
+            disk = isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+            try:
+                _finish(run_dir, meta, summary, started, False)
+            except OSError:
+                if not disk:
+                    raise  # with a full disk the summary may not fit either: no summary, no claim
+            if disk:
+                raise HarnessError(f"{run_dir}/: {e.strerror} while writing the run, which is "
+                                   "not completed; free some space, or give --out on another "
+                                   "disk") from e
             raise
         _finish(run_dir, meta, summary, started, report)
     return load_run(run_dir)
@@ -207,7 +217,7 @@ def _report(run_dir: Path, summary: dict) -> None:
               f"`python -m harness report {run_dir}`", file=sys.stderr)
 
 
-MIN_FREE = 10 * 2**20  # bytes: below this a run cannot even write its first epochs
+MIN_FREE = 2**20  # bytes: below this a run cannot even write its first epochs
 
 
 def check_out(out: str | os.PathLike, force: bool = False) -> Path:

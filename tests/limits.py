@@ -31,9 +31,9 @@ def start(*args, cwd, memory: int = MEMORY, **kwargs) -> subprocess.Popen:
                             text=True, preexec_fn=limited(memory), **kwargs)
 
 
-def harness(*args, cwd, timeout: float = 180, memory: int = MEMORY, stdin=None):
+def harness(*args, cwd, timeout: float = 180, memory: int = MEMORY, **kwargs):
     """Runs `python -m harness ARGS` to its end (killed after `timeout` seconds)."""
-    proc = start(*args, cwd=cwd, memory=memory, stdin=stdin)
+    proc = start(*args, cwd=cwd, memory=memory, **kwargs)
     try:
         out, err = proc.communicate(timeout=timeout)
     finally:
