@@ -19,8 +19,6 @@ from config_messages import check
 from limits import ROOT, fill, harness, python, tmpfs
 from test_robustness_runs import TINY
 
-from harness.train import EpochOrders
-
 
 def bomb(levels: int = 8, name: str = "bomb") -> str:
     """A few hundred bytes of nested anchors standing for 10**(levels + 1) strings."""
@@ -118,6 +116,8 @@ def test_memory_estimate_names_the_key_that_costs_most():
 
 @pytest.mark.parametrize("seed", [0, 1, 7, 2**31 - 1])
 def test_epoch_orders_drawn_per_chunk_are_the_numbers_of_the_whole_table(seed):
+    from harness.train import EpochOrders
+
     rng = np.random.default_rng([seed, 1])  # the table as it was drawn all at once
     whole = np.stack([rng.permutation(57) for _ in range(11)]).astype(np.int32)
     orders = EpochOrders(57, seed)
