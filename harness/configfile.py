@@ -132,7 +132,7 @@ def read_text(path: Path, what: str = "file") -> str:
     `/dev/zero`, a FIFO or a symlink loop would otherwise read forever, block, or fail with a
     traceback.
     """
-    shown = display(path)
+    shown = _display(path)
     try:
         info = os.stat(path)  # before opening: opening a FIFO waits for a writer
         if not stat.S_ISREG(info.st_mode):
@@ -165,13 +165,13 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
         (merged mapping, provenance: dotted key -> the file that set it, the files read in
         merge order).
     """
-    shown = display(path)
+    shown = _display(path)
     text = read_text(path)  # first: a symlink loop or a device is one line, not a traceback
     if len(chain) >= MAX_EXTENDS:
         raise ConfigError(f"{shown}: extends: a chain of more than {MAX_EXTENDS} files; "
                           "extend a shared base file directly")
     if path.resolve() in chain:
-        cycle = " -> ".join(display(p) for p in (*chain, path.resolve()))
+        cycle = " -> ".join(_display(p) for p in (*chain, path.resolve()))
         raise ConfigError(f"{shown}: extends: cycle {cycle}; remove one of the extends")
     data = parse_yaml(text, shown)
     if data is None:
@@ -189,7 +189,7 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
         parent_path = path.parent / parent
         if not parent_path.is_file():
             problem = "is not a file" if parent_path.exists() else "not found"
-            raise ConfigError(f"{shown}: extends: {display(parent_path)} {problem}; give a "
+            raise ConfigError(f"{shown}: extends: {_display(parent_path)} {problem}; give a "
                               f"YAML file, its path relative to {shown}")
         merged, origin, files = read_file(parent_path, (*chain, path.resolve()))
     _merge(merged, origin, data, shown)
@@ -227,7 +227,7 @@ def load_config(source: str | os.PathLike | Mapping,
         _merge(merged, origin, body, top)
     else:
         path = Path(source)
-        top = display(path)
+        top = _display(path)
         merged, origin, files = read_file(path)
     items = overrides.items() if isinstance(overrides, Mapping) else (
         parse_override(o) for o in overrides or ())
@@ -357,8 +357,7 @@ def _source_of(key: str, origin: dict, top: str) -> str:
     return top
 
 
-def display(path: Path) -> str:
-    """`path` relative to the current folder when it is inside it (as messages show files)."""
+def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop

@@ -73,7 +73,7 @@ def load_run(path: str | os.PathLike) -> Run:
         config=_read_yaml(path / "config.yaml"),
         history=history,
         layers=layers,
-        summary=_read_json(path / "summary.json") or {"status": "incomplete"},
+        summary=_read_summary(path / "summary.json") or {"status": "incomplete"},
         meta=_read_json(path / "meta.json") or {},
     )
 
@@ -81,7 +81,7 @@ def load_run(path: str | os.PathLike) -> Run:
 def is_finished(path: str | os.PathLike) -> bool:
     """True when the folder holds a run whose summary says it completed (a damaged one did not)."""
     try:
-        summary = _read_json(Path(path) / "summary.json")
+        summary = _read_summary(Path(path) / "summary.json")
     except HarnessError:
         return False
     return bool(summary) and summary.get("status") == FINISHED
@@ -210,6 +210,26 @@ def _read_json(path: Path) -> dict | None:
     if not isinstance(data, dict):
         raise _damaged(path, f"a JSON {type(data).__name__}, not an object")
     return data
+
+
+_NUMBERS = ("test_", "vanishing_ratio_", "diverged_", "chance_")
+
+
+def _read_summary(path: Path) -> dict | None:
+    """`summary.json`, its fields of the types the harness writes (readers format them)."""
+    summary = _read_json(path)
+    for key, value in (summary or {}).items():
+        if key in ("status", "task", "error"):
+            ok = isinstance(value, str) or (key == "task" and value is None)
+        elif key == "examples":
+            ok = isinstance(value, dict)
+        elif key in ("epochs_run", "wall_time_s") or key.startswith(_NUMBERS):
+            ok = value is None or isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            ok = True
+        if not ok:
+            raise _damaged(path, f"{key} is {type(value).__name__} {str(value)[:20]!r}")
+    return summary
 
 
 def _read_yaml(path: Path) -> dict:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from harness import backend, heads, losses
 from harness.config import Config
-from harness.configfile import display, load_config
+from harness.configfile import _display, load_config
 from harness.data import DATASETS, Dataset, load_dataset
 from harness.errors import ConfigError, HarnessError
 from harness.files import deferred_interrupt, write_csv, write_json, write_yaml
@@ -64,7 +64,7 @@ def setup(config: str | os.PathLike | Mapping,
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, _ = load_config(config, overrides)
     data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
-    where = "<mapping>" if isinstance(config, Mapping) else display(Path(config))
+    where = "<mapping>" if isinstance(config, Mapping) else _display(Path(config))
     head = heads.HEADS.get(cfg.model.head)
     check_fits(cfg, data.n_features, head.units(data.n_classes), len(data.x_train),
                len(data.x_val), where)
@@ -194,12 +194,11 @@ def _finish(run_dir: Path, meta: dict, summary: dict, started: float, report: bo
     rebuilt with `harness report`), then goes on stopping.
     """
     summary["wall_time_s"] = round(time.time() - started, 3)
+    write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary["wall_time_s"],
+                                       "finished": datetime.now().isoformat(timespec="seconds")})
     try:
-        write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary["wall_time_s"],
-                                           "finished": datetime.now().isoformat(
-                                               timespec="seconds")})
         if report:
-            _report(run_dir, summary)
+            _report(run_dir, summary)  # a failing report is a warning; only a stop passes
     finally:
         with deferred_interrupt():
             write_json(run_dir / "summary.json", summary)

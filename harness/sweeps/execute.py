@@ -22,13 +22,7 @@ import pandas as pd
 
 from harness.errors import HarnessError
 from harness.files import write_csv
-from harness.rundir import (
-    RESULTS,
-    clear_run_files,
-    is_finished,
-    load_run,
-    lock_folder,
-)
+from harness.rundir import RESULTS, clear_run_files, is_finished, load_run, lock_folder
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.tables import run_row, runs_frame, summary_frame
 

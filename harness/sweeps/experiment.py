@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import Config
-from harness.configfile import display, load_config, parse_override, parse_yaml, read_text
+from harness.configfile import load_config, parse_override, parse_yaml, read_text
 from harness.errors import ConfigError
 from harness.report.labels import folder_name, render, short_keys
 
@@ -292,4 +292,7 @@ def _unique_folders(points, shown: str) -> None:
 
 
 def _display(path: Path) -> str:
-    return display(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop
+        return str(path)
