@@ -13,11 +13,11 @@ from harness.errors import ConfigError, DataError, HarnessError  # noqa: E402
 from harness.rundir import Run, load_run  # noqa: E402
 
 
-def run(config, overrides=None, out=None, verbose=1, report=True) -> Run:
+def run(config, overrides=None, out=None, verbose=1, report=True, force=False) -> Run:
     """Trains one config and writes its run folder; see `harness.runner.run`."""
     from harness.runner import run as _run
 
-    return _run(config, overrides=overrides, out=out, verbose=verbose, report=report)
+    return _run(config, overrides=overrides, out=out, verbose=verbose, report=report, force=force)
 
 
 def load_config(source, overrides=None):

@@ -236,6 +236,11 @@ def _import_user(name: str) -> Callable:
     except (ImportError, ValueError) as e:
         raise ValueError(f"cannot import activation {name!r} ({e}); give it as "
                          "package.module:function, importable from the current folder") from None
+    except (Exception, SystemExit) as e:  # the module's own code failed (or called sys.exit)
+        what = f"{type(e).__name__}: {e}".splitlines()[0][:120]
+        raise ValueError(f"importing {module_name!r} for activation {name!r} failed ({what}); "
+                         "fix that module, or check it imports on its own with "
+                         f"`python -c 'import {module_name}'`") from None
     try:
         fn = getattr(module, attr)
     except AttributeError:

@@ -6,13 +6,17 @@ with 130 after marking the current run `interrupted`.
 """
 
 import argparse
+import errno
 import json
 import os
+import signal
 import sys
 from datetime import datetime
 
 from harness.errors import HarnessError
+from harness.files import Stopped, handle_stop_signals
 
+DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers",
           "schedules")
 
@@ -24,7 +28,8 @@ def _run(args) -> int:
 
     cfg, sources = load_config(args.config, args.set)
     print("config: " + " -> ".join(sources), file=sys.stderr)
-    result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose)
+    result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose,
+                 force=args.force)
     print(format_summary(result))
     if result.summary.get("expect"):
         from harness.expect import format_results
@@ -83,7 +88,7 @@ def _sweep(args) -> int:
 
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
                        run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
-                       address=args.address)
+                       address=args.address, max_runs=args.max_runs)
     means = [f"{m}_mean" for m in ("test_accuracy", "train_accuracy", "test_rmse",
                                    "vanishing_ratio_init", "vanishing_ratio_final")]
     shown = [*result.experiment.grid, "n", "n_completed",
@@ -139,7 +144,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a config key, the value read as YAML (repeatable): "
                         "--set model.width=[8,4]")
-    r.add_argument("--out", help="the run folder (default results/<name>/<id>)")
+    r.add_argument("--out", help="the run folder (default results/<name>/<id>); an earlier run's "
+                   "folder is cleared first")
+    r.add_argument("--force", action="store_true",
+                   help="write into --out even if it holds files that are not a run's")
     r.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
                    help="Keras' progress output: 0 none, 1 a bar (one plain line at the end when "
                         "stdout is not a terminal), 2 a line per epoch")
@@ -183,6 +191,8 @@ def parser() -> argparse.ArgumentParser:
                                       "--head` prints it); default: start a local one")
     sw.add_argument("--tensorboard", action="store_true",
                     help="also write TensorBoard event files (into SWEEP_DIR/tensorboard/)")
+    sw.add_argument("--max-runs", type=int, metavar="N",
+                    help="refuse experiments that expand to more than N runs (default 1000)")
     sw.set_defaults(func=_sweep)
 
     ch = sub.add_parser("check", help="run configs and experiments and check their expect: "
@@ -207,20 +217,68 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class PipeSafe:
+    """Standard output that, once its reader has gone (`harness run ... | head`), drops what is
+    written instead of raising `BrokenPipeError` into the training loop."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        try:
+            return self.stream.write(text)
+        except (BrokenPipeError, ValueError):
+            self._drop()
+            return len(text)
+
+    def flush(self):
+        try:
+            self.stream.flush()
+        except (BrokenPipeError, ValueError):
+            self._drop()
+
+    def _drop(self):
+        # Point the file descriptor at /dev/null too, so that the flush at exit stays quiet.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
 def main(argv=None) -> None:
     args = parser().parse_args(argv)
+    previous = handle_stop_signals()
+    stdout, sys.stdout = sys.stdout, PipeSafe(sys.stdout)  # `run ... | head` must not stop it
     try:
-        code = args.func(args)
-        sys.stdout.flush()  # a closed pipe shows up here, not at exit
-    except BrokenPipeError:
-        # The reader stopped early (`harness list | head -2`): nothing left to say to it. Point
-        # stdout at /dev/null so that Python's own flush at exit does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 0
+        code = _main(args)
+    finally:
+        sys.stdout = stdout
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    sys.exit(code)
+
+
+def _main(args) -> int:
+    try:
+        return args.func(args)
     except HarnessError as e:
         print(f"error: {e}", file=sys.stderr)
-        code = 2
+        return 2
+    except Stopped as e:
+        print(f"interrupted ({signal.Signals(e.signum).name})", file=sys.stderr)
+        return 128 + e.signum
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        code = 130
-    sys.exit(code)
+        return 130
+    except OSError as e:
+        if e.errno not in DISK_ERRORS:
+            raise
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror}; free some space or give another --out (the run "
+              "folder says how far the run got)", file=sys.stderr)
+        return 2

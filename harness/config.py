@@ -238,6 +238,14 @@ class ModelConfig(_Section):
                 elif key == "scale" and not item > 0:
                     raise ValueError(f"initializer parameter 'scale' must be above 0, got {item}; "
                                      f"e.g. {{name: {name}, scale: 1.0}}")
+                elif key == "stddev" and item < 0:
+                    raise ValueError(f"initializer parameter 'stddev' must be 0 or more, got "
+                                     f"{item}; e.g. {{name: {name}, stddev: 0.05}}")
+            low, high = params.get("minval", -0.05), params.get("maxval", 0.05)  # Keras' defaults
+            if name == "random_uniform" and low > high:
+                raise ValueError(f"initializer minval ({low}) is above maxval ({high}); give "
+                                 f"minval <= maxval, e.g. {{name: {name}, minval: -0.05, "
+                                 "maxval: 0.05}")
             return value
         return _check_name(initializers.INITIALIZERS, value)
 
@@ -477,4 +485,7 @@ class Config(_Section):
         if self.data.classes is not None and not uses_classes(DATASETS.get(self.data.name)):
             found.append(f"data.classes: {self.data.name} does not use it (its classes are "
                          "fixed), so it is ignored; remove it")
+        if self.data.path is not None and DATASETS.get(self.data.name).toy:
+            found.append(f"data.path: ignored: {self.data.name} is generated, not read from "
+                         "files; remove data.path (it is for mnist, fashion_mnist and csv)")
         return found

@@ -8,6 +8,7 @@ import difflib
 import os
 import re
 import shlex
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -22,9 +23,44 @@ class _DuplicateKey(yaml.constructor.ConstructorError):
     pass
 
 
+class _AliasBomb(yaml.YAMLError):
+    pass
+
+
+ALIAS_BUDGET = 10_000  # values that aliases (*name) may add; nested aliases multiply
+
+
+def _expanded_size(node, sizes: dict, path: set) -> int:
+    """Values in `node` with every alias written out (memoised: shared nodes are aliases)."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in path:
+        raise _AliasBomb("an alias (*name) refers to the value that contains it; "
+                         "write the values out")
+    path.add(key)
+    children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                else node.value if isinstance(node, yaml.SequenceNode) else [])
+    size = 1 + sum(_expanded_size(child, sizes, path) for child in children)
+    path.discard(key)
+    sizes[key] = size
+    return size
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that reads `1e-3` as a float (YAML 1.1 wants `1.0e-3`) and rejects a key given
-    twice in one mapping (YAML would silently keep the last)."""
+    """SafeLoader that reads `1e-3` as a float (YAML 1.1 wants `1.0e-3`), rejects a key given
+    twice in one mapping (YAML would silently keep the last) and refuses aliases that expand into
+    more than `ALIAS_BUDGET` values (a few hundred bytes of nested `&a [*b, *b]` can stand for
+    billions)."""
+
+    def construct_document(self, node):
+        sizes = {}
+        extra = _expanded_size(node, sizes, set()) - len(sizes)
+        if extra > ALIAS_BUDGET:
+            raise _AliasBomb(f"aliases (*name) expand into {extra:.3g} more values, more than "
+                             f"the {ALIAS_BUDGET} allowed; write the values out, or use fewer "
+                             "nested aliases")
+        return super().construct_document(node)
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -48,6 +84,8 @@ def parse_yaml(text: str, where: str):
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except _DuplicateKey as e:
         raise ConfigError(f"{where}: {_line(e)}{e.problem}") from None
+    except _AliasBomb as e:
+        raise ConfigError(f"{where}: {e}") from None
     except yaml.constructor.ConstructorError as e:
         tag = re.search(r"constructor for the tag '([^']*)'", str(e))
         if tag:
@@ -86,6 +124,38 @@ def _line(e) -> str:
     return f"line {mark.line + 1}: " if mark is not None else ""
 
 
+MAX_BYTES = 1_000_000  # a config is a few hundred bytes; a bigger file is not one
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """The text of a config or experiment file: a regular UTF-8 file of at most `MAX_BYTES`.
+
+    `/dev/zero`, a FIFO or a symlink loop would otherwise read forever, block, or fail with a
+    traceback.
+    """
+    shown = _display(path)
+    try:
+        info = os.stat(path)  # before opening: opening a FIFO waits for a writer
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{shown}: not a regular file (a device, a pipe or a folder); "
+                              f"give a YAML {what}")
+        if info.st_size > MAX_BYTES:
+            raise ConfigError(f"{shown}: {info.st_size} bytes, more than a config holds "
+                              f"({MAX_BYTES}); give a YAML {what}")
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: no such {what}; check the path") from None
+    except OSError as e:
+        raise ConfigError(f"{shown}: cannot read the {what} ({e.strerror or e}); "
+                          "check the path and its permissions") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{shown}: not UTF-8 text ({e.reason} at byte {e.start}); "
+                          "save the file as UTF-8") from None
+
+
 MAX_EXTENDS = 50  # longer chains are surely a mistake, and recursion has a limit
 
 
@@ -97,22 +167,13 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
         merge order).
     """
     shown = _display(path)
+    text = read_text(path)  # first: a symlink loop or a device is one line, not a traceback
     if len(chain) >= MAX_EXTENDS:
         raise ConfigError(f"{shown}: extends: a chain of more than {MAX_EXTENDS} files; "
                           "extend a shared base file directly")
     if path.resolve() in chain:
         cycle = " -> ".join(_display(p) for p in (*chain, path.resolve()))
         raise ConfigError(f"{shown}: extends: cycle {cycle}; remove one of the extends")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: no such file; check the path") from None
-    except UnicodeDecodeError as e:
-        raise ConfigError(f"{shown}: not UTF-8 text ({e.reason} at byte {e.start}); "
-                          "save the file as UTF-8") from None
-    except OSError as e:
-        raise ConfigError(f"{shown}: cannot read the file ({e.strerror or e}); "
-                          "check the path and its permissions") from None
     data = parse_yaml(text, shown)
     if data is None:
         raise ConfigError(f"{shown}: the file is empty; a config is a mapping, "
@@ -356,5 +417,5 @@ def _source_of(key: str, origin: dict, top: str) -> str:
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop
         return str(path)

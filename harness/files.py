@@ -66,6 +66,34 @@ def write_csv(path: str | os.PathLike, frame, float_format: str | None = None) -
                                          float_format=float_format))
 
 
+def append_csv(path: str | os.PathLike, frame) -> Path:
+    """Appends the rows of `frame` to the CSV at `path` (with a header when the file is new).
+
+    For files that grow every chunk of epochs (`history.csv`, `layers.csv`): rewriting them would
+    cost time in the length of the run. The rows go in one write and are flushed to disk; a write
+    that fails is cut back off, and a process killed mid-write can leave a partial last line,
+    which `harness.rundir` drops when reading.
+    """
+    path = Path(path)
+    if not path.exists():
+        return write_csv(path, frame)
+    text = frame.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        size = os.fstat(fd).st_size
+        try:
+            view = memoryview(text)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except BaseException:
+            os.ftruncate(fd, size)  # no partial line (and, on a full disk, the space back)
+            raise
+    finally:
+        os.close(fd)
+    return path
+
+
 def write_figure(path: str | os.PathLike, figure, dpi: int = 110) -> Path:
     """Saves a matplotlib figure as PNG atomically."""
     import io
@@ -76,22 +104,63 @@ def write_figure(path: str | os.PathLike, figure, dpi: int = 110) -> Path:
     return write_bytes(path, buffer.getvalue())
 
 
+# Every way a process is asked to stop that Python can catch: Ctrl-C, `kill`, a closed terminal.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every stop takes the same path.
+
+    Args:
+        signum: the signal's number (the CLI exits with 128 + signum).
+    """
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def raise_stopped(signum, frame):
+    """A signal handler: SIGINT raises KeyboardInterrupt, SIGTERM and SIGHUP `Stopped`."""
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise Stopped(signum)
+
+
+def handle_stop_signals() -> dict:
+    """Makes SIGTERM and SIGHUP stop the process as Ctrl-C does (the CLI calls this).
+
+    Returns:
+        signal -> the handler it had, to restore.
+    """
+    return {signum: signal.signal(signum, raise_stopped) for signum in STOP_SIGNALS
+            if signum != signal.SIGINT}
+
+
 @contextmanager
 def deferred_interrupt():
-    """Holds Ctrl-C (SIGINT) back until the block ends, then raises it.
+    """Holds Ctrl-C, SIGTERM and SIGHUP back until the block ends, then raises the first of them.
 
-    For files written as a set (`history.csv` and `layers.csv` describe the same epochs): each write
-    is atomic, and this keeps an interrupt from landing between them. Outside the main thread,
+    For files written as a set (`history.csv` and `layers.csv` describe the same epochs): this
+    keeps a stop request from landing between (or inside) their writes. Outside the main thread,
     where Python cannot install signal handlers, it does nothing.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught = []
-    previous = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
+    previous = {signum: signal.signal(signum, lambda *args: caught.append(args))
+                for signum in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if caught:
-            raise KeyboardInterrupt
+            signum, frame = caught[0]
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)  # what the signal would have done without the hold

@@ -17,11 +17,12 @@ import tensorflow as tf
 
 from harness.model import StatsModel
 
-STEPS_PER_CALL = 500  # bounds the time between progress-bar updates and run-folder writes
+STEPS_PER_CALL = 500  # bounds the time between progress-bar updates, run-folder writes and the
+# moments a stop request (Ctrl-C, SIGTERM) is seen: a longer epoch is split into several calls
 
 
 class EpochLoop:
-    """Trains `model` on in-memory tensors, a chunk of epochs per compiled call.
+    """Trains `model` on in-memory tensors, a chunk of epochs (or part of one) per compiled call.
 
     Args:
         model: a compiled `StatsModel`.
@@ -43,9 +44,14 @@ class EpochLoop:
         self.names = list(model.get_metrics_result())
         self.val_names = [k for k in self.names if k not in model.train_only]
         n = len(x)
+        specs = [tf.TensorSpec(a.shape, a.dtype) for a in self.data]
         self._run = tf.function(self._epochs, autograph=False, input_signature=[
-            tf.TensorSpec((None, n), tf.int32), tf.TensorSpec((None,), tf.bool),
-            *(tf.TensorSpec(a.shape, a.dtype) for a in self.data)])
+            tf.TensorSpec((None, n), tf.int32), tf.TensorSpec((None,), tf.bool), *specs])
+        step = tf.TensorSpec((), tf.int32)
+        self._part = tf.function(self._steps, autograph=False, input_signature=[
+            tf.TensorSpec((n,), tf.int32), step, step, *specs[:2]])
+        self._close = tf.function(self._end_epoch, autograph=False, input_signature=[
+            tf.TensorSpec((len(self.names),), tf.float32), *specs[2:]])
 
     def run(self, orders: np.ndarray, histograms=None):
         """Trains one epoch per row of `orders` (each a permutation of the training examples).
@@ -60,36 +66,73 @@ class EpochLoop:
              where: (epoch, step) counted from 1 within this chunk of the first non-finite loss,
              or None).
         """
-        flags = np.zeros(len(orders), bool) if histograms is None else histograms
+        flags = np.zeros(len(orders), bool) if histograms is None else np.asarray(histograms)
+        if self.steps > STEPS_PER_CALL and len(orders) == 1:
+            return self._run_in_parts(orders[0], bool(flags[0]))
         train, val, stats, counts, where = self._run(tf.constant(orders, tf.int32),
                                                      tf.constant(flags, tf.bool), *self.data)
         where = tuple(int(v) for v in np.asarray(where))
         return (np.asarray(train), np.asarray(val), np.asarray(stats), np.asarray(counts),
                 where if where[0] else None)
 
+    def _run_in_parts(self, order: np.ndarray, histograms: bool):
+        """One long epoch, `STEPS_PER_CALL` steps per compiled call; between calls Python sees
+        signals, so Ctrl-C stops within seconds (the unfinished epoch is not recorded)."""
+        x, y, x_val, y_val = self.data
+        order = tf.constant(order, tf.int32)
+        self._begin_epoch(tf.constant(histograms))
+        where, start = None, 0
+        while start < self.steps:
+            stop = min(start + STEPS_PER_CALL, self.steps)
+            train, done, ok = self._part(order, tf.constant(start), tf.constant(stop), x, y)
+            if not bool(ok):
+                where = (1, int(done))
+                break
+            start = stop
+        val, stats, counts = self._close(train, x_val, y_val)
+        return (*(np.asarray(a)[None] for a in (train, val, stats, counts)), where)
+
+    # The epoch-level bookkeeping, shared by both ways of running an epoch: what is reset when an
+    # epoch begins and read when it ends.
+    def _begin_epoch(self, histograms):
+        self.model.reset_metrics()
+        self.model.layer_stats.reset_state()
+        self.model.histograms.on.assign(histograms)
+
+    def _end_epoch(self, train, x_val, y_val):
+        """(validation logs, the epoch's layer statistics, its histogram counts), once its last
+        step is done."""
+        m = self.model
+        stats = m.layer_stats.result()
+        counts = tf.identity(m.layer_stats.histogram)
+        with tf.control_dependencies([stats, counts, train]):
+            m.reset_metrics()
+        return self._vector(m.test_step((x_val, y_val)), self.val_names), stats, counts
+
+    def _steps(self, order, start, stop, x, y, ok=None):
+        """Steps `start` .. `stop` - 1 of the epoch whose order is `order`, while the loss is
+        finite. Returns (the epoch's running train logs, the step reached, finite so far)."""
+        m, b = self.model, self.batch_size
+
+        def step(s, ok, logs):
+            batch = order[s * b:(s + 1) * b]
+            out = self._vector(m.train_step((tf.gather(x, batch), tf.gather(y, batch))))
+            return s + 1, tf.reduce_all(tf.math.is_finite(out[:1])), out
+
+        s, ok, train = tf.while_loop(
+            lambda s, ok, _: (s < stop) & ok, step,
+            (start, tf.constant(True) if ok is None else ok, tf.zeros((len(self.names),))))
+        return train, s, ok
+
     def _epochs(self, orders, histograms, x, y, x_val, y_val):
         # Explicit while loops and autograph off: converting Keras' own code costs seconds of
         # tracing per model, more than a whole toy run takes to execute.
-        m, b, width = self.model, self.batch_size, len(self.names)
         epochs = tf.shape(orders)[0]
 
         def one_epoch(e, ok, where, train_a, val_a, stats_a, counts_a):
-            m.reset_metrics()
-            m.layer_stats.reset_state()
-            m.histograms.on.assign(histograms[e])
-
-            def step(s, ok, logs):
-                batch = orders[e, s * b:(s + 1) * b]
-                out = self._vector(m.train_step((tf.gather(x, batch), tf.gather(y, batch))))
-                return s + 1, tf.reduce_all(tf.math.is_finite(out[:1])), out
-
-            s, ok, train = tf.while_loop(lambda s, ok, _: (s < self.steps) & ok, step,
-                                         (tf.constant(0), ok, tf.zeros((width,))))
-            stats = m.layer_stats.result()
-            counts = tf.identity(m.layer_stats.histogram)
-            with tf.control_dependencies([stats, counts, train]):
-                m.reset_metrics()
-            val = self._vector(m.test_step((x_val, y_val)), self.val_names)
+            self._begin_epoch(histograms[e])
+            train, s, ok = self._steps(orders[e], tf.constant(0), self.steps, x, y, ok)
+            val, stats, counts = self._end_epoch(train, x_val, y_val)
             where = tf.where(ok, where, tf.stack([e + 1, s]))
             return (e + 1, ok, where, train_a.write(e, train), val_a.write(e, val),
                     stats_a.write(e, stats), counts_a.write(e, counts))
@@ -160,11 +203,12 @@ def bar_verbosity(verbose: int) -> int:
     return verbose if interactive or verbose != 1 else 2
 
 
-def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbose=1,
+def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder, verbose=1,
                  logged=(), reuse_key=None):
-    """Trains for `len(orders)` epochs, recording each epoch with `recorder.add_epoch`.
+    """Trains for `epochs` epochs, recording each epoch with `recorder.add_epoch`.
 
     Args:
+        orders: a `harness.train.EpochOrders`, drawn a chunk of epochs at a time.
         logged: the epochs (from 1) whose histograms and snapshots are recorded; a chunk of
             epochs ends at each, so that the model holds that epoch's weights for the snapshots.
         reuse_key: see `reusable_loop`; None compiles a loop of its own.
@@ -180,21 +224,22 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, recorder, verbos
             fresh.copy_state(loop)
 
     try:
-        return _train(loop, orders, recorder, verbose, logged, sync)
+        return _train(loop, orders, epochs, recorder, verbose, logged, sync)
     finally:
         sync()  # the run's own model carries on: evaluation, the last snapshots
 
 
-def _train(loop: EpochLoop, orders, recorder, verbose, logged, sync) -> tuple | None:
+def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged,
+           sync) -> tuple | None:
     chunk = max(1, STEPS_PER_CALL // loop.steps)
-    ends = sorted({*range(chunk, len(orders), chunk), len(orders),
-                   *(e for e in logged if 1 <= e <= len(orders))})
-    flags = np.isin(np.arange(1, len(orders) + 1), list(logged))
+    ends = sorted({*range(chunk, epochs, chunk), epochs,
+                   *(e for e in logged if 1 <= e <= epochs)})
     shown = [*loop.names, *(f"val_{k}" for k in loop.val_names)]
-    bar = keras.utils.Progbar(len(orders), unit_name="epoch", verbose=bar_verbosity(verbose),
+    bar = keras.utils.Progbar(epochs, unit_name="epoch", verbose=bar_verbosity(verbose),
                               stateful_metrics=shown) if verbose else None  # show, not average
     for start, end in zip([0, *ends[:-1]], ends):
-        train, val, stats, counts, where = loop.run(orders[start:end], flags[start:end])
+        flags = np.isin(np.arange(start + 1, end + 1), list(logged))
+        train, val, stats, counts, where = loop.run(orders.next(end - start), flags)
         for i in range(len(train)):
             logs = dict(zip(loop.names, train[i]))
             logs.update({f"val_{k}": v for k, v in zip(loop.val_names, val[i])})
@@ -206,7 +251,7 @@ def _train(loop: EpochLoop, orders, recorder, verbose, logged, sync) -> tuple | 
             recorder.snapshot(done)
         recorder.write()
         if bar:
-            bar.update(done, list(logs.items()), finalize=bool(where) or done == len(orders))
+            bar.update(done, list(logs.items()), finalize=bool(where) or done == epochs)
         if where:
             return start + where[0], where[1]
     return None

@@ -4,14 +4,15 @@ The layout is documented in `results/README.md`. This module never imports Tenso
 and comparisons open fast.
 """
 
+import io
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from harness.errors import HarnessError
 
@@ -57,26 +58,98 @@ def load_run(path: str | os.PathLike) -> Run:
         path: the run folder (the one holding `config.yaml`).
 
     Returns:
-        A `Run`. Files a run did not get to write yet come back empty.
+        A `Run`. Files a run did not get to write yet come back empty; a partial last line of a
+        CSV (a process killed mid-append) is left out, and `history` and `layers` are cut to the
+        epochs both hold.
+
+    Raises:
+        HarnessError: one line naming a file that is damaged (binary, truncated, the wrong type).
     """
     path = Path(path)
     if not (path / "config.yaml").is_file():
         raise HarnessError(f"{path}: not a run folder (no config.yaml); "
                            "pass a folder written by `python -m harness run`")
+    history = _read_csv(path / "history.csv", ["epoch"])
+    layers = _read_csv(path / "layers.csv", ["epoch", "layer", "metric", "value"])
+    if not history.empty and not layers.empty:  # killed between the two appends
+        last = min(history["epoch"].max(), layers["epoch"].max())
+        history, layers = history[history.epoch <= last], layers[layers.epoch <= last]
     return Run(
         dir=path,
-        config=yaml.safe_load((path / "config.yaml").read_text()) or {},
-        history=_read_csv(path / "history.csv"),
-        layers=_network_order(_read_csv(path / "layers.csv")),
-        summary=_read_json(path / "summary.json") or {"status": "incomplete"},
+        config=_read_yaml(path / "config.yaml"),
+        history=history,
+        layers=_network_order(layers),
+        summary=_read_summary(path / "summary.json") or {"status": "incomplete"},
         meta=_read_json(path / "meta.json") or {},
     )
 
 
 def is_finished(path: str | os.PathLike) -> bool:
-    """True when the folder holds a run whose summary says it completed."""
-    summary = _read_json(Path(path) / "summary.json")
+    """True when the folder holds a run whose summary says it completed (a damaged one did not)."""
+    try:
+        summary = _read_summary(Path(path) / "summary.json")
+    except HarnessError:
+        return False
     return bool(summary) and summary.get("status") == FINISHED
+
+
+def is_run_folder(path: str | os.PathLike) -> bool:
+    """True when `path` holds a run's `meta.json` (the first file a run writes)."""
+    return (Path(path) / "meta.json").is_file()
+
+
+# What a run writes (other files may come with new statistics): cleared before a rerun, so that
+# nothing from the previous run (a `surface.csv` of another dataset) reaches the new report.
+RUN_FILES = (".csv", ".json", ".yaml", ".png", ".html")
+
+
+def clear_run_files(path: str | os.PathLike) -> None:
+    """Removes a previous run's files from its folder (and temporary files it left behind)."""
+    for item in Path(path).iterdir():
+        temporary = item.name.startswith(".") and item.name.endswith(".tmp")
+        if item.is_file() and (item.suffix in RUN_FILES and not item.name.startswith(".")
+                               or temporary):
+            item.unlink(missing_ok=True)
+
+
+_HELD: dict[Path, int] = {}
+
+
+@contextmanager
+def lock_folder(path: str | os.PathLike):
+    """Locks a run folder for this process; yields False if another process holds it.
+
+    An `flock` on `path/.lock`: the kernel drops it when its holder exits, even by SIGKILL, so a
+    killed run never blocks the next one. Re-entrant within a process (a sweep holds the folder
+    while `harness.runner.run` writes it).
+    """
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    key = path.resolve()
+    try:
+        import fcntl
+    except ImportError:  # Windows: no protection against a second writer
+        yield True
+        return
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield True
+        finally:
+            _HELD[key] -= 1
+        return
+    with open(path / ".lock", "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        _HELD[key] = 1
+        try:
+            yield True
+        finally:
+            del _HELD[key]
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def new_run_dir(root: str | os.PathLike, label: str) -> Path:
@@ -94,11 +167,42 @@ def new_run_dir(root: str | os.PathLike, label: str) -> Path:
     raise HarnessError(f"{root}: could not create a new run folder")
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _damaged(path: Path, what: str) -> HarnessError:
+    return HarnessError(f"{path}: {what}; the file is damaged: delete the run folder and run "
+                        "it again (a sweep reruns it)")
+
+
+def _read_text(path: Path) -> str | None:
     try:
-        return pd.read_csv(path)
-    except (FileNotFoundError, pd.errors.EmptyDataError):
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise _damaged(path, "not UTF-8 text") from None
+    except OSError as e:
+        raise HarnessError(f"{path}: cannot read it ({e.strerror or e}); check its permissions") \
+            from None
+
+
+def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
+    text = _read_text(path)
+    if not text:
         return pd.DataFrame()
+    if not text.endswith("\n"):
+        text = text[:text.rfind("\n") + 1]  # a partial last line: killed while appending
+    try:
+        frame = pd.read_csv(io.StringIO(text))
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except (pd.errors.ParserError, ValueError) as e:
+        raise _damaged(path, f"not a CSV table ({str(e).strip().splitlines()[0][:80]})") from None
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise _damaged(path, f"no {missing[0]!r} column")
+    for c in ("epoch", "value"):
+        if c in columns and len(frame) and not pd.api.types.is_numeric_dtype(frame[c]):
+            raise _damaged(path, f"the {c!r} column holds text")
+    return frame
 
 
 def _network_order(layers: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +217,46 @@ def _network_order(layers: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+    text = _read_text(path)
+    if text is None:
         return None
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise _damaged(path, "not JSON (cut short?)") from None
+    if not isinstance(data, dict):
+        raise _damaged(path, f"a JSON {type(data).__name__}, not an object")
+    return data
+
+
+_NUMBERS = ("test_", "vanishing_ratio_", "diverged_", "chance_")
+
+
+def _read_summary(path: Path) -> dict | None:
+    """`summary.json`, its fields of the types the harness writes (readers format them)."""
+    summary = _read_json(path)
+    for key, value in (summary or {}).items():
+        if key in ("status", "task", "error"):
+            ok = isinstance(value, str) or (key == "task" and value is None)
+        elif key == "examples":
+            ok = isinstance(value, dict)
+        elif key in ("epochs_run", "wall_time_s") or key.startswith(_NUMBERS):
+            ok = value is None or isinstance(value, (int, float)) and not isinstance(value, bool)
+        else:
+            ok = True
+        if not ok:
+            raise _damaged(path, f"{key} is {type(value).__name__} {str(value)[:20]!r}")
+    return summary
+
+
+def _read_yaml(path: Path) -> dict:
+    from harness.configfile import parse_yaml
+
+    text = _read_text(path)
+    try:
+        data = parse_yaml(text or "", str(path))
+    except HarnessError as e:
+        raise _damaged(path, str(e).removeprefix(f"{path}: ").split(";")[0]) from None
+    if not isinstance(data, dict):
+        raise _damaged(path, "not a mapping of config keys")
+    return data

@@ -6,10 +6,15 @@ whether the run finished (`completed`), blew up (`diverged`), was stopped (`inte
 crashed (`failed`).
 """
 
+import errno
+import math
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,15 +22,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from harness import backend, losses, verdict
+from harness import backend, heads, losses, verdict
 from harness.config import Config, KeyProblem
-from harness.configfile import command_line, load_config
+from harness.configfile import _display, command_line, load_config
 from harness.data import Dataset, load_dataset
-from harness.errors import ConfigError
+from harness.errors import ConfigError, HarnessError
 from harness.expect import check_run, parse_run
-from harness.files import write_csv, write_json, write_yaml
+from harness.files import deferred_interrupt, write_csv, write_json, write_yaml
+from harness.memory import check_fits
 from harness.report.frames import hidden_mean, last_epoch, vanishing_ratio
-from harness.rundir import RESULTS, Run, load_run, new_run_dir
+from harness.rundir import (
+    RESULTS,
+    Run,
+    clear_run_files,
+    is_run_folder,
+    load_run,
+    lock_folder,
+    new_run_dir,
+)
 
 
 @dataclass
@@ -52,11 +66,14 @@ def setup(config: str | os.PathLike | Mapping,
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, _ = load_config(config, overrides)
     data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
+    where = "<mapping>" if isinstance(config, Mapping) else _display(Path(config))
     try:
         cfg.check_task(data.task)  # a csv file's target decides its task only now
     except KeyProblem as e:
-        where = "<mapping>" if isinstance(config, Mapping) else str(config)
         raise ConfigError(f"{where}: {e.key}: {e}") from None
+    head = heads.HEADS.get(cfg.model.head)
+    check_fits(cfg, data.n_features, head.units(data.n_classes), len(data.x_train),
+               len(data.x_val), where)
     backend.init(cfg.seed)  # also frees the previous run's graphs and variables
     loss = losses.LOSSES.get(cfg.train.loss)
     y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
@@ -67,110 +84,196 @@ def setup(config: str | os.PathLike | Mapping,
 
     model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed, cfg.train.clipnorm)
     steps = -(-len(data.x_train) // cfg.train.batch_size)
-    return Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
+    s = Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
+    _check_initial_loss(s, where)
+    return s
+
+
+def _check_initial_loss(s: Setup, where: str) -> None:
+    """A loss that is NaN or infinite before any step is the initialisation's doing, not the
+    learning rate's: say so before a run folder is made."""
+    probe = slice(0, s.cfg.train.batch_size)  # the batch `harness.train.fit` records epoch 0 on
+    loss = float(s.model.measure(s.data.x_train[probe], s.y["train"][probe])[0])
+    if not math.isfinite(loss):
+        raise ConfigError(f"{where}: model.initializer: the loss is already {loss} at "
+                          "initialisation, before any training step, so the initial weights are "
+                          "the cause (not train.learning_rate); use smaller initial weights, e.g. "
+                          "model: {initializer: glorot_uniform}")
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
-        out: str | os.PathLike | None = None, verbose: int = 1, report: bool = True) -> Run:
+        out: str | os.PathLike | None = None, verbose: int = 1, report: bool = True,
+        force: bool = False, locked: bool = False) -> Run:
     """Trains one config and writes its run folder.
 
     Args:
         config: a YAML file, or a mapping of config keys.
         overrides: `["model.depth=8"]` (as `--set` takes them) or `{"model.depth": 8}`.
         out: the run folder; default `results/<name>/<activation>-d<depth>-s<seed>-<time>`.
+            An earlier run's folder is cleared first; a folder holding anything else is refused.
         verbose: Keras' verbosity (0 silent, 1 progress bar, 2 one line per epoch).
         report: also write the plots and `report.html` (about 2 s; sweeps leave it to
             `harness report`).
+        force: write into `out` even when it holds files that are not a run's (they stay, and
+            files of the same name are replaced).
+        locked: the caller holds `out`'s lock for this run (a sweep's parent process, while a
+            worker process trains into it).
 
     Returns:
         The `Run`, read back from its folder.
 
     Raises:
         ConfigError, DataError: bad input, before anything is written.
+        HarnessError: `out` cannot take a run (a file, read-only, full, someone else's files,
+            another process writing it).
     """
+    if out is not None:
+        check_out(out, force)
     s = setup(config, overrides)
     cfg, data, model = s.cfg, s.data, s.model
     for warning in cfg.warnings():
         print(f"warning: {warning}", file=sys.stderr)
     from harness.train import evaluate, fit
 
-    run_dir = _prepare(out, cfg)
-    started = time.time()
-    write_yaml(run_dir / "config.yaml", cfg.model_dump(mode="json"))
-    meta = {**backend.versions(), "seed": cfg.seed, "argv": sys.argv,
-            "command": command_line(config, overrides, out, run_dir / "config.yaml"),
-            "config_file": None if isinstance(config, Mapping) else str(config),
-            "started": datetime.now().isoformat(timespec="seconds")}
-    write_json(run_dir / "meta.json", meta)
-
-    summary = {"status": "failed", "task": data.task, "epochs_run": 0,
-               "examples": {"train": len(data.x_train), "val": len(data.x_val),
-                            "test": len(data.x_test)},
-               **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
-                                data.n_classes)}
-    if data.class_names:
-        summary["class_names"] = list(data.class_names)
-    try:
-        recorder, diverged = fit(s, run_dir, verbose)
-        summary["epochs_run"] = len(recorder.history)
-        if diverged:
-            summary.update(status="diverged", diverged_epoch=diverged[0],
-                           diverged_step=diverged[1])
-        else:
-            test = evaluate(model, data.x_test, s.y["test"])
-            summary.update({f"test_{k}": v for k, v in test.items()}, status="completed")
-            summary["learned"] = verdict.learned(summary)
-            # The final model on its own training examples (inference mode: no dropout, moving
-            # batch-norm statistics), so that train_accuracy - test_accuracy is the overfitting.
-            fitted = evaluate(model, data.x_train, s.y["train"])
-            summary.update({f"train_{k}": v for k, v in fitted.items()})
-            recorder.snapshots.finish(model, summary["epochs_run"])
-            recorder.snapshots.write(run_dir)
-            if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
-                _write_points(data, run_dir)
-        layers = recorder.layers_frame()
-        summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
-                       vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
-        if cfg.expect:
-            results = check_run(parse_run(cfg.expect), _measured(summary, layers))
-            summary.update(expect=results, expect_met=all(r["met"] for r in results))
-    except KeyboardInterrupt:
-        _finish(run_dir, meta, dict(summary, status="interrupted"), started, report=False)
-        raise
-    except Exception as e:
-        _finish(run_dir, meta, dict(summary, error=f"{type(e).__name__}: {e}"), started, False)
-        raise
-    _finish(run_dir, meta, summary, started, report)
+    run_dir = _new_dir(cfg) if out is None else Path(out)
+    with nullcontext(True) if locked else lock_folder(run_dir) as mine:
+        if not mine:
+            raise HarnessError(f"{run_dir}: another harness process is writing this run folder; "
+                               "wait for it to finish, or give another --out")
+        if is_run_folder(run_dir):
+            clear_run_files(run_dir)  # nothing of the previous run may reach the new report
+        started = time.time()
+        meta = {**backend.versions(), "seed": cfg.seed, "argv": sys.argv,
+                "command": command_line(config, overrides, out, run_dir / "config.yaml"),
+                "config_file": None if isinstance(config, Mapping) else str(config),
+                "started": datetime.now().isoformat(timespec="seconds")}
+        write_json(run_dir / "meta.json", meta)  # first: marks the folder as a run's
+        write_yaml(run_dir / "config.yaml", cfg.model_dump(mode="json"))
+        summary = {"status": "failed", "task": data.task, "epochs_run": 0,
+                   "examples": {"train": len(data.x_train), "val": len(data.x_val),
+                                "test": len(data.x_test)},
+                   **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
+                                    data.n_classes)}
+        if data.class_names:
+            summary["class_names"] = list(data.class_names)
+        try:
+            recorder, diverged = fit(s, run_dir, verbose)
+            summary["epochs_run"] = len(recorder.history)
+            if diverged:
+                status = "diverged"
+                summary.update(diverged_epoch=diverged[0], diverged_step=diverged[1])
+            else:
+                test = evaluate(model, data.x_test, s.y["test"])
+                summary.update({f"test_{k}": v for k, v in test.items()})
+                summary["learned"] = verdict.learned(dict(summary, status="completed"))
+                # The final model on its own training examples (inference mode: no dropout,
+                # moving batch-norm statistics): train_accuracy - test_accuracy is the overfitting.
+                fitted = evaluate(model, data.x_train, s.y["train"])
+                summary.update({f"train_{k}": v for k, v in fitted.items()})
+                recorder.snapshots.finish(model, summary["epochs_run"])
+                recorder.snapshots.write(run_dir)
+                if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
+                    _write_points(data, run_dir)
+                status = "completed"
+            layers = recorder.layers_frame()
+            summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
+                           vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
+            if cfg.expect:
+                results = check_run(parse_run(cfg.expect), _measured(
+                    dict(summary, status=status), layers))
+                summary.update(expect=results, expect_met=all(r["met"] for r in results))
+            summary["status"] = status  # only now: a file that failed to write is a failed run
+        except KeyboardInterrupt:
+            summary.update(status="interrupted", epochs_run=_epochs_recorded(run_dir))
+            summary.pop("learned", None)
+            _finish(run_dir, meta, summary, started, report=False)
+            raise
+        except Exception as e:
+            summary.update(error=f"{type(e).__name__}: {e}", epochs_run=_epochs_recorded(run_dir))
+            summary.pop("learned", None)
+            disk = isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+            try:
+                _finish(run_dir, meta, summary, started, False)
+            except OSError:
+                if not disk:
+                    raise  # with a full disk the summary may not fit either: no summary, no claim
+            if disk:
+                raise HarnessError(f"{run_dir}/: {e.strerror} while writing the run, which is "
+                                   "not completed; free some space, or give --out on another "
+                                   "disk") from e
+            raise
+        _finish(run_dir, meta, summary, started, report)
     return load_run(run_dir)
 
 
+def _epochs_recorded(run_dir: Path) -> int:
+    """Epochs `history.csv` holds: what an interrupted or failed run really did."""
+    try:
+        return len(load_run(run_dir).history)
+    except HarnessError:
+        return 0
+
+
 def _finish(run_dir: Path, meta: dict, summary: dict, started: float, report: bool) -> None:
-    """Closes the run folder: meta.json's end time, the report, and summary.json last."""
+    """Closes the run folder: meta.json's end time, the report, and summary.json last.
+
+    A stop request while the report is drawn still leaves `summary.json` (the report can be
+    rebuilt with `harness report`), then goes on stopping.
+    """
     summary["wall_time_s"] = round(time.time() - started, 3)
     write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary["wall_time_s"],
                                        "finished": datetime.now().isoformat(timespec="seconds")})
-    if report:
-        from harness.report import build_report
-
-        run = load_run(run_dir)
-        run.summary = summary
-        try:
-            build_report(run)
-        except Exception as e:  # the run's data is sound; a report can be rebuilt later
-            print(f"warning: report not written ({type(e).__name__}: {e}); rebuild it with "
-                  f"`python -m harness report {run_dir}`", file=sys.stderr)
-    write_json(run_dir / "summary.json", summary)
+    try:
+        if report:
+            _report(run_dir, summary)  # a failing report is a warning; only a stop passes
+    finally:
+        with deferred_interrupt():
+            write_json(run_dir / "summary.json", summary)
 
 
-def _prepare(out, cfg) -> Path:
-    """The run folder: `out`, or a new readable one under results/<name>/."""
-    if out is None:
-        activation = "+".join(dict.fromkeys(cfg.model.activations())) or "none"
-        return new_run_dir(RESULTS / cfg.name,
-                           f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}")
+def _report(run_dir: Path, summary: dict) -> None:
+    from harness.report import build_report
+
+    run = load_run(run_dir)
+    run.summary = summary
+    try:
+        build_report(run)
+    except Exception as e:  # the run's data is sound; a report can be rebuilt later
+        print(f"warning: report not written ({type(e).__name__}: {e}); rebuild it with "
+              f"`python -m harness report {run_dir}`", file=sys.stderr)
+
+
+MIN_FREE = 2**20  # bytes: below this a run cannot even write its first epochs
+
+
+def check_out(out: str | os.PathLike, force: bool = False) -> Path:
+    """Checks that `--out` can take a run before anything is trained.
+
+    Raises:
+        HarnessError: `out` is empty, a file, read-only, on a full disk, or a non-empty folder
+            that is not a run folder (unless `force`).
+    """
+    if not str(out).strip():
+        raise HarnessError("--out: empty; give a folder for the run, e.g. --out results/try1")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").unlink(missing_ok=True)  # a rerun is unfinished until it finishes
+    if out.exists() and not out.is_dir():
+        raise HarnessError(f"--out {out}: is a file, not a folder; give a folder for the run")
+    if out.is_dir() and not force and not is_run_folder(out) and any(
+            not p.name.startswith(".") for p in out.iterdir()):
+        raise HarnessError(f"--out {out}: the folder holds files that are not a harness run's "
+                           "(no meta.json), which the run could overwrite; give a new folder, "
+                           "or add --force to write into it anyway")
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    try:
+        probe = tempfile.TemporaryFile(dir=existing)
+        probe.close()
+    except OSError as e:
+        raise HarnessError(f"--out {out}: cannot write in {existing} ({e.strerror or e}); give "
+                           "a folder you can write to") from None
+    free = shutil.disk_usage(existing).free
+    if free < MIN_FREE:
+        raise HarnessError(f"--out {out}: the disk holding {existing} is full ({free} bytes "
+                           "free); free some space or give a folder on another disk")
     return out
 
 
@@ -179,6 +282,13 @@ def _measured(summary: dict, layers: pd.DataFrame) -> dict:
     last = last_epoch(layers)
     return {**summary, "saturation_final": hidden_mean(layers, "saturation", last),
             "dead_fraction_final": hidden_mean(layers, "dead_fraction", last)}
+
+
+def _new_dir(cfg) -> Path:
+    """A new readable run folder under results/<name>/."""
+    activation = "+".join(dict.fromkeys(cfg.model.activations())) or "none"
+    return new_run_dir(RESULTS / cfg.name,
+                       f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}")
 
 
 def _write_points(data, run_dir: Path) -> None:

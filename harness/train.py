@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from harness import heads, losses, optimizers, schedules
-from harness.files import deferred_interrupt, write_csv
+from harness.files import append_csv, deferred_interrupt, write_csv
 from harness.histograms import COLUMNS
 from harness.model import StatsModel
 from harness.snapshots import Snapshots
@@ -49,7 +49,13 @@ def compile_model(model: StatsModel, cfg, labels: str, steps_per_epoch: int = 1)
 
 
 class Recorder(keras.callbacks.Callback):
-    """Writes `history.csv`, `layers.csv` and `histograms.csv` after every epoch.
+    """Writes `history.csv`, `layers.csv` and `histograms.csv` as epochs end, appending only the
+    new rows.
+
+    The first write replaces the files; every later one appends the epochs recorded since (a
+    100k-epoch run would otherwise rewrite ever longer files). Each table is a list of recorded
+    items and a function from a slice of them to rows (`tables`): a new per-epoch file is one
+    more entry there, and is written, appended and held consistent with the others alike.
 
     Args:
         run_dir: the run folder.
@@ -70,6 +76,7 @@ class Recorder(keras.callbacks.Callback):
         self.history: list[dict] = []
         self.stats: list[tuple[int, np.ndarray]] = [(0, init_stats)]
         self.histograms = [] if init_histogram is None else [(0, np.asarray(init_histogram))]
+        self.written: dict[str, int] = {}  # file name -> items already in the file
 
     def on_epoch_begin(self, epoch, logs=None):
         self.model.layer_stats.reset_state()
@@ -94,13 +101,25 @@ class Recorder(keras.callbacks.Callback):
         if self.snapshots is not None and epoch in self.logged:
             self.snapshots.take(self.model, epoch)
 
+    def tables(self) -> dict:
+        """File name -> (the recorded items, a function from a list of items to a DataFrame)."""
+        return {"history.csv": (self.history, self._history_rows),
+                "layers.csv": (self.stats, self._layer_rows),
+                "histograms.csv": (self.histograms, self._histogram_rows)}
+
     def history_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.history, columns=self.columns)
+        return self._history_rows(self.history)
 
     def layers_frame(self) -> pd.DataFrame:
+        return self._layer_rows(self.stats)
+
+    def _history_rows(self, items) -> pd.DataFrame:
+        return pd.DataFrame(items, columns=self.columns)
+
+    def _layer_rows(self, items) -> pd.DataFrame:
         m = self.model
         rows = [(epoch, layer, stat, float(matrix[i, j]))
-                for epoch, matrix in self.stats
+                for epoch, matrix in items
                 for i, layer in enumerate(m.layer_names)
                 for j, stat in enumerate(m.stat_names)
                 if (epoch or stat != "update_ratio")  # no update at initialisation
@@ -110,17 +129,25 @@ class Recorder(keras.callbacks.Callback):
         return frame.astype({"value": np.float32})
 
     def histograms_frame(self) -> pd.DataFrame:
+        return self._histogram_rows(self.histograms)
+
+    def _histogram_rows(self, items) -> pd.DataFrame:
         m = self.model
-        if not self.histograms:
+        if not items:
             return pd.DataFrame(columns=COLUMNS)
         return pd.concat([m.histograms.frame(epoch, counts, m.layer_names)
-                          for epoch, counts in self.histograms], ignore_index=True)
+                          for epoch, counts in items], ignore_index=True)
 
     def write(self):
+        """Writes what was recorded since the last write (everything, the first time)."""
         with deferred_interrupt():  # the files always describe the same epochs
-            write_csv(self.run_dir / "history.csv", self.history_frame())
-            write_csv(self.run_dir / "layers.csv", self.layers_frame())
-            write_csv(self.run_dir / "histograms.csv", self.histograms_frame())
+            for name, (items, rows) in self.tables().items():
+                done = self.written.get(name)
+                if done is None:
+                    write_csv(self.run_dir / name, rows(items))
+                elif len(items) > done:
+                    append_csv(self.run_dir / name, rows(items[done:]))
+                self.written[name] = len(items)
 
 
 class StopOnNaN(keras.callbacks.TerminateOnNaN):
@@ -152,11 +179,31 @@ def evaluate(model: StatsModel, x, y, batch_size: int = 16384) -> dict[str, floa
     return {k: float(v) for k, v in logs.items()}
 
 
+class EpochOrders:
+    """The order of the training examples epoch after epoch, drawn as needed from the run's seed.
+
+    Drawn a chunk at a time (a 100k-epoch run never holds every epoch's permutation), from one
+    generator in sequence: the numbers are those of drawing them all at once.
+
+    Args:
+        n: training examples.
+        seed: the run's seed.
+    """
+
+    def __init__(self, n: int, seed: int):
+        self.n = n
+        self.rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the data's
+
+    def next(self, epochs: int) -> np.ndarray:
+        """The next `epochs` orders, (epochs, n) int32."""
+        if not epochs:
+            return np.zeros((0, self.n), np.int32)
+        return np.stack([self.rng.permutation(self.n) for _ in range(epochs)]).astype(np.int32)
+
+
 def epoch_orders(n: int, epochs: int, seed: int) -> np.ndarray:
     """The order of the training examples in every epoch, (epochs, n), from the run's seed."""
-    rng = np.random.default_rng([seed, 1])  # a stream of its own, apart from the data's
-    return np.stack([rng.permutation(n) for _ in range(epochs)]).astype(np.int32) if epochs else (
-        np.zeros((0, n), np.int32))
+    return EpochOrders(n, seed).next(epochs)
 
 
 def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
@@ -183,20 +230,21 @@ def fit(setup, run_dir: Path, verbose=1, in_graph: bool = True):
     recorder.set_model(model)
     recorder.snapshot(0)
     recorder.write()
-    orders = epoch_orders(len(data.x_train), cfg.train.epochs, cfg.seed)
+    orders = EpochOrders(len(data.x_train), cfg.seed)
     if cfg.train.epochs == 0:
         return recorder, None
     if in_graph:
         from harness.loop import fit_in_graph
 
         where = fit_in_graph(model, data.x_train, y_train, data.x_val, y_val,
-                             cfg.train.batch_size, orders, recorder, verbose, logged,
+                             cfg.train.batch_size, orders, cfg.train.epochs, recorder, verbose,
+                             logged,
                              reuse_key=graph_key(cfg, data.x_train, y_train, data.x_val, y_val))
         return recorder, where
     from harness.loop import bar_verbosity
 
     guard = StopOnNaN()
-    model.fit(_batches(data.x_train, y_train, orders, cfg.train.batch_size),
+    model.fit(_batches(data.x_train, y_train, orders, cfg.train.epochs, cfg.train.batch_size),
               steps_per_epoch=-(-len(data.x_train) // cfg.train.batch_size),
               epochs=cfg.train.epochs, validation_data=(data.x_val, y_val),
               validation_batch_size=len(data.x_val), shuffle=False,  # the orders are shuffled
@@ -214,11 +262,13 @@ def graph_key(cfg, *arrays) -> str:
     return json.dumps([config, shapes], sort_keys=True, default=str)
 
 
-def _batches(x, y, orders, batch_size):
+def _batches(x, y, orders: EpochOrders, epochs: int, batch_size: int):
     """A tf.data pipeline yielding the batches of `orders`, epoch after epoch."""
     import tensorflow as tf
 
     x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
-    index = tf.data.Dataset.from_tensor_slices(orders).flat_map(
+    index = tf.data.Dataset.from_generator(
+        lambda: (orders.next(1)[0] for _ in range(epochs)),
+        output_signature=tf.TensorSpec((orders.n,), tf.int32)).flat_map(
         lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size))
     return index.map(lambda i: (tf.gather(x, i), tf.gather(y, i))).prefetch(2)

@@ -23,6 +23,7 @@ IDX_FILES = (
 )
 _FILE_LIST = ", ".join(f"{name}.gz" for name in IDX_FILES)
 _IMAGES_MAGIC, _LABELS_MAGIC = 2051, 2049
+MAX_BYTES = 200_000_000  # MNIST's largest file holds 47 MB; a header promising more is damaged
 
 
 def keras_home() -> Path:
@@ -66,30 +67,40 @@ def read_idx(path: Path) -> np.ndarray:
 
     Raises:
         DataError: the file is not gzip, has the wrong magic number, or its size does not match
-            its header (a truncated download).
+            its header (a truncated download, or more data than promised: read no further).
     """
     fix = f"{path}: {{}}; delete it and download it again"
     try:
-        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as f:
+            head = f.read(16)
+            shape, offset = _header(head, fix)
+            expected = offset + int(np.prod(shape))
+            # Read no more than the header promises (plus one byte to tell a longer file): a
+            # small gzip member can decompress into gigabytes.
+            data = head + f.read(min(expected, MAX_BYTES) - len(head) + 1)
     except (OSError, EOFError, zlib.error) as e:
         raise DataError(fix.format(f"cannot read it ({e})")) from None
+    if len(data) < min(expected, MAX_BYTES):
+        raise DataError(fix.format(f"{len(data)} bytes where its header promises {expected}"))
+    if len(data) > expected or expected > MAX_BYTES:
+        raise DataError(fix.format(f"it holds more than the {min(expected, MAX_BYTES)} bytes "
+                                   "its header promises, or an MNIST file holds"))
+    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
+
+
+def _header(head: bytes, fix: str) -> tuple[tuple, int]:
+    """(array shape, header bytes) from the first 16 bytes of an IDX file."""
     # Big-endian uint32 header: magic, count, then rows and cols for images.
-    head = data[:16]
     header = np.frombuffer(head[: len(head) // 4 * 4], dtype=">u4").tolist()
     magic = header[0] if header else None
     if magic == _IMAGES_MAGIC and len(header) == 4:
         count, rows, cols = header[1:]
-        shape, offset = (count, rows, cols), 16
         if (rows, cols) != (28, 28):
             raise DataError(fix.format(f"images are {rows} x {cols}, expected 28 x 28"))
-    elif magic == _LABELS_MAGIC and len(header) >= 2:
-        shape, offset = (header[1],), 8
-    else:
-        raise DataError(fix.format(f"not an IDX images or labels file (magic number {magic})"))
-    expected = offset + int(np.prod(shape))
-    if len(data) != expected:
-        raise DataError(fix.format(f"{len(data)} bytes where its header promises {expected}"))
-    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
+        return (count, rows, cols), 16
+    if magic == _LABELS_MAGIC and len(header) >= 2:
+        return (header[1],), 8
+    raise DataError(fix.format(f"not an IDX images or labels file (magic number {magic})"))
 
 
 def read_idx_folder(folder: Path):

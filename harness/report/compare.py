@@ -272,4 +272,7 @@ def _canonical(value) -> str:
 
 
 def _number(value) -> float:
-    return math.nan if value is None else float(value)
+    try:
+        return math.nan if value is None else float(value)
+    except (TypeError, ValueError):  # a summary.json edited by hand, or damaged
+        return math.nan

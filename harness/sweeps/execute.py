@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from harness.errors import HarnessError
 from harness.expect import format_results
 from harness.files import write_csv
-from harness.rundir import RESULTS, is_finished, load_run
+from harness.rundir import RESULTS, clear_run_files, is_finished, load_run, lock_folder
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.tables import check_cells, run_row, runs_frame, summary_frame
 
@@ -65,7 +64,7 @@ class SweepResult:
 def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = None,
               overrides: Sequence[str] | Mapping | None = None, log=sys.stderr,
               run_reports: bool = False, jobs: int | str = 1, executor: str = "local",
-              address: str | None = None) -> SweepResult:
+              address: str | None = None, max_runs: int | None = None) -> SweepResult:
     """Trains the runs of an experiment file that are not complete yet; writes tables and report.
 
     Args:
@@ -82,6 +81,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
         executor: `"local"`, or `"ray"` to train every run as a Ray task
             (`harness.sweeps.ray_executor`); `jobs` is then ignored.
         address: the Ray cluster to join (`ray start --head` prints it); None starts a local one.
+        max_runs: refuse an experiment of more runs (None: `harness.sweeps.experiment.MAX_RUNS`).
 
     Returns:
         A `SweepResult`.
@@ -92,7 +92,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     from harness.runner import run
     from harness.sweeps.report import write_report
 
-    exp = load_experiment(experiment, overrides)
+    exp = load_experiment(experiment, overrides, max_runs=max_runs)
     pool = _executor(executor, jobs, address)  # None: train here, one run after the other
     out = Path(out) if out is not None else RESULTS / exp.name
     todo = {p.folder for p in exp.points if not _done(out / p.folder, p)}
@@ -127,6 +127,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
                         _say(log, f"{head}  skipped: {busy}")
                         continue
                     started = time.time()
+                    _clear_previous_attempt(run_dir)
                     try:
                         status = run(exp.base, overrides=point.overrides, out=run_dir, verbose=0,
                                      report=False).status
@@ -196,55 +197,62 @@ def _executor(executor: str, jobs, address):
 @contextmanager
 def _claim(run_dir: Path):
     """Locks `run_dir` for this process while its run trains; yields False if another process
-    (a second sweep into the same folder) holds it.
-
-    An `flock` on `run_dir/.lock`: the kernel drops it when its holder exits, even by SIGKILL,
-    so a killed sweep never blocks the next one.
-    """
-    run_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # Windows: no protection against a second sweep
-        yield True
-        return
-    with open(run_dir / ".lock", "w") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    (a second sweep, or a `harness run --out` into it) holds it (`harness.rundir.lock_folder`)."""
+    with lock_folder(run_dir) as mine:
+        yield mine
 
 
 def _done(run_dir: Path, point) -> bool:
-    """Completed, and with the config this experiment asks for now (a changed file reruns it)."""
+    """Completed, whole, and with the config this experiment asks for now (a changed file, or a
+    damaged folder, reruns it)."""
     if not is_finished(run_dir):
         return False
     try:
-        saved = yaml.safe_load((run_dir / "config.yaml").read_text())
-    except (OSError, yaml.YAMLError):
+        saved = load_run(run_dir).config
+    except HarnessError:  # damaged: not finished, rerun it
         return False
     return saved == point.config.model_dump(mode="json")
 
 
+def _clear_previous_attempt(run_dir: Path) -> None:
+    """Removes an earlier attempt's files before a new one: if the new attempt fails before it
+    writes its run folder (data, model), the old summary and tables must not speak for it."""
+    clear_run_files(run_dir)
+
+
 def _tables(exp: Experiment, out: Path, errors: dict):
-    """Reads every run folder back and writes `runs.csv` and `summary.csv`."""
+    """Reads every run folder back and writes `runs.csv` and `summary.csv`.
+
+    A folder only counts with what belongs to the experiment as it is now: a damaged folder, or a
+    completed summary from another config (a run not reached this time), is not `completed`.
+    """
     rows, loaded = [], {}
     for point in exp.points:
         run_dir = out / point.folder
-        run = load_run(run_dir) if (run_dir / "config.yaml").is_file() else None
+        run, error = _read_back(run_dir, point)
         if run is not None:
             loaded[point.folder] = run
-        rows.append(run_row(point, run, errors.get(point.folder), run_dir))
+        rows.append(run_row(point, run, errors.get(point.folder) or error, run_dir))
     runs = runs_frame(rows)
     summary = summary_frame(runs, list(exp.grid))
     results = check_cells(exp, runs, summary)
     write_csv(out / "runs.csv", runs)
     write_csv(out / "summary.csv", summary)
     return runs, summary, loaded, results
+
+
+def _read_back(run_dir: Path, point) -> tuple[object, str | None]:
+    """(the run in `run_dir` as this point's row should show it, or None; a note why not)."""
+    if not (run_dir / "config.yaml").is_file():
+        return None, None
+    try:
+        run = load_run(run_dir)
+    except HarnessError as e:
+        return None, str(e)
+    if run.status == "completed" and not _done(run_dir, point):
+        run.summary = {"status": "incomplete"}
+        return run, "its summary.json is from another config; rerun the sweep to train it"
+    return run, None
 
 
 class _Reports:

@@ -28,13 +28,14 @@ cell fails at once, with one line naming the experiment file and the key.
 
 import difflib
 import itertools
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import Config
-from harness.configfile import load_config, parse_override, parse_yaml
+from harness.configfile import load_config, parse_override, parse_yaml, read_text
 from harness.errors import ConfigError
 from harness.expect import matches, parse_sweep
 from harness.report.labels import folder_name, render, short_keys
@@ -99,13 +100,18 @@ class Experiment:
         return len(self.points) // len(self.seeds)
 
 
-def load_experiment(path, overrides: Sequence[str] | Mapping | None = None) -> Experiment:
+MAX_RUNS = 1000  # more is likelier a typo in the grid than a plan; `--max-runs` raises it
+
+
+def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
+                    max_runs: int | None = None) -> Experiment:
     """Reads an experiment file and validates the config of every run it describes.
 
     Args:
         path: the experiment YAML file.
         overrides: `["train.epochs=2"]` (as `--set` takes them) or `{"train.epochs": 2}`, applied
             to every run after the grid values.
+        max_runs: the most runs the experiment may expand to (default `MAX_RUNS`).
 
     Returns:
         The `Experiment`.
@@ -115,12 +121,7 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None) -> E
     """
     path = Path(path)
     shown = _display(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{shown}: no such experiment file; check the path") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{shown}: cannot read the file ({e})") from None
+    text = read_text(path, "experiment file")
     data = parse_yaml(text, shown)
     if not isinstance(data, dict):
         got = "empty" if data is None else f"a {type(data).__name__}"
@@ -155,6 +156,7 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None) -> E
         except ValueError as e:
             raise ConfigError(f"{shown}: expect: {e}") from None
 
+    _check_size(grid, seeds, shown, MAX_RUNS if max_runs is None else max_runs)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem).strip("._-")[:80] or "sweep"
     short = short_keys([*varied, *grid])
     points = []
@@ -187,6 +189,16 @@ def cell_values(point: Point) -> dict:
     for key, value in point.cell.items():
         values.update({key: value} if _DOTTED.fullmatch(key) else value)
     return values
+
+
+def _check_size(grid: dict, seeds: list, shown: str, max_runs: int) -> None:
+    """Counts the runs before validating any: a grid can multiply into millions."""
+    runs = math.prod(len(values) for values in grid.values()) * len(seeds)
+    if runs > max_runs:
+        sizes = " x ".join(f"{len(v)} {k}" for k, v in grid.items())
+        raise ConfigError(f"{shown}: grid: {runs} runs ({sizes} x {len(seeds)} seeds), more than "
+                          f"the limit of {max_runs}; check the grid, or give --max-runs {runs} "
+                          "to run them all")
 
 
 def _parts(key, value, short):
@@ -310,5 +322,5 @@ def _unique_folders(points, shown: str) -> None:
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the folder, or a symlink loop
         return str(path)

@@ -73,7 +73,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
     """
     import multiprocessing
 
-    from harness.sweeps.execute import _claim, _done, _duration, _say
+    from harness.sweeps.execute import _claim, _clear_previous_attempt, _done, _duration, _say
 
     queue = [p for p in exp.points if p.folder in todo]
     if not queue:
@@ -111,6 +111,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
                     _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
                               f"skipped: {busy}")
                     continue
+                _clear_previous_attempt(run_dir)  # a failing attempt leaves no old summary
                 future = workers[worker].submit(train_point, str(exp.base), point.overrides,
                                                 str(run_dir))
                 running[future] = (point, claim, time.time(), idle.pop(0))
@@ -163,7 +164,9 @@ def train_point(base: str, overrides: dict, run_dir: str) -> tuple[str, str | No
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # the parent's stop: mark the run
     try:
-        return run(base, overrides=overrides, out=run_dir, verbose=0, report=False).status, None
+        # The parent holds the folder's lock while this worker trains into it.
+        return run(base, overrides=overrides, out=run_dir, verbose=0, report=False,
+                   locked=True).status, None
     except KeyboardInterrupt:
         return "interrupted", None
     except Exception as e:  # noqa: BLE001 - one broken run must not stop the sweep

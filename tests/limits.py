@@ -1,0 +1,93 @@
+"""Running the CLI under a memory and a time limit, so that a regression fails fast instead of
+taking the machine down; small tmpfs mounts for full and read-only disks (root only)."""
+
+import contextlib
+import os
+import resource
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+MEMORY = 3 << 30  # address space: TensorFlow needs ~2 GB of it for a tiny run
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def limited(memory: int = MEMORY):
+    """A `preexec_fn` capping the child's address space at `memory` bytes."""
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    return apply
+
+
+def start(*args, cwd, memory: int = MEMORY, **kwargs) -> subprocess.Popen:
+    """`python -m harness ARGS` in `cwd` under a memory limit."""
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "harness", *map(str, args)], cwd=cwd,
+                            text=True, preexec_fn=limited(memory), **kwargs)
+
+
+def harness(*args, cwd, timeout: float = 180, memory: int = MEMORY, **kwargs):
+    """Runs `python -m harness ARGS` to its end (killed after `timeout` seconds)."""
+    proc = start(*args, cwd=cwd, memory=memory, **kwargs)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def python(code: str, cwd, timeout: float = 120, memory: int = 1 << 30):
+    """Runs `python -c CODE` under the limits."""
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=limited(memory))
+
+
+@contextlib.contextmanager
+def tmpfs(path: Path, size: str = "2m", readonly: bool = False):
+    """A small tmpfs mounted at `path` (skips the test unless root may mount)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    path.mkdir(parents=True, exist_ok=True)
+    options = f"size={size}" + (",ro" if readonly else "")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options,
+                              f"harness-{uuid.uuid4().hex[:6]}", str(path)], capture_output=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def fill(folder: Path) -> None:
+    """Fills the disk holding `folder` to the last byte."""
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        for block in (65536, 1):
+            try:
+                while os.write(fd, b"\0" * block):
+                    pass
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+
+
+@pytest.fixture
+def time_limit():
+    """Fails an in-process test that runs longer than its limit (SIGALRM)."""
+    def expire(signum, frame):
+        raise TimeoutError("test took too long")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(300)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

@@ -1,0 +1,273 @@
+"""A run folder says what happened: statuses, no overwrites, one writer, damaged files, appends.
+
+Runs here are tiny (depth 2, width 4, 200 samples). In-process runs share one TensorFlow; CLI runs
+are subprocesses under a memory and time limit (`limits.py`).
+"""
+
+import errno
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from limits import ROOT, harness, start, time_limit  # noqa: F401 - time_limit is a fixture
+from test_robustness_runs import TINY, fake_idx_folder, mnist_config, rows, wait_for
+
+import harness as harness_api
+from harness.errors import HarnessError
+from harness.rundir import is_finished, load_run
+
+pytestmark = pytest.mark.usefixtures("time_limit")
+
+
+def experiment(folder: Path, activations=("relu", "tanh"), **set_keys) -> Path:
+    path = folder / "study.yaml"
+    path.write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"), "grid": {"model.activation": list(activations)},
+        "set": {"train.epochs": 2, "data.n_samples": 200, "model.depth": 2, "model.width": 4,
+                **set_keys}}))
+    return path
+
+
+# --- 1. a status never lies -----------------------------------------------------------------------
+
+def test_sweep_run_that_fails_now_is_not_reported_from_its_old_summary(tmp_path):
+    idx = fake_idx_folder(tmp_path / "idx")
+    mnist = {"data.name": "mnist", "data.n_samples": 40, "model.head": "softmax",
+             "train.loss": "sparse_categorical_crossentropy"}
+    path, out = experiment(tmp_path, **mnist, **{"data.path": str(idx)}), tmp_path / "out"
+    first = harness("sweep", path, "--out", out, cwd=tmp_path, timeout=300)
+    assert first.returncode == 0, first.stderr
+    # The same study, now pointing at a folder without the data: every run must fail.
+    experiment(tmp_path, **mnist, **{"data.path": str(tmp_path / "gone")})
+    second = harness("sweep", path, "--out", out, cwd=tmp_path, timeout=300)
+    assert second.returncode == 1, second.stderr
+    assert "failed 2" in second.stderr and "Traceback" not in second.stderr
+    runs = pd.read_csv(out / "runs.csv")
+    assert set(runs.status) == {"failed"} and "test_accuracy" not in runs
+    assert runs.error.str.contains("data.path").all()
+    assert not any(is_finished(d) for d in out.iterdir() if d.is_dir())
+
+
+def test_a_run_that_raises_after_its_test_pass_is_failed_and_retrained(tmp_path, monkeypatch):
+    from harness import runner
+
+    def full_disk(*args):
+        raise OSError(errno.ENOSPC, "No space left on device", "surface.csv")
+
+    monkeypatch.setattr(runner, "_write_surface", full_disk)
+    with pytest.raises(OSError):
+        harness_api.run(TINY, overrides={"train.epochs": 2}, out=tmp_path / "run", verbose=0)
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["status"] == "failed" and "No space left" in summary["error"]
+    assert summary["epochs_run"] == 2 and not is_finished(tmp_path / "run")
+
+
+def test_epochs_run_of_an_interrupted_run_counts_the_recorded_epochs(tmp_path, monkeypatch):
+    from harness import loop
+
+    calls, real = [], loop.EpochLoop.run
+
+    def stop_on_second_chunk(self, orders):
+        calls.append(len(orders))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(self, orders)
+
+    monkeypatch.setattr(loop.EpochLoop, "run", stop_on_second_chunk)
+    config = {**TINY, "train": {"epochs": 9, "batch_size": 1}}  # 128 steps: 3 epochs per call
+    with pytest.raises(KeyboardInterrupt):
+        harness_api.run(config, out=tmp_path / "run", verbose=0)
+    run = load_run(tmp_path / "run")
+    assert run.status == "interrupted"
+    assert run.summary["epochs_run"] == len(run.history) == calls[0] == 3
+
+
+def test_ctrl_c_while_the_report_is_drawn_still_writes_the_summary(tmp_path, monkeypatch):
+    import harness.report
+
+    def interrupted(run):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(harness.report, "build_report", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        harness_api.run(TINY, overrides={"train.epochs": 1}, out=tmp_path / "run", verbose=0)
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["status"] == "completed" and summary["epochs_run"] == 1
+
+
+# --- 2. nothing the user wrote is overwritten -----------------------------------------------------
+
+def test_out_into_a_folder_of_the_users_files_is_refused(tmp_path):
+    mine = tmp_path / "myexp"
+    mine.mkdir()
+    text = yaml.safe_dump({**TINY, "train": {"epochs": 1}})
+    (mine / "config.yaml").write_text(text)
+    (mine / "notes.txt").write_text("mine")
+    result = harness("run", "myexp/config.yaml", "--out", "myexp", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: --out myexp: ") and "--force" in lines[-1], lines
+    assert (mine / "config.yaml").read_text() == text
+    assert sorted(p.name for p in mine.iterdir()) == ["config.yaml", "notes.txt"]
+    for out, message in (("", "error: --out: empty"),
+                         ("myexp/notes.txt", "error: --out myexp/notes.txt: is a file")):
+        result = harness("run", "myexp/config.yaml", "--out", out, cwd=tmp_path)
+        assert result.returncode == 2 and result.stderr.strip().splitlines()[-1].startswith(
+            message), result.stderr
+
+
+def test_a_rerun_into_a_run_folder_leaves_nothing_of_the_earlier_run(tmp_path):
+    out = tmp_path / "run"
+    harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False)
+    assert (out / "surface.csv").is_file() and (out / "points.csv").is_file()
+    (out / ".summary.json.x1.tmp").write_text("{")  # a write cut short by an earlier kill
+    harness_api.run(mnist_config(fake_idx_folder(tmp_path / "idx")), out=out, verbose=0,
+                    report=False)
+    assert not (out / "surface.csv").exists() and not (out / "points.csv").exists()
+    assert not list(out.glob("*.tmp"))
+    assert load_run(out).config["data"]["name"] == "mnist"
+
+
+def test_force_writes_beside_the_users_files(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(HarnessError, match="--force"):
+        harness_api.run(TINY, out=out, verbose=0)
+    run = harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False,
+                          force=True)
+    assert run.status == "completed" and (out / "notes.txt").read_text() == "mine"
+
+
+# --- 3. one run folder, one writer ----------------------------------------------------------------
+
+def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 100000}}))
+    first = start("run", "c.yaml", "--out", "shared", "--verbose", "0", cwd=tmp_path)
+    try:
+        wait_for(lambda: rows(tmp_path / "shared" / "history.csv") >= 1, timeout=120)
+        config = json.dumps({**TINY, "name": "other", "train": {"epochs": 1}})
+        (tmp_path / "d.yaml").write_text(config)
+        second = harness("run", "d.yaml", "--out", "shared", cwd=tmp_path)
+    finally:
+        first.kill()
+        first.communicate()
+    assert second.returncode == 2, second.stderr
+    assert "another harness process is writing this run folder" in second.stderr
+    assert yaml.safe_load((tmp_path / "shared" / "config.yaml").read_text())["name"] == "tiny"
+
+
+# --- 4. damaged folders never stop a sweep or a report --------------------------------------------
+
+FILES = ["summary.json", "config.yaml", "meta.json", "history.csv", "layers.csv"]
+DAMAGE = {
+    "binary": lambda data, cut: bytes(range(256)) * 4,
+    "truncated": lambda data, cut: data[:int(len(data) * cut)],
+    "json list": lambda data, cut: b"[1, 2, 3]\n",
+    "json number": lambda data, cut: b"42\n",
+    "text": lambda data, cut: b"this is not what the harness wrote\n" * 3,
+    "empty": lambda data, cut: b"",
+    "wrong types": lambda data, cut: b'{"status": 5, "epochs_run": "x", "test_loss": "abc", '
+                                     b'"wall_time_s": [], "examples": 3, "task": null}',
+}
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("finished") / "run"
+    harness_api.run(TINY, overrides={"train.epochs": 2}, out=out, verbose=0, report=False)
+    return out
+
+
+def _cli(args, capsys):
+    from harness.cli import main
+
+    with pytest.raises(SystemExit) as code:
+        main(args)
+    return code.value.code, capsys.readouterr().err
+
+
+@settings(max_examples=24, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(FILES), damage=st.sampled_from(sorted(DAMAGE)),
+       cut=st.floats(0.0, 0.99))
+def test_a_damaged_file_is_one_error_line_naming_it_or_read_as_unfinished(
+        finished_run, tmp_path_factory, capsys, name, damage, cut):
+    folder = tmp_path_factory.mktemp("damaged") / "run"
+    shutil.copytree(finished_run, folder)
+    path = folder / name
+    path.write_bytes(DAMAGE[damage](path.read_bytes(), cut))
+    if name == "summary.json":
+        assert not is_finished(folder) or json.loads(path.read_text())["status"] == "completed"
+    for args in (["report", str(folder)], ["compare", str(folder), str(finished_run)]):
+        code, err = _cli(args, capsys)
+        lines = err.strip().splitlines()
+        assert code in (0, 2), err
+        if code == 2:
+            assert len(lines) == 1 and lines[0].startswith("error: "), err
+            assert name in lines[0] or "config.yaml" in lines[0], lines[0]
+
+
+def test_a_sweep_reruns_damaged_run_folders(tmp_path):
+    path, out = experiment(tmp_path, ("relu", "tanh", "sigmoid", "elu")), tmp_path / "out"
+    assert harness("sweep", path, "--out", out, cwd=tmp_path, timeout=300).returncode == 0
+    folders = sorted(p for p in out.iterdir() if p.is_dir())
+    for folder, (name, damage) in zip(folders, [("summary.json", "binary"),
+                                                ("config.yaml", "truncated"),
+                                                ("meta.json", "json list"),
+                                                ("layers.csv", "text")]):
+        file = folder / name
+        file.write_bytes(DAMAGE[damage](file.read_bytes(), 0.5))
+    result = harness("sweep", path, "--out", out, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "trained 4, skipped 0, failed 0" in result.stderr
+    assert all(is_finished(f) and load_run(f).status == "completed" for f in folders)
+
+
+# --- 8. history.csv and layers.csv grow by appends ------------------------------------------------
+
+def test_history_and_layers_are_appended_per_chunk_not_rewritten(tmp_path):
+    from harness.runner import setup
+    from harness.train import fit
+
+    s = setup({**TINY, "train": {"epochs": 9, "batch_size": 1}})  # 3 epochs per compiled call
+    writes = []
+    from harness import train
+
+    real = train.Recorder.write
+
+    def spy(self):
+        real(self)
+        writes.append({n: ((tmp_path / n).stat().st_ino, (tmp_path / n).read_bytes())
+                       for n in ("history.csv", "layers.csv")})
+
+    train.Recorder.write = spy
+    try:
+        recorder, _ = fit(s, tmp_path, verbose=0)
+    finally:
+        train.Recorder.write = real
+    assert len(writes) == 4  # epoch 0, then three chunks
+    for name in ("history.csv", "layers.csv"):
+        assert len({w[name][0] for w in writes}) == 1  # the same file throughout
+        assert all(w[name][1] == writes[-1][name][1][:len(w[name][1])] for w in writes)
+    assert writes[-1]["history.csv"][1] == recorder.history_frame().to_csv(
+        index=False, lineterminator="\n").encode()
+    assert writes[-1]["layers.csv"][1] == recorder.layers_frame().to_csv(
+        index=False, lineterminator="\n").encode()
+
+
+def test_readers_drop_a_partial_last_line_and_keep_the_epochs_both_files_hold(finished_run,
+                                                                               tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(finished_run, folder)
+    history = (folder / "history.csv").read_text()
+    (folder / "history.csv").write_text(history + "3,0.12")  # killed mid-append
+    layers = pd.read_csv(folder / "layers.csv")
+    layers[layers.epoch <= 1].to_csv(folder / "layers.csv", index=False)  # killed between files
+    run = load_run(folder)
+    assert list(run.history.epoch) == [1] and set(run.layers.epoch) == {0, 1}

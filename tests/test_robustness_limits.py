@@ -1,0 +1,233 @@
+"""Memory and time are bounded before they are spent, and every promised error is one line.
+
+Alias bombs, files that are not files, models that cannot fit, gzip bombs, grids of millions of
+runs; `--out` on a full or read-only disk, user modules that fail on import, initializers that make
+no sense, a loss that is NaN at initialisation. Every case runs the CLI as a subprocess under a
+memory and time limit (`limits.py`), so a regression fails fast.
+"""
+
+import gzip
+import os
+import struct
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from config_messages import check
+from limits import ROOT, fill, harness, python, tmpfs
+from test_robustness_runs import TINY
+
+
+def bomb(levels: int = 8, name: str = "bomb") -> str:
+    """A few hundred bytes of nested anchors standing for 10**(levels + 1) strings."""
+    lines = [f"{name}0: &{name}0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{name}{i}: &{name}{i} [" + ", ".join([f"*{name}{i - 1}"] * 10) + "]"
+              for i in range(1, levels + 1)]
+    return "\n".join(lines)
+
+
+def one_error_line(result, starts: str, key: str | None = None):
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = [line for line in result.stderr.strip().splitlines()  # ours, not TensorFlow's
+             if not line.startswith(("config: ", "warning: ", "WARNING: All log messages",
+                                     "I0000 "))]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    check(lines[0].removeprefix("error: "), starts, key)
+    return lines[0]
+
+
+# --- 5. memory and time are bounded before they are spent -----------------------------------------
+
+ALIAS_CASES = {  # id: (config file text, --set values, the file the message starts with)
+    "value": (f"{bomb()}\nname: *bomb8\n", [], "c.yaml"),
+    "unknown key": (f"{bomb()}\n", [], "c.yaml"),
+    "nested": (f"x: {{a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}}\n{bomb(7)}\n"
+               "model: {width: *bomb7}\n", [], "c.yaml"),
+    "--set": ("name: ok\n", ["name=" + "{" + bomb().replace("\n", ", ") + "}"], "--set name"),
+    "self": ("a: &a [1, *a]\n", [], "c.yaml"),
+}
+
+
+@pytest.fixture(scope="module")
+def alias_results(tmp_path_factory):
+    def one(case):
+        text, overrides, _ = ALIAS_CASES[case]
+        folder = tmp_path_factory.mktemp("alias")
+        (folder / "c.yaml").write_text(text)
+        return harness("run", "c.yaml", *(a for o in overrides for a in ("--set", o)),
+                       cwd=folder, timeout=60, memory=1 << 30), folder
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return dict(zip(ALIAS_CASES, pool.map(one, ALIAS_CASES)))
+
+
+@pytest.mark.parametrize("case", list(ALIAS_CASES))
+def test_yaml_alias_bombs_are_one_error_line(alias_results, case):
+    result, folder = alias_results[case]
+    line = one_error_line(result, ALIAS_CASES[case][2])
+    assert "alias" in line
+    assert not (folder / "results").exists()
+
+
+def test_alias_bombs_in_experiment_files_are_one_error_line(tmp_path):
+    (tmp_path / "e.yaml").write_text(f"base: {ROOT / 'configs/base.yaml'}\n{bomb()}\n"
+                                     "grid: {model.depth: *bomb8}\n")
+    result = harness("sweep", "e.yaml", "--out", "out", cwd=tmp_path, timeout=60,
+                     memory=1 << 30)
+    assert "alias" in one_error_line(result, "e.yaml")
+    assert not (tmp_path / "out").exists()
+
+
+def test_config_files_that_are_not_files_are_one_error_line(tmp_path):
+    os.mkfifo(tmp_path / "fifo.yaml")
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "big.yaml").write_bytes(b"# " + b"x" * 2_000_000 + b"\n")
+    for path, words in (("/dev/zero", "not a regular file"), ("fifo.yaml", "not a regular file"),
+                        ("loop.yaml", "symbolic links"), ("big.yaml", "more than a config")):
+        result = harness("run", path, cwd=tmp_path, timeout=30, memory=1 << 30)
+        assert words in one_error_line(result, path)
+    (tmp_path / "e.yaml").write_text("base: /dev/zero\ngrid: {model.depth: [1]}\n")
+    os.mkfifo(tmp_path / "fifo_e.yaml")
+    result = harness("sweep", "fifo_e.yaml", cwd=tmp_path, timeout=30, memory=1 << 30)
+    assert "not a regular file" in one_error_line(result, "fifo_e.yaml")
+
+
+def test_a_model_that_cannot_fit_in_memory_is_refused_before_it_is_built(tmp_path):
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "model": {"depth": 200,
+                                                                       "width": 100000}}))
+    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    line = one_error_line(result, "c.yaml", "model.width")
+    assert "TB of memory" in line and "parameters" in line and "available" in line
+    assert not (tmp_path / "results").exists()
+
+
+def test_memory_estimate_names_the_key_that_costs_most():
+    from harness.configfile import load_config
+    from harness.memory import estimate
+
+    cfg = load_config({**TINY, "train": {"batch_size": 1_000_000}})[0]
+    parts = estimate(cfg, 784, 10, 1_000_000, 10)
+    assert max(parts.values())[1] == "train.batch_size"
+    parts = estimate(load_config(TINY)[0], 784, 10, 1_000_000, 250_000)
+    assert max(parts.values())[1] == "data.n_samples"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 2**31 - 1])
+def test_epoch_orders_drawn_per_chunk_are_the_numbers_of_the_whole_table(seed):
+    from harness.train import EpochOrders
+
+    rng = np.random.default_rng([seed, 1])  # the table as it was drawn all at once
+    whole = np.stack([rng.permutation(57) for _ in range(11)]).astype(np.int32)
+    orders = EpochOrders(57, seed)
+    chunks = np.concatenate([orders.next(k) for k in (1, 3, 0, 4, 3)])
+    assert chunks.dtype == np.int32 and (chunks == whole).all()
+
+
+def test_a_gzip_member_that_decompresses_past_its_header_is_refused_without_reading_it(tmp_path):
+    header = struct.pack(">IIII", 2051, 60, 28, 28)
+    zeros = gzip.compress(b"\0" * (64 << 20), compresslevel=1)
+    with open(tmp_path / "bomb.gz", "wb") as f:  # gzip members concatenate: 64 MB x 24 = 1.5 GB
+        f.write(gzip.compress(header + b"\0" * 60 * 784))
+        for _ in range(24):
+            f.write(zeros)
+    result = python("from pathlib import Path\nfrom harness.data.images import read_idx\n"
+                    "from harness.errors import DataError\n"
+                    "try:\n    read_idx(Path('bomb.gz'))\n"
+                    "except DataError as e:\n    print(e)\n", cwd=tmp_path, timeout=60,
+                    memory=1 << 30)
+    assert result.returncode == 0, result.stderr
+    assert "holds more than the 47056 bytes its header promises" in result.stdout
+
+
+def test_a_sweep_of_too_many_runs_asks_for_max_runs(tmp_path):
+    (tmp_path / "e.yaml").write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"), "seeds": list(range(10)),
+        "grid": {"model.depth": list(range(1, 41)), "model.width": list(range(1, 41))}}))
+    result = harness("sweep", "e.yaml", "--out", "out", cwd=tmp_path, timeout=60)
+    line = one_error_line(result, "e.yaml")
+    assert "16000 runs (40 model.depth x 40 model.width x 10 seeds)" in line
+    assert "--max-runs 16000" in line and not (tmp_path / "out").exists()
+
+
+# --- 7. every promised error is one line ----------------------------------------------------------
+
+def test_out_on_a_read_only_or_full_disk_is_one_error_line(tmp_path):
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 1}}))
+    with tmpfs(tmp_path / "ro", readonly=True):
+        result = harness("run", "c.yaml", "--out", "ro/run", cwd=tmp_path)
+        assert "Read-only file system" in one_error_line(result, "--out ro/run")
+    with tmpfs(tmp_path / "full", size="1m") as full:
+        fill(full)
+        result = harness("run", "c.yaml", "--out", "full/run", cwd=tmp_path)
+        assert "full" in one_error_line(result, "--out full/run")
+        assert not (full / "run").exists()
+
+
+def test_a_disk_that_fills_during_the_run_fails_it_in_one_line(tmp_path):
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 3000,
+                                                                       "batch_size": 200}}))
+    with tmpfs(tmp_path / "small", size="4m") as small:
+        fill(small)
+        os.truncate(small / "filler", (small / "filler").stat().st_size - (1200 << 10))
+        result = harness("run", "c.yaml", "--out", "small/run", "--verbose", "0", cwd=tmp_path,
+                         timeout=300)
+        line = one_error_line(result, "small/run/")
+        assert "No space left on device" in line
+        status = yaml.safe_load((small / "run" / "summary.json").read_text()
+                                ) if (small / "run" / "summary.json").exists() else None
+        assert status is None or status["status"] == "failed"
+
+
+USER_MODULES = {
+    "raises": "raise RuntimeError('broken on import')\ndef f(x):\n    return x\n",
+    "exits": "import sys\nsys.exit(3)\ndef f(x):\n    return x\n",
+}
+
+
+@pytest.mark.parametrize("case", list(USER_MODULES))
+def test_a_user_activation_module_that_fails_on_import_is_one_error_line(tmp_path, case):
+    (tmp_path / f"acts_{case}.py").write_text(USER_MODULES[case])
+    (tmp_path / "c.yaml").write_text(f"model: {{activation: 'acts_{case}:f'}}\n")
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    result = harness("run", "c.yaml", cwd=tmp_path, timeout=60, memory=1 << 30,
+                     env={**os.environ, "PYTHONPATH": path})
+    line = one_error_line(result, "c.yaml", "model.activation")
+    assert f"importing 'acts_{case}'" in line
+    assert ("RuntimeError: broken on import" if case == "raises" else "SystemExit: 3") in line
+
+
+@pytest.mark.parametrize("initializer, words", [
+    ("{name: random_normal, stddev: -1}", "'stddev' must be 0 or more"),
+    ("{name: truncated_normal, stddev: -0.1}", "'stddev' must be 0 or more"),
+    ("{name: random_uniform, minval: 1, maxval: -1}", "minval (1) is above maxval (-1)"),
+    ("{name: random_uniform, minval: 0.5}", "minval (0.5) is above maxval (0.05)"),
+])
+def test_initializer_parameters_that_make_no_sense_are_one_error_line(tmp_path, initializer,
+                                                                       words):
+    (tmp_path / "c.yaml").write_text(f"model: {{initializer: {initializer}}}\n")
+    result = harness("run", "c.yaml", cwd=tmp_path, timeout=60, memory=1 << 30)
+    assert words in one_error_line(result, "c.yaml", "model.initializer")
+
+
+def test_a_loss_that_is_nan_at_initialisation_blames_the_initialisation(tmp_path):
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(
+        {**TINY, "model": {"depth": 2, "width": 4, "initializer": {"name": "constant",
+                                                                   "value": 1e30}}}))
+    result = harness("run", "c.yaml", cwd=tmp_path)
+    line = one_error_line(result, "c.yaml", "model.initializer")
+    assert "at initialisation" in line and "not train.learning_rate" in line
+    assert not (tmp_path / "results").exists()
+
+
+def test_data_path_for_generated_data_is_a_warning(tmp_path):
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(
+        {**TINY, "data": {"name": "circles", "n_samples": 200, "path": "~/data/mnist"},
+         "train": {"epochs": 1}}))
+    result = harness("run", "c.yaml", "--verbose", "0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings == ["warning: data.path: ignored: circles is generated, not read from files; "
+                        "remove data.path (it is for mnist and fashion_mnist)"]
+    assert Path(tmp_path / "results").is_dir()
