@@ -30,11 +30,12 @@ def _run(args) -> int:
     print("config: " + " -> ".join(sources), file=sys.stderr)
     result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose,
                  force=args.force)
-    print(format_summary(result))
+    lines = format_summary(result).splitlines()
     if result.summary.get("expect"):
         from harness.expect import format_results
 
-        print(format_results(result.summary["expect"]))
+        lines[-1:-1] = format_results(result.summary["expect"]).splitlines()
+    print("\n".join(lines))  # the run folder last
     if args.tensorboard:
         _events(result.dir)
     if result.status == "diverged":
