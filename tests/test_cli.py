@@ -28,7 +28,7 @@ def test_run_writes_every_file_and_column(tmp_path):
     run_dir = tmp_path / printed
     assert run_dir.name.startswith("relu-d2-s0-")
     assert "config: defaults -> " in result.stderr and "--set model.width=4" in result.stderr
-    assert "grad_norm" in result.stdout and "test_accuracy" in result.stdout
+    assert "grad_rms" in result.stdout and "test_accuracy" in result.stdout
 
     config = yaml.safe_load((run_dir / "config.yaml").read_text())
     assert config["model"]["depth"] == 2 and config["train"]["epochs"] == 2
