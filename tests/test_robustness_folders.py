@@ -60,7 +60,7 @@ def test_a_run_that_raises_after_its_test_pass_is_failed_and_retrained(tmp_path,
         raise OSError(errno.ENOSPC, "No space left on device", "surface.csv")
 
     monkeypatch.setattr(runner, "_write_surface", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(HarnessError, match="run/: No space left on device while writing"):
         harness_api.run(TINY, overrides={"train.epochs": 2}, out=tmp_path / "run", verbose=0)
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["status"] == "failed" and "No space left" in summary["error"]

@@ -184,7 +184,8 @@ def check_folder_after_a_kill(run_dir: Path, epochs: int) -> str:
     """Every file parses; `completed` only when everything a run writes is there and whole."""
     for path in run_dir.iterdir():
         if path.name.startswith("."):
-            assert path.name.endswith(".tmp"), path  # an atomic write cut short; readers skip it
+            # An atomic write cut short (readers skip it), or the folder's lock.
+            assert path.name.endswith(".tmp") or path.name == ".lock", path
             continue
         data = path.read_bytes()
         if path.suffix == ".csv":
