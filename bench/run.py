@@ -8,6 +8,7 @@ repetitions), or a wall-clock/memory bound measured in a fresh subprocess:
   P1  MNIST epoch, 5 x 128 ReLU, batch 128, Adam, all per-layer statistics   <= 1.05 x plain fit
       (twice: without histograms, and with them counted on every step, as on a logged epoch)
   P2  circles, 3 x 8 ReLU, batch 32, 100 epochs, statistics every epoch      <= 0.25 x plain fit
+      the whole harness.run of it (setup, training, test, snapshots, report)  <= 0.25 x plain fit
   P3  experiments/vanishing_gradients.yaml (54 runs), --jobs 1, with start-up  <= 40 s
       the same with --jobs 2                                                 <= 0.55 x --jobs 1
       the same with --executor ray (a local cluster, all cores)              <= 0.65 x --jobs 1
@@ -97,7 +98,7 @@ def p2_toy(reps: int, epochs: int) -> dict:
     """A whole toy training run: plain fit vs the harness (tracing and recording included)."""
     import keras
 
-    from harness.runner import setup
+    from harness.runner import run, setup
     from harness.train import fit
 
     config = {"data": {"name": "circles", "n_samples": 1000},
@@ -117,8 +118,15 @@ def p2_toy(reps: int, epochs: int) -> dict:
         with tempfile.TemporaryDirectory() as out:
             t = time.perf_counter()
             fit(s, Path(out), verbose=0)
-            pairs.append((t_plain, time.perf_counter() - t))
-    return _paired(f"P2 circles, {epochs} epochs (s)", pairs, 0.25, "statistics every epoch")
+            t_fit = time.perf_counter() - t
+        with tempfile.TemporaryDirectory() as out:  # the whole run: set-up to report
+            t = time.perf_counter()
+            run(config, out=out, verbose=0)
+            pairs.append((t_plain, t_fit, time.perf_counter() - t))
+    return [_paired(f"P2 circles, {epochs} epochs (s)", [p[:2] for p in pairs], 0.25,
+                    "training with statistics every epoch and histograms on the default schedule"),
+            _paired(f"P2 whole harness.run, {epochs} epochs (s)", [(p[0], p[2]) for p in pairs],
+                    0.25, "setup, training, test, surfaces, neurons, report")]
 
 
 def tree_child(args, cwd=ROOT) -> tuple[float, float, int]:
@@ -283,7 +291,7 @@ def main():
     reps = 3 if args.quick else 5
     rows = []
     steps = [("P4", lambda: p4_startup(reps)),
-             ("P2", lambda: [p2_toy(reps, 100)]),
+             ("P2", lambda: p2_toy(reps, 100)),
              ("P1", lambda: [p1_mnist(reps, 20000 if args.quick else None, h)
                              for h in (False, True)]),
              ("P3", lambda: p3_study(args.experiment, not args.no_parallel)),
