@@ -7,6 +7,7 @@ and comparisons open fast.
 import io
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -100,7 +101,8 @@ def is_run_folder(path: str | os.PathLike) -> bool:
 
 # What a run writes (other files may come with new statistics): cleared before a rerun, so that
 # nothing from the previous run (a `surface.csv` of another dataset) reaches the new report.
-RUN_FILES = (".csv", ".json", ".yaml", ".png", ".html")
+RUN_FILES = (".csv", ".json", ".yaml", ".png", ".gif", ".html")
+RUN_FOLDERS = ("tensorboard",)  # `--tensorboard`'s event files, rebuilt from the run's files
 
 
 def clear_run_files(path: str | os.PathLike) -> None:
@@ -110,6 +112,8 @@ def clear_run_files(path: str | os.PathLike) -> None:
         if item.is_file() and (item.suffix in RUN_FILES and not item.name.startswith(".")
                                or temporary):
             item.unlink(missing_ok=True)
+        elif item.is_dir() and item.name in RUN_FOLDERS:
+            shutil.rmtree(item, ignore_errors=True)
 
 
 _HELD: dict[Path, int] = {}

@@ -120,8 +120,9 @@ def test_a_closed_pipe_ends_quietly():
 
 
 def test_compare_without_out_writes_a_default_folder(tmp_path):
-    sig = make_run(tmp_path / "runs/sig", activation="sigmoid", depth=8)
-    relu = make_run(tmp_path / "runs/relu", activation="relu", depth=8)
+    # folders of the old format: the ratio falls back to grad_norm, 4 ** -7 for the fake sigmoid
+    sig = make_run(tmp_path / "runs/sig", activation="sigmoid", depth=8, recorded="old")
+    relu = make_run(tmp_path / "runs/relu", activation="relu", depth=8, recorded="old")
     result = harness("compare", sig, relu, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     printed = result.stdout.strip().splitlines()[-1]

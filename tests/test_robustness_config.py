@@ -100,7 +100,8 @@ WRONG = {  # values of the wrong type for each kind of key (strict: no "3" for 3
     "section": st.one_of(ints, floats, texts, st.booleans(), some_list, st.none()),
 }
 KIND = {**{k: "int" for k in INT_KEYS}, **{k: "float" for k in FLOAT_KEYS},
-        "data.n_samples": "int_or_none", "model.use_bias": "bool", "name": "name",
+        "data.n_samples": "int_or_none", "data.classes": "int_or_none", "model.use_bias": "bool",
+        "name": "name",
         "data.name": "name", "model.head": "name", "train.loss": "name",
         "train.optimizer": "name", "data.path": "text_or_none", "model.activation": "activation",
         "model.initializer": "initializer", "model.width": "width", "data": "section",

@@ -54,12 +54,12 @@ def test_sweep_run_that_fails_now_is_not_reported_from_its_old_summary(tmp_path)
 
 
 def test_a_run_that_raises_after_its_test_pass_is_failed_and_retrained(tmp_path, monkeypatch):
-    from harness import runner
+    from harness.snapshots import Snapshots
 
     def full_disk(*args):
         raise OSError(errno.ENOSPC, "No space left on device", "surface.csv")
 
-    monkeypatch.setattr(runner, "_write_surface", full_disk)
+    monkeypatch.setattr(Snapshots, "write", full_disk)
     with pytest.raises(HarnessError, match="run/: No space left on device while writing"):
         harness_api.run(TINY, overrides={"train.epochs": 2}, out=tmp_path / "run", verbose=0)
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
@@ -72,14 +72,15 @@ def test_epochs_run_of_an_interrupted_run_counts_the_recorded_epochs(tmp_path, m
 
     calls, real = [], loop.EpochLoop.run
 
-    def stop_on_second_chunk(self, orders):
+    def stop_on_second_chunk(self, orders, *args):
         calls.append(len(orders))
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(self, orders)
+        return real(self, orders, *args)
 
     monkeypatch.setattr(loop.EpochLoop, "run", stop_on_second_chunk)
-    config = {**TINY, "train": {"epochs": 9, "batch_size": 1}}  # 128 steps: 3 epochs per call
+    # 128 steps: 3 epochs per call (histograms of the last epoch only: no chunk ends early)
+    config = {**TINY, "train": {"epochs": 9, "batch_size": 1}, "log": {"histograms": "last"}}
     with pytest.raises(KeyboardInterrupt):
         harness_api.run(config, out=tmp_path / "run", verbose=0)
     run = load_run(tmp_path / "run")
@@ -235,7 +236,8 @@ def test_history_and_layers_are_appended_per_chunk_not_rewritten(tmp_path):
     from harness.runner import setup
     from harness.train import fit
 
-    s = setup({**TINY, "train": {"epochs": 9, "batch_size": 1}})  # 3 epochs per compiled call
+    s = setup({**TINY, "train": {"epochs": 9, "batch_size": 1},  # 3 epochs per compiled call
+               "log": {"histograms": "last"}})
     writes = []
     from harness import train
 

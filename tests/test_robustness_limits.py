@@ -229,5 +229,5 @@ def test_data_path_for_generated_data_is_a_warning(tmp_path):
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert warnings == ["warning: data.path: ignored: circles is generated, not read from files; "
-                        "remove data.path (it is for mnist and fashion_mnist)"]
+                        "remove data.path (it is for mnist, fashion_mnist and csv)"]
     assert Path(tmp_path / "results").is_dir()

@@ -67,7 +67,8 @@ def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     html = (out / "report.html").read_text()
     pngs = sorted(out.glob("*.png"))
     assert {p.name for p in pngs} == {"sweep_grad_norms.png", "sweep_history.png",
-                                      "sweep_health.png"}
+                                      "sweep_health.png", "sweep_histograms.png",
+                                      "sweep_update_ratio.png"}
     assert html.count('<img src="data:image/png;base64,') == len(pngs)
     assert "activation=sigmoid, depth=2" in html and "Summary over seeds" in html
 
