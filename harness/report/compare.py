@@ -87,10 +87,12 @@ def flatten_config(config: dict, prefix: str = "") -> dict:
 def differing_keys(configs: list[dict]) -> list[str]:
     """Dotted config keys whose values are not the same in every config (a missing key differs).
 
-    `name` is left out when anything else differs: it restates the change. `model.activation`
-    goes first (what this harness is about), `seed` last, the rest in config order.
+    `name` is left out when anything else differs: it restates the change. `expect` (what a run
+    should reach, not how it runs) is always left out. `model.activation` goes first (what this
+    harness is about), `seed` last, the rest in config order.
     """
-    flats = [flatten_config(c) for c in configs]
+    flats = [{k: v for k, v in flatten_config(c).items() if k.split(".")[0] != "expect"}
+             for c in configs]
     keys = list(dict.fromkeys(k for flat in flats for k in flat))
     differ = [k for k in keys if len({_canonical(f.get(k, _MISSING)) for f in flats}) > 1]
     if set(differ) - {"name"}:
