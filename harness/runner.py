@@ -93,7 +93,8 @@ def _check_initial_loss(s: Setup, where: str) -> None:
     """A loss that is NaN or infinite before any step is the initialisation's doing, not the
     learning rate's: say so before a run folder is made."""
     probe = slice(0, s.cfg.train.batch_size)  # the batch `harness.train.fit` records epoch 0 on
-    loss = float(s.model.measure(s.data.x_train[probe], s.y["train"][probe])[0])
+    x, y = s.data.x_train[probe], s.y["train"][probe]
+    loss = float(s.model.compute_loss(x=x, y=y, y_pred=s.model(x)))  # forward only: no gradients
     if not math.isfinite(loss):
         raise ConfigError(f"{where}: model.initializer: the loss is already {loss} at "
                           "initialisation, before any training step, so the initial weights are "

@@ -119,15 +119,11 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
                     _say(log, f"{head}  complete already, skipped")
                     continue
                 with _claim(run_dir) as mine:
-                    if not mine or _done(run_dir, point):
-                        busy = "another sweep is training it" if not mine else "completed meanwhile"
-                        if not mine:
-                            errors[point.folder] = (f"{busy} (same folder); rerun this sweep "
-                                                    "when it is done to collect it")
+                    busy = _start_attempt(run_dir, point, mine, errors)
+                    if busy:
                         _say(log, f"{head}  skipped: {busy}")
                         continue
                     started = time.time()
-                    _clear_previous_attempt(run_dir)
                     try:
                         status = run(exp.base, overrides=point.overrides, out=run_dir, verbose=0,
                                      report=False).status
@@ -138,9 +134,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
                     reports.submit(run_dir)
                 times.append(time.time() - started)
                 eta = (len(todo) - len(times)) * sum(times) / len(times)
-                note = "" if status == "completed" else f"  {status.upper()}" + (
-                    f": {errors[point.folder]}" if point.folder in errors else "")
-                _say(log, f"{head}  {times[-1]:.1f} s  eta {_duration(eta)}{note}")
+                _say(log, _done_line(head, times[-1], eta, status, errors.get(point.folder)))
     except KeyboardInterrupt:
         reports.kill()
         _tables(exp, out, errors)  # what is done so far; the rerun picks up from here
@@ -214,10 +208,25 @@ def _done(run_dir: Path, point) -> bool:
     return saved == point.config.model_dump(mode="json")
 
 
-def _clear_previous_attempt(run_dir: Path) -> None:
-    """Removes an earlier attempt's files before a new one: if the new attempt fails before it
-    writes its run folder (data, model), the old summary and tables must not speak for it."""
+def _start_attempt(run_dir: Path, point, mine: bool, errors: dict) -> str | None:
+    """Whether a claimed run is trained now: why not (another process holds its folder, noted in
+    `errors`; or it completed meanwhile), or None after clearing an earlier attempt's files: if
+    the new attempt fails before it writes its run folder (data, model), the old summary and
+    tables must not speak for it. Shared by every executor."""
+    if not mine:
+        errors[point.folder] = ("another sweep is training it (same folder); rerun this sweep "
+                                "when it is done to collect it")
+        return "another sweep is training it"
+    if _done(run_dir, point):
+        return "completed meanwhile"
     clear_run_files(run_dir)
+    return None
+
+
+def _done_line(head: str, seconds: float, eta: float, status: str, error: str | None) -> str:
+    """The progress line of a run that ended: its time, the sweep's ETA, and how it ended."""
+    note = "" if status == "completed" else f"  {status.upper()}" + (f": {error}" if error else "")
+    return f"{head}  {seconds:.1f} s  eta {_duration(eta)}{note}"
 
 
 def _tables(exp: Experiment, out: Path, errors: dict):

@@ -73,7 +73,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
     """
     import multiprocessing
 
-    from harness.sweeps.execute import _claim, _clear_previous_attempt, _done, _duration, _say
+    from harness.sweeps.execute import _claim, _done_line, _say, _start_attempt
 
     queue = [p for p in exp.points if p.folder in todo]
     if not queue:
@@ -100,18 +100,14 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
                 point = queue.pop(_pick(queue, cells[worker], set(cells) - {cells[worker]}))
                 run_dir = out / point.folder
                 claim = ExitStack()
-                mine = claim.enter_context(_claim(run_dir))
-                if not mine or _done(run_dir, point):
+                busy = _start_attempt(run_dir, point, claim.enter_context(_claim(run_dir)),
+                                      errors)
+                if busy:
                     claim.close()
                     finished += 1
-                    busy = "another sweep is training it" if not mine else "completed meanwhile"
-                    if not mine:
-                        errors[point.folder] = (f"{busy} (same folder); rerun this sweep when it "
-                                                "is done to collect it")
                     _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
                               f"skipped: {busy}")
                     continue
-                _clear_previous_attempt(run_dir)  # a failing attempt leaves no old summary
                 future = workers[worker].submit(train_point, str(exp.base), point.overrides,
                                                 str(run_dir))
                 running[future] = (point, claim, time.time(), idle.pop(0))
@@ -129,10 +125,8 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
                 finished += 1
                 left = len(queue) + len(running)
                 eta = left * (time.time() - start) / len(times)
-                note = "" if status == "completed" else f"  {status.upper()}" + (
-                    f": {error}" if error else "")
-                _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
-                          f"{times[-1]:.1f} s  eta {_duration(eta)}{note}")
+                _say(log, _done_line(f"[{finished}/{total}] {point.group}, seed={point.seed}",
+                                     times[-1], eta, status, error))
     except KeyboardInterrupt:
         _stop(workers, running)
         raise

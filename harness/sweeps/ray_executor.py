@@ -49,7 +49,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
         The wall time of every run trained (task submitted -> files written), in seconds.
     """
     ray = require_ray()
-    from harness.sweeps.execute import _claim, _done, _duration, _say
+    from harness.sweeps.execute import _claim, _done_line, _say, _start_attempt
 
     started_here = not ray.is_initialized()
     if started_here:
@@ -70,16 +70,11 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
             run_dir = out / point.folder
             if point.folder not in todo:
                 continue
-            mine = claims.enter_context(_claim(run_dir))
-            if not mine or _done(run_dir, point):
+            busy = _start_attempt(run_dir, point, claims.enter_context(_claim(run_dir)), errors)
+            if busy:
                 finished += 1
-                busy = "another sweep is training it" if not mine else "completed meanwhile"
-                if not mine:
-                    errors[point.folder] = (f"{busy} (same folder); rerun this sweep when it is "
-                                            "done to collect it")
                 _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  skipped: {busy}")
                 continue
-            (run_dir / "summary.json").unlink(missing_ok=True)  # unfinished until it finishes
             ref = task.remote(point.config.model_dump(mode="json"))
             running[ref] = (point, time.time())
         _say(log, f"ray: {len(running)} tasks on {_cpus(ray)} CPUs")
@@ -100,10 +95,8 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
             times.append(time.time() - submitted)
             finished += 1
             eta = len(running) * (time.time() - start) / len(times)
-            note = "" if status == "completed" else f"  {status.upper()}" + (
-                f": {error}" if error else "")
-            _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
-                      f"{result.get('wall_time_s', times[-1]):.1f} s  eta {_duration(eta)}{note}")
+            _say(log, _done_line(f"[{finished}/{total}] {point.group}, seed={point.seed}",
+                                 result.get("wall_time_s", times[-1]), eta, status, error))
     except KeyboardInterrupt:
         for ref in running:
             ray.cancel(ref, force=True)
