@@ -1,6 +1,7 @@
 """Loading TensorFlow and Keras, seeded and deterministic. Only commands that train call this."""
 
 import os
+import random
 import sys
 import threading
 from contextlib import contextmanager
@@ -14,21 +15,32 @@ STARTUP_NOISE = (b"All log messages before absl::InitializeLog()", b"oneDNN cust
 
 
 def init(seed: int):
-    """Imports Keras on TensorFlow, seeds Python, NumPy and TensorFlow, enables op determinism.
+    """Imports Keras on TensorFlow, seeds Python's and NumPy's generators, enables op determinism.
+
+    Every random op a run builds has its own seed from the config's (the data, the epoch orders,
+    the initializers, the dropout masks), so a run's numbers follow from its seed alone. The
+    global generators of TensorFlow and Keras (for unseeded ops in a user's own code) are seeded
+    once per process, with 0: `tf.random.set_seed` and `keras.backend.clear_session` clear
+    TensorFlow's cache of compiled functions, and a sweep's next run, reusing the previous run's
+    trace (`harness.loop.reusable_loop`), would pay about half a second to compile it again.
 
     Returns:
         The `keras` module.
     """
     keras = load()
+    import numpy as np
     import tensorflow as tf
 
-    # Reset Keras' global state between runs. `free_memory=True` would add a full gc.collect(),
-    # about 0.4 s per run in a sweep; Python's own collector reclaims the old graphs anyway
-    # (peak memory of the 54-run study: bench/RESULTS.md).
-    keras.backend.clear_session(free_memory=False)
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    if not _seeded:
+        keras.utils.set_random_seed(0)
+        tf.config.experimental.enable_op_determinism()
+        _seeded.append(True)
+    random.seed(seed)
+    np.random.seed(seed)
     return keras
+
+
+_seeded: list = []  # one entry once this process has seeded TensorFlow and Keras
 
 
 def load():

@@ -74,7 +74,7 @@ def setup(config: str | os.PathLike | Mapping,
     head = heads.HEADS.get(cfg.model.head)
     check_fits(cfg, data.n_features, head.units(data.n_classes), len(data.x_train),
                len(data.x_val), where)
-    backend.init(cfg.seed)  # also frees the previous run's graphs and variables
+    backend.init(cfg.seed)
     loss = losses.LOSSES.get(cfg.train.loss)
     y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
          for split in ("train", "val", "test")}
