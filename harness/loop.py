@@ -218,19 +218,14 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder
     """
     fresh = EpochLoop(model, x, y, x_val, y_val, batch_size)
     loop = reusable_loop(fresh, reuse_key)
-
-    def sync():  # a reused loop trains the previous model's variables: copy them to this run's
-        if loop is not fresh:
-            fresh.copy_state(loop)
-
     try:
-        return _train(loop, orders, epochs, recorder, verbose, logged, sync)
+        return _train(loop, orders, epochs, recorder, verbose, logged)
     finally:
-        sync()  # the run's own model carries on: evaluation, the last snapshots
+        if loop is not fresh:  # a reused loop trained the previous model's variables
+            fresh.copy_state(loop)  # this run's model carries on: evaluation, the last snapshots
 
 
-def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged,
-           sync) -> tuple | None:
+def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged) -> tuple | None:
     chunk = max(1, STEPS_PER_CALL // loop.steps)
     ends = sorted({*range(chunk, epochs, chunk), epochs,
                    *(e for e in logged if 1 <= e <= epochs)})
@@ -246,9 +241,7 @@ def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged,
             recorder.add_epoch(start + i + 1, logs, stats[i], counts[i])
         done = start + len(train)
         if not where:
-            if done in logged:
-                sync()  # the snapshot reads this run's model
-            recorder.snapshot(done)
+            recorder.snapshot(done, loop.model)  # the weights being trained
         recorder.write()
         if bar:
             bar.update(done, list(logs.items()), finalize=bool(where) or done == epochs)

@@ -90,7 +90,7 @@ def test_seeds_of_one_cell_reuse_the_trace_with_byte_identical_files(tmp_path):
                             "--out", str(tmp_path / "fresh"), "--verbose", "0"], cwd=root,
                            capture_output=True, text=True, timeout=300)
     assert fresh.returncode == 0, fresh.stderr
-    for name in ("history.csv", "layers.csv", "surface.csv"):
+    for name in ("history.csv", "layers.csv", "histograms.csv", "surface.csv", "neurons.csv"):
         assert (tmp_path / "s1" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
     assert (tmp_path / "s1/history.csv").read_bytes() != (tmp_path / "s0/history.csv").read_bytes()
     tests = [harness.load_run(tmp_path / d).summary["test_loss"] for d in ("s1", "fresh")]
