@@ -68,12 +68,12 @@ def measure(args, cwd=None, tree: bool = False) -> Measured:
                                     stdout=subprocess.PIPE, stderr=err, text=True)
         peak, done = [0], threading.Event()
         sampler = threading.Thread(target=_sample_tree, args=(launcher.pid, peak, done),
-                                   daemon=True)
-        if tree:
+                                   daemon=True) if tree else None
+        if sampler:
             sampler.start()
         out, _ = launcher.communicate()
         done.set()
-        if tree:
+        if sampler:
             sampler.join()
         if launcher.returncode != 0:
             raise RuntimeError(f"the launcher failed for {args}: {_tail(err)}")
