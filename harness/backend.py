@@ -1,5 +1,6 @@
 """Loading TensorFlow and Keras, seeded and deterministic. Only commands that train call this."""
 
+import gc
 import os
 import random
 import sys
@@ -34,6 +35,9 @@ def init(seed: int):
     if not _seeded:
         keras.utils.set_random_seed(0)
         tf.config.experimental.enable_op_determinism()
+        # TensorFlow's and Keras' modules stay for the whole process: kept out of the collector's
+        # full passes, which otherwise scan them again and again while runs trace graphs.
+        gc.freeze()
         _seeded.append(True)
     random.seed(seed)
     np.random.seed(seed)
