@@ -29,11 +29,17 @@ class EpochLoop:
         x, y: training inputs and labels (as the loss expects them).
         x_val, y_val: validation inputs and labels.
         batch_size: examples per step (the last step of an epoch takes the remainder).
+        snapshots: the run's `harness.snapshots.Snapshots`, taken inside the graph at the end of
+            each logged epoch (so that a logged epoch does not end a chunk); None for none.
     """
 
-    def __init__(self, model: StatsModel, x, y, x_val, y_val, batch_size: int):
+    def __init__(self, model: StatsModel, x, y, x_val, y_val, batch_size: int, snapshots=None):
         self.model = model
-        self.data = [tf.convert_to_tensor(a) for a in (x, y, x_val, y_val)]
+        self.snapshots = snapshots if snapshots is not None and snapshots.taken else None
+        grid = self.snapshots.inputs() if self.snapshots else np.zeros((0, 1), np.float32)
+        self.data = [tf.convert_to_tensor(a) for a in (x, y, x_val, y_val, grid)]
+        # A snapshot's columns (a logged epoch's rows follow): what the model computes, eagerly
+        self.snap_width = int(self._snapshot(self.data[-1]).shape[1]) if self.snapshots else 1
         self.batch_size = batch_size
         self.steps = math.ceil(len(x) / batch_size)
         # Build what Keras builds lazily (optimizer slots, compiled metrics): a tf.function may
@@ -51,7 +57,8 @@ class EpochLoop:
         self._part = tf.function(self._steps, autograph=False, input_signature=[
             tf.TensorSpec((n,), tf.int32), step, step, *specs[:2]])
         self._close = tf.function(self._end_epoch, autograph=False, input_signature=[
-            tf.TensorSpec((len(self.names),), tf.float32), *specs[2:]])
+            tf.TensorSpec((len(self.names),), tf.float32), tf.TensorSpec((), tf.bool),
+            *specs[2:]])
 
     def run(self, orders: np.ndarray, histograms=None):
         """Trains one epoch per row of `orders` (each a permutation of the training examples).
@@ -63,22 +70,23 @@ class EpochLoop:
         Returns:
             (train logs (epochs, metrics), validation logs (epochs, metrics),
              layer statistics (epochs, layers, statistics), histogram counts (epochs, bins),
+             snapshots of the logged epochs, one below the other (`Snapshots.compute`'s rows
+             each; none without snapshots),
              where: (epoch, step) counted from 1 within this chunk of the first non-finite loss,
              or None).
         """
         flags = np.zeros(len(orders), bool) if histograms is None else np.asarray(histograms)
         if self.steps > STEPS_PER_CALL and len(orders) == 1:
             return self._run_in_parts(orders[0], bool(flags[0]))
-        train, val, stats, counts, where = self._run(tf.constant(orders, tf.int32),
-                                                     tf.constant(flags, tf.bool), *self.data)
+        *out, where = self._run(tf.constant(orders, tf.int32), tf.constant(flags, tf.bool),
+                                *self.data)
         where = tuple(int(v) for v in np.asarray(where))
-        return (np.asarray(train), np.asarray(val), np.asarray(stats), np.asarray(counts),
-                where if where[0] else None)
+        return (*(np.asarray(a) for a in out), where if where[0] else None)
 
     def _run_in_parts(self, order: np.ndarray, histograms: bool):
         """One long epoch, `STEPS_PER_CALL` steps per compiled call; between calls Python sees
         signals, so Ctrl-C stops within seconds (the unfinished epoch is not recorded)."""
-        x, y, x_val, y_val = self.data
+        x, y, x_val, y_val, grid = self.data
         order = tf.constant(order, tf.int32)
         self._begin_epoch(tf.constant(histograms))
         where, start = None, 0
@@ -89,8 +97,9 @@ class EpochLoop:
                 where = (1, int(done))
                 break
             start = stop
-        val, stats, counts = self._close(train, x_val, y_val)
-        return (*(np.asarray(a)[None] for a in (train, val, stats, counts)), where)
+        val, stats, counts, snap = self._close(train, tf.constant(histograms), x_val, y_val, grid)
+        return (*(np.asarray(a)[None] for a in (train, val, stats, counts)), np.asarray(snap),
+                where)
 
     # The epoch-level bookkeeping, shared by both ways of running an epoch: what is reset when an
     # epoch begins and read when it ends.
@@ -99,15 +108,22 @@ class EpochLoop:
         self.model.layer_stats.reset_state()
         self.model.histograms.on.assign(histograms)
 
-    def _end_epoch(self, train, x_val, y_val):
-        """(validation logs, the epoch's layer statistics, its histogram counts), once its last
-        step is done."""
+    def _end_epoch(self, train, logged, x_val, y_val, grid):
+        """(validation logs, the epoch's layer statistics, its histogram counts, its snapshot
+        (no rows unless `logged`)), once its last step is done."""
         m = self.model
         stats = m.layer_stats.result()
         counts = tf.identity(m.layer_stats.histogram)
-        with tf.control_dependencies([stats, counts, train]):
+        snap = tf.cond(logged, lambda: self._snapshot(grid),
+                       lambda: tf.zeros((0, self.snap_width)))
+        with tf.control_dependencies([stats, counts, train, snap]):
             m.reset_metrics()
-        return self._vector(m.test_step((x_val, y_val)), self.val_names), stats, counts
+        return self._vector(m.test_step((x_val, y_val)), self.val_names), stats, counts, snap
+
+    def _snapshot(self, grid):
+        if self.snapshots is None:
+            return tf.zeros((0, 1))
+        return tf.cast(self.snapshots.compute(self.model, grid, self.snapshots.image), tf.float32)
 
     def _steps(self, order, start, stop, x, y, ok=None):
         """Steps `start` .. `stop` - 1 of the epoch whose order is `order`, while the loss is
@@ -124,25 +140,29 @@ class EpochLoop:
             (start, tf.constant(True) if ok is None else ok, tf.zeros((len(self.names),))))
         return train, s, ok
 
-    def _epochs(self, orders, histograms, x, y, x_val, y_val):
+    def _epochs(self, orders, histograms, x, y, x_val, y_val, grid):
         # Explicit while loops and autograph off: converting Keras' own code costs seconds of
         # tracing per model, more than a whole toy run takes to execute.
         epochs = tf.shape(orders)[0]
 
-        def one_epoch(e, ok, where, train_a, val_a, stats_a, counts_a):
+        def one_epoch(e, ok, where, train_a, val_a, stats_a, counts_a, snaps):
             self._begin_epoch(histograms[e])
             train, s, ok = self._steps(orders[e], tf.constant(0), self.steps, x, y, ok)
-            val, stats, counts = self._end_epoch(train, x_val, y_val)
+            val, stats, counts, snap = self._end_epoch(train, histograms[e], x_val, y_val, grid)
             where = tf.where(ok, where, tf.stack([e + 1, s]))
             return (e + 1, ok, where, train_a.write(e, train), val_a.write(e, val),
-                    stats_a.write(e, stats), counts_a.write(e, counts))
+                    stats_a.write(e, stats), counts_a.write(e, counts),
+                    tf.concat([snaps, snap], axis=0))
 
         arrays = [*(tf.TensorArray(tf.float32, size=epochs) for _ in range(3)),
                   tf.TensorArray(tf.int64, size=epochs)]
-        done, _, where, *arrays = tf.while_loop(
-            lambda e, ok, *_: (e < epochs) & ok, one_epoch,
-            (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32), *arrays))
-        return (*(a.stack()[:done] for a in arrays), where)
+        start = (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32), *arrays,
+                 tf.zeros((0, self.snap_width)))  # the logged epochs' snapshots, one below another
+        done, _, where, *arrays, snaps = tf.while_loop(
+            lambda e, ok, *_: (e < epochs) & ok, one_epoch, start,
+            shape_invariants=(*(getattr(v, "shape", tf.TensorShape(None)) for v in start[:-1]),
+                              tf.TensorShape([None, self.snap_width])))
+        return (*(a.stack()[:done] for a in arrays), snaps, where)
 
     def _vector(self, logs, names=None):
         return tf.stack([tf.cast(logs[k], tf.float32) for k in names or self.names])  # loss first
@@ -209,14 +229,14 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder
 
     Args:
         orders: a `harness.train.EpochOrders`, drawn a chunk of epochs at a time.
-        logged: the epochs (from 1) whose histograms and snapshots are recorded; a chunk of
-            epochs ends at each, so that the model holds that epoch's weights for the snapshots.
+        logged: the epochs (from 1) whose histograms and snapshots (`recorder.snapshots`) are
+            recorded, inside the compiled call.
         reuse_key: see `reusable_loop`; None compiles a loop of its own.
 
     Returns:
         (epoch, step) of the first non-finite loss, or None.
     """
-    fresh = EpochLoop(model, x, y, x_val, y_val, batch_size)
+    fresh = EpochLoop(model, x, y, x_val, y_val, batch_size, recorder.snapshots)
     loop = reusable_loop(fresh, reuse_key)
     try:
         return _train(loop, orders, epochs, recorder, verbose, logged)
@@ -227,21 +247,21 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder
 
 def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged) -> tuple | None:
     chunk = max(1, STEPS_PER_CALL // loop.steps)
-    ends = sorted({*range(chunk, epochs, chunk), epochs,
-                   *(e for e in logged if 1 <= e <= epochs)})
+    ends = [*range(chunk, epochs, chunk), epochs]
     shown = [*loop.names, *(f"val_{k}" for k in loop.val_names)]
     bar = keras.utils.Progbar(epochs, unit_name="epoch", verbose=bar_verbosity(verbose),
                               stateful_metrics=shown) if verbose else None  # show, not average
     for start, end in zip([0, *ends[:-1]], ends):
         flags = np.isin(np.arange(start + 1, end + 1), list(logged))
-        train, val, stats, counts, where = loop.run(orders.next(end - start), flags)
+        train, val, stats, counts, snaps, where = loop.run(orders.next(end - start), flags)
+        taken = np.split(snaps, flags[:len(train)].sum()) if len(snaps) else None
         for i in range(len(train)):
             logs = dict(zip(loop.names, train[i]))
             logs.update({f"val_{k}": v for k, v in zip(loop.val_names, val[i])})
             recorder.add_epoch(start + i + 1, logs, stats[i], counts[i])
+            if taken and flags[i] and not (where and i == len(train) - 1):  # not a failed epoch
+                recorder.snapshots.add(start + i + 1, taken[int(flags[:i].sum())])
         done = start + len(train)
-        if not where:
-            recorder.snapshot(done, loop.model)  # the weights being trained
         recorder.write()
         if bar:
             bar.update(done, list(logs.items()), finalize=bool(where) or done == epochs)

@@ -56,23 +56,45 @@ class Snapshots:
         self.weights: dict[int, pd.DataFrame] = {}
         self.neurons: pd.DataFrame | None = None
 
+    @property
+    def taken(self) -> bool:
+        """Whether this data gets snapshots at the logged epochs at all."""
+        return self.toy or self.image
+
+    def inputs(self) -> np.ndarray:
+        """What `compute` reads besides the model: the grid as the model takes it (toys), else an
+        empty array. An input, not a constant, so that a compiled loop reused by the next run
+        (`harness.loop.reusable_loop`) takes that run's grid."""
+        if self.toy:
+            return np.asarray(self.to_model(self.grid), np.float32)
+        return np.zeros((0, 1), np.float32)
+
+    @staticmethod
+    def compute(model, inputs, image: bool):
+        """One logged epoch's snapshot as a tensor, eagerly or inside the training graph: the
+        model's output on the grid (toys), the first units' first-layer weights (images)."""
+        if image:
+            return model.dense[0].kernel[:, :WEIGHT_UNITS]  # (pixels, units)
+        return model(inputs)  # (points, outputs)
+
     def take(self, model, epoch: int) -> None:
         """Records what `model` computes now as epoch `epoch`."""
+        if self.taken:
+            self.add(epoch, np.asarray(self.compute(model, self.inputs(), self.image)))
+
+    def add(self, epoch: int, value: np.ndarray) -> None:
+        """Records `compute`'s result for epoch `epoch`."""
         if self.toy:
-            # eager: cheaper than tracing `predict`
-            pred = np.asarray(model(self.to_model(self.grid)))
             frame = pd.DataFrame(self.grid, columns=self.names)
-            columns = ["pred"] if pred.shape[1] == 1 else [f"pred_{k}"
-                                                          for k in range(pred.shape[1])]
-            frame[columns] = pred
+            columns = ["pred"] if value.shape[1] == 1 else [f"pred_{k}"
+                                                           for k in range(value.shape[1])]
+            frame[columns] = value
             self.surfaces[epoch] = frame.assign(epoch=epoch)[["epoch", *self.names, *columns]]
-        if self.image:
-            kernel = np.asarray(model.dense[0].kernel)  # (pixels, units)
-            units = min(WEIGHT_UNITS, kernel.shape[1])
+        elif self.image:
+            pixels, units = value.shape
             self.weights[epoch] = pd.DataFrame({
-                "epoch": epoch, "unit": np.repeat(np.arange(units), kernel.shape[0]),
-                "input": np.tile(np.arange(kernel.shape[0]), units),
-                "value": kernel[:, :units].T.ravel()})
+                "epoch": epoch, "unit": np.repeat(np.arange(units), pixels),
+                "input": np.tile(np.arange(pixels), units), "value": value.T.ravel()})
 
     def finish(self, model, epoch: int) -> None:
         """The last epoch's snapshots, and every hidden unit on the coarse grid (2-D toys)."""

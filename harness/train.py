@@ -96,11 +96,10 @@ class Recorder(keras.callbacks.Callback):
         if epoch in self.logged and histogram is not None:
             self.histograms.append((epoch, np.asarray(histogram)))
 
-    def snapshot(self, epoch: int, model=None) -> None:
-        """Takes the snapshots of a logged epoch from `model` (default: the recorder's), which
-        must hold that epoch's weights."""
+    def snapshot(self, epoch: int) -> None:
+        """Takes the snapshots of a logged epoch; the model must hold that epoch's weights."""
         if self.snapshots is not None and epoch in self.logged:
-            self.snapshots.take(self.model if model is None else model, epoch)
+            self.snapshots.take(self.model, epoch)
 
     def tables(self) -> dict:
         """File name -> (the recorded items, a function from a list of items to a DataFrame)."""
