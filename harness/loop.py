@@ -38,8 +38,7 @@ class EpochLoop:
         self.snapshots = snapshots if snapshots is not None and snapshots.taken else None
         grid = self.snapshots.inputs() if self.snapshots else np.zeros((0, 1), np.float32)
         self.data = [tf.convert_to_tensor(a) for a in (x, y, x_val, y_val, grid)]
-        # A snapshot's columns (a logged epoch's rows follow): what the model computes, eagerly
-        self.snap_width = int(self._snapshot(self.data[-1]).shape[1]) if self.snapshots else 1
+        self.snap_width = self.snapshots.width(model) if self.snapshots else 1
         self.batch_size = batch_size
         self.steps = math.ceil(len(x) / batch_size)
         # Build what Keras builds lazily (optimizer slots, compiled metrics): a tf.function may

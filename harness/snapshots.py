@@ -69,6 +69,10 @@ class Snapshots:
             return np.asarray(self.to_model(self.grid), np.float32)
         return np.zeros((0, 1), np.float32)
 
+    def width(self, model) -> int:
+        """The columns of `compute`'s result: the model's outputs, or the weight units kept."""
+        return min(WEIGHT_UNITS, model.units[0]) if self.image else model.units[-1]
+
     @staticmethod
     def compute(model, inputs, image: bool):
         """One logged epoch's snapshot as a tensor, eagerly or inside the training graph: the

@@ -9,7 +9,8 @@ from harness.train import epoch_orders, fit
 
 def train(tmp_path, in_graph, config):
     recorder, where = fit(setup(config), tmp_path, verbose=0, in_graph=in_graph)
-    return recorder.history_frame(), recorder.layers_frame(), where, recorder.histograms_frame()
+    return (recorder.history_frame(), recorder.layers_frame(), where,
+            recorder.histograms_frame(), recorder.snapshots)
 
 
 @pytest.mark.parametrize("config", [
@@ -28,11 +29,15 @@ def train(tmp_path, in_graph, config):
      "after", "residual": 2, "dropout": [0.1, 0.0, 0.2, 0.0, 0.5], "l1": 0.001},
      "train": {"epochs": 3, "batch_size": 40, "optimizer": "sgd", "clipnorm": 2.0,
                "schedule": {"name": "step", "every": 1, "factor": 0.5}}},
+    # images: the first layer's weights are the snapshots
+    {"data": {"name": "digits", "n_samples": 300}, "model": {"depth": 2, "width": 8,
+     "head": "softmax"}, "train": {"epochs": 3, "batch_size": 50,
+                                   "loss": "categorical_crossentropy"}},
 ])
 def test_in_graph_and_keras_fit_give_the_same_curves(tmp_path, config):
     (tmp_path / "g").mkdir(), (tmp_path / "k").mkdir()
-    h_graph, l_graph, _, hist_graph = train(tmp_path / "g", True, config)
-    h_keras, l_keras, _, hist_keras = train(tmp_path / "k", False, config)
+    h_graph, l_graph, _, hist_graph, snap_graph = train(tmp_path / "g", True, config)
+    h_keras, l_keras, _, hist_keras, snap_keras = train(tmp_path / "k", False, config)
     assert list(h_graph.columns) == list(h_keras.columns)
     np.testing.assert_allclose(h_graph.values, h_keras.values, rtol=1e-5, atol=1e-7)
     keys = ["epoch", "layer", "metric"]
@@ -47,14 +52,21 @@ def test_in_graph_and_keras_fit_give_the_same_curves(tmp_path, config):
     assert (hist_graph[keys] == hist_keras[keys]).all().all()
     counts = np.abs(hist_graph["count"].to_numpy() - hist_keras["count"].to_numpy())
     assert counts.sum() <= 1e-4 * hist_graph["count"].sum()  # a value on a bin edge may move
+    # Snapshots (taken inside the compiled call on one path, eagerly on the other): the same
+    # epochs and values.
+    graph, keras_ = (s.surfaces or s.weights for s in (snap_graph, snap_keras))
+    assert sorted(graph) == sorted(keras_) == sorted(logged)
+    for epoch, frame in graph.items():
+        assert list(frame.columns) == list(keras_[epoch].columns)
+        np.testing.assert_allclose(frame.values, keras_[epoch].values, rtol=1e-4, atol=1e-6)
 
 
 def test_both_paths_stop_at_the_same_non_finite_step(tmp_path):
     config = {"data": {"name": "sine", "n_samples": 200}, "model": {"head": "identity"},
               "train": {"loss": "mse", "optimizer": "sgd", "learning_rate": 1e5, "epochs": 3}}
     (tmp_path / "g").mkdir(), (tmp_path / "k").mkdir()
-    _, _, where_graph, _ = train(tmp_path / "g", True, config)
-    _, _, where_keras, _ = train(tmp_path / "k", False, config)
+    _, _, where_graph, _, _ = train(tmp_path / "g", True, config)
+    _, _, where_keras, _, _ = train(tmp_path / "k", False, config)
     assert where_graph is not None and where_graph == where_keras
 
 
