@@ -121,7 +121,9 @@ class Histograms:
         """
         index = tf.cast(tf.clip_by_value(position, first, first + (bins - 1)), tf.int32)
         index = tf.clip_by_value(tf.reshape(index, [-1]), 0, size - 1)  # a cast NaN: negative
-        return tf.math.bincount(index, minlength=size, maxlength=size, dtype=tf.int64)
+        # The op itself: `tf.math.bincount`'s argument checks are a dozen more ops to trace.
+        return tf.raw_ops.DenseBincount(input=index, size=size, weights=tf.zeros((0,), tf.int64),
+                                        binary_output=False)
 
     def edges(self) -> list[tuple[str, str, np.ndarray]]:
         """Per quantity and layer (that order): (quantity, scale, bin edges)."""
