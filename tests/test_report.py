@@ -380,6 +380,8 @@ def test_readers_put_back_the_empty_bins_histograms_csv_leaves_out():
     pd.testing.assert_frame_equal(restored, stacked.iloc[[*range(62, 68), *range(6, 62),
                                                           *range(6)]].reset_index(drop=True))
     pd.testing.assert_frame_equal(full_bins(stacked), stacked)  # a file with every bin
+    uneven = full.iloc[[0, 1, 5]].assign(bin_right=[-0.2, 0.25, 0.3])  # not equal widths
+    pd.testing.assert_frame_equal(full_bins(uneven), uneven.reset_index(drop=True))
     drawn = _histograms(written[written["run"] == "a"].drop(columns="run"))
     edges_read, counts, scale = drawn[("preactivation", "hidden_1", 0)]
     assert list(edges_read) == [-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3] and scale == "linear"

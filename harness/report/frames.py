@@ -138,15 +138,19 @@ def full_bins(hist: pd.DataFrame) -> pd.DataFrame:
     first, end = group["bin_left"].min().to_numpy(), group["bin_right"].max().to_numpy()
     heads = group.head(1)  # one row per histogram, in `ngroup` order
     width = (heads["bin_right"] - heads["bin_left"]).to_numpy()  # every bin of an axis alike
+    if not (np.isfinite(first).all() and np.isfinite(end).all() and (width > 0).all()):
+        return hist  # not bins this file's writer makes: drawn as they are
     bins = np.maximum(np.round((end - first) / width), 1).astype(np.int64)
-    if bins.sum() == len(hist):
-        return hist  # nothing left out
+    gid = group.ngroup().to_numpy()
+    index = np.round((hist["bin_left"].to_numpy() - first[gid]) / width[gid]).astype(np.int64)
     start = np.cumsum(bins) - bins  # each histogram's first row in the result
+    at = start[gid] + index  # where each recorded bin goes
+    even = np.allclose(hist["bin_right"] - hist["bin_left"], width[gid], rtol=1e-6, atol=0)
+    if bins.sum() == len(hist) or not even or len(np.unique(at)) < len(at) or (
+            index >= bins[gid]).any():
+        return hist  # nothing left out, or not one axis of equal bins: drawn as they are
     which = np.repeat(np.arange(len(bins)), bins)
     k = np.arange(bins.sum()) - start[which]  # bin index within its histogram
-    gid = group.ngroup().to_numpy()
-    at = start[gid] + np.round((hist["bin_left"].to_numpy() - first[gid]) / width[gid]).astype(
-        np.int64)  # where each recorded bin goes
     # 10 significant digits of the axis' largest |end|, as the file writes them: no 4e-15 for 0
     big = np.maximum(np.abs(first), np.abs(end))
     digits = 10.0 ** (9 - np.floor(np.log10(np.where(big > 0, big, 1.0))))[which]
