@@ -53,10 +53,10 @@ def histograms(activation, depth, epochs, rng) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["epoch", "layer", "quantity", "scale", "bin_left",
                                         "bin_right", "count"])
     # As the real file: empty bins left out but each histogram's first and last.
-    group = frame.groupby(["epoch", "layer", "quantity"])["bin_left"]
-    ends = (frame["bin_left"] == group.transform("min")) | (frame["bin_left"] == group.transform(
-        "max"))
-    return frame[(frame["count"] > 0) | ends].reset_index(drop=True)
+    left = frame.groupby(["epoch", "layer", "quantity"])["bin_left"]
+    first, last = left.transform("min"), left.transform("max")
+    keep = (frame["count"] > 0) | (frame["bin_left"] == first) | (frame["bin_left"] == last)
+    return frame[keep].reset_index(drop=True)
 
 
 def _edges(activation):
