@@ -66,8 +66,9 @@ def write_csv(path: str | os.PathLike, frame, float_format: str | None = None) -
                                          float_format=float_format))
 
 
-def append_csv(path: str | os.PathLike, frame) -> Path:
-    """Appends the rows of `frame` to the CSV at `path` (with a header when the file is new).
+def append_csv(path: str | os.PathLike, frame, float_format: str | None = None) -> Path:
+    """Appends the rows of `frame` to the CSV at `path` (with a header when the file is new);
+    `float_format` as in `write_csv`.
 
     For files that grow every chunk of epochs (`history.csv`, `layers.csv`): rewriting them would
     cost time in the length of the run. The rows go in one write and are flushed to disk; a write
@@ -76,8 +77,9 @@ def append_csv(path: str | os.PathLike, frame) -> Path:
     """
     path = Path(path)
     if not path.exists():
-        return write_csv(path, frame)
-    text = frame.to_csv(index=False, header=False, lineterminator="\n").encode("utf-8")
+        return write_csv(path, frame, float_format)
+    text = frame.to_csv(index=False, header=False, lineterminator="\n",
+                        float_format=float_format).encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     try:
         size = os.fstat(fd).st_size

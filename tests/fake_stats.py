@@ -50,8 +50,13 @@ def histograms(activation, depth, epochs, rng) -> pd.DataFrame:
                 counts, _ = np.histogram(np.clip(values, edges[0], edges[-1]), edges)
                 rows += [(epoch, layer, quantity, scale, lo, hi, int(c))
                          for lo, hi, c in zip(edges[:-1], edges[1:], counts)]
-    return pd.DataFrame(rows, columns=["epoch", "layer", "quantity", "scale", "bin_left",
-                                       "bin_right", "count"])
+    frame = pd.DataFrame(rows, columns=["epoch", "layer", "quantity", "scale", "bin_left",
+                                        "bin_right", "count"])
+    # As the real file: empty bins left out but each histogram's first and last.
+    left = frame.groupby(["epoch", "layer", "quantity"])["bin_left"]
+    first, last = left.transform("min"), left.transform("max")
+    keep = (frame["count"] > 0) | (frame["bin_left"] == first) | (frame["bin_left"] == last)
+    return frame[keep].reset_index(drop=True)
 
 
 def _edges(activation):

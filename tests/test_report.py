@@ -339,6 +339,57 @@ def test_neurons_say_when_wide_layers_are_capped(tmp_path):
     assert "capped" not in " ".join(t.get_text() for t in narrow.texts)
 
 
+def test_neurons_are_drawn_smoothly_from_a_coarse_grid():
+    import numpy as np
+
+    from harness.report import plot_neurons
+    from harness.report.playground import NEURON_PIXELS
+
+    axis = np.linspace(-1.0, 1.0, 10)
+    x1, x2 = (g.ravel() for g in np.meshgrid(axis, axis))
+    neurons = pd.DataFrame({"epoch": 5, "layer": "hidden_1", "unit": 0, "x1": x1, "x2": x2,
+                            "value": np.maximum(x1 + 0.5 * x2, 0)})  # a ReLU unit's ramp
+    mosaic = plot_neurons(neurons).axes[0].get_images()[0].get_array()
+    tile = np.asarray(mosaic)[:NEURON_PIXELS, :NEURON_PIXELS]
+    assert mosaic.shape[:2] == (NEURON_PIXELS + NEURON_PIXELS // 6,) * 2
+    row = tile[NEURON_PIXELS // 2]  # (pixels, rgb) along x1
+    assert len({tuple(c) for c in row.round(4)}) > 20  # shades between the 10 grid columns
+    blue = row[:, 2] - row[:, 0]  # the ramp rises left to right, with no orange (< 0) in it
+    assert (np.diff(blue) >= -1e-9).all() and blue[-1] > blue[0] >= -1e-9
+
+
+def test_readers_put_back_the_empty_bins_histograms_csv_leaves_out():
+    import numpy as np
+
+    from harness.report.distributions import _histograms
+    from harness.report.frames import full_bins
+
+    edges = np.linspace(-0.3, 0.3, 7)  # 0.0 is an edge (and must not come back as 1e-17)
+    full = pd.DataFrame({"epoch": 0, "layer": "hidden_1", "quantity": "preactivation",
+                         "scale": "linear", "bin_left": [float(f"{e:.10g}") for e in edges[:-1]],
+                         "bin_right": [float(f"{e:.10g}") for e in edges[1:]],
+                         "count": [0, 3, 0, 0, 0, 4]})
+    logs = pd.DataFrame({"epoch": 0, "layer": "hidden_1", "quantity": "kernel_grad",
+                         "scale": "log10_abs", "bin_left": np.arange(-12, 2, 0.25),
+                         "bin_right": np.arange(-11.75, 2.25, 0.25), "count": 0})
+    logs.loc[[0, 30], "count"] = [7, 2]
+    stacked = pd.concat([full.assign(run="a"), logs.assign(run="a"), full.assign(run="b")],
+                        ignore_index=True)
+    written = stacked[(stacked["count"] > 0) | stacked.index.isin([0, 5, 6, 61, 62, 67])]
+    restored = full_bins(written.iloc[::-1])  # any order in, bins ascending out
+    pd.testing.assert_frame_equal(restored, stacked.iloc[[*range(62, 68), *range(6, 62),
+                                                          *range(6)]].reset_index(drop=True))
+    pd.testing.assert_frame_equal(full_bins(stacked), stacked)  # a file with every bin
+    uneven = full.iloc[[0, 1, 5]].assign(bin_right=[-0.2, 0.25, 0.3])  # not equal widths
+    pd.testing.assert_frame_equal(full_bins(uneven), uneven.reset_index(drop=True))
+    drawn = _histograms(written[written["run"] == "a"].drop(columns="run"))
+    edges_read, counts, scale = drawn[("preactivation", "hidden_1", 0)]
+    assert list(edges_read) == [-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3] and scale == "linear"
+    assert list(counts) == [0, 3, 0, 0, 0, 4]
+    edges_read, counts, _ = drawn[("kernel_grad", "hidden_1", 0)]
+    assert list(edges_read) == list(np.arange(-12, 2.25, 0.25)) and counts.sum() == 9
+
+
 def test_compare_heatmaps_share_one_colour_scale(tmp_path):
     from harness.report.compare_layers import plot_compare_heatmaps
     from harness.report.compare_plots import run_styles

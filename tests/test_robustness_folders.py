@@ -260,7 +260,7 @@ def test_history_and_layers_are_appended_per_chunk_not_rewritten(tmp_path):
     assert writes[-1]["history.csv"][1] == recorder.history_frame().to_csv(
         index=False, lineterminator="\n").encode()
     assert writes[-1]["layers.csv"][1] == recorder.layers_frame().to_csv(
-        index=False, lineterminator="\n").encode()
+        index=False, lineterminator="\n", float_format=train.FLOAT_FORMATS["layers.csv"]).encode()
 
 
 def test_readers_drop_a_partial_last_line_and_keep_the_epochs_both_files_hold(finished_run,

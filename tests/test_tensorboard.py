@@ -71,8 +71,9 @@ def test_a_sweep_folder_gets_one_event_folder_per_run_histograms_and_an_hparams_
         make_run(sweep / f"activation={activation}", activation=activation, depth=3, epochs=2,
                  recorded="old")
     bins = np.linspace(-1.0, 1.0, 5)
-    rows = [(epoch, "hidden_1", "activation", "linear", lo, hi, count)
-            for epoch in (0, 2) for lo, hi, count in zip(bins[:-1], bins[1:], [1, 5, 7, 2])]
+    rows = [(epoch, "hidden_1", "activation", "linear", lo, hi, count)  # empty bins left out
+            for epoch in (0, 2) for lo, hi, count in zip(bins[:-1], bins[1:], [1, 0, 7, 2])
+            if count]
     write_csv(sweep / "activation=relu/histograms.csv", pd.DataFrame(rows, columns=[
         "epoch", "layer", "quantity", "scale", "bin_left", "bin_right", "count"]))
     logdir, written = write_events(sweep, tmp_path / "logs")
@@ -84,7 +85,7 @@ def test_a_sweep_folder_gets_one_event_folder_per_run_histograms_and_an_hparams_
     histograms = relu.Tensors("hidden_1/activation")
     assert [h.step for h in histograms] == [0, 2]
     np.testing.assert_array_equal(tf.make_ndarray(histograms[0].tensor_proto), np.stack(
-        [bins[:-1], bins[1:], [1, 5, 7, 2]], axis=1))
+        [bins[:-1], bins[1:], [1, 0, 7, 2]], axis=1))
     sigmoid = events(logdir / "activation=sigmoid")  # no histograms.csv: no histograms
     assert not any(sigmoid.SummaryMetadata(tag).plugin_data.plugin_name == "histograms"
                    for tag in sigmoid.Tags()["tensors"])

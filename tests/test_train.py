@@ -84,6 +84,38 @@ def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
     assert files[0] != files[2]
 
 
+def test_a_run_writes_its_grids_bins_and_statistics_compactly(tmp_path):
+    """What keeps a 100-epoch toy run's folder under 1.9 MB (`results/README.md`)."""
+    import re
+
+    import pandas as pd
+
+    from harness.histograms import LINEAR_BINS, LOG_BINS
+    from harness.report.frames import full_bins
+    from harness.snapshots import NEURON_STEPS, SURFACE_STEPS
+
+    run = harness.run(TINY, out=tmp_path, verbose=0, report=False)
+    neurons = pd.read_csv(run.dir / "neurons.csv")
+    assert (neurons.groupby(["layer", "unit"]).size() == NEURON_STEPS ** 2).all()
+    assert len(neurons) == 3 * 6 * NEURON_STEPS ** 2  # every hidden unit of 3 layers of 6
+    surface = pd.read_csv(run.dir / "surface.csv")
+    assert (surface.groupby("epoch").size() == SURFACE_STEPS[2] ** 2).all()
+    # histograms.csv: no empty bin but at a histogram's ends; the readers see every bin
+    hist = pd.read_csv(run.dir / "histograms.csv")
+    group = hist.groupby(["epoch", "layer", "quantity"])["bin_left"]
+    ends = (hist.bin_left == group.transform("min")) | (hist.bin_left == group.transform("max"))
+    assert ((hist["count"] > 0) | ends).all()
+    full = full_bins(hist)
+    assert len(full) == 3 * 4 * (2 * LINEAR_BINS + 2 * LOG_BINS) > len(hist)  # 3 epochs, 4 layers
+    assert (full.groupby(["epoch", "layer", "quantity"])["count"].sum()
+            == hist.groupby(["epoch", "layer", "quantity"])["count"].sum()).all()
+    # layers.csv: 6 significant digits at most
+    values = pd.read_csv(run.dir / "layers.csv", dtype={"value": str})["value"]
+    digits = values.str.replace(r"e.*$|[-.]", "", regex=True).str.lstrip("0")
+    assert digits.str.len().max() == 6, values[digits.str.len().idxmax()]
+    assert values.map(lambda v: re.fullmatch(r"-?[\d.]+(e[-+]\d+)?", v) is not None).all()
+
+
 def test_zero_epochs_records_initialisation_only(tmp_path):
     run = harness.run(TINY, overrides={"train.epochs": 0}, out=tmp_path, verbose=0)
     assert run.status == "completed" and run.history.empty

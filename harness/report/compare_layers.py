@@ -16,7 +16,14 @@ from matplotlib.figure import Figure
 
 from harness.report.compare_plots import figure_legend
 from harness.report.distributions import QUANTITIES, UPDATE_REFERENCE
-from harness.report.frames import NothingToPlot, is_hidden, layer_key, layer_tick, metric_table
+from harness.report.frames import (
+    NothingToPlot,
+    full_bins,
+    is_hidden,
+    layer_key,
+    layer_tick,
+    metric_table,
+)
 from harness.report.plots import NORMS, gradient_metric
 
 
@@ -91,6 +98,7 @@ def plot_compare_histograms(hist_by_run, styles: dict,
     if hist_by_run is None or hist_by_run.empty or "quantity" not in hist_by_run:
         raise NothingToPlot("no run has a histograms.csv (recorded by newer runs)")
     quantities = [q for q in quantities if q in set(hist_by_run["quantity"])]
+    hist_by_run = full_bins(hist_by_run)  # the zero-count bins the files leave out
     depth = max(sum(1 for n in rows["layer"].unique() if is_hidden(n))
                 for _, rows in hist_by_run.groupby("run"))
     if not quantities or not depth:

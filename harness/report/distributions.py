@@ -12,7 +12,14 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.report.frames import NothingToPlot, is_hidden, layer_key, layer_tick, metric_table
+from harness.report.frames import (
+    NothingToPlot,
+    full_bins,
+    is_hidden,
+    layer_key,
+    layer_tick,
+    metric_table,
+)
 from harness.report.plots import activation_color
 
 QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on log10|.|)
@@ -101,7 +108,7 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
 
 def _histograms(hist) -> dict:
     """`(quantity, layer, epoch) -> (edges, counts, scale)` as numpy arrays, bins in order."""
-    hist = hist.sort_values(["quantity", "layer", "epoch", "bin_left"])
+    hist = full_bins(hist).sort_values(["quantity", "layer", "epoch", "bin_left"])
     left, right = hist["bin_left"].to_numpy(float), hist["bin_right"].to_numpy(float)
     counts, scales = hist["count"].to_numpy(float), hist["scale"].to_numpy()
     found = {}

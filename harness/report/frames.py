@@ -110,3 +110,54 @@ def masked_counts(layers: pd.DataFrame, metric: str) -> tuple[int, int]:
         return 0, 0
     values = layers.loc[layers["metric"] == metric, "value"].to_numpy(float)
     return int((values == 0).sum()), int((~np.isfinite(values)).sum())
+
+
+
+BIN_COLUMNS = ("bin_left", "bin_right", "count")
+
+
+def full_bins(hist: pd.DataFrame) -> pd.DataFrame:
+    """`histograms.csv` rows with the bins the file leaves out put back, with count 0.
+
+    The file keeps a histogram's zero-count bins only at its two ends (`harness.histograms`), so
+    each axis' extent is known and its bins, of equal width, can be filled in between. Files that
+    hold every bin come back as they are. The other columns (`epoch, layer, quantity, scale`,
+    and e.g. a `run` column of stacked runs) name the histograms.
+
+    Args:
+        hist: `histograms.csv` rows.
+
+    Returns:
+        Every bin of every histogram: histograms in the order of their first rows, bins ascending.
+    """
+    if hist is None or hist.empty or not set(BIN_COLUMNS) <= set(hist.columns):
+        return hist
+    keys = [c for c in hist.columns if c not in BIN_COLUMNS]
+    hist = hist.reset_index(drop=True)
+    group = hist.groupby(keys, sort=False, dropna=False)
+    first, end = group["bin_left"].min().to_numpy(), group["bin_right"].max().to_numpy()
+    heads = group.head(1)  # one row per histogram, in `ngroup` order
+    width = (heads["bin_right"] - heads["bin_left"]).to_numpy()  # every bin of an axis alike
+    if not (np.isfinite(first).all() and np.isfinite(end).all() and (width > 0).all()):
+        return hist  # not bins this file's writer makes: drawn as they are
+    bins = np.maximum(np.round((end - first) / width), 1).astype(np.int64)
+    gid = group.ngroup().to_numpy()
+    index = np.round((hist["bin_left"].to_numpy() - first[gid]) / width[gid]).astype(np.int64)
+    start = np.cumsum(bins) - bins  # each histogram's first row in the result
+    at = start[gid] + index  # where each recorded bin goes
+    even = np.allclose(hist["bin_right"] - hist["bin_left"], width[gid], rtol=1e-6, atol=0)
+    if bins.sum() == len(hist) or not even or len(np.unique(at)) < len(at) or (
+            index >= bins[gid]).any():
+        return hist  # nothing left out, or not one axis of equal bins: drawn as they are
+    which = np.repeat(np.arange(len(bins)), bins)
+    k = np.arange(bins.sum()) - start[which]  # bin index within its histogram
+    # 10 significant digits of the axis' largest |end|, as the file writes them: no 4e-15 for 0
+    big = np.maximum(np.abs(first), np.abs(end))
+    digits = 10.0 ** (9 - np.floor(np.log10(np.where(big > 0, big, 1.0))))[which]
+    edges = first[which] + width[which] * k
+    columns = {"bin_left": np.round(edges * digits) / digits,
+               "bin_right": np.round((edges + width[which]) * digits) / digits,
+               "count": np.zeros(len(k), hist["count"].dtype)}
+    for name, values in columns.items():
+        values[at] = hist[name].to_numpy()  # recorded bins as written
+    return heads.iloc[which][keys].reset_index(drop=True).assign(**columns)[list(hist.columns)]

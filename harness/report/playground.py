@@ -26,6 +26,7 @@ from harness.report.boundary import (
 from harness.report.frames import NothingToPlot, layer_key, layer_tick
 
 MAX_PANELS = 6  # boundary small multiples: first, last and evenly spaced ones between
+NEURON_PIXELS = 48  # a unit's map, resized smoothly from its coarse grid (`neurons.csv`)
 
 
 def boundary_epochs(surface) -> list[int]:
@@ -183,7 +184,7 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
     units = {layer: sorted(rows.loc[rows["layer"] == layer, "unit"].unique()) for layer in layers}
     tall = max(len(u) for u in units.values())
     # One mosaic image in one axes: an axes per unit would cost ~10x the drawing time.
-    side = int(rows.groupby(["layer", "unit"]).size().max() ** 0.5)
+    side = NEURON_PIXELS
     cell = side + max(2, side // 6)  # tile plus white gap
     mosaic = np.ones((tall * cell, len(layers) * cell, 3))
     heads, capped = [], []
@@ -192,7 +193,7 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
         scale = float(np.nanmax(np.abs(here["value"].to_numpy(float)))) or 1.0
         for row, unit in enumerate(units[layer]):
             _, _, z = grid(here[here["unit"] == unit], "value")  # (x2, x1), x2 ascending
-            tile = PLAYGROUND((np.nan_to_num(z[::-1]) / scale + 1) / 2)[..., :3]
+            tile = PLAYGROUND((_smooth(np.nan_to_num(z[::-1]), side) / scale + 1) / 2)[..., :3]
             top, left = row * cell, col * cell
             mosaic[top:top + tile.shape[0], left:left + tile.shape[1]] = tile
         head = layer_tick(layer)
@@ -221,6 +222,13 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
     fig.text(0.5, 1 - 0.3 / fig.get_figheight(), note, ha="center", va="top", fontsize=7.5,
              color="#444444")
     return fig
+
+
+def _smooth(z, side: int) -> np.ndarray:
+    """A unit's grid resized to (side, side) by bilinear interpolation between the grid points, as
+    the Playground's browser scales its 10 x 10 unit maps."""
+    image = Image.fromarray(np.asarray(z, np.float32)).resize((side, side), Image.BILINEAR)
+    return np.asarray(image)
 
 
 def layer_widths(model: dict) -> dict:
