@@ -33,11 +33,11 @@ def sequential(tmp_path_factory):
 
 
 def task_processes() -> list[psutil.Process]:
-    """Ray workers running a run now (Ray titles a busy worker `ray::<task name>`)."""
+    """Ray workers training a run now (Ray titles a busy actor `ray::<class>.<method>`)."""
     found = []
     for proc in psutil.process_iter(["cmdline"]):
         cmdline = proc.info["cmdline"] or []
-        if cmdline and cmdline[0].startswith("ray::train_run"):
+        if cmdline and cmdline[0].startswith("ray::Trainer.train"):
             found.append(proc)
     return found
 

@@ -1,13 +1,17 @@
 """Sweeps on a Ray cluster: `harness sweep EXP --executor ray [--address ADDR]`.
 
-Every run is one Ray task (`ray.remote(max_retries=1)`): Ray schedules them over the cluster's
-CPUs, one CPU each, and runs a task again once if its worker process dies (a killed or crashed
-node). The driver -- the process that runs `harness sweep` -- owns the sweep folder: a task trains
-into a temporary folder on its node and returns the run's files as bytes, and the driver writes them
+Runs are trained by Ray actors, one per CPU of the cluster (Ray places them over the nodes): an
+actor is a worker process that trains one run after another, so the seeds of one grid cell, sent to
+the same actor as in a local parallel sweep, reuse the cell's compiled graph instead of each paying
+the ~1 s of tracing. Ray restarts an actor whose process dies (a killed or crashed node) and runs
+the run it was training again, once (`max_task_retries=1`).
+
+The driver -- the process that runs `harness sweep` -- owns the sweep folder: an actor trains into
+a temporary folder on its node and returns the run's files as bytes, and the driver writes them
 atomically (`harness.files`) into the run folder, `summary.json` last. So workers need no shared
 filesystem, and resume, the per-run locks and the tables work exactly as in a local sweep.
 
-A task gets the run's resolved config (not the config file's path, which may not exist on the
+An actor gets the run's resolved config (not the config file's path, which may not exist on the
 node); `meta.json` is then corrected by the driver to name the config file and command line a local
 run would record. Without an address, `ray.init()` starts a local cluster with this machine's cores.
 """
@@ -20,7 +24,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.files import write_bytes
-from harness.sweeps.parallel import _on_sigterm, _raise_interrupt
+from harness.sweeps.parallel import _on_sigterm, _pick, _raise_interrupt
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
            "`pip install -e \".[ray]\"` (or `pip install 'ray>=2.40'`)")
@@ -37,7 +41,7 @@ def require_ray():
 
 def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
                  address: str | None = None, num_cpus: int | None = None) -> list:
-    """Trains the points whose folder is in `todo` as Ray tasks; the driver writes their folders.
+    """Trains the points whose folder is in `todo` on Ray actors; the driver writes their folders.
 
     Args:
         exp, out, todo, errors, reports, log: as `harness.sweeps.parallel.train_points`.
@@ -51,6 +55,9 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
     ray = require_ray()
     from harness.sweeps.execute import _claim, _done_line, _say, _start_attempt
 
+    queue = [p for p in exp.points if p.folder in todo]
+    if not queue:
+        return []
     started_here = not ray.is_initialized()
     if started_here:
         _say(log, f"ray: {'joining ' + address if address else 'starting a local cluster'} ...")
@@ -61,30 +68,41 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
         except ConnectionError as e:
             raise HarnessError(f"--address {address}: no Ray cluster there ({e}); start one with "
                                "`ray start --head` and pass the address it prints") from None
-    task = ray.remote(max_retries=1, num_cpus=1)(train_run)
-    claims, running = ExitStack(), {}  # ObjectRef -> (point, submitted)
+    # One trainer per CPU, restarted whenever its process dies; a run it was training is retried
+    # once. The seeds of one grid cell go to the trainer that trained the cell last, which then
+    # reuses the cell's compiled graph (`harness.loop.reusable_loop`), as local workers do.
+    trainer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=1)(Trainer)
+    actors = [trainer.remote() for _ in range(max(1, min(_cpus(ray), len(queue))))]
+    claims, running = ExitStack(), {}  # ObjectRef -> (point, submitted, trainer)
+    cells = [None] * len(actors)  # the grid cell each trainer trained last
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
+    _say(log, f"ray: {len(actors)} trainers on {_cpus(ray)} CPUs")
     previous = _on_sigterm(_raise_interrupt)  # stop as on Ctrl-C
     try:
-        for point in exp.points:
-            run_dir = out / point.folder
-            if point.folder not in todo:
-                continue
-            busy = _start_attempt(run_dir, point, claims.enter_context(_claim(run_dir)), errors)
-            if busy:
-                finished += 1
-                _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  skipped: {busy}")
-                continue
-            ref = task.remote(point.config.model_dump(mode="json"))
-            running[ref] = (point, time.time())
-        _say(log, f"ray: {len(running)} tasks on {_cpus(ray)} CPUs")
         start = time.time()
-        while running:
+        while queue or running:
+            idle = [a for a in range(len(actors)) if a not in {r[2] for r in running.values()}]
+            while queue and idle:
+                a = idle[0]
+                point = queue.pop(_pick(queue, cells[a], set(cells) - {cells[a]}))
+                run_dir = out / point.folder
+                busy = _start_attempt(run_dir, point, claims.enter_context(_claim(run_dir)),
+                                      errors)
+                if busy:
+                    finished += 1
+                    _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
+                              f"skipped: {busy}")
+                    continue
+                ref = actors[a].train.remote(point.config.model_dump(mode="json"))
+                running[ref] = (point, time.time(), idle.pop(0))
+                cells[a] = point.group
+            if not running:
+                continue
             ready, _ = ray.wait(list(running), num_returns=1)
-            point, submitted = running.pop(ready[0])
+            point, submitted, _ = running.pop(ready[0])
             try:
                 result = ray.get(ready[0])
-            except ray.exceptions.RayError as e:  # retried once already (max_retries)
+            except ray.exceptions.RayError as e:  # retried once already (max_task_retries)
                 result = {"status": "failed", "files": {},
                           "error": f"ray: {type(e).__name__}: {e}".splitlines()[0]}
             status, error = _write(out / point.folder, result, exp)
@@ -94,12 +112,12 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
                 reports.submit(out / point.folder)
             times.append(time.time() - submitted)
             finished += 1
-            eta = len(running) * (time.time() - start) / len(times)
+            eta = (len(queue) + len(running)) * (time.time() - start) / len(times)
             _say(log, _done_line(f"[{finished}/{total}] {point.group}, seed={point.seed}",
                                  result.get("wall_time_s", times[-1]), eta, status, error))
     except KeyboardInterrupt:
-        for ref in running:
-            ray.cancel(ref, force=True)
+        for actor in actors:
+            ray.kill(actor)
         raise
     finally:
         _on_sigterm(previous)
@@ -109,8 +127,18 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
     return times
 
 
+class Trainer:
+    """A Ray actor: a worker process that trains runs one after another (`train_run`)."""
+
+    def __init__(self):
+        _one_thread()
+
+    def train(self, config: dict) -> dict:
+        return train_run(config)
+
+
 def train_run(config: dict) -> dict:
-    """A Ray task: trains one run into a temporary folder; returns its files and outcome.
+    """In a `Trainer`: trains one run into a temporary folder; returns its files and outcome.
 
     Returns:
         `{"status", "error", "wall_time_s", "node", "files": {relative path: bytes}}`.
@@ -154,7 +182,7 @@ def _write(run_dir: Path, result: dict, exp) -> tuple[str, str | None]:
 
 
 def _one_thread() -> None:
-    """A task has one CPU: size TensorFlow's pools to it (possible only before its first op)."""
+    """A trainer has one CPU: size TensorFlow's pools to it (possible only before its first op)."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
