@@ -49,7 +49,7 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
         A Figure.
     """
     first, last = histogram_epochs(hist)
-    quantities = [q for q in QUANTITIES if q in set(hist["quantity"])]
+    quantities = [q for q in QUANTITIES if q in set(hist["quantity"].unique())]
     names = sorted(hist["layer"].unique(), key=layer_key) if layers is None else list(layers)
     color = color or activation_color(activation)
     fig = Figure(figsize=(3.0 * len(quantities) + 0.6, 0.48 * len(names) + 1.5))

@@ -200,14 +200,14 @@ def plot_grad_heatmaps(layers, metrics=None) -> Figure:
         if positive.size:
             low, high = positive.min(), positive.max()
             norm = LogNorm(low, high) if high / low >= 10 else LogNorm(*_decade_limits(positive))
-            mesh = ax.pcolormesh(shown, cmap=cmap, norm=norm)
+            mesh = _cells(ax, shown, cmap, norm)
             fig.colorbar(mesh, ax=ax, label=f"{symbol or metric} (log)")
         else:
-            ax.pcolormesh(shown, cmap=cmap)
+            _cells(ax, shown, cmap)
             ax.text(0.5, 0.5, "no non-zero values", ha="center", va="center",
                     transform=ax.transAxes)
         epochs = list(table.columns)
-        ticks = _thin(range(len(epochs)), 12)
+        ticks = _round_epochs(epochs)
         ax.set_xticks([i + 0.5 for i in ticks], [str(epochs[i]) for i in ticks])
         rows = _thin(range(len(table)), 16, keep_last=True)
         ax.set_yticks([i + 0.5 for i in rows], [str(table.index[i]) for i in rows])
@@ -219,6 +219,23 @@ def plot_grad_heatmaps(layers, metrics=None) -> Figure:
     fig.suptitle("Gradient size per layer over training (dark = little gradient)",
                  fontweight="bold")
     return fig
+
+
+def _cells(ax, values, cmap, norm=None):
+    """A (rows, columns) table as cells of one unit each, row 0 at the bottom: the picture of
+    `pcolormesh`, drawn as one image."""
+    rows, columns = values.shape
+    return ax.imshow(values, cmap=cmap, norm=norm, origin="lower", aspect="auto",
+                     interpolation="nearest", extent=(0, columns, 0, rows))
+
+
+def _round_epochs(epochs) -> list[int]:
+    """Positions of about six round epochs (0, 20, 40, ...) among the columns, to label."""
+    steps = MaxNLocator(nbins=6, integer=True, steps=[1, 2, 5, 10]).tick_values(
+        epochs[0], epochs[-1])
+    where = {epoch: i for i, epoch in enumerate(epochs)}
+    found = [where[int(e)] for e in steps if e in where]
+    return found if len(found) >= 2 else _thin(range(len(epochs)), 12)
 
 
 def epoch_axis(ax, epochs) -> None:

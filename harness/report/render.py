@@ -16,6 +16,8 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.markers import TICKDOWN, TICKLEFT, TICKRIGHT, TICKUP
 from matplotlib.ticker import FuncFormatter, Locator, LogLocator, NullFormatter, NullLocator
 from PIL import Image
 
@@ -86,7 +88,37 @@ def plain_log_ticks(fig: Figure) -> Figure:
                 low, high = sorted(axis.get_view_interval())
                 narrow = low > 0 and np.log10(high / low) < 1.5  # fewer than 2 decade ticks
                 axis.set_minor_formatter(FuncFormatter(_two_five) if narrow else NullFormatter())
+                if not narrow:
+                    _unlabelled_minor_marks(ax, axis)
     return fig
+
+
+# (axis, side) -> (marker of an outward tick there, position across the axis in axes units)
+_MARKS = {("x", "bottom"): (TICKDOWN, 0.0), ("x", "top"): (TICKUP, 1.0),
+          ("y", "left"): (TICKLEFT, 0.0), ("y", "right"): (TICKRIGHT, 1.0)}
+
+
+def _unlabelled_minor_marks(ax, axis) -> None:
+    """Draws the unlabelled minor ticks of `axis` as one line of tick-shaped markers.
+
+    A matplotlib tick is five artists (two marks, a grid line, two labels) built and laid out
+    three times per draw; an unlabelled minor tick shows one mark. Left to matplotlib when the
+    ticks are not plain outward marks on one side (the picture would differ).
+    """
+    name = axis.axis_name
+    mark = _MARKS.get((name, axis.get_ticks_position()))
+    if mark is None or matplotlib.rcParams[f"{name}tick.direction"] != "out":
+        return
+    low, high = sorted(axis.get_view_interval())
+    locs = [v for v in axis.get_minor_locator().tick_values(low, high) if low <= v <= high]
+    axis.set_minor_locator(NullLocator())
+    across = np.full(len(locs), mark[1])
+    xy = (locs, across) if name == "x" else (across, locs)
+    transform = ax.get_xaxis_transform() if name == "x" else ax.get_yaxis_transform()
+    ax.add_artist(Line2D(*xy, transform=transform, linestyle="none", marker=mark[0],
+                         markersize=matplotlib.rcParams[f"{name}tick.minor.size"],
+                         markeredgewidth=matplotlib.rcParams[f"{name}tick.minor.width"],
+                         color=matplotlib.rcParams[f"{name}tick.color"], clip_on=False))
 
 
 def _two_five(value, _pos=None) -> str:
