@@ -10,6 +10,7 @@ import io
 
 import matplotlib
 import numpy as np
+import pandas as pd
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
@@ -217,24 +218,19 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
     if neurons is None or neurons.empty or not {"layer", "unit", "value"} <= set(neurons):
         raise NothingToPlot("no neurons.csv (recorded for 2-D toy data by newer runs)")
     rows = neurons[neurons["epoch"] == neurons["epoch"].max()] if "epoch" in neurons else neurons
-    layers = sorted(rows["layer"].unique(), key=layer_key)
-    units = {layer: sorted(rows.loc[rows["layer"] == layer, "unit"].unique()) for layer in layers}
+    codes, names = pd.factorize(rows["layer"])  # compare the layer names once, not per layer
+    maps = {name: _unit_maps(rows[codes == code]) for code, name in enumerate(names)}
+    layers = sorted(maps, key=layer_key)
+    units = {layer: maps[layer][0] for layer in layers}
     tall = max(len(u) for u in units.values())
     # One mosaic image in one axes: an axes per unit would cost ~10x the drawing time.
-    side = int(rows.groupby(["layer", "unit"]).size().max() ** 0.5)
+    side = max(max(z.shape[1:]) for _, z in maps.values())
     cell = side + max(2, side // 6)  # tile plus white gap
     mosaic = np.ones((tall * cell, len(layers) * cell, 3))
     heads, capped = [], []
     for col, layer in enumerate(layers):
-        here = rows[rows["layer"] == layer]
-        values = here["value"].to_numpy(float)
-        scale = float(np.nanmax(np.abs(values))) or 1.0
-        # every unit of a layer on the same regular grid: one array for them all, as `grid` does
-        _, at_unit = np.unique(here["unit"].to_numpy(), return_inverse=True)
-        x1, at_x1 = np.unique(here["x1"].to_numpy(float), return_inverse=True)
-        x2, at_x2 = np.unique(here["x2"].to_numpy(float), return_inverse=True)
-        z = np.full((len(units[layer]), len(x2), len(x1)), np.nan)  # (units, x2, x1)
-        z[at_unit, at_x2, at_x1] = values
+        z = maps[layer][1]
+        scale = float(np.nanmax(np.abs(z))) or 1.0
         tiles = PLAYGROUND((np.nan_to_num(z[:, ::-1]) / scale + 1) / 2)[..., :3]  # x2 up
         for row, tile in enumerate(tiles):
             top, left = row * cell, col * cell
@@ -266,6 +262,19 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
              color="#444444")
     return fig
 
+
+
+def _unit_maps(rows):
+    """One layer's `neurons.csv` rows as (units, values of shape (units, x2, x1)).
+
+    Every unit shares the layer's regular grid, so one array holds them all, as `grid` does.
+    """
+    units, at_unit = np.unique(rows["unit"].to_numpy(), return_inverse=True)
+    x1, at_x1 = np.unique(rows["x1"].to_numpy(float), return_inverse=True)
+    x2, at_x2 = np.unique(rows["x2"].to_numpy(float), return_inverse=True)
+    z = np.full((len(units), len(x2), len(x1)), np.nan)
+    z[at_unit, at_x2, at_x1] = rows["value"].to_numpy(float)
+    return list(units), z
 
 def layer_widths(model: dict) -> dict:
     """`hidden_k -> units` from the config's `model.width` (a number or a list) and depth."""
