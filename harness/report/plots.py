@@ -22,6 +22,7 @@ from harness.report.frames import (
     metric_table,
     vanishing_ratio,
 )
+from harness.report.render import label_ticks
 
 # One colour per activation, used by every figure (single runs, comparisons, sweeps).
 ACTIVATION_COLORS = {
@@ -208,9 +209,9 @@ def plot_grad_heatmaps(layers, metrics=None) -> Figure:
                     transform=ax.transAxes)
         epochs = list(table.columns)
         ticks = _round_epochs(epochs)
-        ax.set_xticks([i + 0.5 for i in ticks], [str(epochs[i]) for i in ticks])
+        label_ticks(ax.xaxis, [i + 0.5 for i in ticks], [str(epochs[i]) for i in ticks])
         rows = _thin(range(len(table)), 16, keep_last=True)
-        ax.set_yticks([i + 0.5 for i in rows], [str(table.index[i]) for i in rows])
+        label_ticks(ax.yaxis, [i + 0.5 for i in rows], [str(table.index[i]) for i in rows])
         if len(epochs) > 1 and epochs[0] == 0:
             ax.axvline(1, color="white", linewidth=2)  # epoch 0 is a probe batch, not a mean
         ax.set_xlabel("epoch (0 = at initialisation)")
@@ -280,7 +281,7 @@ def _layer_axis(ax, names, activations=None):
     mixed = activations and len(set(activations)) > 1
     labels = [layer_tick(names[i]) + (f"\n{activations[i]}" if mixed and i < len(activations)
                                       else "") for i in ticks]
-    ax.set_xticks([i + 1 for i in ticks], labels, fontsize=7 if mixed else None)
+    label_ticks(ax.xaxis, [i + 1 for i in ticks], labels, fontsize=7 if mixed else None)
     ax.set_xlabel("hidden layer (1 = next to the input), then output")
 
 
