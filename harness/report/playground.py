@@ -117,6 +117,8 @@ def plot_boundary_epochs(points, surface, task: str = "", activation: str = "") 
           (k * step, extent[3])] for k in range(n)], facecolors="none", edgecolors="black",
         linewidths=matplotlib.rcParams["axes.linewidth"], zorder=2.5, clip_on=False))
     train = points[points["split"] == "train"] if "split" in points else points
+    # inside the grid only: each panel's own axes used to clip the points beyond it
+    train = train[train["x1"].between(*extent[:2]) & train["x2"].between(*extent[2:])]
     x = train["x1"].to_numpy(float)[None, :] + (np.arange(n) * step - extent[0])[:, None]
     labels = train["y"].to_numpy(float).astype(int) if task != "regression" else None
     # one marker line per class: markers are stamped, far cheaper than a scatter's paths
