@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from harness.report.frames import NothingToPlot, is_hidden, layer_tick, metric_table
 from harness.report.plots import activation_color
-from harness.report.render import label_ticks
+from harness.report.ticks import label_ticks
 
 HEAD_COLOR = "#777777"
 SHARES = ("saturation", "dead_fraction")

@@ -22,7 +22,7 @@ from harness.report.frames import (
     metric_table,
     vanishing_ratio,
 )
-from harness.report.render import label_ticks
+from harness.report.ticks import label_ticks
 
 # One colour per activation, used by every figure (single runs, comparisons, sweeps).
 ACTIVATION_COLORS = {
@@ -42,7 +42,7 @@ OTHER_COLORS = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"
                 "#e6550d"]
 LOG_SPAN = 30  # use a log axis when positive values span more than this factor
 NORMS = {  # metric -> (what it is, symbol)
-    # plain Unicode rather than mathtext: see `render.plain_log_ticks`
+    # plain Unicode rather than mathtext: see `ticks.plain_log_ticks`
     "grad_rms": ("kernel gradient RMS", "‖∂L/∂W‖₂/√n"),
     "preact_grad_rms": ("pre-activation gradient RMS", "‖∂L/∂z‖₂/√n"),
     "grad_norm": ("kernel gradient", "‖∂L/∂W‖₂"),
