@@ -62,9 +62,25 @@ def save_figure(path: str | Path, fig) -> Path:
     canvas = FigureCanvasAgg(fixed_ticks(plain_log_ticks(fig)))
     with matplotlib.rc_context(RC):  # text is laid out and rasterised while drawing
         light_ticks(fig, canvas.get_renderer())
+        pin_legends(fig, canvas.get_renderer())
         canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
                              "RGBA", 0, 1).convert("RGB")  # figures are opaque
     buffer = io.BytesIO()
     image.quantize(COLORS, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG")
     return write_bytes(path, buffer.getvalue())
+
+
+def pin_legends(fig, renderer) -> None:
+    """Fixes every legend where it is about to be drawn, as a corner in its anchor box.
+
+    A legend at `loc="best"` searches for its place twice per draw (for its extent, then to draw
+    itself), each time testing nine places against every line's points.
+    """
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+    for legend in filter(None, legends):
+        anchor = legend.get_bbox_to_anchor()
+        if anchor.width > 0 and anchor.height > 0:
+            box = legend.get_window_extent(renderer)
+            legend.set_loc(((box.x0 - anchor.x0) / anchor.width,
+                            (box.y0 - anchor.y0) / anchor.height))
