@@ -146,8 +146,12 @@ def light_ticks(fig: Figure, renderer) -> Figure:
     The marks, grid lines and labels copy the properties and transforms of the axis' own first
     tick, and the axis label goes where matplotlib would put it (`labelpad` beyond the tick
     labels), so the picture is the same. Axes with an offset text or labelled minor ticks keep
-    matplotlib's ticks.
+    matplotlib's ticks. A figure with a layout engine (constrained layout) is laid out first.
     """
+    engine = fig.get_layout_engine()
+    if engine is not None:  # laid out once with matplotlib's ticks, as drawing would, then fixed
+        engine.execute(fig)
+        fig.set_layout_engine("none")
     shown = []
     for ax in fig.axes:
         locator = ax.get_axes_locator()  # the final position, as drawing sets it (colour bars)
