@@ -180,11 +180,15 @@ def _curve(ax, points, surface, activation):
 
 def _points(ax, points, colors, title):
     colors = to_rgba_array(colors)  # (points, 4)
+    x, y = points["x1"].to_numpy(float), points["x2"].to_numpy(float)
+    # one marker line per split and colour: markers are stamped, far cheaper than a scatter
     for split, style in SPLITS.items():
         mask = (points["split"] == split).to_numpy()
-        if mask.any():
-            ax.scatter(points.loc[mask, "x1"], points.loc[mask, "x2"], c=colors[mask], s=18,
-                       zorder=3, **style)
+        for color in np.unique(colors[mask], axis=0):
+            mine = mask & (colors == color).all(axis=1)
+            ax.plot(x[mine], y[mine], linestyle="none", marker=style["marker"], markersize=4.8,
+                    color=color, markeredgecolor=style["edgecolor"],
+                    markeredgewidth=style["linewidth"], snap=False, zorder=3)
     handles = [Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor="#999999",
                       markeredgecolor=SPLITS[split]["edgecolor"], label=label)
                for split, label in [("train", "train"), ("test", "test (black edge)")]]

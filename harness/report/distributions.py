@@ -21,6 +21,7 @@ from harness.report.frames import (
     metric_table,
 )
 from harness.report.plots import activation_color
+from harness.report.ticks import label_ticks
 
 QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on log10|.|)
     "activation": ("activations a = f(z)", "a", "log10 |a|"),
@@ -56,7 +57,7 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
         A Figure.
     """
     first, last = histogram_epochs(hist)
-    quantities = [q for q in QUANTITIES if q in set(hist["quantity"])]
+    quantities = [q for q in QUANTITIES if q in set(hist["quantity"].unique())]
     names = sorted(hist["layer"].unique(), key=layer_key) if layers is None else list(layers)
     color = color or activation_color(activation)
     fig = Figure(figsize=(3.0 * len(quantities) + 0.6, 0.48 * len(names) + 1.5))
@@ -95,8 +96,8 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
         ax.set_xlabel(logged if log else linear, fontsize=8)
         ax.set_ylim(-0.1, len(names))
         # layer names on the first panel only; no ticks elsewhere (each tick costs artists)
-        ax.set_yticks(np.arange(len(names)) + 0.4 if ax is axes[0] else [],
-                      [layer_tick(n) for n in names] if ax is axes[0] else [])
+        label_ticks(ax.yaxis, np.arange(len(names)) + 0.4 if ax is axes[0] else [],
+                    [layer_tick(n) for n in names] if ax is axes[0] else [])
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=7, length=2)
     axes[0].set_ylabel("layer (input at the bottom)", fontsize=8)

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from harness.report.frames import NothingToPlot, is_hidden, layer_tick, metric_table
 from harness.report.plots import activation_color
+from harness.report.ticks import label_ticks
 
 HEAD_COLOR = "#777777"
 SHARES = ("saturation", "dead_fraction")
@@ -83,7 +84,7 @@ def plot_activation_stats(layers, activation: str = "",
                                                          for n in others]
         if mixed:
             names = [f"{n}\n{a}" for n, a in zip(names, activations)] + names[len(activations):]
-        ax.set_xticks(ticks, names, fontsize=7 if len(ticks) > 12 or mixed else None)
+        label_ticks(ax.xaxis, ticks, names, fontsize=7 if len(ticks) > 12 or mixed else None)
         ax.set(title=title, ylabel=unit, xlabel="hidden layer (1 = next to the input), head")
         ax.title.set_fontsize(9)
         ax.grid(True, alpha=0.3)

@@ -57,18 +57,19 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
     activation = activation_name(model.get("activation"))
     notes = _status_notes(run)
     figures = []
-    for name, title, caption, draw in _figures(run, activation):
-        path = run.dir / name
-        try:
-            drawn = render.build_figure(draw)
-        except NothingToPlot as reason:
-            path.unlink(missing_ok=True)  # a figure left by an earlier report would now mislead
-            notes.append(f"{title}: not drawn: {reason}.")
-            continue
-        if isinstance(drawn, bytes):
-            figures.append(page.figure(write_bytes(path, drawn), title, caption))
-        else:
-            figures.append(page.figure(render.save_figure(path, drawn), title, caption))
+    with render.old_objects_frozen():
+        for name, title, caption, draw in _figures(run, activation):
+            path = run.dir / name
+            try:
+                drawn = render.build_figure(draw)
+            except NothingToPlot as reason:
+                path.unlink(missing_ok=True)  # a figure left by an earlier report would mislead
+                notes.append(f"{title}: not drawn: {reason}.")
+                continue
+            if isinstance(drawn, bytes):
+                figures.append(page.figure(write_bytes(path, drawn), title, caption))
+            else:
+                figures.append(page.figure(render.save_figure(path, drawn), title, caption))
     notes += _masking_notes(run.layers)
     badge, css = captions.verdict(run.summary, run.status)
 

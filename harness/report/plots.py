@@ -22,6 +22,7 @@ from harness.report.frames import (
     metric_table,
     vanishing_ratio,
 )
+from harness.report.ticks import label_ticks
 
 # One colour per activation, used by every figure (single runs, comparisons, sweeps).
 ACTIVATION_COLORS = {
@@ -41,7 +42,7 @@ OTHER_COLORS = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173"
                 "#e6550d"]
 LOG_SPAN = 30  # use a log axis when positive values span more than this factor
 NORMS = {  # metric -> (what it is, symbol)
-    # plain Unicode rather than mathtext: see `render.plain_log_ticks`
+    # plain Unicode rather than mathtext: see `ticks.plain_log_ticks`
     "grad_rms": ("kernel gradient RMS", "‖∂L/∂W‖₂/√n"),
     "preact_grad_rms": ("pre-activation gradient RMS", "‖∂L/∂z‖₂/√n"),
     "grad_norm": ("kernel gradient", "‖∂L/∂W‖₂"),
@@ -200,17 +201,17 @@ def plot_grad_heatmaps(layers, metrics=None) -> Figure:
         if positive.size:
             low, high = positive.min(), positive.max()
             norm = LogNorm(low, high) if high / low >= 10 else LogNorm(*_decade_limits(positive))
-            mesh = ax.pcolormesh(shown, cmap=cmap, norm=norm)
+            mesh = _cells(ax, shown, cmap, norm)
             fig.colorbar(mesh, ax=ax, label=f"{symbol or metric} (log)")
         else:
-            ax.pcolormesh(shown, cmap=cmap)
+            _cells(ax, shown, cmap)
             ax.text(0.5, 0.5, "no non-zero values", ha="center", va="center",
                     transform=ax.transAxes)
         epochs = list(table.columns)
-        ticks = _thin(range(len(epochs)), 12)
-        ax.set_xticks([i + 0.5 for i in ticks], [str(epochs[i]) for i in ticks])
+        ticks = _round_epochs(epochs)
+        label_ticks(ax.xaxis, [i + 0.5 for i in ticks], [str(epochs[i]) for i in ticks])
         rows = _thin(range(len(table)), 16, keep_last=True)
-        ax.set_yticks([i + 0.5 for i in rows], [str(table.index[i]) for i in rows])
+        label_ticks(ax.yaxis, [i + 0.5 for i in rows], [str(table.index[i]) for i in rows])
         if len(epochs) > 1 and epochs[0] == 0:
             ax.axvline(1, color="white", linewidth=2)  # epoch 0 is a probe batch, not a mean
         ax.set_xlabel("epoch (0 = at initialisation)")
@@ -219,6 +220,23 @@ def plot_grad_heatmaps(layers, metrics=None) -> Figure:
     fig.suptitle("Gradient size per layer over training (dark = little gradient)",
                  fontweight="bold")
     return fig
+
+
+def _cells(ax, values, cmap, norm=None):
+    """A (rows, columns) table as cells of one unit each, row 0 at the bottom: the picture of
+    `pcolormesh`, drawn as one image."""
+    rows, columns = values.shape
+    return ax.imshow(values, cmap=cmap, norm=norm, origin="lower", aspect="auto",
+                     interpolation="nearest", extent=(0, columns, 0, rows))
+
+
+def _round_epochs(epochs) -> list[int]:
+    """Positions of about six round epochs (0, 20, 40, ...) among the columns, to label."""
+    steps = MaxNLocator(nbins=6, integer=True, steps=[1, 2, 5, 10]).tick_values(
+        epochs[0], epochs[-1])
+    where = {epoch: i for i, epoch in enumerate(epochs)}
+    found = [where[int(e)] for e in steps if e in where]
+    return found if len(found) >= 2 else _thin(range(len(epochs)), 12)
 
 
 def epoch_axis(ax, epochs) -> None:
@@ -263,7 +281,7 @@ def _layer_axis(ax, names, activations=None):
     mixed = activations and len(set(activations)) > 1
     labels = [layer_tick(names[i]) + (f"\n{activations[i]}" if mixed and i < len(activations)
                                       else "") for i in ticks]
-    ax.set_xticks([i + 1 for i in ticks], labels, fontsize=7 if mixed else None)
+    label_ticks(ax.xaxis, [i + 1 for i in ticks], labels, fontsize=7 if mixed else None)
     ax.set_xlabel("hidden layer (1 = next to the input), then output")
 
 

@@ -1,0 +1,85 @@
+"""Light ticks (harness/report/ticks.py) draw the same picture as matplotlib's own ticks.
+
+Each figure is drawn twice from the same run, once with matplotlib's ticks and once with the
+report's light ticks, and the two pictures must agree pixel for pixel.
+"""
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from fake_runs import make_run
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.ticker import NullLocator
+
+from harness.report import plot_decision_boundary, render, ticks
+from harness.report.compare_layers import plot_compare_heatmaps
+from harness.report.compare_plots import plot_compare_history, run_styles
+from harness.report.curves import plot_history
+from harness.report.health import plot_activation_stats
+from harness.report.plots import plot_grad_heatmaps, plot_grad_norms
+from harness.rundir import load_run
+
+
+def _mixed_layers(run):  # two activations: two-line tick labels at a smaller size
+    return plot_activation_stats(run.layers, "relu+tanh", activations=["relu", "tanh"] * 2,
+                                 head="sigmoid")
+
+
+def _compare(run):  # shared axes, tick labels on the bottom row only
+    history = pd.concat([run.history.assign(run=k) for k in ("a", "b")])
+    return plot_compare_history(history, run_styles(["relu", "tanh"], ["a", "b"]))
+
+
+def _compare_heatmaps(run):  # constrained layout with a shared colour bar
+    layers = pd.concat([run.layers.assign(run=k) for k in ("a", "b")])
+    return plot_compare_heatmaps(layers, run_styles(["relu", "tanh"], ["a", "b"]))
+
+
+def _boundary(run):  # equal aspect: the axes shrink when drawn
+    points, surface = (pd.read_csv(run.dir / f) for f in ("points.csv", "surface.csv"))
+    return plot_decision_boundary(points, surface, "binary", "relu")
+
+
+FIGURES = {
+    "log axis, two legends": lambda run: plot_grad_norms(run.layers, "relu"),
+    "images and colour bars": lambda run: plot_grad_heatmaps(run.layers),
+    "legend at loc=best": lambda run: plot_history(run.history, "relu", "binary_crossentropy"),
+    "mixed layers": _mixed_layers,
+    "shared axes": _compare,
+    "constrained layout": _compare_heatmaps,
+    "equal aspect": _boundary,
+}
+
+
+def _picture(fig, light: bool) -> np.ndarray:
+    fig.set_dpi(render.DPI)
+    canvas = FigureCanvasAgg(ticks.fixed_ticks(ticks.plain_log_ticks(fig)))
+    with matplotlib.rc_context(render.RC):
+        if light:
+            ticks.light_ticks(fig, canvas.get_renderer())
+            assert any(isinstance(axis.get_major_locator(), NullLocator)  # light ticks were used
+                       for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) if ax.axison)
+        canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_light_ticks_draw_what_matplotlib_draws(tmp_path, name):
+    run = load_run(make_run(tmp_path / "run", depth=4))
+    drawn = {light: _picture(render.build_figure(lambda: FIGURES[name](run)), light)
+             for light in (False, True)}
+    assert drawn[False].shape == drawn[True].shape
+    differ = np.argwhere((drawn[False] != drawn[True]).any(axis=-1))
+    assert not differ.size, f"{len(differ)} pixels differ, e.g. at (row, column) {differ[0]}"
+
+
+def test_light_ticks_replace_matplotlibs_ticks(tmp_path):
+    run = load_run(make_run(tmp_path / "run", depth=4))
+    fig = render.build_figure(lambda: plot_grad_norms(run.layers, "relu"))
+    render.save_figure(tmp_path / "grad_norms.png", fig)
+    ax = fig.axes[0]
+    assert isinstance(ax.xaxis.get_major_locator(), NullLocator)  # no tick artists drawn
+    labels = {t.get_text() for t in ax.texts}
+    assert {"1", "2", "3", "4", "output"} <= labels  # the layer ticks, as texts of the axes
+    assert ax.xaxis.label.get_position()[1] < 0  # the axis label still below the tick labels
