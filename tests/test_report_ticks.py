@@ -1,7 +1,8 @@
-"""Light ticks (harness/report/ticks.py) draw the same picture as matplotlib's own ticks.
+"""Ticks fixed once (harness/report/ticks.py) draw the same picture as matplotlib's locators.
 
-Each figure is drawn twice from the same run, once with matplotlib's ticks and once with the
-report's light ticks, and the two pictures must agree pixel for pixel.
+Each figure is drawn twice from the same run, once with matplotlib's own locators and formatters
+and once with the ticks `save_figure` fixes inside each view, and the two pictures must agree
+pixel for pixel.
 """
 
 import matplotlib
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from fake_runs import make_run
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import FixedLocator
 
 from harness.report import plot_decision_boundary, render, ticks
 from harness.report.compare_layers import plot_compare_heatmaps
@@ -52,34 +53,23 @@ FIGURES = {
 }
 
 
-def _picture(fig, light: bool) -> np.ndarray:
+def _picture(fig, fixed: bool) -> np.ndarray:
     fig.set_dpi(render.DPI)
-    canvas = FigureCanvasAgg(ticks.fixed_ticks(ticks.plain_log_ticks(fig)))
+    canvas = FigureCanvasAgg(ticks.plain_log_ticks(fig))
     with matplotlib.rc_context(render.RC):
-        if light:
-            ticks.light_ticks(fig, canvas.get_renderer())
-            assert any(isinstance(axis.get_major_locator(), NullLocator)  # light ticks were used
-                       for ax in fig.axes for axis in (ax.xaxis, ax.yaxis) if ax.axison)
+        if fixed:
+            ticks.fixed_ticks(fig)
+            assert all(isinstance(axis.get_major_locator(), FixedLocator)  # fixed ticks used
+                       for ax in fig.axes for axis in (ax.xaxis, ax.yaxis))
         canvas.draw()
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
 @pytest.mark.parametrize("name", FIGURES)
-def test_light_ticks_draw_what_matplotlib_draws(tmp_path, name):
+def test_ticks_fixed_once_draw_what_matplotlib_draws(tmp_path, name):
     run = load_run(make_run(tmp_path / "run", depth=4))
-    drawn = {light: _picture(render.build_figure(lambda: FIGURES[name](run)), light)
-             for light in (False, True)}
+    drawn = {fixed: _picture(render.build_figure(lambda: FIGURES[name](run)), fixed)
+             for fixed in (False, True)}
     assert drawn[False].shape == drawn[True].shape
     differ = np.argwhere((drawn[False] != drawn[True]).any(axis=-1))
     assert not differ.size, f"{len(differ)} pixels differ, e.g. at (row, column) {differ[0]}"
-
-
-def test_light_ticks_replace_matplotlibs_ticks(tmp_path):
-    run = load_run(make_run(tmp_path / "run", depth=4))
-    fig = render.build_figure(lambda: plot_grad_norms(run.layers, "relu"))
-    render.save_figure(tmp_path / "grad_norms.png", fig)
-    ax = fig.axes[0]
-    assert isinstance(ax.xaxis.get_major_locator(), NullLocator)  # no tick artists drawn
-    labels = {t.get_text() for t in ax.texts}
-    assert {"1", "2", "3", "4", "output"} <= labels  # the layer ticks, as texts of the axes
-    assert ax.xaxis.label.get_position()[1] < 0  # the axis label still below the tick labels

@@ -1,7 +1,7 @@
 """How the report's figures become PNG files: one place for the settings that make drawing cheap.
 
 Reports are drawn once per process, so what matters is the first draw: no mathtext (plain log
-labels), titles at a fixed height (no tick-label measuring), unhinted glyphs, light ticks
+labels), titles at a fixed height (no tick-label measuring), unhinted glyphs, ticks worked out once
 (`harness.report.ticks`), no full garbage collection over older objects, and a palette PNG.
 
     fig = build_figure(lambda: plot_grad_norms(layers))  # under the report's rc settings
@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from harness.files import write_bytes
-from harness.report.ticks import fixed_ticks, light_ticks, plain_log_ticks
+from harness.report.ticks import fixed_ticks, plain_log_ticks
 
 DPI = 90  # sharp enough in a browser at 100%; fewer pixels barely change the drawing time
 # Plots hold few colours: a 256-colour palette PNG is ~4x smaller than RGBA, looks the same and
@@ -59,9 +59,9 @@ def old_objects_frozen():
 def save_figure(path: str | Path, fig) -> Path:
     """Writes a matplotlib figure as a palette PNG, atomically, with the report's settings."""
     fig.set_dpi(DPI)
-    canvas = FigureCanvasAgg(fixed_ticks(plain_log_ticks(fig)))
+    canvas = FigureCanvasAgg(plain_log_ticks(fig))
     with matplotlib.rc_context(RC):  # text is laid out and rasterised while drawing
-        light_ticks(fig, canvas.get_renderer())
+        fixed_ticks(fig)
         pin_legends(fig, canvas.get_renderer())
         canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
