@@ -43,7 +43,8 @@ def histogram_epochs(hist) -> tuple[int, int]:
 def plot_histograms(hist, activation: str = "", layers=None, color: str | None = None) -> Figure:
     """The histogram grid: one row per layer, one column per quantity, first vs last epoch.
 
-    Each row is scaled to its own tallest bar, so the shape shows, not the count. Activation
+    Each histogram is drawn as shares of its values (epoch 0 counts one batch, a logged epoch
+    every step of it), each row scaled to its own tallest bar, so the shapes compare. Activation
     columns of bounded activations say how much of the layer sits in the two outermost bins
     (saturated) or, for others, in the lowest bin (at 0).
 
@@ -70,10 +71,12 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
         for row, layer in enumerate(names):  # input layer at the bottom
             shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
                      if (quantity, layer, e) in groups]
-            peak = max((counts.max() for _, (_, counts, _) in shown), default=0) or 1
-            for epoch, (edges, counts, scale) in shown:
+            # shares, not counts: epoch 0 is one batch, a logged epoch every step of it
+            shares = {e: counts / max(counts.sum(), 1) for e, (_, counts, _) in shown}
+            peak = max((s.max() for s in shares.values()), default=0) or 1
+            for epoch, (edges, _, scale) in shown:
                 log = log or scale == "log10_abs"
-                outline = _steps(edges, row + 0.9 * counts / peak)
+                outline = _steps(edges, row + 0.9 * shares[epoch] / peak)
                 if epoch == first:
                     fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
                 if epoch == last and last != first:
