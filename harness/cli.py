@@ -181,7 +181,7 @@ def parser() -> argparse.ArgumentParser:
     sw.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a config key in every run (repeatable): --set train.epochs=5")
     sw.add_argument("--run-reports", action="store_true",
-                    help="also build every run's own report.html (~2 s each, in a background "
+                    help="also build every run's own report.html (~0.7 s each, in a background "
                          "process); without it, build one with `harness report RUN_DIR`")
     sw.add_argument("--jobs", default="1", metavar="N",
                     help="runs trained at a time in worker processes, or `auto` (one per core); "

@@ -113,7 +113,7 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         out: the run folder; default `results/<name>/<activation>-d<depth>-s<seed>-<time>`.
             An earlier run's folder is cleared first; a folder holding anything else is refused.
         verbose: Keras' verbosity (0 silent, 1 progress bar, 2 one line per epoch).
-        report: also write the plots and `report.html` (about 2 s; sweeps leave it to
+        report: also write the plots and `report.html` (about 0.7 s; sweeps leave it to
             `harness report`).
         force: write into `out` even when it holds files that are not a run's (they stay, and
             files of the same name are replaced).

@@ -72,10 +72,10 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
         out: the sweep folder; default `results/<experiment file stem>/`.
         overrides: `--set` overrides for every run (strings `"k=v"` or a mapping).
         log: where the progress lines go (None: silent).
-        run_reports: also build each run's own `report.html` (about 2 s of matplotlib per run,
-            which competes with training for the CPU: the 54-run study takes ~105 s instead of
-            ~80 s on 2 cores). Off, the study's report links each run folder; `harness report
-            RUN_DIR` builds one run's report when it is wanted.
+        run_reports: also build each run's own `report.html` (about 0.7 s of matplotlib per
+            run, as long as training a toy run, and competing with training for the CPU). Off,
+            the study's report links each run folder; `harness report RUN_DIR` builds one run's
+            report when it is wanted.
         jobs: runs trained at a time in worker processes (`harness.sweeps.parallel`); `"auto"`:
             one per core. 1 trains them here, one after the other.
         executor: `"local"`, or `"ray"` to train every run as a Ray task
@@ -267,7 +267,7 @@ def _read_back(run_dir: Path, point) -> tuple[object, str | None]:
 class _Reports:
     """Builds each run's `report.html` while the next run trains.
 
-    The reports (about 2 s of matplotlib each) go to a helper process, `report_worker`, started
+    The reports (about 0.7 s of matplotlib each) go to a helper process, `report_worker`, started
     with `python -m` so that it never re-imports the caller's script; a sweep of 54 runs takes
     about a third less time on 2 cores. Whatever the helper did not build is built here at the end.
     """
