@@ -79,7 +79,10 @@ class Snapshots:
     @staticmethod
     def compute(model, inputs, image: bool):
         """One logged epoch's snapshot as a tensor, eagerly or inside the training graph: the
-        model's output on the grid (toys), the first units' first-layer weights (images)."""
+        model's output on the grid (toys), the first units' first-layer weights (images).
+
+        Static, reading nothing of a run but its arguments: a compiled loop reused by the next
+        run of a sweep cell calls it with that run's model state and grid."""
         if image:
             return model.dense[0].kernel[:, :WEIGHT_UNITS]  # (pixels, units)
         return model(inputs)  # (points, outputs)
