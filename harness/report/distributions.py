@@ -44,9 +44,11 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     """The histogram grid: one row per layer, one column per quantity, first vs last epoch.
 
     Each histogram is drawn as shares of its values (epoch 0 counts one batch, a logged epoch
-    every step of it), each row scaled to its own tallest bar, so the shapes compare. Activation
-    columns of bounded activations say how much of the layer sits in the two outermost bins
-    (saturated) or, for others, in the lowest bin (at 0).
+    every step of it), each row scaled to its tallest bar but the two end bins, so the shapes
+    compare; a taller end bin is capped at the row's height and its share written beside the
+    row: activation columns say how much of the layer sits in the two outermost bins (bounded
+    activations: saturated) or in the lowest bin (at 0), gradient columns the share of exact
+    zeros (a log axis' first bin, below 1e-12).
 
     Args:
         hist: the `histograms.csv` frame.
@@ -73,21 +75,25 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
                      if (quantity, layer, e) in groups]
             # shares, not counts: epoch 0 is one batch, a logged epoch every step of it
             shares = {e: counts / max(counts.sum(), 1) for e, (_, counts, _) in shown}
-            peak = max((s.max() for s in shares.values()), default=0) or 1
+            # Scaled to the tallest inner bar: an end bin (ReLU's zeros, a log axis' exact zeros,
+            # saturated sigmoids) would flatten the rest; it is capped at the row's height, and
+            # its share is written beside the row.
+            peak = max((_inner(s).max() for s in shares.values()), default=0) or 1
             for epoch, (edges, _, scale) in shown:
                 log = log or scale == "log10_abs"
-                outline = _steps(edges, row + 0.9 * shares[epoch] / peak)
+                outline = _steps(edges, row + 0.9 * np.minimum(shares[epoch] / peak, 1.0))
                 if epoch == first:
                     fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
                 if epoch == last and last != first:
                     outlines.append(outline)
                 span += [edges[0], edges[-1]]
-            if quantity == "activation" and (quantity, layer, last) in groups:
-                _, counts, _ = groups[(quantity, layer, last)]
-                ax.text(1.0, row + 0.45, _edge_share(counts, groups[(quantity, layer, last)][0],
-                                                     activation),
-                        transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=7,
-                        color="#444444")
+            if (quantity, layer, last) in groups:
+                edges, counts, scale = groups[(quantity, layer, last)]
+                note = (_edge_share(counts, edges, activation) if quantity == "activation"
+                        else _zero_share(counts) if scale == "log10_abs" else "")
+                if note:
+                    ax.text(1.0, row + 0.45, note, transform=ax.get_yaxis_transform(),
+                            ha="right", va="center", fontsize=7, color="#444444")
         # one collection per panel rather than a patch per histogram: far fewer artists to draw
         ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
                           autolim=False)
@@ -125,6 +131,17 @@ def _histograms(hist) -> dict:
 def _steps(edges, heights):
     """The outline of a histogram: (2 * bins, 2) points along the tops of its bars."""
     return np.column_stack([np.repeat(edges, 2)[1:-1], np.repeat(heights, 2)])
+
+
+def _inner(shares):
+    """A histogram's bins but its two ends (all of them when it has three or fewer)."""
+    return shares[1:-1] if len(shares) > 3 else shares
+
+
+def _zero_share(counts) -> str:
+    """The share in a log axis' first bin (exact zeros and below 1e-12), when it is visible."""
+    share = counts[0] / (counts.sum() or 1.0)
+    return f"0: {100 * share:.0f}%" if share >= 0.01 else ""
 
 
 def _edge_share(counts, edges, activation: str) -> str:
