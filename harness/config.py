@@ -109,6 +109,7 @@ class DataConfig(_Section):
             if isinstance(name, str) and name in DATASETS and uses_classes(DATASETS.get(name)):
                 data = {**data, "classes": 3}
         return data
+
     @field_validator("features", mode="before")
     @classmethod
     def _features(cls, value):

@@ -112,7 +112,6 @@ def masked_counts(layers: pd.DataFrame, metric: str) -> tuple[int, int]:
     return int((values == 0).sum()), int((~np.isfinite(values)).sum())
 
 
-
 BIN_COLUMNS = ("bin_left", "bin_right", "count")
 
 

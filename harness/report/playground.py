@@ -192,7 +192,6 @@ def boundary_gif(points, surface, task: str = "", size: int = 260,
     return buffer.getvalue()
 
 
-
 def _dots(train, extent, size: int, task: str) -> Image.Image:
     """The training points as dots with white rims on a transparent `size` x `size` layer."""
     left, right, bottom, top = extent
@@ -205,6 +204,7 @@ def _dots(train, extent, size: int, task: str) -> Image.Image:
             else "#333333"
         draw.ellipse((x - 2.5, y - 2.5, x + 2.5, y + 2.5), fill=color, outline="white")
     return layer
+
 
 def plot_neurons(neurons, widths: dict | None = None, activations: dict | None = None) -> Figure:
     """What each hidden unit outputs over the 2-D input plane: one small map per unit.
@@ -284,6 +284,7 @@ def _unit_maps(rows):
     z = np.full((len(units), len(x2), len(x1)), np.nan)
     z[at_unit, at_x2, at_x1] = rows["value"].to_numpy(float)
     return list(units), z
+
 
 def layer_widths(model: dict) -> dict:
     """`hidden_k -> units` from the config's `model.width` (a number or a list) and depth."""
