@@ -28,6 +28,7 @@ def init(seed: int):
     Returns:
         The `keras` module.
     """
+    global _seeded
     keras = load()
     import numpy as np
     import tensorflow as tf
@@ -38,13 +39,13 @@ def init(seed: int):
         # TensorFlow's and Keras' modules stay for the whole process: kept out of the collector's
         # full passes, which otherwise scan them again and again while runs trace graphs.
         gc.freeze()
-        _seeded.append(True)
+        _seeded = True
     random.seed(seed)
     np.random.seed(seed)
     return keras
 
 
-_seeded: list = []  # one entry once this process has seeded TensorFlow and Keras
+_seeded = False  # whether this process has seeded TensorFlow and Keras
 
 
 def load():

@@ -73,45 +73,39 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
     """
     import multiprocessing
 
-    from harness.sweeps.execute import _claim, _done_line, _say, _start_attempt
+    from harness.sweeps.execute import _done_line, _say
 
-    queue = [p for p in exp.points if p.folder in todo]
-    if not queue:
+    points = [p for p in exp.points if p.folder in todo]
+    if not points:
         return []
-    jobs = min(jobs, len(queue))  # no worker that would only start TensorFlow
+    jobs = min(jobs, len(points))  # no worker that would only start TensorFlow
+    queue = CellQueue(points, jobs)
     threads = max(1, available_cores() // jobs)
     _say(log, f"{jobs} workers, {threads} TensorFlow thread(s) each")
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
     start = time.time()
-    # One single-process pool per worker, so that the parent chooses which worker trains what:
-    # the seeds of one grid cell go to one worker, which then reuses the cell's trace
-    # (`harness.loop.reusable_loop`).
+    # One single-process pool per worker, so that the parent chooses which worker trains what
+    # (`CellQueue`).
     context = multiprocessing.get_context("spawn")
     workers = [ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
                                    initargs=(threads,)) for _ in range(jobs)]
-    cells = [None] * jobs  # the grid cell each worker trained last
     running = {}  # future -> (point, the claim's ExitStack, start time, worker)
     previous = _on_sigterm(_raise_interrupt)
     try:
-        while queue or running:
+        while len(queue) or running:
             idle = [w for w in range(jobs) if w not in {r[3] for r in running.values()}]
-            while queue and idle:
-                worker = idle[0]
-                point = queue.pop(_pick(queue, cells[worker], set(cells) - {cells[worker]}))
+            while len(queue) and idle:
+                point = queue.take(idle[0])
                 run_dir = out / point.folder
-                claim = ExitStack()
-                busy = _start_attempt(run_dir, point, claim.enter_context(_claim(run_dir)),
-                                      errors)
+                claim, busy = claim_run(run_dir, point, errors)
                 if busy:
-                    claim.close()
                     finished += 1
                     _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
                               f"skipped: {busy}")
                     continue
-                future = workers[worker].submit(train_point, str(exp.base), point.overrides,
-                                                str(run_dir))
+                future = workers[idle[0]].submit(train_point, str(exp.base), point.overrides,
+                                                 str(run_dir))
                 running[future] = (point, claim, time.time(), idle.pop(0))
-                cells[worker] = point.group
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 point, claim, started, _ = running.pop(future)
@@ -139,17 +133,51 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
     return times
 
 
-def _pick(queue: list, cell, others: set) -> int:
-    """The index in `queue` of the next run for a worker whose last run was of `cell`: a seed of
-    the same cell if one is left (its trace is reused), else one of a cell no other worker is
-    on, else the first."""
-    for i, point in enumerate(queue):
-        if point.group == cell:
-            return i
-    for i, point in enumerate(queue):
-        if point.group not in others:
-            return i
-    return 0
+class CellQueue:
+    """The runs a parallel sweep has left, handed to its workers (local processes, Ray actors).
+
+    A worker's next run is a seed of the grid cell it trained last while one is left (it then
+    reuses the cell's compiled graph, `harness.loop.reusable_loop`), else one of a cell no other
+    worker is on, else the first left.
+
+    Args:
+        points: the runs to train, in the experiment's order.
+        workers: how many workers take runs.
+    """
+
+    def __init__(self, points, workers: int):
+        self.points = list(points)
+        self.cells = [None] * workers  # the grid cell each worker took last
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def take(self, worker: int):
+        """Removes and returns the next run for `worker`."""
+        cell = self.cells[worker]
+        others = set(self.cells) - {cell}
+        index = next((i for i, p in enumerate(self.points) if p.group == cell),
+                     next((i for i, p in enumerate(self.points) if p.group not in others), 0))
+        point = self.points.pop(index)
+        self.cells[worker] = point.group
+        return point
+
+
+def claim_run(run_dir: Path, point, errors: dict):
+    """Locks a run's folder and starts its attempt (`execute._start_attempt`).
+
+    Returns:
+        (the lock, an `ExitStack` to close once the run has ended, None), or (None, why the run
+        is skipped).
+    """
+    from harness.sweeps.execute import _claim, _start_attempt
+
+    claim = ExitStack()
+    busy = _start_attempt(run_dir, point, claim.enter_context(_claim(run_dir)), errors)
+    if busy:
+        claim.close()
+        return None, busy
+    return claim, None
 
 
 def train_point(base: str, overrides: dict, run_dir: str) -> tuple[str, str | None]:

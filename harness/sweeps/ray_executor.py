@@ -19,12 +19,11 @@ run would record. Without an address, `ray.init()` starts a local cluster with t
 import os
 import sys
 import time
-from contextlib import ExitStack
 from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.files import write_bytes
-from harness.sweeps.parallel import _on_sigterm, _pick, _raise_interrupt
+from harness.sweeps.parallel import CellQueue, _on_sigterm, _raise_interrupt, claim_run
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
            "`pip install -e \".[ray]\"` (or `pip install 'ray>=2.40'`)")
@@ -53,10 +52,10 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
         The wall time of every run trained (task submitted -> files written), in seconds.
     """
     ray = require_ray()
-    from harness.sweeps.execute import _claim, _done_line, _say, _start_attempt
+    from harness.sweeps.execute import _done_line, _say
 
-    queue = [p for p in exp.points if p.folder in todo]
-    if not queue:
+    points = [p for p in exp.points if p.folder in todo]
+    if not points:
         return []
     started_here = not ray.is_initialized()
     if started_here:
@@ -69,43 +68,39 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
             raise HarnessError(f"--address {address}: no Ray cluster there ({e}); start one with "
                                "`ray start --head` and pass the address it prints") from None
     # One trainer per CPU, restarted whenever its process dies; a run it was training is retried
-    # once. The seeds of one grid cell go to the trainer that trained the cell last, which then
-    # reuses the cell's compiled graph (`harness.loop.reusable_loop`), as local workers do.
+    # once. Runs go to trainers as to local workers (`CellQueue`).
     trainer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=1)(Trainer)
-    actors = [trainer.remote() for _ in range(max(1, min(_cpus(ray), len(queue))))]
-    claims, running = ExitStack(), {}  # ObjectRef -> (point, submitted, trainer)
-    cells = [None] * len(actors)  # the grid cell each trainer trained last
+    actors = [trainer.remote() for _ in range(max(1, min(_cpus(ray), len(points))))]
+    queue = CellQueue(points, len(actors))
+    running = {}  # ObjectRef -> (point, the claim's ExitStack, submitted, trainer)
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
     _say(log, f"ray: {len(actors)} trainers on {_cpus(ray)} CPUs")
     previous = _on_sigterm(_raise_interrupt)  # stop as on Ctrl-C
     try:
         start = time.time()
-        while queue or running:
-            idle = [a for a in range(len(actors)) if a not in {r[2] for r in running.values()}]
-            while queue and idle:
-                a = idle[0]
-                point = queue.pop(_pick(queue, cells[a], set(cells) - {cells[a]}))
-                run_dir = out / point.folder
-                busy = _start_attempt(run_dir, point, claims.enter_context(_claim(run_dir)),
-                                      errors)
+        while len(queue) or running:
+            idle = [a for a in range(len(actors)) if a not in {r[3] for r in running.values()}]
+            while len(queue) and idle:
+                point = queue.take(idle[0])
+                claim, busy = claim_run(out / point.folder, point, errors)
                 if busy:
                     finished += 1
                     _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
                               f"skipped: {busy}")
                     continue
-                ref = actors[a].train.remote(point.config.model_dump(mode="json"))
-                running[ref] = (point, time.time(), idle.pop(0))
-                cells[a] = point.group
+                ref = actors[idle[0]].train.remote(point.config.model_dump(mode="json"))
+                running[ref] = (point, claim, time.time(), idle.pop(0))
             if not running:
                 continue
             ready, _ = ray.wait(list(running), num_returns=1)
-            point, submitted, _ = running.pop(ready[0])
+            point, claim, submitted, _ = running.pop(ready[0])
             try:
                 result = ray.get(ready[0])
             except ray.exceptions.RayError as e:  # retried once already (max_task_retries)
                 result = {"status": "failed", "files": {},
                           "error": f"ray: {type(e).__name__}: {e}".splitlines()[0]}
-            status, error = _write(out / point.folder, result, exp)
+            with claim:
+                status, error = _write(out / point.folder, result, exp)
             if error:
                 errors[point.folder] = error
             if (out / point.folder / "config.yaml").is_file():
@@ -121,7 +116,8 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
         raise
     finally:
         _on_sigterm(previous)
-        claims.close()
+        for _, claim, _, _ in running.values():
+            claim.close()
         if started_here:
             ray.shutdown()
     return times
