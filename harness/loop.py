@@ -36,7 +36,7 @@ class EpochLoop:
     def __init__(self, model: StatsModel, x, y, x_val, y_val, batch_size: int, snapshots=None):
         self.model = model
         self.snapshots = snapshots if snapshots is not None and snapshots.taken else None
-        grid = self.snapshots.inputs() if self.snapshots else np.zeros((0, 1), np.float32)
+        grid = self.snapshots.inputs if self.snapshots else np.zeros((0, 1), np.float32)
         self.data = [tf.convert_to_tensor(a) for a in (x, y, x_val, y_val, grid)]
         self.snap_width = self.snapshots.width(model) if self.snapshots else 1
         self.batch_size = batch_size

@@ -55,6 +55,11 @@ class Snapshots:
         if self.toy:
             self.grid = grid(data, SURFACE_STEPS[self.features])
             self.neuron_grid = grid(data, NEURON_STEPS) if self.features == 2 else None
+        # What `compute` reads besides the model: the grid as the model takes it (toys). An
+        # input of the training graph, not a constant, so that a compiled loop reused by the
+        # next run (`harness.loop.reusable_loop`) takes that run's grid.
+        self.inputs = (np.asarray(self.to_model(self.grid), np.float32) if self.toy
+                       else np.zeros((0, 1), np.float32))
         self.surfaces: dict[int, pd.DataFrame] = {}
         self.weights: dict[int, pd.DataFrame] = {}
         self.neurons: pd.DataFrame | None = None
@@ -63,14 +68,6 @@ class Snapshots:
     def taken(self) -> bool:
         """Whether this data gets snapshots at the logged epochs at all."""
         return self.toy or self.image
-
-    def inputs(self) -> np.ndarray:
-        """What `compute` reads besides the model: the grid as the model takes it (toys), else an
-        empty array. An input, not a constant, so that a compiled loop reused by the next run
-        (`harness.loop.reusable_loop`) takes that run's grid."""
-        if self.toy:
-            return np.asarray(self.to_model(self.grid), np.float32)
-        return np.zeros((0, 1), np.float32)
 
     def width(self, model) -> int:
         """The columns of `compute`'s result: the model's outputs, or the weight units kept."""
@@ -90,7 +87,7 @@ class Snapshots:
     def take(self, model, epoch: int) -> None:
         """Records what `model` computes now as epoch `epoch`."""
         if self.taken:
-            self.add(epoch, np.asarray(self.compute(model, self.inputs(), self.image)))
+            self.add(epoch, np.asarray(self.compute(model, self.inputs, self.image)))
 
     def add(self, epoch: int, value: np.ndarray) -> None:
         """Records `compute`'s result for epoch `epoch`."""
