@@ -30,7 +30,7 @@ from harness.report.compare_plots import (
 )
 from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
 from harness.report.labels import render, short_keys
-from harness.report.plots import activation_name
+from harness.report.plots import activation_name, shared_gradient_metric
 from harness.report.render import build_figure, save_figure
 from harness.rundir import Run, load_run
 
@@ -173,15 +173,19 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
     hist = _stack([_csv(r.dir / "histograms.csv") for r in runs], labels)
     chance = {label: chance_levels(r) for r, label in zip(runs, labels)}
     notes, figures = [], []
+    rms = shared_gradient_metric(layers) == "grad_rms"
+    size = ("RMS per weight (||dL/dW|| / sqrt(number of weights), fair across layer sizes)"
+            if rms else "norm ||dL/dW||")
     for name, title, caption, draw in [
         ("compare_grad_norms.png", "Gradient norm per layer",
-         "Kernel gradient norm of every layer at initialisation (left) and after the last epoch "
-         "(right). Lines that climb steeply toward the output are networks whose first layers "
-         "barely learn.", lambda: plot_compare_grad_norms(layers, styles)),
+         f"Kernel gradient {size} of every layer at initialisation (left) and after the last "
+         "epoch (right). Lines that climb steeply toward the output are networks whose first "
+         "layers barely learn.", lambda: plot_compare_grad_norms(layers, styles)),
         ("compare_grad_epochs.png", "First and last hidden layer over training",
-         "The kernel gradient norm of the first hidden layer (left) and of the last one (right) at "
-         "each epoch, on the same scale: the vertical gap between the panels is the vanishing "
-         "ratio.", lambda: plot_compare_grad_epochs(layers, styles)),
+         f"The kernel gradient {size} of the first hidden layer (left) and of the last one "
+         "(right) at each epoch, on the same scale: the vertical gap between the panels is the "
+         + ("vanishing ratio." if rms else "ratio of their L2 norms (recorded before grad_rms, "
+            "so biased by the layers' sizes)."), lambda: plot_compare_grad_epochs(layers, styles)),
         ("compare_heatmaps.png", "Gradient size per layer and epoch",
          "Each run's layer x epoch gradient size side by side, on ONE colour scale: the same "
          "colour is the same size in every panel, so a run whose bottom rows are dark gets "

@@ -24,7 +24,7 @@ from harness.report.frames import (
     layer_tick,
     metric_table,
 )
-from harness.report.plots import NORMS, gradient_metric
+from harness.report.plots import NORMS, shared_gradient_metric
 
 
 def plot_compare_heatmaps(layers_by_run, styles: dict, metric: str | None = None) -> Figure:
@@ -40,10 +40,7 @@ def plot_compare_heatmaps(layers_by_run, styles: dict, metric: str | None = None
     """
     if layers_by_run.empty or "run" not in layers_by_run:
         raise NothingToPlot("no run has layers.csv rows")
-    if metric is None:
-        every = all(gradient_metric(layers_by_run[layers_by_run["run"] == r]) == "grad_rms"
-                    for r in styles)
-        metric = "grad_rms" if every else "grad_norm"
+    metric = metric or shared_gradient_metric(layers_by_run)
     tables = {r: metric_table(layers_by_run[layers_by_run["run"] == r], metric) for r in styles}
     tables = {r: t for r, t in tables.items() if not t.empty}
     values = np.concatenate([t.to_numpy(float).ravel() for t in tables.values()]) if tables \

@@ -14,7 +14,12 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from harness.report.frames import NothingToPlot, is_hidden, metric_table
-from harness.report.plots import activation_color, epoch_axis, norm_label
+from harness.report.plots import (
+    activation_color,
+    epoch_axis,
+    norm_label,
+    shared_gradient_metric,
+)
 
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v"]
@@ -45,18 +50,20 @@ def run_styles(activations: list[str], runs: list[str]) -> dict[str, dict]:
     return styles
 
 
-def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str = "grad_norm") -> Figure:
+def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str | None = None) -> Figure:
     """Per-layer gradient norm of every run at initialisation and at each run's last epoch (log y).
 
     Args:
         layers_by_run: `layers.csv` rows of all runs with a `run` column.
         styles: from `run_styles`; also fixes the order of the runs.
-        metric: which norm to draw.
+        metric: which measure to draw; by default `grad_rms` when every run recorded it (the
+            measure of the vanishing ratio), else `grad_norm`.
 
     Returns:
         A Figure with two panels sharing the y axis. Zero norms are drawn as triangles on the
         bottom edge (a log axis cannot show 0).
     """
+    metric = metric or shared_gradient_metric(layers_by_run)
     tables = _tables(layers_by_run, styles, metric)
     fig = Figure(figsize=(12, 4.6), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
@@ -84,12 +91,19 @@ def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str = "grad_nor
     return fig
 
 
-def plot_compare_grad_epochs(layers_by_run, styles: dict, metric: str = "grad_norm") -> Figure:
-    """Gradient norm of the first and of the last hidden layer of every run over epochs (log y).
+def plot_compare_grad_epochs(layers_by_run, styles: dict, metric: str | None = None) -> Figure:
+    """Gradient size of the first and of the last hidden layer of every run over epochs (log y).
+
+    Args:
+        layers_by_run: `layers.csv` rows of all runs with a `run` column.
+        styles: from `run_styles`; also fixes the order of the runs.
+        metric: by default `grad_rms` when every run recorded it, else `grad_norm`.
 
     Returns:
-        A Figure with two panels sharing the y axis, so the gap between them reads as the ratio.
+        A Figure with two panels sharing the y axis, so the gap between them reads as the
+        vanishing ratio (exactly, with `grad_rms`).
     """
+    metric = metric or shared_gradient_metric(layers_by_run)
     tables = _tables(layers_by_run, styles, metric)
     fig = Figure(figsize=(12, 4.6), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)

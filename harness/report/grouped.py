@@ -19,6 +19,7 @@ from harness.report.plots import (
     activation_color,
     epoch_axis,
     norm_label,
+    shared_gradient_metric,
 )
 
 BANDS = ("minmax", "std")
@@ -59,14 +60,15 @@ def group_band(frame: pd.DataFrame, x: str, y: str, band: str = "minmax",
     return out.reset_index(drop=True)
 
 
-def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str = "grad_norm",
+def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str | None = None,
                             band: str = "minmax", colors: dict | None = None) -> Figure:
     """Per-layer gradient norm of groups of runs at initialisation and after the last epoch.
 
     Args:
         layers_by_run: columns `run, group, epoch, layer, metric, value` (`layers.csv` rows of
             every run, tagged with the run and the group it belongs to).
-        metric: which norm to draw.
+        metric: which measure to draw; by default `grad_rms` when every run recorded it (the
+            measure of the vanishing ratio), else `grad_norm`.
         band: `"minmax"` or `"std"`, computed in log space.
         colors: `group -> colour`; by default the activation's colour when the group names one
             (`"activation=relu, depth=8"` or `"relu"`), else a fixed cycle.
@@ -79,6 +81,7 @@ def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str = "grad_nor
         >>> frame = pd.concat([load_run(d).layers.assign(run=d, group=label) for d, label in ...])
         >>> plot_grouped_grad_norms(frame, band="std")
     """
+    metric = metric or shared_gradient_metric(layers_by_run)
     rows = layers_by_run[layers_by_run["metric"] == metric] if "metric" in layers_by_run else None
     if rows is None or rows.empty:
         raise NothingToPlot(f"no run has `{metric}` rows")

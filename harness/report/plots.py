@@ -90,6 +90,16 @@ def gradient_metric(layers, rms: str = "grad_rms", norm: str = "grad_norm") -> s
     return norm
 
 
+def shared_gradient_metric(layers_by_run, rms: str = "grad_rms", norm: str = "grad_norm") -> str:
+    """`rms` when every run in a frame with a `run` column recorded it, else `norm`: figures
+    overlaying runs draw one measure, the size-fair one the vanishing ratio uses when they can."""
+    if layers_by_run.empty or "run" not in layers_by_run:
+        return gradient_metric(layers_by_run, rms, norm)
+    every = all(gradient_metric(rows, rms, norm) == rms
+                for _, rows in layers_by_run.groupby("run", sort=False))
+    return rms if every else norm
+
+
 def plot_grad_norms(layers, activation: str = "", metric: str | None = None,
                     activations: list | None = None) -> Figure:
     """Per-layer gradient size at initialisation and at the last epoch (log y), and beside it

@@ -25,7 +25,7 @@ from harness.report.grouped import (
     plot_grouped_history,
 )
 from harness.report.labels import folder_name
-from harness.report.plots import OTHER_COLORS
+from harness.report.plots import OTHER_COLORS, shared_gradient_metric
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
 SHOWN = ["test_accuracy", "train_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init",
@@ -72,8 +72,9 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
         history = _concat([r.history.assign(**tag) for r, tag in here if not r.history.empty])
         health = _concat([_health(r.layers).assign(**tag) for r, tag in here if not r.layers.empty])
         add(f"sweep_grad_norms{suffix}.png", f"Gradient norm per layer, {where}",
-            "Kernel gradient norm of each layer (1 = next to the input) at initialisation (left) "
-            "and after the last epoch (right): the geometric mean over seeds, the band from the "
+            f"Kernel gradient {_size(layers)} of each layer (1 = next to the input) at "
+            "initialisation (left) and after the last epoch (right): the geometric mean over "
+            "seeds, the band from the "
             "lowest to the highest seed. A line climbing steeply to the right is a network whose "
             "first layers get orders of magnitude less gradient than its last ones.",
             lambda: _titled(plot_grouped_grad_norms(layers, colors=colors),
@@ -211,6 +212,13 @@ def _health(layers: pd.DataFrame) -> pd.DataFrame:
     rows = layers[layers["layer"].astype(str).map(is_hidden)
                   & layers["metric"].isin(["dead_fraction", "saturation"])]
     return rows.pivot_table(index="epoch", columns="metric", values="value").reset_index()
+
+
+def _size(layers: pd.DataFrame) -> str:
+    """What the gradient figures draw: the size-fair RMS when every run recorded it."""
+    if shared_gradient_metric(layers) == "grad_rms":
+        return "RMS per weight (||dL/dW|| / sqrt(number of weights), fair across layer sizes)"
+    return "norm ||dL/dW||"
 
 
 def _titled(fig: Figure, title: str) -> Figure:

@@ -1,0 +1,53 @@
+"""What reports say must be true for the runs shown: captions, hints and figures of a run, a
+comparison and a sweep, checked against fake run folders (tests/fake_runs.py) and their numbers."""
+
+import re
+
+import pandas as pd
+import pytest
+from fake_runs import make_run
+
+from harness.report import compare, plot_compare_grad_epochs, run_styles
+from harness.report.compare_plots import plot_compare_grad_norms
+from harness.report.frames import metric_table, vanishing_ratio
+from harness.report.grouped import plot_grouped_grad_norms
+
+
+def _two_runs(tmp_path) -> pd.DataFrame:
+    runs = {"sigmoid": make_run(tmp_path / "s", activation="sigmoid", depth=5),
+            "relu": make_run(tmp_path / "r", activation="relu", depth=5)}
+    return pd.concat([pd.read_csv(d / "layers.csv").assign(run=k, group=k)
+                      for k, d in runs.items()])
+
+
+def test_compare_and_sweep_gradient_figures_draw_the_size_fair_rms(tmp_path):
+    # The vanishing ratio is on grad_rms; figures that claim to show it must draw grad_rms too,
+    # or a 2 x 32 first kernel looks 4x weaker than it is next to a 32 x 32 one.
+    layers = _two_runs(tmp_path)
+    styles = run_styles(["sigmoid", "relu"], ["sigmoid", "relu"])
+    rms = metric_table(layers[layers["run"] == "relu"], "grad_rms")
+    for fig in (plot_compare_grad_norms(layers, styles), plot_grouped_grad_norms(layers)):
+        assert "RMS" in fig.axes[0].get_ylabel()
+        relu = [line for line in fig.axes[0].get_lines() if line.get_label().startswith("relu")]
+        assert list(relu[0].get_ydata()) == pytest.approx(list(rms[0]))
+    epochs = plot_compare_grad_epochs(layers, styles)
+    first, last = (next(line for line in ax.get_lines() if line.get_label() == "sigmoid")
+                   for ax in epochs.axes[:2])
+    sigmoid = layers[layers["run"] == "sigmoid"]
+    # "the vertical gap between the panels is the vanishing ratio": exactly, at every epoch
+    assert first.get_ydata()[0] / last.get_ydata()[0] == pytest.approx(
+        vanishing_ratio(sigmoid, 0))
+    old = layers[~layers["metric"].str.endswith("_rms")]  # runs recorded before grad_rms
+    assert "norm" in plot_compare_grad_norms(old, styles).axes[0].get_ylabel()
+
+
+def test_compare_captions_name_the_measure_they_draw(tmp_path):
+    dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=4),
+            make_run(tmp_path / "relu", activation="relu", depth=4)]
+    compare(dirs, out=tmp_path / "cmp")
+    html = (tmp_path / "cmp" / "report.html").read_text()
+    captions = dict(re.findall(r"<figcaption>(.*?) <span class=\"hint\">\((\w+)\.png", html))
+    captions = {name: text for text, name in captions.items()}
+    assert "RMS per weight" in captions["compare_grad_norms"]
+    assert "RMS per weight" in captions["compare_grad_epochs"]
+
