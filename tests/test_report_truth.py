@@ -8,6 +8,7 @@ import pytest
 from fake_runs import make_run
 
 from harness.report import compare, plot_compare_grad_epochs, run_styles
+from harness.report.captions import activation_caption
 from harness.report.compare_plots import plot_compare_grad_norms
 from harness.report.frames import metric_table, vanishing_ratio
 from harness.report.grouped import plot_grouped_grad_norms
@@ -39,6 +40,26 @@ def test_compare_and_sweep_gradient_figures_draw_the_size_fair_rms(tmp_path):
         vanishing_ratio(sigmoid, 0))
     old = layers[~layers["metric"].str.endswith("_rms")]  # runs recorded before grad_rms
     assert "norm" in plot_compare_grad_norms(old, styles).axes[0].get_ylabel()
+
+
+def _layers(act_std: list[float], dead_last: float = 0.0) -> pd.DataFrame:
+    rows = []
+    for epoch in (0, 5):
+        for k, std in enumerate(act_std, start=1):
+            rows += [(epoch, f"hidden_{k}", "act_std", std if epoch else 0.1),
+                     (epoch, f"hidden_{k}", "dead_fraction", dead_last if epoch else 0.0)]
+    return pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+
+
+def test_spread_caption_says_grows_when_the_spread_grows_and_zero_when_it_dies():
+    growing = activation_caption(_layers([0.09, 0.3, 1.0, 2.6]), ["relu"], "sigmoid", True)
+    assert "within a factor of 2" not in growing
+    assert "grows 28.9x" in growing
+    flat = activation_caption(_layers([0.5, 0.6, 0.7, 0.8]), ["relu"], "sigmoid", True)
+    assert "within a factor of 2" in flat
+    dead = activation_caption(_layers([0.5, 0.2, 0.1, 0.0], dead_last=1.0), ["relu"],
+                              "sigmoid", False)
+    assert "infx" not in dead and "falls to 0 in layer 4" in dead
 
 
 def test_compare_captions_name_the_measure_they_draw(tmp_path):

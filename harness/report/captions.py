@@ -90,12 +90,16 @@ def _spread_sentence(layers, last, learned) -> str:
     first, deep = spread.at[hidden[0], last], spread.at[hidden[-1], last]
     if not (first > 0 and math.isfinite(deep)):
         return "Spread: the standard deviation of each layer's outputs."
-    factor = first / deep if deep > 0 else math.inf
     text = (f"Spread (standard deviation of the outputs) from layer 1 to layer "
             f"{layer_tick(hidden[-1])} at epoch {last}: ")
-    if factor < 2:
+    if deep == 0:
+        text += f"falls to 0 in layer {layer_tick(hidden[-1])} (every output the same)"
+    elif first / deep >= 2:
+        text += f"shrinks {first / deep:.3g}x"
+    elif deep / first >= 2:  # e.g. a ReLU net after Adam's steps: wider toward the output
+        return text + f"grows {deep / first:.3g}x, so the signal reaches the deep layers."
+    else:
         return text + "within a factor of 2, so the signal reaches the deep layers."
-    text += f"shrinks {factor:.3g}x"
     if learned is False:
         return text + " and the run did not learn: the signal dies on its way through the network."
     if learned is True:
