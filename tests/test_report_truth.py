@@ -1,13 +1,15 @@
 """What reports say must be true for the runs shown: captions, hints and figures of a run, a
 comparison and a sweep, checked against fake run folders (tests/fake_runs.py) and their numbers."""
 
+import json
 import re
 
 import pandas as pd
 import pytest
 from fake_runs import make_run
 
-from harness.report import compare, plot_compare_grad_epochs, run_styles
+from harness.files import write_json
+from harness.report import build_report, compare, plot_compare_grad_epochs, run_styles
 from harness.report.captions import activation_caption
 from harness.report.compare_plots import plot_compare_grad_norms
 from harness.report.frames import metric_table, vanishing_ratio
@@ -60,6 +62,15 @@ def test_spread_caption_says_grows_when_the_spread_grows_and_zero_when_it_dies()
     dead = activation_caption(_layers([0.5, 0.2, 0.1, 0.0], dead_last=1.0), ["relu"],
                               "sigmoid", False)
     assert "infx" not in dead and "falls to 0 in layer 4" in dead
+
+
+def test_report_shows_the_command_as_written_in_meta_json(tmp_path):
+    run_dir = make_run(tmp_path / "run")
+    meta = json.loads((run_dir / "meta.json").read_text())
+    write_json(run_dir / "meta.json", {**meta, "command": "python -m harness run x.yaml"})
+    assert "<td>python -m harness run x.yaml</td>" in build_report(run_dir).read_text()
+    write_json(run_dir / "meta.json", {**meta, "command": ["python", "-m", "harness", "run"]})
+    assert "<td>python -m harness run</td>" in build_report(run_dir).read_text()  # older runs
 
 
 def test_compare_captions_name_the_measure_they_draw(tmp_path):

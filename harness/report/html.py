@@ -281,8 +281,10 @@ def _samples(data: dict, summary: dict) -> str:
 def _meta_rows(meta: dict) -> list[tuple[str, str, str]]:
     rows = [(key, meta[key], "") for key in ("harness", "tensorflow", "keras", "python", "numpy",
                                               "platform", "started", "finished") if key in meta]
-    if meta.get("command"):
-        rows.append(("command", " ".join(map(str, meta["command"])), ""))
+    command = meta.get("command")
+    if command:  # a re-runnable string; runs recorded before that, a list of arguments
+        rows.append(("command", command if isinstance(command, str)
+                     else " ".join(map(str, command)), ""))
     return rows or [("meta.json", "missing", "")]
 
 
