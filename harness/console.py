@@ -4,11 +4,15 @@ import math
 
 import pandas as pd
 
-from harness.report.frames import is_hidden, last_epoch, metric_table, vanishing_ratio
+from harness.report.frames import (
+    dead_layer,
+    is_hidden,
+    last_epoch,
+    metric_table,
+    vanishing_ratio,
+)
 from harness.rundir import Run
 from harness.verdict import accuracy_noise
-
-ALL_DEAD = 1.0 - 1e-9  # a dead share this close to 1 is every unit
 
 
 def plural(n: int, word: str) -> str:
@@ -93,29 +97,6 @@ def _look_at(run: Run, metric: str, last: int) -> list[str]:
     if worst:
         items.append(worst)
     return items or ["nothing unusual in the per-layer statistics"]
-
-
-def dead_layer(layers: pd.DataFrame) -> str | None:
-    """The highest hidden layer whose every unit is dead at the last epoch, said in one line.
-
-    A layer whose units all output 0 passes no gradient down: every layer below it (and its own
-    weights) gets exactly zero. Returns None when no hidden layer is entirely dead.
-    """
-    table = metric_table(layers, "dead_fraction")
-    if table.empty:
-        return None
-    hidden = [n for n in table.index if is_hidden(n)]
-    for name in reversed(hidden):
-        row = table.loc[name]
-        if not row.iloc[-1] >= ALL_DEAD:
-            continue
-        alive = [epoch for epoch, share in row.items() if not share >= ALL_DEAD]
-        since = f"from epoch {alive[-1] + 1}" if alive else "from initialisation"
-        below = hidden[:hidden.index(name)]
-        effect = ("no gradient reaches the layers below" if below
-                  else "its weights get no gradient")
-        return f"{name} is 100% dead {since}: {effect}"
-    return None
 
 
 def _worst_layer(layers: pd.DataFrame, last: int, dead_too: bool = True) -> str | None:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fake_runs import make_run
 
-from harness.files import write_json
+from harness.files import write_csv, write_json
 from harness.report import build_report, compare, plot_compare_grad_epochs, run_styles
 from harness.report.captions import activation_caption
 from harness.report.compare_plots import plot_compare_grad_norms
@@ -73,6 +73,18 @@ def test_report_shows_the_command_as_written_in_meta_json(tmp_path):
     assert "<td>python -m harness run</td>" in build_report(run_dir).read_text()  # older runs
 
 
+def test_report_names_the_dead_layer_where_the_final_ratio_is_missing(tmp_path):
+    run_dir = make_run(tmp_path / "dead", activation="relu", depth=4, epochs=3)
+    layers = pd.read_csv(run_dir / "layers.csv")
+    hit = (layers["layer"] == "hidden_3") & (layers["epoch"] >= 2)
+    layers.loc[hit & (layers["metric"] == "dead_fraction"), "value"] = 1.0
+    below = layers["layer"].isin(["hidden_1", "hidden_2", "hidden_3"]) & (layers["epoch"] >= 2)
+    layers.loc[below & layers["metric"].str.contains("grad"), "value"] = 0.0
+    write_csv(run_dir / "layers.csv", layers)
+    html = build_report(run_dir).read_text()
+    assert "hidden_3 is 100% dead from epoch 2: no gradient reaches the layers below" in html
+
+
 def test_compare_captions_name_the_measure_they_draw(tmp_path):
     dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=4),
             make_run(tmp_path / "relu", activation="relu", depth=4)]
@@ -82,4 +94,3 @@ def test_compare_captions_name_the_measure_they_draw(tmp_path):
     captions = {name: text for text, name in captions.items()}
     assert "RMS per weight" in captions["compare_grad_norms"]
     assert "RMS per weight" in captions["compare_grad_epochs"]
-

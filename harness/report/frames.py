@@ -13,6 +13,7 @@ import pandas as pd
 from harness.errors import HarnessError
 
 _HIDDEN = re.compile(r"hidden_(\d+)$")
+ALL_DEAD = 1.0 - 1e-9  # a dead share this close to 1 is every unit
 
 
 class NothingToPlot(HarnessError):
@@ -94,6 +95,29 @@ def vanishing_ratio(layers: pd.DataFrame, epoch: int) -> float:
     if not (math.isfinite(first) and math.isfinite(last)) or first == 0 or last == 0:
         return math.nan
     return float(first / last)
+
+
+def dead_layer(layers: pd.DataFrame) -> str | None:
+    """The highest hidden layer whose every unit is dead at the last epoch, said in one line.
+
+    A layer whose units all output 0 passes no gradient down: every layer below it (and its own
+    weights) gets exactly zero. Returns None when no hidden layer is entirely dead.
+    """
+    table = metric_table(layers, "dead_fraction")
+    if table.empty:
+        return None
+    hidden = [n for n in table.index if is_hidden(n)]
+    for name in reversed(hidden):
+        row = table.loc[name]
+        if not row.iloc[-1] >= ALL_DEAD:
+            continue
+        alive = [epoch for epoch, share in row.items() if not share >= ALL_DEAD]
+        since = f"from epoch {alive[-1] + 1}" if alive else "from initialisation"
+        below = hidden[:hidden.index(name)]
+        effect = ("no gradient reaches the layers below" if below
+                  else "its weights get no gradient")
+        return f"{name} is 100% dead {since}: {effect}"
+    return None
 
 
 def hidden_mean(layers: pd.DataFrame, metric: str, epoch: int | None) -> float:

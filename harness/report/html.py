@@ -19,7 +19,13 @@ from harness.report.distributions import (
     plot_histograms,
     plot_update_ratio,
 )
-from harness.report.frames import NothingToPlot, last_epoch, masked_counts, vanishing_ratio
+from harness.report.frames import (
+    NothingToPlot,
+    dead_layer,
+    last_epoch,
+    masked_counts,
+    vanishing_ratio,
+)
 from harness.report.health import plot_activation_stats
 from harness.report.playground import (
     boundary_gif,
@@ -224,7 +230,10 @@ def _summary_rows(run: Run) -> list[tuple[str, str, str]]:
     for epoch in [0] + ([last] if last else []):
         ratio = vanishing_ratio(run.layers, epoch)
         label = f"vanishing ratio at epoch {epoch} (last)" if epoch else "vanishing ratio at init"
-        rows.append((label, page.fmt(ratio, "ratio"), page.ratio_hint(ratio)))
+        hint = page.ratio_hint(ratio)
+        if epoch and epoch == last and not ratio > 0:  # a dead layer blocks every gradient below
+            hint = dead_layer(run.layers) or hint
+        rows.append((label, page.fmt(ratio, "ratio"), hint))
     wall = s.get("wall_time_s", run.meta.get("wall_time_s"))
     rows += [("wall time", f"{wall:.1f} s" if wall is not None else "n/a", ""),
              ("model", f"{model.get('depth', '?')} hidden x {model.get('width', '?')} units, "
