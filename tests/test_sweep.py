@@ -73,6 +73,14 @@ def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     assert "activation=sigmoid, depth=2" in html and "Summary over seeds" in html
 
 
+def test_sweep_captions_name_the_measures_the_runs_recorded(swept):
+    html = (swept[0] / "report.html").read_text()
+    assert "Kernel gradient RMS per weight" in html  # grad_rms, as the vanishing ratio
+    # dead_fraction is over every example of the epoch since dead_fraction_batch was split off
+    assert "dead units (output 0 for every example of the epoch)" in html
+    assert "whole batch" not in html
+
+
 def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(swept, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(swept[0], out)  # copies keep their modification times

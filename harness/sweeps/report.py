@@ -24,6 +24,7 @@ from harness.report.grouped import (
     plot_grouped_grad_norms,
     plot_grouped_history,
 )
+from harness.report.health import stat_labels
 from harness.report.labels import folder_name
 from harness.report.plots import OTHER_COLORS, shared_gradient_metric
 
@@ -103,9 +104,9 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
                 r.layers.assign(run=g) for g, r in first.items() if not r.layers.empty]), styles),
                 f"How far each step moves each layer's weights, {where}"))
         add(f"sweep_health{suffix}.png", f"Dead units and saturation, {where}",
-            "Mean over the hidden layers of the share of dead units (output 0 for the whole batch) "
-            "and of saturated outputs (in the flat tails of sigmoid or tanh), per epoch; epoch 0 "
-            "is the network at initialisation.",
+            "Mean over the hidden layers of the share of "
+            f"{stat_labels(layers)['dead_fraction'][0]} and of saturated outputs (in the flat "
+            "tails of sigmoid or tanh), per epoch; epoch 0 is the network at initialisation.",
             lambda: _titled(plot_grouped_history(health, ("dead_fraction", "saturation"),
                                                  colors=colors),
                             f"Dead units and saturation, {where}"))
