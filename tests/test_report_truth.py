@@ -94,3 +94,27 @@ def test_compare_captions_name_the_measure_they_draw(tmp_path):
     captions = {name: text for text, name in captions.items()}
     assert "RMS per weight" in captions["compare_grad_norms"]
     assert "RMS per weight" in captions["compare_grad_epochs"]
+
+
+@pytest.mark.parametrize("values", [[0.5, 0.4, 0.5, 0.55, 0.4, 0.6, 0.5, 0.55, 0.1],
+                                    [0.25, 0.22, 0.2, 0.15, 0.19, 0.16, 0.08, 0.22, 0.25],
+                                    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.2]])
+def test_derivative_legend_covers_no_point(values):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from harness.report import plot_grad_norms
+
+    names = [f"hidden_{k}" for k in range(1, 9)] + ["output"]
+    rows = [(e, n, m, v * (0.9 if e else 1.0)) for e in (0, 30) for n, v in zip(names, values)
+            for m in ("act_deriv_mean", "grad_rms")]
+    fig = plot_grad_norms(pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"]),
+                          "sigmoid")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ax = fig.axes[1]
+    box = ax.get_legend().get_window_extent(canvas.get_renderer())
+    for line in ax.get_lines():
+        if line.get_marker() in ("None", None, ""):
+            continue  # the reference lines span the panel; points are what must stay visible
+        for x, y in ax.transData.transform(line.get_xydata()):
+            assert not box.contains(x, y), (line.get_label(), x, y)

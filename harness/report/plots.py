@@ -162,13 +162,14 @@ def _deriv_panel(ax, deriv, activation, activations):
                    label="0.25: sigmoid's maximum")
     ax.axhline(1.0, color="#888888", linestyle=":", linewidth=1, label="1: passes unchanged")
     values = deriv.to_numpy(float)
-    ax.set_ylim(0, max(1.1, float(np.nanmax(values)) * 1.1 if np.isfinite(values).any() else 1.1))
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+    ax.set_ylim(0, max(1.5, top * 1.35))  # headroom above the points for the legend
     _layer_axis(ax, deriv.index, activations)
     ax.set(ylabel="mean |f'(z)| over units and batch")
     ax.set_title("activation derivative: each layer multiplies\nthe gradient by about this",
                  fontsize=9, color="#444444")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="center right")
+    ax.legend(fontsize=7, loc="upper center", ncol=2)
 
 
 def plot_grad_heatmaps(layers, metrics=None) -> Figure:
