@@ -137,6 +137,17 @@ def test_schema_command_prints_a_table_of_keys():
     assert any(line.startswith("model.initializer ") and "mapping" in line for line in lines)
 
 
+def test_schema_types_read_as_yaml_values_not_python_annotations():
+    from harness.tables import schema_rows
+
+    kinds = {key: kind for key, kind, _, _ in schema_rows()}
+    assert kinds["data.task"] == "binary | multiclass | regression | null"
+    assert kinds["log.histograms"] == "auto | last | list[int] | {every: int}"
+    assert kinds["model.width"] == "int | list[int]" and kinds["data.n_samples"] == "int | null"
+    assert not any(word in kind for kind in kinds.values()
+                   for word in ("Literal", "Union", "Optional", "harness.", "typing"))
+
+
 def test_schema_json_prints_json_schema_with_descriptions():
     out = subprocess.run([sys.executable, "-m", "harness", "schema", "--json"],
                          capture_output=True, text=True, check=True).stdout
