@@ -118,3 +118,22 @@ def test_derivative_legend_covers_no_point(values):
             continue  # the reference lines span the panel; points are what must stay visible
         for x, y in ax.transData.transform(line.get_xydata()):
             assert not box.contains(x, y), (line.get_label(), x, y)
+
+
+@pytest.mark.parametrize("depth", [1, 3, 8])
+def test_neurons_title_and_note_fit_the_figure_however_few_layers(tmp_path, depth):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from harness.report import plot_neurons
+
+    neurons = pd.read_csv(make_run(tmp_path / "run", depth=depth, width=16) / "neurons.csv")
+    fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, depth + 1)})
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    for text in [fig._suptitle, *fig.texts]:
+        box = text.get_window_extent(canvas.get_renderer())
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width, text.get_text()
+    ax = fig.axes[0]  # tiles stay square: the mosaic's width per column = height per row
+    rows, cols = (n / 8 for n in ax.get_images()[0].get_array().shape[:2])
+    width, height = ax.get_window_extent().width, ax.get_window_extent().height
+    assert width / cols == pytest.approx(height / rows, rel=0.25)

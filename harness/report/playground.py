@@ -247,10 +247,11 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
             head += f"\n{len(units[layer])} of {width}"
         heads.append(head)
     inches = 0.8
-    fig = Figure(figsize=(inches * len(layers) + 0.5, inches * tall + 1.3))
+    grid = inches * len(layers)  # the mosaic keeps square tiles; the title needs ~5 inches
+    fig = Figure(figsize=(max(grid + 0.5, 5.2), inches * tall + 1.3))
     top = 1 - 1.15 / fig.get_figheight()
-    ax = fig.add_axes((0.25 / fig.get_figwidth(), 0.1 / fig.get_figheight(),
-                       1 - 0.5 / fig.get_figwidth(), top - 0.1 / fig.get_figheight()))
+    ax = fig.add_axes(((1 - grid / fig.get_figwidth()) / 2, 0.1 / fig.get_figheight(),
+                       grid / fig.get_figwidth(), top - 0.1 / fig.get_figheight()))
     ax.imshow(mosaic, interpolation="nearest", aspect="auto")
     ax.set_axis_off()
     for col, head in enumerate(heads):
