@@ -177,7 +177,7 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
     size = ("RMS per weight (||dL/dW|| / sqrt(number of weights), fair across layer sizes)"
             if rms else "norm ||dL/dW||")
     for name, title, caption, draw in [
-        ("compare_grad_norms.png", "Gradient norm per layer",
+        ("compare_grad_norms.png", "Gradient size per layer",
          f"Kernel gradient {size} of every layer at initialisation (left) and after the last "
          "epoch (right). Lines that climb steeply toward the output are networks whose first "
          "layers barely learn.", lambda: plot_compare_grad_norms(layers, styles)),

@@ -87,7 +87,7 @@ def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str | None = No
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
     figure_legend(fig, axes)
-    fig.suptitle("Gradient norm per layer", fontweight="bold")
+    fig.suptitle("Gradient size per layer", fontweight="bold")
     return fig
 
 
@@ -123,7 +123,7 @@ def plot_compare_grad_epochs(layers_by_run, styles: dict, metric: str | None = N
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
     figure_legend(fig, axes)
-    fig.suptitle("Gradient norm of the first and last hidden layer over training",
+    fig.suptitle("Gradient size of the first and last hidden layer over training",
                  fontweight="bold")
     return fig
 

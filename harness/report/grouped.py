@@ -102,7 +102,7 @@ def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str | None = No
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
     _legend(fig, axes[0], band, "geometric mean")
-    fig.suptitle("Gradient norm per layer, grouped over runs", fontweight="bold")
+    fig.suptitle("Gradient size per layer, grouped over runs", fontweight="bold")
     return fig
 
 

@@ -72,14 +72,14 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
         layers = _concat([r.layers.assign(**tag) for r, tag in here if not r.layers.empty])
         history = _concat([r.history.assign(**tag) for r, tag in here if not r.history.empty])
         health = _concat([_health(r.layers).assign(**tag) for r, tag in here if not r.layers.empty])
-        add(f"sweep_grad_norms{suffix}.png", f"Gradient norm per layer, {where}",
+        add(f"sweep_grad_norms{suffix}.png", f"Gradient size per layer, {where}",
             f"Kernel gradient {_size(layers)} of each layer (1 = next to the input) at "
             "initialisation (left) and after the last epoch (right): the geometric mean over "
             "seeds, the band from the "
             "lowest to the highest seed. A line climbing steeply to the right is a network whose "
             "first layers get orders of magnitude less gradient than its last ones.",
             lambda: _titled(plot_grouped_grad_norms(layers, colors=colors),
-                            f"Gradient norm per layer, {where}"))
+                            f"Gradient size per layer, {where}"))
         add(f"sweep_history{suffix}.png", f"Learning curves, {where}",
             "Training loss, validation loss and validation accuracy (or RMSE) per epoch: the mean "
             "over seeds, the band from the lowest to the highest seed.",
