@@ -79,6 +79,19 @@ def test_sweep_captions_name_the_measures_the_runs_recorded(swept):
     # dead_fraction is over every example of the epoch since dead_fraction_batch was split off
     assert "dead units (output 0 for every example of the epoch)" in html
     assert "whole batch" not in html
+    assert "--run-reports" not in html  # every run has its report: nothing to build
+
+
+def test_sweep_page_says_how_to_build_the_run_reports_it_links_to(tmp_path):
+    path = experiment(tmp_path, {"model.activation": ["relu"], "model.depth": [2]}, seeds=[0])
+    run = subprocess.run([sys.executable, "-m", "harness", "sweep", str(path), "--out",
+                          str(tmp_path / "out")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    html = (tmp_path / "out" / "report.html").read_text()
+    folder = tmp_path / "out" / "activation=relu__depth=2__seed=0"
+    assert not (folder / "report.html").exists()
+    assert f"<code>python -m harness report {folder}</code>" in html
+    assert "running the sweep again with <code>--run-reports</code>" in html
 
 
 def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(swept, tmp_path):

@@ -310,7 +310,13 @@ def _runs_table(runs: pd.DataFrame, exp, out: Path, cell_figure: dict) -> str:
         rows.append("<tr>" + "".join(f"<td>{page.esc(c)}</td>" for c in cells)
                     + "".join(f'<td class="num">{page.fmt(v, n)}</td>' for v, n in numbers)
                     + f"<td>{link}</td></tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    missing = [Path(d) for d in runs["dir"] if not (Path(d) / "report.html").is_file()]
+    hint = ("" if not missing else
+            f'<p class="hint">{len(missing)} runs have no report of their own yet: build one with '
+            f"<code>python -m harness report {page.esc(missing[0].as_posix())}</code>, or every "
+            "one by running the sweep again with <code>--run-reports</code> (the trained runs are "
+            "skipped; ~0.7 s per report).</p>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>{hint}"
 
 
 def _failure(row) -> str:
