@@ -137,3 +137,10 @@ def test_neurons_title_and_note_fit_the_figure_however_few_layers(tmp_path, dept
     rows, cols = (n / 8 for n in ax.get_images()[0].get_array().shape[:2])
     width, height = ax.get_window_extent().width, ax.get_window_extent().height
     assert width / cols == pytest.approx(height / rows, rel=0.25)
+
+
+def test_histogram_caption_says_end_bins_are_cut_and_their_share_written(tmp_path):
+    html = build_report(make_run(tmp_path / "run", activation="relu")).read_text()
+    caption = html.split("<h3>Distributions per layer</h3>")[1].split("</figcaption>")[0]
+    assert "scaled to its tallest bar but the two end bins" in caption
+    assert "share written at the right" in caption
