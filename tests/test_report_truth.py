@@ -4,6 +4,7 @@ comparison and a sweep, checked against fake run folders (tests/fake_runs.py) an
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from fake_runs import make_run
@@ -144,3 +145,21 @@ def test_histogram_caption_says_end_bins_are_cut_and_their_share_written(tmp_pat
     caption = html.split("<h3>Distributions per layer</h3>")[1].split("</figcaption>")[0]
     assert "scaled to its tallest bar but the two end bins" in caption
     assert "share written at the right" in caption
+
+
+def test_compare_histograms_cut_an_end_bin_that_would_flatten_the_other_runs():
+    from harness.report.compare_layers import plot_compare_histograms
+
+    edges = np.linspace(0.0, 1.0, 26)
+    spread = np.exp(-((edges[:-1] - 0.5) / 0.15) ** 2) * 40  # a sigmoid's hump
+    zeros = np.r_[900, np.full(24, 4)]  # a ReLU layer: 90% exact zeros in the first bin
+    frame = pd.concat([pd.DataFrame({
+        "run": run, "epoch": epoch, "layer": "hidden_1", "quantity": "activation",
+        "scale": "linear", "bin_left": edges[:-1], "bin_right": edges[1:], "count": counts})
+        for run, counts in [("sigmoid", spread.round()), ("relu", zeros)] for epoch in (0, 3)])
+    fig = plot_compare_histograms(frame, run_styles(["sigmoid", "relu"], ["sigmoid", "relu"]))
+    ax = fig.axes[0]
+    hump = spread.round() / spread.round().sum() / 0.04
+    assert ax.get_ylim()[1] == pytest.approx(1.15 * hump.max())  # the hump fills the panel
+    notes = [t.get_text() for t in ax.texts]
+    assert notes == ["90% in the left end bin (bar cut)"]

@@ -104,6 +104,7 @@ def plot_compare_histograms(hist_by_run, styles: dict,
     rows = [(q, when) for q in quantities for when in ("first", "last")]
     fig = Figure(figsize=(3.6 * len(picks) + 0.8, 2.1 * len(rows) + 1.0), layout="constrained")
     axes = fig.subplots(len(rows), len(picks), squeeze=False)
+    drawn = {}  # (row, col) -> [(run, density, shares)]: the y limit needs every run's bars
     for run, frame in hist_by_run.groupby("run", sort=False):
         if run not in styles:
             continue
@@ -123,6 +124,9 @@ def plot_compare_histograms(hist_by_run, styles: dict,
                 style = styles[run]
                 axes[r, c].stairs(density, edges, color=style["color"], label=run,
                                   linestyle=style["linestyle"], linewidth=style.get("linewidth"))
+                drawn.setdefault((r, c), []).append((run, density, counts / max(counts.sum(), 1)))
+    for (r, c), bars in drawn.items():
+        _cut_end_bins(axes[r, c], bars, styles)
     for r, (quantity, when) in enumerate(rows):
         title, linear, logged = QUANTITIES[quantity]
         log = (hist_by_run.loc[hist_by_run["quantity"] == quantity, "scale"] == "log10_abs").any()
@@ -139,6 +143,26 @@ def plot_compare_histograms(hist_by_run, styles: dict,
     fig.suptitle("Distributions in the first, a middle and the last hidden layer",
                  fontweight="bold")
     return fig
+
+
+def _cut_end_bins(ax, bars, styles) -> None:
+    """Scales a panel to the runs' tallest inner bar: an end bin (ReLU's zeros, a log axis' exact
+    zeros, a saturated sigmoid) 100x taller would flatten every other run. A cut end bin's share
+    is written in its run's colour, as the run report's histogram grid does."""
+    inner = [d[1:-1] if len(d) > 3 else d for _, d, _ in bars]
+    peak = max((float(np.max(d)) for d in inner if d.size), default=0.0)
+    if not peak > 0:
+        return
+    top = 1.15 * peak
+    notes = [(run, f"{share[i]:.0%} in the {side} end bin (bar cut)")
+             for run, density, share in bars if len(density) > 3
+             for i, side in ((0, "left"), (-1, "right")) if density[i] > top]
+    if not notes:
+        return
+    ax.set_ylim(0, top)
+    for k, (run, text) in enumerate(notes):
+        ax.text(0.98, 0.96 - 0.09 * k, text, transform=ax.transAxes, ha="right", va="top",
+                fontsize=6.5, color=styles[run]["color"])
 
 
 def plot_compare_update_ratio(layers_by_run, styles: dict) -> Figure:
