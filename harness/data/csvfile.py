@@ -10,6 +10,10 @@ labels are classes (sorted, then numbered 0, 1, ...); whole numbers with at most
 Two classes make a binary task, more a multi-class one. Every problem with the file is one
 `DataError` naming the file, the column and the line.
 
+Without `data.features` the inputs are the numeric columns besides the target: text and
+true/false columns are left out, but a column of numbers with a cell that is not a number (which
+pandas reads as text) is an error naming that cell.
+
 `data.features` may list file columns and `harness.data.features.CROSSES` names: the crosses are
 made from the two input columns (x1 = the first, x2 = the second), so a 2-D file gets the
 Playground's inputs as the toys do.
@@ -99,8 +103,14 @@ def _inputs(path: Path, frame: pd.DataFrame, cfg):
                             "(crosses: `python -m harness list features`)")
     inputs = [c for c in listed if c in columns]
     if not inputs:
-        inputs = [c for c in columns if c != cfg.target and pd.api.types.is_numeric_dtype(
-            frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+        others = [c for c in columns if c != cfg.target]
+        inputs = [c for c in others if pd.api.types.is_numeric_dtype(frame[c])
+                  and not pd.api.types.is_bool_dtype(frame[c])]
+        for c in others:
+            # pandas reads a column of numbers with one typo as text: say where the typo is
+            # rather than train without the column.
+            if c not in inputs and _mostly_numbers(frame[c]):
+                _numbers(path, frame, c)
         if not inputs:
             raise DataError(f"{path}: no numeric column besides the target {cfg.target!r}; "
                             "list the input columns in data.features")
@@ -125,6 +135,14 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
                         "not a number; features must be numeric (encode it as numbers, or leave "
                         "the column out of data.features)")
     return numbers.to_numpy(np.float64)
+
+
+def _mostly_numbers(values: pd.Series) -> bool:
+    """Whether a text column holds numbers in at least half of its filled cells."""
+    if pd.api.types.is_bool_dtype(values):
+        return False
+    filled = values.dropna()
+    return len(filled) > 0 and pd.to_numeric(filled, errors="coerce").notna().mean() >= 0.5
 
 
 def _no_gaps(path: Path, values: pd.Series, column: str) -> None:
