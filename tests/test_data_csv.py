@@ -193,6 +193,11 @@ def test_depth0_sigmoid_with_squares_separates_circles_and_draws_it_in_x1_x2(tmp
         far = surface.iloc[((surface.x1 - corner[0]) ** 2 + (surface.x2 - corner[1]) ** 2).argmin()]
         assert far.pred < 0.5
     assert list(pd.read_csv(run / "points.csv").columns) == ["split", "x1", "x2", "y"]
+    # The report names what the model is: no hidden layer (not the unused default relu) and
+    # the crossed inputs it takes.
+    html = (run / "report.html").read_text()
+    assert 'class="sub">no hidden layer, depth 0' in html
+    assert "circles, inputs x1^2, x2^2, " in html
 
 
 def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
@@ -204,7 +209,7 @@ def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
     assert 10 < points.x1.mean() < 30  # drawn in the file's units, not standardised ones
     surface = pd.read_csv(run / "surface.csv")
     assert surface.x1.min() < points.x1.min() and surface.x1.max() > points.x1.max()
-    assert (run / "boundary.png").is_file()
+    assert (run / "boundary.png").is_file() and (run / "neurons.png").is_file()
     assert "test_accuracy" in stdout
     summary = json.loads((run / "summary.json").read_text())
     assert summary["class_names"] == ["inside", "outside"]
