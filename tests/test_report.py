@@ -204,6 +204,32 @@ def test_grouped_band_and_plot():
     assert isinstance(plot_grouped_history(history, metrics=("loss",)), Figure)
 
 
+def test_a_group_missing_from_a_panel_keeps_its_own_line_style():
+    # sigmoid's gradients are exactly 0 after training (a log axis drops them): relu, drawn
+    # alone in the right panel, must keep the dashes and squares its legend entry shows.
+    rows = [(act, f"activation={act}", epoch, layer, "grad_norm",
+             0.0 if (act, epoch) == ("sigmoid", 2) else 1.0)
+            for act in ("sigmoid", "relu") for epoch in (0, 2)
+            for layer in ("hidden_1", "hidden_2", "output")]
+    frame = pd.DataFrame(rows, columns=["run", "group", "epoch", "layer", "metric", "value"])
+    fig = plot_grouped_grad_norms(frame)
+    init, final = (ax.get_lines() for ax in fig.axes)
+    assert [line.get_color() for line in final] == [ACTIVATION_COLORS["relu"]]
+    assert (final[0].get_linestyle(), final[0].get_marker()) == (
+        init[1].get_linestyle(), init[1].get_marker()) == ("--", "s")
+
+
+def test_long_learning_curves_thin_their_markers():
+    def markevery(epochs):
+        history = pd.DataFrame({"run": "r", "group": "g", "epoch": range(1, epochs + 1),
+                                "loss": 1.0})
+        [line] = plot_grouped_history(history, metrics=("loss",)).axes[0].get_lines()
+        return line.get_markevery()
+
+    assert markevery(20) is None  # a marker on every epoch
+    assert markevery(200) == 10  # 20 markers: 200 overlapping ones hid the lines
+
+
 def test_activation_colours_are_fixed_and_distinct():
     assert len(set(ACTIVATION_COLORS.values())) == len(ACTIVATION_COLORS)
     assert activation_color("SiLU") == ACTIVATION_COLORS["swish"]
