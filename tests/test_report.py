@@ -204,6 +204,27 @@ def test_grouped_band_and_plot():
     assert isinstance(plot_grouped_history(history, metrics=("loss",)), Figure)
 
 
+def test_boundary_of_a_csv_file_in_units_far_apart_fills_its_axes(tmp_path):
+    import numpy as np
+
+    from harness.report import plot_decision_boundary
+
+    def boundary(span1, span2, class_names=None):
+        g1, g2 = np.meshgrid(np.linspace(0, span1, 5), np.linspace(0, span2, 5))
+        surface = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "pred": 0.25})
+        surface.loc[::2, "pred"] = 0.75
+        points = pd.DataFrame({"split": ["train", "test"], "x1": [0.0, span1],
+                               "x2": [0.0, span2], "y": [0, 1]})
+        fig = plot_decision_boundary(points, surface, "binary", "relu", class_names)
+        return fig.axes[0]
+
+    assert boundary(2.0, 2.0).get_aspect() == 1.0  # toys: a circle stays round
+    # age in years against income in dollars: an equal aspect squeezed the plane to a line
+    wide = boundary(60.0, 90_000.0, ("no", "yes"))
+    assert wide.get_aspect() == "auto"
+    assert wide.get_legend().get_title().get_text() == "no (orange) / yes (blue)"
+
+
 def test_a_group_missing_from_a_panel_keeps_its_own_line_style():
     # sigmoid's gradients are exactly 0 after training (a log axis drops them): relu, drawn
     # alone in the right panel, must keep the dashes and squares its legend entry shows.
