@@ -45,6 +45,7 @@ def test_string_labels_numeric_features_and_standardisation(tmp_path):
     data = load_dataset(csv_cfg(path), 0)
     assert data.task == "binary" and data.n_classes == 2 and data.n_features == 2
     assert data.class_names == ("inside", "outside")
+    assert data.input_names == ("east_km", "north_km")
     assert [len(x) for x in arrays(data)[::2]] == [128, 32, 40]
     assert all(y.dtype == np.int64 for y in arrays(data)[1::2])
     # Standardised on the training split only (default for csv); the original inputs are kept.
@@ -213,6 +214,7 @@ def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
     assert "test_accuracy" in stdout
     summary = json.loads((run / "summary.json").read_text())
     assert summary["class_names"] == ["inside", "outside"]
+    assert summary["input_names"] == ["east_km", "north_km"]  # the boundary's axis labels
 
 
 # Digits -------------------------------------------------------------------------------------------

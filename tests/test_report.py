@@ -209,19 +209,21 @@ def test_boundary_of_a_csv_file_in_units_far_apart_fills_its_axes(tmp_path):
 
     from harness.report import plot_decision_boundary
 
-    def boundary(span1, span2, class_names=None):
+    def boundary(span1, span2, class_names=None, input_names=None):
         g1, g2 = np.meshgrid(np.linspace(0, span1, 5), np.linspace(0, span2, 5))
         surface = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "pred": 0.25})
         surface.loc[::2, "pred"] = 0.75
         points = pd.DataFrame({"split": ["train", "test"], "x1": [0.0, span1],
                                "x2": [0.0, span2], "y": [0, 1]})
-        fig = plot_decision_boundary(points, surface, "binary", "relu", class_names)
+        fig = plot_decision_boundary(points, surface, "binary", "relu", class_names,
+                                     input_names)
         return fig.axes[0]
 
     assert boundary(2.0, 2.0).get_aspect() == 1.0  # toys: a circle stays round
     # age in years against income in dollars: an equal aspect squeezed the plane to a line
-    wide = boundary(60.0, 90_000.0, ("no", "yes"))
+    wide = boundary(60.0, 90_000.0, ("no", "yes"), ("age", "income"))
     assert wide.get_aspect() == "auto"
+    assert (wide.get_xlabel(), wide.get_ylabel()) == ("age", "income")  # the file's columns
     assert wide.get_legend().get_title().get_text() == "no (orange) / yes (blue)"
 
 

@@ -40,8 +40,9 @@ def read_csv(cfg, seed: int):
         seed: seeds the shuffle (and the subset when `n_samples` is set).
 
     Returns:
-        `(task, class_names, train, val, test, crosses)`: `class_names` the labels of classes
-        0, 1, ... as text (None for regression); each split `(x, y)`, `x` float32 with the input
+        `(task, class_names, input_names, train, val, test, crosses)`: `class_names` the
+        labels of classes 0, 1, ... as text (None for regression); `input_names` the input
+        columns, in order; each split `(x, y)`, `x` float32 with the input
         columns, `y` int64 class indices or float32 `(n, 1)`; `crosses` the `CROSSES` names the
         model takes (input columns renamed x1, x2), or None.
 
@@ -66,7 +67,7 @@ def read_csv(cfg, seed: int):
     k = round(len(x) * cfg.test_fraction)
     j = k + round((len(x) - k) * cfg.val_fraction)
     test, val, train = (x[:k], y[:k]), (x[k:j], y[k:j]), (x[j:], y[j:])
-    return task, class_names, train, val, test, crosses
+    return task, class_names, tuple(inputs), train, val, test, crosses
 
 
 def _read(path: Path) -> pd.DataFrame:

@@ -22,7 +22,7 @@ SPLITS = {"train": dict(edgecolor="white", linewidth=0.8, marker="o"),
 
 
 def plot_decision_boundary(points, surface, task: str = "", activation: str = "",
-                           class_names=None) -> Figure:
+                           class_names=None, input_names=None) -> Figure:
     """The model's output over the input space with the train and test points on top.
 
     Binary: the probability of class 1 as filled contours, with the 0.5 contour (the decision
@@ -37,6 +37,8 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
         activation: the hidden activation, for the title and the 1-D curve's colour.
         class_names: the labels of classes 0, 1, ... (a csv file's, from `summary.json`), for
             the legend of binary data; None: "class 0", "class 1".
+        input_names: the axes' labels (a csv file's input columns, from `summary.json`); None:
+            x1, x2.
 
     Returns:
         A Figure.
@@ -54,6 +56,10 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
         _regions(ax, fig, points, surface, preds)
     else:
         _contours(ax, fig, points, surface, binary=task == "binary", class_names=class_names)
+    if input_names and len(input_names) == (2 if two_d else 1):
+        ax.set_xlabel(input_names[0])
+        if two_d:
+            ax.set_ylabel(input_names[1])
     what = "fitted function" if task == "regression" else "decision boundary"
     when = "at initialisation" if epoch == 0 else "after training"
     fig.suptitle(f"{what.capitalize()} {when}: {activation or 'network'}", fontweight="bold")

@@ -138,7 +138,7 @@ def _figures(run: Run, activation: str) -> list:
              "The trained model's output on a grid over the data, as in the TensorFlow "
              "Playground. Points with white edges are training data, black edges test data.",
              lambda: _boundary(points, surface, task, activation,
-                               run.summary.get("class_names"))),
+                               run.summary.get("class_names"), run.summary.get("input_names"))),
             ("boundary_epochs.png", "The boundary during training",
              "The model's output at the logged epochs, from initialisation to the last epoch, "
              "with the training points.",
@@ -175,10 +175,10 @@ def _chance(summary: dict) -> dict:
             if summary.get(f"chance_{k}") is not None}
 
 
-def _boundary(points, surface, task, activation, class_names=None):
+def _boundary(points, surface, task, activation, class_names=None, input_names=None):
     if points is None or surface is None:
         raise NothingToPlot("points.csv or surface.csv is missing")
-    return plot_decision_boundary(points, surface, task, activation, class_names)
+    return plot_decision_boundary(points, surface, task, activation, class_names, input_names)
 
 
 def _status_notes(run: Run) -> list[str]:
