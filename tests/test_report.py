@@ -388,6 +388,29 @@ def test_neurons_say_when_wide_layers_are_capped(tmp_path):
     assert "capped" not in " ".join(t.get_text() for t in narrow.texts)
 
 
+@pytest.mark.parametrize("layers", [1, 3, 8])
+def test_neurons_title_and_note_fit_on_the_figure(layers):
+    import numpy as np
+
+    from harness.report import plot_neurons
+
+    axis = np.linspace(-1.0, 1.0, 4)
+    x1, x2 = (g.ravel() for g in np.meshgrid(axis, axis))
+    neurons = pd.concat([pd.DataFrame({"epoch": 1, "layer": f"hidden_{k}", "unit": u, "x1": x1,
+                                       "x2": x2, "value": x1 * u})
+                         for k in range(1, layers + 1) for u in range(8)])
+    fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, layers + 1)})
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    width = fig.bbox.width
+    for text in fig.texts:  # the title (it lost its ends on a 3-layer network) and the note
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width, (text.get_text(), box, width)
+    tiles = fig.axes[0].get_window_extent(renderer)
+    assert tiles.width / tiles.height == pytest.approx(layers / 8, rel=0.05)  # square tiles
+
+
 def test_neurons_are_drawn_smoothly_from_a_coarse_grid():
     import numpy as np
 

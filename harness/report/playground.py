@@ -247,10 +247,14 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
             head += f"\n{len(units[layer])} of {width}"
         heads.append(head)
     inches = 0.8
-    fig = Figure(figsize=(inches * len(layers) + 0.5, inches * tall + 1.3))
+    # At least as wide as the title and the note (4.4 in at 10 pt): a narrow network's figure
+    # cut both ends off; the tiles stay square, centred.
+    tiles = inches * len(layers)
+    fig = Figure(figsize=(max(tiles + 0.5, 4.9), inches * tall + 1.3))
     top = 1 - 1.15 / fig.get_figheight()
-    ax = fig.add_axes((0.25 / fig.get_figwidth(), 0.1 / fig.get_figheight(),
-                       1 - 0.5 / fig.get_figwidth(), top - 0.1 / fig.get_figheight()))
+    wide = fig.get_figwidth()
+    ax = fig.add_axes(((wide - tiles) / 2 / wide, 0.1 / fig.get_figheight(),
+                       tiles / wide, top - 0.1 / fig.get_figheight()))
     ax.imshow(mosaic, interpolation="nearest", aspect="auto")
     ax.set_axis_off()
     for col, head in enumerate(heads):
