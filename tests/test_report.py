@@ -242,6 +242,19 @@ def test_a_group_missing_from_a_panel_keeps_its_own_line_style():
         init[1].get_linestyle(), init[1].get_marker()) == ("--", "s")
 
 
+def test_training_and_validation_panels_share_their_y_axis():
+    # The generalisation gap is read across a metric's two panels: train 0.95 against val 0.75.
+    history = pd.DataFrame({"run": "r", "group": "g", "epoch": [1, 2], "loss": [0.5, 0.1],
+                            "val_loss": [0.6, 2.0], "accuracy": [0.8, 0.95],
+                            "val_accuracy": [0.7, 0.75]})
+    fig = plot_grouped_history(history, metrics=("loss", "val_loss", "accuracy", "val_accuracy"))
+    loss, val_loss, accuracy, val_accuracy = fig.axes
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "val_loss", "accuracy",
+                                                   "val_accuracy"]
+    assert loss.get_ylim() == val_loss.get_ylim() and loss.get_ylim()[1] >= 2.0
+    assert accuracy.get_ylim() == val_accuracy.get_ylim() != loss.get_ylim()
+
+
 def test_long_learning_curves_thin_their_markers():
     def markevery(epochs):
         history = pd.DataFrame({"run": "r", "group": "g", "epoch": range(1, epochs + 1),

@@ -116,7 +116,8 @@ def plot_grouped_history(history_by_run: pd.DataFrame, metrics=("loss", "val_los
         colors: `group -> colour`, as in `plot_grouped_grad_norms`.
 
     Returns:
-        A Figure.
+        A Figure. A `val_` metric's panel shares its y axis with the training metric's, so that
+        the gap between the two (overfitting) reads across them.
     """
     metrics = [m for m in metrics if m in history_by_run]
     if history_by_run.empty or not metrics:
@@ -133,6 +134,10 @@ def plot_grouped_history(history_by_run: pd.DataFrame, metrics=("loss", "val_los
         ax.set(title=metric, xlabel="epoch", ylabel=metric)
         epoch_axis(ax, history_by_run["epoch"])
         ax.grid(True, alpha=0.3)
+    for ax, metric in zip(axes, metrics):
+        if metric.startswith("val_") and metric[4:] in metrics:
+            ax.sharey(axes[metrics.index(metric[4:])])
+            ax.autoscale(axis="y")  # over both panels' lines
     _legend(fig, axes[0], band, "mean")
     fig.suptitle("Learning curves, grouped over runs", fontweight="bold")
     return fig
