@@ -213,6 +213,7 @@ def test_case_labels_and_folder_names_are_short_readable_and_safe():
     # Feature crosses: x1*x2 is not x1, x2 (both were '-x1-x2', a clash the user could not fix)
     assert folder_name([("features", "[x1,x2,x1^2,x1*x2]")]) == "features=-x1-x2-x1^2-x1_x2"
     assert folder_name([("features", "[x1*x2]")]) != folder_name([("features", "[x1,x2]")])
+    assert folder_name([("features", "[x1**2]")]) == "features=-x1^2"  # the alias of x1^2
     long = folder_name([("k", "x" * 300)])
     assert len(long) <= 120 and long != folder_name([("k", "x" * 299)])
 
