@@ -122,6 +122,18 @@ def test_skip_connections_add_the_earlier_output(residual, added):
         np.testing.assert_allclose(outs[k], expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("model, skips", [
+    ({"depth": 1, "residual": 1}, False), ({"depth": 2, "residual": 2}, False),
+    ({"depth": 2, "residual": 1}, True), ({"depth": 3, "residual": 2}, True)])
+def test_residual_too_shallow_for_a_skip_is_warned_about(model, skips):
+    cfg, _ = load_config(tiny(model))
+    assert bool(cfg.model.skips()) == skips
+    warned = [w for w in cfg.warnings() if w.startswith("model.residual")]
+    assert bool(warned) != skips
+    if warned:  # the first hidden layer projects the input, so a skip needs more layers
+        assert f"depth {model['depth']}" in warned[0] and "no skip" in warned[0]
+
+
 @pytest.mark.parametrize("model, key, words", [
     ({"depth": 3, "width": [8, 8, 4], "residual": 1}, "model.width", "hidden_2's output (8 units)"),
     ({"depth": 4, "width": [8, 2, 4, 8], "residual": 2}, "model.width", "hidden_1's output"),
