@@ -86,7 +86,8 @@ def test_task_is_inferred_or_stated(tmp_path):
     ("a,b,zone\n1,2,x\n3,four,y\n", {"features": ["a", "b"]},
      r"column 'b': 'four' on line 3 is not a number"),
     # Without data.features, a column of numbers with one typo is an error, not left out.
-    ("a,b,zone\n1,2,x\n3,four,y\n5,6,y\n", {}, r"column 'b': 'four' on line 3 is not a number"),
+    ("a,b,zone\n1,2,x\n3,four,y\n5,6,y\n", {}, r"column 'b': 'four' on line 3 is not a number; "
+     r"features must be numeric \(correct it, or list the input columns without 'b' in data"),
     ("a,b,zone\n1,2,x\n3,4,x\n", {}, r"column 'zone': every example has the label 'x', one class"),
     ("a,b,label\n1,2,x\n3,4,y\n", {},
      r"data.target: no column 'zone'.*the columns are a, b, label"),

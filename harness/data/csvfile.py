@@ -111,7 +111,8 @@ def _inputs(path: Path, frame: pd.DataFrame, cfg):
             # pandas reads a column of numbers with one typo as text: say where the typo is
             # rather than train without the column.
             if c not in inputs and _mostly_numbers(frame[c]):
-                _numbers(path, frame, c)
+                _numbers(path, frame, c, fix="correct it, or list the input columns without "
+                         f"{c!r} in data.features")
         if not inputs:
             raise DataError(f"{path}: no numeric column besides the target {cfg.target!r}; "
                             "list the input columns in data.features")
@@ -124,7 +125,9 @@ def _inputs(path: Path, frame: pd.DataFrame, cfg):
     return inputs, [f"x{inputs.index(c) + 1}" if c in columns else c for c in listed]
 
 
-def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
+def _numbers(path: Path, frame: pd.DataFrame, column: str,
+             fix: str = "encode it as numbers, or leave the column out of data.features"
+             ) -> np.ndarray:
     values = frame[column]
     _no_gaps(path, values, column)
     numbers = pd.to_numeric(values, errors="coerce") if not pd.api.types.is_bool_dtype(
@@ -133,8 +136,7 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
     if bad.any():
         row = int(np.argmax(bad))
         raise DataError(f"{path}: column {column!r}: {values.iloc[row]!r} on line {row + 2} is "
-                        "not a number; features must be numeric (encode it as numbers, or leave "
-                        "the column out of data.features)")
+                        f"not a number; features must be numeric ({fix})")
     return numbers.to_numpy(np.float64)
 
 
