@@ -486,6 +486,10 @@ class Config(_Section):
         if self.data.classes is not None and not uses_classes(DATASETS.get(self.data.name)):
             found.append(f"data.classes: {self.data.name} does not use it (its classes are "
                          "fixed), so it is ignored; remove it")
+        if self.model.residual and not self.model.skips():
+            need = self.model.residual + 1  # the first hidden layer projects the input
+            found.append(f"model.residual: {self.model.residual} at depth {self.model.depth} "
+                         f"makes no skip (one needs depth {need} or more); the model is plain")
         if self.data.path is not None and DATASETS.get(self.data.name).toy:
             found.append(f"data.path: ignored: {self.data.name} is generated, not read from "
                          "files; remove data.path (it is for mnist, fashion_mnist and csv)")

@@ -274,6 +274,17 @@ class StatsModel(keras.Model):
         self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
         return self.compute_metrics(x, y, y_pred)
 
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Keras' loss; in evaluation (validation, test) the data loss without the kernel penalty.
+
+        The penalty is part of what training minimises (history.csv's `penalty`), not of how well
+        the model predicts: with it, `val_loss` and `test_loss` of runs with and without `l1`/`l2`
+        would not compare. The TensorFlow Playground shows its losses without it too.
+        """
+        if training or not self.losses:
+            return super().compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self._compile_loss(y, y_pred, sample_weight)
+
     def test_step(self, data):
         logs = super().test_step(data)
         return {k: v for k, v in logs.items() if k not in self.train_only}

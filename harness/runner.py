@@ -157,6 +157,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
                                     data.n_classes)}
         if data.class_names:
             summary["class_names"] = list(data.class_names)
+        if data.input_names:  # a csv file's columns: the axes of its boundary picture
+            summary["input_names"] = list(data.input_names)
         try:
             recorder, diverged = fit(s, run_dir, verbose)
             summary["epochs_run"] = len(recorder.history)

@@ -45,6 +45,7 @@ def test_string_labels_numeric_features_and_standardisation(tmp_path):
     data = load_dataset(csv_cfg(path), 0)
     assert data.task == "binary" and data.n_classes == 2 and data.n_features == 2
     assert data.class_names == ("inside", "outside")
+    assert data.input_names == ("east_km", "north_km")
     assert [len(x) for x in arrays(data)[::2]] == [128, 32, 40]
     assert all(y.dtype == np.int64 for y in arrays(data)[1::2])
     # Standardised on the training split only (default for csv); the original inputs are kept.
@@ -84,6 +85,9 @@ def test_task_is_inferred_or_stated(tmp_path):
     ("a,b,zone\n1,2,x\n3,4,\n", {}, r"column 'zone': missing value on line 3"),
     ("a,b,zone\n1,2,x\n3,four,y\n", {"features": ["a", "b"]},
      r"column 'b': 'four' on line 3 is not a number"),
+    # Without data.features, a column of numbers with one typo is an error, not left out.
+    ("a,b,zone\n1,2,x\n3,four,y\n5,6,y\n", {}, r"column 'b': 'four' on line 3 is not a number; "
+     r"features must be numeric \(correct it, or list the input columns without 'b' in data"),
     ("a,b,zone\n1,2,x\n3,4,x\n", {}, r"column 'zone': every example has the label 'x', one class"),
     ("a,b,label\n1,2,x\n3,4,y\n", {},
      r"data.target: no column 'zone'.*the columns are a, b, label"),
@@ -191,6 +195,11 @@ def test_depth0_sigmoid_with_squares_separates_circles_and_draws_it_in_x1_x2(tmp
         far = surface.iloc[((surface.x1 - corner[0]) ** 2 + (surface.x2 - corner[1]) ** 2).argmin()]
         assert far.pred < 0.5
     assert list(pd.read_csv(run / "points.csv").columns) == ["split", "x1", "x2", "y"]
+    # The report names what the model is: no hidden layer (not the unused default relu) and
+    # the crossed inputs it takes.
+    html = (run / "report.html").read_text()
+    assert 'class="sub">no hidden layer, depth 0' in html
+    assert "circles, inputs x1^2, x2^2, " in html
 
 
 def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
@@ -202,10 +211,11 @@ def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
     assert 10 < points.x1.mean() < 30  # drawn in the file's units, not standardised ones
     surface = pd.read_csv(run / "surface.csv")
     assert surface.x1.min() < points.x1.min() and surface.x1.max() > points.x1.max()
-    assert (run / "boundary.png").is_file()
+    assert (run / "boundary.png").is_file() and (run / "neurons.png").is_file()
     assert "test_accuracy" in stdout
     summary = json.loads((run / "summary.json").read_text())
     assert summary["class_names"] == ["inside", "outside"]
+    assert summary["input_names"] == ["east_km", "north_km"]  # the boundary's axis labels
 
 
 # Digits -------------------------------------------------------------------------------------------

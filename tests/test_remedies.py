@@ -122,6 +122,18 @@ def test_skip_connections_add_the_earlier_output(residual, added):
         np.testing.assert_allclose(outs[k], expected, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("model, skips", [
+    ({"depth": 1, "residual": 1}, False), ({"depth": 2, "residual": 2}, False),
+    ({"depth": 2, "residual": 1}, True), ({"depth": 3, "residual": 2}, True)])
+def test_residual_too_shallow_for_a_skip_is_warned_about(model, skips):
+    cfg, _ = load_config(tiny(model))
+    assert bool(cfg.model.skips()) == skips
+    warned = [w for w in cfg.warnings() if w.startswith("model.residual")]
+    assert bool(warned) != skips
+    if warned:  # the first hidden layer projects the input, so a skip needs more layers
+        assert f"depth {model['depth']}" in warned[0] and "no skip" in warned[0]
+
+
 @pytest.mark.parametrize("model, key, words", [
     ({"depth": 3, "width": [8, 8, 4], "residual": 1}, "model.width", "hidden_2's output (8 units)"),
     ({"depth": 4, "width": [8, 2, 4, 8], "residual": 2}, "model.width", "hidden_1's output"),
@@ -156,15 +168,23 @@ def test_bad_train_options_are_one_line_errors(train, words):
 def test_l2_adds_exactly_the_penalty_keras_computes(tmp_path):
     model, _ = compiled({"l2": 0.01, "activation": "tanh"})
     x, y = batch()
-    loss, y_pred = model.measure(x, y)[:2]
+    loss, y_pred = model.measure(x, y, training=True)[:2]  # as the training step does
     data = keras.losses.BinaryCrossentropy()(y, y_pred)
     penalty = sum(keras.regularizers.L2(0.01)(d.kernel) for d in model.dense)
     np.testing.assert_allclose(float(loss), float(data + penalty), rtol=1e-6)
     assert float(penalty) > 1e-3 * float(data)  # large enough to be seen in the sum
+    # Validation and test losses are the data loss alone, as the Playground shows them: runs
+    # with and without a penalty compare on what they predict.
+    from harness.train import evaluate
+
+    held_out = keras.losses.BinaryCrossentropy()(y, model(x, training=False))
+    np.testing.assert_allclose(evaluate(model, x, y)["loss"], float(held_out), rtol=1e-6)
 
     run = harness.run(tiny({"l2": 0.01}), out=tmp_path, verbose=0, report=False)
     assert list(run.history.columns)[-1] == "penalty" and (run.history.penalty > 0).all()
     assert "val_penalty" not in run.history and "test_penalty" not in run.summary
+    last = run.history.iloc[-1]
+    assert last.loss > last.penalty  # the training loss holds the penalty; val_loss does not
 
 
 def test_clipping_never_lets_the_global_norm_exceed_clipnorm():

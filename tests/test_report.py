@@ -204,6 +204,68 @@ def test_grouped_band_and_plot():
     assert isinstance(plot_grouped_history(history, metrics=("loss",)), Figure)
 
 
+def test_boundary_of_a_csv_file_in_units_far_apart_fills_its_axes(tmp_path):
+    import numpy as np
+
+    from harness.report import plot_decision_boundary
+
+    def boundary(span1, span2, class_names=None, input_names=None):
+        g1, g2 = np.meshgrid(np.linspace(0, span1, 5), np.linspace(0, span2, 5))
+        surface = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "pred": 0.25})
+        surface.loc[::2, "pred"] = 0.75
+        points = pd.DataFrame({"split": ["train", "test"], "x1": [0.0, span1],
+                               "x2": [0.0, span2], "y": [0, 1]})
+        fig = plot_decision_boundary(points, surface, "binary", "relu", class_names,
+                                     input_names)
+        return fig.axes[0]
+
+    assert boundary(2.0, 2.0).get_aspect() == 1.0  # toys: a circle stays round
+    # age in years against income in dollars: an equal aspect squeezed the plane to a line
+    wide = boundary(60.0, 90_000.0, ("no", "yes"), ("age", "income"))
+    assert wide.get_aspect() == "auto"
+    assert (wide.get_xlabel(), wide.get_ylabel()) == ("age", "income")  # the file's columns
+    assert wide.get_legend().get_title().get_text() == "no (orange) / yes (blue)"
+
+
+def test_a_group_missing_from_a_panel_keeps_its_own_line_style():
+    # sigmoid's gradients are exactly 0 after training (a log axis drops them): relu, drawn
+    # alone in the right panel, must keep the dashes and squares its legend entry shows.
+    rows = [(act, f"activation={act}", epoch, layer, "grad_norm",
+             0.0 if (act, epoch) == ("sigmoid", 2) else 1.0)
+            for act in ("sigmoid", "relu") for epoch in (0, 2)
+            for layer in ("hidden_1", "hidden_2", "output")]
+    frame = pd.DataFrame(rows, columns=["run", "group", "epoch", "layer", "metric", "value"])
+    fig = plot_grouped_grad_norms(frame)
+    init, final = (ax.get_lines() for ax in fig.axes)
+    assert [line.get_color() for line in final] == [ACTIVATION_COLORS["relu"]]
+    assert (final[0].get_linestyle(), final[0].get_marker()) == (
+        init[1].get_linestyle(), init[1].get_marker()) == ("--", "s")
+
+
+def test_training_and_validation_panels_share_their_y_axis():
+    # The generalisation gap is read across a metric's two panels: train 0.95 against val 0.75.
+    history = pd.DataFrame({"run": "r", "group": "g", "epoch": [1, 2], "loss": [0.5, 0.1],
+                            "val_loss": [0.6, 2.0], "accuracy": [0.8, 0.95],
+                            "val_accuracy": [0.7, 0.75]})
+    fig = plot_grouped_history(history, metrics=("loss", "val_loss", "accuracy", "val_accuracy"))
+    loss, val_loss, accuracy, val_accuracy = fig.axes
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "val_loss", "accuracy",
+                                                   "val_accuracy"]
+    assert loss.get_ylim() == val_loss.get_ylim() and loss.get_ylim()[1] >= 2.0
+    assert accuracy.get_ylim() == val_accuracy.get_ylim() != loss.get_ylim()
+
+
+def test_long_learning_curves_thin_their_markers():
+    def markevery(epochs):
+        history = pd.DataFrame({"run": "r", "group": "g", "epoch": range(1, epochs + 1),
+                                "loss": 1.0})
+        [line] = plot_grouped_history(history, metrics=("loss",)).axes[0].get_lines()
+        return line.get_markevery()
+
+    assert markevery(20) is None  # a marker on every epoch
+    assert markevery(200) == 10  # 20 markers: 200 overlapping ones hid the lines
+
+
 def test_activation_colours_are_fixed_and_distinct():
     assert len(set(ACTIVATION_COLORS.values())) == len(ACTIVATION_COLORS)
     assert activation_color("SiLU") == ACTIVATION_COLORS["swish"]
@@ -337,6 +399,29 @@ def test_neurons_say_when_wide_layers_are_capped(tmp_path):
     assert "8 of 16" in texts and "capped: only the first 8 units" in texts
     narrow = plot_neurons(neurons, {f"hidden_{k}": 8 for k in range(1, 6)})
     assert "capped" not in " ".join(t.get_text() for t in narrow.texts)
+
+
+@pytest.mark.parametrize("layers", [1, 3, 8])
+def test_neurons_title_and_note_fit_on_the_figure(layers):
+    import numpy as np
+
+    from harness.report import plot_neurons
+
+    axis = np.linspace(-1.0, 1.0, 4)
+    x1, x2 = (g.ravel() for g in np.meshgrid(axis, axis))
+    neurons = pd.concat([pd.DataFrame({"epoch": 1, "layer": f"hidden_{k}", "unit": u, "x1": x1,
+                                       "x2": x2, "value": x1 * u})
+                         for k in range(1, layers + 1) for u in range(8)])
+    fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, layers + 1)})
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    width = fig.bbox.width
+    for text in fig.texts:  # the title (it lost its ends on a 3-layer network) and the note
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width, (text.get_text(), box, width)
+    tiles = fig.axes[0].get_window_extent(renderer)
+    assert tiles.width / tiles.height == pytest.approx(layers / 8, rel=0.05)  # square tiles
 
 
 def test_neurons_are_drawn_smoothly_from_a_coarse_grid():

@@ -231,6 +231,10 @@ def test_case_labels_and_folder_names_are_short_readable_and_safe():
         "initializer=random_normal-stddev=0.01__seed=0")
     assert folder_name([("width", "[64,32]"), ("act", "pkg.mod:fn")]) == (
         "width=-64-32__act=pkg.mod-fn")
+    # Feature crosses: x1*x2 is not x1, x2 (both were '-x1-x2', a clash the user could not fix)
+    assert folder_name([("features", "[x1,x2,x1^2,x1*x2]")]) == "features=-x1-x2-x1^2-x1_x2"
+    assert folder_name([("features", "[x1*x2]")]) != folder_name([("features", "[x1,x2]")])
+    assert folder_name([("features", "[x1**2]")]) == "features=-x1^2"  # the alias of x1^2
     long = folder_name([("k", "x" * 300)])
     assert len(long) <= 120 and long != folder_name([("k", "x" * 299)])
 
@@ -245,6 +249,7 @@ def test_shipped_experiments_are_valid():
         assert exp.points and len({p.folder for p in exp.points}) == len(exp.points)
         header = path.read_text().splitlines()[:3]
         assert header[0].startswith("# ") and any("python -m harness sweep" in h for h in header)
+        assert exp.expect, f"{path} needs an expect: block for its header's claim"
     assert len(load_experiment(ROOT / "experiments/vanishing_gradients.yaml").points) == 54
 
 

@@ -45,6 +45,8 @@ class Dataset:
         feature_map: the original inputs -> the model's inputs (None: the identity). The
             decision-boundary grid, drawn over the original inputs, goes through it too.
         class_names: the labels class 0, 1, ... stand for, when a csv file names them.
+        input_names: the original inputs' names (x1, x2, ... of the pictures), when a csv
+            file names them.
     """
 
     name: str
@@ -59,6 +61,7 @@ class Dataset:
     inputs: tuple | None = None
     feature_map: FeatureMap | None = None
     class_names: tuple | None = None
+    input_names: tuple | None = None
 
     @property
     def n_features(self) -> int:
@@ -224,9 +227,10 @@ def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
 
 
 def _load_csv(cfg, seed: int) -> Dataset:
-    task, names, train, val, test, crosses = csvfile.read_csv(cfg, seed)
+    task, names, inputs, train, val, test, crosses = csvfile.read_csv(cfg, seed)
     data = _dataset("csv", task, len(names) if names else 0, train, val, test, cfg)
-    return with_features(dataclasses.replace(data, class_names=names), cfg, crosses)
+    return with_features(dataclasses.replace(data, class_names=names, input_names=inputs), cfg,
+                         crosses)
 
 
 def _load_digits(cfg, seed: int) -> Dataset:

@@ -10,6 +10,10 @@ labels are classes (sorted, then numbered 0, 1, ...); whole numbers with at most
 Two classes make a binary task, more a multi-class one. Every problem with the file is one
 `DataError` naming the file, the column and the line.
 
+Without `data.features` the inputs are the numeric columns besides the target: text and
+true/false columns are left out, but a column of numbers with a cell that is not a number (which
+pandas reads as text) is an error naming that cell.
+
 `data.features` may list file columns and `harness.data.features.CROSSES` names: the crosses are
 made from the two input columns (x1 = the first, x2 = the second), so a 2-D file gets the
 Playground's inputs as the toys do.
@@ -36,8 +40,9 @@ def read_csv(cfg, seed: int):
         seed: seeds the shuffle (and the subset when `n_samples` is set).
 
     Returns:
-        `(task, class_names, train, val, test, crosses)`: `class_names` the labels of classes
-        0, 1, ... as text (None for regression); each split `(x, y)`, `x` float32 with the input
+        `(task, class_names, input_names, train, val, test, crosses)`: `class_names` the
+        labels of classes 0, 1, ... as text (None for regression); `input_names` the input
+        columns, in order; each split `(x, y)`, `x` float32 with the input
         columns, `y` int64 class indices or float32 `(n, 1)`; `crosses` the `CROSSES` names the
         model takes (input columns renamed x1, x2), or None.
 
@@ -62,7 +67,7 @@ def read_csv(cfg, seed: int):
     k = round(len(x) * cfg.test_fraction)
     j = k + round((len(x) - k) * cfg.val_fraction)
     test, val, train = (x[:k], y[:k]), (x[k:j], y[k:j]), (x[j:], y[j:])
-    return task, class_names, train, val, test, crosses
+    return task, class_names, tuple(inputs), train, val, test, crosses
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -99,8 +104,15 @@ def _inputs(path: Path, frame: pd.DataFrame, cfg):
                             "(crosses: `python -m harness list features`)")
     inputs = [c for c in listed if c in columns]
     if not inputs:
-        inputs = [c for c in columns if c != cfg.target and pd.api.types.is_numeric_dtype(
-            frame[c]) and not pd.api.types.is_bool_dtype(frame[c])]
+        others = [c for c in columns if c != cfg.target]
+        inputs = [c for c in others if pd.api.types.is_numeric_dtype(frame[c])
+                  and not pd.api.types.is_bool_dtype(frame[c])]
+        for c in others:
+            # pandas reads a column of numbers with one typo as text: say where the typo is
+            # rather than train without the column.
+            if c not in inputs and _mostly_numbers(frame[c]):
+                _numbers(path, frame, c, fix="correct it, or list the input columns without "
+                         f"{c!r} in data.features")
         if not inputs:
             raise DataError(f"{path}: no numeric column besides the target {cfg.target!r}; "
                             "list the input columns in data.features")
@@ -113,7 +125,9 @@ def _inputs(path: Path, frame: pd.DataFrame, cfg):
     return inputs, [f"x{inputs.index(c) + 1}" if c in columns else c for c in listed]
 
 
-def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
+def _numbers(path: Path, frame: pd.DataFrame, column: str,
+             fix: str = "encode it as numbers, or leave the column out of data.features"
+             ) -> np.ndarray:
     values = frame[column]
     _no_gaps(path, values, column)
     numbers = pd.to_numeric(values, errors="coerce") if not pd.api.types.is_bool_dtype(
@@ -122,9 +136,16 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
     if bad.any():
         row = int(np.argmax(bad))
         raise DataError(f"{path}: column {column!r}: {values.iloc[row]!r} on line {row + 2} is "
-                        "not a number; features must be numeric (encode it as numbers, or leave "
-                        "the column out of data.features)")
+                        f"not a number; features must be numeric ({fix})")
     return numbers.to_numpy(np.float64)
+
+
+def _mostly_numbers(values: pd.Series) -> bool:
+    """Whether a text column holds numbers in at least half of its filled cells."""
+    if pd.api.types.is_bool_dtype(values):
+        return False
+    filled = values.dropna()
+    return len(filled) > 0 and pd.to_numeric(filled, errors="coerce").notna().mean() >= 0.5
 
 
 def _no_gaps(path: Path, values: pd.Series, column: str) -> None:

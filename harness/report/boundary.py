@@ -21,7 +21,8 @@ SPLITS = {"train": dict(edgecolor="white", linewidth=0.8, marker="o"),
           "test": dict(edgecolor="black", linewidth=1.0, marker="o")}
 
 
-def plot_decision_boundary(points, surface, task: str = "", activation: str = "") -> Figure:
+def plot_decision_boundary(points, surface, task: str = "", activation: str = "",
+                           class_names=None, input_names=None) -> Figure:
     """The model's output over the input space with the train and test points on top.
 
     Binary: the probability of class 1 as filled contours, with the 0.5 contour (the decision
@@ -34,6 +35,10 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
         task: `"binary"`, `"multiclass"` or `"regression"`; inferred from the columns when empty
             (or `"classification"`).
         activation: the hidden activation, for the title and the 1-D curve's colour.
+        class_names: the labels of classes 0, 1, ... (a csv file's, from `summary.json`), for
+            the legend of binary data; None: "class 0", "class 1".
+        input_names: the axes' labels (a csv file's input columns, from `summary.json`); None:
+            x1, x2.
 
     Returns:
         A Figure.
@@ -50,7 +55,11 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
     elif task == "multiclass":
         _regions(ax, fig, points, surface, preds)
     else:
-        _contours(ax, fig, points, surface, binary=task == "binary")
+        _contours(ax, fig, points, surface, binary=task == "binary", class_names=class_names)
+    if input_names and len(input_names) == (2 if two_d else 1):
+        ax.set_xlabel(input_names[0])
+        if two_d:
+            ax.set_ylabel(input_names[1])
     what = "fitted function" if task == "regression" else "decision boundary"
     when = "at initialisation" if epoch == 0 else "after training"
     fig.suptitle(f"{what.capitalize()} {when}: {activation or 'network'}", fontweight="bold")
@@ -116,7 +125,7 @@ def grid(surface, column):
     return x1, x2, z
 
 
-def _contours(ax, fig, points, surface, binary: bool):
+def _contours(ax, fig, points, surface, binary: bool, class_names=None):
     x1, x2, z = grid(surface, class1_column(surface) if binary else "pred")
     if binary:
         # Translucent fill, so points keep their full colour over the region of their own class.
@@ -131,7 +140,8 @@ def _contours(ax, fig, points, surface, binary: bool):
                     bbox=dict(facecolor="white", alpha=0.85, edgecolor="#999999"))
         fig.colorbar(fill, ax=ax, label="model's P(class 1); black line: 0.5")
         colors = [CLASS_COLORS[int(c) % 2] for c in points["y"]]
-        _points(ax, points, colors, "class 0 (orange) / class 1 (blue)")
+        names = class_names if class_names and len(class_names) == 2 else ("class 0", "class 1")
+        _points(ax, points, colors, f"{names[0]} (orange) / {names[1]} (blue)")
     else:
         y = points["y"].to_numpy(float)
         finite = np.concatenate([z[np.isfinite(z)], y[np.isfinite(y)]])
@@ -139,7 +149,7 @@ def _contours(ax, fig, points, surface, binary: bool):
         fill = ax.contourf(x1, x2, z, levels=15, cmap="viridis", norm=norm, alpha=0.6)
         fig.colorbar(fill, ax=ax, label="prediction (fill) and target (points)")
         _points(ax, points, fill.cmap(norm(y)), "points coloured by target")
-    ax.set(xlabel="x1", ylabel="x2", aspect="equal")
+    _plane_axes(ax, x1, x2)
 
 
 def _regions(ax, fig, points, surface, preds):
@@ -161,7 +171,21 @@ def _regions(ax, fig, points, surface, preds):
             ax.contour(x1, x2, margin, levels=[0], colors="#333333", linewidths=1.2)
     colors = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in points["y"]]
     _points(ax, points, colors, f"{k} classes; fainter = less sure")
-    ax.set(xlabel="x1", ylabel="x2", aspect="equal")
+    _plane_axes(ax, x1, x2)
+
+
+def plane_aspect(x1, x2) -> str:
+    """`equal` when the two inputs span similar ranges (the toys: a circle stays round), else
+    `auto`: a csv file's columns may be in units far apart (age in years, income in dollars),
+    which an equal aspect squeezes into a line."""
+    spans = sorted(float(np.ptp(v)) for v in (x1, x2))
+    return "equal" if spans[0] > 0 and spans[1] / spans[0] <= 4 else "auto"
+
+
+def _plane_axes(ax, x1, x2):
+    ax.set(xlabel="x1", ylabel="x2", aspect=plane_aspect(x1, x2))
+    # 100000 as 1.0 with x1e5 beside the axis: long tick labels pushed the axis label off
+    ax.ticklabel_format(style="sci", scilimits=(-3, 4))
 
 
 def _curve(ax, points, surface, activation):

@@ -87,15 +87,17 @@ def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str | None = No
         raise NothingToPlot(f"no run has `{metric}` rows")
     rows = rows.assign(x=_positions(rows))
     last = rows.groupby("run")["epoch"].transform("max")
-    colors = colors or group_colors(list(dict.fromkeys(rows["group"])))
+    order = _order(rows)
+    colors = colors or group_colors(list(order))
     fig = Figure(figsize=(12, 4.6), layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     final = (rows["epoch"] == last) & (last > 0)  # each run's own last epoch
     for ax, when, title in [(axes[0], rows["epoch"] == 0, "at initialisation (epoch 0)"),
                             (axes[1], final, "after the last epoch")]:
         stats = group_band(rows[when], "x", "value", band, log=True)
-        for i, (group, line) in enumerate(stats.groupby("group", sort=False)):
-            _band(ax, line["x"], line, colors[group], f"{group} ({line['runs'].max()} runs)", i)
+        for group, line in stats.groupby("group", sort=False):
+            _band(ax, line["x"], line, colors[group], f"{group} ({line['runs'].max()} runs)",
+                  order[group])
         ax.set(yscale="log", title=title,
                xlabel="layer (1 = next to the input; each line ends at its output layer)")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -117,22 +119,28 @@ def plot_grouped_history(history_by_run: pd.DataFrame, metrics=("loss", "val_los
         colors: `group -> colour`, as in `plot_grouped_grad_norms`.
 
     Returns:
-        A Figure.
+        A Figure. A `val_` metric's panel shares its y axis with the training metric's, so that
+        the gap between the two (overfitting) reads across them.
     """
     metrics = [m for m in metrics if m in history_by_run]
     if history_by_run.empty or not metrics:
         raise NothingToPlot("no run has history rows for these metrics")
-    colors = colors or group_colors(list(dict.fromkeys(history_by_run["group"])))
+    order = _order(history_by_run)
+    colors = colors or group_colors(list(order))
     fig = Figure(figsize=(4.8 * len(metrics), 4.2), layout="constrained")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics):
         stats = group_band(history_by_run, "epoch", metric, band)
-        for i, (group, line) in enumerate(stats.groupby("group", sort=False)):
+        for group, line in stats.groupby("group", sort=False):
             _band(ax, line["epoch"], line, colors[group], f"{group} ({line['runs'].max()} runs)",
-                  i)
+                  order[group])
         ax.set(title=metric, xlabel="epoch", ylabel=metric)
         epoch_axis(ax, history_by_run["epoch"])
         ax.grid(True, alpha=0.3)
+    for ax, metric in zip(axes, metrics):
+        if metric.startswith("val_") and metric[4:] in metrics:
+            ax.sharey(axes[metrics.index(metric[4:])])
+            ax.autoscale(axis="y")  # over both panels' lines
     _legend(fig, axes[0], band, "mean")
     fig.suptitle("Learning curves, grouped over runs", fontweight="bold")
     return fig
@@ -165,9 +173,20 @@ def group_style(i: int) -> dict:
             "linewidth": max(1.0, 2.8 - 0.5 * i), "markersize": max(3.0, 6.5 - 0.8 * i)}
 
 
+def _order(frame: pd.DataFrame) -> dict:
+    """`group -> i`, in first-seen order: a group keeps its style in a panel that lacks another
+    (gradients of exactly 0 are not drawn on a log axis), as in the legend."""
+    return {g: i for i, g in enumerate(dict.fromkeys(frame["group"]))}
+
+
+MARKED = 30  # points per line that all get a marker; longer lines get ~20
+
+
 def _band(ax, x, line, color, label, i=0):
     ax.fill_between(x, line["low"], line["high"], color=color, alpha=0.2, linewidth=0)
-    ax.plot(x, line["mean"], color=color, label=label, **group_style(i))
+    # Markers tell apart groups whose lines coincide; on every one of 200 epochs they hide them.
+    every = None if len(x) <= MARKED else max(1, len(x) // 20)
+    ax.plot(x, line["mean"], color=color, label=label, markevery=every, **group_style(i))
 
 
 def _legend(fig, ax, band, centre):

@@ -60,7 +60,9 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
     """
     run = run_dir if isinstance(run_dir, Run) else load_run(run_dir)
     model = run.config.get("model") or {}
-    activation = activation_name(model.get("activation"))
+    # A model without hidden layers keeps the config's default activation, which it never uses.
+    activation = "no hidden layer" if model.get("depth") == 0 else activation_name(
+        model.get("activation"))
     notes = _status_notes(run)
     figures = []
     with render.old_objects_frozen():
@@ -143,7 +145,8 @@ def _figures(run: Run, activation: str) -> list:
             ("boundary.png", "Fitted function" if task == "regression" else "Decision boundary",
              "The trained model's output on a grid over the data, as in the TensorFlow "
              "Playground. Points with white edges are training data, black edges test data.",
-             lambda: _boundary(points, surface, task, activation)),
+             lambda: _boundary(points, surface, task, activation,
+                               run.summary.get("class_names"), run.summary.get("input_names"))),
             ("boundary_epochs.png", "The boundary during training",
              "The model's output at the logged epochs, from initialisation to the last epoch, "
              "with the training points.",
@@ -180,10 +183,10 @@ def _chance(summary: dict) -> dict:
             if summary.get(f"chance_{k}") is not None}
 
 
-def _boundary(points, surface, task, activation):
+def _boundary(points, surface, task, activation, class_names=None, input_names=None):
     if points is None or surface is None:
         raise NothingToPlot("points.csv or surface.csv is missing")
-    return plot_decision_boundary(points, surface, task, activation)
+    return plot_decision_boundary(points, surface, task, activation, class_names, input_names)
 
 
 def _status_notes(run: Run) -> list[str]:
@@ -238,15 +241,17 @@ def _summary_rows(run: Run) -> list[tuple[str, str, str]]:
         rows.append((label, page.fmt(ratio, "ratio"), hint))
     wall = s.get("wall_time_s", run.meta.get("wall_time_s"))
     rows += [("wall time", f"{wall:.1f} s" if wall is not None else "n/a", ""),
-             ("model", f"{model.get('depth', '?')} hidden x {model.get('width', '?')} units, "
-                       f"{activation_name(model.get('activation')) or '?'}, "
-                       f"{model.get('initializer', '?')} init, "
+             ("model", ("no hidden layer, " if model.get("depth") == 0 else
+                        f"{model.get('depth', '?')} hidden x {model.get('width', '?')} units, "
+                        f"{activation_name(model.get('activation')) or '?'}, ")
+                       + f"{model.get('initializer', '?')} init, "
                        f"{model.get('head', '?')} head", ""),
              ("training", f"{train.get('optimizer', '?')}, "
                           f"learning rate {train.get('learning_rate', '?')}, "
                           f"batch {train.get('batch_size', '?')}, "
                           f"loss {train.get('loss', '?')}", ""),
-             ("data", f"{data.get('name', '?')}, {_samples(data, run.summary)}", "")]
+             ("data", f"{data.get('name', '?')}, {_inputs(data)}{_samples(data, run.summary)}",
+              "")]
     remedies = _remedies(model, train)
     if remedies:
         rows.insert(-2, ("remedies", remedies, ""))
@@ -279,6 +284,12 @@ def _remedies(model: dict, train: dict) -> str:
 
 def _where_diverged(summary: dict) -> str:
     return f"epoch {summary.get('diverged_epoch', '?')}, step {summary.get('diverged_step', '?')}"
+
+
+def _inputs(data: dict) -> str:
+    """`inputs x1^2, x2^2, ` when `data.features` chose the model's inputs, else ''."""
+    features = data.get("features")
+    return f"inputs {', '.join(map(str, features))}, " if features else ""
 
 
 def _samples(data: dict, summary: dict) -> str:

@@ -58,8 +58,13 @@ def render(value, short: dict | None = None) -> str:
 
 
 def folder_name(parts: list[tuple[str, str]]) -> str:
-    """`activation=relu__depth=5__seed=1`: readable, stable, safe on every file system."""
-    name = "__".join(re.sub(r"[^A-Za-z0-9._=+-]+", "-", f"{k}={v}").strip("-") for k, v in parts)
+    """`activation=relu__depth=5__seed=1`: readable, stable, safe on every file system.
+
+    Feature crosses keep their `^` (safe everywhere; `**` becomes `^`) and write `*` (not allowed
+    on Windows) as `_`, so that `x1*x2` and `x1, x2` get different folders.
+    """
+    texts = (f"{k}={v}".replace("**", "^").replace("*", "_") for k, v in parts)
+    name = "__".join(re.sub(r"[^A-Za-z0-9._=+^-]+", "-", text).strip("-") for text in texts)
     if len(name) > MAX_FOLDER:  # keep it readable and unique, within file-name limits
         digest = hashlib.sha1(name.encode()).hexdigest()[:8]
         name = f"{name[:MAX_FOLDER - 9]}-{digest}"

@@ -81,11 +81,13 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             lambda: _titled(plot_grouped_grad_norms(layers, colors=colors),
                             f"Gradient size per layer, {where}"))
         add(f"sweep_history{suffix}.png", f"Learning curves, {where}",
-            "Training loss, validation loss and validation accuracy (or RMSE) per epoch: the mean "
-            "over seeds, the band from the lowest to the highest seed.",
+            "Training and validation loss and accuracy (or RMSE) per epoch: the mean over seeds, "
+            "the band from the lowest to the highest seed. A quantity's two panels share their "
+            "y axis: training above validation accuracy is overfitting (training metrics are "
+            "taken as the model trains, with dropout on and the weight penalty in the loss).",
             lambda: _titled(plot_grouped_history(
-                history, ("loss", "val_loss", "val_accuracy", "val_rmse"), colors=colors),
-                f"Learning curves, {where}"))
+                history, ("loss", "val_loss", "accuracy", "val_accuracy", "rmse", "val_rmse"),
+                colors=colors), f"Learning curves, {where}"))
         if f"sweep_grad_norms{suffix}.png" in drawn:
             cell_figure.update({p.folder: f"sweep_grad_norms{suffix}_png" for p in points})
         first = _first_seeds(here)  # one run per cell: histograms do not average
