@@ -8,6 +8,7 @@ import json
 import math
 import os
 import signal
+import sys
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -138,6 +139,43 @@ def handle_stop_signals() -> dict:
     """
     return {signum: signal.signal(signum, raise_stopped) for signum in STOP_SIGNALS
             if signum != signal.SIGINT}
+
+
+# Stop requests whose exception a finalizer swallowed (see `sticky_stops`), oldest first.
+_SWALLOWED: list[int] = []
+
+
+@contextmanager
+def sticky_stops():
+    """Keeps a stop request that a finalizer swallowed, for `raise_swallowed_stop` to raise.
+
+    Python drops an exception raised while a finalizer runs (`__del__`, a weakref callback): it
+    prints "Exception ignored in ..." with a traceback and goes on. Freeing TensorFlow's objects
+    runs many finalizers, so a Ctrl-C, SIGTERM or SIGHUP landing in one would be lost and the run
+    would train on. Inside this block such a stop is remembered quietly instead; training checks
+    for it after each chunk of epochs it writes, and a sweep between runs.
+    """
+    hook = sys.unraisablehook
+
+    def unraisable(info):
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            _SWALLOWED.append(getattr(info.exc_value, "signum", signal.SIGINT))
+        else:
+            hook(info)
+
+    sys.unraisablehook = unraisable
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook
+
+
+def raise_swallowed_stop() -> None:
+    """Raises the stop request a finalizer swallowed inside `sticky_stops`, if there was one."""
+    if _SWALLOWED:
+        signum = _SWALLOWED[0]
+        _SWALLOWED.clear()
+        raise_stopped(signum, None)
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from harness.configfile import _display, command_line, load_config
 from harness.data import Dataset, load_dataset
 from harness.errors import ConfigError, HarnessError
 from harness.expect import check_run, parse_run
-from harness.files import deferred_interrupt, write_csv, write_json, write_yaml
+from harness.files import deferred_interrupt, sticky_stops, write_csv, write_json, write_yaml
 from harness.memory import check_fits
 from harness.report.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.rundir import (
@@ -160,7 +160,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         if data.input_names:  # a csv file's columns: the axes of its boundary picture
             summary["input_names"] = list(data.input_names)
         try:
-            recorder, diverged = fit(s, run_dir, verbose)
+            with sticky_stops():  # a stop that lands in a finalizer still stops training
+                recorder, diverged = fit(s, run_dir, verbose)
             summary["epochs_run"] = len(recorder.history)
             if diverged:
                 status = "diverged"

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from harness import heads, losses, optimizers, schedules
-from harness.files import append_csv, deferred_interrupt, write_csv
+from harness.files import append_csv, deferred_interrupt, raise_swallowed_stop, write_csv
 from harness.histograms import COLUMNS
 from harness.model import StatsModel
 from harness.snapshots import Snapshots
@@ -153,6 +153,7 @@ class Recorder(keras.callbacks.Callback):
                 elif len(items) > done:
                     append_csv(self.run_dir / name, rows(items[done:]), digits)
                 self.written[name] = len(items)
+        raise_swallowed_stop()  # the files are whole: a stop a finalizer swallowed stops here
 
 
 class StopOnNaN(keras.callbacks.TerminateOnNaN):

@@ -382,3 +382,29 @@ def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path
             write_text(tmp_path / "layers.csv", "epoch\n0\n1\n")
     assert (tmp_path / "layers.csv").read_text() == "epoch\n0\n1\n"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch, capfd):
+    """A SIGTERM handled while a finalizer runs: Python drops the exception ("Exception ignored
+    in ..."), so the run must remember the request and stop at its next chunk of epochs."""
+    import harness.train
+    from harness.files import Stopped
+
+    class Finalized:
+        def __del__(self):  # what the handler raises when the signal lands in a finalizer
+            raise Stopped(signal.SIGTERM)
+
+    def append_then_finalize(*args, **kwargs):
+        append_csv(*args, **kwargs)
+        Finalized()  # freed at once: its __del__ runs here, and its exception is dropped
+
+    append_csv = harness.train.append_csv
+    monkeypatch.setattr(harness.train, "append_csv", append_then_finalize)
+    with pytest.raises(Stopped):
+        harness.run({**TINY, "train": {"epochs": 500, "batch_size": 4}}, out=tmp_path / "run",
+                    verbose=0)
+    run = load_run(tmp_path / "run")
+    assert run.status == "interrupted" and 1 <= len(run.history) < 500
+    assert run.summary["epochs_run"] == len(run.history)
+    assert set(run.layers.epoch) == set(range(0, len(run.history) + 1))
+    assert "Exception ignored" not in capfd.readouterr().err
