@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 
 from harness.errors import HarnessError
-from harness.files import Stopped, handle_stop_signals
+from harness.files import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
 
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers",
@@ -256,7 +256,8 @@ def main(argv=None) -> None:
     previous = handle_stop_signals()
     stdout, sys.stdout = sys.stdout, PipeSafe(sys.stdout)  # `run ... | head` must not stop it
     try:
-        code = _main(args)
+        with sticky_stops():
+            code = _main(args)
     finally:
         sys.stdout = stdout
         for signum, handler in previous.items():
@@ -266,7 +267,9 @@ def main(argv=None) -> None:
 
 def _main(args) -> int:
     try:
-        return args.func(args)
+        code = args.func(args)
+        raise_swallowed_stop()  # asked to stop while a finalizer ran, after the last check
+        return code
     except HarnessError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
