@@ -32,7 +32,7 @@ from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanish
 from harness.report.labels import render, short_keys
 from harness.report.plots import activation_name
 from harness.report.render import build_figure, save_figure
-from harness.rundir import Run, load_run
+from harness.rundir import Run, load_run, read_table
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 _MISSING = object()
@@ -240,10 +240,7 @@ def chance_levels(run: Run) -> dict:
 
 
 def _csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except (FileNotFoundError, pd.errors.EmptyDataError):
-        return pd.DataFrame()
+    return read_table(path)  # empty when missing; one line naming a damaged file
 
 
 def _stack(frames: list[pd.DataFrame], labels: list[str]) -> pd.DataFrame:

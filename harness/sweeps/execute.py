@@ -24,7 +24,14 @@ import pandas as pd
 from harness.errors import HarnessError
 from harness.expect import format_results
 from harness.files import write_csv
-from harness.rundir import RESULTS, clear_run_files, is_finished, load_run, lock_folder
+from harness.rundir import (
+    RESULTS,
+    check_tables,
+    clear_run_files,
+    is_finished,
+    load_run,
+    lock_folder,
+)
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.tables import check_cells, run_row, runs_frame, summary_frame
 
@@ -203,6 +210,7 @@ def _done(run_dir: Path, point) -> bool:
         return False
     try:
         saved = load_run(run_dir).config
+        check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
     except HarnessError:  # damaged: not finished, rerun it
         return False
     return saved == point.config.model_dump(mode="json")
