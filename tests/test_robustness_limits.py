@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 from config_messages import check
-from limits import ROOT, fill, harness, python, tmpfs
+from limits import BUDGET, ROOT, address_space, fill, harness, python, tmpfs
 from test_robustness_runs import TINY
 
 
@@ -37,6 +37,21 @@ def one_error_line(result, starts: str, key: str | None = None):
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     check(lines[0].removeprefix("error: "), starts, key)
     return lines[0]
+
+
+# --- every test runs under a memory and a time limit (conftest.robustness_limits) ----------------
+
+def test_in_process_tests_run_under_a_memory_limit(robustness_limits):
+    import resource
+    import signal
+
+    if robustness_limits is None:
+        pytest.skip("no /proc/self/statm: the address space cannot be measured here")
+    assert resource.getrlimit(resource.RLIMIT_AS)[0] == robustness_limits
+    assert robustness_limits <= address_space() + BUDGET
+    with pytest.raises(MemoryError):
+        bytearray(BUDGET + (256 << 20))  # over the budget: refused at once, nothing touched
+    assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # the time limit's alarm is set
 
 
 # --- 5. memory and time are bounded before they are spent -----------------------------------------
