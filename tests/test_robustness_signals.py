@@ -89,9 +89,55 @@ def test_sigterm_stops_a_sweep_like_ctrl_c_and_writes_its_tables(tmp_path):
             proc.wait()
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert "Traceback" not in err and "interrupted (SIGTERM)" in err
-    runs = pd.read_csv(out / "runs.csv")
+    runs = pd.read_csv(out / "runs.csv", keep_default_na=False)
     assert "interrupted" in set(runs.status) and set(runs.status) <= {"completed", "interrupted",
-                                                                      "failed"}
+                                                                      "not run"}
+    assert "not run" in set(runs.status)  # the last run was never started: not `failed`
+    assert (runs.error == "").all()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_a_parallel_sweep_like_ctrl_c(tmp_path, signum):
+    """`--jobs 2`: both runs in progress are interrupted with consistent files, the rest are
+    `not run`, and the exit code is the signal's, as for `harness run`."""
+    path, out = experiment(tmp_path, ("relu", "tanh")), tmp_path / "out"
+    path.write_text(path.read_text().replace("train.epochs: 2", "train.epochs: 100000")
+                    .replace("grid:", "seeds: [0, 1]\ngrid:"))
+    proc = start("sweep", path, "--out", out, "--jobs", "2", cwd=tmp_path)
+    try:
+        wait_for(lambda: sum(rows(p) >= 1 for p in out.glob("*/history.csv")) == 2, timeout=240)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    name = signal.Signals(signum).name
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err and f"interrupted ({name})" in err
+    runs = pd.read_csv(out / "runs.csv", keep_default_na=False)
+    assert sorted(runs.status) == ["interrupted", "interrupted", "not run", "not run"], runs
+    for run_dir in runs[runs.status == "interrupted"].dir:
+        check_stopped_run(tmp_path / run_dir, 128 + signum, signum)
+
+
+def test_a_stop_swallowed_by_a_finalizer_still_stops_the_sweep():
+    """Python drops an exception raised inside `__del__`; the sweep remembers the signal."""
+    from harness.files import handle_stop_signals
+    from harness.sweeps.execute import _sticky_interrupt
+
+    class Finalized:
+        def __del__(self):
+            signal.raise_signal(signal.SIGTERM)
+
+    previous = handle_stop_signals()
+    try:
+        with _sticky_interrupt() as caught:
+            Finalized()  # the Stopped raised in __del__ is dropped
+            assert caught == [signal.SIGTERM]
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def test_a_closed_stdout_does_not_stop_training(tmp_path):

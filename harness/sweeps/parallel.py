@@ -32,6 +32,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.files import raise_stopped
 
 
 def available_cores() -> int:
@@ -90,7 +91,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
     workers = [ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
                                    initargs=(threads,)) for _ in range(jobs)]
     running = {}  # future -> (point, the claim's ExitStack, start time, worker)
-    previous = _on_sigterm(_raise_interrupt)
+    previous = _on_sigterm(raise_stopped)  # as `harness run`: interrupted, exit 143
     try:
         while len(queue) or running:
             idle = [w for w in range(jobs) if w not in {r[3] for r in running.values()}]
