@@ -219,8 +219,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 class PipeSafe:
-    """Standard output that, once its reader has gone (`harness run ... | head`), drops what is
-    written instead of raising `BrokenPipeError` into the training loop."""
+    """Standard output or error that, once its reader has gone (`harness run ... | head`), drops
+    what is written instead of raising `BrokenPipeError` into the training loop."""
 
     def __init__(self, stream):
         self.stream = stream
@@ -254,11 +254,13 @@ class PipeSafe:
 def main(argv=None) -> None:
     args = parser().parse_args(argv)
     previous = handle_stop_signals()
-    stdout, sys.stdout = sys.stdout, PipeSafe(sys.stdout)  # `run ... | head` must not stop it
+    # `run ... | head` (and `2>&1 | head`, where the progress lines go too) must not stop it
+    stdout, sys.stdout = sys.stdout, PipeSafe(sys.stdout)
+    stderr, sys.stderr = sys.stderr, PipeSafe(sys.stderr)
     try:
         code = _main(args)
     finally:
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     sys.exit(code)

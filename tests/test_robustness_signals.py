@@ -158,6 +158,29 @@ def test_a_closed_stdout_does_not_stop_training(tmp_path):
     assert load_run(tmp_path / "run").status == "completed"
 
 
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_closed_stdout_and_stderr_do_not_stop_training(tmp_path, command):
+    """`harness sweep ... 2>&1 | head`: the progress lines on stderr meet a closed pipe too."""
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 3}}))
+    path = experiment(tmp_path) if command == "sweep" else tmp_path / "c.yaml"
+    proc = subprocess.Popen([sys.executable, "-m", "harness", command, str(path), "--out", "out"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=limited())
+    proc.stdout.close()  # `2>&1 | head` that has read its lines
+    try:
+        proc.wait(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    if command == "run":
+        assert load_run(tmp_path / "out").status == "completed"
+    else:
+        runs = pd.read_csv(tmp_path / "out" / "runs.csv")
+        assert list(runs.status) == ["completed", "completed"]
+
+
 def test_ctrl_c_inside_one_long_epoch_stops_within_seconds(tmp_path):
     # 256,000 steps of batch 1 in one epoch: over a minute on 2 cores.
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
