@@ -129,6 +129,35 @@ def test_memory_estimate_names_the_key_that_costs_most():
     assert max(parts.values())[1] == "data.n_samples"
 
 
+@pytest.mark.parametrize("n, batch", [(160, 32), (160, 1), (60_000, 32), (1_000_000, 1_000_000),
+                                      (10_000_000, 1_000_000)])
+def test_the_estimate_counts_the_epoch_orders_the_loop_draws_at_once(n, batch):
+    from harness.configfile import load_config
+    from harness.loop import ORDERS_PER_CALL, epochs_per_call
+    from harness.memory import estimate
+
+    chunk = epochs_per_call(-(-n // batch), n)
+    assert chunk * n <= max(ORDERS_PER_CALL, n)  # a million examples: not 500 epochs at once
+    cfg = load_config({**TINY, "train": {"batch_size": batch}})[0]
+    assert estimate(cfg, 2, 1, n, 10)["epoch orders"][2] == f"{chunk} epochs x {n} examples"
+
+
+def test_a_chunk_of_epoch_orders_takes_no_more_memory_than_its_table():
+    import tracemalloc
+
+    from harness.train import EpochOrders
+
+    orders = EpochOrders(100_000, 0)
+    tracemalloc.start()
+    try:
+        table = orders.next(50)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert table.dtype == np.int32 and table.shape == (50, 100_000)
+    assert peak < table.nbytes + 4 * 100_000 * 8  # the table and a permutation or two, not 5x
+
+
 @pytest.mark.parametrize("seed", [0, 1, 7, 2**31 - 1])
 def test_epoch_orders_drawn_per_chunk_are_the_numbers_of_the_whole_table(seed):
     from harness.train import EpochOrders
