@@ -195,6 +195,17 @@ def test_a_sweep_of_too_many_runs_asks_for_max_runs(tmp_path):
     assert "--max-runs 16000" in line and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("value", [0, -5])
+def test_max_runs_below_one_is_one_error_line(tmp_path, value):
+    from harness.errors import ConfigError
+    from harness.sweeps.experiment import load_experiment
+
+    (tmp_path / "e.yaml").write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"), "grid": {"model.depth": [1, 2]}}))
+    with pytest.raises(ConfigError, match=rf"^--max-runs {value}: expected a whole number >= 1"):
+        load_experiment(tmp_path / "e.yaml", max_runs=value)
+
+
 # --- 7. every promised error is one line ----------------------------------------------------------
 
 def test_out_on_a_read_only_or_full_disk_is_one_error_line(tmp_path):
