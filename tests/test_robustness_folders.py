@@ -129,9 +129,13 @@ def test_a_rerun_into_a_run_folder_leaves_nothing_of_the_earlier_run(tmp_path):
     (out / ".summary.json.x1.tmp").write_text("{")  # a write cut short by an earlier kill
     harness_api.run(mnist_config(fake_idx_folder(tmp_path / "idx")), out=out, verbose=0,
                     report=False)
-    assert not (out / "surface.csv").exists() and not (out / "points.csv").exists()
+    assert not any((out / n).exists() for n in ("surface.csv", "points.csv", "neurons.csv"))
     assert not list(out.glob("*.tmp"))
     assert load_run(out).config["data"]["name"] == "mnist"
+    assert (out / "first_layer_weights.csv").is_file()
+    harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False)
+    assert not (out / "first_layer_weights.csv").exists()  # and the way back
+    assert load_run(out).config["data"]["name"] == "circles"
 
 
 def test_force_writes_beside_the_users_files(tmp_path):

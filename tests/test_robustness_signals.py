@@ -20,7 +20,7 @@ from limits import limited, start, time_limit  # noqa: F401 - time_limit is a fi
 from test_robustness_folders import experiment
 from test_robustness_runs import TINY, rows, wait_for
 
-from harness.rundir import is_finished, load_run
+from harness.rundir import is_finished, load_run, read_table
 
 pytestmark = pytest.mark.usefixtures("time_limit")
 
@@ -33,6 +33,8 @@ def check_stopped_run(run_dir, code: int, signum: int) -> str:
     layers = pd.read_csv(run_dir / "layers.csv")
     assert list(history.epoch) == list(range(1, len(history) + 1))
     assert set(layers.epoch) == set(range(0, len(history) + 1))  # the same epochs, both files
+    logged = set(read_table(run_dir / "histograms.csv").epoch)
+    assert 0 in logged and logged <= set(layers.epoch)  # no histogram of an unrecorded epoch
     assert summary["epochs_run"] == len(history)
     if summary["status"] == "completed":
         # Finished first; a signal that lands while the report is drawn (after the status was
