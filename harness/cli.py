@@ -76,7 +76,8 @@ def _report(args) -> int:
 def _compare(args) -> int:
     from harness.report.compare import compare
 
-    out = args.out or os.path.join("results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")
+    out = args.out if args.out is not None else os.path.join(
+        "results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")  # `--out ''` is an error
     table = compare(args.run_dirs, out=out)
     print(table.drop(columns=["dir"], errors="ignore").to_string(
         index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003

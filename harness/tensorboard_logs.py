@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.errors import HarnessError
+from harness.files import check_folder
 from harness.report.compare import flatten_config
 from harness.report.frames import full_bins
 from harness.rundir import Run, load_run, read_table
@@ -67,7 +68,7 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
     import tensorflow as tf
     from tensorboard.plugins.hparams import api as hp
 
-    logdir = Path(logdir) if logdir is not None else Path(path) / "tensorboard"
+    logdir = check_folder(logdir, "--logdir") if logdir is not None else Path(path) / "tensorboard"
     logdir.mkdir(parents=True, exist_ok=True)
     loaded = [load_run(run_dir) for run_dir in runs]
     hparams = {}

@@ -39,6 +39,15 @@ def one_error_line(result, starts: str, key: str | None = None):
     return lines[0]
 
 
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    import harness as harness_api
+
+    out = tmp_path_factory.mktemp("finished") / "run"
+    harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False)
+    return out
+
+
 # --- every test runs under a memory and a time limit (conftest.robustness_limits) ----------------
 
 def test_in_process_tests_run_under_a_memory_limit(robustness_limits):
@@ -218,6 +227,27 @@ def test_out_on_a_read_only_or_full_disk_is_one_error_line(tmp_path):
         result = harness("run", "c.yaml", "--out", "full/run", cwd=tmp_path)
         assert "full" in one_error_line(result, "--out full/run")
         assert not (full / "run").exists()
+
+
+@pytest.mark.parametrize("command", [["sweep", "e.yaml", "--out"], ["compare", "run", "--out"],
+                                     ["activations", "relu", "--out"],
+                                     ["tensorboard", "run", "--logdir"]])
+def test_every_out_that_is_empty_a_file_or_read_only_is_one_error_line(tmp_path, finished_run,
+                                                                      command):
+    (tmp_path / "run").symlink_to(finished_run)
+    (tmp_path / "e.yaml").write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"), "grid": {"model.depth": [1, 2]}}))
+    (tmp_path / "afile").write_text("mine")
+    flag = command[-1]
+    for out, words in (("", f"{flag}: empty; give a folder"),
+                       ("afile", f"{flag} afile: is a file, not a folder")):
+        result = harness(*command, out, cwd=tmp_path, timeout=120)
+        assert words in one_error_line(result, flag)
+    assert (tmp_path / "afile").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "e.yaml", "run"]
+    with tmpfs(tmp_path / "ro", readonly=True):
+        result = harness(*command, "ro/x", cwd=tmp_path, timeout=120)
+        assert "Read-only file system" in one_error_line(result, f"{flag} ro/x")
 
 
 def test_a_disk_that_fills_during_the_run_fails_it_in_one_line(tmp_path):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from harness.errors import HarnessError
-from harness.files import write_csv, write_text
+from harness.files import check_folder, write_csv, write_text
 from harness.report import page
 from harness.report.compare_layers import (
     plot_compare_heatmaps,
@@ -58,6 +58,8 @@ def compare(dirs, out: str | os.PathLike | None = None) -> pd.DataFrame:
         >>> compare(["results/sigmoid_deep/a", "results/relu_deep/b"])["label"].tolist()
         ['activation=sigmoid', 'activation=relu']
     """
+    if out is not None:
+        check_folder(out, "--out", example="results/compare/x")
     runs = [load_run(d) for d in dirs]
     if not runs:
         raise HarnessError("compare: no run folders given; pass the folders that "

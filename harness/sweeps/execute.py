@@ -23,7 +23,7 @@ import pandas as pd
 
 from harness.errors import HarnessError
 from harness.expect import format_results
-from harness.files import STOP_SIGNALS, raise_stopped, write_csv
+from harness.files import STOP_SIGNALS, check_folder, raise_stopped, write_csv
 from harness.rundir import (
     RESULTS,
     check_tables,
@@ -101,7 +101,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
 
     exp = load_experiment(experiment, overrides, max_runs=max_runs)
     pool = _executor(executor, jobs, address)  # None: train here, one run after the other
-    out = Path(out) if out is not None else RESULTS / exp.name
+    out = check_folder(out, "--out") if out is not None else RESULTS / exp.name
     todo = {p.folder for p in exp.points if not _done(out / p.folder, p)}
     _say(log, f"sweep {exp.path}: {len(exp.points)} runs ({exp.cells} cells x {len(exp.seeds)} "
               f"seeds), {len(exp.points) - len(todo)} already complete -> {out}/")
