@@ -24,7 +24,7 @@ from harness import backend, heads, losses, verdict
 from harness.config import Config, KeyProblem
 from harness.configfile import _display, command_line, load_config
 from harness.data import Dataset, load_dataset
-from harness.errors import ConfigError, HarnessError
+from harness.errors import ConfigError, DataError, HarnessError
 from harness.expect import check_run, parse_run
 from harness.files import check_folder, deferred_interrupt, write_csv, write_json, write_yaml
 from harness.memory import check_fits
@@ -92,6 +92,11 @@ def _check_initial_loss(s: Setup, where: str) -> None:
     learning rate's: say so before a run folder is made."""
     probe = slice(0, s.cfg.train.batch_size)  # the batch `harness.train.fit` records epoch 0 on
     x, y = s.data.x_train[probe], s.y["train"][probe]
+    if not all(np.isfinite(getattr(s.data, f"x_{split}")).all()  # then the data is the cause
+               for split in ("train", "val", "test")):
+        raise DataError(f"{where}: data: the model's inputs hold NaN or infinite values after "
+                        "scaling (values near float32's limit, 3.4e38, overflow); check the data "
+                        "and rescale its largest columns")
     loss = float(s.model.compute_loss(x=x, y=y, y_pred=s.model(x)))  # forward only: no gradients
     if not math.isfinite(loss):
         raise ConfigError(f"{where}: model.initializer: the loss is already {loss} at "

@@ -306,6 +306,32 @@ def test_a_loss_that_is_nan_at_initialisation_blames_the_initialisation(tmp_path
     assert not (tmp_path / "results").exists()
 
 
+@pytest.mark.parametrize("value", ["1e300", "inf", "-inf"])
+def test_csv_values_beyond_float32_blame_the_data_not_the_initialisation(tmp_path, value):
+    rng = np.random.default_rng(0)
+    lines = ["a,b,label", *(f"{a},{b},{int(a > 0)}" for a, b in rng.normal(size=(100, 2)))]
+    lines[5] = f"{value},1.0,1"
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(
+        {**TINY, "data": {"name": "csv", "path": "d.csv", "target": "label"}}))
+    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    line = one_error_line(result, "d.csv")
+    assert f"column 'a': {float(value):g} on line 6 is beyond float32's range" in line
+    assert "initiali" not in line and not (tmp_path / "results").exists()
+
+
+def test_inputs_that_overflow_when_scaled_blame_the_data_not_the_initialisation(tmp_path):
+    lines = ["a,b,label", *(f"{i / 100},1.0,{i % 2}" for i in range(100))]
+    lines[5] = lines[6] = "3e38,1.0,1"  # within float32, but their sum is not: the mean is inf
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(
+        {**TINY, "data": {"name": "csv", "path": "d.csv", "target": "label"}}))
+    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    line = one_error_line(result, "c.yaml")
+    assert "data: the model's inputs hold NaN or infinite values" in line
+    assert "initiali" not in line and not (tmp_path / "results").exists()
+
+
 def test_data_path_for_generated_data_is_a_warning(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "data": {"name": "circles", "n_samples": 200, "path": "~/data/mnist"},

@@ -124,7 +124,14 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str) -> np.ndarray:
         raise DataError(f"{path}: column {column!r}: {values.iloc[row]!r} on line {row + 2} is "
                         "not a number; features must be numeric (encode it as numbers, or leave "
                         "the column out of data.features)")
-    return numbers.to_numpy(np.float64)
+    numbers = numbers.to_numpy(np.float64)
+    huge = ~(np.abs(numbers) <= np.finfo(np.float32).max)  # inf, or beyond float32's range
+    if huge.any():
+        row = int(np.argmax(huge))
+        raise DataError(f"{path}: column {column!r}: {numbers[row]:g} on line {row + 2} is "
+                        "beyond float32's range (3.4e38), in which the network computes; rescale "
+                        "the column (e.g. take its logarithm) or leave it out of data.features")
+    return numbers
 
 
 def _no_gaps(path: Path, values: pd.Series, column: str) -> None:
