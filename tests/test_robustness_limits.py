@@ -296,6 +296,19 @@ def test_initializer_parameters_that_make_no_sense_are_one_error_line(tmp_path, 
     assert words in one_error_line(result, "c.yaml", "model.initializer")
 
 
+def test_equal_initial_weights_still_get_their_update_ratio_figure():
+    """`{name: random_uniform, minval: 1, maxval: 1}` is allowed: std(W) = 0 makes the update
+    ratio infinite, which the report once failed to draw (OverflowError)."""
+    import pandas as pd
+
+    from harness.report.distributions import plot_update_ratio
+
+    layers = pd.DataFrame({"epoch": [1, 1, 2, 2], "layer": ["hidden_1", "hidden_2"] * 2,
+                           "metric": "update_ratio", "value": [np.inf, 0.1, np.inf, 0.2]})
+    figure = plot_update_ratio(layers)
+    assert figure.axes[0].get_ylim() == (1e-3, 1.0)
+
+
 def test_a_loss_that_is_nan_at_initialisation_blames_the_initialisation(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "model": {"depth": 2, "width": 4, "initializer": {"name": "constant",
