@@ -194,7 +194,7 @@ TABLES = {
     "layers.csv": ["epoch", "layer", "metric", "value"],
     "histograms.csv": ["epoch", "layer", "quantity", "scale", "bin_left", "bin_right", "count"],
     "points.csv": ["split", "x1", "y"],
-    "surface.csv": ["epoch", "x1"],
+    "surface.csv": ["x1"],  # no epoch column in runs recorded before it existed
     "neurons.csv": ["epoch", "layer", "unit", "x1", "value"],
     "first_layer_weights.csv": ["epoch", "unit", "input", "value"],
 }
