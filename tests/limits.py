@@ -98,7 +98,9 @@ def memory_limit(budget: int = BUDGET):
 
     Only the soft limit is lowered, so it can be put back afterwards. Processes started inside
     the block inherit the cap (each on its own: a CLI child, a sweep's worker, as `limited` does
-    for the CLI); a test under a tighter cap of its own keeps that one.
+    for the CLI); a test under a tighter cap of its own keeps that one. A local Ray cluster does
+    not start under it (its raylet maps more address space): Ray tests live outside the
+    test_robustness_* files.
 
     Yields:
         The cap in bytes, or None where the address space cannot be read (not Linux).
