@@ -76,7 +76,8 @@ def _report(args) -> int:
 def _compare(args) -> int:
     from harness.report.compare import compare
 
-    out = args.out or os.path.join("results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")
+    out = args.out if args.out is not None else os.path.join(
+        "results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")  # `--out ''` is an error
     table = compare(args.run_dirs, out=out)
     print(table.drop(columns=["dir"], errors="ignore").to_string(
         index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
@@ -219,8 +220,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 class PipeSafe:
-    """Standard output that, once its reader has gone (`harness run ... | head`), drops what is
-    written instead of raising `BrokenPipeError` into the training loop."""
+    """Standard output or error that, once its reader has gone (`harness run ... | head`), drops
+    what is written instead of raising `BrokenPipeError` into the training loop."""
 
     def __init__(self, stream):
         self.stream = stream
@@ -254,12 +255,14 @@ class PipeSafe:
 def main(argv=None) -> None:
     args = parser().parse_args(argv)
     previous = handle_stop_signals()
-    stdout, sys.stdout = sys.stdout, PipeSafe(sys.stdout)  # `run ... | head` must not stop it
+    # `run ... | head` (and `2>&1 | head`, where the progress lines go too) must not stop it
+    stdout, sys.stdout = sys.stdout, PipeSafe(sys.stdout)
+    stderr, sys.stderr = sys.stderr, PipeSafe(sys.stderr)
     try:
         with sticky_stops():
             code = _main(args)
     finally:
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     sys.exit(code)

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from harness import activations
 from harness.errors import HarnessError
-from harness.files import write_csv, write_figure
+from harness.files import check_folder, write_csv, write_figure
 
 DEFAULT = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "linear", "elu", "gelu", "swish")
 POINTS = (-5.0, -1.0, 0.0, 1.0, 5.0)
@@ -48,7 +48,7 @@ def explore(names=None, out: str | os.PathLike = "results/activations") -> tuple
     entries = {name: _entry(name) for name in names}
     curves = {name: _curve(name) for name in names}
     table = values_table(names, entries)
-    out = Path(out)
+    out = check_folder(out, "--out", example="results/activations")
     out.mkdir(parents=True, exist_ok=True)
     png = write_figure(out / "activations.png", plot_activations(curves, entries))
     csv = write_csv(out / "activations.csv", table)

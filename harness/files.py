@@ -7,6 +7,7 @@ with `os.replace`, which is atomic on POSIX and Windows.
 import json
 import math
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -94,6 +95,43 @@ def append_csv(path: str | os.PathLike, frame, float_format: str | None = None) 
             raise
     finally:
         os.close(fd)
+    return path
+
+
+MIN_FREE = 2**20  # bytes: below this a run cannot even write its first epochs
+
+
+def check_folder(path: str | os.PathLike, flag: str = "--out", example: str = "results/x") -> Path:
+    """Checks that `path` can be a folder of results before anything is computed into it.
+
+    Args:
+        path: the folder (it need not exist yet).
+        flag: the option that gave it, for the message.
+        example: a folder to suggest.
+
+    Returns:
+        `path` as a Path.
+
+    Raises:
+        HarnessError: `path` is empty, a file, read-only, or on a full disk.
+    """
+    from harness.errors import HarnessError
+
+    if not str(path).strip():
+        raise HarnessError(f"{flag}: empty; give a folder, e.g. {flag} {example}")
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise HarnessError(f"{flag} {path}: is a file, not a folder; give a folder")
+    existing = next(p for p in (path, *path.parents) if p.exists())
+    try:
+        tempfile.TemporaryFile(dir=existing).close()
+    except OSError as e:
+        raise HarnessError(f"{flag} {path}: cannot write in {existing} ({e.strerror or e}); give "
+                           "a folder you can write to") from None
+    free = shutil.disk_usage(existing).free
+    if free < MIN_FREE:
+        raise HarnessError(f"{flag} {path}: the disk holding {existing} is full ({free} bytes "
+                           "free); free some space or give a folder on another disk")
     return path
 
 

@@ -19,6 +19,8 @@ from harness.model import StatsModel
 
 STEPS_PER_CALL = 500  # bounds the time between progress-bar updates, run-folder writes and the
 # moments a stop request (Ctrl-C, SIGTERM) is seen: a longer epoch is split into several calls
+ORDERS_PER_CALL = 1 << 24  # bounds a call's table of epoch orders (int32: 64 MB), for a batch
+# of a million examples that would otherwise take 500 epochs of a million at once
 
 
 class EpochLoop:
@@ -244,8 +246,14 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder
             fresh.copy_state(loop)  # this run's model carries on: evaluation, the last snapshots
 
 
+def epochs_per_call(steps: int, examples: int) -> int:
+    """Epochs one compiled call trains: `STEPS_PER_CALL` steps, or one epoch (split further when
+    longer), and no more epoch orders than `ORDERS_PER_CALL`."""
+    return max(1, min(STEPS_PER_CALL // steps, ORDERS_PER_CALL // max(examples, 1)))
+
+
 def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged) -> tuple | None:
-    chunk = max(1, STEPS_PER_CALL // loop.steps)
+    chunk = epochs_per_call(loop.steps, int(loop.data[0].shape[0]))
     ends = [*range(chunk, epochs, chunk), epochs]
     shown = [*loop.names, *(f"val_{k}" for k in loop.val_names)]
     bar = keras.utils.Progbar(epochs, unit_name="epoch", verbose=bar_verbosity(verbose),

@@ -34,7 +34,8 @@ def estimate(cfg, n_features: int, n_outputs: int, n_train: int, n_val: int) -> 
     copies = 2 + SLOTS.get(cfg.train.optimizer, 2) + 1  # + the initial weights, kept for stats
     batch = min(cfg.train.batch_size, n_train)
     steps = -(-n_train // batch)
-    chunk = max(1, 500 // steps)  # epochs per compiled call (`harness.loop.STEPS_PER_CALL`)
+    # epochs per compiled call, as `harness.loop.epochs_per_call` (which imports TensorFlow)
+    chunk = max(1, min(500 // steps, (1 << 24) // max(n_train, 1)))
     # z, a, and their gradients per unit and example, plus the gathered inputs.
     per_example = 4 * sum(units) + n_features
     return {
@@ -43,7 +44,8 @@ def estimate(cfg, n_features: int, n_outputs: int, n_train: int, n_val: int) -> 
                                   f"batch of {batch} x {sum(units)} units"),
         "validation pass": (n_val * 2 * sum(units) * FLOAT, "data.n_samples",
                             f"{n_val} validation examples at once"),
-        "epoch orders": (chunk * n_train * FLOAT, "data.n_samples",
+        # int32 orders (`harness.train.EpochOrders`), the table and its tensor copy
+        "epoch orders": (2 * chunk * n_train * FLOAT, "data.n_samples",
                          f"{chunk} epochs x {n_train} examples"),
     }
 

@@ -70,8 +70,8 @@ def load_run(path: str | os.PathLike) -> Run:
     if not (path / "config.yaml").is_file():
         raise HarnessError(f"{path}: not a run folder (no config.yaml); "
                            "pass a folder written by `python -m harness run`")
-    history = _read_csv(path / "history.csv", ["epoch"])
-    layers = _read_csv(path / "layers.csv", ["epoch", "layer", "metric", "value"])
+    history = read_table(path / "history.csv")
+    layers = read_table(path / "layers.csv")
     if not history.empty and not layers.empty:  # killed between the two appends
         last = min(history["epoch"].max(), layers["epoch"].max())
         history, layers = history[history.epoch <= last], layers[layers.epoch <= last]
@@ -188,6 +188,43 @@ def _read_text(path: Path) -> str | None:
             from None
 
 
+# A run's tables and the columns each must have; every column but the TEXT ones holds numbers.
+TABLES = {
+    "history.csv": ["epoch"],
+    "layers.csv": ["epoch", "layer", "metric", "value"],
+    "histograms.csv": ["epoch", "layer", "quantity", "scale", "bin_left", "bin_right", "count"],
+    "points.csv": ["split", "x1", "y"],
+    "surface.csv": ["x1"],  # no epoch column in runs recorded before it existed
+    "neurons.csv": ["epoch", "layer", "unit", "x1", "value"],
+    "first_layer_weights.csv": ["epoch", "unit", "input", "value"],
+}
+TEXT = {"layer", "metric", "split", "quantity", "scale"}
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Reads one of a run's CSV tables (`TABLES`), checked.
+
+    Args:
+        path: the file; its name says which columns it must have.
+
+    Returns:
+        The table; empty when the file is missing or empty. A partial last line (a process
+        killed mid-append) is left out.
+
+    Raises:
+        HarnessError: one line naming the file, when it is damaged (binary, not a table, a column
+            missing, text where numbers belong).
+    """
+    path = Path(path)
+    return _read_csv(path, TABLES.get(path.name, []))
+
+
+def check_tables(path: str | os.PathLike) -> None:
+    """Reads every table of a run folder; raises `HarnessError` naming the first damaged one."""
+    for name in TABLES:
+        read_table(Path(path) / name)
+
+
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     text = _read_text(path)
     if not text:
@@ -203,8 +240,8 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     missing = [c for c in columns if c not in frame]
     if missing:
         raise _damaged(path, f"no {missing[0]!r} column")
-    for c in ("epoch", "value"):
-        if c in columns and len(frame) and not pd.api.types.is_numeric_dtype(frame[c]):
+    for c in frame.columns:
+        if c not in TEXT and len(frame) and not pd.api.types.is_numeric_dtype(frame[c]):
             raise _damaged(path, f"the {c!r} column holds text")
     return frame
 
@@ -263,4 +300,7 @@ def _read_yaml(path: Path) -> dict:
         raise _damaged(path, str(e).removeprefix(f"{path}: ").split(";")[0]) from None
     if not isinstance(data, dict):
         raise _damaged(path, "not a mapping of config keys")
+    for section in ("data", "model", "train", "log"):  # a file cut short: `data:\n  nam`
+        if not isinstance(data.get(section, {}), dict):
+            raise _damaged(path, f"{section} is not a mapping of keys")
     return data

@@ -9,9 +9,7 @@ crashed (`failed`).
 import errno
 import math
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
@@ -26,9 +24,16 @@ from harness import backend, heads, losses, verdict
 from harness.config import Config, KeyProblem
 from harness.configfile import _display, command_line, load_config
 from harness.data import Dataset, load_dataset
-from harness.errors import ConfigError, HarnessError
+from harness.errors import ConfigError, DataError, HarnessError
 from harness.expect import check_run, parse_run
-from harness.files import deferred_interrupt, sticky_stops, write_csv, write_json, write_yaml
+from harness.files import (
+    check_folder,
+    deferred_interrupt,
+    sticky_stops,
+    write_csv,
+    write_json,
+    write_yaml,
+)
 from harness.memory import check_fits
 from harness.report.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.rundir import (
@@ -94,6 +99,11 @@ def _check_initial_loss(s: Setup, where: str) -> None:
     learning rate's: say so before a run folder is made."""
     probe = slice(0, s.cfg.train.batch_size)  # the batch `harness.train.fit` records epoch 0 on
     x, y = s.data.x_train[probe], s.y["train"][probe]
+    if not all(np.isfinite(getattr(s.data, f"x_{split}")).all()  # then the data is the cause
+               for split in ("train", "val", "test")):
+        raise DataError(f"{where}: data: the model's inputs hold NaN or infinite values after "
+                        "scaling (values near float32's limit, 3.4e38, overflow); check the data "
+                        "and rescale its largest columns")
     loss = float(s.model.compute_loss(x=x, y=y, y_pred=s.model(x)))  # forward only: no gradients
     if not math.isfinite(loss):
         raise ConfigError(f"{where}: model.initializer: the loss is already {loss} at "
@@ -247,9 +257,6 @@ def _report(run_dir: Path, summary: dict) -> None:
               f"`python -m harness report {run_dir}`", file=sys.stderr)
 
 
-MIN_FREE = 2**20  # bytes: below this a run cannot even write its first epochs
-
-
 def check_out(out: str | os.PathLike, force: bool = False) -> Path:
     """Checks that `--out` can take a run before anything is trained.
 
@@ -257,27 +264,12 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
         HarnessError: `out` is empty, a file, read-only, on a full disk, or a non-empty folder
             that is not a run folder (unless `force`).
     """
-    if not str(out).strip():
-        raise HarnessError("--out: empty; give a folder for the run, e.g. --out results/try1")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise HarnessError(f"--out {out}: is a file, not a folder; give a folder for the run")
+    out = check_folder(out, "--out", example="results/try1")
     if out.is_dir() and not force and not is_run_folder(out) and any(
             not p.name.startswith(".") for p in out.iterdir()):
         raise HarnessError(f"--out {out}: the folder holds files that are not a harness run's "
                            "(no meta.json), which the run could overwrite; give a new folder, "
                            "or add --force to write into it anyway")
-    existing = next(p for p in (out, *out.parents) if p.exists())
-    try:
-        probe = tempfile.TemporaryFile(dir=existing)
-        probe.close()
-    except OSError as e:
-        raise HarnessError(f"--out {out}: cannot write in {existing} ({e.strerror or e}); give "
-                           "a folder you can write to") from None
-    free = shutil.disk_usage(existing).free
-    if free < MIN_FREE:
-        raise HarnessError(f"--out {out}: the disk holding {existing} is full ({free} bytes "
-                           "free); free some space or give a folder on another disk")
     return out
 
 

@@ -25,9 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from harness.errors import HarnessError
+from harness.files import check_folder
 from harness.report.compare import flatten_config
 from harness.report.frames import full_bins
-from harness.rundir import Run, load_run
+from harness.rundir import Run, load_run, read_table
 
 SUMMARY_METRICS = ("test_loss", "test_accuracy", "test_mae", "test_rmse", "vanishing_ratio_init",
                    "vanishing_ratio_final")
@@ -67,7 +68,7 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
     import tensorflow as tf
     from tensorboard.plugins.hparams import api as hp
 
-    logdir = Path(logdir) if logdir is not None else Path(path) / "tensorboard"
+    logdir = check_folder(logdir, "--logdir") if logdir is not None else Path(path) / "tensorboard"
     logdir.mkdir(parents=True, exist_ok=True)
     loaded = [load_run(run_dir) for run_dir in runs]
     hparams = {}
@@ -107,7 +108,7 @@ def _run_events(run: Run, hp) -> None:
             tf.summary.scalar(f"summary/{metric}", run.summary[metric], step=step)
     histograms = run.dir / "histograms.csv"
     if histograms.is_file():
-        _histograms(full_bins(pd.read_csv(histograms)))  # with the bins the file leaves out
+        _histograms(full_bins(read_table(histograms)))  # with the bins the file leaves out
 
 
 def _histograms(frame: pd.DataFrame) -> None:

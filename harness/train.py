@@ -202,9 +202,10 @@ class EpochOrders:
 
     def next(self, epochs: int) -> np.ndarray:
         """The next `epochs` orders, (epochs, n) int32."""
-        if not epochs:
-            return np.zeros((0, self.n), np.int32)
-        return np.stack([self.rng.permutation(self.n) for _ in range(epochs)]).astype(np.int32)
+        orders = np.empty((epochs, self.n), np.int32)
+        for row in orders:  # one permutation (int64) at a time: the table is the only big array
+            row[:] = self.rng.permutation(self.n)
+        return orders
 
 
 def epoch_orders(n: int, epochs: int, seed: int) -> np.ndarray:

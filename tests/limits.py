@@ -1,5 +1,5 @@
-"""Running the CLI under a memory and a time limit, so that a regression fails fast instead of
-taking the machine down; small tmpfs mounts for full and read-only disks (root only)."""
+"""Running tests and the CLI under a memory and a time limit, so that a regression fails fast
+instead of taking the machine down; small tmpfs mounts for full and read-only disks (root only)."""
 
 import contextlib
 import os
@@ -78,6 +78,44 @@ def fill(folder: Path) -> None:
                 pass
     finally:
         os.close(fd)
+
+
+BUDGET = 3 << 30  # address space an in-process test may add to what the test process holds
+
+
+def address_space() -> int:
+    """Bytes of address space this process holds now (Linux; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * resource.getpagesize()
+    except OSError:
+        return 0
+
+
+@contextlib.contextmanager
+def memory_limit(budget: int = BUDGET):
+    """Caps this process' address space at what it holds now plus `budget` bytes, for the block.
+
+    Only the soft limit is lowered, so it can be put back afterwards. Processes started inside
+    the block inherit the cap (each on its own: a CLI child, a sweep's worker, as `limited` does
+    for the CLI); a test under a tighter cap of its own keeps that one. A local Ray cluster does
+    not start under it (its raylet maps more address space): Ray tests live outside the
+    test_robustness_* files.
+
+    Yields:
+        The cap in bytes, or None where the address space cannot be read (not Linux).
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    held = address_space()
+    if not held:
+        yield None
+        return
+    cap = min(v for v in (held + budget, soft, hard) if v != resource.RLIM_INFINITY)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield cap
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @pytest.fixture

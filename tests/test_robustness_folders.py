@@ -129,9 +129,13 @@ def test_a_rerun_into_a_run_folder_leaves_nothing_of_the_earlier_run(tmp_path):
     (out / ".summary.json.x1.tmp").write_text("{")  # a write cut short by an earlier kill
     harness_api.run(mnist_config(fake_idx_folder(tmp_path / "idx")), out=out, verbose=0,
                     report=False)
-    assert not (out / "surface.csv").exists() and not (out / "points.csv").exists()
+    assert not any((out / n).exists() for n in ("surface.csv", "points.csv", "neurons.csv"))
     assert not list(out.glob("*.tmp"))
     assert load_run(out).config["data"]["name"] == "mnist"
+    assert (out / "first_layer_weights.csv").is_file()
+    harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False)
+    assert not (out / "first_layer_weights.csv").exists()  # and the way back
+    assert load_run(out).config["data"]["name"] == "circles"
 
 
 def test_force_writes_beside_the_users_files(tmp_path):
@@ -214,19 +218,44 @@ def test_a_damaged_file_is_one_error_line_naming_it_or_read_as_unfinished(
             assert name in lines[0] or "config.yaml" in lines[0], lines[0]
 
 
+@pytest.mark.parametrize("name", ["histograms.csv", "points.csv", "surface.csv", "neurons.csv",
+                                  "config.yaml"])
+@pytest.mark.parametrize("damage", ["binary", "text", "json list", "truncated"])
+def test_a_damaged_figure_table_is_one_error_line_naming_it(finished_run, tmp_path, capsys, name,
+                                                            damage):
+    """The tables only the report's figures read, and a config.yaml cut inside a section."""
+    folder = tmp_path / "run"
+    shutil.copytree(finished_run, folder)
+    path = folder / name
+    data = path.read_bytes()
+    cut = data.index(b"\n  ", data.index(b"data:")) + 6 if name == "config.yaml" else len(data) // 2
+    path.write_bytes(DAMAGE[damage](data, cut / len(data)))  # config.yaml: `data:\n  na`
+    for args in (["report", str(folder)], ["compare", str(folder), str(finished_run),
+                                           "--out", str(tmp_path / "compare")]):
+        code, err = _cli(args, capsys)
+        lines = err.strip().splitlines()
+        assert code in (0, 2), err
+        if code == 2:
+            assert len(lines) == 1 and lines[0].startswith(f"error: {path}: "), err
+    if damage != "truncated":  # a table cut short is read up to its last whole line
+        assert code == 2 or args[0] == "compare"
+
+
 def test_a_sweep_reruns_damaged_run_folders(tmp_path):
-    path, out = experiment(tmp_path, ("relu", "tanh", "sigmoid", "elu")), tmp_path / "out"
+    path = experiment(tmp_path, ("relu", "tanh", "sigmoid", "elu", "linear"))
+    out = tmp_path / "out"
     assert harness("sweep", path, "--out", out, cwd=tmp_path, timeout=300).returncode == 0
     folders = sorted(p for p in out.iterdir() if p.is_dir())
     for folder, (name, damage) in zip(folders, [("summary.json", "binary"),
                                                 ("config.yaml", "truncated"),
                                                 ("meta.json", "json list"),
-                                                ("layers.csv", "text")]):
+                                                ("layers.csv", "text"),
+                                                ("histograms.csv", "binary")]):
         file = folder / name
         file.write_bytes(DAMAGE[damage](file.read_bytes(), 0.5))
     result = harness("sweep", path, "--out", out, cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "trained 4, skipped 0, failed 0" in result.stderr
+    assert "trained 5, skipped 0, failed 0" in result.stderr
     assert all(is_finished(f) and load_run(f).status == "completed" for f in folders)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 from config_messages import check
-from limits import ROOT, fill, harness, python, tmpfs
+from limits import BUDGET, ROOT, address_space, fill, harness, python, tmpfs
 from test_robustness_runs import TINY
 
 
@@ -37,6 +37,30 @@ def one_error_line(result, starts: str, key: str | None = None):
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     check(lines[0].removeprefix("error: "), starts, key)
     return lines[0]
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    import harness as harness_api
+
+    out = tmp_path_factory.mktemp("finished") / "run"
+    harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False)
+    return out
+
+
+# --- every test runs under a memory and a time limit (conftest.robustness_limits) ----------------
+
+def test_in_process_tests_run_under_a_memory_limit(robustness_limits):
+    import resource
+    import signal
+
+    if robustness_limits is None:
+        pytest.skip("no /proc/self/statm: the address space cannot be measured here")
+    assert resource.getrlimit(resource.RLIMIT_AS)[0] == robustness_limits
+    assert robustness_limits <= address_space() + BUDGET
+    with pytest.raises(MemoryError):
+        bytearray(BUDGET + (256 << 20))  # over the budget: refused at once, nothing touched
+    assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # the time limit's alarm is set
 
 
 # --- 5. memory and time are bounded before they are spent -----------------------------------------
@@ -114,6 +138,35 @@ def test_memory_estimate_names_the_key_that_costs_most():
     assert max(parts.values())[1] == "data.n_samples"
 
 
+@pytest.mark.parametrize("n, batch", [(160, 32), (160, 1), (60_000, 32), (1_000_000, 1_000_000),
+                                      (10_000_000, 1_000_000)])
+def test_the_estimate_counts_the_epoch_orders_the_loop_draws_at_once(n, batch):
+    from harness.configfile import load_config
+    from harness.loop import ORDERS_PER_CALL, epochs_per_call
+    from harness.memory import estimate
+
+    chunk = epochs_per_call(-(-n // batch), n)
+    assert chunk * n <= max(ORDERS_PER_CALL, n)  # a million examples: not 500 epochs at once
+    cfg = load_config({**TINY, "train": {"batch_size": batch}})[0]
+    assert estimate(cfg, 2, 1, n, 10)["epoch orders"][2] == f"{chunk} epochs x {n} examples"
+
+
+def test_a_chunk_of_epoch_orders_takes_no_more_memory_than_its_table():
+    import tracemalloc
+
+    from harness.train import EpochOrders
+
+    orders = EpochOrders(100_000, 0)
+    tracemalloc.start()
+    try:
+        table = orders.next(50)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert table.dtype == np.int32 and table.shape == (50, 100_000)
+    assert peak < table.nbytes + 4 * 100_000 * 8  # the table and a permutation or two, not 5x
+
+
 @pytest.mark.parametrize("seed", [0, 1, 7, 2**31 - 1])
 def test_epoch_orders_drawn_per_chunk_are_the_numbers_of_the_whole_table(seed):
     from harness.train import EpochOrders
@@ -151,6 +204,17 @@ def test_a_sweep_of_too_many_runs_asks_for_max_runs(tmp_path):
     assert "--max-runs 16000" in line and not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("value", [0, -5])
+def test_max_runs_below_one_is_one_error_line(tmp_path, value):
+    from harness.errors import ConfigError
+    from harness.sweeps.experiment import load_experiment
+
+    (tmp_path / "e.yaml").write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"), "grid": {"model.depth": [1, 2]}}))
+    with pytest.raises(ConfigError, match=rf"^--max-runs {value}: expected a whole number >= 1"):
+        load_experiment(tmp_path / "e.yaml", max_runs=value)
+
+
 # --- 7. every promised error is one line ----------------------------------------------------------
 
 def test_out_on_a_read_only_or_full_disk_is_one_error_line(tmp_path):
@@ -163,6 +227,27 @@ def test_out_on_a_read_only_or_full_disk_is_one_error_line(tmp_path):
         result = harness("run", "c.yaml", "--out", "full/run", cwd=tmp_path)
         assert "full" in one_error_line(result, "--out full/run")
         assert not (full / "run").exists()
+
+
+@pytest.mark.parametrize("command", [["sweep", "e.yaml", "--out"], ["compare", "run", "--out"],
+                                     ["activations", "relu", "--out"],
+                                     ["tensorboard", "run", "--logdir"]])
+def test_every_out_that_is_empty_a_file_or_read_only_is_one_error_line(tmp_path, finished_run,
+                                                                      command):
+    (tmp_path / "run").symlink_to(finished_run)
+    (tmp_path / "e.yaml").write_text(yaml.safe_dump({
+        "base": str(ROOT / "configs/base.yaml"), "grid": {"model.depth": [1, 2]}}))
+    (tmp_path / "afile").write_text("mine")
+    flag = command[-1]
+    for out, words in (("", f"{flag}: empty; give a folder"),
+                       ("afile", f"{flag} afile: is a file, not a folder")):
+        result = harness(*command, out, cwd=tmp_path, timeout=120)
+        assert words in one_error_line(result, flag)
+    assert (tmp_path / "afile").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "e.yaml", "run"]
+    with tmpfs(tmp_path / "ro", readonly=True):
+        result = harness(*command, "ro/x", cwd=tmp_path, timeout=120)
+        assert "Read-only file system" in one_error_line(result, f"{flag} ro/x")
 
 
 def test_a_disk_that_fills_during_the_run_fails_it_in_one_line(tmp_path):
@@ -211,6 +296,19 @@ def test_initializer_parameters_that_make_no_sense_are_one_error_line(tmp_path, 
     assert words in one_error_line(result, "c.yaml", "model.initializer")
 
 
+def test_equal_initial_weights_still_get_their_update_ratio_figure():
+    """`{name: random_uniform, minval: 1, maxval: 1}` is allowed: std(W) = 0 makes the update
+    ratio infinite, which the report once failed to draw (OverflowError)."""
+    import pandas as pd
+
+    from harness.report.distributions import plot_update_ratio
+
+    layers = pd.DataFrame({"epoch": [1, 1, 2, 2], "layer": ["hidden_1", "hidden_2"] * 2,
+                           "metric": "update_ratio", "value": [np.inf, 0.1, np.inf, 0.2]})
+    figure = plot_update_ratio(layers)
+    assert figure.axes[0].get_ylim() == (1e-3, 1.0)
+
+
 def test_a_loss_that_is_nan_at_initialisation_blames_the_initialisation(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "model": {"depth": 2, "width": 4, "initializer": {"name": "constant",
@@ -219,6 +317,32 @@ def test_a_loss_that_is_nan_at_initialisation_blames_the_initialisation(tmp_path
     line = one_error_line(result, "c.yaml", "model.initializer")
     assert "at initialisation" in line and "not train.learning_rate" in line
     assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("value", ["1e300", "inf", "-inf"])
+def test_csv_values_beyond_float32_blame_the_data_not_the_initialisation(tmp_path, value):
+    rng = np.random.default_rng(0)
+    lines = ["a,b,label", *(f"{a},{b},{int(a > 0)}" for a, b in rng.normal(size=(100, 2)))]
+    lines[5] = f"{value},1.0,1"
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(
+        {**TINY, "data": {"name": "csv", "path": "d.csv", "target": "label"}}))
+    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    line = one_error_line(result, "d.csv")
+    assert f"column 'a': {float(value):g} on line 6 is beyond float32's range" in line
+    assert "initiali" not in line and not (tmp_path / "results").exists()
+
+
+def test_inputs_that_overflow_when_scaled_blame_the_data_not_the_initialisation(tmp_path):
+    lines = ["a,b,label", *(f"{i / 100},1.0,{i % 2}" for i in range(100))]
+    lines[5] = lines[6] = "3e38,1.0,1"  # within float32, but their sum is not: the mean is inf
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(
+        {**TINY, "data": {"name": "csv", "path": "d.csv", "target": "label"}}))
+    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    line = one_error_line(result, "c.yaml")
+    assert "data: the model's inputs hold NaN or infinite values" in line
+    assert "initiali" not in line and not (tmp_path / "results").exists()
 
 
 def test_data_path_for_generated_data_is_a_warning(tmp_path):

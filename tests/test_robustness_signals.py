@@ -20,7 +20,7 @@ from limits import limited, start, time_limit  # noqa: F401 - time_limit is a fi
 from test_robustness_folders import experiment
 from test_robustness_runs import TINY, rows, wait_for
 
-from harness.rundir import is_finished, load_run
+from harness.rundir import is_finished, load_run, read_table
 
 pytestmark = pytest.mark.usefixtures("time_limit")
 
@@ -33,6 +33,8 @@ def check_stopped_run(run_dir, code: int, signum: int) -> str:
     layers = pd.read_csv(run_dir / "layers.csv")
     assert list(history.epoch) == list(range(1, len(history) + 1))
     assert set(layers.epoch) == set(range(0, len(history) + 1))  # the same epochs, both files
+    logged = set(read_table(run_dir / "histograms.csv").epoch)
+    assert 0 in logged and logged <= set(layers.epoch)  # no histogram of an unrecorded epoch
     assert summary["epochs_run"] == len(history)
     if summary["status"] == "completed":
         # Finished first; a signal that lands while the report is drawn (after the status was
@@ -89,9 +91,55 @@ def test_sigterm_stops_a_sweep_like_ctrl_c_and_writes_its_tables(tmp_path):
             proc.wait()
     assert proc.returncode == 128 + signal.SIGTERM, err
     assert "Traceback" not in err and "interrupted (SIGTERM)" in err
-    runs = pd.read_csv(out / "runs.csv")
+    runs = pd.read_csv(out / "runs.csv", keep_default_na=False)
     assert "interrupted" in set(runs.status) and set(runs.status) <= {"completed", "interrupted",
-                                                                      "failed"}
+                                                                      "not run"}
+    assert "not run" in set(runs.status)  # the last run was never started: not `failed`
+    assert (runs.error == "").all()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_a_parallel_sweep_like_ctrl_c(tmp_path, signum):
+    """`--jobs 2`: both runs in progress are interrupted with consistent files, the rest are
+    `not run`, and the exit code is the signal's, as for `harness run`."""
+    path, out = experiment(tmp_path, ("relu", "tanh")), tmp_path / "out"
+    path.write_text(path.read_text().replace("train.epochs: 2", "train.epochs: 100000")
+                    .replace("grid:", "seeds: [0, 1]\ngrid:"))
+    proc = start("sweep", path, "--out", out, "--jobs", "2", cwd=tmp_path)
+    try:
+        wait_for(lambda: sum(rows(p) >= 1 for p in out.glob("*/history.csv")) == 2, timeout=240)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    name = signal.Signals(signum).name
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err and f"interrupted ({name})" in err
+    runs = pd.read_csv(out / "runs.csv", keep_default_na=False)
+    assert sorted(runs.status) == ["interrupted", "interrupted", "not run", "not run"], runs
+    for run_dir in runs[runs.status == "interrupted"].dir:
+        check_stopped_run(tmp_path / run_dir, 128 + signum, signum)
+
+
+def test_a_stop_swallowed_by_a_finalizer_still_stops_the_sweep():
+    """Python drops an exception raised inside `__del__`; the sweep remembers the signal."""
+    from harness.files import handle_stop_signals
+    from harness.sweeps.execute import _sticky_interrupt
+
+    class Finalized:
+        def __del__(self):
+            signal.raise_signal(signal.SIGTERM)
+
+    previous = handle_stop_signals()
+    try:
+        with _sticky_interrupt() as caught:
+            Finalized()  # the Stopped raised in __del__ is dropped
+            assert caught == [signal.SIGTERM]
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def test_a_closed_stdout_does_not_stop_training(tmp_path):
@@ -110,6 +158,29 @@ def test_a_closed_stdout_does_not_stop_training(tmp_path):
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err
     assert load_run(tmp_path / "run").status == "completed"
+
+
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_closed_stdout_and_stderr_do_not_stop_training(tmp_path, command):
+    """`harness sweep ... 2>&1 | head`: the progress lines on stderr meet a closed pipe too."""
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 3}}))
+    path = experiment(tmp_path) if command == "sweep" else tmp_path / "c.yaml"
+    proc = subprocess.Popen([sys.executable, "-m", "harness", command, str(path), "--out", "out"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            preexec_fn=limited())
+    proc.stdout.close()  # `2>&1 | head` that has read its lines
+    try:
+        proc.wait(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    if command == "run":
+        assert load_run(tmp_path / "out").status == "completed"
+    else:
+        runs = pd.read_csv(tmp_path / "out" / "runs.csv")
+        assert list(runs.status) == ["completed", "completed"]
 
 
 def test_ctrl_c_inside_one_long_epoch_stops_within_seconds(tmp_path):

@@ -1,6 +1,7 @@
 """Sweeps that get killed, interrupted or run twice at once lose nothing and redo nothing."""
 
 import json
+import os
 import random
 import re
 import signal
@@ -9,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+import pytest
 import yaml
+
+from harness.rundir import is_finished
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 4
@@ -24,10 +29,10 @@ def experiment(tmp_path) -> Path:
     return path
 
 
-def sweep(path, out, **kwargs):
+def sweep(path, out, args=(), **kwargs):
     return subprocess.Popen([sys.executable, "-m", "harness", "sweep", str(path), "--out",
-                             str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            **kwargs)
+                             str(out), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kwargs)
 
 
 def finished(out) -> dict[str, int]:
@@ -96,3 +101,42 @@ def test_ctrl_c_marks_the_current_run_and_the_rerun_finishes(tmp_path):
     resume = sweep(path, out)
     _, err = resume.communicate(timeout=300)
     assert resume.returncode == 0 and len(finished(out)) == RUNS
+
+
+def _workers(parent: int) -> list[int]:
+    """The pids of a parallel sweep's worker processes (children of `parent`; Linux)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in cmdline:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def test_a_killed_worker_fails_its_run_and_the_parallel_sweep_goes_on(tmp_path):
+    """A worker killed by the OOM killer or `kill -9` fails its run; a new worker takes the
+    rest, the tables are written, and the next sweep trains the failed run again."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("finding the workers needs /proc")
+    path, out = experiment(tmp_path), tmp_path / "out"
+    path.write_text(path.read_text().replace("train.epochs: 3", "train.epochs: 3000"))
+    proc = sweep(path, out, args=["--jobs", "2"])
+    deadline = time.time() + 180
+    while not any(p.stat().st_size for p in out.glob("*/history.csv")) and time.time() < deadline:
+        time.sleep(0.2)
+    workers = _workers(proc.pid)
+    assert len(workers) == 2, workers
+    os.kill(workers[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in err, err
+    runs = pd.read_csv(out / "runs.csv", keep_default_na=False)
+    killed = runs[runs.status != "completed"]
+    assert len(killed) == 1 and killed.error.str.contains("worker: BrokenProcessPool").all()
+    assert not is_finished(killed.dir.iloc[0])
+    resume = sweep(path, out, args=["--jobs", "2"])
+    _, err = resume.communicate(timeout=300)
+    assert resume.returncode == 0 and trained(err) == 1, err

@@ -137,7 +137,14 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str,
         row = int(np.argmax(bad))
         raise DataError(f"{path}: column {column!r}: {values.iloc[row]!r} on line {row + 2} is "
                         f"not a number; features must be numeric ({fix})")
-    return numbers.to_numpy(np.float64)
+    numbers = numbers.to_numpy(np.float64)
+    huge = ~(np.abs(numbers) <= np.finfo(np.float32).max)  # inf, or beyond float32's range
+    if huge.any():
+        row = int(np.argmax(huge))
+        raise DataError(f"{path}: column {column!r}: {numbers[row]:g} on line {row + 2} is "
+                        "beyond float32's range (3.4e38), in which the network computes; rescale "
+                        "the column (e.g. take its logarithm) or leave it out of data.features")
+    return numbers
 
 
 def _mostly_numbers(values: pd.Series) -> bool:

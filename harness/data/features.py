@@ -68,13 +68,15 @@ class FeatureMap:
         """Maps original inputs `(n, d)` to model inputs `(n, len(names))`, float32."""
         z = cross(x, self.names) if self.crosses else np.asarray(x, np.float32)
         if self.mean is not None:
-            z = (z - self.mean) / self.std
+            with np.errstate(over="ignore", invalid="ignore"):  # checked before training
+                z = (z - self.mean) / self.std
         return z.astype(np.float32, copy=False)
 
     def standardized(self, x_train: np.ndarray) -> "FeatureMap":
         """This map followed by standardisation with the mean and std of `x_train`'s images."""
         z = FeatureMap(self.names, self.crosses)(x_train)
-        std = z.std(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):  # huge inputs: checked before training
+            std = z.std(axis=0)
         # A constant column stays constant (0) rather than becoming NaN.
         std = np.where(std > 0, std, 1).astype(np.float32)
         return FeatureMap(self.names, self.crosses, z.mean(axis=0).astype(np.float32), std)

@@ -112,14 +112,22 @@ def class1_column(surface) -> str:
     return "pred" if "pred" in surface.columns else "pred_1"
 
 
-def grid(surface, column):
+def grid(surface, column, axes=None):
     """A `surface.csv` column as a 2-D array (x2 rows, x1 columns) with its axes.
 
     The grid is regular (`results/README.md`), so sorting and reshaping gives the table that
     `pivot_table` would, at a fraction of the cost; cells missing from the grid stay NaN.
+
+    Args:
+        surface: the frame (one epoch).
+        column: the column to lay out.
+        axes: (x1, x2), sorted, holding every value of the frame's: grids of several epochs
+            come out the same shape even when one is cut short. Default: the frame's own.
     """
-    x1, i1 = np.unique(surface["x1"].to_numpy(float), return_inverse=True)
-    x2, i2 = np.unique(surface["x2"].to_numpy(float), return_inverse=True)
+    x1, x2 = axes or (np.unique(surface["x1"].to_numpy(float)),
+                      np.unique(surface["x2"].to_numpy(float)))
+    i1 = np.searchsorted(x1, surface["x1"].to_numpy(float))
+    i2 = np.searchsorted(x2, surface["x2"].to_numpy(float))
     z = np.full((len(x2), len(x1)), np.nan)
     z[i2, i1] = surface[column].to_numpy(float)
     return x1, x2, z

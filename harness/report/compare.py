@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from harness.errors import HarnessError
-from harness.files import write_csv, write_text
+from harness.files import check_folder, write_csv, write_text
 from harness.report import page
 from harness.report.compare_layers import (
     plot_compare_heatmaps,
@@ -32,7 +32,7 @@ from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanish
 from harness.report.labels import render, short_keys
 from harness.report.plots import activation_name, shared_gradient_metric
 from harness.report.render import build_figure, save_figure
-from harness.rundir import Run, load_run
+from harness.rundir import Run, load_run, read_table
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 _MISSING = object()
@@ -58,6 +58,8 @@ def compare(dirs, out: str | os.PathLike | None = None) -> pd.DataFrame:
         >>> compare(["results/sigmoid_deep/a", "results/relu_deep/b"])["label"].tolist()
         ['activation=sigmoid', 'activation=relu']
     """
+    if out is not None:
+        check_folder(out, "--out", example="results/compare/x")
     runs = [load_run(d) for d in dirs]
     if not runs:
         raise HarnessError("compare: no run folders given; pass the folders that "
@@ -244,10 +246,7 @@ def chance_levels(run: Run) -> dict:
 
 
 def _csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except (FileNotFoundError, pd.errors.EmptyDataError):
-        return pd.DataFrame()
+    return read_table(path)  # empty when missing; one line naming a damaged file
 
 
 def _stack(frames: list[pd.DataFrame], labels: list[str]) -> pd.DataFrame:

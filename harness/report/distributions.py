@@ -163,6 +163,8 @@ def plot_update_ratio(layers, activation: str = "") -> Figure:
     """
     table = metric_table(layers, "update_ratio")
     table = table[[c for c in table.columns if c > 0]] if not table.empty else table
+    # inf: a layer whose weights are all equal (std(W) = 0, e.g. a constant initializer)
+    table = table.where(np.isfinite(table.to_numpy(float)) & (table.to_numpy(float) > 0))
     if table.empty or not (table.to_numpy(float) > 0).any():
         raise NothingToPlot("layers.csv has no `update_ratio` rows (recorded by newer runs, "
                             "after at least one epoch)")
@@ -174,7 +176,7 @@ def plot_update_ratio(layers, activation: str = "") -> Figure:
     marker = "o" if len(epochs) <= 12 else None
     for layer, color in zip(table.index, shades):
         y = table.loc[layer].to_numpy(float)
-        ax.plot(epochs, np.where(y > 0, y, np.nan), color=color, marker=marker, markersize=3,
+        ax.plot(epochs, y, color=color, marker=marker, markersize=3,
                 label=layer)
     ax.axhline(UPDATE_REFERENCE, color="black", linestyle="--", linewidth=1)
     ax.text(epochs[0], UPDATE_REFERENCE * 1.25, "1e-3: a usual healthy size", fontsize=8)

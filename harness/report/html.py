@@ -35,7 +35,7 @@ from harness.report.playground import (
     plot_neurons,
 )
 from harness.report.plots import activation_name, plot_grad_heatmaps, plot_grad_norms
-from harness.rundir import Run, load_run
+from harness.rundir import Run, load_run, read_table
 
 TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),
                 ("test_mae", "test MAE"), ("test_rmse", "test RMSE")]
@@ -316,8 +316,7 @@ def _config_text(run: Run) -> str:
 
 
 def _read_csv(path: Path) -> pd.DataFrame | None:
-    """The frame, or None when the file is missing or empty."""
-    try:
-        return pd.read_csv(path)
-    except (FileNotFoundError, pd.errors.EmptyDataError):
-        return None
+    """The frame, or None when the file is missing or empty; a damaged file raises a
+    `HarnessError` naming it (`harness.rundir.read_table`)."""
+    frame = read_table(path)
+    return None if frame.empty else frame

@@ -97,13 +97,14 @@ def plot_boundary_epochs(points, surface, task: str = "", activation: str = "") 
     width = extent[1] - extent[0]
     step = 1.06 * width
     lines = []  # binary: P(class 1) of every panel side by side, NaN columns between panels
+    axes = tuple(np.unique(surface[c].to_numpy(float)) for c in ("x1", "x2"))  # all epochs' grid
     for k, (epoch, frame) in enumerate(zip(epochs, frames)):
         rgb, (left, right, bottom, top) = surface_image(frame, task)
         shift = k * step - left
         ax.imshow(rgb, origin="lower", extent=(left + shift, right + shift, bottom, top),
                   interpolation="bilinear", aspect="auto")
         if task == "binary":
-            x1, x2, z = grid(frame, class1_column(frame))
+            x1, x2, z = grid(frame, class1_column(frame), axes)
             lines.append((x1 + shift, z))
         ax.annotate("init (epoch 0)" if epoch == 0 else f"epoch {epoch}",
                     (k * step + width / 2, top), xytext=(0, 6), textcoords="offset points",

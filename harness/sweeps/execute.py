@@ -23,8 +23,15 @@ import pandas as pd
 
 from harness.errors import HarnessError
 from harness.expect import format_results
-from harness.files import write_csv
-from harness.rundir import RESULTS, clear_run_files, is_finished, load_run, lock_folder
+from harness.files import STOP_SIGNALS, check_folder, raise_stopped, write_csv
+from harness.rundir import (
+    RESULTS,
+    check_tables,
+    clear_run_files,
+    is_finished,
+    load_run,
+    lock_folder,
+)
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.tables import check_cells, run_row, runs_frame, summary_frame
 
@@ -94,7 +101,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
 
     exp = load_experiment(experiment, overrides, max_runs=max_runs)
     pool = _executor(executor, jobs, address)  # None: train here, one run after the other
-    out = Path(out) if out is not None else RESULTS / exp.name
+    out = check_folder(out, "--out") if out is not None else RESULTS / exp.name
     todo = {p.folder for p in exp.points if not _done(out / p.folder, p)}
     _say(log, f"sweep {exp.path}: {len(exp.points)} runs ({exp.cells} cells x {len(exp.seeds)} "
               f"seeds), {len(exp.points) - len(todo)} already complete -> {out}/")
@@ -109,8 +116,8 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
             times = pool(exp, out, todo, errors, reports, log)
         with quiet_retracing(), _sticky_interrupt() as interrupted:
             for i, point in enumerate(exp.points if pool is None else [], 1):
-                if interrupted:  # a Ctrl-C that a finalizer swallowed (see `_sticky_interrupt`)
-                    raise KeyboardInterrupt
+                if interrupted:  # a stop that a finalizer swallowed (see `_sticky_interrupt`)
+                    raise_stopped(interrupted[0], None)
                 head = f"[{i}/{len(exp.points)}] {point.group}, seed={point.seed}"
                 run_dir = out / point.folder
                 if point.folder not in todo:
@@ -203,6 +210,7 @@ def _done(run_dir: Path, point) -> bool:
         return False
     try:
         saved = load_run(run_dir).config
+        check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
     except HarnessError:  # damaged: not finished, rerun it
         return False
     return saved == point.config.model_dump(mode="json")
@@ -350,11 +358,12 @@ def quiet_retracing():
 
 @contextmanager
 def _sticky_interrupt():
-    """Remembers Ctrl-C (SIGINT) in the list it yields, besides raising it as usual.
+    """Remembers Ctrl-C, SIGTERM and SIGHUP in the list it yields, besides raising them as
+    `harness.files.raise_stopped` does.
 
     Python drops an exception raised while a finalizer runs ("Exception ignored in __del__"), and
-    freeing the previous run's TensorFlow functions runs many of them: a Ctrl-C landing there
-    would be lost. The sweep checks the list between runs and stops there instead.
+    freeing the previous run's TensorFlow functions runs many of them: a stop request landing
+    there would be lost. The sweep checks the list between runs and stops there instead.
     """
     if threading.current_thread() is not threading.main_thread():
         yield []
@@ -363,18 +372,19 @@ def _sticky_interrupt():
 
     def handler(signum, frame):
         caught.append(signum)
-        raise KeyboardInterrupt
+        raise_stopped(signum, frame)
 
-    def unraisable(info):  # the dropped Ctrl-C is handled here: no traceback for it
+    def unraisable(info):  # the dropped stop is handled here: no traceback for it
         if not isinstance(info.exc_value, KeyboardInterrupt):
             hook(info)
 
-    previous, hook = signal.signal(signal.SIGINT, handler), sys.unraisablehook
-    sys.unraisablehook = unraisable
+    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield caught
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         sys.unraisablehook = hook
 
 

@@ -119,6 +119,10 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
     Raises:
         ConfigError: one line naming the experiment file and the key, before anything trains.
     """
+    if max_runs is not None and (isinstance(max_runs, bool) or not isinstance(max_runs, int)
+                                 or max_runs < 1):
+        raise ConfigError(f"--max-runs {max_runs}: expected a whole number >= 1 (the most runs "
+                          f"the experiment may expand to; default {MAX_RUNS})")
     path = Path(path)
     shown = _display(path)
     text = read_text(path, "experiment file")

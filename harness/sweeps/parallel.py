@@ -28,10 +28,12 @@ import signal
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.files import raise_stopped
 
 
 def available_cores() -> int:
@@ -87,10 +89,14 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
     # One single-process pool per worker, so that the parent chooses which worker trains what
     # (`CellQueue`).
     context = multiprocessing.get_context("spawn")
-    workers = [ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
-                                   initargs=(threads,)) for _ in range(jobs)]
+
+    def worker():
+        return ProcessPoolExecutor(1, mp_context=context, initializer=_init_worker,
+                                   initargs=(threads,))
+
+    workers = [worker() for _ in range(jobs)]
     running = {}  # future -> (point, the claim's ExitStack, start time, worker)
-    previous = _on_sigterm(_raise_interrupt)
+    previous = _on_sigterm(raise_stopped)  # as `harness run`: interrupted, exit 143
     try:
         while len(queue) or running:
             idle = [w for w in range(jobs) if w not in {r[3] for r in running.values()}]
@@ -108,8 +114,11 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *, jobs:
                 running[future] = (point, claim, time.time(), idle.pop(0))
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                point, claim, started, _ = running.pop(future)
+                point, claim, started, w = running.pop(future)
                 status, error = _outcome(future)
+                if isinstance(future.exception(), BrokenProcessPool):  # killed (OOM, kill -9)
+                    workers[w].shutdown(wait=False)
+                    workers[w] = worker()  # the sweep goes on with a new one
                 claim.close()
                 if error:
                     errors[point.folder] = error

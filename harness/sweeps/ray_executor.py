@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.files import write_bytes
-from harness.sweeps.parallel import CellQueue, _on_sigterm, _raise_interrupt, claim_run
+from harness.files import raise_stopped, write_bytes
+from harness.sweeps.parallel import CellQueue, _on_sigterm, claim_run
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
            "`pip install -e \".[ray]\"` (or `pip install 'ray>=2.40'`)")
@@ -75,7 +75,7 @@ def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
     running = {}  # ObjectRef -> (point, the claim's ExitStack, submitted, trainer)
     times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
     _say(log, f"ray: {len(actors)} trainers on {_cpus(ray)} CPUs")
-    previous = _on_sigterm(_raise_interrupt)  # stop as on Ctrl-C
+    previous = _on_sigterm(raise_stopped)  # stop as on Ctrl-C (exit 143, as `harness run`)
     try:
         start = time.time()
         while len(queue) or running:

@@ -27,6 +27,7 @@ from harness.report.grouped import (
 from harness.report.health import stat_labels
 from harness.report.labels import folder_name
 from harness.report.plots import OTHER_COLORS, shared_gradient_metric
+from harness.rundir import read_table
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
 SHOWN = ["test_accuracy", "train_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init",
@@ -279,10 +280,7 @@ def _first_seeds(here) -> dict:
 
 
 def _csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path)
-    except (FileNotFoundError, pd.errors.EmptyDataError):
-        return pd.DataFrame()
+    return read_table(path)  # empty when missing; one line naming a damaged file
 
 
 def _mean_std(mean, std, name) -> str:

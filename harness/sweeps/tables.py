@@ -1,8 +1,9 @@
 """A sweep's tables: `runs.csv` (one row per run) and `summary.csv` (seeds grouped per grid cell).
 
 `runs.csv` columns: one per grid key (named by the key, e.g. `model.activation`; a case axis holds
-its short label), `seed`, `status`, the test metrics the runs have (`test_loss`, `test_accuracy`,
-`test_mae`, `test_rmse`), the final model's `train_loss` and `train_accuracy` (on the training
+its short label), `seed`, `status` (the run's own; `not run` for one a stopped sweep did not
+reach), the test metrics the runs have (`test_loss`, `test_accuracy`, `test_mae`, `test_rmse`),
+the final model's `train_loss` and `train_accuracy` (on the training
 examples, inference mode), `vanishing_ratio_init`, `vanishing_ratio_final`, `saturation_final` and
 `dead_fraction_final` (means over the hidden layers at the last epoch), `epochs_run`,
 `wall_time_s`, `error` (empty unless the run failed) and `dir` (the run folder).
@@ -33,7 +34,9 @@ RUN_METRICS = ["vanishing_ratio_init", "vanishing_ratio_final", "saturation_fina
 def run_row(point, run: Run | None, error: str | None, run_dir) -> dict:
     """One `runs.csv` row for a point of the experiment, from its run (None: no folder made)."""
     summary = run.summary if run is not None else {}
-    status = run.status if run is not None else "failed"
+    # No folder: the run failed before writing one (its error says why), or was never started
+    # (a sweep stopped before it).
+    status = run.status if run is not None else "failed" if error else "not run"
     last = last_epoch(run.layers) if run is not None else None
     return {**grid_values(point), "seed": point.seed, "status": status,
             **{m: _number(summary.get(m)) for m in TEST_METRICS + TRAIN_METRICS},
