@@ -123,10 +123,10 @@ def test_a_signal_stops_a_parallel_sweep_like_ctrl_c(tmp_path, signum):
         check_stopped_run(tmp_path / run_dir, 128 + signum, signum)
 
 
-def test_a_stop_swallowed_by_a_finalizer_still_stops_the_sweep():
-    """Python drops an exception raised inside `__del__`; the sweep remembers the signal."""
-    from harness.files import handle_stop_signals
-    from harness.sweeps.execute import _sticky_interrupt
+def test_a_stop_swallowed_by_a_finalizer_is_raised_at_the_next_check(capfd):
+    """Python drops an exception raised inside `__del__`; `sticky_stops` remembers the signal
+    for the next check (a sweep between runs, a run after each chunk it writes)."""
+    from harness.files import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
 
     class Finalized:
         def __del__(self):
@@ -134,12 +134,15 @@ def test_a_stop_swallowed_by_a_finalizer_still_stops_the_sweep():
 
     previous = handle_stop_signals()
     try:
-        with _sticky_interrupt() as caught:
+        with sticky_stops(), pytest.raises(Stopped) as stopped:
             Finalized()  # the Stopped raised in __del__ is dropped
-            assert caught == [signal.SIGTERM]
+            raise_swallowed_stop()
+        assert stopped.value.signum == signal.SIGTERM
+        raise_swallowed_stop()  # raised once only
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+    assert "Exception ignored" not in capfd.readouterr().err
 
 
 def test_a_closed_stdout_does_not_stop_training(tmp_path):

@@ -9,7 +9,6 @@ same command again finishes an interrupted sweep and retries the failed runs onl
 import logging
 import math
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ import pandas as pd
 
 from harness.errors import HarnessError
 from harness.expect import format_results
-from harness.files import STOP_SIGNALS, check_folder, raise_stopped, write_csv
+from harness.files import check_folder, raise_swallowed_stop, sticky_stops, write_csv
 from harness.rundir import (
     RESULTS,
     check_tables,
@@ -114,10 +113,11 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
                 if not (out / folder / "report.html").is_file():
                     reports.submit(out / folder)
             times = pool(exp, out, todo, errors, reports, log)
-        with quiet_retracing(), _sticky_interrupt() as interrupted:
+        with quiet_retracing(), sticky_stops():
             for i, point in enumerate(exp.points if pool is None else [], 1):
-                if interrupted:  # a stop that a finalizer swallowed (see `_sticky_interrupt`)
-                    raise_stopped(interrupted[0], None)
+                # Freeing the previous run's TensorFlow functions runs many finalizers: a stop
+                # that landed in one was dropped by Python (see `sticky_stops`).
+                raise_swallowed_stop()
                 head = f"[{i}/{len(exp.points)}] {point.group}, seed={point.seed}"
                 run_dir = out / point.folder
                 if point.folder not in todo:
@@ -354,38 +354,6 @@ def quiet_retracing():
         yield
     finally:
         logger.setLevel(level)
-
-
-@contextmanager
-def _sticky_interrupt():
-    """Remembers Ctrl-C, SIGTERM and SIGHUP in the list it yields, besides raising them as
-    `harness.files.raise_stopped` does.
-
-    Python drops an exception raised while a finalizer runs ("Exception ignored in __del__"), and
-    freeing the previous run's TensorFlow functions runs many of them: a stop request landing
-    there would be lost. The sweep checks the list between runs and stops there instead.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield []
-        return
-    caught = []
-
-    def handler(signum, frame):
-        caught.append(signum)
-        raise_stopped(signum, frame)
-
-    def unraisable(info):  # the dropped stop is handled here: no traceback for it
-        if not isinstance(info.exc_value, KeyboardInterrupt):
-            hook(info)
-
-    previous = {signum: signal.signal(signum, handler) for signum in STOP_SIGNALS}
-    hook, sys.unraisablehook = sys.unraisablehook, unraisable
-    try:
-        yield caught
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        sys.unraisablehook = hook
 
 
 def _say(log, line: str) -> None:
