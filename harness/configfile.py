@@ -282,6 +282,29 @@ def _flow(value) -> str:
     return text.removesuffix("...").strip()
 
 
+def blame(problem: KeyProblem, sources: Sequence[str], top: str) -> ConfigError:
+    """One line for a problem found after the config was validated (with the data, the model).
+
+    Args:
+        problem: the problem, at its key and related keys.
+        sources: what `load_config` applied, in order (`--set model.depth=8` among them).
+        top: the config file the user ran (or `<mapping>`).
+
+    Returns:
+        A `ConfigError` blaming the overrides that set those keys, else `top`.
+    """
+    keys = (problem.key, *problem.related)
+    overridden = []
+    for source in sources:
+        label, _, rest = source.partition(" ")
+        key = rest.partition("=")[0]
+        if f"{label} " in _OVERRIDES and any(
+                k == key or k.startswith(f"{key}.") or key.startswith(f"{k}.") for k in keys):
+            overridden.append(f"{label} {key}")
+    where = ", ".join(dict.fromkeys(overridden)) or top
+    return ConfigError(f"{_place(where, problem.key)}: {problem}")
+
+
 def validate(merged: dict, origin: dict, top: str) -> Config:
     try:
         return Config.model_validate(merged)

@@ -8,7 +8,7 @@ tell a run that fits from one that is off by orders of magnitude.
 
 import os
 
-from harness.errors import ConfigError
+from harness.config import KeyProblem
 
 FLOAT = 4  # bytes per float32
 # Copies of the parameters a training step keeps: weights, gradients, the optimizer's slots.
@@ -65,13 +65,11 @@ def available() -> int | None:
         return None
 
 
-def check_fits(cfg, n_features: int, n_outputs: int, n_train: int, n_val: int,
-               where: str) -> None:
-    """Raises `ConfigError` naming the key that costs most when the run cannot fit in memory.
+def check_fits(cfg, n_features: int, n_outputs: int, n_train: int, n_val: int) -> None:
+    """Raises `KeyProblem` at the key that costs most when the run cannot fit in memory.
 
     Args:
         cfg, n_features, n_outputs, n_train, n_val: as for `estimate`.
-        where: the config file (or `<mapping>`) the message names.
     """
     parts = estimate(cfg, n_features, n_outputs, n_train, n_val)
     total = sum(size for size, _, _ in parts.values())
@@ -79,9 +77,9 @@ def check_fits(cfg, n_features: int, n_outputs: int, n_train: int, n_val: int,
     if free is None or total <= USABLE * free:
         return
     name, (size, key, counts) = max(parts.items(), key=lambda item: item[1][0])
-    raise ConfigError(f"{where}: {key}: this run needs about {human(total)} of memory, "
-                      f"{human(size)} of it for the {name} ({counts}), but this machine has "
-                      f"{human(free)} available; use a smaller {key}")
+    raise KeyProblem(key, f"this run needs about {human(total)} of memory, {human(size)} of it "
+                          f"for the {name} ({counts}), but this machine has {human(free)} "
+                          f"available; use a smaller {key}")
 
 
 def human(size: float) -> str:

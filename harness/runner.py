@@ -22,9 +22,9 @@ import pandas as pd
 
 from harness import backend, heads, losses, verdict
 from harness.config import Config, KeyProblem
-from harness.configfile import _display, command_line, load_config
+from harness.configfile import _display, blame, command_line, load_config
 from harness.data import Dataset, load_dataset
-from harness.errors import ConfigError, DataError, HarnessError
+from harness.errors import DataError, HarnessError
 from harness.expect import check_run, parse_run
 from harness.files import (
     check_folder,
@@ -69,16 +69,16 @@ class Setup:
 def setup(config: str | os.PathLike | Mapping,
           overrides: Sequence[str] | Mapping | None = None) -> Setup:
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
-    cfg, _ = load_config(config, overrides)
+    cfg, sources = load_config(config, overrides)
     data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
     where = "<mapping>" if isinstance(config, Mapping) else _display(Path(config))
     try:
         cfg.check_task(data.task)  # a csv file's target decides its task only now
+        head = heads.HEADS.get(cfg.model.head)
+        check_fits(cfg, data.n_features, head.units(data.n_classes), len(data.x_train),
+                   len(data.x_val))
     except KeyProblem as e:
-        raise ConfigError(f"{where}: {e.key}: {e}") from None
-    head = heads.HEADS.get(cfg.model.head)
-    check_fits(cfg, data.n_features, head.units(data.n_classes), len(data.x_train),
-               len(data.x_val), where)
+        raise blame(e, sources, where) from None
     backend.init(cfg.seed)
     loss = losses.LOSSES.get(cfg.train.loss)
     y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
@@ -90,7 +90,10 @@ def setup(config: str | os.PathLike | Mapping,
     model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed, cfg.train.clipnorm)
     steps = -(-len(data.x_train) // cfg.train.batch_size)
     s = Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
-    _check_initial_loss(s, where)
+    try:
+        _check_initial_loss(s, where)
+    except KeyProblem as e:
+        raise blame(e, sources, where) from None
     return s
 
 
@@ -106,10 +109,10 @@ def _check_initial_loss(s: Setup, where: str) -> None:
                         "and rescale its largest columns")
     loss = float(s.model.compute_loss(x=x, y=y, y_pred=s.model(x)))  # forward only: no gradients
     if not math.isfinite(loss):
-        raise ConfigError(f"{where}: model.initializer: the loss is already {loss} at "
-                          "initialisation, before any training step, so the initial weights are "
-                          "the cause (not train.learning_rate); use smaller initial weights, e.g. "
-                          "model: {initializer: glorot_uniform}")
+        raise KeyProblem("model.initializer", f"the loss is already {loss} at initialisation, "
+                         "before any training step, so the initial weights are the cause (not "
+                         "train.learning_rate); use smaller initial weights, e.g. "
+                         "model: {initializer: glorot_uniform}")
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,

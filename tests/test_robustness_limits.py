@@ -127,6 +127,21 @@ def test_a_model_that_cannot_fit_in_memory_is_refused_before_it_is_built(tmp_pat
     assert not (tmp_path / "results").exists()
 
 
+@pytest.mark.parametrize("depth, override", [
+    (2, "model.initializer={name: constant, value: 1.0e+30}"),  # the loss at initialisation
+    (200, "model.width=100000"),  # the memory estimate
+])
+def test_a_problem_found_after_validation_names_the_set_that_caused_it(tmp_path, depth,
+                                                                        override):
+    """Problems found once the data is read or the model built blame the `--set` behind them,
+    not the config file (which did not set the key)."""
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "model": {"depth": depth}}))
+    result = harness("run", "c.yaml", "--set", override, cwd=tmp_path, timeout=120)
+    key = override.partition("=")[0]
+    assert one_error_line(result, f"--set {key}").startswith(f"error: --set {key}: ")
+    assert not (tmp_path / "results").exists()
+
+
 def test_memory_estimate_names_the_key_that_costs_most():
     from harness.configfile import load_config
     from harness.memory import estimate
