@@ -1,9 +1,9 @@
 """`harness check PATH...`: run every config and experiment that carries an `expect:` block.
 
-Every file is read and validated first, so a bad file (or a bad expectation) stops the check
-with one error line before anything trains. Then each config is run and each experiment swept
-(a sweep resumes in `results/<experiment>/`, so runs already complete there are not retrained),
-and every expectation is printed as met or not met with its measured value.
+Every file is read and validated first, so a bad file (a bad expectation, a csv file that is not
+there) stops the check with one error line before anything trains. Then each config is run and
+each experiment swept (a sweep resumes in `results/<experiment>/`, so runs already complete there
+are not retrained), and every expectation is printed as met or not met with its measured value.
 """
 
 import sys
@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from harness.configfile import load_config, parse_yaml
-from harness.errors import ConfigError
+from harness.data.csvfile import check_path
+from harness.errors import ConfigError, DataError
 from harness.expect import format_results
 
 
@@ -49,15 +50,26 @@ def check(paths, out=sys.stdout, log=sys.stderr) -> int:
 
     Raises:
         ConfigError: a file or its `expect:` is invalid; raised before anything trains.
+        DataError: a csv file a config or experiment reads is missing; raised then too.
     """
     from harness.sweeps import load_experiment
 
     plan = []
     for path in collect(paths):
         if is_experiment(path):
-            plan.append((path, bool(load_experiment(path).expect), True))
+            exp = load_experiment(path)
+            plan.append((path, bool(exp.expect), True))
+            configs = [point.config for point in exp.points]
         else:
-            plan.append((path, load_config(path)[0].expect is not None, False))
+            cfg = load_config(path)[0]
+            plan.append((path, cfg.expect is not None, False))
+            configs = [cfg]
+        for cfg in configs:  # a csv file that is not there: say so now, not an hour in
+            if cfg.data.name == "csv":
+                try:
+                    check_path(Path(cfg.data.path).expanduser())
+                except DataError as e:
+                    raise DataError(f"{path}: {e}") from None
     started, failed, checked = time.time(), [], 0
     for path, has_expect, experiment in plan:
         if not has_expect:

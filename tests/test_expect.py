@@ -141,3 +141,20 @@ def test_check_stops_on_a_bad_file_before_training(tmp_path):
     assert not (tmp_path / "results").exists()
     out = harness("check", "missing", cwd=tmp_path)
     assert out.returncode == 2 and "missing: no such file or folder" in out.stderr
+
+
+def test_check_finds_a_missing_csv_file_before_training(tmp_path):
+    """A config or an experiment that reads a csv file that is not there stops the check at once,
+    not when its turn to train comes."""
+    write(tmp_path / "a_good.yaml", TINY + 'expect: {test_accuracy: ">= 0"}\n')
+    write(tmp_path / "b_csv.yaml", 'data: {name: csv, path: gone.csv, target: label}\n'
+          'expect: {test_accuracy: ">= 0"}\n')
+    write(tmp_path / "c_sweep.yaml", "base: a_good.yaml\n"
+          "grid: {data.path: [gone2.csv]}\nset: {data.name: csv, data.target: label}\n"
+          'expect: {test_accuracy: ">= 0"}\n')
+    for name, missing in [("b_csv.yaml", "gone.csv"), ("c_sweep.yaml", "gone2.csv")]:
+        out = harness("check", "a_good.yaml", name, cwd=tmp_path)
+        assert out.returncode == 2 and "Traceback" not in out.stderr
+        assert out.stderr.strip() == (f"error: {name}: data.path: {missing}: no such file; check "
+                                      "data.path (relative to the folder you run from)")
+        assert not (tmp_path / "results").exists()

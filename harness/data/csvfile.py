@@ -70,11 +70,16 @@ def read_csv(cfg, seed: int):
     return task, class_names, tuple(inputs), train, val, test, crosses
 
 
-def _read(path: Path) -> pd.DataFrame:
-    fix = "check data.path (relative to the folder you run from)"
+def check_path(path: Path) -> None:
+    """Raises `DataError` unless `path` (data.path) is a file: before anything trains."""
     if not path.is_file():
         problem = "is a folder" if path.is_dir() else "no such file"
-        raise DataError(f"data.path: {path}: {problem}; {fix}")
+        raise DataError(f"data.path: {path}: {problem}; check data.path (relative to the folder "
+                        "you run from)")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    check_path(path)
     try:
         frame = pd.read_csv(path, skipinitialspace=True)
     except pd.errors.EmptyDataError:
