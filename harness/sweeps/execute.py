@@ -203,13 +203,13 @@ def _claim(run_dir: Path):
         yield mine
 
 
-def _done(run_dir: Path, point) -> bool:
+def _done(run_dir: Path, point, run=None) -> bool:
     """Completed, whole, and with the config this experiment asks for now (a changed file, or a
-    damaged folder, reruns it)."""
+    damaged folder, reruns it). `run`: the folder's `Run`, when it was read already."""
     if not is_finished(run_dir):
         return False
     try:
-        saved = load_run(run_dir).config
+        saved = (run or load_run(run_dir)).config
         check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
     except HarnessError:  # damaged: not finished, rerun it
         return False
@@ -266,7 +266,7 @@ def _read_back(run_dir: Path, point) -> tuple[object, str | None]:
         run = load_run(run_dir)
     except HarnessError as e:
         return None, str(e)
-    if run.status == "completed" and not _done(run_dir, point):
+    if run.status == "completed" and not _done(run_dir, point, run):
         run.summary = {"status": "incomplete"}
         return run, "its summary.json is from another config; rerun the sweep to train it"
     return run, None
