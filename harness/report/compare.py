@@ -30,7 +30,7 @@ from harness.report.compare_plots import (
 )
 from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
 from harness.report.labels import render, short_keys
-from harness.report.plots import activation_name, shared_gradient_metric
+from harness.report.plots import activation_name, shared_gradient_metric, size_words
 from harness.report.render import build_figure, save_figure
 from harness.rundir import Run, load_run, read_table
 
@@ -172,12 +172,11 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
     styles = run_styles(list(table["activation"]), labels)
     layers = _stack([r.layers for r in runs], labels)
     history = _stack([r.history for r in runs], labels)
-    hist = _stack([_csv(r.dir / "histograms.csv") for r in runs], labels)
+    hist = _stack([read_table(r.dir / "histograms.csv") for r in runs], labels)
     chance = {label: chance_levels(r) for r, label in zip(runs, labels)}
     notes, figures = [], []
-    rms = shared_gradient_metric(layers) == "grad_rms"
-    size = ("RMS per weight (||dL/dW|| / sqrt(number of weights), fair across layer sizes)"
-            if rms else "norm ||dL/dW||")
+    metric = shared_gradient_metric(layers)
+    rms, size = metric == "grad_rms", size_words(metric)
     for name, title, caption, draw in [
         ("compare_grad_norms.png", "Gradient size per layer",
          f"Kernel gradient {size} of every layer at initialisation (left) and after the last "
@@ -237,16 +236,12 @@ def chance_levels(run: Run) -> dict:
              if summary.get(f"chance_{k}") is not None}
     if found or summary.get("task") == "regression":
         return found
-    points = _csv(run.dir / "points.csv")
+    points = read_table(run.dir / "points.csv")
     if points.empty or "y" not in points or summary.get("task") not in ("binary", "multiclass"):
         return {}
     test = points[points["split"] == "test"] if "split" in points else points
     shares = test["y"].value_counts(normalize=True).to_numpy(float)
     return {"accuracy": float(shares.max()), "loss": float(-(shares * np.log(shares)).sum())}
-
-
-def _csv(path: Path) -> pd.DataFrame:
-    return read_table(path)  # empty when missing; one line naming a damaged file
 
 
 def _stack(frames: list[pd.DataFrame], labels: list[str]) -> pd.DataFrame:

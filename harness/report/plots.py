@@ -100,6 +100,13 @@ def shared_gradient_metric(layers_by_run, rms: str = "grad_rms", norm: str = "gr
     return rms if every else norm
 
 
+def size_words(metric: str) -> str:
+    """What a caption calls `metric` after "kernel gradient": the RMS, or the plain norm."""
+    if metric == "grad_rms":
+        return "RMS per weight (||dL/dW|| / sqrt(number of weights), fair across layer sizes)"
+    return "norm ||dL/dW||"
+
+
 def plot_grad_norms(layers, activation: str = "", metric: str | None = None,
                     activations: list | None = None) -> Figure:
     """Per-layer gradient size at initialisation and at the last epoch (log y), and beside it

@@ -212,7 +212,7 @@ def _init_worker(threads: int) -> None:
 
     os.setpgrp()  # a terminal's Ctrl-C goes to the parent only; it stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGTERM, raise_stopped)  # the parent's stop: the run is interrupted
     _die_with_parent()
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -232,10 +232,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: a worker ends when its queue closes
         pass
-
-
-def _raise_interrupt(signum, frame):
-    raise KeyboardInterrupt
 
 
 def _on_sigterm(handler):

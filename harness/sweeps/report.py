@@ -26,7 +26,7 @@ from harness.report.grouped import (
 )
 from harness.report.health import stat_labels
 from harness.report.labels import folder_name
-from harness.report.plots import OTHER_COLORS, shared_gradient_metric
+from harness.report.plots import OTHER_COLORS, shared_gradient_metric, size_words
 from harness.rundir import read_table
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
@@ -74,11 +74,11 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
         history = _concat([r.history.assign(**tag) for r, tag in here if not r.history.empty])
         health = _concat([_health(r.layers).assign(**tag) for r, tag in here if not r.layers.empty])
         add(f"sweep_grad_norms{suffix}.png", f"Gradient size per layer, {where}",
-            f"Kernel gradient {_size(layers)} of each layer (1 = next to the input) at "
-            "initialisation (left) and after the last epoch (right): the geometric mean over "
-            "seeds, the band from the "
-            "lowest to the highest seed. A line climbing steeply to the right is a network whose "
-            "first layers get orders of magnitude less gradient than its last ones.",
+            f"Kernel gradient {size_words(shared_gradient_metric(layers))} of each layer (1 = "
+            "next to the input) at initialisation (left) and after the last epoch (right): the "
+            "geometric mean over seeds, the band from the lowest to the highest seed. A line "
+            "climbing steeply to the right is a network whose first layers get orders of "
+            "magnitude less gradient than its last ones.",
             lambda: _titled(plot_grouped_grad_norms(layers, colors=colors),
                             f"Gradient size per layer, {where}"))
         add(f"sweep_history{suffix}.png", f"Learning curves, {where}",
@@ -98,7 +98,8 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             "hidden layer at initialisation and at the last logged epoch, the first seed of "
             "each cell overlaid.",
             lambda: _titled(plot_compare_histograms(_concat([
-                _csv(r.dir / "histograms.csv").assign(run=g) for g, r in first.items()]), styles),
+                read_table(r.dir / "histograms.csv").assign(run=g)
+                for g, r in first.items()]), styles),
                 f"Distributions in the first, a middle and the last hidden layer, {where}"))
         add(f"sweep_update_ratio{suffix}.png", f"Update-to-weight ratio per layer, {where}",
             "std(ΔW) / std(W) per layer after the first and the last epoch, the first seed of "
@@ -218,13 +219,6 @@ def _health(layers: pd.DataFrame) -> pd.DataFrame:
     return rows.pivot_table(index="epoch", columns="metric", values="value").reset_index()
 
 
-def _size(layers: pd.DataFrame) -> str:
-    """What the gradient figures draw: the size-fair RMS when every run recorded it."""
-    if shared_gradient_metric(layers) == "grad_rms":
-        return "RMS per weight (||dL/dW|| / sqrt(number of weights), fair across layer sizes)"
-    return "norm ||dL/dW||"
-
-
 def _titled(fig: Figure, title: str) -> Figure:
     fig.suptitle(title, fontweight="bold")
     return fig
@@ -277,10 +271,6 @@ def _first_seeds(here) -> dict:
     for run, tag in here:
         first.setdefault(tag["group"], run)
     return first
-
-
-def _csv(path: Path) -> pd.DataFrame:
-    return read_table(path)  # empty when missing; one line naming a damaged file
 
 
 def _mean_std(mean, std, name) -> str:
