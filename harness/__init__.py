@@ -7,10 +7,9 @@
 TensorFlow loads only when something trains: `harness.load_run` and the reports stay light.
 """
 
-__version__ = "0.1.0"
-
-from harness.errors import ConfigError, DataError, HarnessError  # noqa: E402
-from harness.rundir import Run, load_run  # noqa: E402
+from harness.errors import ConfigError, DataError, HarnessError
+from harness.rundir import Run, load_run
+from harness.version import __version__ as __version__  # `harness.__version__`
 
 
 def run(config, overrides=None, out=None, verbose=1, report=True, force=False) -> Run:

@@ -108,7 +108,7 @@ def versions() -> dict:
     import numpy
     import tensorflow as tf
 
-    from harness import __version__
+    from harness.version import __version__
 
     return {"harness": __version__, "python": sys.version.split()[0], "tensorflow": tf.__version__,
             "keras": keras.__version__, "numpy": numpy.__version__, "platform": platform.platform()}
