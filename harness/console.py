@@ -4,13 +4,7 @@ import math
 
 import pandas as pd
 
-from harness.report.frames import (
-    dead_layer,
-    is_hidden,
-    last_epoch,
-    metric_table,
-    vanishing_ratio,
-)
+from harness.frames import dead_layer, is_hidden, last_epoch, metric_table, vanishing_ratio
 from harness.rundir import Run
 from harness.verdict import accuracy_noise
 

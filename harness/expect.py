@@ -184,7 +184,7 @@ def matches(where: dict, values: dict) -> bool:
     A `where` value picks the cells with that value; a list also picks those with any one of its
     items (`model.activation: [relu, elu]`), unless the grid's values are lists themselves.
     """
-    from harness.report.labels import render
+    from harness.labels import render
 
     def same(a, b):
         return a == b or render(a) == render(b)

@@ -1,7 +1,8 @@
-"""Reading the tidy `layers.csv` frame: layer order, layer x epoch tables, the vanishing ratio.
+"""Reading a run's tidy frames: layer order, layer x epoch tables, the vanishing ratio, full bins.
 
 `layers.csv` holds `epoch, layer, metric, value` rows (see `results/README.md`). Layers are
-`hidden_1` .. `hidden_N` then `output`; epoch 0 is the network at initialisation.
+`hidden_1` .. `hidden_N` then `output`; epoch 0 is the network at initialisation. Plain pandas:
+the run (its summary), the console, sweeps, TensorBoard and the reports all read runs with these.
 """
 
 import math
@@ -10,14 +11,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from harness.errors import HarnessError
-
 _HIDDEN = re.compile(r"hidden_(\d+)$")
 ALL_DEAD = 1.0 - 1e-9  # a dead share this close to 1 is every unit
-
-
-class NothingToPlot(HarnessError):
-    """A figure cannot be drawn from a run's files; the message says why (shown in the report)."""
 
 
 def layer_key(name: str) -> tuple:

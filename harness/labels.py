@@ -1,8 +1,10 @@
-"""How runs are labelled by their config values: short keys, short value labels, safe folder names.
+"""How runs are labelled by their config values: dotted keys, short keys, short value labels,
+safe folder names.
 
-Used by `harness compare` (labels from the keys that differ) and by sweeps (grid values, run
-folders).
+Used by `harness compare` (labels from the keys that differ), by sweeps (grid values, run
+folders), by `expect:` (values compared as written) and by TensorBoard's hyperparameters.
 
+    flatten_config({"model": {"depth": 8}})           # {"model.depth": 8}
     short_keys(["model.activation", "data.name"])     # {"model.activation": "activation",
                                                       #  "data.name": "data"}
     render({"name": "random_normal", "stddev": 0.01})  # "random_normal(stddev=0.01)"
@@ -14,6 +16,17 @@ import re
 from collections.abc import Mapping
 
 MAX_FOLDER = 120
+
+
+def flatten_config(config: dict, prefix: str = "") -> dict:
+    """`{"model": {"depth": 8}}` -> `{"model.depth": 8}`; lists and empty dicts stay values."""
+    flat = {}
+    for key, value in (config or {}).items():
+        if isinstance(value, dict) and value:
+            flat.update(flatten_config(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def short_keys(keys) -> dict:

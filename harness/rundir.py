@@ -250,7 +250,7 @@ def _network_order(layers: pd.DataFrame) -> pd.DataFrame:
     """Makes `layer` an ordered categorical, input to output (`hidden_2` before `hidden_10`), so
     sorting, `groupby` and `pivot` come out in network order rather than as text."""
     if "layer" in layers.columns:
-        from harness.report.frames import layer_key
+        from harness.frames import layer_key
 
         order = sorted(layers["layer"].dropna().astype(str).unique(), key=layer_key)
         layers["layer"] = pd.Categorical(layers["layer"], categories=order, ordered=True)

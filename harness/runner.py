@@ -34,8 +34,8 @@ from harness.files import (
     write_json,
     write_yaml,
 )
+from harness.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.memory import check_fits
-from harness.report.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.rundir import (
     RESULTS,
     Run,

@@ -26,8 +26,8 @@ import pandas as pd
 
 from harness.errors import HarnessError
 from harness.files import check_folder
-from harness.report.compare import flatten_config
-from harness.report.frames import full_bins
+from harness.frames import full_bins
+from harness.labels import flatten_config
 from harness.rundir import Run, load_run, read_table
 
 SUMMARY_METRICS = ("test_loss", "test_accuracy", "test_mae", "test_rmse", "vanishing_ratio_init",

@@ -13,7 +13,8 @@ from fake_runs import make_run
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import FixedLocator
 
-from harness.report import plot_decision_boundary, render, ticks
+from harness.report import render, ticks
+from harness.report.boundary import plot_decision_boundary
 from harness.report.compare_layers import plot_compare_heatmaps
 from harness.report.compare_plots import plot_compare_history, run_styles
 from harness.report.curves import plot_history

@@ -10,10 +10,15 @@ import pytest
 from fake_runs import make_run
 
 from harness.files import write_csv, write_json
-from harness.report import build_report, compare, plot_compare_grad_epochs, run_styles
+from harness.frames import metric_table, vanishing_ratio
+from harness.report import build_report
 from harness.report.captions import activation_caption
-from harness.report.compare_plots import plot_compare_grad_norms
-from harness.report.frames import metric_table, vanishing_ratio
+from harness.report.compare import compare
+from harness.report.compare_plots import (
+    plot_compare_grad_epochs,
+    plot_compare_grad_norms,
+    run_styles,
+)
 from harness.report.grouped import plot_grouped_grad_norms
 
 
@@ -103,7 +108,7 @@ def test_compare_captions_name_the_measure_they_draw(tmp_path):
 def test_derivative_legend_covers_no_point(values):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from harness.report import plot_grad_norms
+    from harness.report.plots import plot_grad_norms
 
     names = [f"hidden_{k}" for k in range(1, 9)] + ["output"]
     rows = [(e, n, m, v * (0.9 if e else 1.0)) for e in (0, 30) for n, v in zip(names, values)
@@ -125,7 +130,7 @@ def test_derivative_legend_covers_no_point(values):
 def test_neurons_title_and_note_fit_the_figure_however_few_layers(tmp_path, depth):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from harness.report import plot_neurons
+    from harness.report.playground import plot_neurons
 
     neurons = pd.read_csv(make_run(tmp_path / "run", depth=depth, width=16) / "neurons.csv")
     fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, depth + 1)})

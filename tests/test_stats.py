@@ -11,10 +11,10 @@ import harness
 from harness.config import LogConfig
 from harness.configfile import load_config
 from harness.errors import ConfigError
+from harness.frames import full_bins, vanishing_ratio
 from harness.histograms import LINEAR_BINS, LOG_BINS, LOG_HIGH, LOG_LOW, nice_ceiling
 from harness.loop import EpochLoop
 from harness.model import build_model
-from harness.report.frames import full_bins, vanishing_ratio
 from harness.runner import setup
 from harness.stats import LayerStatistics
 from harness.train import compile_model, epoch_orders

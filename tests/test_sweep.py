@@ -12,7 +12,7 @@ import yaml
 
 import harness
 from harness.errors import ConfigError
-from harness.report.labels import folder_name, render, short_keys
+from harness.labels import folder_name, render, short_keys
 from harness.sweeps import load_experiment, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -90,8 +90,8 @@ def test_a_run_writes_its_grids_bins_and_statistics_compactly(tmp_path):
 
     import pandas as pd
 
+    from harness.frames import full_bins
     from harness.histograms import LINEAR_BINS, LOG_BINS
-    from harness.report.frames import full_bins
     from harness.snapshots import NEURON_STEPS, SURFACE_STEPS
 
     run = harness.run(TINY, out=tmp_path, verbose=0, report=False)

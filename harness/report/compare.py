@@ -16,6 +16,8 @@ import pandas as pd
 
 from harness.errors import HarnessError
 from harness.files import check_folder, write_csv, write_text
+from harness.frames import hidden_mean, last_epoch, vanishing_ratio
+from harness.labels import flatten_config, render, short_keys
 from harness.report import page
 from harness.report.compare_layers import (
     plot_compare_heatmaps,
@@ -28,9 +30,7 @@ from harness.report.compare_plots import (
     plot_compare_history,
     run_styles,
 )
-from harness.report.frames import NothingToPlot, hidden_mean, last_epoch, vanishing_ratio
-from harness.report.labels import render, short_keys
-from harness.report.plots import activation_name, shared_gradient_metric, size_words
+from harness.report.plots import NothingToPlot, activation_name, shared_gradient_metric, size_words
 from harness.report.render import build_figure, save_figure
 from harness.rundir import Run, load_run, read_table
 
@@ -73,17 +73,6 @@ def compare(dirs, out: str | os.PathLike | None = None) -> pd.DataFrame:
     if out is not None:
         _write(Path(out), runs, table)
     return table
-
-
-def flatten_config(config: dict, prefix: str = "") -> dict:
-    """`{"model": {"depth": 8}}` -> `{"model.depth": 8}`; lists and empty dicts stay values."""
-    flat = {}
-    for key, value in (config or {}).items():
-        if isinstance(value, dict) and value:
-            flat.update(flatten_config(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
 
 
 def differing_keys(configs: list[dict]) -> list[str]:

@@ -14,17 +14,10 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from harness.frames import full_bins, is_hidden, layer_key, layer_tick, metric_table
 from harness.report.compare_plots import figure_legend
 from harness.report.distributions import QUANTITIES, UPDATE_REFERENCE
-from harness.report.frames import (
-    NothingToPlot,
-    full_bins,
-    is_hidden,
-    layer_key,
-    layer_tick,
-    metric_table,
-)
-from harness.report.plots import NORMS, shared_gradient_metric
+from harness.report.plots import NORMS, NothingToPlot, shared_gradient_metric
 
 
 def plot_compare_heatmaps(layers_by_run, styles: dict, metric: str | None = None) -> Figure:

@@ -13,8 +13,9 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.report.frames import NothingToPlot, is_hidden, metric_table
+from harness.frames import is_hidden, metric_table
 from harness.report.plots import (
+    NothingToPlot,
     activation_color,
     epoch_axis,
     norm_label,

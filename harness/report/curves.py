@@ -7,8 +7,7 @@ Takes the `history.csv` frame (one row per epoch, `results/README.md`) and retur
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.report.frames import NothingToPlot
-from harness.report.plots import LOG_SPAN, activation_color, epoch_axis
+from harness.report.plots import LOG_SPAN, NothingToPlot, activation_color, epoch_axis
 
 
 def plot_history(history, activation: str = "", loss_name: str = "",

@@ -12,15 +12,8 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.report.frames import (
-    NothingToPlot,
-    full_bins,
-    is_hidden,
-    layer_key,
-    layer_tick,
-    metric_table,
-)
-from harness.report.plots import activation_color
+from harness.frames import full_bins, is_hidden, layer_key, layer_tick, metric_table
+from harness.report.plots import NothingToPlot, activation_color
 from harness.report.ticks import label_ticks
 
 QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on log10|.|)

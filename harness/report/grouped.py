@@ -12,10 +12,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.report.frames import NothingToPlot, layer_key
+from harness.frames import layer_key
 from harness.report.plots import (
     ACTIVATION_COLORS,
     OTHER_COLORS,
+    NothingToPlot,
     activation_color,
     epoch_axis,
     norm_label,

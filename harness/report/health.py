@@ -9,8 +9,8 @@ spread on a log axis, so two runs' panels read alike.
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.report.frames import NothingToPlot, is_hidden, layer_tick, metric_table
-from harness.report.plots import activation_color
+from harness.frames import is_hidden, layer_tick, metric_table
+from harness.report.plots import NothingToPlot, activation_color
 from harness.report.ticks import label_ticks
 
 HEAD_COLOR = "#777777"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.files import write_bytes, write_text
+from harness.frames import last_epoch, masked_counts
 from harness.report import captions, page, render
 from harness.report.boundary import plot_decision_boundary
 from harness.report.curves import plot_history
@@ -18,13 +19,6 @@ from harness.report.distributions import (
     plot_first_layer_weights,
     plot_histograms,
     plot_update_ratio,
-)
-from harness.report.frames import (
-    NothingToPlot,
-    dead_layer,
-    last_epoch,
-    masked_counts,
-    vanishing_ratio,
 )
 from harness.report.health import plot_activation_stats
 from harness.report.playground import (
@@ -34,11 +28,9 @@ from harness.report.playground import (
     plot_boundary_epochs,
     plot_neurons,
 )
-from harness.report.plots import activation_name, plot_grad_heatmaps, plot_grad_norms
+from harness.report.plots import NothingToPlot, activation_name, plot_grad_heatmaps, plot_grad_norms
+from harness.report.summary import summary_rows, where_diverged
 from harness.rundir import Run, load_run, read_table
-
-TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),
-                ("test_mae", "test MAE"), ("test_rmse", "test RMSE")]
 
 
 def build_report(run_dir: str | os.PathLike | Run) -> Path:
@@ -88,7 +80,7 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
             f'<span class="status {page.esc(css)}">{page.esc(badge)}</span>'
             f"<br><code>{page.esc(run.dir)}</code></p>",
             page.notes(notes),
-            "<h2>Summary</h2>", page.key_values(_summary_rows(run)),
+            "<h2>Summary</h2>", page.key_values(summary_rows(run)),
             "<h2>Figures</h2>", *figures,
             "<h2>Resolved config</h2>", f"<pre>{page.esc(_config_text(run))}</pre>",
             "<h2>Versions and command</h2>", page.key_values(_meta_rows(run.meta))]
@@ -193,7 +185,7 @@ def _status_notes(run: Run) -> list[str]:
     summary, status = run.summary, run.status
     notes = []
     if status == "diverged":
-        notes.append(f"The run diverged (a NaN appeared) at {_where_diverged(summary)}. The "
+        notes.append(f"The run diverged (a NaN appeared) at {where_diverged(summary)}. The "
                      "figures show what was recorded; non-finite values are left out or masked.")
     elif status == "failed":
         notes.append(f"The run failed: {summary.get('error', 'no error recorded')}.")
@@ -219,85 +211,6 @@ def _masking_notes(layers) -> list[str]:
     if missing:
         notes.append(f"Gradient norms NaN or infinite ({missing} values): masked grey.")
     return notes
-
-
-def _summary_rows(run: Run) -> list[tuple[str, str, str]]:
-    s, config = run.summary, run.config
-    model, train, data = (config.get(k) or {} for k in ("model", "train", "data"))
-    status_hint = {"diverged": f"at {_where_diverged(s)}",
-                   "failed": str(s.get("error", ""))}.get(run.status, "")
-    badge, _ = captions.verdict(s, run.status)
-    rows = [("status", badge, status_hint or captions.chance_text(s)),
-            ("task", s.get("task", "?"), ""),
-            ("epochs", f"{s.get('epochs_run', '?')} of {train.get('epochs', '?')}", "")]
-    rows += [(label, page.fmt(s[key]), "") for key, label in TEST_METRICS if key in s]
-    last = last_epoch(run.layers)
-    for epoch in [0] + ([last] if last else []):
-        ratio = vanishing_ratio(run.layers, epoch)
-        label = f"vanishing ratio at epoch {epoch} (last)" if epoch else "vanishing ratio at init"
-        hint = page.ratio_hint(ratio)
-        if epoch and epoch == last and not ratio > 0:  # a dead layer blocks every gradient below
-            hint = dead_layer(run.layers) or hint
-        rows.append((label, page.fmt(ratio, "ratio"), hint))
-    wall = s.get("wall_time_s", run.meta.get("wall_time_s"))
-    rows += [("wall time", f"{wall:.1f} s" if wall is not None else "n/a", ""),
-             ("model", ("no hidden layer, " if model.get("depth") == 0 else
-                        f"{model.get('depth', '?')} hidden x {model.get('width', '?')} units, "
-                        f"{activation_name(model.get('activation')) or '?'}, ")
-                       + f"{model.get('initializer', '?')} init, "
-                       f"{model.get('head', '?')} head", ""),
-             ("training", f"{train.get('optimizer', '?')}, "
-                          f"learning rate {train.get('learning_rate', '?')}, "
-                          f"batch {train.get('batch_size', '?')}, "
-                          f"loss {train.get('loss', '?')}", ""),
-             ("data", f"{data.get('name', '?')}, {_inputs(data)}{_samples(data, run.summary)}",
-              "")]
-    remedies = _remedies(model, train)
-    if remedies:
-        rows.insert(-2, ("remedies", remedies, ""))
-    if "train_accuracy" in s:
-        rows.insert(3 + sum(key in s for key, _ in TEST_METRICS), (
-            "train accuracy", page.fmt(s["train_accuracy"]),
-            "final model on its training examples, no dropout"))
-    return rows
-
-
-def _remedies(model: dict, train: dict) -> str:
-    """The config's remedies that are on, e.g. `batch norm before, dropout 0.5`; '' for none."""
-    dropout = model.get("dropout") or 0
-    schedule = train.get("schedule") or "constant"
-    schedule = schedule.get("name") if isinstance(schedule, dict) else schedule
-    parts = []
-    if model.get("batch_norm", "none") != "none":
-        parts.append(f"batch norm {model['batch_norm']}")
-    if model.get("residual"):
-        parts.append(f"residual {model['residual']}")
-    if any(dropout) if isinstance(dropout, list) else dropout:
-        parts.append(f"dropout {dropout}")
-    parts += [f"{key} {model[key]}" for key in ("l1", "l2") if model.get(key)]
-    if train.get("clipnorm"):
-        parts.append(f"clipnorm {train['clipnorm']}")
-    if schedule != "constant":
-        parts.append(f"{schedule} learning-rate schedule")
-    return ", ".join(parts)
-
-
-def _where_diverged(summary: dict) -> str:
-    return f"epoch {summary.get('diverged_epoch', '?')}, step {summary.get('diverged_step', '?')}"
-
-
-def _inputs(data: dict) -> str:
-    """`inputs x1^2, x2^2, ` when `data.features` chose the model's inputs, else ''."""
-    features = data.get("features")
-    return f"inputs {', '.join(map(str, features))}, " if features else ""
-
-
-def _samples(data: dict, summary: dict) -> str:
-    split = summary.get("examples")
-    if isinstance(split, dict):
-        return " / ".join(f"{split.get(k, '?')} {k}" for k in ("train", "val", "test"))
-    n = data.get("n_samples")
-    return "default sample count" if n is None else f"{n} samples"
 
 
 def _meta_rows(meta: dict) -> list[tuple[str, str, str]]:

@@ -10,16 +10,14 @@ import io
 
 from harness.report import page
 from harness.report.curves import plot_history
-from harness.report.frames import NothingToPlot
-from harness.report.plots import plot_grad_norms
+from harness.report.plots import NothingToPlot, plot_grad_norms
+from harness.report.summary import summary_rows  # the report's own rows
 
 SWEEP_COLUMNS = ("test_accuracy", "test_rmse", "vanishing_ratio_init", "vanishing_ratio_final")
 
 
 def run_html(run) -> str:
     """A `Run` as an HTML fragment: title, key numbers, gradient norms and learning curves."""
-    from harness.report.html import _summary_rows as summary_rows  # the report's own rows
-
     model = run.config.get("model") or {}
     loss = (run.config.get("train") or {}).get("loss", "")
     figures = []

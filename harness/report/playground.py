@@ -16,6 +16,7 @@ from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw
 
+from harness.frames import layer_key, layer_tick
 from harness.report.boundary import (
     CLASS_COLORS,
     PLAYGROUND,
@@ -26,7 +27,7 @@ from harness.report.boundary import (
     pred_columns,
     surface_task,
 )
-from harness.report.frames import NothingToPlot, layer_key, layer_tick
+from harness.report.plots import NothingToPlot
 
 MAX_PANELS = 6  # boundary small multiples: first, last and evenly spaced ones between
 NEURON_PIXELS = 48  # a unit's map, resized smoothly from its coarse grid (`neurons.csv`)

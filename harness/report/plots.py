@@ -15,14 +15,14 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.report.frames import (
-    NothingToPlot,
-    is_hidden,
-    layer_tick,
-    metric_table,
-    vanishing_ratio,
-)
+from harness.errors import HarnessError
+from harness.frames import is_hidden, layer_tick, metric_table, vanishing_ratio
 from harness.report.ticks import label_ticks
+
+
+class NothingToPlot(HarnessError):
+    """A figure cannot be drawn from a run's files; the message says why (shown in the report)."""
+
 
 # One colour per activation, used by every figure (single runs, comparisons, sweeps).
 ACTIVATION_COLORS = {
@@ -37,6 +37,8 @@ ACTIVATION_COLORS = {
     "linear": "#7f7f7f",
     "step": "#222222",
 }
+
+
 _ALIASES = {"silu": "swish", "leakyrelu": "leaky_relu", "identity": "linear", "heaviside": "step"}
 OTHER_COLORS = ["#bcbd22", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
                 "#e6550d"]

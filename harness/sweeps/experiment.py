@@ -38,7 +38,7 @@ from harness.config import Config
 from harness.configfile import load_config, parse_override, parse_yaml, read_text
 from harness.errors import ConfigError
 from harness.expect import matches, parse_sweep
-from harness.report.labels import folder_name, render, short_keys
+from harness.labels import folder_name, render, short_keys
 
 TOP_KEYS = ("base", "grid", "seeds", "set", "expect")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")

@@ -14,9 +14,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from harness.files import write_text
+from harness.frames import is_hidden, masked_counts
+from harness.labels import folder_name
 from harness.report import page, render
 from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
-from harness.report.frames import NothingToPlot, is_hidden, masked_counts
 from harness.report.grouped import (
     group_band,
     group_colors,
@@ -25,8 +26,7 @@ from harness.report.grouped import (
     plot_grouped_history,
 )
 from harness.report.health import stat_labels
-from harness.report.labels import folder_name
-from harness.report.plots import OTHER_COLORS, shared_gradient_metric, size_words
+from harness.report.plots import OTHER_COLORS, NothingToPlot, shared_gradient_metric, size_words
 from harness.rundir import read_table
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"

@@ -22,7 +22,7 @@ import math
 import pandas as pd
 
 from harness.expect import format_results, matches, sweep_value
-from harness.report.frames import hidden_mean, last_epoch
+from harness.frames import hidden_mean, last_epoch
 from harness.rundir import Run
 
 TEST_METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
