@@ -14,7 +14,7 @@ import sys
 from datetime import datetime
 
 from harness.errors import HarnessError
-from harness.files import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
+from harness.stops import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
 
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers",

@@ -26,14 +26,7 @@ from harness.configfile import _display, blame, command_line, load_config
 from harness.data import Dataset, load_dataset
 from harness.errors import DataError, HarnessError
 from harness.expect import check_run, parse_run
-from harness.files import (
-    check_folder,
-    deferred_interrupt,
-    sticky_stops,
-    write_csv,
-    write_json,
-    write_yaml,
-)
+from harness.files import check_folder, write_csv, write_json, write_yaml
 from harness.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.memory import check_fits
 from harness.rundir import (
@@ -45,6 +38,7 @@ from harness.rundir import (
     lock_folder,
     new_run_dir,
 )
+from harness.stops import deferred_interrupt, sticky_stops
 
 
 @dataclass

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 
 from harness import heads, losses, optimizers, schedules
-from harness.files import append_csv, deferred_interrupt, raise_swallowed_stop, write_csv
+from harness.files import append_csv, write_csv
 from harness.histograms import COLUMNS
 from harness.model import StatsModel
 from harness.snapshots import Snapshots
+from harness.stops import deferred_interrupt, raise_swallowed_stop
 
 # Statistics are means over steps, compared across layers on log axes: 6 significant digits are
 # plenty (float32's shortest form takes up to 9; 100 epochs of 8 layers save ~20 KB). Other files

@@ -373,7 +373,8 @@ def test_same_seed_same_bytes_other_seed_other_numbers(background, tmp_path):
 def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path):
     import os
 
-    from harness.files import deferred_interrupt, write_text
+    from harness.files import write_text
+    from harness.stops import deferred_interrupt
 
     with pytest.raises(KeyboardInterrupt):
         with deferred_interrupt():
@@ -388,7 +389,7 @@ def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypa
     """A SIGTERM handled while a finalizer runs: Python drops the exception ("Exception ignored
     in ..."), so the run must remember the request and stop at its next chunk of epochs."""
     import harness.train
-    from harness.files import Stopped
+    from harness.stops import Stopped
 
     class Finalized:
         def __del__(self):  # what the handler raises when the signal lands in a finalizer

@@ -126,7 +126,7 @@ def test_a_signal_stops_a_parallel_sweep_like_ctrl_c(tmp_path, signum):
 def test_a_stop_swallowed_by_a_finalizer_is_raised_at_the_next_check(capfd):
     """Python drops an exception raised inside `__del__`; `sticky_stops` remembers the signal
     for the next check (a sweep between runs, a run after each chunk it writes)."""
-    from harness.files import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
+    from harness.stops import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
 
     class Finalized:
         def __del__(self):

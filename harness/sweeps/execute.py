@@ -22,7 +22,7 @@ import pandas as pd
 
 from harness.errors import HarnessError
 from harness.expect import format_results
-from harness.files import check_folder, raise_swallowed_stop, sticky_stops, write_csv
+from harness.files import check_folder, write_csv
 from harness.rundir import (
     RESULTS,
     check_tables,
@@ -31,6 +31,7 @@ from harness.rundir import (
     load_run,
     lock_folder,
 )
+from harness.stops import raise_swallowed_stop, sticky_stops
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.tables import check_cells, run_row, runs_frame, summary_frame
 

@@ -33,7 +33,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.files import raise_stopped
+from harness.stops import raise_stopped
 
 
 def available_cores() -> int:

@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 from harness.errors import HarnessError
-from harness.files import raise_stopped, write_bytes
+from harness.files import write_bytes
+from harness.stops import raise_stopped
 from harness.sweeps.parallel import CellQueue, _on_sigterm, claim_run
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
