@@ -10,10 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from harness.configfile import load_config, parse_yaml
+from harness.configfile import load_config
 from harness.data.csvfile import check_path
 from harness.errors import ConfigError, DataError
 from harness.expect import format_results
+from harness.yamlfile import parse_yaml
 
 
 def collect(paths) -> list[Path]:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from harness.errors import HarnessError
+from harness.frames import layer_key
+from harness.yamlfile import parse_yaml
 
 RESULTS = Path("results")
 FINISHED = "completed"
@@ -250,8 +252,6 @@ def _network_order(layers: pd.DataFrame) -> pd.DataFrame:
     """Makes `layer` an ordered categorical, input to output (`hidden_2` before `hidden_10`), so
     sorting, `groupby` and `pivot` come out in network order rather than as text."""
     if "layer" in layers.columns:
-        from harness.frames import layer_key
-
         order = sorted(layers["layer"].dropna().astype(str).unique(), key=layer_key)
         layers["layer"] = pd.Categorical(layers["layer"], categories=order, ordered=True)
     return layers
@@ -291,8 +291,6 @@ def _read_summary(path: Path) -> dict | None:
 
 
 def _read_yaml(path: Path) -> dict:
-    from harness.configfile import parse_yaml
-
     text = _read_text(path)
     try:
         data = parse_yaml(text or "", str(path))

@@ -22,7 +22,7 @@ import pandas as pd
 
 from harness import backend, heads, losses, verdict
 from harness.config import Config, KeyProblem
-from harness.configfile import _display, blame, command_line, load_config
+from harness.configfile import blame, command_line, load_config
 from harness.data import Dataset, load_dataset
 from harness.errors import DataError, HarnessError
 from harness.expect import check_run, parse_run
@@ -39,6 +39,7 @@ from harness.rundir import (
     new_run_dir,
 )
 from harness.stops import deferred_interrupt, sticky_stops
+from harness.yamlfile import display_path as _display
 
 
 @dataclass

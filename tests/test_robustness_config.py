@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from harness import activations, heads, initializers, losses, optimizers
-from harness.configfile import _display, load_config
+from harness.configfile import load_config
 from harness.data import DATASETS
 from harness.errors import ConfigError
+from harness.yamlfile import display_path
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -55,7 +56,7 @@ def error_of(text: str | bytes, overrides=(), name: str = "c.yaml", files: dict 
         try:
             load_config(path, list(overrides))
         except ConfigError as e:
-            return str(e), _display(path), tmp
+            return str(e), display_path(path), tmp
     pytest.fail(f"accepted a bad config: {text!r} {list(overrides)}")
 
 
@@ -322,7 +323,7 @@ def test_missing_cyclic_and_bad_extends(names, kind, data):
              for n, nxt in zip(names, [*names[1:], last])}
     top = files.pop(names[0])
     message, where, tmp = error_of(top, name=names[0], files=files)
-    chain = tuple(_display(Path(tmp) / n) for n in names)
+    chain = tuple(display_path(Path(tmp) / n) for n in names)
     check(message, chain, "extends")
     if kind == "cycle":
         assert "cycle" in message
@@ -405,7 +406,7 @@ def test_python_tags_are_rejected_and_never_run(tag, place, in_parent):
         message, where, folder = error_of("extends: base.yaml\n" if in_parent else text,
                                           files=files)
         assert not marker.exists()
-    starts = _display(Path(folder) / "base.yaml") if in_parent else where
+    starts = display_path(Path(folder) / "base.yaml") if in_parent else where
     check(message, starts)
     assert "is not allowed" in message and "line " in message
 
@@ -434,7 +435,7 @@ def test_random_structures_either_load_or_explain(config):
         try:
             load_config(path)
         except ConfigError as e:
-            check(str(e), _display(path))
+            check(str(e), display_path(path))
 
 
 @pytest.mark.parametrize("text, key, expected", [

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.config import Config
-from harness.configfile import load_config, parse_override, parse_yaml, read_text
+from harness.configfile import load_config, parse_override
 from harness.errors import ConfigError
 from harness.expect import matches, parse_sweep
 from harness.labels import folder_name, render, short_keys
+from harness.yamlfile import parse_yaml, read_text
 
 TOP_KEYS = ("base", "grid", "seeds", "set", "expect")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
