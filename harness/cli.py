@@ -17,8 +17,8 @@ from harness.errors import HarnessError
 from harness.stops import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
 
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
-TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers",
-          "schedules")
+REGISTRIES = ("activations", "heads", "losses", "datasets", "features", "initializers",
+              "optimizers", "schedules")
 
 
 def _run(args) -> int:
@@ -47,10 +47,10 @@ def _run(args) -> int:
 
 
 def _list(args) -> int:
-    from harness.tables import format_table
+    from harness.listing import format_registry
 
-    for name in [args.table] if args.table else TABLES:
-        print(format_table(name))
+    for name in [args.table] if args.table else REGISTRIES:
+        print(format_registry(name))
     return 0
 
 
@@ -60,7 +60,7 @@ def _schema(args) -> int:
 
         print(json.dumps(Config.model_json_schema(), indent=2))
     else:
-        from harness.tables import format_schema
+        from harness.listing import format_schema
 
         print(format_schema())
     return 0
@@ -158,7 +158,7 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_run)
 
     ls = sub.add_parser("list", help="print the tables of names a config can use")
-    ls.add_argument("table", nargs="?", choices=TABLES)
+    ls.add_argument("table", nargs="?", choices=REGISTRIES)
     ls.set_defaults(func=_list)
 
     s = sub.add_parser("schema", help="print every config key: type, default and meaning")

@@ -13,7 +13,7 @@ from fake_runs import make_run
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import FixedLocator
 
-from harness.report import render, ticks
+from harness.report import figures, ticks
 from harness.report.boundary import plot_decision_boundary
 from harness.report.compare_layers import plot_compare_heatmaps
 from harness.report.compare_plots import plot_compare_history, run_styles
@@ -55,9 +55,9 @@ FIGURES = {
 
 
 def _picture(fig, fixed: bool) -> np.ndarray:
-    fig.set_dpi(render.DPI)
+    fig.set_dpi(figures.DPI)
     canvas = FigureCanvasAgg(ticks.plain_log_ticks(fig))
-    with matplotlib.rc_context(render.RC):
+    with matplotlib.rc_context(figures.RC):
         if fixed:
             ticks.fixed_ticks(fig)
             assert all(isinstance(axis.get_major_locator(), FixedLocator)  # fixed ticks used
@@ -69,7 +69,7 @@ def _picture(fig, fixed: bool) -> np.ndarray:
 @pytest.mark.parametrize("name", FIGURES)
 def test_ticks_fixed_once_draw_what_matplotlib_draws(tmp_path, name):
     run = load_run(make_run(tmp_path / "run", depth=4))
-    drawn = {fixed: _picture(render.build_figure(lambda: FIGURES[name](run)), fixed)
+    drawn = {fixed: _picture(figures.build_figure(lambda: FIGURES[name](run)), fixed)
              for fixed in (False, True)}
     assert drawn[False].shape == drawn[True].shape
     differ = np.argwhere((drawn[False] != drawn[True]).any(axis=-1))

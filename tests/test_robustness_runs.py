@@ -312,10 +312,10 @@ def test_user_activation_is_imported_only_when_named(tmp_path, monkeypatch):
     load_config({"model": {"activation": ["relu", "tanh", "sigmoid"]}})
     load_config({"model": {"activation": "tanh"}}, ["model.activation=relu"])
     with pytest.raises(ConfigError, match="unknown activation 'harness_test_marker_acts'"):
-        load_config({"model": {"activation": module}})  # a bare name is a table lookup
-    from harness.tables import format_table
+        load_config({"model": {"activation": module}})  # a bare name is a registry lookup
+    from harness.listing import format_registry
 
-    format_table("activations")
+    format_registry("activations")
     assert not marker.exists() and module not in sys.modules
     cfg, _ = load_config({"model": {"activation": f"{module}:scaled_tanh"}})
     assert marker.read_text() == "yes" and cfg.model.activation == f"{module}:scaled_tanh"

@@ -30,8 +30,8 @@ from harness.report.compare_plots import (
     plot_compare_history,
     run_styles,
 )
+from harness.report.figures import build_figure, save_figure
 from harness.report.plots import NothingToPlot, activation_name, shared_gradient_metric, size_words
-from harness.report.render import build_figure, save_figure
 from harness.rundir import Run, load_run, read_table
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from harness.files import write_bytes, write_text
 from harness.frames import last_epoch, masked_counts
-from harness.report import captions, page, render
+from harness.report import captions, page
 from harness.report.boundary import plot_decision_boundary
 from harness.report.curves import plot_history
 from harness.report.distributions import (
@@ -20,6 +20,7 @@ from harness.report.distributions import (
     plot_histograms,
     plot_update_ratio,
 )
+from harness.report.figures import build_figure, old_objects_frozen, save_figure
 from harness.report.health import plot_activation_stats
 from harness.report.playground import (
     boundary_gif,
@@ -57,11 +58,11 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
         model.get("activation"))
     notes = _status_notes(run)
     figures = []
-    with render.old_objects_frozen():
+    with old_objects_frozen():
         for name, title, caption, draw in _figures(run, activation):
             path = run.dir / name
             try:
-                drawn = render.build_figure(draw)
+                drawn = build_figure(draw)
             except NothingToPlot as reason:
                 path.unlink(missing_ok=True)  # a figure left by an earlier report would mislead
                 notes.append(f"{title}: not drawn: {reason}.")
@@ -69,7 +70,7 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
             if isinstance(drawn, bytes):
                 figures.append(page.figure(write_bytes(path, drawn), title, caption))
             else:
-                figures.append(page.figure(render.save_figure(path, drawn), title, caption))
+                figures.append(page.figure(save_figure(path, drawn), title, caption))
     notes += _masking_notes(run.layers)
     badge, css = captions.verdict(run.summary, run.status)
 

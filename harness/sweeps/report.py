@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from harness.files import write_text
 from harness.frames import is_hidden, masked_counts
 from harness.labels import folder_name
-from harness.report import page, render
+from harness.report import figures as render  # report/render.py is report/figures.py now
+from harness.report import page
 from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
 from harness.report.grouped import (
     group_band,

@@ -1,4 +1,4 @@
-"""How the report's figures become PNG files: one place for the settings that make drawing cheap.
+"""How the report's figures are drawn and become PNG files: the settings that make drawing cheap.
 
 Reports are drawn once per process, so what matters is the first draw: no mathtext (plain log
 labels), titles at a fixed height (no tick-label measuring), unhinted glyphs, ticks worked out once

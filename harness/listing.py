@@ -1,4 +1,8 @@
-"""`harness list`: the option tables as text."""
+"""What `harness list` and `harness schema` print: the registries of names, the config's keys.
+
+A registry (`harness.registry.Registry`) is a name -> entry table of the options a config can
+name: activations, heads, losses, datasets, features, initializers, optimizers, schedules.
+"""
 
 import importlib
 import types
@@ -22,17 +26,18 @@ _NOTES = {
 }
 
 
-def table(name: str):
+def registry(name: str):
+    """The registry `name` (e.g. `"activations"`), imported only when asked for."""
     module, attr = _SOURCES[name]
     return getattr(importlib.import_module(module), attr)
 
 
-def format_table(name: str) -> str:
-    """The table `name` as aligned `name  description` lines under a heading."""
-    registry = table(name)
+def format_registry(name: str) -> str:
+    """The registry `name` as aligned `name  description` lines under a heading."""
+    entries = registry(name)
     rows = []
-    for key, entry in registry.items():
-        aliases = registry.aliases_of(key)
+    for key, entry in entries.items():
+        aliases = entries.aliases_of(key)
         label = key + (f" ({', '.join(aliases)})" if aliases else "")
         detail = entry.description
         if name == "heads":
