@@ -135,6 +135,15 @@ def _activations(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line: `run`, `list`, `schema`, `report`, `compare`, `sweep`, `check`,
+    `tensorboard` and `activations`, each calling its `_<command>(args)` above.
+
+    Returns:
+        The parser; `main` runs `args.func(args)` on what it parses.
+
+    Example:
+        >>> parser().parse_args(["run", "configs/relu_deep.yaml", "--set", "model.depth=8"])
+    """
     p = argparse.ArgumentParser(
         prog="harness", description="Train small Keras networks and see, layer by layer, why "
         "activation functions matter.",

@@ -155,6 +155,16 @@ def _row(run: Run, label: str) -> dict:
 
 
 def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
+    """Writes the comparison's files: `compare.csv`, the overlaid figures and `report.html`.
+
+    A figure the runs' files cannot feed is left out, its reason written in the page's notes
+    (and an older PNG of that name removed, so the folder never shows a stale one).
+
+    Args:
+        out: the comparison's folder (made if missing).
+        runs: the runs, in table order.
+        table: `compare`'s table, one row per run (its `label` names each run in the figures).
+    """
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "compare.csv", table)
     labels = list(table["label"])

@@ -90,8 +90,19 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
 
 
 def _figures(run: Run, activation: str) -> list:
-    """(file name, title, caption, draw) for each figure of the report, in page order; `draw`
-    returns a Figure, or the bytes of a finished image (the GIF)."""
+    """The report's figures, in page order, each with its caption; nothing is drawn yet.
+
+    Captions say what the figure shows and how to read it for this run (its optimizer, head and
+    data); toy data adds the Playground's figures, image data the first layer's weights.
+
+    Args:
+        run: the run.
+        activation: the activation's name as the page shows it (`"no hidden layer"` for depth 0).
+
+    Returns:
+        `(file name, title, caption, draw)` tuples; `draw()` returns a matplotlib Figure, or the
+        bytes of a finished image (the GIF), or raises `NothingToPlot` saying why it cannot.
+    """
     config = run.config
     model, train = config.get("model") or {}, config.get("train") or {}
     per_layer = list(layer_activations(model).values())
