@@ -20,8 +20,7 @@ def summary_rows(run) -> list[tuple[str, str, str]]:
         run: a `harness.rundir.Run`.
 
     Returns:
-        `(label, value, hint)` rows for `page.key_values`, e.g.
-        `("vanishing ratio at init", "3.2e-05", "gradients vanish ...")`.
+        `(label, value, hint)` rows for `page.key_values`, e.g. `("epochs", "20 of 20", "")`.
     """
     s, config = run.summary, run.config
     model, train, data = (config.get(k) or {} for k in ("model", "train", "data"))
@@ -84,6 +83,7 @@ def _remedies(model: dict, train: dict) -> str:
 
 
 def where_diverged(summary: dict) -> str:
+    """`epoch 3, step 41`: where a diverged run met its first NaN (from `summary.json`)."""
     return f"epoch {summary.get('diverged_epoch', '?')}, step {summary.get('diverged_step', '?')}"
 
 
