@@ -18,7 +18,7 @@ from harness.files import Stopped, handle_stop_signals, raise_swallowed_stop, st
 
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 TABLES = ("activations", "heads", "losses", "datasets", "features", "initializers", "optimizers",
-          "schedules")
+          "schedules", "model_types", "cells")
 
 
 def _run(args) -> int:
