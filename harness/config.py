@@ -726,12 +726,13 @@ def _misfit(name: str, kind: str, spec) -> str:
     tasks = ", ".join(n for n, s in DATASETS.items() if s.length is not None)
     what = ("a sequence task" if spec.length is not None else "images" if spec.image_size
             else "toy points" if spec.toy else "a table of columns")
+    fits = " or ".join(spec.models)
     if kind == "conv":
         return (f"conv layers read images ({images}), and {name!r} is {what}; use model.type: "
-                "dense, or images, e.g. data: {name: digits}")
+                f"{fits}, or images, e.g. data: {{name: digits}}")
     if kind == "recurrent":
         return (f"recurrent layers read sequences ({tasks}, or images row by row: {images}), and "
-                f"{name!r} is {what}; use model.type: dense, or a sequence task, e.g. "
+                f"{name!r} is {what}; use model.type: {fits}, or a sequence task, e.g. "
                 "data: {name: adding}")
     return (f"{name!r} is {what}, read by {' or '.join(spec.models)} layers only; use model.type: "
             f"{spec.models[0]}" + (", e.g. model: {type: recurrent, cell: lstm}"
