@@ -381,11 +381,9 @@ class ModelConfig(_Section):
     def _type_keys(self):
         entry = model_types.MODEL_TYPES.get(self.type)
         for key in model_types.OWN_KEYS:
-            if getattr(self, key) is None or key in entry.takes:
+            # base.yaml, which every config extends, sets a width: on conv, a warning.
+            if getattr(self, key) is None or key in entry.takes or key == "width":
                 continue
-            if key == "width" and self.type == "conv":
-                raise KeyProblem("model.width", "conv layers have filters, not width; use "
-                                 "model.filters, e.g. filters: 16", related=("model.type",))
             owner = model_types.owners(key)[0]
             raise KeyProblem(f"model.{key}", f"{key} is a {owner} model's key and this model is "
                              f"{self.type}; remove model.{key}, or use model.type: {owner}",
@@ -704,6 +702,10 @@ class Config(_Section):
             need = self.model.residual + 1  # the first hidden layer projects the input
             found.append(f"model.residual: {self.model.residual} at depth {self.model.depth} "
                          f"makes no skip (one needs depth {need} or more); the model is plain")
+        if self.model.type == "conv" and self.model.width is not None:
+            found.append(f"model.width: ignored: conv layers have filters (model.filters: "
+                         f"{self.model.filters}), not width; remove width (write width: null "
+                         "where a dense config you extend sets it)")
         spec = DATASETS.get(self.data.name)
         if self.data.path is not None and (spec.toy or spec.length is not None):
             found.append(f"data.path: ignored: {self.data.name} is generated, not read from "

@@ -120,7 +120,6 @@ ERRORS = [
     ({"model": {"filters": 8}}, None, "model.filters", "remove model.filters"),
     ({"model": {"spectral_radius": 1.0}}, None, "model.spectral_radius", "recurrent"),
     (rnn(pool=[1]), None, "model.pool", "conv model's key"),
-    (conv(width=8), None, "model.width", "use model.filters"),
     (conv(recurrent_initializer="orthogonal"), None, "model.recurrent_initializer", "remove"),
     (rnn(batch_norm="before"), None, "model.batch_norm", "remove model.batch_norm"),
     (rnn(residual=1), None, "model.residual", "remove model.residual"),
@@ -164,6 +163,17 @@ def test_each_mistake_is_one_line_naming_the_key_and_the_fix(source, overrides, 
     starts = key if key.startswith("--set") else f"<mapping>: {key}"
     check(message, starts, key)
     assert expected in message, message
+
+
+def test_a_width_inherited_by_a_conv_model_is_a_warning_not_an_error(tmp_path):
+    (tmp_path / "c.yaml").write_text(f"extends: {ROOT}/configs/digits.yaml\n"
+                                     "model: {type: conv}\n")
+    cfg = load_config(tmp_path / "c.yaml")[0]  # digits.yaml (and base.yaml) set width: 64
+    assert cfg.model.filter_counts() == [16] * 3
+    assert [w for w in cfg.warnings() if w.startswith("model.width: ignored")]
+    (tmp_path / "c.yaml").write_text(f"extends: {ROOT}/configs/digits.yaml\n"
+                                     "model: {type: conv, width: null}\n")
+    assert not load_config(tmp_path / "c.yaml")[0].warnings()
 
 
 def test_every_model_type_has_a_description_and_its_own_keys_exist():
