@@ -381,7 +381,8 @@ class ModelConfig(_Section):
     def _type_keys(self):
         entry = model_types.MODEL_TYPES.get(self.type)
         for key in model_types.OWN_KEYS:
-            # base.yaml, which every config extends, sets a width: on conv, a warning.
+            # A width on a conv model is a warning (`warnings`): base.yaml, which configs extend,
+            # sets one.
             if getattr(self, key) is None or key in entry.takes or key == "width":
                 continue
             owner = model_types.owners(key)[0]
@@ -631,8 +632,10 @@ class Config(_Section):
         model, section = data.get("model"), data.get("data")
         if isinstance(model, ModelConfig):
             model = model.model_dump()
-        if not isinstance(model, dict) or model.get("pool") is not None or model.get(
-                "type") not in ("conv", "cnn"):
+        kind = model.get("type") if isinstance(model, dict) else None
+        if (not isinstance(kind, str) or kind not in model_types.MODEL_TYPES
+                or model_types.MODEL_TYPES.canonical(kind) != "conv"
+                or model.get("pool") is not None):
             return data
         fields = ModelConfig.model_fields
         depth = model.get("depth", fields["depth"].default)
