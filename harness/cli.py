@@ -18,7 +18,7 @@ from harness.stops import Stopped, handle_stop_signals, raise_swallowed_stop, st
 
 DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 REGISTRIES = ("activations", "heads", "losses", "datasets", "features", "initializers",
-              "optimizers", "schedules")
+              "optimizers", "schedules", "model_types", "cells")
 
 
 def _run(args) -> int:

@@ -11,7 +11,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from harness import activations, expect, heads, initializers, losses, optimizers, schedules
+from harness import (
+    activations,
+    expect,
+    heads,
+    initializers,
+    losses,
+    model_types,
+    optimizers,
+    schedules,
+)
 
 
 class KeyProblem(ValueError):
@@ -50,11 +59,60 @@ def _check_name(table, value: Any) -> str:
     return value
 
 
-# Initializer parameters that take a word rather than a number, with Keras' choices.
 BATCH_NORM = ("none", "before", "after")
+MAX_STEPS = 100_000_000  # n_samples x length of a generated sequence task: 800 MB of float32 pairs
 
+# Initializer parameters that take a word rather than a number, with Keras' choices.
 _WORD_PARAMS = {"mode": ("fan_in", "fan_out", "fan_avg"),
                 "distribution": ("truncated_normal", "untruncated_normal", "normal", "uniform")}
+
+
+def check_initializer(value):
+    """A kernel initializer from a config: a name, or a mapping with its parameters checked.
+
+    Raises:
+        ValueError: an unknown name or parameter, or a parameter out of range.
+    """
+    if isinstance(value, dict):
+        if "name" not in value:
+            raise ValueError("an initializer mapping needs name:, e.g. "
+                             "{name: random_normal, stddev: 0.01}")
+        params = {k: v for k, v in value.items() if k != "name"}
+        name = _check_name(initializers.INITIALIZERS, value["name"])
+        entry = initializers.INITIALIZERS.get(name)
+        for key, item in params.items():
+            if key not in entry.params:
+                allowed = ", ".join(entry.params) or "no parameters"
+                close = difflib.get_close_matches(str(key), entry.params, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ValueError(f"initializer {name!r} takes {allowed}; "
+                                 f"not {short_repr(key)}{hint}")
+            if key in _WORD_PARAMS:
+                if item not in _WORD_PARAMS[key]:
+                    raise ValueError(f"initializer parameter {key!r} is one of "
+                                     f"{', '.join(_WORD_PARAMS[key])}; got {short_repr(item)}")
+            elif isinstance(item, bool) or not isinstance(item, (int, float)) or (
+                    not abs(item) < 1e300):  # NaN fails too; math.isfinite overflows on 10**400
+                raise ValueError(f"initializer parameter {key!r} must be a finite number, "
+                                 f"got {short_repr(item)}; e.g. {{name: {name}, {key}: 0.5}}")
+            elif key == "scale" and not item > 0:
+                raise ValueError(f"initializer parameter 'scale' must be above 0, got {item}; "
+                                 f"e.g. {{name: {name}, scale: 1.0}}")
+            elif key == "stddev" and item < 0:
+                raise ValueError(f"initializer parameter 'stddev' must be 0 or more, got "
+                                 f"{item}; e.g. {{name: {name}, stddev: 0.05}}")
+        low, high = params.get("minval", -0.05), params.get("maxval", 0.05)  # Keras' defaults
+        if name == "random_uniform" and low > high:
+            raise ValueError(f"initializer minval ({low}) is above maxval ({high}); give "
+                             f"minval <= maxval, e.g. {{name: {name}, minval: -0.05, "
+                             "maxval: 0.05}")
+        return value
+    return _check_name(initializers.INITIALIZERS, value)
+
+
+def _some(items: list, limit: int = 6) -> str:
+    """`1, 3, 5` (or `1, 3, 5, ...` when longer than `limit`), for messages."""
+    return ", ".join(map(str, items[:limit])) + (", ..." if len(items) > limit else "")
 
 
 def uses_classes(spec) -> bool:
@@ -65,13 +123,13 @@ def uses_classes(spec) -> bool:
 class DataConfig(_Section):
     name: str = "circles"
     """Dataset (`python -m harness list datasets`): a toy like circles or xor, a regression curve,
-    mnist."""
+    mnist, a sequence task like adding."""
     n_samples: int | None = Field(None, ge=20, le=10_000_000, examples=[1000])
-    """Examples to draw (toy data, default 1000) or to keep (images, default all)."""
+    """Examples to draw (toys and sequence tasks, default 1000) or to keep (images, default all)."""
     noise: float = Field(0.1, ge=0, le=10)
     """Standard deviation of the noise added to toy data."""
     test_fraction: float = Field(0.2, gt=0, lt=1)
-    """Share of toy examples held out for the final test (images use their own test set)."""
+    """Share of generated examples and digits held out for the final test (MNIST: its test set)."""
     val_fraction: float = Field(0.2, gt=0, lt=1)
     """Share of the remaining examples used for validation each epoch."""
     classes: int | None = Field(None, ge=2, le=100, examples=[3])
@@ -89,6 +147,8 @@ class DataConfig(_Section):
     data the input columns; default the data's own inputs (csv: the other numeric columns)."""
     standardize: bool | None = None
     """Standardise the inputs with the training split's mean and std; default on for csv only."""
+    length: int | None = Field(None, ge=2, le=100_000, examples=[50])
+    """Steps per sequence of a generated sequence task (adding: T, default 50)."""
 
     @field_validator("name", mode="before")
     @classmethod
@@ -104,10 +164,13 @@ class DataConfig(_Section):
         # something (circles has 2 whatever `classes` says; a value set there is warned about).
         from harness.data import DATASETS
 
-        if isinstance(data, dict) and data.get("classes") is None:
+        if isinstance(data, dict):
             name = data.get("name", cls.model_fields["name"].default)
-            if isinstance(name, str) and name in DATASETS and uses_classes(DATASETS.get(name)):
+            spec = DATASETS.get(name) if isinstance(name, str) and name in DATASETS else None
+            if spec is not None and data.get("classes") is None and uses_classes(spec):
                 data = {**data, "classes": 3}
+            if spec is not None and data.get("length") is None and spec.length is not None:
+                data = {**data, "length": spec.length}
         return data
 
     @field_validator("features", mode="before")
@@ -144,6 +207,23 @@ class DataConfig(_Section):
         return self
 
     @model_validator(mode="after")
+    def _length(self):
+        from harness.data import DATASETS, DEFAULT_TOY_SAMPLES
+
+        if self.length is not None and DATASETS.get(self.name).length is None:
+            tasks = [n for n, spec in DATASETS.items() if spec.length is not None]
+            raise KeyProblem("data.length", f"only generated sequence tasks ({', '.join(tasks)}) "
+                             f"have a length; {self.name!r} fixes its own; remove data.length",
+                             related=("data.name",))
+        n = self.n_samples or DEFAULT_TOY_SAMPLES
+        if self.length is not None and n * self.length > MAX_STEPS:
+            raise KeyProblem("data.n_samples", (
+                f"{n} sequences of {self.length} steps are {n * self.length:,} steps, over the "
+                f"{MAX_STEPS:,} (800 MB of inputs) a run may generate; use fewer samples or a "
+                "shorter data.length"), related=("data.length",))
+        return self
+
+    @model_validator(mode="after")
     def _fractions(self):
         if self.test_fraction + self.val_fraction >= 0.9:
             raise KeyProblem("data.val_fraction", "test_fraction + val_fraction must stay below "
@@ -154,10 +234,12 @@ class DataConfig(_Section):
 
 
 class ModelConfig(_Section):
+    type: str = "dense"
+    """Layers: dense, conv (images) or recurrent (sequences); see `harness list model_types`."""
     depth: int = Field(3, ge=0, le=200)
     """Number of hidden layers (0: the output layer alone, i.e. logistic/linear regression)."""
-    width: int | list[int] = 16
-    """Units per hidden layer: one number for all, or a list with one per hidden layer."""
+    width: int | list[int] | None = Field(None, examples=[16])
+    """Units per hidden layer (default 16; conv: filters): one number, or one per hidden layer."""
     activation: str | list[str] = "relu"
     """Hidden activation: a name (`python -m harness list activations`), a list with one per layer,
     or `package.module:function` for your own (importing it runs that module)."""
@@ -165,7 +247,7 @@ class ModelConfig(_Section):
     """Kernel initializer: a Keras name like he_normal, or a mapping like
     {name: random_normal, stddev: 0.01}."""
     use_bias: bool = True
-    """Whether the Dense layers have a bias (initialised to zero)."""
+    """Whether the hidden and output layers have a bias (initialised to zero)."""
     head: str = "sigmoid"
     """Output head: sigmoid (two classes), softmax (several) or identity (regression)."""
     batch_norm: str = "none"
@@ -177,17 +259,44 @@ class ModelConfig(_Section):
     dropout: float | list[float] = 0.0
     """Dropout rate after each hidden activation, in training only: one, or one per hidden layer."""
     l1: float = Field(0.0, ge=0, le=1e6)
-    """L1 kernel penalty: l1 x sum|W| over every Dense kernel is added to the training loss."""
+    """L1 kernel penalty: l1 x sum|W| over every kernel is added to the training loss."""
     l2: float = Field(0.0, ge=0, le=1e6)
-    """L2 kernel penalty: l2 x sum W^2 over every Dense kernel is added to the training loss."""
+    """L2 kernel penalty: l2 x sum W^2 over every kernel is added to the training loss."""
+    filters: int | list[int] | None = Field(None, examples=[16])
+    """Conv: channels per conv layer (default 16): one number, or one per layer."""
+    kernel_size: int | None = Field(None, ge=1, le=31, examples=[3])
+    """Conv: side of the square kernels (default 3); padding `same` keeps the map's size."""
+    pool: list[int] | None = Field(None, examples=[[3, 5]])
+    """Conv: the layers (from 1) each followed by a 2 x 2 max-pool; default: maps stay >= 7 x 7."""
+    cell: str | None = None
+    """Recurrent: simple, lstm or gru (`python -m harness list cells`; default simple)."""
+    recurrent_initializer: str | dict[str, Any] | None = Field(None, examples=["orthogonal"])
+    """Recurrent: the recurrent kernel's initializer, as for initializer (default orthogonal)."""
+    spectral_radius: float | None = Field(None, gt=0, le=100, examples=[1.0])
+    """Recurrent: scales the initial recurrent kernel to this largest |eigenvalue|; null: as is."""
 
-    @field_validator("width", mode="before")
+    @field_validator("width", "filters", mode="before")
     @classmethod
-    def _width(cls, value):
+    def _width(cls, value, info):
         items = value if isinstance(value, list) else [value]
-        if not items or not all(type(w) is int and 1 <= w <= 100_000 for w in items):
-            raise ValueError(f"width must be a whole number from 1 to 100000, or a list of them "
-                             f"(one per hidden layer, e.g. [64, 32]); got {short_repr(value)}")
+        if value is not None and (not items or not all(
+                type(w) is int and 1 <= w <= 100_000 for w in items)):
+            raise ValueError(f"{info.field_name} must be a whole number from 1 to 100000, or a "
+                             f"list of them (one per hidden layer, e.g. [64, 32]); got "
+                             f"{short_repr(value)}")
+        return value
+
+    @field_validator("pool", mode="before")
+    @classmethod
+    def _pool(cls, value):
+        if value is None:
+            return value
+        if not isinstance(value, list) or not all(type(k) is int and k >= 1 for k in value):
+            raise ValueError(f"pool lists conv layers from 1, after which a 2 x 2 max-pool sits, "
+                             f"e.g. [2, 4], or [] for none; got {short_repr(value)}")
+        if value != sorted(set(value)):
+            raise ValueError(f"list each conv layer once, in order, e.g. {sorted(set(value))}; "
+                             f"got {short_repr(value)}")
         return value
 
     @field_validator("activation", mode="before")
@@ -211,44 +320,40 @@ class ModelConfig(_Section):
                 activations.get(name)
         return value
 
-    @field_validator("initializer", mode="before")
+    @field_validator("initializer", "recurrent_initializer", mode="before")
     @classmethod
-    def _initializer(cls, value):
-        if isinstance(value, dict):
-            if "name" not in value:
-                raise ValueError("an initializer mapping needs name:, e.g. "
-                                 "{name: random_normal, stddev: 0.01}")
-            params = {k: v for k, v in value.items() if k != "name"}
-            name = _check_name(initializers.INITIALIZERS, value["name"])
-            entry = initializers.INITIALIZERS.get(name)
-            for key, item in params.items():
-                if key not in entry.params:
-                    allowed = ", ".join(entry.params) or "no parameters"
-                    close = difflib.get_close_matches(str(key), entry.params, n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    raise ValueError(f"initializer {name!r} takes {allowed}; "
-                                     f"not {short_repr(key)}{hint}")
-                if key in _WORD_PARAMS:
-                    if item not in _WORD_PARAMS[key]:
-                        raise ValueError(f"initializer parameter {key!r} is one of "
-                                         f"{', '.join(_WORD_PARAMS[key])}; got {short_repr(item)}")
-                elif isinstance(item, bool) or not isinstance(item, (int, float)) or (
-                        not abs(item) < 1e300):  # NaN fails too; math.isfinite overflows on 10**400
-                    raise ValueError(f"initializer parameter {key!r} must be a finite number, "
-                                     f"got {short_repr(item)}; e.g. {{name: {name}, {key}: 0.5}}")
-                elif key == "scale" and not item > 0:
-                    raise ValueError(f"initializer parameter 'scale' must be above 0, got {item}; "
-                                     f"e.g. {{name: {name}, scale: 1.0}}")
-                elif key == "stddev" and item < 0:
-                    raise ValueError(f"initializer parameter 'stddev' must be 0 or more, got "
-                                     f"{item}; e.g. {{name: {name}, stddev: 0.05}}")
-            low, high = params.get("minval", -0.05), params.get("maxval", 0.05)  # Keras' defaults
-            if name == "random_uniform" and low > high:
-                raise ValueError(f"initializer minval ({low}) is above maxval ({high}); give "
-                                 f"minval <= maxval, e.g. {{name: {name}, minval: -0.05, "
-                                 "maxval: 0.05}")
+    def _initializer(cls, value, info):
+        if value is None and info.field_name == "recurrent_initializer":  # not recurrent
             return value
-        return _check_name(initializers.INITIALIZERS, value)
+        return check_initializer(value)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type(cls, value):
+        if isinstance(value, str) and value in model_types.CELLS:
+            raise ValueError(f"{value} is a recurrent cell, not a model type; write "
+                             f"model: {{type: recurrent, cell: {value}}}")
+        return model_types.MODEL_TYPES.canonical(_check_name(model_types.MODEL_TYPES, value))
+
+    @field_validator("cell", mode="before")
+    @classmethod
+    def _cell(cls, value):
+        if value is None:
+            return value
+        return model_types.CELLS.canonical(_check_name(model_types.CELLS, value))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _type_defaults(cls, data):
+        # Each type's own keys get their defaults here, so that a saved config shows them only
+        # where they mean something (a dense model has no filters; a conv model has no width).
+        if isinstance(data, dict):
+            kind = data.get("type", cls.model_fields["type"].default)
+            if isinstance(kind, str) and kind in model_types.MODEL_TYPES:
+                own = model_types.MODEL_TYPES.get(kind).takes
+                data = {**data, **{k: v for k, v in own.items()
+                                   if v is not None and data.get(k) is None}}
+        return data
 
     @field_validator("head", mode="before")
     @classmethod
@@ -273,8 +378,30 @@ class ModelConfig(_Section):
         return [float(r) for r in value] if isinstance(value, list) else float(value)
 
     @model_validator(mode="after")
+    def _type_keys(self):
+        entry = model_types.MODEL_TYPES.get(self.type)
+        for key in model_types.OWN_KEYS:
+            # A width on a conv model is a warning (`warnings`): base.yaml, which configs extend,
+            # sets one.
+            if getattr(self, key) is None or key in entry.takes or key == "width":
+                continue
+            owner = model_types.owners(key)[0]
+            raise KeyProblem(f"model.{key}", f"{key} is a {owner} model's key and this model is "
+                             f"{self.type}; remove model.{key}, or use model.type: {owner}",
+                             related=("model.type",))
+        for key, off in entry.off.items():
+            if getattr(self, key) != off:
+                raise KeyProblem(f"model.{key}", f"{self.type} layers take no {key} here; remove "
+                                 f"model.{key} (or give {key}: {off})", related=("model.type",))
+        if self.type != "dense" and self.depth == 0:
+            raise KeyProblem("model.depth", f"a {self.type} model needs at least one {self.type} "
+                             "layer; give depth 1 or more (depth 0, the output layer alone, is "
+                             "model.type: dense)", related=("model.type",))
+        return self
+
+    @model_validator(mode="after")
     def _per_layer_lists(self):
-        for key in ("width", "activation", "dropout"):
+        for key in ("width", "filters", "activation", "dropout"):
             value = getattr(self, key)
             if isinstance(value, list) and len(value) != self.depth:
                 raise KeyProblem(f"model.{key}", f"{len(value)} values for depth {self.depth}; "
@@ -285,27 +412,72 @@ class ModelConfig(_Section):
     @model_validator(mode="after")
     def _residual_widths(self):
         widths = self.widths()
+        key, layer, what = (("filters", "conv", "channels") if self.type == "conv"
+                            else ("width", "hidden", "units"))
         for start, end in self.skips():
             if widths[start] != widths[end]:
-                raise KeyProblem("model.width", (
-                    f"residual: {self.residual} adds hidden_{start + 1}'s output "
-                    f"({widths[start]} units) to hidden_{end + 1}'s ({widths[end]} units), which "
-                    f"cannot be added; give both the same width, e.g. width: {widths[start]}"))
+                raise KeyProblem(f"model.{key}", (
+                    f"residual: {self.residual} adds {layer}_{start + 1}'s output "
+                    f"({widths[start]} {what}) to {layer}_{end + 1}'s ({widths[end]} {what}), "
+                    f"which cannot be added; give both the same {key}, e.g. {key}: "
+                    f"{widths[start]}"), related=("model.residual",))
+        return self
+
+    @model_validator(mode="after")
+    def _pools(self):
+        for k in self.pool or []:
+            if k > self.depth:
+                raise KeyProblem("model.pool", (
+                    f"{self.pool} names conv_{k}, but there are {self.depth} conv layers; list "
+                    f"layers from 1 to {self.depth}, e.g. pool: "
+                    f"{model_types.default_pools(self.depth, self.residual, (28, 28))}"),
+                    related=("model.depth",))
+            for start, end in self.skips():
+                if model_types.pool_inside((start, end), k):
+                    after = [j for j in range(1, self.depth + 1) if not any(
+                        model_types.pool_inside(s, j) for s in self.skips())]
+                    raise KeyProblem("model.pool", (
+                        f"residual: {self.residual} adds conv_{start + 1}'s output to "
+                        f"conv_{end + 1}'s, and the pool after conv_{k} halves the map in "
+                        f"between; pool only after conv layers {_some(after)}, or use "
+                        "residual: 1"), related=("model.residual",))
+        return self
+
+    @model_validator(mode="after")
+    def _spectral_radius(self):
+        init = self.recurrent_initializer
+        name = init.get("name") if isinstance(init, dict) else init
+        value = init.get("value", 0) if isinstance(init, dict) else 0
+        if self.spectral_radius is not None and (
+                name == "zeros" or (name == "constant" and value == 0)):
+            raise KeyProblem("model.spectral_radius", (
+                f"a recurrent kernel of zeros has no eigenvalue to rescale; use "
+                f"recurrent_initializer: random_normal with spectral_radius: "
+                f"{self.spectral_radius}, or remove spectral_radius"),
+                related=("model.recurrent_initializer",))
         return self
 
     def widths(self) -> list[int]:
-        return self.width if isinstance(self.width, list) else [self.width] * self.depth
+        """Units per hidden layer: Dense units, conv channels (filters) or recurrent units."""
+        width = self.filters if self.type == "conv" else self.width
+        return width if isinstance(width, list) else [width] * self.depth
+
+    def filter_counts(self) -> list[int]:
+        """Channels per conv layer (conv models; [] for the other types)."""
+        return self.widths() if self.type == "conv" else []
+
+    def pools(self) -> list[int]:
+        """Hidden-layer indices from 0 (as `skips`) each followed by a 2 x 2 max-pool."""
+        return [k - 1 for k in self.pool or []]
 
     def dropouts(self) -> list[float]:
         d = self.dropout
         return d if isinstance(d, list) else [d] * self.depth
 
     def skips(self) -> list[tuple[int, int]]:
-        """(start, end) hidden-layer indices from 0: hidden `start`'s output is added to `end`'s."""
-        if self.residual == 0:
-            return []
-        return [(k - 1, k + self.residual - 1)
-                for k in range(1, self.depth - self.residual + 1, self.residual)]
+        """(start, end) hidden-layer indices from 0: hidden `start`'s output (after its pool, in a
+        conv model) is added to `end`'s (before its pool)."""
+        return model_types.skips(self.depth, self.residual)
 
     def activations(self) -> list[str]:
         a = self.activation
@@ -450,6 +622,31 @@ class Config(_Section):
                              "(e.g. relu_deep)")
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_pool(cls, data):
+        # Where the pools go depends on the image size, which the dataset fixes: resolved here
+        # so that the saved config shows them.
+        if not isinstance(data, dict):
+            return data
+        model, section = data.get("model"), data.get("data")
+        if isinstance(model, ModelConfig):
+            model = model.model_dump()
+        kind = model.get("type") if isinstance(model, dict) else None
+        if (not isinstance(kind, str) or kind not in model_types.MODEL_TYPES
+                or model_types.MODEL_TYPES.canonical(kind) != "conv"
+                or model.get("pool") is not None):
+            return data
+        fields = ModelConfig.model_fields
+        depth = model.get("depth", fields["depth"].default)
+        residual = model.get("residual", fields["residual"].default)
+        size = _image_size(section.get("name", DataConfig.model_fields["name"].default)
+                           if isinstance(section, dict) else getattr(section, "name", None))
+        if type(depth) is int and residual in (0, 1, 2) and size is not None:
+            model = {**model, "pool": model_types.default_pools(depth, residual, size)}
+            data = {**data, "model": model}
+        return data
+
     @model_validator(mode="after")
     def _head_fits(self):
         from harness.data import DATASETS
@@ -457,6 +654,24 @@ class Config(_Section):
         task = DATASETS.get(self.data.name).task or self.data.task
         if task is not None:  # None: a csv file's target decides, checked when it is read
             self.check_task(task)
+        return self
+
+    @model_validator(mode="after")
+    def _type_fits_data(self):
+        from harness.data import DATASETS
+
+        spec, kind = DATASETS.get(self.data.name), self.model.type
+        if kind not in spec.models:
+            raise KeyProblem("model.type", _misfit(self.data.name, kind, spec),
+                             related=("data.name",))
+        pools, size = len(self.model.pool or []), spec.image_size
+        if kind == "conv" and pools > model_types.max_pools(size):
+            default = model_types.default_pools(self.model.depth, self.model.residual, size)
+            raise KeyProblem("model.pool", (
+                f"{pools} pools halve the {size[0]} x {size[1]} images of {self.data.name!r} to "
+                f"nothing (a 2 x 2 pool floor-halves the map); use at most "
+                f"{model_types.max_pools(size)} (leave pool out for the default here, "
+                f"{default})"), related=("data.name",))
         return self
 
     def check_task(self, task: str) -> None:
@@ -490,7 +705,40 @@ class Config(_Section):
             need = self.model.residual + 1  # the first hidden layer projects the input
             found.append(f"model.residual: {self.model.residual} at depth {self.model.depth} "
                          f"makes no skip (one needs depth {need} or more); the model is plain")
-        if self.data.path is not None and DATASETS.get(self.data.name).toy:
+        if self.model.type == "conv" and self.model.width is not None:
+            found.append(f"model.width: ignored: conv layers have filters (model.filters: "
+                         f"{self.model.filters}), not width; remove width (write width: null "
+                         "where a dense config you extend sets it)")
+        spec = DATASETS.get(self.data.name)
+        if self.data.path is not None and (spec.toy or spec.length is not None):
             found.append(f"data.path: ignored: {self.data.name} is generated, not read from "
                          "files; remove data.path (it is for mnist, fashion_mnist and csv)")
         return found
+
+
+def _image_size(name) -> tuple[int, int] | None:
+    """(height, width) of a dataset's images, None when it has none or is unknown."""
+    from harness.data import DATASETS
+
+    return DATASETS.get(name).image_size if isinstance(name, str) and name in DATASETS else None
+
+
+def _misfit(name: str, kind: str, spec) -> str:
+    """Why `model.type: kind` cannot read dataset `name`, and what can."""
+    from harness.data import DATASETS
+
+    images = ", ".join(n for n, s in DATASETS.items() if s.image_size and kind in s.models)
+    tasks = ", ".join(n for n, s in DATASETS.items() if s.length is not None)
+    what = ("a sequence task" if spec.length is not None else "images" if spec.image_size
+            else "toy points" if spec.toy else "a table of columns")
+    fits = " or ".join(spec.models)
+    if kind == "conv":
+        return (f"conv layers read images ({images}), and {name!r} is {what}; use model.type: "
+                f"{fits}, or images, e.g. data: {{name: digits}}")
+    if kind == "recurrent":
+        return (f"recurrent layers read sequences ({tasks}, or images row by row: {images}), and "
+                f"{name!r} is {what}; use model.type: {fits}, or a sequence task, e.g. "
+                "data: {name: adding}")
+    return (f"{name!r} is {what}, read by {' or '.join(spec.models)} layers only; use model.type: "
+            f"{spec.models[0]}" + (", e.g. model: {type: recurrent, cell: lstm}"
+                                   if spec.models == ("recurrent",) else ""))

@@ -16,6 +16,8 @@ _SOURCES = {
     "initializers": ("harness.initializers", "INITIALIZERS"),
     "optimizers": ("harness.optimizers", "OPTIMIZERS"),
     "schedules": ("harness.schedules", "SCHEDULES"),
+    "model_types": ("harness.model_types", "MODEL_TYPES"),
+    "cells": ("harness.model_types", "CELLS"),
 }
 _NOTES = {
     "activations": "or any Keras activation by name, or package.module:function for your own "

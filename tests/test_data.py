@@ -49,7 +49,7 @@ def linear_accuracy(x, y):
 
 def test_table_lists_every_dataset():
     expected = {"circles", "xor", "gauss", "spiral", "moons", "multispiral", "blobs", "sine",
-                "surface", "mnist", "fashion_mnist", "digits", "csv"}
+                "surface", "mnist", "fashion_mnist", "digits", "adding", "csv"}
     assert set(DATASETS) == expected
     assert all(spec.description and "\n" not in spec.description for _, spec in DATASETS.items())
 

@@ -96,7 +96,7 @@ WRONG = {  # values of the wrong type for each kind of key (strict: no "3" for 3
         st.one_of(ints, st.booleans(), st.none(), some_dict), min_size=1, max_size=3)),
     "initializer": st.one_of(ints, floats, st.booleans(), st.none(),
                              st.lists(texts, max_size=3)),
-    "width": st.one_of(texts, floats, st.booleans(), some_dict, st.none(), st.lists(
+    "width": st.one_of(texts, floats, st.booleans(), some_dict, st.lists(  # null: default 16
         st.one_of(texts, floats, st.booleans(), st.none()), min_size=1, max_size=3)),
     "section": st.one_of(ints, floats, texts, st.booleans(), some_list, st.none()),
 }

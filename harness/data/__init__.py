@@ -1,14 +1,15 @@
 """Datasets: one table from a name to a loader, and the arrays a run trains on.
 
-`DATASETS` maps each name to a `DatasetSpec`; `load_dataset(cfg, seed)` looks `cfg.name` up and
-returns a `Dataset`. Toy data is generated in `toy.py`, images are read in `images.py`. This
+`DATASETS` maps each name to a `DatasetSpec`; `load_dataset(cfg, seed, model_type)` looks
+`cfg.name` up and returns a `Dataset` shaped for the model type (`shapes.py`). Toy data is
+generated in `toy.py`, sequence tasks in `sequences.py`, images are read in `images.py`. This
 package does not import TensorFlow: listing the table stays fast.
 
 Example:
     >>> from types import SimpleNamespace
     >>> cfg = SimpleNamespace(name="circles", n_samples=500, noise=0.1, test_fraction=0.2,
     ...                       val_fraction=0.2, classes=3, path=None, target=None, task=None,
-    ...                       features=None, standardize=None)
+    ...                       features=None, standardize=None, length=None)
     >>> data = load_dataset(cfg, seed=0)
     >>> data.x_train.shape, data.x_val.shape, data.x_test.shape
     ((320, 2), (80, 2), (100, 2))
@@ -20,8 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.data import csvfile, images, toy
+from harness.data import csvfile, images, sequences, toy
 from harness.data.features import CROSSES, FeatureMap
+from harness.data.shapes import arrange
 from harness.errors import DataError
 from harness.registry import Registry
 
@@ -36,8 +38,10 @@ class Dataset:
         name: the registered dataset name.
         task: `"binary"`, `"multiclass"` or `"regression"`.
         n_classes: 2 for binary, k for multiclass, 0 for regression.
-        x_train, x_val, x_test: float32 `(n, features)`; toy inputs roughly in [-1, 1],
-            images flattened to 784 values in [0, 1].
+        x_train, x_val, x_test: float32, shaped for the model type (`shapes.arrange`): dense
+            `(n, features)` (toy inputs roughly in [-1, 1], images flattened to 784 values in
+            [0, 1]), conv `(n, height, width, 1)` images, recurrent `(n, steps, features)`
+            sequences (images: one step per row).
         y_train, y_val, y_test: int64 `(n,)` class indices, or float32 `(n, 1)` targets
             for regression.
         inputs: the original inputs as `(train, val, test)` when `feature_map` made the `x_*`
@@ -47,6 +51,8 @@ class Dataset:
         class_names: the labels class 0, 1, ... stand for, when a csv file names them.
         input_names: the original inputs' names (x1, x2, ... of the pictures), when a csv
             file names them.
+        image_size: `(height, width)` of image data, whatever shape the model reads it in;
+            None for other data.
     """
 
     name: str
@@ -62,10 +68,17 @@ class Dataset:
     feature_map: FeatureMap | None = None
     class_names: tuple | None = None
     input_names: tuple | None = None
+    image_size: tuple | None = None
+
+    @property
+    def input_shape(self) -> tuple:
+        """One example's shape as the model reads it: `(features,)`, `(h, w, 1)`, `(steps, f)`."""
+        return tuple(self.x_train.shape[1:])
 
     @property
     def n_features(self) -> int:
-        return self.x_train.shape[1]
+        """Input values per example: the flat size of `input_shape` (784 for MNIST)."""
+        return int(np.prod(self.input_shape))
 
     def original(self, split: str) -> np.ndarray:
         """The split's inputs before any feature map (`split`: train, val or test)."""
@@ -75,11 +88,12 @@ class Dataset:
 
     @property
     def n_inputs(self) -> int:
-        """Original inputs per example: 1 or 2 for toys and 2-D csv files (drawn as a plane)."""
-        return self.original("train").shape[1]
+        """Original input values per example: 1 or 2 for toys and 2-D csv files (drawn as a
+        plane); the flat size for images and sequences."""
+        return int(np.prod(self.original("train").shape[1:]))
 
     def to_model_inputs(self, x: np.ndarray) -> np.ndarray:
-        """Original inputs `(n, n_inputs)` -> what the model takes `(n, n_features)`."""
+        """Original inputs `(n, n_inputs)` -> what the model takes `(n, *input_shape)`."""
         return x if self.feature_map is None else self.feature_map(x)
 
 
@@ -92,8 +106,12 @@ class DatasetSpec:
         task: `"binary"`, `"multiclass"` or `"regression"`; None when the file decides (csv).
         n_classes: `(data config) -> int`, the classes this config gives; 0 for regression,
             None when the file decides (csv).
-        load: `(data config, seed) -> Dataset`; the same config and seed give identical arrays.
+        load: `(data config, seed) -> Dataset`, images flat; the same config and seed give
+            identical arrays.
         toy: True for the generated 1-D and 2-D datasets.
+        models: the model types (`model.type`) that read it; the first when none is named.
+        image_size: `(height, width)` of image data (reshaped for conv and recurrent models).
+        length: the default `data.length` of a generated sequence task; None for other data.
     """
 
     description: str
@@ -101,28 +119,39 @@ class DatasetSpec:
     n_classes: Callable[..., int]
     load: Callable[..., Dataset]
     toy: bool
+    models: tuple[str, ...] = ("dense",)
+    image_size: tuple[int, int] | None = None
+    length: int | None = None
 
 
 DATASETS: Registry[DatasetSpec] = Registry("dataset", "datasets")
 
 
-def load_dataset(cfg, seed: int) -> Dataset:
-    """Loads the dataset `cfg.name` names.
+def load_dataset(cfg, seed: int, model_type: str | None = None) -> Dataset:
+    """Loads the dataset `cfg.name` names, shaped for the model that reads it.
 
     Args:
         cfg: the data config (`name`, `n_samples`, `noise`, `test_fraction`, `val_fraction`,
-            `classes`, `path`, `target`, `task`, `features`, `standardize`).
+            `classes`, `path`, `target`, `task`, `features`, `standardize`, `length`).
         seed: seeds generation, shuffling and subsampling.
+        model_type: `model.type` (dense, conv, recurrent); None: the first type the dataset's
+            entry lists (dense, or recurrent for sequence tasks).
 
     Returns:
         A `Dataset`.
 
     Raises:
-        DataError: the name is unknown, or the data cannot be generated or found.
+        DataError: the name is unknown, the model type cannot read it, or the data cannot be
+            generated or found.
     """
     if cfg.name not in DATASETS:
         raise DataError(f"data.name: {DATASETS.unknown_message(cfg.name)}")
-    return DATASETS.get(cfg.name).load(cfg, seed)
+    spec = DATASETS.get(cfg.name)
+    model_type = model_type or spec.models[0]
+    if model_type not in spec.models:  # the config's validation says why, and what fits
+        raise DataError(f"model.type: {model_type} layers cannot read {cfg.name!r}; use "
+                        f"model.type: {' or '.join(spec.models)}")
+    return arrange(spec.load(cfg, seed), model_type, spec.image_size)
 
 
 def with_features(data: Dataset, cfg, crosses=None) -> Dataset:
@@ -212,6 +241,19 @@ def _toy_loader(name: str, task: str, generate: Callable) -> Callable[..., Datas
     return load
 
 
+def _sequence_loader(name: str, generate: Callable) -> Callable[..., Dataset]:
+    def load(cfg, seed: int) -> Dataset:
+        rng = np.random.default_rng(seed)
+        # Sequences are drawn independently of each other: split in the order drawn.
+        x, y = generate(rng, _n_samples(cfg, DEFAULT_TOY_SAMPLES), cfg.length)
+        rest, test = _split_off(x, y, cfg.test_fraction)
+        train, val = _split_off(*rest, cfg.val_fraction)
+        return with_features(_dataset(name, "regression", 0, train, val, test, cfg), cfg,
+                             cfg.features)
+
+    return load
+
+
 def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
     def load(cfg, seed: int) -> Dataset:
         n = _n_samples(cfg, None)
@@ -275,16 +317,25 @@ register_toy("sine", "regression", toy.sine, "1-D regression, y = sin(pi x) + no
 register_toy("surface", "regression", toy.surface,
              "2-D regression, y = sin(pi x1) cos(pi x2) + noise")
 
+IMAGE_MODELS = ("dense", "conv", "recurrent")  # flat, 2-D with one channel, row by row
+
 DATASETS.register("mnist", DatasetSpec(
-    "handwritten digits, 28 x 28 -> 784 inputs, 10 classes (local IDX files or Keras cache)",
-    "multiclass", lambda cfg: 10, _image_loader("mnist", images.load_mnist), False))
+    "handwritten digits, 28 x 28 -> 784 inputs, 10 classes (local IDX files or Keras cache); "
+    "conv: 28 x 28 x 1, recurrent: 28 rows of 28", "multiclass", lambda cfg: 10,
+    _image_loader("mnist", images.load_mnist), False, IMAGE_MODELS, (28, 28)))
 DATASETS.register("fashion_mnist", DatasetSpec(
-    "Zalando clothing images, 28 x 28 -> 784 inputs, 10 classes (Keras cache or download)",
-    "multiclass", lambda cfg: 10, _image_loader("fashion_mnist", images.load_fashion_mnist),
-    False), aliases=("fashion-mnist",))
+    "Zalando clothing images, 28 x 28 -> 784 inputs, 10 classes (Keras cache or download); "
+    "conv and recurrent as mnist", "multiclass", lambda cfg: 10,
+    _image_loader("fashion_mnist", images.load_fashion_mnist), False, IMAGE_MODELS, (28, 28)),
+    aliases=("fashion-mnist",))
 DATASETS.register("digits", DatasetSpec(
-    "scikit-learn's bundled digits, 8 x 8 -> 64 inputs, 10 classes, 1,797 images (no download)",
-    "multiclass", lambda cfg: 10, _load_digits, False))
+    "scikit-learn's bundled digits, 8 x 8 -> 64 inputs, 10 classes, 1,797 images (no download); "
+    "conv: 8 x 8 x 1, recurrent: 8 rows of 8", "multiclass", lambda cfg: 10, _load_digits, False,
+    IMAGE_MODELS, (8, 8)))
+DATASETS.register("adding", DatasetSpec(
+    "the adding problem (Hochreiter & Schmidhuber 1997): data.length steps of (value, marker), "
+    "target the sum of the two marked values; recurrent models", "regression", lambda cfg: 0,
+    _sequence_loader("adding", sequences.adding), False, ("recurrent",), length=50))
 DATASETS.register("csv", DatasetSpec(
     "your own csv file: data.path, data.target (task inferred, or data.task), data.features",
     None, lambda cfg: None, _load_csv, False))
