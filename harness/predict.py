@@ -99,7 +99,8 @@ def format_prediction(pred: theory.Prediction, m0: float) -> str:
     if pred.reason is not None:
         return f"no prediction: {pred.reason}"
     shown = pred.layers.rename(columns={"sigma_w2": "sigma_w^2", "theory_preact_std": "sqrt(q)",
-                                        "theory_chi": "chi", "theory_grad_ratio": "grad_rms/last"})
+                                        "theory_chi": "chi", "theory_grad_ratio": "grad_rms/last",
+                                        "theory_preact_grad_ratio": "dL/dz/last"})
     ratio = pred.vanishing_ratio
     return "\n".join([
         f"mean-field prediction at initialisation (inputs' mean square {m0:.4g}, biases 0):",

@@ -3,15 +3,17 @@
 CS231n's "babysitting the learning process" as five checks on the config's own model, data and
 optimizer, each passed or failed with its number:
 
-- `initial_loss`: the loss at initialisation against chance, the loss of an uninformed prediction
-  (-ln(1/C) for C classes, 2.303 for MNIST; for regression, predicting the training targets'
-  mean: their variance for mse). Far above it, the head or the initial weights are off.
+- `initial_loss`: the loss at initialisation against that of an uninformed prediction (uniform
+  class probabilities: -ln(1/C) for C classes, 2.303 for MNIST; for regression, predicting the
+  training targets' mean: their variance for mse). Far above it, the head or the initial weights
+  are off.
 - `activation_gradient`: each hidden activation's derivative as the model takes it (autodiff,
   a user's `tf.custom_gradient` included) against central differences in float64.
 - `model_gradient`: the whole model's loss gradient, one weight per layer, the same way (a
   float64 copy of the model with the same weights).
-- `overfit`: 20 training examples fitted to near-zero loss within a bounded number of steps; a
-  model or data pipeline that cannot do that cannot learn at all.
+- `overfit`: 20 training examples fitted to near-zero loss (2% of chance, the best constant
+  prediction's loss, `harness.verdict.chance`) within 500 steps; a model or data pipeline that
+  cannot do that cannot learn at all.
 - `lr_range`: the learning-rate range test (`harness.lr_range`), with a suggested rate.
 
 Every check starts from the same initial weights; the model is left exactly as it was (weights,
@@ -28,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from harness import gradcheck, heads, losses
+from harness import gradcheck, heads, losses, verdict
 from harness.lr_range import RangeTest, range_test
 
 INITIAL_AT_MOST = 2.0  # initial loss / chance ("far above"; a regression output's own spread
@@ -101,7 +103,7 @@ def run_checks(s, config, overrides=None, out=None) -> Preflight:
     with kept(s.model):
         test = range_test(s.model, s.cfg.train.optimizer, s.data.x_train, s.y["train"],
                           s.cfg.train.batch_size, s.cfg.seed, s.cfg.train.clipnorm)
-    checks.append(lr_check(test, s.cfg.train.learning_rate, chance_loss(s)[0]))
+    checks.append(lr_check(test, s.cfg.train.learning_rate, chance_loss(s)))
     result = Preflight(checks, test)
     if out is not None:
         write(out, result, s.cfg.train.learning_rate)
@@ -119,20 +121,27 @@ def kept(model):
             v.assign(value)
 
 
-def chance_loss(s) -> tuple[float, str]:
-    """The loss of an uninformed prediction, and how it is made, in words."""
-    y = s.y["train"]
+def chance_loss(s) -> float:
+    """The training loss of the best constant prediction (`harness.verdict.chance`): the class
+    shares for cross-entropy, the targets' mean for mse (their variance)."""
+    d = s.data
+    return verdict.chance(d.task, s.cfg.train.loss, d.y_train, d.y_train,
+                          d.n_classes)["chance_loss"]
+
+
+def uninformed_loss(s) -> tuple[float, str]:
+    """The loss an initial network should start near, and how it is made, in words: uniform
+    class probabilities (-ln(1/C) with cross-entropy), or for regression the best constant."""
     if s.data.task == "regression":
-        pred = np.full(np.shape(y), float(np.mean(y)), dtype=np.float32)
-        words = "predicting the training targets' mean"
-        if s.cfg.train.loss == "mse":
-            words += " (their variance)"
-    else:
-        units = heads.HEADS.get(s.cfg.model.head).units(s.data.n_classes)
-        pred = np.full((len(y), units), 1.0 / units if units > 1 else 0.5, dtype=np.float32)
-        words = f"uniform over {s.data.n_classes} classes"
-        if "crossentropy" in s.cfg.train.loss:
-            words += f": ln {s.data.n_classes}"
+        words = "predicting the training targets' " + ("median" if s.cfg.train.loss == "mae"
+                                                        else "mean")
+        return chance_loss(s), words + (" (their variance)" if s.cfg.train.loss == "mse" else "")
+    y = s.y["train"]
+    units = heads.HEADS.get(s.cfg.model.head).units(s.data.n_classes)
+    pred = np.full((len(y), units), 1.0 / units if units > 1 else 0.5, dtype=np.float32)
+    words = f"uniform over {s.data.n_classes} classes"
+    if "crossentropy" in s.cfg.train.loss:
+        words += f": ln {s.data.n_classes}"
     # Keras' loss functions give one value per example (its Loss objects, the batch's mean)
     return float(np.mean(np.asarray(losses.keras_loss(s.cfg.train.loss)(y, pred)))), words
 
@@ -146,7 +155,7 @@ def data_loss(model, x, y, training: bool) -> float:
 
 def initial_loss(s) -> Check:
     """The loss at initialisation, of a training-mode pass (what the first step sees)."""
-    chance, words = chance_loss(s)
+    chance, words = uninformed_loss(s)
     n = min(PROBE, len(s.data.x_train))
     loss = data_loss(s.model, s.data.x_train[:n], s.y["train"][:n], training=True)
     ratio = loss / chance if chance > 0 else math.inf
@@ -224,7 +233,7 @@ def overfit(s) -> Check:
     cfg = s.cfg.train
     x = tf.constant(s.data.x_train[:OVERFIT_EXAMPLES])
     y = s.y["train"][:OVERFIT_EXAMPLES]
-    chance = chance_loss(s)[0]
+    chance = chance_loss(s)
     target = OVERFIT_TARGET * chance
     clip = {"global_clipnorm": cfg.clipnorm} if cfg.clipnorm else {}
     opt = optimizers.OPTIMIZERS.get(cfg.optimizer).build(cfg.learning_rate, **clip)

@@ -161,9 +161,11 @@ class Prediction(NamedTuple):
     Attributes:
         layers: one row per Dense layer (`hidden_1` .. `hidden_N`, then `output` when the number
             of outputs is known): `layer`, `sigma_w2` (fan_in Var(W)), `theory_preact_std`
-            (sqrt(q_l), the root mean square of z), `theory_chi`, and `theory_grad_ratio`
-            (the kernel gradient's root mean square relative to the last hidden layer's, the
-            quantity `harness.report.frames.vanishing_ratio` divides). Empty when `reason` is set.
+            (sqrt(q_l), the root mean square of z), `theory_chi`, `theory_grad_ratio` (the kernel
+            gradient's root mean square relative to the last hidden layer's, the quantity
+            `harness.report.frames.vanishing_ratio` divides, as `grad_rms` in layers.csv) and
+            `theory_preact_grad_ratio` (the same for dL/dz, as `preact_grad_rms`). Empty when
+            `reason` is set.
         vanishing_ratio: the predicted `grad_rms(hidden_1) / grad_rms(hidden_N)`; NaN when it does
             not apply or either gradient is predicted 0 (as the measured ratio is then).
         reason: why the recursion does not apply to this network, or None.
@@ -181,7 +183,8 @@ class Prediction(NamedTuple):
         return long.assign(epoch=epoch)[["epoch", "layer", "metric", "value"]]
 
 
-COLUMNS = ["layer", "sigma_w2", "theory_preact_std", "theory_chi", "theory_grad_ratio"]
+COLUMNS = ["layer", "sigma_w2", "theory_preact_std", "theory_chi", "theory_grad_ratio",
+           "theory_preact_grad_ratio"]
 
 
 def applies(model_cfg) -> str | None:
@@ -253,7 +256,8 @@ def predict(model_cfg, n_features: int, input_second_moment: float,
             for i in range(depth)]
     rows = [{"layer": f"hidden_{i + 1}", "sigma_w2": sigma_w2[i],
              "theory_preact_std": math.sqrt(q[i]), "theory_chi": sigma_w2[i] * slope2[i],
-             "theory_grad_ratio": math.sqrt(grad[i]) if grad[i] >= 0 else math.nan}
+             "theory_grad_ratio": math.sqrt(grad[i]) if grad[i] >= 0 else math.nan,
+             "theory_preact_grad_ratio": math.sqrt(delta2[i])}
             for i in range(depth)]
     if n_outputs is not None:
         # delta_N = f'(z_N) (W_out delta_out): E[delta_N^2] = E[f'^2] n_out Var(W_out) E[d_out^2]
@@ -261,7 +265,8 @@ def predict(model_cfg, n_features: int, input_second_moment: float,
         out_grad = m[depth] / (m[depth - 1] * back) if m[depth - 1] and back else math.nan
         rows.append({"layer": "output", "sigma_w2": sigma_w2[depth],
                      "theory_preact_std": math.sqrt(q_out), "theory_chi": math.nan,
-                     "theory_grad_ratio": math.sqrt(out_grad) if out_grad >= 0 else math.nan})
+                     "theory_grad_ratio": math.sqrt(out_grad) if out_grad >= 0 else math.nan,
+                     "theory_preact_grad_ratio": 1 / math.sqrt(back) if back else math.nan})
     ratio = rows[0]["theory_grad_ratio"] if depth >= 2 else math.nan
     if not (math.isfinite(ratio) and ratio > 0):
         ratio = math.nan

@@ -2,12 +2,22 @@
 (harness.jacobian), against closed forms, Keras' own initializers and measured networks."""
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from harness import initializers, jacobian, phase, theory
+from harness import initializers, jacobian, phase, predict, theory
 from harness.config import ModelConfig
+from harness.report.frames import NothingToPlot
+from harness.report.lr_range import plot_lr_range
+from harness.report.phase import plot_phase
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("q", [1e-6, 0.3, 2.0, 50.0, 1e6])
@@ -90,8 +100,9 @@ def test_prediction_rows_and_ratio():
     assert pred.layers.theory_grad_ratio.iloc[3] == pytest.approx(1.0)
     assert pred.vanishing_ratio < 0.1  # sigmoid's slopes (<= 1/4) shrink it at every layer
     tidy = pred.tidy()
-    assert set(tidy.metric) == {"sigma_w2", "theory_preact_std", "theory_chi",
-                                "theory_grad_ratio"} and (tidy.epoch == 0).all()
+    assert set(tidy.metric) == set(theory.COLUMNS[1:]) and (tidy.epoch == 0).all()
+    # dL/dz: a product of sigma_w^2 E[f'(h)^2] factors, each below 1/16 * 1 for sigmoid
+    assert pred.layers.theory_preact_grad_ratio.iloc[0] < 0.25 ** 3
 
 
 @pytest.mark.parametrize("change, words", [
@@ -152,3 +163,47 @@ def test_glorot_and_bengio_layer_jacobians(spec, first, last):
     assert got.jacobian_sv_mean.iloc[0] == pytest.approx(first, abs=0.02)
     assert got.jacobian_sv_mean.iloc[-1] == pytest.approx(last, abs=0.02)
     assert got.jacobian_sv_mean.is_monotonic_increasing
+
+
+def test_theory_command_writes_the_table_and_the_phase_diagram(tmp_path):
+    text, paths = predict.explain(ROOT / "configs/tanh_deep.yaml", out=tmp_path)
+    assert [p.name for p in paths] == ["theory.csv", "phase.png"]
+    table = pd.read_csv(paths[0])
+    assert list(table.columns) == theory.COLUMNS and len(table) == 9  # 8 hidden + output
+    assert "predicted vanishing ratio" in text and "tanh: chi = " in text
+    assert paths[1].read_bytes().startswith(b"\x89PNG")
+
+
+def test_theory_command_says_why_there_is_no_prediction(tmp_path):
+    text, paths = predict.explain(ROOT / "configs/relu_deep.yaml",
+                                  overrides=["model.batch_norm=before"], out=tmp_path)
+    assert text.startswith("no prediction: batch norm")
+    assert pd.read_csv(paths[0]).empty  # a header, no numbers
+
+
+def test_theory_command_runs_without_tensorflow(tmp_path):
+    code = ("import sys; from harness.predict import explain; "
+            f"explain({str(ROOT / 'configs/sigmoid_deep.yaml')!r}, out={str(tmp_path)!r}); "
+            "assert 'tensorflow' not in sys.modules, 'tensorflow loaded'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert result.returncode == 0, result.stderr
+
+
+def test_phase_figure_draws_the_critical_line_and_the_point():
+    grid = phase.phase_grid("tanh", np.linspace(0.2, 3, 12), np.linspace(0, 0.5, 6))
+    fig = plot_phase({"tanh": grid}, {"tanh": [(1.0, 0.0, "this config")]})
+    ax = fig.axes[0]
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels == ["chi = 1 (edge of chaos)", "this config"]
+    sigmoid = plot_phase({"sigmoid": phase.phase_grid("sigmoid", [1.0, 2.0], [0.0, 0.5])})
+    assert any("chi < 1 everywhere" in t.get_text() for t in sigmoid.axes[0].texts)
+
+
+def test_lr_range_figure_needs_rows():
+    with pytest.raises(NothingToPlot):
+        plot_lr_range(pd.DataFrame(columns=["step", "learning_rate", "loss", "smoothed_loss"]))
+    frame = pd.DataFrame({"step": [0, 1, 2], "learning_rate": [1e-3, 1e-2, 1e-1],
+                          "loss": [0.7, 0.5, np.nan], "smoothed_loss": [0.7, 0.6, np.nan]})
+    fig = plot_lr_range(frame, suggested=1e-3, configured=0.01)
+    assert fig.axes[0].get_xscale() == "log"
