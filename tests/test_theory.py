@@ -207,3 +207,12 @@ def test_lr_range_figure_needs_rows():
                           "loss": [0.7, 0.5, np.nan], "smoothed_loss": [0.7, 0.6, np.nan]})
     fig = plot_lr_range(frame, suggested=1e-3, configured=0.01)
     assert fig.axes[0].get_xscale() == "log"
+
+
+def test_activations_without_a_formula_go_through_keras():
+    # relu6 has no NumPy formula here: autodiff of Keras' function; E[relu6(h)^2] = q / 2 while
+    # h stays far below 6
+    value2, slope2 = theory.gaussian_moments(theory.elementwise("relu6"), 0.01)
+    assert (value2, slope2) == pytest.approx((0.005, 0.5), rel=1e-6)
+    with pytest.raises(theory.NotApplicable, match="not elementwise"):
+        theory.elementwise("glu")
