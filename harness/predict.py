@@ -54,9 +54,9 @@ def explain(config, overrides=None, out: str | os.PathLike | None = None
     pred = theory.predict_for(cfg, data)
     text = format_prediction(pred, theory.second_moment(data.x_train))
     grids, points = {}, {}
-    try:
-        sw2 = phase.hidden_sigma_w2(cfg.model, data.n_features) if cfg.model.depth else []
-    except theory.NotApplicable:  # weights with a mean: no point to mark
+    try:  # no point to mark where the recursion does not describe the network
+        sw2 = phase.hidden_sigma_w2(cfg.model, data.n_features) if pred.reason is None else []
+    except theory.NotApplicable:
         sw2 = []
     for name in dict.fromkeys(cfg.model.activations()):
         try:
