@@ -135,7 +135,7 @@ def uninformed_loss(s) -> tuple[float, str]:
     if s.data.task == "regression":
         words = "predicting the training targets' " + ("median" if s.cfg.train.loss == "mae"
                                                         else "mean")
-        return chance_loss(s), words + (" (their variance)" if s.cfg.train.loss == "mse" else "")
+        return chance_loss(s), words + (": their variance" if s.cfg.train.loss == "mse" else "")
     y = s.y["train"]
     units = heads.HEADS.get(s.cfg.model.head).units(s.data.n_classes)
     pred = np.full((len(y), units), 1.0 / units if units > 1 else 0.5, dtype=np.float32)
