@@ -16,6 +16,7 @@ from harness.config import ModelConfig
 from harness.report.frames import NothingToPlot
 from harness.report.lr_range import plot_lr_range
 from harness.report.phase import plot_phase
+from harness.report.theory import plot_theory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -216,3 +217,22 @@ def test_activations_without_a_formula_go_through_keras():
     assert (value2, slope2) == pytest.approx((0.005, 0.5), rel=1e-6)
     with pytest.raises(theory.NotApplicable, match="not elementwise"):
         theory.elementwise("glu")
+
+
+def test_theory_figure_draws_the_measured_points_over_the_lines():
+    pred = theory.predict(ModelConfig(depth=4, width=16, activation="tanh"), 2, 0.5, 1)
+    names = [f"hidden_{i}" for i in range(1, 5)] + ["output"]
+    measured = pd.DataFrame([
+        {"epoch": 0, "layer": n, "metric": m, "value": v}
+        for n, v in zip(names, [0.3, 0.25, 0.2, 0.18, 0.2])
+        for m in ("preact_std", "grad_rms", "preact_grad_rms")])
+    fig = plot_theory(pd.concat([measured, pred.tidy()]))
+    sizes, grads = fig.axes[:2]
+    assert [len(line.get_xdata()) for line in sizes.lines] == [4, 4]  # line + points, hidden
+    assert grads.get_yscale() == "log"
+    np.testing.assert_allclose(grads.lines[1].get_ydata(), [0.3 / 0.18, 0.25 / 0.18,
+                                                            0.2 / 0.18, 1.0], rtol=1e-12)
+    with pytest.raises(NothingToPlot, match="batch norm"):
+        plot_theory(measured, reason="batch norm rescales ...")
+    with pytest.raises(NothingToPlot, match="no mean-field prediction"):
+        plot_theory(measured)
