@@ -134,6 +134,33 @@ def _activations(args) -> int:
     return 0
 
 
+def _preflight(args) -> int:
+    from harness.preflight import format_checks, preflight
+
+    out = args.out if args.out is not None else os.path.join(
+        "results", "preflight", f"{_config_name(args)}-{datetime.now():%Y%m%d-%H%M%S}")
+    result = preflight(args.config, overrides=args.set, out=out)
+    print(format_checks(result))
+    print(out)
+    return 0 if result.passed else 1
+
+
+def _theory(args) -> int:
+    from harness.predict import explain
+
+    text, paths = explain(args.config, overrides=args.set, out=args.out)
+    print(text)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _config_name(args) -> str:
+    from harness.configfile import load_config
+
+    return load_config(args.config, args.set)[0].name
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line: `run`, `list`, `schema`, `report`, `compare`, `sweep`, `check`,
     `tensorboard` and `activations`, each calling its `_<command>(args)` above.
@@ -217,6 +244,25 @@ def parser() -> argparse.ArgumentParser:
     tb.add_argument("dir", metavar="RUN_OR_SWEEP_DIR")
     tb.add_argument("--logdir", help="where the event files go (default DIR/tensorboard)")
     tb.set_defaults(func=_tensorboard)
+
+    pf = sub.add_parser("preflight", help="check a config before training: initial loss, "
+                        "gradients, overfitting 20 examples, a learning-rate range test (exit 1 "
+                        "when a check fails)")
+    pf.add_argument("config", help="a YAML config file (see configs/)")
+    pf.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config key, the value read as YAML (repeatable)")
+    pf.add_argument("--out", help="folder for preflight.json, lr_range.csv and lr_range.png "
+                                  "(default results/preflight/<name>-<time>)")
+    pf.set_defaults(func=_preflight)
+
+    th = sub.add_parser("theory", help="the mean-field prediction for a config at "
+                        "initialisation, per layer, and its activation's phase diagram")
+    th.add_argument("config", help="a YAML config file (see configs/)")
+    th.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config key, the value read as YAML (repeatable)")
+    th.add_argument("--out", help="folder for theory.csv and phase.png "
+                                  "(default results/theory/<name>-<time>)")
+    th.set_defaults(func=_theory)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")
     a.add_argument("names", nargs="*", metavar="NAME",

@@ -22,11 +22,11 @@ from matplotlib.figure import Figure
 from harness import activations
 from harness.errors import HarnessError
 from harness.files import check_folder, write_csv, write_figure
+from harness.gradcheck import derivative
 
 DEFAULT = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "linear", "elu", "gelu", "swish")
 POINTS = (-5.0, -1.0, 0.0, 1.0, 5.0)
 GRID = np.linspace(-5.0, 5.0, 1001)  # includes 0 exactly, where the kinks are
-_ready = False
 
 
 def explore(names=None, out: str | os.PathLike = "results/activations") -> tuple[str, list[Path]]:
@@ -53,31 +53,6 @@ def explore(names=None, out: str | os.PathLike = "results/activations") -> tuple
     png = write_figure(out / "activations.png", plot_activations(curves, entries))
     csv = write_csv(out / "activations.csv", table)
     return format_table(table), [png, csv]
-
-
-def derivative(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(f(z), f'(z)) for the Keras function of `name`, the derivative by autodiff (float64).
-
-    Example:
-        >>> derivative("sigmoid", np.array([0.0]))
-        (array([0.5]), array([0.25]))
-    """
-    global _ready
-    if not _ready:  # TensorFlow with the harness' settings, once
-        from harness import backend
-
-        backend.init(0)
-        _ready = True
-    import tensorflow as tf
-
-    fn = activations.keras_function(name)
-    z = tf.constant(np.asarray(z, dtype=np.float64))
-    with tf.GradientTape() as tape:
-        tape.watch(z)
-        value = fn(z)
-    grad = tape.gradient(value, z)
-    grad = np.zeros(z.shape) if grad is None else np.asarray(grad)  # no path back to z: 0
-    return np.asarray(value, dtype=float), grad
 
 
 def values_table(names, entries: dict) -> pd.DataFrame:

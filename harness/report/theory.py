@@ -1,0 +1,78 @@
+"""Theory beside measurement at initialisation: the mean-field lines over the measured layers.
+
+Takes the tidy `layers.csv` frame holding, at epoch 0, both measured metrics (`preact_std`,
+`grad_rms`, `preact_grad_rms`) and the predictions of `harness.theory` (`theory_preact_std`,
+`theory_grad_ratio`, `theory_preact_grad_ratio`, as `Prediction.tidy` gives them), and returns a
+matplotlib `Figure`: where the points leave the lines, finite width, the first layer's few inputs
+or the batch depart from the theory.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from harness.report.frames import NothingToPlot, is_hidden, layer_tick, metric_table
+
+# (measured metric, theory metric, label); gradients relative to the last hidden layer's
+SIZES = [("preact_std", "theory_preact_std", "z's size (theory: sqrt(q_l))")]
+GRADIENTS = [("grad_rms", "theory_grad_ratio", "dL/dW (grad_rms)", "#1f77b4"),
+             ("preact_grad_rms", "theory_preact_grad_ratio", "dL/dz (preact_grad_rms)",
+              "#d62728")]
+
+
+def plot_theory(layers, epoch: int = 0, reason: str | None = None) -> Figure:
+    """Two panels over the hidden layers: the pre-activation size, and the gradient sizes
+    relative to the last hidden layer (log scale), measured as points, predicted as lines.
+
+    Args:
+        layers: the tidy `layers.csv` frame.
+        epoch: the epoch the predictions are for (0: initialisation).
+        reason: why there is no prediction (`Prediction.reason`), shown instead of a figure.
+
+    Raises:
+        NothingToPlot: no prediction (`reason`), or no theory rows in `layers`.
+    """
+    if reason:
+        raise NothingToPlot(f"no mean-field prediction: {reason}")
+    theory = metric_table(layers, "theory_preact_std")
+    if theory.empty or epoch not in theory.columns:
+        raise NothingToPlot("layers.csv holds no mean-field prediction (theory_* rows)")
+    names = [n for n in theory.index if is_hidden(n)]
+    x = np.arange(len(names))
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    size_ax, grad_ax = fig.subplots(1, 2)
+    for measured, predicted, label in SIZES:
+        _pair(size_ax, layers, measured, predicted, names, epoch, "#2ca02c", label,
+              relative=False)
+    size_ax.set(ylabel="size at initialisation", title="Forward: how large z is")
+    size_ax.set_ylim(bottom=0)
+    for measured, predicted, label, color in GRADIENTS:
+        _pair(grad_ax, layers, measured, predicted, names, epoch, color, label, relative=True)
+    grad_ax.set_yscale("log")
+    grad_ax.axhline(1.0, color="#999", linewidth=0.8)
+    grad_ax.set(ylabel="relative to the last hidden layer (log)",
+                title="Backward: how large the gradient is")
+    every = max(1, len(names) // 12)  # at most ~12 tick labels
+    for ax in (size_ax, grad_ax):
+        ax.set_xticks(x[::every], [layer_tick(n) for n in names][::every])
+        ax.set_xlabel("hidden layer")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("Mean-field theory (lines) against the measured network (points)",
+                 fontweight="bold")
+    return fig
+
+
+def _pair(ax, layers, measured, predicted, names, epoch, color, label, relative):
+    line = metric_table(layers, predicted)
+    if not line.empty and epoch in line.columns:
+        ax.plot(np.arange(len(names)), line.loc[names, epoch].to_numpy(float), color=color,
+                linewidth=2, label=f"{label}, theory")
+    points = metric_table(layers, measured)
+    if points.empty or epoch not in points.columns:
+        return
+    values = points.reindex(names)[epoch].to_numpy(float)
+    if relative:
+        values = values / values[-1] if values[-1] > 0 else np.full(len(values), np.nan)
+    ok = np.isfinite(values) & ((values > 0) if relative else True)
+    ax.plot(np.arange(len(names))[ok], values[ok], "o", color=color, markersize=5,
+            label=f"{label}, measured")
