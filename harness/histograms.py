@@ -170,7 +170,7 @@ class Histograms:
 
         Bins that counted nothing are left out (~30% of a 100-epoch ReLU run's: a layer's
         values sit in part of its axis), except each histogram's first and last, which keep the
-        axis; `harness.report.frames.full_bins` puts them back.
+        axis; `harness.frames.full_bins` puts them back.
         """
         table, ends = self.bins(layer_names)
         counts = np.asarray(counts, np.int64)

@@ -163,7 +163,7 @@ class Prediction(NamedTuple):
             of outputs is known): `layer`, `sigma_w2` (fan_in Var(W)), `theory_preact_std`
             (sqrt(q_l), the root mean square of z), `theory_chi`, `theory_grad_ratio` (the kernel
             gradient's root mean square relative to the last hidden layer's, the quantity
-            `harness.report.frames.vanishing_ratio` divides, as `grad_rms` in layers.csv) and
+            `harness.frames.vanishing_ratio` divides, as `grad_rms` in layers.csv) and
             `theory_preact_grad_ratio` (the same for dL/dz, as `preact_grad_rms`). Empty when
             `reason` is set.
         vanishing_ratio: the predicted `grad_rms(hidden_1) / grad_rms(hidden_N)`; NaN when it does

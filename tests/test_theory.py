@@ -13,9 +13,9 @@ import pytest
 
 from harness import initializers, jacobian, phase, predict, theory
 from harness.config import ModelConfig
-from harness.report.frames import NothingToPlot
 from harness.report.lr_range import plot_lr_range
 from harness.report.phase import plot_phase
+from harness.report.plots import NothingToPlot
 from harness.report.theory import plot_theory
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,8 @@ or the batch depart from the theory.
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.report.frames import NothingToPlot, is_hidden, layer_tick, metric_table
+from harness.frames import is_hidden, layer_tick, metric_table
+from harness.report.plots import NothingToPlot
 
 # (measured metric, theory metric, label); gradients relative to the last hidden layer's
 SIZES = [("preact_std", "theory_preact_std", "z's size (theory: sqrt(q_l))")]
