@@ -4,8 +4,8 @@ On toy data almost all of `model.fit`'s time is per-step and per-epoch Python ov
 callbacks, a validation pass through `evaluate`), not arithmetic. Here one `tf.function` runs a
 chunk of epochs: each step is the model's own `train_step` (same gradients, same statistics), each
 epoch ends with a validation pass over the whole validation set, and the per-epoch logs come back
-as tensors. The batches follow the same per-epoch orders as the Keras path, so both train the same
-model (`tests/test_loop.py`).
+as tensors. The batches follow the same per-epoch orders as Keras' `model.fit` given them
+(`tests/keras_fit.py`), and both train the same model (`tests/test_loop.py`).
 """
 
 import math
