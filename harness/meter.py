@@ -1,44 +1,39 @@
 """The meter: everything the model measures, behind one object the model owns.
 
-The per-layer statistics (`harness.stats`, the math), the histograms (`harness.histograms`), their
-column layout, the epoch accumulator and batch norm's two columns live here. The model declares
-its measured layers once and hands over what they compute in every pass; the training loop
-(`harness.loop`) and the recorder (`harness.train.Recorder`) talk to the meter only through:
+Per-layer statistics (their math is `harness.stats`), histograms (`harness.histograms`), their
+column layout, the epoch's totals and batch norm's two columns. The training loop
+(`harness.loop`) and the recorder (`harness.train.Recorder`) talk to it only through:
 
-- a pass: `watched(taps)` (tensors whose gradient the step takes besides the weights'), then
+- a pass: `watched(taps)`, the tensors whose gradient the pass takes besides the weights'; then
   `step(taps, grads, watched_grads, unscale)` -> `Step`;
-- a training step: `kernels()` before the optimizer's update, then `update(step, before)`;
+- a training step: `kernels()` before the optimizer's update, `update(step, before)` after it;
 - initialisation: `initial(step)` -> `Measures` of one batch (and the histograms' axes);
-- an epoch: `begin_epoch(histograms)`, then `end_epoch()` -> `Measures` (tensors, `DTYPES`);
-  `variables` is its whole state (a compiled loop handed to the next run copies it);
-- the run folder: `entries(measures, logged)` says what an epoch adds to each of the meter's
-  `FILES`, and `frame(file, items)` turns those entries into the file's tidy rows.
+- an epoch: `begin_epoch(histograms)`, `end_epoch()` -> `Measures` (tensors of `DTYPES`);
+  `variables`, its whole state (a compiled loop handed to the next run copies it);
+- the run folder: `entries(measures, logged)`, what an epoch adds to each of `FILES`, and
+  `frame(file, items)`, those entries as the file's tidy rows.
 
 How a layer type plugs in
 -------------------------
-A layer type declares, when the model is built, one `Probe` per measured layer: its name (its rows
-in `layers.csv`), its units, its kernel and bias, its activation and the batch norm that follows
-it. In every pass it hands over `Taps`: per probe, z (the layer's linear output, where dL/dz is
-taken), u (the activation's input) and a (the activation's output), each (batch, ..., units): the
-batch and any axes between are examples of a unit. Nothing else in the loop or the recorder
-changes.
+When the model is built it declares a `MeteredLayer` per measured layer (name, units, kernel,
+bias, activation, the batch norm after it); in every pass it hands over `Taps`: per layer z (its
+linear output, where dL/dz is taken), u (the activation's input) and a (its output), each
+(batch, ..., units). Dense: (batch, units), a kernel (inputs, units). Neither the loop nor the
+recorder knows more.
 
-- Dense: (batch, units); a unit is a neuron, the kernel (inputs, units).
-- Conv2D: a unit is a channel. z, u and a are (batch, height, width, channels); the meter reduces
-  per-unit statistics (mean, dead, saturation, f'(u), the linear histograms) over batch, height
-  and width alike, and the kernel (kh, kw, in, out) is measured as a Dense one is (all its
-  weights: kernel sums reduce over every axis of any rank). `LayerStatistics` and `Histograms`
-  lay all layers' units side by side in one (rows, all units) matrix, which needs one row count:
-  for layers whose rows differ (pooling between them), reshape each tap to (rows, channels) and
-  reduce each layer over its rows before the segment sums (there, not here or in the loop).
-- Recurrent: the kernel and the recurrent kernel are both the layer's weights (a `Probe` with a
-  tuple of kernels, measured as one); the states h_t of every step are zero tensors added in the
-  forward pass (a `Taps` field `states`), returned by `watched` so that the step's one backward
-  pass gives dL/dh_t through the recurrence; their norms are one more field of `Measures`
-  (`DTYPES`), and `FILES`, `entries` and `frame` gain `timesteps.csv`. The loop carries any
-  `Measures` fields, and the recorder writes any file the meter names.
+- Conv2D: a unit is a channel, taps are (batch, height, width, channels) and the kernel
+  (kh, kw, in, out). Per-unit statistics and the linear histograms reduce over batch, height and
+  width alike (reshape the taps to (rows, channels) in `step`); the kernel sums already reduce a
+  kernel of any rank. `LayerStatistics` and `Histograms` put all layers' units side by side in
+  one (rows, all units) matrix, which needs one row count: layers whose rows differ (pooling)
+  reduce over their own rows first, in those two files.
+- Recurrent: the kernel and the recurrent kernel are measured as the layer's weights (a tuple of
+  kernels in `MeteredLayer`); the state h_t of every step is a zero tensor added in the forward
+  pass (a `Taps` field), returned by `watched` so that the one backward pass gives dL/dh_t
+  through the recurrence; their norms are one more field of `Measures` (and `DTYPES`), and
+  `timesteps.csv` one more of `FILES`, `entries` and `frame`. The loop carries any field of
+  `Measures` and the recorder writes any file the meter names.
 """
-
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -55,7 +50,7 @@ BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
 FILES = ("layers.csv", "histograms.csv")  # the run folder's files the meter's measures fill
 
 
-class Probe(NamedTuple):
+class MeteredLayer(NamedTuple):
     """One measured layer, as its layer type declares it.
 
     Attributes:
@@ -78,7 +73,7 @@ class Probe(NamedTuple):
 
 
 class Taps(NamedTuple):
-    """What the measured layers computed in one pass: one tensor per probe in each field.
+    """What the measured layers computed in one pass: one tensor per layer in each field.
 
     Attributes:
         z: each layer's linear output (before batch norm): dL/dz is measured here.
@@ -144,27 +139,27 @@ class Meter:
     """Measures a model's layers: statistics every step, histograms on the logged epochs.
 
     Args:
-        probes: the measured layers, the output layer last (`Probe`).
+        layers: the measured layers, the output layer last (`MeteredLayer`).
     """
 
-    def __init__(self, probes: Sequence[Probe]):
-        self.probes = list(probes)
-        self.layer_names = [p.name for p in self.probes]
-        units = [p.units for p in self.probes]
-        entries = [activations.get(p.activation) for p in self.probes]
+    def __init__(self, layers: Sequence[MeteredLayer]):
+        self.layers = list(layers)
+        self.layer_names = [layer.name for layer in self.layers]
+        units = [layer.units for layer in self.layers]
+        entries = [activations.get(layer.activation) for layer in self.layers]
         self.statistics = LayerStatistics(
-            units, [int(np.prod(p.kernel.shape)) for p in self.probes],
-            [e.flat for e in entries], self.probes[0].bias is not None,
-            kernels=[p.kernel for p in self.probes])
+            units, [int(np.prod(layer.kernel.shape)) for layer in self.layers],
+            [e.flat for e in entries], self.layers[0].bias is not None,
+            kernels=[layer.kernel for layer in self.layers])
         self.histograms = Histograms(units, [e.bounds for e in entries])
-        self.has_norms = any(p.norm is not None for p in self.probes)
+        self.has_norms = any(layer.norm is not None for layer in self.layers)
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
         self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))
         # Layers sharing an elementwise activation get their derivative in one call; a user's
         # function is called per layer (it may not be elementwise).
         groups = {}
-        for i, p in enumerate(self.probes):
-            groups.setdefault((p.activation, i if ":" in p.activation else None), []).append(i)
+        for i, name in enumerate(layer.activation for layer in self.layers):
+            groups.setdefault((name, i if ":" in name else None), []).append(i)
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
 
     @property
@@ -173,7 +168,7 @@ class Meter:
         columns)."""
         if not self.has_norms:
             return set()
-        return {(p.name, s) for p in self.probes if p.norm is None for s in BN_STATS}
+        return {(layer.name, s) for layer in self.layers if layer.norm is None for s in BN_STATS}
 
     @property
     def variables(self) -> list:
@@ -196,16 +191,16 @@ class Meter:
             watched_grads: the gradients of the scaled loss for `watched(taps)`, in its order.
             unscale: 1 / the optimizer's loss scale.
         """
-        kernels = [grads[id(p.kernel)] for p in self.probes]
-        biases = ([grads[id(p.bias)] for p in self.probes]
-                  if self.probes[0].bias is not None else None)
+        kernels = [grads[id(layer.kernel)] for layer in self.layers]
+        biases = ([grads[id(layer.bias)] for layer in self.layers]
+                  if self.layers[0].bias is not None else None)
         norm_grads = self._norm_grads(grads, unscale) if self.has_norms else None
         return Step(kernels, biases, list(watched_grads), list(taps.u), list(taps.a),
                     self._derivatives(taps.u), unscale, norm_grads)
 
     def kernels(self) -> list:
         """The kernels' values now, as tensors (read before an update to measure it)."""
-        return [tf.convert_to_tensor(p.kernel) for p in self.probes]
+        return [tf.convert_to_tensor(layer.kernel) for layer in self.layers]
 
     def _derivatives(self, u):
         """Each layer's f'(u) at the activation's inputs u, by autodiff.
@@ -220,7 +215,7 @@ class Meter:
         derivs = [None] * len(u)
         for name, idx in self.groups:
             x = tf.concat([u[i] for i in idx], axis=1) if len(idx) > 1 else u[idx[0]]
-            f = self.probes[idx[0]].fn
+            f = self.layers[idx[0]].fn
             if name == "softmax":
                 a = f(x)
                 d = a * (1.0 - a)
@@ -229,7 +224,7 @@ class Meter:
                     tape.watch(x)
                     a = f(x)
                 d = tape.gradient(a, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-            widths = [self.probes[i].units for i in idx]
+            widths = [self.layers[i].units for i in idx]
             for i, di in zip(idx, tf.split(d, widths, axis=1)):
                 derivs[i] = di
         return derivs
@@ -237,9 +232,9 @@ class Meter:
     # Batch norm's own parameters: two statistics columns beside `LayerStatistics`' ones, on the
     # row of the layer each BN follows (0 on a row without one, which layers.csv leaves out).
     def _norm_grads(self, grads, unscale):
-        rows = [tf.stack([tf.norm(tf.cast(grads[id(p.norm.gamma)], tf.float32)),
-                          tf.norm(tf.cast(grads[id(p.norm.beta)], tf.float32))])
-                if p.norm is not None else tf.zeros((2,)) for p in self.probes]
+        rows = [tf.stack([tf.norm(tf.cast(grads[id(layer.norm.gamma)], tf.float32)),
+                          tf.norm(tf.cast(grads[id(layer.norm.beta)], tf.float32))])
+                if layer.norm is not None else tf.zeros((2,)) for layer in self.layers]
         return tf.stack(rows) * unscale
 
     def _matrix(self, step: Step, before, after=None):
@@ -295,9 +290,8 @@ class Meter:
 
     def frame(self, file: str, items: list) -> pd.DataFrame:
         """Tidy rows of one of `FILES` from its `(epoch, entry)` items."""
-        if file == "layers.csv":
-            return self._layer_rows(items)
-        return self._histogram_rows(items)
+        rows = {"layers.csv": self._layer_rows, "histograms.csv": self._histogram_rows}
+        return rows[file](items)
 
     def _layer_rows(self, items) -> pd.DataFrame:
         missing = self.not_measured

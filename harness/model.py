@@ -4,7 +4,7 @@
 gradient -> `optimizer.apply`) and takes, from the same tape and the same backward pass, the
 gradient with respect to each layer's linear output z as well, and reads the kernels before and
 after `optimizer.apply` (the update it applied). What is measured, and how, is the model's
-`harness.meter.Meter`: the model declares its layers to it (`Probe`) and hands it what they
+`harness.meter.Meter`: the model declares its layers to it (`MeteredLayer`) and hands it what they
 compute in each pass (`Taps`). The meter is no Keras metric, so neither validation nor the
 progress bar touches it.
 
@@ -18,7 +18,7 @@ import keras
 import tensorflow as tf
 
 from harness import activations, heads, initializers
-from harness.meter import Measures, Meter, Probe, Taps
+from harness.meter import Measures, Meter, MeteredLayer, Taps
 from harness.stats import Step
 
 
@@ -37,7 +37,7 @@ class Forward(NamedTuple):
     outs: list
 
 
-class Measurement(NamedTuple):
+class Pass(NamedTuple):
     """One forward and one backward pass (`StatsModel.measure`).
 
     Attributes:
@@ -111,10 +111,11 @@ class StatsModel(keras.Model):
             input_shape = (*input_shape[:-1], dense.units)
         for norm, n in zip(self.norms, self.units):
             norm.build((None, n))
+        # What the meter measures of each Dense layer (a unit is a neuron); see `harness.meter`.
         norms = self.norms + [None] * (len(self.dense) - len(self.norms))  # hidden layers only
         self.meter = Meter([
-            Probe(name, dense.units, dense.kernel, dense.bias if self.use_bias else None,
-                  activation, fn, norm)
+            MeteredLayer(name, dense.units, dense.kernel, dense.bias if self.use_bias else None,
+                         activation, fn, norm)
             for name, dense, activation, fn, norm in zip(
                 self.layer_names, self.dense, self.activation_names, self.act, norms)])
 
@@ -151,7 +152,7 @@ class StatsModel(keras.Model):
             outs.append(x)
         return Forward(x, Taps(zs, us, acts), outs)
 
-    def measure(self, x, y, training=False) -> Measurement:
+    def measure(self, x, y, training=False) -> Pass:
         """One forward and one backward pass: the gradients for the weights and for what the
         meter watches (each layer's z), from one tape."""
         with tf.GradientTape() as tape:
@@ -164,7 +165,7 @@ class StatsModel(keras.Model):
         grads, watched = grads[:len(variables)], grads[len(variables):]
         unscale = 1.0 / self.optimizer.scale_loss(tf.constant(1.0))
         by_var = {id(v): g for v, g in zip(variables, grads)}
-        return Measurement(loss, f.output, grads,
+        return Pass(loss, f.output, grads,
                            self.meter.step(f.taps, by_var, watched, unscale))
 
     def probe(self, x, y) -> Measures:
