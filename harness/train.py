@@ -62,7 +62,7 @@ class Recorder:
 
     The first write replaces the files; every later one appends the epochs recorded since (a
     100k-epoch run would otherwise rewrite ever longer files). Each file is a list of recorded
-    items and a function from a slice of them to rows (`tables`): the meter names its files and
+    items and a function from a slice of them to rows (`files`): the meter names its files and
     makes their rows, so a new per-epoch file of the meter's is written, appended and held
     consistent with the others alike.
 
@@ -102,7 +102,7 @@ class Recorder:
         if self.snapshots is not None and epoch in self.logged:
             self.snapshots.take(self.model, epoch)
 
-    def tables(self) -> dict:
+    def files(self) -> dict:
         """File name -> (the recorded items, a function from a list of items to a DataFrame)."""
         return {"history.csv": (self.history, self._history_rows),
                 **{name: (self.items[name], partial(self.meter.frame, name)) for name in FILES}}
@@ -122,7 +122,7 @@ class Recorder:
     def write(self):
         """Writes what was recorded since the last write (everything, the first time)."""
         with deferred_interrupt():  # the files always describe the same epochs
-            for name, (items, rows) in self.tables().items():
+            for name, (items, rows) in self.files().items():
                 done = self.written.get(name)
                 digits = FLOAT_FORMATS.get(name)
                 if done is None:
