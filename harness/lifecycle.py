@@ -2,14 +2,15 @@
 
 `harness.runner.run` trains and measures inside `open_run`; everything around that is here: the
 folder's lock, clearing an earlier run's files, `meta.json` (first: it marks the folder as a
-run's) and `config.yaml`, and at the end `meta.json`'s end time, the report, and `summary.json`
-last. The summary's `status` says `failed` until the run sets its own (`completed`, `diverged`);
-a stop (Ctrl-C, SIGTERM) closes the folder as `interrupted`, an error as `failed` with the error.
+run's) and `config.yaml`, and at the end `meta.json`'s end time, the report (the runner's to
+draw: this module reads no report code), and `summary.json` last. The summary's `status` says
+`failed` until the run sets its own (`completed`, `diverged`); a stop (Ctrl-C, SIGTERM) closes
+the folder as `interrupted`, an error as `failed` with the error.
 """
 
 import errno
-import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +21,8 @@ from harness.rundir import clear_run_files, is_run_folder, load_run, lock_folder
 
 
 @contextmanager
-def open_run(run_dir: Path, meta: dict, config: dict, summary: dict, report: bool = True,
-             locked: bool = False):
+def open_run(run_dir: Path, meta: dict, config: dict, summary: dict,
+             report: Callable[[Path, dict], None] | None = None, locked: bool = False):
     """Opens `run_dir` for one run and closes it with a status, however the run ends.
 
     Args:
@@ -31,7 +32,8 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: dict, report: boo
         config: the resolved config, written as `config.yaml`.
         summary: `summary.json`, filled in by the run as it goes; its `status` is `failed`
             until the run sets it.
-        report: draw the report when the run ends without a stop or an error.
+        report: draws the report, `report(run_dir, summary)`, when the run ends without a
+            stop or an error (before `summary.json` is written); None for no report.
         locked: the caller holds the folder's lock (a sweep's parent process, while a worker
             process trains into it).
 
@@ -56,14 +58,14 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: dict, report: boo
         except KeyboardInterrupt:
             summary.update(status="interrupted", epochs_run=_epochs_recorded(run_dir))
             summary.pop("learned", None)
-            _finish(run_dir, meta, summary, started, report=False)
+            _finish(run_dir, meta, summary, started, report=None)
             raise
         except Exception as e:
             summary.update(error=f"{type(e).__name__}: {e}", epochs_run=_epochs_recorded(run_dir))
             summary.pop("learned", None)
             disk = isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
             try:
-                _finish(run_dir, meta, summary, started, False)
+                _finish(run_dir, meta, summary, started, None)
             except OSError:
                 if not disk:
                     raise  # with a full disk the summary may not fit either: no summary, no claim
@@ -83,7 +85,8 @@ def _epochs_recorded(run_dir: Path) -> int:
         return 0
 
 
-def _finish(run_dir: Path, meta: dict, summary: dict, started: float, report: bool) -> None:
+def _finish(run_dir: Path, meta: dict, summary: dict, started: float,
+            report: Callable[[Path, dict], None] | None) -> None:
     """Closes the run folder: meta.json's end time, the report, and summary.json last.
 
     A stop request while the report is drawn still leaves `summary.json` (the report can be
@@ -93,20 +96,9 @@ def _finish(run_dir: Path, meta: dict, summary: dict, started: float, report: bo
     write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary["wall_time_s"],
                                        "finished": datetime.now().isoformat(timespec="seconds")})
     try:
-        if report:
-            _report(run_dir, summary)  # a failing report is a warning; only a stop passes
+        if report is not None:
+            report(run_dir, summary)
     finally:
         with deferred_interrupt():
             write_json(run_dir / "summary.json", summary)
 
-
-def _report(run_dir: Path, summary: dict) -> None:
-    from harness.report import build_report
-
-    run = load_run(run_dir)
-    run.summary = summary
-    try:
-        build_report(run)
-    except Exception as e:  # the run's data is sound; a report can be rebuilt later
-        print(f"warning: report not written ({type(e).__name__}: {e}); rebuild it with "
-              f"`python -m harness report {run_dir}`", file=sys.stderr)

@@ -133,7 +133,7 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             "command": command_line(config, overrides, out, run_dir / "config.yaml"),
             "config_file": None if isinstance(config, Mapping) else str(config)}
     with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), _first_summary(s.cfg, s.data),
-                  report, locked) as summary:
+                  _report if report else None, locked) as summary:
         train_and_measure(s, run_dir, summary, verbose)
     return load_run(run_dir)
 
@@ -200,6 +200,20 @@ def _test(s: Setup, recorder, run_dir: Path, summary: dict) -> None:
     recorder.snapshots.write(run_dir)
     if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
         _write_points(data, run_dir)
+
+
+def _report(run_dir: Path, summary: dict) -> None:
+    """Draws the finished run's report; a failing report is a warning (the run's data is sound,
+    `harness report` rebuilds it), and only a stop passes."""
+    from harness.report import build_report
+
+    run = load_run(run_dir)
+    run.summary = summary
+    try:
+        build_report(run)
+    except Exception as e:
+        print(f"warning: report not written ({type(e).__name__}: {e}); rebuild it with "
+              f"`python -m harness report {run_dir}`", file=sys.stderr)
 
 
 def check_out(out: str | os.PathLike, force: bool = False) -> Path:
