@@ -1,7 +1,8 @@
 """Histograms of every layer's activations, pre-activations and gradients, binned in the graph.
 
-Four quantities per layer, on bins fixed for the whole run so that epochs and runs compare:
-- `activation` f(u) and `preactivation` u (the activation's input), on a linear axis: the
+Four quantities per layer, on bins fixed for the whole run so that epochs and runs compare (the
+quantities keep the names `histograms.csv` has always written):
+- `activation` a = f(u) and `preactivation` u (the activation's input), on a linear axis: the
   activation's range where it is bounded (sigmoid [0, 1], tanh [-1, 1]), else a range set from the
   probe batch at initialisation (`set_ranges`);
 - `preact_grad` dL/dz and `kernel_grad` dL/dW, on a log10|g| axis from 1e-12 to 1e2, so that a
@@ -40,16 +41,14 @@ class Histograms:
 
     Args:
         units: units per layer.
-        fan_in: inputs per layer (kernel rows).
         bounds: per layer, the activation's output range `(low, high)`, or None when unbounded.
     """
 
-    def __init__(self, units, fan_in, bounds):
+    def __init__(self, units, bounds):
         layers = np.arange(len(units))
         self.n = len(units)
         self.bounds = list(bounds)
         self.unit_layer = tf.constant(np.repeat(layers, units), tf.int32)
-        self.weight_layer = tf.constant(np.repeat(layers, np.multiply(units, fan_in)), tf.int32)
         # (activation, preactivation) x layers: the left edge and the width of the linear bins
         self.low = tf.Variable(tf.zeros((2, self.n)), trainable=False, name="histogram_low")
         self.width = tf.Variable(tf.fill((2, self.n), 1.0 / LINEAR_BINS), trainable=False,
@@ -60,7 +59,7 @@ class Histograms:
         self._axes = np.zeros((2, self.n)), np.full((2, self.n), 1.0 / LINEAR_BINS)  # as written
         self._bins = None  # (layer names, bins table, ends): see `bins`
 
-    def set_ranges(self, acts, preacts) -> None:
+    def set_ranges(self, a, u) -> None:
         """Fixes the linear axes from a batch at initialisation (lists of (batch, units)).
 
         A bounded activation's outputs use its range; anything else [0, R] when no value is
@@ -68,7 +67,7 @@ class Histograms:
         (room for the values to grow while training).
         """
         low, width = np.zeros((2, self.n)), np.zeros((2, self.n))
-        for q, tensors in enumerate((acts, preacts)):
+        for q, tensors in enumerate((a, u)):
             for i, t in enumerate(tensors):
                 values = np.asarray(t, np.float64)
                 if q == 0 and self.bounds[i]:
@@ -89,16 +88,15 @@ class Histograms:
         Args:
             step: a `harness.stats.Step`.
         """
-        return self._counts(step.acts, step.preacts, step.preact_grads, step.kernel_grads,
-                            step.unscale)
+        return self._counts(step.a, step.u, step.z_grads, step.kernel_grads, step.unscale)
 
-    def _counts(self, acts, preacts, preact_grads, kernel_grads, unscale):
+    def _counts(self, a, u, z_grads, kernel_grads, unscale):
         def concat(tensors):
             return tf.cast(tf.concat(tensors, axis=1), tf.float32)  # (batch, all units)
 
         first = tf.cast(self.unit_layer, tf.float32) * LINEAR_BINS  # each unit's layer's bin 0
         counts = []
-        for q, values in enumerate((acts, preacts)):
+        for q, values in enumerate((a, u)):
             scale = tf.gather(1.0 / self.width[q], self.unit_layer)
             shift = first - tf.gather(self.low[q] / self.width[q], self.unit_layer)
             counts.append(self._count(concat(values) * scale + shift, first, LINEAR_BINS,
@@ -107,7 +105,7 @@ class Histograms:
         scale = 1.0 / (math.log(10.0) * (LOG_HIGH - LOG_LOW) / LOG_BINS)
         shift = -LOG_LOW * LOG_BINS / (LOG_HIGH - LOG_LOW)
         first = tf.cast(self.unit_layer, tf.float32) * LOG_BINS
-        log = tf.math.log(tf.abs(concat(preact_grads) * unscale))
+        log = tf.math.log(tf.abs(concat(z_grads) * unscale))
         counts.append(self._count(log * scale + shift + first, first, LOG_BINS,
                                   self.n * LOG_BINS))
         # Kernels differ in shape: one small count per layer, no per-weight layer index.

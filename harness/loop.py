@@ -4,23 +4,45 @@ On toy data almost all of `model.fit`'s time is per-step and per-epoch Python ov
 callbacks, a validation pass through `evaluate`), not arithmetic. Here one `tf.function` runs a
 chunk of epochs: each step is the model's own `train_step` (same gradients, same statistics), each
 epoch ends with a validation pass over the whole validation set, and the per-epoch logs come back
-as tensors. The batches follow the same per-epoch orders as the Keras path, so both train the same
-model (`tests/test_loop.py`).
+as tensors. The batches follow the same per-epoch orders as Keras' `model.fit` given them
+(`tests/keras_fit.py`), and both train the same model (`tests/test_loop.py`).
 """
 
 import math
 import sys
+from typing import NamedTuple
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from harness.meter import DTYPES, Measures
 from harness.model import StatsModel
 
 STEPS_PER_CALL = 500  # bounds the time between progress-bar updates, run-folder writes and the
 # moments a stop request (Ctrl-C, SIGTERM) is seen: a longer epoch is split into several calls
 ORDERS_PER_CALL = 1 << 24  # bounds a call's table of epoch orders (int32: 64 MB), for a batch
 # of a million examples that would otherwise take 500 epochs of a million at once
+
+
+class Chunk(NamedTuple):
+    """The epochs one `EpochLoop.run` trained, one row per epoch.
+
+    Attributes:
+        train: the training logs, (epochs, `EpochLoop.names`).
+        val: the validation logs, (epochs, `EpochLoop.val_names`).
+        measures: the meter's `Measures`, each field with the epochs first.
+        snapshots: the logged epochs' snapshots one below the other (`Snapshots.compute`'s rows
+            each; no rows without snapshots).
+        diverged: (epoch, step), counted from 1 within this chunk, of the first non-finite loss,
+            or None.
+    """
+
+    train: np.ndarray
+    val: np.ndarray
+    measures: Measures
+    snapshots: np.ndarray
+    diverged: tuple[int, int] | None
 
 
 class EpochLoop:
@@ -61,30 +83,22 @@ class EpochLoop:
             tf.TensorSpec((len(self.names),), tf.float32), tf.TensorSpec((), tf.bool),
             *specs[2:]])
 
-    def run(self, orders: np.ndarray, histograms=None):
+    def run(self, orders: np.ndarray, histograms=None) -> Chunk:
         """Trains one epoch per row of `orders` (each a permutation of the training examples).
 
         Args:
             orders: (epochs, examples).
             histograms: (epochs,) bools, the epochs whose histograms are counted; default none.
-
-        Returns:
-            (train logs (epochs, metrics), validation logs (epochs, metrics),
-             layer statistics (epochs, layers, statistics), histogram counts (epochs, bins),
-             snapshots of the logged epochs, one below the other (`Snapshots.compute`'s rows
-             each; none without snapshots),
-             where: (epoch, step) counted from 1 within this chunk of the first non-finite loss,
-             or None).
         """
         flags = np.zeros(len(orders), bool) if histograms is None else np.asarray(histograms)
         if self.steps > STEPS_PER_CALL and len(orders) == 1:
             return self._run_in_parts(orders[0], bool(flags[0]))
-        *out, where = self._run(tf.constant(orders, tf.int32), tf.constant(flags, tf.bool),
-                                *self.data)
-        where = tuple(int(v) for v in np.asarray(where))
-        return (*(np.asarray(a) for a in out), where if where[0] else None)
+        train, val, *measures, snaps, where = (np.asarray(a) for a in self._run(
+            tf.constant(orders, tf.int32), tf.constant(flags, tf.bool), *self.data))
+        where = tuple(int(v) for v in where)
+        return Chunk(train, val, Measures(*measures), snaps, where if where[0] else None)
 
-    def _run_in_parts(self, order: np.ndarray, histograms: bool):
+    def _run_in_parts(self, order: np.ndarray, histograms: bool) -> Chunk:
         """One long epoch, `STEPS_PER_CALL` steps per compiled call; between calls Python sees
         signals, so Ctrl-C stops within seconds (the unfinished epoch is not recorded)."""
         x, y, x_val, y_val, grid = self.data
@@ -98,28 +112,26 @@ class EpochLoop:
                 where = (1, int(done))
                 break
             start = stop
-        val, stats, counts, snap = self._close(train, tf.constant(histograms), x_val, y_val, grid)
-        return (*(np.asarray(a)[None] for a in (train, val, stats, counts)), np.asarray(snap),
-                where)
+        val, measures, snap = self._close(train, tf.constant(histograms), x_val, y_val, grid)
+        return Chunk(np.asarray(train)[None], np.asarray(val)[None],
+                     Measures(*(np.asarray(m)[None] for m in measures)), np.asarray(snap), where)
 
     # The epoch-level bookkeeping, shared by both ways of running an epoch: what is reset when an
     # epoch begins and read when it ends.
     def _begin_epoch(self, histograms):
         self.model.reset_metrics()
-        self.model.layer_stats.reset_state()
-        self.model.histograms.on.assign(histograms)
+        self.model.meter.begin_epoch(histograms)
 
     def _end_epoch(self, train, logged, x_val, y_val, grid):
-        """(validation logs, the epoch's layer statistics, its histogram counts, its snapshot
-        (no rows unless `logged`)), once its last step is done."""
+        """(validation logs, the meter's `Measures` of the epoch, its snapshot (no rows unless
+        `logged`)), once its last step is done."""
         m = self.model
-        stats = m.layer_stats.result()
-        counts = tf.identity(m.layer_stats.histogram)
+        measures = m.meter.end_epoch()
         snap = tf.cond(logged, lambda: self._snapshot(grid),
                        lambda: tf.zeros((0, self.snap_width)))
-        with tf.control_dependencies([stats, counts, train, snap]):
+        with tf.control_dependencies([*measures, train, snap]):
             m.reset_metrics()
-        return self._vector(m.test_step((x_val, y_val)), self.val_names), stats, counts, snap
+        return self._vector(m.test_step((x_val, y_val)), self.val_names), measures, snap
 
     def _snapshot(self, grid):
         if self.snapshots is None:
@@ -146,23 +158,24 @@ class EpochLoop:
         # tracing per model, more than a whole toy run takes to execute.
         epochs = tf.shape(orders)[0]
 
-        def one_epoch(e, ok, where, train_a, val_a, stats_a, counts_a, snaps):
+        def one_epoch(e, ok, where, snaps, *arrays):
             self._begin_epoch(histograms[e])
             train, s, ok = self._steps(orders[e], tf.constant(0), self.steps, x, y, ok)
-            val, stats, counts, snap = self._end_epoch(train, histograms[e], x_val, y_val, grid)
+            val, measures, snap = self._end_epoch(train, histograms[e], x_val, y_val, grid)
             where = tf.where(ok, where, tf.stack([e + 1, s]))
-            return (e + 1, ok, where, train_a.write(e, train), val_a.write(e, val),
-                    stats_a.write(e, stats), counts_a.write(e, counts),
-                    tf.concat([snaps, snap], axis=0))
+            return (e + 1, ok, where, tf.concat([snaps, snap], axis=0),
+                    *(a.write(e, v) for a, v in zip(arrays, (train, val, *measures))))
 
-        arrays = [*(tf.TensorArray(tf.float32, size=epochs) for _ in range(3)),
-                  tf.TensorArray(tf.int64, size=epochs)]
-        start = (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32), *arrays,
-                 tf.zeros((0, self.snap_width)))  # the logged epochs' snapshots, one below another
-        done, _, where, *arrays, snaps = tf.while_loop(
+        # Per epoch: train logs, validation logs, and each field of the meter's `Measures`.
+        arrays = [tf.TensorArray(dtype, size=epochs)
+                  for dtype in (tf.float32, tf.float32, *DTYPES)]
+        start = (tf.constant(0), tf.constant(True), tf.zeros((2,), tf.int32),
+                 tf.zeros((0, self.snap_width)), *arrays)  # snapshots: one below another
+        done, _, where, snaps, *arrays = tf.while_loop(
             lambda e, ok, *_: (e < epochs) & ok, one_epoch, start,
-            shape_invariants=(*(getattr(v, "shape", tf.TensorShape(None)) for v in start[:-1]),
-                              tf.TensorShape([None, self.snap_width])))
+            shape_invariants=(*(v.shape for v in start[:3]),
+                              tf.TensorShape([None, self.snap_width]),
+                              *(tf.TensorShape(None) for _ in arrays)))
         return (*(a.stack()[:done] for a in arrays), snaps, where)
 
     def _vector(self, logs, names=None):
@@ -183,12 +196,11 @@ class EpochLoop:
 
 
 def _state(model) -> list:
-    """Everything a training run changes, as variables: weights, optimizer, metrics, statistics."""
-    # `variables`, not `weights`: dropout's seed state too; the statistics' initial kernels and
-    # histogram axes are plain variables the graph reads.
-    h = model.histograms
+    """Everything a training run changes, as variables: weights, optimizer, metrics, meter."""
+    # `variables`, not `weights`: dropout's seed state too. The meter is no Keras layer: its
+    # state (initial kernels, histogram axes, the epoch's totals) is its own list.
     return [*model.variables, *model.optimizer.variables, *model.metrics_variables,
-            *model.layer_stats.variables, *model.statistics.init_kernels, h.low, h.width, h.on]
+            *model.meter.variables]
 
 
 _last: dict = {}  # "key", "loop": the last loop this process compiled (see `reusable_loop`)
@@ -253,19 +265,22 @@ def epochs_per_call(steps: int, examples: int) -> int:
 
 
 def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged) -> tuple | None:
-    chunk = epochs_per_call(loop.steps, int(loop.data[0].shape[0]))
-    ends = [*range(chunk, epochs, chunk), epochs]
+    """`fit_in_graph`'s chunks of epochs, each recorded and written as it ends, under one
+    progress bar."""
+    per_call = epochs_per_call(loop.steps, int(loop.data[0].shape[0]))
+    ends = [*range(per_call, epochs, per_call), epochs]
     shown = [*loop.names, *(f"val_{k}" for k in loop.val_names)]
     bar = keras.utils.Progbar(epochs, unit_name="epoch", verbose=bar_verbosity(verbose),
                               stateful_metrics=shown) if verbose else None  # show, not average
     for start, end in zip([0, *ends[:-1]], ends):
         flags = np.isin(np.arange(start + 1, end + 1), list(logged))
-        train, val, stats, counts, snaps, where = loop.run(orders.next(end - start), flags)
+        chunk = loop.run(orders.next(end - start), flags)
+        train, where, snaps = chunk.train, chunk.diverged, chunk.snapshots
         taken = np.split(snaps, flags[:len(train)].sum()) if len(snaps) else None
         for i in range(len(train)):
             logs = dict(zip(loop.names, train[i]))
-            logs.update({f"val_{k}": v for k, v in zip(loop.val_names, val[i])})
-            recorder.add_epoch(start + i + 1, logs, stats[i], counts[i])
+            logs.update({f"val_{k}": v for k, v in zip(loop.val_names, chunk.val[i])})
+            recorder.add_epoch(start + i + 1, logs, Measures(*(m[i] for m in chunk.measures)))
             if taken and flags[i] and not (where and i == len(train) - 1):  # not a failed epoch
                 recorder.snapshots.add(start + i + 1, taken[int(flags[:i].sum())])
         done = start + len(train)

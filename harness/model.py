@@ -2,56 +2,55 @@
 
 `StatsModel.train_step` follows Keras' own TensorFlow trainer (tape -> loss -> `scale_loss` ->
 gradient -> `optimizer.apply`) and takes, from the same tape and the same backward pass, the
-gradient with respect to each layer's pre-activation z as well, and reads the kernels before and
-after `optimizer.apply` (the update it applied). Per-layer statistics are averaged over an epoch's
-steps by one `LayerStats` tracker, outside `model.metrics` so that neither validation nor the
-progress bar touches it; on the epochs the schedule logs, the same tracker adds up histograms.
+gradient with respect to each layer's linear output z as well, and reads the kernels before and
+after `optimizer.apply` (the update it applied). What is measured, and how, is the model's
+`harness.meter.Meter`: the model declares its layers to it (`MeteredLayer`) and hands it what they
+compute in each pass (`Taps`). The meter is no Keras metric, so neither validation nor the
+progress bar touches it.
 
 Reference:
     big_vision logs `l2_grads` inside the update step, from the gradients that update the weights.
 """
 
+from typing import NamedTuple
+
 import keras
-import numpy as np
 import tensorflow as tf
 
 from harness import activations, heads, initializers
-from harness.histograms import Histograms
-from harness.stats import LayerStatistics, Step
+from harness.meter import Measures, Meter, MeteredLayer, Taps
+from harness.stats import Step
 
 
-class LayerStats(keras.metrics.Metric):
-    """One epoch of layer statistics: their mean over steps, the units ever active, histograms.
+class Forward(NamedTuple):
+    """One pass through the network.
 
-    One update per step for all layers.
-
-    Args:
-        statistics: the model's `LayerStatistics`.
-        histogram_size: bins of the model's `Histograms`.
-        columns: statistics per layer: `statistics.names`, then any the model adds (batch norm).
+    Attributes:
+        output: the network's output, (batch, outputs).
+        taps: per Dense layer, its z, u and a (`harness.meter.Taps`).
+        outs: per Dense layer, what the next layer receives (after activation, batch norm,
+            dropout and the skip's add), (batch, units).
     """
 
-    def __init__(self, statistics: LayerStatistics, histogram_size: int, columns: int,
-                 name="layer_stats"):
-        super().__init__(name=name)
-        self.statistics = statistics
-        shape = (statistics.n, columns)
-        self.total = self.add_variable(shape=shape, initializer="zeros", name="total")
-        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
-        units = int(statistics.unit_layer.shape[0])
-        self.alive = self.add_variable(shape=(units,), initializer="zeros", name="alive")
-        self.histogram = self.add_variable(shape=(histogram_size,), initializer="zeros",
-                                           dtype="int64", name="histogram")
+    output: tf.Tensor
+    taps: Taps
+    outs: list
 
-    def update_state(self, values, active, counts):
-        self.total.assign_add(tf.cast(values, self.total.dtype))
-        self.count.assign_add(1.0)
-        self.alive.assign(tf.maximum(self.alive, active))
-        self.histogram.assign_add(counts)
 
-    def result(self):
-        """The (layers, statistics) matrix of the epoch so far."""
-        return self.statistics.epoch_result(self.total / tf.maximum(self.count, 1.0), self.alive)
+class Pass(NamedTuple):
+    """One forward and one backward pass (`StatsModel.measure`).
+
+    Attributes:
+        loss: the loss (with the kernel penalty in training).
+        y_pred: the network's output.
+        grads: gradients of the scaled loss for `trainable_variables`, in their order.
+        step: what the meter measures of the pass (`harness.stats.Step`).
+    """
+
+    loss: tf.Tensor
+    y_pred: tf.Tensor
+    grads: list
+    step: Step
 
 
 class StatsModel(keras.Model):
@@ -86,15 +85,7 @@ class StatsModel(keras.Model):
                                          kernel_regularizer=penalty)
                       for i, (n, name) in enumerate(zip(units, names))]
         self.act = [activations.keras_function(a) for a in activation_names]
-        entries = [activations.get(a) for a in activation_names]
-        self.flat = [e.flat for e in entries]
-        self.bounds = [e.bounds for e in entries]
-        # Layers sharing an elementwise activation get their derivative in one call; a user's
-        # function is called per layer (it may not be elementwise).
-        groups = {}
-        for i, name in enumerate(activation_names):
-            groups.setdefault((name, i if ":" in name else None), []).append(i)
-        self.act_groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
+        self.activation_names = list(activation_names)
         self.units, self.use_bias = list(units), use_bias
         self.layer_names = names
         hidden = len(units) - 1
@@ -114,41 +105,24 @@ class StatsModel(keras.Model):
         self.clipped = keras.metrics.Mean(name="clipped") if clipnorm else None
         self.train_only = [m.name for m in (self.penalty, self.clipped) if m is not None]
 
-    @property
-    def stat_names(self) -> list[str]:
-        return self.statistics.names + (list(BN_STATS) if self.norms else [])
-
-    @property
-    def not_measured(self) -> set[tuple[str, str]]:
-        """(layer, metric) pairs that do not exist (the output layer has no batch norm)."""
-        return {("output", s) for s in BN_STATS} if self.norms else set()
-
-    @property
-    def metrics(self):
-        # Keras resets `model.metrics` when validation starts; the layer statistics must survive
-        # until the epoch's end, so a callback resets and reads them instead (`harness.train`).
-        return [m for m in super().metrics if m is not getattr(self, "layer_stats", None)]
-
     def build(self, input_shape):
-        fan_in = [input_shape[-1], *self.units[:-1]]
         for dense in self.dense:
             dense.build(input_shape)
             input_shape = (*input_shape[:-1], dense.units)
         for norm, n in zip(self.norms, self.units):
             norm.build((None, n))
-        self.statistics = LayerStatistics(self.units, fan_in, self.flat, self.use_bias,
-                                          kernels=self.kernels())
-        self.histograms = Histograms(self.units, fan_in, self.bounds)
-        self.layer_stats = LayerStats(self.statistics, self.histograms.size,
-                                      len(self.stat_names))
-
-    def kernels(self) -> list:
-        return [d.kernel for d in self.dense]
+        # What the meter measures of each Dense layer (a unit is a neuron); see `harness.meter`.
+        norms = self.norms + [None] * (len(self.dense) - len(self.norms))  # hidden layers only
+        self.meter = Meter([
+            MeteredLayer(name, dense.units, dense.kernel, dense.bias if self.use_bias else None,
+                         activation, fn, norm)
+            for name, dense, activation, fn, norm in zip(
+                self.layer_names, self.dense, self.activation_names, self.act, norms)])
 
     def call(self, x, training=False):
-        return self.forward(x, training)[0]
+        return self.forward(x, training).output
 
-    def forward(self, x, training=False):
+    def forward(self, x, training=False) -> Forward:
         """One pass, keeping what every layer computes.
 
         Args:
@@ -156,16 +130,11 @@ class StatsModel(keras.Model):
             training: batch norm on batch statistics (else moving averages), dropout on.
 
         Returns:
-            (output, zs, outs, act_ins): per Dense layer, (batch, units) each: its output z
-            (before batch norm), what the next layer receives (after activation, batch norm,
-            dropout and the skip's add), and the activation's input (z, or BN(z) with `before`).
+            A `Forward`; per Dense layer, (batch, units) each: z its output (before batch norm),
+            u the activation's input (z, or BN(z) with `before`), a the activation's output after
+            dropout (before BN `after` and the skip's add), and what the next layer receives.
         """
-        return self._forward(x, training)[:4]
-
-    def _forward(self, x, training=False):
-        """`forward`, plus each layer's activation output after dropout (before BN `after` and
-        the skip's add): the tensor the activation statistics describe."""
-        zs, outs, act_ins, acts = [], [], [], []
+        zs, us, acts, outs = [], [], [], []
         skip_from = {end: start for start, end in self.skips}
         for i, (dense, act) in enumerate(zip(self.dense, self.act)):
             z = dense(x)
@@ -178,101 +147,53 @@ class StatsModel(keras.Model):
             if i in skip_from:
                 x = x + outs[skip_from[i]]
             zs.append(z)
-            outs.append(x)
-            act_ins.append(u)
+            us.append(u)
             acts.append(a)
-        return x, zs, outs, act_ins, acts
+            outs.append(x)
+        return Forward(x, Taps(zs, us, acts), outs)
 
-    def activation_derivatives(self, act_ins):
-        """Each layer's f'(u) at the activation's inputs u, by autodiff.
-
-        For an elementwise f, the gradient of sum(f(u)) with respect to u is f'(u) elementwise:
-        one small backward pass through the activation alone, which works for any Keras or user
-        function. Softmax is not elementwise: its Jacobian's diagonal s (1 - s) stands in.
-
-        Returns:
-            A list of (batch, units), one per layer.
-        """
-        derivs = [None] * len(act_ins)
-        for name, idx in self.act_groups:
-            u = tf.concat([act_ins[i] for i in idx], axis=1) if len(idx) > 1 else act_ins[idx[0]]
-            f = self.act[idx[0]]
-            if name == "softmax":
-                a = f(u)
-                d = a * (1.0 - a)
-            else:
-                with tf.GradientTape() as tape:
-                    tape.watch(u)
-                    a = f(u)
-                d = tape.gradient(a, u, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-            widths = [self.units[i] for i in idx]
-            for i, di in zip(idx, tf.split(d, widths, axis=1)):
-                derivs[i] = di
-        return derivs
-
-    def measure(self, x, y, training=False):
-        """One forward and one backward pass.
-
-        Returns:
-            (loss, y_pred, gradients of the scaled loss for the trainable variables,
-             `Step`: the per-layer tensors the statistics and histograms are made of).
-        """
+    def measure(self, x, y, training=False) -> Pass:
+        """One forward and one backward pass: the gradients for the weights and for what the
+        meter watches (each layer's z), from one tape."""
         with tf.GradientTape() as tape:
-            y_pred, zs, outs, act_ins, acts = self._forward(x, training)
-            loss = self._compute_loss(x=x, y=y, y_pred=y_pred, training=training)
+            f = self.forward(x, training)
+            loss = self._compute_loss(x=x, y=y, y_pred=f.output, training=training)
             scaled = self.optimizer.scale_loss(loss)
         variables = self.trainable_variables
-        grads = tape.gradient(scaled, variables + zs,
+        grads = tape.gradient(scaled, variables + self.meter.watched(f.taps),
                               unconnected_gradients=tf.UnconnectedGradients.ZERO)
-        grads, dzs = grads[:len(variables)], grads[len(variables):]
+        grads, watched = grads[:len(variables)], grads[len(variables):]
         unscale = 1.0 / self.optimizer.scale_loss(tf.constant(1.0))
         by_var = {id(v): g for v, g in zip(variables, grads)}
-        kernels = [by_var[id(d.kernel)] for d in self.dense]
-        biases = [by_var[id(d.bias)] for d in self.dense] if self.dense[0].use_bias else None
-        step = Step(kernels, biases, dzs, act_ins, acts, self.activation_derivatives(act_ins),
-                    unscale)
-        bn = self._bn_grad_norms(by_var, unscale) if self.norms else None
-        return loss, y_pred, grads, step, bn
+        return Pass(loss, f.output, grads,
+                           self.meter.step(f.taps, by_var, watched, unscale))
 
-    def probe(self, x, y):
-        """Statistics and histograms of one batch at the current weights, changing nothing.
+    def probe(self, x, y) -> Measures:
+        """The meter's measures of one batch at the current weights, changing nothing.
 
         What the first training step sees: batch norm on the batch's statistics and dropout on;
         the moving averages and the dropout seeds are put back afterwards. The histograms' linear
-        axes are fixed from this batch (`Histograms.set_ranges`); the run records it as epoch 0.
-
-        Returns:
-            (statistics (layers, statistics) with `update_ratio` NaN, histogram counts (size,)).
+        axes are fixed from this batch (`Meter.initial`); the run records it as epoch 0.
         """
         state = [(v, v.numpy()) for v in self.non_trainable_variables]
-        step, bn = self.measure(x, y, training=True)[3:]
+        step = self.measure(x, y, training=True).step
         for v, value in state:
             v.assign(value)
-        self.histograms.set_ranges(step.acts, step.preacts)
-        stats, _ = self.statistics(step, [tf.convert_to_tensor(k) for k in self.kernels()])
-        if bn is not None:
-            stats = tf.concat([stats, bn], axis=1)
-        return np.asarray(stats), np.asarray(self.histograms(step))
+        return self.meter.initial(step)
 
     def train_step(self, data):
         x, y = data
-        loss, y_pred, grads, step, bn = self.measure(x, y, training=True)
-        before = [tf.convert_to_tensor(k) for k in self.kernels()]  # read before the update
+        m = self.measure(x, y, training=True)
+        before = self.meter.kernels()  # read before the update
         if self.penalty is not None:  # the weights before this step's update, as in the loss
             self.penalty.update_state(tf.add_n(self.losses))
         if self.clipped is not None:  # Keras clips the unscaled gradients inside `apply`
-            norm = tf.linalg.global_norm(grads) / self.optimizer.scale_loss(1.0)
+            norm = tf.linalg.global_norm(m.grads) / self.optimizer.scale_loss(1.0)
             self.clipped.update_state(tf.cast(norm > self.clipnorm, tf.float32))
-        self.optimizer.apply(grads, self.trainable_variables)
-        stats, active = self.statistics(step, before,
-                                        [tf.convert_to_tensor(k) for k in self.kernels()])
-        if bn is not None:
-            stats = tf.concat([stats, bn], axis=1)
-        counts = tf.cond(self.histograms.on, lambda: self.histograms(step),
-                         lambda: tf.zeros((self.histograms.size,), tf.int64))
-        self.layer_stats.update_state(stats, active, counts)
-        self._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
-        return self.compute_metrics(x, y, y_pred)
+        self.optimizer.apply(m.grads, self.trainable_variables)
+        self.meter.update(m.step, before)
+        self._loss_tracker.update_state(m.loss, sample_weight=tf.shape(x)[0])
+        return self.compute_metrics(x, y, m.y_pred)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Keras' loss; in evaluation (validation, test) the data loss without the kernel penalty.
@@ -288,18 +209,6 @@ class StatsModel(keras.Model):
     def test_step(self, data):
         logs = super().test_step(data)
         return {k: v for k, v in logs.items() if k not in self.train_only}
-
-    # Batch norm's own parameters: two statistics columns beside `LayerStatistics`' ones, on the
-    # row of the Dense layer each BN follows (0 on the output row, which layers.csv leaves out).
-    def _bn_grad_norms(self, by_var, unscale):
-        rows = [tf.stack([tf.norm(tf.cast(by_var[id(bn.gamma)], tf.float32)),
-                          tf.norm(tf.cast(by_var[id(bn.beta)], tf.float32))])
-                for bn in self.norms]
-        rows.append(tf.zeros((2,)))  # the output layer
-        return tf.stack(rows) * unscale
-
-
-BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
 
 
 def build_model(cfg, n_features: int, n_classes: int, seed: int,

@@ -1,20 +1,16 @@
-"""One run, top to bottom: config -> data -> model -> fit -> run folder.
+"""One run, top to bottom: config -> setup (data, model) -> run folder -> fit, test, measure.
 
 Everything that can be wrong with the input (config, data files) is checked before the run folder
-is created, so bad input leaves nothing behind. `summary.json` is written last: its `status` says
-whether the run finished (`completed`), blew up (`diverged`), was stopped (`interrupted`) or
-crashed (`failed`).
+is created, so bad input leaves nothing behind. The folder's life is `harness.lifecycle`'s:
+`summary.json` is written last, and its `status` says whether the run finished (`completed`),
+blew up (`diverged`), was stopped (`interrupted`) or crashed (`failed`).
 """
 
-import errno
 import math
 import os
 import sys
-import time
 from collections.abc import Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -26,20 +22,13 @@ from harness.configfile import blame, command_line, load_config
 from harness.data import Dataset, load_dataset
 from harness.errors import DataError, HarnessError
 from harness.expect import check_run, parse_run
-from harness.files import check_folder, write_csv, write_json, write_yaml
+from harness.files import check_folder, write_csv
 from harness.frames import hidden_mean, last_epoch, vanishing_ratio
+from harness.lifecycle import open_run
 from harness.memory import check_fits
-from harness.rundir import (
-    RESULTS,
-    Run,
-    clear_run_files,
-    is_run_folder,
-    load_run,
-    lock_folder,
-    new_run_dir,
-)
-from harness.stops import deferred_interrupt, sticky_stops
-from harness.yamlfile import display_path as _display
+from harness.rundir import RESULTS, Run, is_run_folder, load_run, new_run_dir
+from harness.stops import sticky_stops
+from harness.yamlfile import display_path
 
 
 @dataclass
@@ -66,7 +55,7 @@ def setup(config: str | os.PathLike | Mapping,
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, sources = load_config(config, overrides)
     data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
-    where = "<mapping>" if isinstance(config, Mapping) else _display(Path(config))
+    where = "<mapping>" if isinstance(config, Mapping) else display_path(Path(config))
     try:
         cfg.check_task(data.task)  # a csv file's target decides its task only now
         head = heads.HEADS.get(cfg.model.head)
@@ -139,118 +128,92 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
     if out is not None:
         check_out(out, force)
     s = setup(config, overrides)
-    cfg, data, model = s.cfg, s.data, s.model
-    for warning in cfg.warnings():
+    for warning in s.cfg.warnings():
         print(f"warning: {warning}", file=sys.stderr)
-    from harness.train import evaluate, fit
-
-    run_dir = _new_dir(cfg) if out is None else Path(out)
-    with nullcontext(True) if locked else lock_folder(run_dir) as mine:
-        if not mine:
-            raise HarnessError(f"{run_dir}: another harness process is writing this run folder; "
-                               "wait for it to finish, or give another --out")
-        if is_run_folder(run_dir):
-            clear_run_files(run_dir)  # nothing of the previous run may reach the new report
-        started = time.time()
-        meta = {**backend.versions(), "seed": cfg.seed, "argv": sys.argv,
-                "command": command_line(config, overrides, out, run_dir / "config.yaml"),
-                "config_file": None if isinstance(config, Mapping) else str(config),
-                "started": datetime.now().isoformat(timespec="seconds")}
-        write_json(run_dir / "meta.json", meta)  # first: marks the folder as a run's
-        write_yaml(run_dir / "config.yaml", cfg.model_dump(mode="json"))
-        summary = {"status": "failed", "task": data.task, "epochs_run": 0,
-                   "examples": {"train": len(data.x_train), "val": len(data.x_val),
-                                "test": len(data.x_test)},
-                   **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
-                                    data.n_classes)}
-        if data.class_names:
-            summary["class_names"] = list(data.class_names)
-        if data.input_names:  # a csv file's columns: the axes of its boundary picture
-            summary["input_names"] = list(data.input_names)
-        try:
-            with sticky_stops():  # a stop that lands in a finalizer still stops training
-                recorder, diverged = fit(s, run_dir, verbose)
-            summary["epochs_run"] = len(recorder.history)
-            if diverged:
-                status = "diverged"
-                summary.update(diverged_epoch=diverged[0], diverged_step=diverged[1])
-            else:
-                test = evaluate(model, data.x_test, s.y["test"])
-                summary.update({f"test_{k}": v for k, v in test.items()})
-                summary["learned"] = verdict.learned(dict(summary, status="completed"))
-                # The final model on its own training examples (inference mode: no dropout,
-                # moving batch-norm statistics): train_accuracy - test_accuracy is the overfitting.
-                fitted = evaluate(model, data.x_train, s.y["train"])
-                summary.update({f"train_{k}": v for k, v in fitted.items()})
-                recorder.snapshots.finish(model, summary["epochs_run"])
-                recorder.snapshots.write(run_dir)
-                if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
-                    _write_points(data, run_dir)
-                status = "completed"
-            layers = recorder.layers_frame()
-            summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
-                           vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
-            if cfg.expect:
-                results = check_run(parse_run(cfg.expect), _measured(
-                    dict(summary, status=status), layers))
-                summary.update(expect=results, expect_met=all(r["met"] for r in results))
-            summary["status"] = status  # only now: a file that failed to write is a failed run
-        except KeyboardInterrupt:
-            summary.update(status="interrupted", epochs_run=_epochs_recorded(run_dir))
-            summary.pop("learned", None)
-            _finish(run_dir, meta, summary, started, report=False)
-            raise
-        except Exception as e:
-            summary.update(error=f"{type(e).__name__}: {e}", epochs_run=_epochs_recorded(run_dir))
-            summary.pop("learned", None)
-            disk = isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
-            try:
-                _finish(run_dir, meta, summary, started, False)
-            except OSError:
-                if not disk:
-                    raise  # with a full disk the summary may not fit either: no summary, no claim
-            if disk:
-                raise HarnessError(f"{run_dir}/: {e.strerror} while writing the run, which is "
-                                   "not completed; free some space, or give --out on another "
-                                   "disk") from e
-            raise
-        _finish(run_dir, meta, summary, started, report)
+    run_dir = _new_dir(s.cfg) if out is None else Path(out)
+    meta = {**backend.versions(), "seed": s.cfg.seed, "argv": sys.argv,
+            "command": command_line(config, overrides, out, run_dir / "config.yaml"),
+            "config_file": None if isinstance(config, Mapping) else str(config)}
+    with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), _first_summary(s.cfg, s.data),
+                  _report if report else None, locked) as summary:
+        train_and_measure(s, run_dir, summary, verbose)
     return load_run(run_dir)
 
 
-def _epochs_recorded(run_dir: Path) -> int:
-    """Epochs `history.csv` holds: what an interrupted or failed run really did."""
-    try:
-        return len(load_run(run_dir).history)
-    except HarnessError:
-        return 0
+def _first_summary(cfg: Config, data: Dataset) -> dict:
+    """`summary.json` before training: the data's facts, and the `failed` status the run
+    replaces when it ends."""
+    summary = {"status": "failed", "task": data.task, "epochs_run": 0,
+               "examples": {"train": len(data.x_train), "val": len(data.x_val),
+                            "test": len(data.x_test)},
+               **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
+                                data.n_classes)}
+    if data.class_names:
+        summary["class_names"] = list(data.class_names)
+    if data.input_names:  # a csv file's columns: the axes of its boundary picture
+        summary["input_names"] = list(data.input_names)
+    return summary
 
 
-def _finish(run_dir: Path, meta: dict, summary: dict, started: float, report: bool) -> None:
-    """Closes the run folder: meta.json's end time, the report, and summary.json last.
+def train_and_measure(s: Setup, run_dir: Path, summary: dict, verbose: int = 1) -> None:
+    """Trains, records every epoch, tests, and fills in `summary` as it goes, `status` last.
 
-    A stop request while the report is drawn still leaves `summary.json` (the report can be
-    rebuilt with `harness report`), then goes on stopping.
+    Args:
+        s: what `setup` built.
+        run_dir: the run folder, opened by `harness.lifecycle.open_run`.
+        summary: `summary.json` so far; every result goes in it, so that a run that stops
+            half-way still says what it measured.
+        verbose: as for `run`.
     """
-    summary["wall_time_s"] = round(time.time() - started, 3)
-    write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary["wall_time_s"],
-                                       "finished": datetime.now().isoformat(timespec="seconds")})
-    try:
-        if report:
-            _report(run_dir, summary)  # a failing report is a warning; only a stop passes
-    finally:
-        with deferred_interrupt():
-            write_json(run_dir / "summary.json", summary)
+    from harness.train import fit
+
+    with sticky_stops():  # a stop that lands in a finalizer still stops training
+        recorder, diverged = fit(s, run_dir, verbose)
+    summary["epochs_run"] = len(recorder.history)
+    if diverged:
+        status = "diverged"
+        summary.update(diverged_epoch=diverged[0], diverged_step=diverged[1])
+    else:
+        _test(s, recorder, run_dir, summary)
+        status = "completed"
+    layers = recorder.layers_frame()
+    summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
+                   vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
+    if s.cfg.expect:
+        results = check_run(parse_run(s.cfg.expect), _measured(
+            dict(summary, status=status), layers))
+        summary.update(expect=results, expect_met=all(r["met"] for r in results))
+    summary["status"] = status  # only now: a file that failed to write is a failed run
+
+
+def _test(s: Setup, recorder, run_dir: Path, summary: dict) -> None:
+    """The trained model on the test and training sets, its last snapshots, and the points."""
+    from harness.train import evaluate
+
+    data, model = s.data, s.model
+    test = evaluate(model, data.x_test, s.y["test"])
+    summary.update({f"test_{k}": v for k, v in test.items()})
+    summary["learned"] = verdict.learned(dict(summary, status="completed"))
+    # The final model on its own training examples (inference mode: no dropout, moving
+    # batch-norm statistics): train_accuracy - test_accuracy is the overfitting.
+    fitted = evaluate(model, data.x_train, s.y["train"])
+    summary.update({f"train_{k}": v for k, v in fitted.items()})
+    recorder.snapshots.finish(model, summary["epochs_run"])
+    recorder.snapshots.write(run_dir)
+    if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
+        _write_points(data, run_dir)
 
 
 def _report(run_dir: Path, summary: dict) -> None:
+    """Draws the finished run's report; a failing report is a warning (the run's data is sound,
+    `harness report` rebuilds it), and only a stop passes."""
     from harness.report import build_report
 
     run = load_run(run_dir)
     run.summary = summary
     try:
         build_report(run)
-    except Exception as e:  # the run's data is sound; a report can be rebuilt later
+    except Exception as e:
         print(f"warning: report not written ({type(e).__name__}: {e}); rebuild it with "
               f"`python -m harness report {run_dir}`", file=sys.stderr)
 

@@ -107,7 +107,7 @@ class Snapshots:
         """The last epoch's snapshots, and every hidden unit on the coarse grid (2-D toys)."""
         self.take(model, epoch)
         if self.toy and self.neuron_grid is not None and len(model.dense) > 1:
-            outs = model.forward(self.to_model(self.neuron_grid))[2][:-1]
+            outs = model.forward(self.to_model(self.neuron_grid)).outs[:-1]
             parts = []
             for name, out in zip(model.layer_names, outs):
                 out = np.asarray(out)[:, :NEURON_CAP]  # (points, units)

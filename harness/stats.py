@@ -21,23 +21,29 @@ STATS = ("grad_norm", "bias_grad_norm", "preact_grad_norm", "act_mean", "act_std
 class Step(NamedTuple):
     """What one forward and backward pass measured, per layer (the output layer last).
 
+    z is a layer's linear output, u the activation's input (z, or BN(z) with batch norm before
+    the activation) and a = f(u) the activation's output.
+
     Attributes:
         kernel_grads, bias_grads: dL/dW and dL/db of the scaled loss (bias_grads None without
             bias).
-        preact_grads: dL/dz, (batch, units).
-        preacts: the activation's input u, (batch, units).
-        acts: the activation's output f(u), (batch, units).
+        z_grads: dL/dz of the scaled loss, (batch, units).
+        u: the activation's input, (batch, units).
+        a: the activation's output f(u), (batch, units).
         derivs: f'(u) elementwise (softmax: the Jacobian's diagonal), (batch, units).
         unscale: 1 / the optimizer's loss scale.
+        norm_grads: (layers, 2), the norms of dL/dgamma and dL/dbeta of the batch norm that
+            follows each layer (unscaled; 0 for a layer without one), or None without batch norm.
     """
 
     kernel_grads: list
     bias_grads: list | None
-    preact_grads: list
-    preacts: list
-    acts: list
+    z_grads: list
+    u: list
+    a: list
     derivs: list
     unscale: tf.Tensor
+    norm_grads: tf.Tensor | None = None
 
 
 def flatten(tensors) -> tf.Tensor:
@@ -46,11 +52,11 @@ def flatten(tensors) -> tf.Tensor:
 
 
 class LayerStatistics:
-    """Computes `STATS` for a stack of Dense layers.
+    """Computes `STATS` for a stack of layers whose units are laid side by side.
 
     Args:
         units: units per layer.
-        fan_in: inputs per layer (kernel rows).
+        weights: weights per layer (the size of its kernel).
         flats: per layer, the activation's `(low, high)` flat region, or None.
         use_bias: whether the layers have biases (else `bias_grad_norm` is left out).
         kernels: the layers' kernels at initialisation, kept for `distance_from_init`.
@@ -58,12 +64,12 @@ class LayerStatistics:
 
     PER_LAYER_ABOVE = 50_000  # kernel weights in all; above it, kernel sums are taken per layer
 
-    def __init__(self, units, fan_in, flats, use_bias=True, kernels=()):
+    def __init__(self, units, weights, flats, use_bias=True, kernels=()):
         layers = np.arange(len(units))
         self.n = len(units)
         self.names = [s for s in STATS if use_bias or s != "bias_grad_norm"]
         self.unit_layer = tf.constant(np.repeat(layers, units), tf.int32)  # (all units,)
-        weights = np.multiply(units, fan_in)
+        weights = np.asarray(weights)
         self.weight_layer = tf.constant(np.repeat(layers, weights), tf.int32)  # (all weights,)
         self.units = tf.constant(units, tf.float32)
         self.weights = tf.constant(weights, tf.float32)
@@ -88,12 +94,12 @@ class LayerStatistics:
             (matrix (layers, statistics), active (all units,): 1.0 where a unit output anything
             but 0 for some example of the batch).
         """
-        a = tf.cast(tf.concat(step.acts, axis=1), tf.float32)  # (batch, all units)
-        dz = tf.cast(tf.concat(step.preact_grads, axis=1), tf.float32) * step.unscale
+        a = tf.cast(tf.concat(step.a, axis=1), tf.float32)  # (batch, all units)
+        dz = tf.cast(tf.concat(step.z_grads, axis=1), tf.float32) * step.unscale
         mean = self._per_unit(tf.reduce_mean(a, axis=0))
         centred = a - tf.gather(mean, self.unit_layer)
         active = tf.cast(tf.reduce_any(a != 0, axis=0), tf.float32)
-        preact_sq = tf.math.unsorted_segment_sum(tf.reduce_sum(tf.square(dz), axis=0),
+        dz_sq = tf.math.unsorted_segment_sum(tf.reduce_sum(tf.square(dz), axis=0),
                                                  self.unit_layer, self.n)
         batch = tf.cast(tf.shape(a)[0], tf.float32)
         k = self._kernel_sums(step.kernel_grads, kernels, kernels_after, step.unscale)
@@ -101,8 +107,8 @@ class LayerStatistics:
         columns = {
             "grad_norm": tf.sqrt(k[:, 1]),
             "grad_rms": tf.sqrt(k[:, 1] / self.weights),
-            "preact_grad_norm": tf.sqrt(preact_sq),
-            "preact_grad_rms": tf.sqrt(preact_sq / (batch * self.units)),
+            "preact_grad_norm": tf.sqrt(dz_sq),  # dL/dz (the column keeps its first name)
+            "preact_grad_rms": tf.sqrt(dz_sq / (batch * self.units)),
             "act_mean": mean,
             "act_std": tf.sqrt(self._per_unit(tf.reduce_mean(tf.square(centred), axis=0))),
             "saturation": self._saturation(a),
@@ -132,7 +138,8 @@ class LayerStatistics:
         if self.per_layer:
             return tf.stack([tf.reduce_sum(tf.stack(sums(
                 tf.cast(g, tf.float32) * unscale, tf.cast(w, tf.float32),
-                None if wa is None else tf.cast(wa, tf.float32), w0)), axis=[1, 2])
+                None if wa is None else tf.cast(wa, tf.float32), w0)),
+                axis=list(range(1, w.shape.rank + 1)))  # (7, *kernel shape) -> (7,)
                 for g, w, wa, w0 in zip(grads, kernels, after, self.init_kernels)])
         flat_after = None if after[0] is None else flatten(after)
         values = sums(flatten(grads) * unscale, flatten(kernels), flat_after,

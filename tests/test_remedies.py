@@ -77,20 +77,21 @@ def test_batch_norm_order_and_inference_on_moving_statistics():
     bn, dense = model.norms[0], model.dense[0]
     bn.moving_mean.assign(np.full(6, 0.3, "float32"))
     bn.moving_variance.assign(np.full(6, 4.0, "float32"))
-    _, zs, outs, act_ins = model.forward(x, training=False)
+    f = model.forward(x, training=False)
     z = x @ np.asarray(dense.kernel) + np.asarray(dense.bias)
-    np.testing.assert_allclose(zs[0], z, rtol=1e-5)
+    np.testing.assert_allclose(f.taps.z[0], z, rtol=1e-5)
     moving = (z - 0.3) / np.sqrt(4.0 + bn.epsilon)  # gamma 1, beta 0
-    np.testing.assert_allclose(act_ins[0], moving, rtol=1e-4, atol=1e-6)
-    np.testing.assert_allclose(outs[0], np.tanh(moving), rtol=1e-4, atol=1e-6)
-    _, _, _, train_ins = model.forward(x, training=True)  # on the batch's own statistics
+    np.testing.assert_allclose(f.taps.u[0], moving, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(f.outs[0], np.tanh(moving), rtol=1e-4, atol=1e-6)
+    train_u = model.forward(x, training=True).taps.u  # on the batch's own statistics
     batchwise = (z - z.mean(0)) / np.sqrt(z.var(0) + bn.epsilon)
-    np.testing.assert_allclose(train_ins[0], batchwise, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(train_u[0], batchwise, rtol=1e-3, atol=1e-4)
 
     after, _ = compiled({"batch_norm": "after", "activation": "tanh"})
-    _, zs, outs, act_ins = after.forward(x, training=False)
-    np.testing.assert_allclose(act_ins[0], zs[0])  # BN comes after the activation
-    np.testing.assert_allclose(outs[0], np.tanh(zs[0]) / np.sqrt(1 + after.norms[0].epsilon),
+    f = after.forward(x, training=False)
+    np.testing.assert_allclose(f.taps.u[0], f.taps.z[0])  # BN comes after the activation
+    np.testing.assert_allclose(f.outs[0],
+                               np.tanh(f.taps.z[0]) / np.sqrt(1 + after.norms[0].epsilon),
                                rtol=1e-5, atol=1e-6)
 
 
@@ -100,9 +101,9 @@ def test_epoch_zero_measures_the_first_training_step_and_changes_nothing():
     before = [np.asarray(v) for v in model.non_trainable_variables]
     first, _ = model.probe(x, y)
     assert all((np.asarray(v) == b).all() for v, b in zip(model.non_trainable_variables, before))
-    step, bn = model.measure(x, y, training=True)[3:]
-    stats, _ = model.statistics(step, [tf.convert_to_tensor(k) for k in model.kernels()])
-    np.testing.assert_allclose(first, np.concatenate([stats, bn], axis=1))
+    again = model.meter.initial(model.measure(x, y, training=True).step)
+    assert "bn_gamma_grad_norm" in model.meter.columns
+    np.testing.assert_allclose(first, again.stats)
 
 
 def test_batch_norm_rescues_deep_sigmoid_at_initialisation(tmp_path):
@@ -116,10 +117,10 @@ def test_batch_norm_rescues_deep_sigmoid_at_initialisation(tmp_path):
 @pytest.mark.parametrize("residual, added", [(1, {1: 0, 2: 1, 3: 2}), (2, {2: 0})])
 def test_skip_connections_add_the_earlier_output(residual, added):
     model, _ = compiled({"depth": 4, "residual": residual, "activation": "tanh"})
-    _, zs, outs, act_ins = model.forward(batch()[0])
+    f = model.forward(batch()[0])
     for k in range(4):
-        expected = np.tanh(zs[k]) + (np.asarray(outs[added[k]]) if k in added else 0)
-        np.testing.assert_allclose(outs[k], expected, rtol=1e-5, atol=1e-6)
+        expected = np.tanh(f.taps.z[k]) + (np.asarray(f.outs[added[k]]) if k in added else 0)
+        np.testing.assert_allclose(f.outs[k], expected, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("model, skips", [
@@ -190,7 +191,7 @@ def test_l2_adds_exactly_the_penalty_keras_computes(tmp_path):
 def test_clipping_never_lets_the_global_norm_exceed_clipnorm():
     model, _ = compiled(train={"optimizer": "sgd", "learning_rate": 1.0, "clipnorm": 0.05})
     x, y = batch()
-    grads = model.measure(x, y, training=True)[2]
+    grads = model.measure(x, y, training=True).grads
     assert tf.linalg.global_norm(grads) > 0.05  # the test would pass without clipping otherwise
     old = [np.asarray(v) for v in model.trainable_variables]
     model.train_step((x, y))

@@ -56,7 +56,7 @@ def test_histograms_equal_numpy_histograms_of_an_independent_pass(activation):
     model = tiny_model(activation)
     x, y = batch()
     _, counts = model.probe(x, y)
-    written = model.histograms.frame(0, counts, model.layer_names)
+    written = model.meter.frame("histograms.csv", [(0, counts)])
     # The file leaves out empty bins but a histogram's two ends; readers put them back.
     ends = written.groupby(["quantity", "layer"])["bin_left"].transform(
         lambda left: (left == left.min()) | (left == left.max()))
@@ -89,7 +89,7 @@ def test_act_deriv_mean_of_sigmoid_at_zero_is_a_quarter():
     for dense in model.dense:
         dense.kernel.assign(tf.zeros_like(dense.kernel))
     stats, _ = model.probe(*batch())
-    col = model.stat_names.index("act_deriv_mean")
+    col = model.meter.columns.index("act_deriv_mean")
     np.testing.assert_allclose(stats[:, col], 0.25)
 
 
@@ -103,7 +103,7 @@ def test_act_deriv_mean_is_the_mean_absolute_derivative(activation, derivative):
     x, y = batch()
     stats, _ = model.probe(x, y)
     zs = independent_pass(model, x, y)[0]
-    col = model.stat_names.index("act_deriv_mean")
+    col = model.meter.columns.index("act_deriv_mean")
     for i, z in enumerate(zs[:-1]):
         np.testing.assert_allclose(stats[i, col], np.mean(np.abs(derivative(z))), rtol=1e-5)
 
@@ -116,15 +116,15 @@ def cube(z):
 def test_update_ratio_is_the_update_the_optimizer_applied(monkeypatch, per_layer_above):
     monkeypatch.setattr(LayerStatistics, "PER_LAYER_ABOVE", per_layer_above)
     model = tiny_model("tanh", optimizer="sgd", learning_rate=0.5)
-    assert model.statistics.per_layer == (per_layer_above == 0)
+    assert model.meter.statistics.per_layer == (per_layer_above == 0)
     x, y = batch()
     before = [np.asarray(d.kernel) for d in model.dense]
     model.probe(x, y)
-    model.layer_stats.reset_state()
+    model.meter.begin_epoch(False)
     model.train_step((tf.constant(x), tf.constant(y)))
-    stats = np.asarray(model.layer_stats.result())
+    stats = np.asarray(model.meter.end_epoch().stats)
     after = [np.asarray(d.kernel) for d in model.dense]
-    col = {name: i for i, name in enumerate(model.stat_names)}
+    col = {name: i for i, name in enumerate(model.meter.columns)}
     for i, (w0, w1) in enumerate(zip(before, after)):
         np.testing.assert_allclose(stats[i, col["update_ratio"]],
                                    np.std(w1 - w0) / np.std(w0), rtol=1e-4)
@@ -153,8 +153,8 @@ def test_dead_units_over_the_epoch_not_the_batch():
     first.bias.assign(bias)
     second.bias.assign(np.full(4, -100.0, np.float32))  # the whole layer dead
     loop = EpochLoop(model, x, s.y["train"], s.data.x_val, s.y["val"], 16)
-    stats = loop.run(epoch_orders(len(x), 1, seed=0))[2][0]
-    col = {name: i for i, name in enumerate(model.stat_names)}
+    stats = loop.run(epoch_orders(len(x), 1, seed=0)).measures.stats[0]
+    col = {name: i for i, name in enumerate(model.meter.columns)}
     assert stats[1, col["dead_fraction"]] == 1.0
     assert stats[0, col["dead_fraction"]] == 0.25  # unit 1 lived, for one example
     steps = math.ceil(len(x) / 16)  # unit 1 was dead in every batch but one

@@ -33,7 +33,7 @@ def test_statistics_equal_an_independent_gradient_tape():
             outs.append(a)
         p = tf.clip_by_value(a, 1e-7, 1 - 1e-7)
         loss = -tf.reduce_mean(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p))
-    col = {name: i for i, name in enumerate(model.stat_names)}
+    col = {name: i for i, name in enumerate(model.meter.columns)}
     for i, dense in enumerate(model.dense):
         dw, db = tape.gradient(loss, [dense.kernel, dense.bias])
         np.testing.assert_allclose(stats[i, col["grad_norm"]], np.linalg.norm(dw), rtol=1e-4)

@@ -1,0 +1,311 @@
+"""The meter: everything the model measures, behind one object the model owns.
+
+Per-layer statistics (their math is `harness.stats`), histograms (`harness.histograms`), their
+column layout, the epoch's totals and batch norm's two columns. The training loop
+(`harness.loop`) and the recorder (`harness.train.Recorder`) talk to it only through:
+
+- a pass: `watched(taps)`, the tensors whose gradient the pass takes besides the weights'; then
+  `step(taps, grads, watched_grads, unscale)` -> `Step`;
+- a training step: `kernels()` before the optimizer's update, `update(step, before)` after it;
+- initialisation: `initial(step)` -> `Measures` of one batch (and the histograms' axes);
+- an epoch: `begin_epoch(histograms)`, `end_epoch()` -> `Measures` (tensors of `DTYPES`);
+  `variables`, its whole state (a compiled loop handed to the next run copies it);
+- the run folder: `entries(measures, logged)`, what an epoch adds to each of `FILES`, and
+  `frame(file, items)`, those entries as the file's tidy rows.
+
+How a layer type plugs in
+-------------------------
+When the model is built it declares a `MeteredLayer` per measured layer (name, units, kernel,
+bias, activation, the batch norm after it); in every pass it hands over `Taps`: per layer z (its
+linear output, where dL/dz is taken), u (the activation's input) and a (its output), each
+(batch, ..., units). Dense: (batch, units), a kernel (inputs, units). Neither the loop nor the
+recorder knows more.
+
+- Conv2D: a unit is a channel, taps are (batch, height, width, channels) and the kernel
+  (kh, kw, in, out). Per-unit statistics and the linear histograms reduce over batch, height and
+  width alike (reshape the taps to (rows, channels) in `step`); the kernel sums already reduce a
+  kernel of any rank. `LayerStatistics` and `Histograms` put all layers' units side by side in
+  one (rows, all units) matrix, which needs one row count: layers whose rows differ (pooling)
+  reduce over their own rows first, in those two files.
+- Recurrent: the kernel and the recurrent kernel are measured as the layer's weights (a tuple of
+  kernels in `MeteredLayer`); the state h_t of every step is a zero tensor added in the forward
+  pass (a `Taps` field), returned by `watched` so that the one backward pass gives dL/dh_t
+  through the recurrence; their norms are one more field of `Measures` (and `DTYPES`), and
+  `timesteps.csv` one more of `FILES`, `entries` and `frame`. The loop carries any field of
+  `Measures` and the recorder writes any file the meter names.
+"""
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import keras
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from harness import activations
+from harness.histograms import COLUMNS, Histograms
+from harness.stats import LayerStatistics, Step
+
+BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
+FILES = ("layers.csv", "histograms.csv")  # the run folder's files the meter's measures fill
+
+
+class MeteredLayer(NamedTuple):
+    """One measured layer, as its layer type declares it.
+
+    Attributes:
+        name: the layer's name in `layers.csv` and `histograms.csv`.
+        units: its units (Dense) or channels (Conv2D): the last axis of its taps.
+        kernel: its weights (a variable).
+        bias: its bias (a variable), or None.
+        activation: its activation's table name (`harness.activations`).
+        fn: the activation's callable, as the layer runs it.
+        norm: the `BatchNormalization` layer whose gamma and beta follow it, or None.
+    """
+
+    name: str
+    units: int
+    kernel: object
+    bias: object | None
+    activation: str
+    fn: Callable
+    norm: object | None = None
+
+
+class Taps(NamedTuple):
+    """What the measured layers computed in one pass: one tensor per layer in each field.
+
+    Attributes:
+        z: each layer's linear output (before batch norm): dL/dz is measured here.
+        u: the activation's input (z, or BN(z) with batch norm before the activation).
+        a: the activation's output (after dropout; before batch norm after it and a skip's add).
+    """
+
+    z: list
+    u: list
+    a: list
+
+
+class Measures(NamedTuple):
+    """What the meter measured over an epoch (or one batch at initialisation).
+
+    Attributes:
+        stats: (layers, columns) statistics: the mean over the epoch's steps.
+        counts: (bins,) histogram counts (zero on the epochs the schedule does not log).
+    """
+
+    stats: object
+    counts: object
+
+
+DTYPES = Measures(tf.float32, tf.int64)
+
+
+class EpochTotals(keras.metrics.Metric):
+    """One epoch of layer statistics: their sum over steps, the units ever active, histograms.
+
+    One update per step for all layers.
+
+    Args:
+        statistics: the meter's `LayerStatistics`.
+        histogram_size: bins of the meter's `Histograms`.
+        columns: statistics per layer: `statistics.names`, then batch norm's if any.
+    """
+
+    def __init__(self, statistics: LayerStatistics, histogram_size: int, columns: int,
+                 name="epoch_totals"):
+        super().__init__(name=name)
+        self.statistics = statistics
+        shape = (statistics.n, columns)
+        self.total = self.add_variable(shape=shape, initializer="zeros", name="total")
+        self.count = self.add_variable(shape=(), initializer="zeros", name="count")
+        units = int(statistics.unit_layer.shape[0])
+        self.alive = self.add_variable(shape=(units,), initializer="zeros", name="alive")
+        self.histogram = self.add_variable(shape=(histogram_size,), initializer="zeros",
+                                           dtype="int64", name="histogram")
+
+    def update_state(self, values, active, counts):
+        self.total.assign_add(tf.cast(values, self.total.dtype))
+        self.count.assign_add(1.0)
+        self.alive.assign(tf.maximum(self.alive, active))
+        self.histogram.assign_add(counts)
+
+    def result(self):
+        """The (layers, statistics) matrix of the epoch so far."""
+        return self.statistics.epoch_result(self.total / tf.maximum(self.count, 1.0), self.alive)
+
+
+class Meter:
+    """Measures a model's layers: statistics every step, histograms on the logged epochs.
+
+    Args:
+        layers: the measured layers, the output layer last (`MeteredLayer`).
+    """
+
+    def __init__(self, layers: Sequence[MeteredLayer]):
+        self.layers = list(layers)
+        self.layer_names = [layer.name for layer in self.layers]
+        units = [layer.units for layer in self.layers]
+        entries = [activations.get(layer.activation) for layer in self.layers]
+        self.statistics = LayerStatistics(
+            units, [int(np.prod(layer.kernel.shape)) for layer in self.layers],
+            [e.flat for e in entries], self.layers[0].bias is not None,
+            kernels=[layer.kernel for layer in self.layers])
+        self.histograms = Histograms(units, [e.bounds for e in entries])
+        self.has_norms = any(layer.norm is not None for layer in self.layers)
+        self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
+        self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))
+        # Layers sharing an elementwise activation get their derivative in one call; a user's
+        # function is called per layer (it may not be elementwise).
+        groups = {}
+        for i, name in enumerate(layer.activation for layer in self.layers):
+            groups.setdefault((name, i if ":" in name else None), []).append(i)
+        self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
+
+    @property
+    def not_measured(self) -> set[tuple[str, str]]:
+        """(layer, column) pairs that do not exist (a layer without batch norm has no BN
+        columns)."""
+        if not self.has_norms:
+            return set()
+        return {(layer.name, s) for layer in self.layers if layer.norm is None for s in BN_STATS}
+
+    @property
+    def variables(self) -> list:
+        """The meter's state: the epoch's totals, the initial kernels, the histogram axes."""
+        h = self.histograms
+        return [*self.totals.variables, *self.statistics.init_kernels, h.low, h.width, h.on]
+
+    # --- one pass -------------------------------------------------------------------------------
+
+    def watched(self, taps: Taps) -> list:
+        """The tensors whose gradient the pass takes besides the weights' (each layer's z)."""
+        return list(taps.z)
+
+    def step(self, taps: Taps, grads: dict, watched_grads: list, unscale) -> Step:
+        """The per-layer tensors one pass measured.
+
+        Args:
+            taps: what the layers computed.
+            grads: id(variable) -> its gradient of the scaled loss.
+            watched_grads: the gradients of the scaled loss for `watched(taps)`, in its order.
+            unscale: 1 / the optimizer's loss scale.
+        """
+        kernels = [grads[id(layer.kernel)] for layer in self.layers]
+        biases = ([grads[id(layer.bias)] for layer in self.layers]
+                  if self.layers[0].bias is not None else None)
+        norm_grads = self._norm_grads(grads, unscale) if self.has_norms else None
+        return Step(kernels, biases, list(watched_grads), list(taps.u), list(taps.a),
+                    self._derivatives(taps.u), unscale, norm_grads)
+
+    def kernels(self) -> list:
+        """The kernels' values now, as tensors (read before an update to measure it)."""
+        return [tf.convert_to_tensor(layer.kernel) for layer in self.layers]
+
+    def _derivatives(self, u):
+        """Each layer's f'(u) at the activation's inputs u, by autodiff.
+
+        For an elementwise f, the gradient of sum(f(u)) with respect to u is f'(u) elementwise:
+        one small backward pass through the activation alone, which works for any Keras or user
+        function. Softmax is not elementwise: its Jacobian's diagonal s (1 - s) stands in.
+
+        Returns:
+            A list of (batch, units), one per layer.
+        """
+        derivs = [None] * len(u)
+        for name, idx in self.groups:
+            x = tf.concat([u[i] for i in idx], axis=1) if len(idx) > 1 else u[idx[0]]
+            f = self.layers[idx[0]].fn
+            if name == "softmax":
+                a = f(x)
+                d = a * (1.0 - a)
+            else:
+                with tf.GradientTape() as tape:
+                    tape.watch(x)
+                    a = f(x)
+                d = tape.gradient(a, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            widths = [self.layers[i].units for i in idx]
+            for i, di in zip(idx, tf.split(d, widths, axis=1)):
+                derivs[i] = di
+        return derivs
+
+    # Batch norm's own parameters: two statistics columns beside `LayerStatistics`' ones, on the
+    # row of the layer each BN follows (0 on a row without one, which layers.csv leaves out).
+    def _norm_grads(self, grads, unscale):
+        rows = [tf.stack([tf.norm(tf.cast(grads[id(layer.norm.gamma)], tf.float32)),
+                          tf.norm(tf.cast(grads[id(layer.norm.beta)], tf.float32))])
+                if layer.norm is not None else tf.zeros((2,)) for layer in self.layers]
+        return tf.stack(rows) * unscale
+
+    def _matrix(self, step: Step, before, after=None):
+        """(the (layers, columns) statistics of one step, the units active in it)."""
+        stats, active = self.statistics(step, before, after)
+        if step.norm_grads is not None:
+            stats = tf.concat([stats, step.norm_grads], axis=1)
+        return stats, active
+
+    # --- training -------------------------------------------------------------------------------
+
+    def update(self, step: Step, before: list) -> None:
+        """Adds one training step to the epoch's totals (its histogram counts when logging).
+
+        Args:
+            step: the step's `Step`.
+            before: `kernels()` as read before the optimizer's update.
+        """
+        stats, active = self._matrix(step, before, self.kernels())
+        h = self.histograms
+        counts = tf.cond(h.on, lambda: h(step), lambda: tf.zeros((h.size,), tf.int64))
+        self.totals.update_state(stats, active, counts)
+
+    def initial(self, step: Step) -> Measures:
+        """The statistics (`update_ratio` NaN) and histogram counts of one batch, with no update.
+
+        The histograms' linear axes are fixed from this batch (`Histograms.set_ranges`); the run
+        records it as epoch 0.
+        """
+        self.histograms.set_ranges(step.a, step.u)
+        stats, _ = self._matrix(step, self.kernels())
+        return Measures(np.asarray(stats), np.asarray(self.histograms(step)))
+
+    def begin_epoch(self, histograms) -> None:
+        """Zeroes the epoch's totals; `histograms` (bool, or a bool tensor) says whether this
+        epoch counts them."""
+        self.totals.reset_state()
+        self.histograms.on.assign(histograms)
+
+    def end_epoch(self) -> Measures:
+        """The epoch's `Measures` once its last step is done, as tensors."""
+        return Measures(self.totals.result(), tf.identity(self.totals.histogram))
+
+    # --- the run folder -------------------------------------------------------------------------
+
+    def entries(self, measures: Measures, logged: bool) -> dict:
+        """What one epoch adds to each of `FILES`: its statistics always, its histogram counts
+        when the epoch is `logged`."""
+        out = {"layers.csv": np.asarray(measures.stats)}
+        if logged:
+            out["histograms.csv"] = np.asarray(measures.counts)
+        return out
+
+    def frame(self, file: str, items: list) -> pd.DataFrame:
+        """Tidy rows of one of `FILES` from its `(epoch, entry)` items."""
+        rows = {"layers.csv": self._layer_rows, "histograms.csv": self._histogram_rows}
+        return rows[file](items)
+
+    def _layer_rows(self, items) -> pd.DataFrame:
+        missing = self.not_measured
+        rows = [(epoch, layer, stat, float(matrix[i, j]))
+                for epoch, matrix in items
+                for i, layer in enumerate(self.layer_names)
+                for j, stat in enumerate(self.columns)
+                if (epoch or stat != "update_ratio")  # no update at initialisation
+                and (layer, stat) not in missing]
+        frame = pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
+        return frame.astype({"value": np.float32})  # as measured (written: 6 digits)
+
+    def _histogram_rows(self, items) -> pd.DataFrame:
+        if not items:
+            return pd.DataFrame(columns=COLUMNS)
+        return pd.concat([self.histograms.frame(epoch, counts, self.layer_names)
+                          for epoch, counts in items], ignore_index=True)
