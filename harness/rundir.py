@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,6 +93,64 @@ def is_finished(path: str | os.PathLike) -> bool:
     except HarnessError:
         return False
     return bool(summary) and summary.get("status") == FINISHED
+
+
+_SAID: set = set()  # (run folder, file) notes printed by `same_data`: each once per process
+
+
+def same_data(path: str | os.PathLike, say: bool = True) -> bool:
+    """Whether the data a finished run read is unchanged (`meta.json`'s `"data"` fingerprint).
+
+    Every file the run read is compared with the file now (`harness.data.fingerprint.changed`):
+    same size and SHA-256 is the same data. Generated data is its config and seed, which the
+    caller compares with the config. A run recorded before fingerprints counts as the same data
+    only when its dataset is generated. When the data differs, one line naming the file goes to
+    standard error (once per run folder and file in a process): a sweep trains the run again.
+
+    Args:
+        path: the run folder.
+        say: print that line.
+
+    Returns:
+        False when a file the run read changed, is gone, or was not recorded.
+    """
+    from harness.data import fingerprint
+
+    path = Path(path)
+    try:
+        meta = _read_json(path / "meta.json") or {}
+    except HarnessError:
+        return False
+    recorded = meta.get("data")
+    files = recorded.get("files", []) if isinstance(recorded, dict) else None
+    if not isinstance(files, list):
+        name = (_config_or_none(path) or {}).get("data", {}).get("name")
+        if _generated(name):
+            return True
+        problems = [("its data files", "were not recorded (a run from before data fingerprints)")]
+    else:
+        problems = [(f"data file {e.get('path')}", change) for e in files
+                    if isinstance(e, dict) and (change := fingerprint.changed(e)) is not None]
+    for file, change in problems[:1]:
+        if say and (path, file) not in _SAID:
+            _SAID.add((path, file))
+            print(f"note: {path}: {file} {change}; training the run again", file=sys.stderr,
+                  flush=True)
+    return not problems
+
+
+def _generated(name) -> bool:
+    from harness.data import DATASETS
+
+    return isinstance(name, str) and name in DATASETS and DATASETS.get(name).toy
+
+
+def _config_or_none(path: Path) -> dict | None:
+    """A run folder's `config.yaml` as a dict, or None if it cannot be read."""
+    try:
+        return _read_yaml(path / "config.yaml")
+    except HarnessError:
+        return None
 
 
 def is_run_folder(path: str | os.PathLike) -> bool:

@@ -160,7 +160,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         meta = {**backend.versions(), "seed": cfg.seed, "argv": sys.argv,
                 "command": command_line(config, overrides, out, run_dir / "config.yaml"),
                 "config_file": None if isinstance(config, Mapping) else str(config),
-                "started": datetime.now().isoformat(timespec="seconds")}
+                "started": datetime.now().isoformat(timespec="seconds"),
+                "data": data.fingerprint}  # what it read: a resumed sweep retrains on a change
         write_json(run_dir / "meta.json", meta)  # first: marks the folder as a run's
         write_yaml(run_dir / "config.yaml", cfg.model_dump(mode="json"))
         summary = {"status": "failed", "task": data.task, "epochs_run": 0,

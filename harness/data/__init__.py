@@ -17,10 +17,11 @@ Example:
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from harness.data import csvfile, images, toy
+from harness.data import csvfile, fingerprint, images, toy
 from harness.data.features import CROSSES, FeatureMap
 from harness.errors import DataError
 from harness.registry import Registry
@@ -47,6 +48,9 @@ class Dataset:
         class_names: the labels class 0, 1, ... stand for, when a csv file names them.
         input_names: the original inputs' names (x1, x2, ... of the pictures), when a csv
             file names them.
+        fingerprint: what the data was made from (`harness.data.fingerprint`): the files read,
+            with their sizes and hashes, or a generated dataset's name, seed and config. A run
+            records it in `meta.json`, so a resumed sweep knows when a file changed.
     """
 
     name: str
@@ -62,6 +66,7 @@ class Dataset:
     feature_map: FeatureMap | None = None
     class_names: tuple | None = None
     input_names: tuple | None = None
+    fingerprint: dict | None = None
 
     @property
     def n_features(self) -> int:
@@ -207,7 +212,9 @@ def _toy_loader(name: str, task: str, generate: Callable) -> Callable[..., Datas
         order = rng.permutation(n)  # generators emit points grouped by class
         rest, test = _split_off(x[order], y[order], cfg.test_fraction)
         train, val = _split_off(*rest, cfg.val_fraction)
-        return with_features(_dataset(name, task, k, train, val, test, cfg), cfg, cfg.features)
+        data = dataclasses.replace(_dataset(name, task, k, train, val, test, cfg),
+                                   fingerprint=fingerprint.generated(name, seed, cfg))
+        return with_features(data, cfg, cfg.features)
 
     return load
 
@@ -215,32 +222,38 @@ def _toy_loader(name: str, task: str, generate: Callable) -> Callable[..., Datas
 def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
     def load(cfg, seed: int) -> Dataset:
         n = _n_samples(cfg, None)
-        (x_pool, y_pool), (x_test, y_test) = read(cfg.path)
+        ((x_pool, y_pool), (x_test, y_test)), files = read(cfg.path)
         # A seeded subset of the official training set; the official test set is kept whole.
         order = np.random.default_rng(seed).permutation(len(x_pool))[:n]
         train, val = _split_off(_pixels(x_pool[order]), _labels(y_pool[order]), cfg.val_fraction)
         test = (_pixels(x_test), _labels(y_test))
-        return with_features(_dataset(name, "multiclass", 10, train, val, test, cfg), cfg,
-                             cfg.features)
+        data = _dataset(name, "multiclass", 10, train, val, test, cfg)
+        return with_features(dataclasses.replace(data, fingerprint=fingerprint.of_files(files)),
+                             cfg, cfg.features)
 
     return load
 
 
 def _load_csv(cfg, seed: int) -> Dataset:
+    path = Path(cfg.path).expanduser()
+    csvfile.check_path(path)
+    # Taken before the file is read: a file changed while it is read differs from the record.
+    seen = fingerprint.of_files([path])
     task, names, inputs, train, val, test, crosses = csvfile.read_csv(cfg, seed)
     data = _dataset("csv", task, len(names) if names else 0, train, val, test, cfg)
-    return with_features(dataclasses.replace(data, class_names=names, input_names=inputs), cfg,
-                         crosses)
+    return with_features(dataclasses.replace(data, class_names=names, input_names=inputs,
+                                             fingerprint=seen), cfg, crosses)
 
 
 def _load_digits(cfg, seed: int) -> Dataset:
-    x, y = images.load_digits()
+    (x, y), files = images.read_digits()
     # No official test set: a seeded split, as for the toys.
     order = np.random.default_rng(seed).permutation(len(x))[:_n_samples(cfg, None)]
     rest, test = _split_off(x[order], y[order], cfg.test_fraction)
     train, val = _split_off(*rest, cfg.val_fraction)
     data = _dataset("digits", "multiclass", 10, train, val, test, cfg)
-    return with_features(data, cfg, cfg.features)
+    return with_features(dataclasses.replace(data, fingerprint=fingerprint.of_files(files)), cfg,
+                         cfg.features)
 
 
 def _pixels(x: np.ndarray) -> np.ndarray:
@@ -277,10 +290,10 @@ register_toy("surface", "regression", toy.surface,
 
 DATASETS.register("mnist", DatasetSpec(
     "handwritten digits, 28 x 28 -> 784 inputs, 10 classes (local IDX files or Keras cache)",
-    "multiclass", lambda cfg: 10, _image_loader("mnist", images.load_mnist), False))
+    "multiclass", lambda cfg: 10, _image_loader("mnist", images.read_mnist), False))
 DATASETS.register("fashion_mnist", DatasetSpec(
     "Zalando clothing images, 28 x 28 -> 784 inputs, 10 classes (Keras cache or download)",
-    "multiclass", lambda cfg: 10, _image_loader("fashion_mnist", images.load_fashion_mnist),
+    "multiclass", lambda cfg: 10, _image_loader("fashion_mnist", images.read_fashion_mnist),
     False), aliases=("fashion-mnist",))
 DATASETS.register("digits", DatasetSpec(
     "scikit-learn's bundled digits, 8 x 8 -> 64 inputs, 10 classes, 1,797 images (no download)",

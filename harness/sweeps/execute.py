@@ -30,6 +30,7 @@ from harness.rundir import (
     is_finished,
     load_run,
     lock_folder,
+    same_data,
 )
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.tables import check_cells, run_row, runs_frame, summary_frame
@@ -213,7 +214,7 @@ def _done(run_dir: Path, point, run=None) -> bool:
         check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
     except HarnessError:  # damaged: not finished, rerun it
         return False
-    return saved == point.config.model_dump(mode="json")
+    return saved == point.config.model_dump(mode="json") and same_data(run_dir)
 
 
 def _start_attempt(run_dir: Path, point, mine: bool, errors: dict) -> str | None:

@@ -1,0 +1,120 @@
+"""Issue 19's cases: no stale result from changed data, no overwritten user files, bounded inputs.
+
+Each test is a case of the issue and fails without its fix. Runs are tiny (depth 2, width 4, one or
+two epochs, a 120-line csv file) and in-process where a subprocess adds nothing.
+"""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from test_robustness_runs import fake_idx_folder
+
+from harness.data import fingerprint, load_dataset
+from harness.rundir import same_data
+
+SMALL = {"name": "small", "data": {"name": "circles", "n_samples": 120},
+         "model": {"depth": 2, "width": 4}, "train": {"epochs": 1}}
+
+
+def cli(args, capsys) -> tuple[int, str, str]:
+    """`harness ARGS` in this process: (exit code, stdout, stderr)."""
+    from harness.cli import main
+
+    with pytest.raises(SystemExit) as code:
+        main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code.value.code, out, err
+
+
+def ring_csv(path: Path, n: int = 120, seed: int = 0, labels=None) -> Path:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, (n, 2))
+    y = (x ** 2).sum(axis=1) < 0.5 if labels is None else labels
+    pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "label": np.asarray(y, int)}).to_csv(path,
+                                                                                   index=False)
+    return path
+
+
+def csv_config(folder: Path, **data) -> Path:
+    path = folder / "c.yaml"
+    path.write_text(yaml.safe_dump({
+        "name": "c", "data": {"name": "csv", "path": "data.csv", "target": "label", **data},
+        "model": {"depth": 2, "width": 4}, "train": {"epochs": 1}}))
+    return path
+
+
+# --- 1. a changed data file is never a stale result ----------------------------------------------
+
+def test_a_file_fingerprint_follows_content_not_time(tmp_path):
+    path = ring_csv(tmp_path / "data.csv")
+    entry = fingerprint.of_files([path])["files"][0]
+    assert entry["path"] == str(path.resolve()) and entry["bytes"] == path.stat().st_size
+    assert fingerprint.changed(entry) is None
+    os.utime(path, (1, 1))  # touched: the same data
+    assert fingerprint.changed(entry) is None
+    text = path.read_bytes()
+    path.write_bytes(text[:-2] + (b"0\n" if text[-2:] == b"1\n" else b"1\n"))  # one label flipped
+    assert "same size, other content" in fingerprint.changed(entry)
+    path.write_bytes(text + text[-20:])
+    assert "bytes, was" in fingerprint.changed(entry)
+    path.unlink()
+    assert fingerprint.changed(entry) == "is gone"
+
+
+def test_datasets_record_what_they_were_made_from(tmp_path):
+    from types import SimpleNamespace
+
+    cfg = SimpleNamespace(name="circles", n_samples=50, noise=0.1, test_fraction=0.2,
+                          val_fraction=0.2, classes=None, path=None, target=None, task=None,
+                          features=None, standardize=None)
+    toy = load_dataset(cfg, seed=3).fingerprint
+    assert toy["generated"] == "circles" and toy["seed"] == 3 and toy["config"]["n_samples"] == 50
+    idx = fake_idx_folder(tmp_path / "idx")
+    mnist = load_dataset(SimpleNamespace(**{**vars(cfg), "name": "mnist", "path": str(idx),
+                                            "n_samples": 40}), 0).fingerprint
+    assert sorted(Path(f["path"]).name for f in mnist["files"]) == sorted(
+        p.name for p in idx.iterdir())
+    assert all(len(f["sha256"]) == 64 for f in mnist["files"])
+
+
+def test_a_resumed_sweep_retrains_a_run_whose_csv_file_changed(tmp_path, capsys, monkeypatch):
+    """Before: "complete already, skipped" and the old accuracy reported as met."""
+    from harness.sweeps import run_sweep
+
+    monkeypatch.chdir(tmp_path)
+    data = ring_csv(tmp_path / "data.csv")
+    csv_config(tmp_path)
+    (tmp_path / "exp.yaml").write_text(yaml.safe_dump({
+        "base": "c.yaml", "grid": {"model.activation": ["relu"]}, "seeds": [0]}))
+    first = run_sweep("exp.yaml", out="out", log=None)
+    assert first.trained == 1
+    again = run_sweep("exp.yaml", out="out", log=None)
+    assert again.trained == 0  # unchanged: skipped
+    ring_csv(data, labels=np.random.default_rng(1).integers(0, 2, 120))  # the labels replaced
+    capsys.readouterr()
+    third = run_sweep("exp.yaml", out="out", log=None)
+    assert third.trained == 1, "a run on the old file was kept"
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and str(data.resolve()) in notes[0] and "changed since" in notes[0]
+    run_dir = tmp_path / "out" / "activation=relu__seed=0"
+    assert same_data(run_dir)  # the new run recorded the new file
+
+
+def test_a_run_from_before_fingerprints_reading_a_file_is_retrained(tmp_path, capsys):
+    import json
+
+    import harness
+
+    ring_csv(tmp_path / "data.csv")
+    run = harness.run(csv_config(tmp_path), out=tmp_path / "run", verbose=0, report=False,
+                      overrides={"data.path": str(tmp_path / "data.csv")})
+    assert same_data(run.dir)
+    meta = json.loads((run.dir / "meta.json").read_text())
+    del meta["data"]
+    (run.dir / "meta.json").write_text(json.dumps(meta))
+    assert not same_data(run.dir)
+    assert "not recorded" in capsys.readouterr().err
