@@ -78,7 +78,7 @@ def _compare(args) -> int:
 
     out = args.out if args.out is not None else os.path.join(
         "results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")  # `--out ''` is an error
-    table = compare(args.run_dirs, out=out)
+    table = compare(args.run_dirs, out=out, force=args.force)
     print(table.drop(columns=["dir"], errors="ignore").to_string(
         index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
     print(f"report: {os.path.join(out, 'report.html')}")
@@ -90,7 +90,7 @@ def _sweep(args) -> int:
 
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
                        run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
-                       address=args.address, max_runs=args.max_runs)
+                       address=args.address, max_runs=args.max_runs, force=args.force)
     means = [f"{m}_mean" for m in ("test_accuracy", "train_accuracy", "test_rmse",
                                    "vanishing_ratio_init", "vanishing_ratio_final")]
     shown = [*result.experiment.grid, "n", "n_completed",
@@ -112,14 +112,14 @@ def _check(args) -> int:
 
 
 def _tensorboard(args) -> int:
-    _events(args.dir, args.logdir)
+    _events(args.dir, args.logdir, args.force)
     return 0
 
 
-def _events(folder, logdir=None) -> None:
+def _events(folder, logdir=None, force=False) -> None:
     from harness.tensorboard_logs import write_events
 
-    logdir, written = write_events(folder, logdir)
+    logdir, written = write_events(folder, logdir, force)
     print(f"tensorboard: {len(written)} run(s) -> {logdir}; view with `tensorboard --logdir "
           f"{logdir}`", file=sys.stderr)
 
@@ -127,7 +127,7 @@ def _events(folder, logdir=None) -> None:
 def _activations(args) -> int:
     from harness.explorer import explore
 
-    table, paths = explore(args.names or None, out=args.out)
+    table, paths = explore(args.names or None, out=args.out, force=args.force)
     print(table)
     for path in paths:
         print(path)
@@ -174,11 +174,16 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("run_dirs", nargs="+")
     c.add_argument("--out", help="folder for compare.csv and report.html "
                                  "(default results/compare/<time>)")
+    c.add_argument("--force", action="store_true",
+                   help="write into --out even if it holds files that are not a comparison's "
+                        "(a run folder's report, your own files)")
     c.set_defaults(func=_compare)
 
     sw = sub.add_parser("sweep", help="run every combination of an experiment file (experiments/)")
     sw.add_argument("experiment", help="an experiment YAML file: base config, grid, seeds")
     sw.add_argument("--out", help="the sweep folder (default results/<experiment file stem>/)")
+    sw.add_argument("--force", action="store_true",
+                    help="write into --out even if it holds files that are not a sweep's")
     sw.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a config key in every run (repeatable): --set train.epochs=5")
     sw.add_argument("--run-reports", action="store_true",
@@ -207,6 +212,8 @@ def parser() -> argparse.ArgumentParser:
                                             "(history, per-layer statistics, hparams)")
     tb.add_argument("dir", metavar="RUN_OR_SWEEP_DIR")
     tb.add_argument("--logdir", help="where the event files go (default DIR/tensorboard)")
+    tb.add_argument("--force", action="store_true",
+                    help="write into --logdir even if it holds files that are not ours")
     tb.set_defaults(func=_tensorboard)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")
@@ -215,6 +222,8 @@ def parser() -> argparse.ArgumentParser:
                         "elu gelu swish)")
     a.add_argument("--out", default="results/activations",
                    help="folder for activations.png and activations.csv (default %(default)s)")
+    a.add_argument("--force", action="store_true",
+                   help="write into --out even if it holds files that are not this command's")
     a.set_defaults(func=_activations)
     return p
 

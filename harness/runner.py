@@ -27,7 +27,7 @@ from harness.data import Dataset, load_dataset
 from harness.errors import DataError, HarnessError
 from harness.expect import check_run, parse_run
 from harness.files import (
-    check_folder,
+    check_ours,
     deferred_interrupt,
     sticky_stops,
     write_csv,
@@ -268,13 +268,7 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
         HarnessError: `out` is empty, a file, read-only, on a full disk, or a non-empty folder
             that is not a run folder (unless `force`).
     """
-    out = check_folder(out, "--out", example="results/try1")
-    if out.is_dir() and not force and not is_run_folder(out) and any(
-            not p.name.startswith(".") for p in out.iterdir()):
-        raise HarnessError(f"--out {out}: the folder holds files that are not a harness run's "
-                           "(no meta.json), which the run could overwrite; give a new folder, "
-                           "or add --force to write into it anyway")
-    return out
+    return check_ours(out, "run", "--out", force, example="results/try1")  # files.KINDS
 
 
 def _measured(summary: dict, layers: pd.DataFrame) -> dict:

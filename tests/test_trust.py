@@ -118,3 +118,93 @@ def test_a_run_from_before_fingerprints_reading_a_file_is_retrained(tmp_path, ca
     (run.dir / "meta.json").write_text(json.dumps(meta))
     assert not same_data(run.dir)
     assert "not recorded" in capsys.readouterr().err
+
+
+# --- 2. one folder rule: no command writes into a folder it did not make -------------------------
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> Path:
+    import harness
+
+    out = tmp_path_factory.mktemp("finished") / "run"
+    harness.run(SMALL, out=out, verbose=0)  # with its report.html
+    return out
+
+
+def users_folder(path: Path) -> Path:
+    """A folder of the user's own files, named as the harness names its files."""
+    path.mkdir(parents=True)
+    for name in ("report.html", "runs.csv", "compare.csv", "activations.csv"):
+        (path / name).write_text(f"the user's {name}\n")
+    return path
+
+
+def untouched(path: Path) -> bool:
+    return all((path / n).read_text() == f"the user's {n}\n"
+               for n in ("report.html", "runs.csv", "compare.csv", "activations.csv"))
+
+
+def one_error(code: int, err: str, where: str) -> bool:
+    lines = err.strip().splitlines()
+    return code == 2 and len(lines) == 1 and lines[0].startswith(f"error: {where}") and (
+        "--force" in lines[0])
+
+
+def test_compare_refuses_a_users_folder_and_a_run_folder(finished, tmp_path, capsys):
+    """Before: compare --out replaced the user's report.html and compare.csv, and a run's report."""
+    user = users_folder(tmp_path / "u")
+    code, _, err = cli(["compare", finished, finished, "--out", user], capsys)
+    assert one_error(code, err, f"--out {user}: "), err
+    assert untouched(user)
+    report = (finished / "report.html").read_bytes()
+    code, _, err = cli(["compare", finished, finished, "--out", finished], capsys)
+    assert one_error(code, err, f"--out {finished}: ") and "run folder" in err, err
+    assert (finished / "report.html").read_bytes() == report
+    # A comparison's own folder is rewritten freely; --force writes beside the user's files.
+    for _ in range(2):
+        assert cli(["compare", finished, "--out", tmp_path / "cmp"], capsys)[0] == 0
+    assert cli(["compare", finished, "--out", user, "--force"], capsys)[0] == 0
+    assert (user / "runs.csv").read_text() == "the user's runs.csv\n"
+
+
+def test_activations_and_tensorboard_refuse_a_users_folder(finished, tmp_path, capsys):
+    """Before: activations --out replaced activations.csv; tensorboard --logdir wrote into it."""
+    user = users_folder(tmp_path / "u")
+    code, _, err = cli(["activations", "relu", "--out", user], capsys)
+    assert one_error(code, err, f"--out {user}: "), err
+    assert untouched(user) and not (user / "activations.png").exists()
+    pytest.importorskip("tensorboard")
+    code, _, err = cli(["tensorboard", finished, "--logdir", user], capsys)
+    assert one_error(code, err, f"--logdir {user}: "), err
+    assert sorted(p.name for p in user.iterdir()) == sorted(
+        ["report.html", "runs.csv", "compare.csv", "activations.csv"])
+    for _ in range(2):  # its own folders, again and again
+        assert cli(["activations", "relu", "--out", tmp_path / "act"], capsys)[0] == 0
+        assert cli(["tensorboard", finished, "--logdir", tmp_path / "tb"], capsys)[0] == 0
+
+
+def test_sweep_refuses_a_users_folder(tmp_path, capsys, monkeypatch):
+    """Before: sweep --out replaced the user's runs.csv and report.html after training."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(SMALL))
+    (tmp_path / "exp.yaml").write_text(yaml.safe_dump({
+        "base": "base.yaml", "grid": {"model.activation": ["relu"]}}))
+    user = users_folder(tmp_path / "u")
+    code, _, err = cli(["sweep", "exp.yaml", "--out", user], capsys)
+    assert one_error(code, err, f"--out {user}: "), err
+    assert untouched(user) and not any(p.is_dir() for p in user.iterdir())
+
+
+def test_the_rule_knows_folders_written_before_markers(tmp_path):
+    from harness.files import check_ours, kinds_of
+
+    sweep = tmp_path / "sweep"
+    (sweep / "a=1__seed=0").mkdir(parents=True)
+    (sweep / "a=1__seed=0" / "meta.json").write_text("{}")
+    (sweep / "runs.csv").write_text("x\n")
+    assert kinds_of(sweep) == {"sweep"} and check_ours(sweep, "sweep") == sweep
+    assert kinds_of(sweep / "a=1__seed=0") == {"run"}
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / ".lock").write_text("")
+    assert check_ours(hidden, "compare") == hidden  # nothing but hidden files: empty
