@@ -208,3 +208,52 @@ def test_the_rule_knows_folders_written_before_markers(tmp_path):
     hidden.mkdir()
     (hidden / ".lock").write_text("")
     assert check_ours(hidden, "compare") == hidden  # nothing but hidden files: empty
+
+
+# --- 3, 4, 15. a csv file is checked on disk before pandas reads it ------------------------------
+
+def test_a_huge_csv_file_is_refused_by_its_size(tmp_path, capsys):
+    """Before: MemoryError traceback after 32 s and 3.3 GB of memory (a 3 GB sparse file)."""
+    from harness.data.csvfile import MAX_BYTES
+
+    path = ring_csv(tmp_path / "data.csv")
+    with open(path, "r+b") as f:
+        f.truncate(3_000_000_000)  # sparse: takes no disk space
+    code, _, err = cli(["run", csv_config(tmp_path), "--set", f"data.path={path}"], capsys)
+    assert one_line(code, err, f"data.path: {path}: 3,000 MB, more than the "
+                               f"{MAX_BYTES / 1e6:,.0f} MB")
+    assert "head -n" in err
+
+
+def test_a_csv_file_with_too_many_columns_is_refused_by_its_header(tmp_path, capsys):
+    """Before: 1,000,000 columns ran for minutes in read_csv; 30,001 trained on them all."""
+    for n, shown in ((1_000_000, "at least "), (30_000, "")):
+        path = tmp_path / f"wide{n}.csv"
+        path.write_text(",".join(f"c{i}" for i in range(n)) + ",label\n"
+                        + ("0," * n + "1\n") * 3)
+        code, _, err = cli(["run", csv_config(tmp_path), "--set", f"data.path={path}"], capsys)
+        counted = f"{n + 1:,}" if not shown else ""
+        assert one_line(code, err, f"data.path: {path}: its header names {shown}{counted}"), err
+        assert "more than 20,000" in err
+
+
+@pytest.mark.parametrize("kind", ["dev_zero", "fifo"])
+def test_data_path_that_is_not_a_regular_file_says_so(tmp_path, capsys, monkeypatch, kind):
+    """Before: "no such file" for a symlink to /dev/zero and for a FIFO."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "data.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    code, _, err = cli(["run", csv_config(tmp_path), "--set", f"data.path={path}"], capsys)
+    assert one_line(code, err, f"data.path: {path}: not a regular file"), err
+    code, out, err = cli(["check", "c.yaml"], capsys)  # `check` asks the same, before training
+    assert one_line(code, err, "c.yaml: data.path: data.csv: not a regular file"), out + err
+
+
+def one_line(code: int, err: str, start: str) -> bool:
+    """Exit 2 and one `error:` line starting so, last (after the `config:` line a run prints)."""
+    lines = err.strip().splitlines()
+    return (code == 2 and "Traceback" not in err and lines[-1].startswith(f"error: {start}")
+            and sum(line.startswith("error:") for line in lines) == 1)
