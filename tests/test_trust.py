@@ -257,3 +257,19 @@ def one_line(code: int, err: str, start: str) -> bool:
     lines = err.strip().splitlines()
     return (code == 2 and "Traceback" not in err and lines[-1].startswith(f"error: {start}")
             and sum(line.startswith("error:") for line in lines) == 1)
+
+
+# --- 6. a regression target beyond float32 is the data's fault, not the learning rate's ----------
+
+@pytest.mark.parametrize("value", ["inf", "1e300", "-1e39"])
+def test_a_huge_regression_target_names_its_column_and_line(tmp_path, capsys, value):
+    """Before: the run trained, the loss became inf, and the note blamed train.learning_rate."""
+    path = tmp_path / "data.csv"
+    rows = [f"{i / 10},{i / 5}" for i in range(40)]
+    rows[4] = f"0.4,{value}"
+    path.write_text("a,y\n" + "\n".join(rows) + "\n")
+    code, _, err = cli(["run", csv_config(tmp_path, target="y", task="regression"),
+                        "--set", f"data.path={path}", "--set", "model.head=identity",
+                        "--set", "train.loss=mse"], capsys)
+    assert one_line(code, err, f"{path}: column 'y': "), err
+    assert "on line 6 is beyond float32's range" in err and "learning_rate" not in err

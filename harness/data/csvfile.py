@@ -196,13 +196,19 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str,
         row = int(np.argmax(bad))
         raise DataError(f"{path}: column {column!r}: {values.iloc[row]!r} on line {row + 2} is "
                         f"not a number; features must be numeric ({fix})")
-    numbers = numbers.to_numpy(np.float64)
-    huge = ~(np.abs(numbers) <= np.finfo(np.float32).max)  # inf, or beyond float32's range
+    return _within_float32(path, numbers.to_numpy(np.float64), column,
+                           "rescale the column (e.g. take its logarithm) or leave it out of "
+                           "data.features")
+
+
+def _within_float32(path: Path, numbers: np.ndarray, column: str, fix: str) -> np.ndarray:
+    """`numbers`, unless one is infinite or beyond float32's range: then a `DataError` naming
+    its line (the network computes in float32, so it would become inf and the loss NaN)."""
+    huge = ~(np.abs(numbers) <= np.finfo(np.float32).max)
     if huge.any():
         row = int(np.argmax(huge))
         raise DataError(f"{path}: column {column!r}: {numbers[row]:g} on line {row + 2} is "
-                        "beyond float32's range (3.4e38), in which the network computes; rescale "
-                        "the column (e.g. take its logarithm) or leave it out of data.features")
+                        f"beyond float32's range (3.4e38), in which the network computes; {fix}")
     return numbers
 
 
@@ -236,7 +242,9 @@ def _target(path: Path, values: pd.Series, column: str, task: str | None):
         if not numeric:
             raise DataError(f"{path}: column {column!r}: data.task regression needs numbers, got "
                             f"{values.iloc[0]!r}; use data.task: binary or multiclass")
-        return task, None, values.to_numpy(np.float32).reshape(-1, 1)
+        target = _within_float32(path, values.to_numpy(np.float64), column,
+                                 "rescale the target (e.g. take its logarithm) or drop that line")
+        return task, None, target.astype(np.float32).reshape(-1, 1)
     classes, y = np.unique(values.astype(str) if not numeric else values, return_inverse=True)
     if len(classes) < 2:
         raise DataError(f"{path}: column {column!r}: every example has the label "
