@@ -28,10 +28,11 @@ FLOAT_FORMAT = "%.4g"
 
 def grid(data, steps: int) -> np.ndarray:
     """A regular grid over the original train and test inputs, 10% wider, (steps ** inputs,
-    inputs)."""
+    inputs). An input that is the same in every example (a constant csv column) gets an axis
+    of +-1 around its value (+-10% of a value beyond 10): a grid needs an area to be drawn."""
     x_all = np.concatenate([data.original("train"), data.original("test")])
     low, high = x_all.min(axis=0), x_all.max(axis=0)
-    pad = 0.1 * (high - low)
+    pad = np.where(high > low, 0.1 * (high - low), np.maximum(0.1 * np.abs(high), 1.0))
     axes = [np.round(np.linspace(lo - p, hi + p, steps), 4).astype(np.float32)
             for lo, hi, p in zip(low, high, pad)]
     return np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)

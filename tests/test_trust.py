@@ -273,3 +273,27 @@ def test_a_huge_regression_target_names_its_column_and_line(tmp_path, capsys, va
                         "--set", "train.loss=mse"], capsys)
     assert one_line(code, err, f"{path}: column 'y': "), err
     assert "on line 6 is beyond float32's range" in err and "learning_rate" not in err
+
+
+# --- 7. a constant input column is drawn, or said in one line ------------------------------------
+
+def test_a_constant_feature_column_is_drawn_and_old_runs_report_without_a_traceback(
+        tmp_path, capsys):
+    """Before: "warning: report not written (TypeError ...)", and `harness report` a traceback."""
+    path = ring_csv(tmp_path / "data.csv")
+    frame = pd.read_csv(path).assign(b=1.0)
+    frame.to_csv(path, index=False)
+    out = tmp_path / "run"
+    code, _, err = cli(["run", csv_config(tmp_path), "--set", f"data.path={path}",
+                        "--out", out], capsys)
+    assert code == 0 and "warning" not in err, err
+    assert (out / "boundary.png").is_file() and (out / "neurons.png").is_file()
+    surface = pd.read_csv(out / "surface.csv")
+    assert surface["x2"].nunique() == 29 and surface["x2"].between(0, 2).all()
+    # A run recorded before: its grid has one value of x2.
+    surface.assign(x2=1.0).drop_duplicates(["epoch", "x1"]).to_csv(out / "surface.csv",
+                                                                    index=False)
+    code, report, err = cli(["report", out], capsys)
+    assert code == 0 and err == "", err
+    html = (out / "report.html").read_text()
+    assert "grid has one value of x2" in html and not (out / "boundary.png").exists()
