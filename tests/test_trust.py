@@ -297,3 +297,40 @@ def test_a_constant_feature_column_is_drawn_and_old_runs_report_without_a_traceb
     assert code == 0 and err == "", err
     html = (out / "report.html").read_text()
     assert "grid has one value of x2" in html and not (out / "boundary.png").exists()
+
+
+# --- 5. very many classes: bounded snapshots, or one line saying why ----------------------------
+
+def labels_csv(path: Path, k: int, n: int) -> Path:
+    x = np.random.default_rng(0).uniform(-1, 1, (n, 2))
+    pd.DataFrame({"a": x[:, 0], "b": x[:, 1],
+                  "label": [f"c{i % k}" for i in range(n)]}).to_csv(path, index=False)
+    return path
+
+
+def test_a_target_with_too_many_classes_is_refused_with_the_reason(tmp_path, capsys):
+    """Before: 10,000 classes streamed PerformanceWarnings for minutes (1,001 trained)."""
+    path = labels_csv(tmp_path / "ids.csv", 1001, 1100)
+    code, _, err = cli(["run", csv_config(tmp_path), "--set", f"data.path={path}",
+                        "--set", "model.head=softmax",
+                        "--set", "train.loss=sparse_categorical_crossentropy"], capsys)
+    assert one_line(code, err, f"{path}: column 'label': 1,001 classes, more than 1,000"), err
+    assert "an id" in err
+
+
+def test_surface_csv_keeps_at_most_surface_classes_columns(tmp_path, capsys):
+    """Before: one column per class (300 classes: 4.5 MB per logged epoch)."""
+    import warnings
+
+    from harness import snapshots
+
+    path = labels_csv(tmp_path / "many.csv", getattr(snapshots, "SURFACE_CLASSES", 20) + 5, 200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        code, _, err = cli(["run", csv_config(tmp_path), "--set", f"data.path={path}",
+                            "--set", "model.head=softmax", "--out", tmp_path / "run",
+                            "--set", "train.loss=sparse_categorical_crossentropy"], capsys)
+    assert code == 0 and "warning" not in err, err
+    assert not (tmp_path / "run" / "surface.csv").exists()
+    assert (tmp_path / "run" / "points.csv").is_file()  # the points and unit maps stay
+    assert (tmp_path / "run" / "neurons.csv").is_file()

@@ -11,6 +11,7 @@ a device or a pipe) of at most `MAX_BYTES` (500 MB), whose header names at most 
 The task is inferred from the target column unless `data.task` states it: text or true/false
 labels are classes (sorted, then numbered 0, 1, ...); whole numbers with at most
 `MAX_INFERRED_CLASSES` distinct values are classes too; other numbers are a regression target.
+More than `MAX_CLASSES` (1,000) classes is an error: such a column is an id, not a label.
 Two classes make a binary task, more a multi-class one. Every problem with the file is one
 `DataError` naming the file, the column and the line.
 
@@ -36,6 +37,7 @@ from harness.data.features import CROSSES
 from harness.errors import DataError
 
 MAX_INFERRED_CLASSES = 20
+MAX_CLASSES = 1000  # ImageNet's count; a target with more distinct labels is an id column
 # Bounds checked on disk before pandas reads anything: a 3 GB file would take minutes and more
 # memory than most machines have, and pandas needs ~2 minutes for a header of a million columns.
 MAX_BYTES = 500_000_000  # MNIST as csv is 110 MB; pandas holds it in ~3-4x its size
@@ -249,6 +251,11 @@ def _target(path: Path, values: pd.Series, column: str, task: str | None):
     if len(classes) < 2:
         raise DataError(f"{path}: column {column!r}: every example has the label "
                         f"{classes[0]!r}, one class only; a classifier needs two or more")
+    if len(classes) > MAX_CLASSES:
+        raise DataError(f"{path}: column {column!r}: {len(classes):,} classes, more than "
+                        f"{MAX_CLASSES:,} (with {len(values):,} examples, "
+                        f"{len(values) / len(classes):.2g} per class: an id, or a number to "
+                        "predict); use data.task: regression for numbers, or another target")
     if task == "binary" and len(classes) > 2:
         raise DataError(f"{path}: column {column!r}: {len(classes)} classes, but data.task is "
                         "binary; use data.task: multiclass (with model.head: softmax)")
