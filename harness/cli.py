@@ -298,3 +298,15 @@ def _main(args) -> int:
         print(f"error: {where}{e.strerror}; free some space or give another --out (the run "
               "folder says how far the run got)", file=sys.stderr)
         return 2
+    except Exception as e:
+        from harness.memory import limits, out_of_memory
+
+        if not out_of_memory(e):
+            raise
+        what = (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+        room = limits()
+        tightest = f"; memory is tightest {room[0][1]}" if room else ""
+        print(f"error: out of memory ({type(e).__name__}: {what}{tightest}); use a smaller "
+              "model.width, train.batch_size or data.n_samples (the run folder, if one was "
+              "made, says failed)", file=sys.stderr)
+        return 2

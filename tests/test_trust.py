@@ -334,3 +334,61 @@ def test_surface_csv_keeps_at_most_surface_classes_columns(tmp_path, capsys):
     assert not (tmp_path / "run" / "surface.csv").exists()
     assert (tmp_path / "run" / "points.csv").is_file()  # the points and unit maps stay
     assert (tmp_path / "run" / "neurons.csv").is_file()
+
+
+# --- 10. the memory estimate counts ulimit -v and cgroup limits; an OOM is one line ---------------
+
+def test_the_estimate_counts_the_address_space_limit(tmp_path):
+    """Before: under ulimit -v 6000000, width 20000 passed and died in TensorFlow's allocator."""
+    from limits import harness
+
+    (tmp_path / "small.yaml").write_text(yaml.safe_dump(SMALL))
+    result = harness("run", "small.yaml", "--set", "model.width=20000", cwd=tmp_path,
+                     timeout=120, memory=6_000_000 * 1024)
+    assert one_line(result.returncode, result.stderr, "--set model.width: this run needs "), \
+        result.stderr
+    assert "the address-space limit (ulimit -v 6000000" in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_the_estimate_counts_a_cgroup_memory_limit(tmp_path):
+    from harness.memory import cgroup_room
+
+    own = tmp_path / "cgroup"
+    own.write_text("0::/box/inner\n")
+    inner = tmp_path / "fs" / "box" / "inner"
+    inner.mkdir(parents=True)
+    (inner / "memory.max").write_text("max\n")
+    (inner / "memory.current").write_text("100\n")
+    box = inner.parent
+    (box / "memory.max").write_text(f"{4 << 30}\n")  # a parent's limit binds its children
+    (box / "memory.current").write_text(f"{3 << 30}\n")
+    (box / "memory.stat").write_text(f"anon 5\ninactive_file {1 << 30}\n")
+    assert cgroup_room(tmp_path / "fs", own) == (4 << 30, 2 << 30)  # page cache not counted
+    own.write_text("4:memory:/\n0::/\n")  # cgroup v1, no limit: 2^63 rounded to a page
+    (tmp_path / "fs" / "memory").mkdir()
+    (tmp_path / "fs" / "memory" / "memory.limit_in_bytes").write_text("9223372036854771712\n")
+    (tmp_path / "fs" / "memory" / "memory.usage_in_bytes").write_text("7038976000\n")
+    assert cgroup_room(tmp_path / "fs", own) is None
+    (tmp_path / "fs" / "memory" / "memory.limit_in_bytes").write_text(f"{8 << 30}\n")
+    assert cgroup_room(tmp_path / "fs", own) == (8 << 30, 7038976000)
+
+
+def test_an_out_of_memory_error_from_tensorflow_is_one_line(capsys):
+    """Before: a ResourceExhaustedError traceback."""
+    from harness import backend
+    from harness.cli import _main, parser
+
+    backend.load()
+    import tensorflow as tf
+
+    def allocate(args):
+        return int(tf.reduce_sum(tf.zeros((1 << 42,))))  # 16 TB: TensorFlow's allocator refuses
+
+    args = parser().parse_args(["run", "x.yaml"])
+    args.func = allocate
+    assert _main(args) == 2
+    line = capsys.readouterr().err.strip()
+    assert line.startswith("error: out of memory (ResourceExhaustedError: ") and len(
+        line.splitlines()) == 1, line
+    assert "use a smaller model.width" in line
