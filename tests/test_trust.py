@@ -392,3 +392,44 @@ def test_an_out_of_memory_error_from_tensorflow_is_one_line(capsys):
     assert line.startswith("error: out of memory (ResourceExhaustedError: ") and len(
         line.splitlines()) == 1, line
     assert "use a smaller model.width" in line
+
+
+# --- 12. tables cut short after the run are caught against summary.json --------------------------
+
+def cut_header(text: str) -> str:
+    return text[:text.index("\n") + 1]
+
+
+def cut_mid_line(text: str) -> str:
+    first = text.index("\n") + 1
+    return text[:first + (text.index("\n", first) - first) // 2]
+
+
+@pytest.mark.parametrize("name, cut", [("history.csv", cut_header),
+                                       ("history.csv", cut_mid_line),
+                                       ("histograms.csv", cut_mid_line),
+                                       ("layers.csv", cut_header)])
+def test_report_says_a_table_is_cut_short(finished, tmp_path, capsys, name, cut):
+    """Before: exit 0 and "history.csv has no rows" while summary.json says epochs_run: 1."""
+    import shutil
+
+    folder = tmp_path / "run"
+    shutil.copytree(finished, folder)
+    (folder / name).write_text(cut((folder / name).read_text()))
+    code, _, err = cli(["report", folder], capsys)
+    assert one_line(code, err, f"{folder / name}: cut short"), err
+
+
+def test_a_sweep_retrains_a_run_whose_history_was_cut_short(tmp_path, monkeypatch):
+    """Before: "complete already, skipped"."""
+    from harness.sweeps import run_sweep
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(SMALL))
+    (tmp_path / "exp.yaml").write_text(yaml.safe_dump({
+        "base": "base.yaml", "grid": {"model.activation": ["relu"]}}))
+    assert run_sweep("exp.yaml", out="out", log=None).trained == 1
+    history = tmp_path / "out" / "activation=relu__seed=0" / "history.csv"
+    history.write_text(cut_header(history.read_text()))
+    again = run_sweep("exp.yaml", out="out", log=None)
+    assert again.trained == 1 and len(pd.read_csv(history)) == 1
