@@ -433,3 +433,70 @@ def test_a_sweep_retrains_a_run_whose_history_was_cut_short(tmp_path, monkeypatc
     history.write_text(cut_header(history.read_text()))
     again = run_sweep("exp.yaml", out="out", log=None)
     assert again.trained == 1 and len(pd.read_csv(history)) == 1
+
+
+# --- 13. expect: refuses at validation what it can never meet ------------------------------------
+
+@pytest.mark.parametrize("block, words", [
+    ({"test_accuracy": "≥ 0.1"}, "'≥ 0.1' is not a condition"),
+    ({"test_accuracy": "high"}, "'high' is not a condition"),
+    ({"test_accuracy": ">= 0.9x"}, "'0.9x' is not a number"),
+    ({"test_accuracy": True}, "True is not a number"),
+    ({"status": ">= 1"}, "status: '>= 1' is never measured; status is completed or diverged"),
+    ({"status": "done"}, "status: 'done' is never measured"),
+    ({"learned": "yes"}, "learned: 'yes' is never measured; learned is true or false"),
+    ({"test_mae": "<= 0.1"}, "test_mae: measured on regression data only, and this is binary "
+                             "data, so it is never met; expect test_accuracy instead"),
+])
+def test_an_expectation_that_can_never_be_met_is_refused(block, words):
+    """Before: each validated, the run trained, then NOT MET."""
+    from harness.configfile import load_config
+    from harness.errors import ConfigError
+
+    with pytest.raises(ConfigError) as error:
+        load_config({**SMALL, "expect": block})
+    assert words in str(error.value) and "\n" not in str(error.value)
+
+
+def test_expectations_that_can_be_met_still_validate():
+    from harness.configfile import load_config
+    from harness.expect import parse_run
+
+    load_config({**SMALL, "expect": {"test_accuracy": [">= 0.5", "< 1"], "status": "completed",
+                                     "learned": True, "epochs_run": 1}})
+    assert parse_run({"status": "!= failed"})[0].met_by("completed")
+    assert parse_run({"test_loss": "0.5"})[0].value == 0.5
+    regression = {**SMALL, "data": {"name": "sine", "n_samples": 120},
+                  "model": {"depth": 2, "width": 4, "head": "identity"}, "train": {"loss": "mse"}}
+    load_config({**regression, "expect": {"test_mae": "<= 0.5"}})
+
+
+def test_a_csv_expectation_of_the_other_task_is_refused_before_training(tmp_path, capsys):
+    ring_csv(tmp_path / "data.csv")
+    config = csv_config(tmp_path)
+    text = yaml.safe_load(config.read_text())
+    config.write_text(yaml.safe_dump({**text, "expect": {"test_rmse": "<= 0.3"}}))
+    code, _, err = cli(["run", config, "--set", f"data.path={tmp_path / 'data.csv'}",
+                        "--out", tmp_path / "run"], capsys)
+    assert one_line(code, err, f"{config}: expect: test_rmse: measured on regression"), err
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("expect, seeds, words", [
+    ("{test_accuracy_std: '< 0.1'}", "[0]", "test_accuracy_std: a spread over seeds, but the "
+                                            "experiment runs one seed"),
+    ("[{where: {model.activation: relu}, test_rmse_mean: '< 1'}]", "[0, 1]",
+     "test_rmse_mean: measured on regression data only, and this is binary data"),
+])
+def test_an_experiment_expectation_that_can_never_be_met_is_refused(tmp_path, expect, seeds,
+                                                                    words):
+    """Before: `test_accuracy_std` with one seed was always "missing ... NOT MET"."""
+    from harness.errors import ConfigError
+    from harness.sweeps import load_experiment
+
+    (tmp_path / "base.yaml").write_text(yaml.safe_dump(SMALL))
+    path = tmp_path / "exp.yaml"
+    path.write_text(f"base: base.yaml\ngrid: {{model.activation: [relu, tanh]}}\n"
+                    f"seeds: {seeds}\nexpect: {expect}\n")
+    with pytest.raises(ConfigError, match="expect: " + words):
+        load_experiment(path)

@@ -37,7 +37,7 @@ from pathlib import Path
 from harness.config import Config
 from harness.configfile import load_config, parse_override, parse_yaml, read_text
 from harness.errors import ConfigError
-from harness.expect import matches, parse_sweep
+from harness.expect import cells_problem, matches, parse_sweep
 from harness.report.labels import folder_name, render, short_keys
 
 TOP_KEYS = ("base", "grid", "seeds", "set", "expect")
@@ -156,7 +156,7 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
     expectations = []
     if data.get("expect") is not None:
         try:
-            expectations = parse_sweep(data["expect"], sorted(varied))
+            expectations = parse_sweep(data["expect"], sorted(varied), len(seeds))
         except ValueError as e:
             raise ConfigError(f"{shown}: expect: {e}") from None
 
@@ -184,6 +184,8 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
         if not any(matches(e.where, cell_values(p)) for p in points):
             raise ConfigError(f"{shown}: expect: where: {e.where} picks no grid cell; use values "
                               "the grid lists")
+    if problem := cells_problem(expectations, [(cell_values(p), p.config) for p in points]):
+        raise ConfigError(f"{shown}: expect: {problem}")
     return Experiment(path, name, base, grid, seeds, {**fixed, **cli}, points, expectations)
 
 
