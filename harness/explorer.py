@@ -144,7 +144,10 @@ def plot_activations(curves: dict, entries: dict) -> Figure:
 
 def _entry(name: str) -> activations.Activation:
     try:
-        return activations.get(name)
+        entry = activations.get(name)
+        if ":" in name:  # your own function: imported and called once, each failure one line
+            activations.check_user_function(name)
+        return entry
     except ValueError as e:
         raise HarnessError(f"activations: {e}") from None
 

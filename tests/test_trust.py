@@ -500,3 +500,29 @@ def test_an_experiment_expectation_that_can_never_be_met_is_refused(tmp_path, ex
                     f"seeds: {seeds}\nexpect: {expect}\n")
     with pytest.raises(ConfigError, match="expect: " + words):
         load_experiment(path)
+
+
+# --- 14. a user activation that raises a BaseException or calls sys.exit: one line ---------------
+
+USER_ACTIVATIONS = {
+    "trust_boom": "class Boom(BaseException):\n    pass\n\n\nraise Boom('on import')\n",
+    "trust_quits": "import sys\n\n\ndef f(z):\n    sys.exit(3)\n",
+}
+
+
+@pytest.mark.parametrize("module, words", [
+    ("trust_boom", "importing 'trust_boom' for activation 'trust_boom:f' failed (Boom: on "
+                   "import)"),
+    ("trust_quits", "activation 'trust_quits:f' fails on a tensor (SystemExit: 3)")])
+def test_a_user_activation_that_raises_a_base_exception_is_one_error_line(
+        tmp_path, capsys, monkeypatch, module, words):
+    """Before: a traceback (BaseException on import), or exit 3 and no message (SystemExit)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / f"{module}.py").write_text(USER_ACTIVATIONS[module])
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(
+        {**SMALL, "model": {"depth": 1, "width": 4, "activation": f"{module}:f"}}))
+    code, _, err = cli(["run", "c.yaml"], capsys)
+    assert one_line(code, err, "c.yaml: model.activation: ") and words in err, err
+    code, _, err = cli(["activations", f"{module}:f", "--out", tmp_path / "a"], capsys)
+    assert one_line(code, err, "activations: ") and words in err, err
