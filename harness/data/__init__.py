@@ -120,14 +120,18 @@ def load_dataset(cfg, seed: int) -> Dataset:
         seed: seeds generation, shuffling and subsampling.
 
     Returns:
-        A `Dataset`.
+        A `Dataset`, its `fingerprint` set: a loader that reads files records them; data made
+        without a file (`cfg.path` unset, no file recorded) is fingerprinted as generated.
 
     Raises:
         DataError: the name is unknown, or the data cannot be generated or found.
     """
     if cfg.name not in DATASETS:
         raise DataError(f"data.name: {DATASETS.unknown_message(cfg.name)}")
-    return DATASETS.get(cfg.name).load(cfg, seed)
+    data = DATASETS.get(cfg.name).load(cfg, seed)
+    if data.fingerprint is None and cfg.path is None:  # a loader that reads no file: generated
+        data = dataclasses.replace(data, fingerprint=fingerprint.generated(cfg.name, seed, cfg))
+    return data
 
 
 def with_features(data: Dataset, cfg, crosses=None) -> Dataset:
