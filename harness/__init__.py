@@ -40,11 +40,11 @@ def sweep(experiment, out=None, overrides=None, run_reports=False, jobs=1, execu
                   executor=executor, address=address)
 
 
-def compare(dirs, out=None):
+def compare(dirs, out=None, force=False):
     """One table row per run folder (with `out`, also a report); see `harness.report.compare`."""
     from harness.report.compare import compare as _compare
 
-    return _compare(dirs, out=out)
+    return _compare(dirs, out=out, force=force)
 
 
 __all__ = ["ConfigError", "DataError", "HarnessError", "Run", "compare", "load_config", "load_run",

@@ -210,7 +210,9 @@ def check_user_call(name: str) -> None:
         out = tf.function(fn, autograph=False)(z)
         problem = None if tuple(out.shape) == (2, 3) else (
             f"returns shape {tuple(out.shape)} for an input of shape (2, 3)")
-    except Exception as e:  # whatever the user's code raises, said in one line
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: a stop, not the function's failure
+        raise
+    except BaseException as e:  # whatever the user's code raises (sys.exit too), in one line
         first = (str(e).strip().splitlines() or [""])[0].split(". ")[0][:120]
         problem = f"fails on a tensor ({type(e).__name__}: {first})"
     if problem:
@@ -236,7 +238,9 @@ def _import_user(name: str) -> Callable:
     except (ImportError, ValueError) as e:
         raise ValueError(f"cannot import activation {name!r} ({e}); give it as "
                          "package.module:function, importable from the current folder") from None
-    except (Exception, SystemExit) as e:  # the module's own code failed (or called sys.exit)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: a stop, not the module's failure
+        raise
+    except BaseException as e:  # the module's own code failed (sys.exit, a BaseException too)
         what = f"{type(e).__name__}: {e}".splitlines()[0][:120]
         raise ValueError(f"importing {module_name!r} for activation {name!r} failed ({what}); "
                          "fix that module, or check it imports on its own with "

@@ -78,7 +78,7 @@ def _compare(args) -> int:
 
     out = args.out if args.out is not None else os.path.join(
         "results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")  # `--out ''` is an error
-    table = compare(args.run_dirs, out=out)
+    table = compare(args.run_dirs, out=out, force=args.force)
     print(table.drop(columns=["dir"], errors="ignore").to_string(
         index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
     print(f"report: {os.path.join(out, 'report.html')}")
@@ -90,7 +90,7 @@ def _sweep(args) -> int:
 
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
                        run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
-                       address=args.address, max_runs=args.max_runs)
+                       address=args.address, max_runs=args.max_runs, force=args.force)
     means = [f"{m}_mean" for m in ("test_accuracy", "train_accuracy", "test_rmse",
                                    "vanishing_ratio_init", "vanishing_ratio_final")]
     shown = [*result.experiment.grid, "n", "n_completed",
@@ -112,14 +112,14 @@ def _check(args) -> int:
 
 
 def _tensorboard(args) -> int:
-    _events(args.dir, args.logdir)
+    _events(args.dir, args.logdir, args.force)
     return 0
 
 
-def _events(folder, logdir=None) -> None:
+def _events(folder, logdir=None, force=False) -> None:
     from harness.tensorboard_logs import write_events
 
-    logdir, written = write_events(folder, logdir)
+    logdir, written = write_events(folder, logdir, force)
     print(f"tensorboard: {len(written)} run(s) -> {logdir}; view with `tensorboard --logdir "
           f"{logdir}`", file=sys.stderr)
 
@@ -127,7 +127,7 @@ def _events(folder, logdir=None) -> None:
 def _activations(args) -> int:
     from harness.explorer import explore
 
-    table, paths = explore(args.names or None, out=args.out)
+    table, paths = explore(args.names or None, out=args.out, force=args.force)
     print(table)
     for path in paths:
         print(path)
@@ -210,11 +210,16 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("run_dirs", nargs="+")
     c.add_argument("--out", help="folder for compare.csv and report.html "
                                  "(default results/compare/<time>)")
+    c.add_argument("--force", action="store_true",
+                   help="write into --out even if it holds files that are not a comparison's "
+                        "(a run folder's report, your own files)")
     c.set_defaults(func=_compare)
 
     sw = sub.add_parser("sweep", help="run every combination of an experiment file (experiments/)")
     sw.add_argument("experiment", help="an experiment YAML file: base config, grid, seeds")
     sw.add_argument("--out", help="the sweep folder (default results/<experiment file stem>/)")
+    sw.add_argument("--force", action="store_true",
+                    help="write into --out even if it holds files that are not a sweep's")
     sw.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a config key in every run (repeatable): --set train.epochs=5")
     sw.add_argument("--run-reports", action="store_true",
@@ -243,6 +248,8 @@ def parser() -> argparse.ArgumentParser:
                                             "(history, per-layer statistics, hparams)")
     tb.add_argument("dir", metavar="RUN_OR_SWEEP_DIR")
     tb.add_argument("--logdir", help="where the event files go (default DIR/tensorboard)")
+    tb.add_argument("--force", action="store_true",
+                    help="write into --logdir even if it holds files that are not ours")
     tb.set_defaults(func=_tensorboard)
 
     pf = sub.add_parser("preflight", help="check a config before training: initial loss, "
@@ -270,6 +277,8 @@ def parser() -> argparse.ArgumentParser:
                         "elu gelu swish)")
     a.add_argument("--out", default="results/activations",
                    help="folder for activations.png and activations.csv (default %(default)s)")
+    a.add_argument("--force", action="store_true",
+                   help="write into --out even if it holds files that are not this command's")
     a.set_defaults(func=_activations)
     return p
 
@@ -343,4 +352,16 @@ def _main(args) -> int:
         where = f"{e.filename}: " if e.filename else ""
         print(f"error: {where}{e.strerror}; free some space or give another --out (the run "
               "folder says how far the run got)", file=sys.stderr)
+        return 2
+    except Exception as e:
+        from harness.memory import limits, out_of_memory
+
+        if not out_of_memory(e):
+            raise
+        what = (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+        room = limits()
+        tightest = f"; memory is tightest {room[0][1]}" if room else ""
+        print(f"error: out of memory ({type(e).__name__}: {what}{tightest}); use a smaller "
+              "model.width, train.batch_size or data.n_samples (the run folder, if one was "
+              "made, says failed)", file=sys.stderr)
         return 2

@@ -675,7 +675,7 @@ class Config(_Section):
         return self
 
     def check_task(self, task: str) -> None:
-        """Raises `KeyProblem` when the head or the loss does not fit `task`."""
+        """Raises `KeyProblem` when the head, the loss or an `expect:` key does not fit `task`."""
         head = heads.HEADS.get(self.model.head)
         fitting = heads.for_task(task)
         if task not in head.tasks:
@@ -688,6 +688,9 @@ class Config(_Section):
             raise KeyProblem("train.loss", (
                 f"loss {self.train.loss!r} does not fit head {self.model.head!r}; "
                 f"use loss: {' or '.join(head.losses)}"), related=("model.head",))
+        unmeasured = self.expect and expect.task_problem(expect.parse_run(self.expect), task)
+        if unmeasured:  # test_mae on a classifier: never met
+            raise KeyProblem("expect", unmeasured, related=("data.name",))
 
     def warnings(self) -> list[str]:
         """Settings that run but are a poor fit, to print before training."""

@@ -7,9 +7,12 @@ as met or not met with the measured value, and records the outcome in `summary.j
 
 A condition is a comparison and a number (`">= 0.95"`, `"< 1e-3"`, `"== 0"`, `"!= 0"`), a list
 of them (a range: `[">= 0.1", "<= 10"]`), or a plain value that must be equal (`learned: true`,
-`status: completed`). Keys are `summary.json`
+`status: completed`, `status: "!= failed"`). Keys are `summary.json`
 and `runs.csv` names (`RUN_KEYS`). An `expect:` is not inherited through `extends`: it states
-what this file claims.
+what this file claims. What can never be met is refused when the file is validated: a condition
+that is not one (`"≥ 0.1"`), a word or `true` for a number, a number for `status` or `learned`,
+a result the task does not measure (`test_mae` on a classifier, once the task is known) and, in
+an experiment of one seed, a spread over seeds (`test_accuracy_std`).
 
 An experiment file's `expect:` holds for every grid cell, on the mean over the cell's seeds, or
 for the cells a `where:` picks (grid keys and values; a case axis is matched by its inner keys):
@@ -45,6 +48,16 @@ SWEEP_METRICS = ("test_accuracy", "test_loss", "test_mae", "test_rmse", "train_a
                  "epochs_run", "wall_time_s")
 SWEEP_KEYS = (*SWEEP_METRICS, *(f"{m}_{s}" for m in SWEEP_METRICS for s in ("mean", "std")),
               "n", "n_completed")
+
+# Keys that are not numbers, and the values they take; every other key is compared with a number.
+STATUSES = ("completed", "diverged", "interrupted", "failed")
+WORDS = {"status": STATUSES, "learned": (True, False)}
+# Results measured for one kind of task only (a sweep's `<key>_mean` / `_std` too): what to use on
+# the other kind instead.
+ONLY = {"classification": {"test_accuracy": "test_loss", "train_accuracy": "train_loss",
+                           "chance_accuracy": "chance_loss"},
+        "regression": {"test_mae": "test_accuracy", "test_rmse": "test_accuracy",
+                       "train_mae": "train_accuracy", "train_rmse": "train_accuracy"}}
 
 _OPS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
         ">": operator.gt, "<": operator.lt}
@@ -97,12 +110,13 @@ def parse_run(block) -> list[Expectation]:
     return [e for key, value in block.items() for e in _parse_all(key, value, RUN_KEYS)]
 
 
-def parse_sweep(block, grid_keys) -> list[Expectation]:
+def parse_sweep(block, grid_keys, seeds: int = 2) -> list[Expectation]:
     """An experiment's `expect:` (a mapping, or a list of them with `where:`) -> expectations.
 
     Args:
         block: the `expect:` value.
         grid_keys: the dotted keys the grid varies (a case axis: the keys inside its cases).
+        seeds: the seeds per cell: a spread over seeds (`*_std`) needs two or more.
 
     Raises:
         ValueError: a message naming the entry and the fix.
@@ -128,6 +142,11 @@ def parse_sweep(block, grid_keys) -> list[Expectation]:
         if not conditions:
             raise ValueError(f"where: {where} without a condition; add one, "
                              'e.g. test_accuracy: ">= 0.9"')
+        for key in conditions:
+            if str(key).endswith("_std") and seeds < 2:
+                raise ValueError(f"{key}: a spread over seeds, but the experiment runs one seed "
+                                 "per cell, so it is never measured; add seeds (e.g. seeds: "
+                                 "[0, 1, 2]) or expect the mean")
         out += [e for k, v in conditions.items() for e in _parse_all(k, v, SWEEP_KEYS, where)]
     return out
 
@@ -143,6 +162,9 @@ def _parse(key, value, known, where=None) -> Expectation:
     if key not in known:
         raise ValueError(f"{key!r}: not a result that is measured{_close(key, known)}; "
                          f"known: {', '.join(known)}")
+    where = dict(where or {})
+    if key in WORDS:
+        return _parse_word(key, value, where)
     if isinstance(value, str):
         match = _CONDITION.fullmatch(value)
         if match:
@@ -150,14 +172,58 @@ def _parse(key, value, known, where=None) -> Expectation:
             if number is None:
                 raise ValueError(f"{key}: {value!r}: {match.group(2)!r} is not a number; "
                                  f'write e.g. "{match.group(1)} 0.95"')
-            return Expectation(key, match.group(1), number, dict(where or {}))
-        if value[:1] in "<>=!":
-            raise ValueError(f"{key}: {value!r} is not a condition; write an operator "
-                             '(>=, <=, >, <, ==, !=) and a number, e.g. ">= 0.95"')
+            return Expectation(key, match.group(1), number, where)
+        if _number(value) is not None:  # "0.95": equal to the number
+            return Expectation(key, "==", _number(value), where)
+        raise ValueError(f"{key}: {value!r} is not a condition; write an operator "
+                         '(>=, <=, >, <, ==, !=) and a number, e.g. ">= 0.95"')
     if isinstance(value, (dict, list)) or value is None:
         raise ValueError(f"{key}: {value!r} is not a condition; write e.g. "
                          f'{key}: ">= 0.95" (quoted: YAML reads > as a block marker)')
-    return Expectation(key, "==", value, dict(where or {}))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{key}: {value!r} is not a number, so it is never met; write a "
+                         f'condition on a number, e.g. {key}: ">= 0.95"')
+    return Expectation(key, "==", value, where)
+
+
+def _parse_word(key, value, where: dict) -> Expectation:
+    """`status` and `learned`: a plain value (or `== v`, `!= v`) of the values they take."""
+    choices = WORDS[key]
+    op, word = "==", value
+    if isinstance(value, str) and not isinstance(choices[0], bool):
+        match = re.fullmatch(r"\s*(==|!=)?\s*(\S+)\s*", value)
+        if match:
+            op, word = match.group(1) or "==", match.group(2)
+    if word not in choices or isinstance(word, bool) != isinstance(choices[0], bool):
+        shown = " or ".join(str(c).lower() for c in choices)
+        raise ValueError(f"{key}: {value!r} is never measured; {key} is {shown}, e.g. "
+                         f"{key}: {str(choices[0]).lower()}")
+    return Expectation(key, op, word, where)
+
+
+def task_problem(expectations: list[Expectation], task: str | None) -> str | None:
+    """Why one of `expectations` is never measured on data of `task`, or None (also when the
+    task is not known yet: a csv file's target decides it when the file is read)."""
+    if task is None:
+        return None
+    kind = "regression" if task == "regression" else "classification"
+    other = "classification" if kind == "regression" else "regression"
+    for e in expectations:
+        base = re.sub(r"_(mean|std)$", "", e.key)
+        if base in ONLY[other]:
+            return (f"{e.key}: measured on {other} data only, and this is {task} data, so it is "
+                    f"never met; expect {e.key.replace(base, ONLY[other][base])} instead")
+    return None
+
+
+def cells_problem(expectations: list[Expectation], cells) -> str | None:
+    """`task_problem` for an experiment: `cells` holds (grid values, task) per run; each
+    expectation is checked on the cells its `where:` picks."""
+    for values, task in cells:
+        problem = task_problem([e for e in expectations if matches(e.where, values)], task)
+        if problem:
+            return problem
+    return None
 
 
 def _number(text: str) -> float | None:

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from harness import activations
 from harness.errors import HarnessError
-from harness.files import check_folder, write_csv, write_figure
+from harness.files import check_ours, mark_ours, write_csv, write_figure
 from harness.gradcheck import derivative
 
 DEFAULT = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "linear", "elu", "gelu", "swish")
@@ -29,13 +29,16 @@ POINTS = (-5.0, -1.0, 0.0, 1.0, 5.0)
 GRID = np.linspace(-5.0, 5.0, 1001)  # includes 0 exactly, where the kinks are
 
 
-def explore(names=None, out: str | os.PathLike = "results/activations") -> tuple[str, list[Path]]:
+def explore(names=None, out: str | os.PathLike = "results/activations",
+            force: bool = False) -> tuple[str, list[Path]]:
     """Draws each activation with its derivative and tabulates both at `POINTS`.
 
     Args:
         names: activation names (table names, aliases, other Keras names or
             `package.module:function`); default `DEFAULT`.
         out: the folder for `activations.png` and `activations.csv` (created if missing).
+        force: write into `out` even when it is not an activations folder
+            (`harness.files.check_ours`).
 
     Returns:
         (the table as printable text, [the PNG's path, the CSV's path]).
@@ -44,12 +47,12 @@ def explore(names=None, out: str | os.PathLike = "results/activations") -> tuple
         HarnessError: an unknown name (with the closest matches) or a function that is not
             elementwise, before anything is written.
     """
+    out = check_ours(out, "activations", "--out", force, example="results/activations")
     names = list(dict.fromkeys(names or DEFAULT))
     entries = {name: _entry(name) for name in names}
     curves = {name: _curve(name) for name in names}
     table = values_table(names, entries)
-    out = check_folder(out, "--out", example="results/activations")
-    out.mkdir(parents=True, exist_ok=True)
+    mark_ours(out, "activations")
     png = write_figure(out / "activations.png", plot_activations(curves, entries))
     csv = write_csv(out / "activations.csv", table)
     return format_table(table), [png, csv]
@@ -116,7 +119,10 @@ def plot_activations(curves: dict, entries: dict) -> Figure:
 
 def _entry(name: str) -> activations.Activation:
     try:
-        return activations.get(name)
+        entry = activations.get(name)
+        if ":" in name:  # your own function: imported and called once, each failure one line
+            activations.check_user_function(name)
+        return entry
     except ValueError as e:
         raise HarnessError(f"activations: {e}") from None
 

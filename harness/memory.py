@@ -3,11 +3,20 @@
 A config that cannot fit (`width: 100000` with `depth: 200`, a batch of a million examples) would
 otherwise take the machine into swap or die in TensorFlow's allocator minutes later. The estimate
 is rough on purpose (float32, a fixed factor per kind of tensor) and errs high; it only has to
-tell a run that fits from one that is off by orders of magnitude.
+tell a run that fits from one that is off by orders of magnitude. It is held against the
+tightest limit known here (`limits`): the machine's available memory, the process' address-space
+limit (`ulimit -v`) and its cgroup's memory limit (a container's).
 """
 
 import math
 import os
+import sys
+from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 from harness.config import KeyProblem
 from harness.model_types import CELLS
@@ -16,6 +25,9 @@ FLOAT = 4  # bytes per float32
 # Copies of the parameters a training step keeps: weights, gradients, the optimizer's slots.
 SLOTS = {"sgd": 0, "momentum": 1, "rmsprop": 1, "adam": 2}
 USABLE = 0.8  # of the memory the system reports available; the rest is TensorFlow's own
+# Address space TensorFlow maps when it loads (1.7 GB measured with TF 2.21 on Linux): counted
+# against `ulimit -v` when the estimate is made before TensorFlow is imported.
+TF_ADDRESS_SPACE = 2_000_000_000
 
 
 def layer_sizes(model, input_shape: tuple, n_outputs: int) -> tuple[int, list[int]]:
@@ -97,7 +109,41 @@ def estimate(cfg, n_features: int | tuple, n_outputs: int, n_train: int,
 
 
 def available() -> int | None:
-    """Bytes of memory available to a new allocation (Linux: MemAvailable), or None if unknown."""
+    """Bytes a new allocation may still take under every limit known here, or None if unknown."""
+    room = limits()
+    return room[0][0] if room else None
+
+
+def limits() -> list[tuple[int, str]]:
+    """`(bytes left, where: "on this machine", "under ...")` for each memory limit known here,
+    tightest first.
+
+    The machine's available memory (Linux: MemAvailable), the address-space limit of this
+    process (`ulimit -v`, `RLIMIT_AS`) less the address space it holds (and `TF_ADDRESS_SPACE`
+    before TensorFlow loads), and the memory limit of its cgroup (a container's, a systemd
+    slice's) less what the cgroup uses besides reclaimable page cache.
+    """
+    found = []
+    free = _machine_available()
+    if free is not None:
+        found.append((free, "on this machine"))
+    soft = resource.getrlimit(resource.RLIMIT_AS)[0] if resource else None
+    held = _address_space()
+    if soft not in (None, getattr(resource, "RLIM_INFINITY", None)) and held is not None:
+        held += 0 if "tensorflow" in sys.modules else TF_ADDRESS_SPACE
+        left = max(soft - held, 0)
+        found.append((left, f"under the address-space limit (ulimit -v {soft // 1024}; raise "
+                            "it with ulimit -v)"))
+    cgroup = cgroup_room()
+    if cgroup is not None:
+        limit, used = cgroup
+        left = max(limit - used, 0)
+        found.append((left, f"under this process' cgroup memory limit ({human(limit)}, "
+                            f"{human(used)} in use)"))
+    return sorted(found)
+
+
+def _machine_available() -> int | None:
     try:
         with open("/proc/meminfo") as f:
             for line in f:
@@ -109,6 +155,65 @@ def available() -> int | None:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def _address_space() -> int | None:
+    """Bytes of address space this process holds now (Linux), or None."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def cgroup_room(root: Path = Path("/sys/fs/cgroup"),
+                own: Path = Path("/proc/self/cgroup")) -> tuple[int, int] | None:
+    """`(limit, bytes in use)` of the tightest memory limit of this process' cgroup and its
+    parents (cgroup v2 `memory.max`, or v1 `memory.limit_in_bytes`), or None without one.
+
+    In use counts what the cgroup's processes hold, less the page cache the kernel would free
+    first (`inactive_file`), as `docker stats` does.
+    """
+    try:
+        lines = own.read_text().splitlines()
+    except OSError:
+        lines = []
+    found = []
+    for line in lines:
+        _, controllers, path = (line.split(":", 2) + ["", ""])[:3]
+        if controllers == "":  # v2: `0::/path`
+            folders, files = [root], ("memory.max", "memory.current", "inactive_file")
+        elif "memory" in controllers.split(","):
+            folders, files = [root / "memory"], ("memory.limit_in_bytes",
+                                                 "memory.usage_in_bytes", "total_inactive_file")
+        else:
+            continue
+        parts = [p for p in path.split("/") if p]
+        # Ours and every parent's; in a container, its own cgroup is mounted at the root.
+        for depth in range(len(parts), -1, -1):
+            room = _cgroup_limit(folders[0].joinpath(*parts[:depth]), *files)
+            if room is not None:
+                found.append(room)
+    return min(found, key=lambda r: r[0] - r[1]) if found else None
+
+
+def _cgroup_limit(folder: Path, limit_file: str, usage_file: str, cache_key: str):
+    try:
+        limit = (folder / limit_file).read_text().strip()
+        used = int((folder / usage_file).read_text().strip())
+    except (OSError, ValueError):
+        return None
+    if not limit.isdigit() or int(limit) >= 1 << 60:  # `max`, or v1's "no limit" (2^63 - page)
+        return None
+    cache = 0
+    try:
+        for line in (folder / "memory.stat").read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key == cache_key:
+                cache = int(value)
+    except (OSError, ValueError):
+        pass
+    return int(limit), max(used - cache, 0)
 
 
 def check_fits(cfg, n_features: int | tuple, n_outputs: int, n_train: int, n_val: int) -> None:
@@ -125,13 +230,24 @@ def check_fits(cfg, n_features: int | tuple, n_outputs: int, n_train: int, n_val
                          "dense")
     parts = estimate(cfg, n_features, n_outputs, n_train, n_val)
     total = sum(size for size, _, _ in parts.values())
-    free = available()
-    if free is None or total <= USABLE * free:
+    room = limits()
+    if not room or total <= USABLE * room[0][0]:
         return
+    left, limit = room[0]  # where the room is tightest
     name, (size, key, counts) = max(parts.items(), key=lambda item: item[1][0])
     raise KeyProblem(key, f"this run needs about {human(total)} of memory, {human(size)} of it "
-                          f"for the {name} ({counts}), but this machine has {human(free)} "
-                          f"available; use a smaller {key}")
+                          f"for the {name} ({counts}), but only {human(left)} is available "
+                          f"{limit}; use a smaller {key}")
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether `error` says memory ran out: `MemoryError`, or TensorFlow's
+    `ResourceExhaustedError` (an allocation failed, e.g. under `ulimit -v`)."""
+    if isinstance(error, MemoryError):
+        return True
+    tf_errors = getattr(sys.modules.get("tensorflow"), "errors", None)
+    exhausted = getattr(tf_errors, "ResourceExhaustedError", None)
+    return exhausted is not None and isinstance(error, exhausted)
 
 
 def human(size: float) -> str:

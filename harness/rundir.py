@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness import fingerprint
 from harness.errors import HarnessError
 from harness.frames import layer_key
 from harness.yamlfile import parse_yaml
@@ -66,7 +68,8 @@ def load_run(path: str | os.PathLike) -> Run:
         epochs both hold.
 
     Raises:
-        HarnessError: one line naming a file that is damaged (binary, truncated, the wrong type).
+        HarnessError: one line naming a file that is damaged (binary, truncated, the wrong type),
+            or a table cut short that `summary.json` says was written whole (`check_whole`).
     """
     path = Path(path)
     if not (path / "config.yaml").is_file():
@@ -74,6 +77,9 @@ def load_run(path: str | os.PathLike) -> Run:
                            "pass a folder written by `python -m harness run`")
     history = read_table(path / "history.csv")
     layers = read_table(path / "layers.csv")
+    summary = _read_summary(path / "summary.json")
+    if summary:
+        check_whole(path, summary, history, layers)
     if not history.empty and not layers.empty:  # killed between the two appends
         last = min(history["epoch"].max(), layers["epoch"].max())
         history, layers = history[history.epoch <= last], layers[layers.epoch <= last]
@@ -82,9 +88,60 @@ def load_run(path: str | os.PathLike) -> Run:
         config=_read_yaml(path / "config.yaml"),
         history=history,
         layers=_network_order(layers),
-        summary=_read_summary(path / "summary.json") or {"status": "incomplete"},
+        summary=summary or {"status": "incomplete"},
         meta=_read_json(path / "meta.json") or {},
     )
+
+
+def check_whole(path: str | os.PathLike, summary: dict, history: pd.DataFrame | None = None,
+                layers: pd.DataFrame | None = None) -> None:
+    """Checks a run's tables against its `summary.json`, which is written after them.
+
+    A partial last line is what a process killed mid-append leaves, before any summary; once the
+    summary is there, every table ends with a whole line. A completed run's `history.csv` holds
+    `epochs_run` rows and its `layers.csv` reaches that epoch. A table cut short after the run
+    (a full disk while copying, a bad sync) would otherwise read as a shorter run.
+
+    Args:
+        path: the run folder.
+        summary: its `summary.json`.
+        history, layers: the tables as `read_table` gives them (read here when None).
+
+    Raises:
+        HarnessError: one line naming the table that is cut short.
+    """
+    path = Path(path)
+    for name in TABLES:
+        if not _ends_whole(path / name):
+            raise _damaged(path / name, "cut short (its last line is incomplete, but "
+                                        "summary.json says the run wrote it whole)")
+    runs = summary.get("epochs_run")
+    if summary.get("status") != FINISHED or not isinstance(runs, int) or isinstance(runs, bool):
+        return
+    history = read_table(path / "history.csv") if history is None else history
+    if len(history) != runs:
+        raise _damaged(path / "history.csv", f"cut short: {len(history)} rows where "
+                                             f"summary.json says epochs_run {runs}")
+    layers = read_table(path / "layers.csv") if layers is None else layers
+    reached = int(layers["epoch"].max()) if len(layers) else None
+    if reached != runs and (path / "layers.csv").exists():
+        raise _damaged(path / "layers.csv", f"cut short: epochs up to {reached} where "
+                                            f"summary.json says epochs_run {runs}")
+
+
+def _ends_whole(path: Path) -> bool:
+    """Whether the file is missing, empty or ends with a line break."""
+    try:
+        with open(path, "rb") as f:
+            if f.seek(0, os.SEEK_END) == 0:
+                return True
+            f.seek(-1, os.SEEK_END)
+            return f.read(1) == b"\n"
+    except FileNotFoundError:
+        return True
+    except OSError as e:
+        raise HarnessError(f"{path}: cannot read it ({e.strerror or e}); check its "
+                           "permissions") from None
 
 
 def is_finished(path: str | os.PathLike) -> bool:
@@ -94,6 +151,49 @@ def is_finished(path: str | os.PathLike) -> bool:
     except HarnessError:
         return False
     return bool(summary) and summary.get("status") == FINISHED
+
+
+_SAID: set = set()  # (run folder, file) notes printed by `same_data`: each once per process
+
+
+def same_data(path: str | os.PathLike, say: bool = True, generated: bool = False) -> bool:
+    """Whether the data a finished run read is unchanged (`meta.json`'s `"data"` fingerprint).
+
+    Every file the run read is compared with the file now (`harness.data.fingerprint.changed`):
+    same size and SHA-256 is the same data. Generated data is its config and seed, which the
+    caller compares with the config. A run recorded before fingerprints counts as the same data
+    only when its dataset is generated. When the data differs, one line naming the file goes to
+    standard error (once per run folder and file in a process): a sweep trains the run again.
+
+    Args:
+        path: the run folder.
+        say: print that line.
+        generated: the run's dataset is generated (a toy: `harness.data.DATASETS`' `toy`),
+            which makes a run recorded before fingerprints the same data.
+
+    Returns:
+        False when a file the run read changed, is gone, or was not recorded.
+    """
+    path = Path(path)
+    try:
+        meta = _read_json(path / "meta.json") or {}
+    except HarnessError:
+        return False
+    recorded = meta.get("data")
+    files = recorded.get("files", []) if isinstance(recorded, dict) else None
+    if not isinstance(files, list):
+        if generated:
+            return True
+        problems = [("its data files", "were not recorded (a run from before data fingerprints)")]
+    else:
+        problems = [(f"data file {e.get('path')}", change) for e in files
+                    if isinstance(e, dict) and (change := fingerprint.changed(e)) is not None]
+    for file, change in problems[:1]:
+        if say and (path, file) not in _SAID:
+            _SAID.add((path, file))
+            print(f"note: {path}: {file} {change}; training the run again", file=sys.stderr,
+                  flush=True)
+    return not problems
 
 
 def is_run_folder(path: str | os.PathLike) -> bool:
@@ -222,9 +322,13 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
 
 
 def check_tables(path: str | os.PathLike) -> None:
-    """Reads every table of a run folder; raises `HarnessError` naming the first damaged one."""
+    """Reads every table of a run folder; raises `HarnessError` naming the first damaged one,
+    or one cut short (`check_whole`)."""
     for name in TABLES:
         read_table(Path(path) / name)
+    summary = _read_summary(Path(path) / "summary.json")
+    if summary:
+        check_whole(path, summary)
 
 
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:

@@ -20,13 +20,13 @@ from harness import backend, heads, losses, verdict
 from harness.config import Config, KeyProblem
 from harness.configfile import blame, command_line, load_config
 from harness.data import Dataset, load_dataset
-from harness.errors import DataError, HarnessError
+from harness.errors import DataError
 from harness.expect import check_run, parse_run
-from harness.files import check_folder, write_csv
+from harness.files import check_ours, write_csv
 from harness.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.lifecycle import open_run
 from harness.memory import check_fits
-from harness.rundir import RESULTS, Run, is_run_folder, load_run, new_run_dir
+from harness.rundir import RESULTS, Run, load_run, new_run_dir
 from harness.stops import sticky_stops
 from harness.yamlfile import display_path
 
@@ -133,7 +133,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
     run_dir = _new_dir(s.cfg) if out is None else Path(out)
     meta = {**backend.versions(), "seed": s.cfg.seed, "argv": sys.argv,
             "command": command_line(config, overrides, out, run_dir / "config.yaml"),
-            "config_file": None if isinstance(config, Mapping) else str(config)}
+            "config_file": None if isinstance(config, Mapping) else str(config),
+            "data": s.data.fingerprint}  # what it read: a resumed sweep retrains on a change
     with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), _first_summary(s.cfg, s.data),
                   _report if report else None, locked) as summary:
         train_and_measure(s, run_dir, summary, verbose)
@@ -225,13 +226,7 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
         HarnessError: `out` is empty, a file, read-only, on a full disk, or a non-empty folder
             that is not a run folder (unless `force`).
     """
-    out = check_folder(out, "--out", example="results/try1")
-    if out.is_dir() and not force and not is_run_folder(out) and any(
-            not p.name.startswith(".") for p in out.iterdir()):
-        raise HarnessError(f"--out {out}: the folder holds files that are not a harness run's "
-                           "(no meta.json), which the run could overwrite; give a new folder, "
-                           "or add --force to write into it anyway")
-    return out
+    return check_ours(out, "run", "--out", force, example="results/try1")  # files.KINDS
 
 
 def _measured(summary: dict, layers: pd.DataFrame) -> dict:

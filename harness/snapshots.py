@@ -1,8 +1,9 @@
 """What the network computes, kept at a few epochs, for pictures of training as it unfolds.
 
 - Toy data: the model's output on a grid over the inputs at the logged epochs (`surface.csv`, with
-  an `epoch` column) and, for 2-D inputs, every hidden unit's output on a coarser grid at the last
-  epoch (`neurons.csv`, at most `NEURON_CAP` units per layer), as the TensorFlow Playground draws.
+  an `epoch` column; one column per class, so not for more than `SURFACE_CLASSES`) and, for 2-D
+  inputs, every hidden unit's output on a coarser grid at the last epoch (`neurons.csv`, at most
+  `NEURON_CAP` units per layer), as the TensorFlow Playground draws.
 - Images: a handful of first-layer units' weights, one value per pixel, at initialisation and at
   the last epoch (`first_layer_weights.csv`).
 The grids are small and the values written to 4 significant digits: with `layers.csv` at 6
@@ -21,6 +22,9 @@ import pandas as pd
 from harness.files import write_csv
 
 SURFACE_STEPS = {1: 101, 2: 29}  # grid points per input axis
+# Classes whose probabilities `surface.csv` keeps, one column each: the regions picture tells ten
+# colours apart, and 300 classes made a 4.5 MB file per logged epoch. Beyond it: no surface.
+SURFACE_CLASSES = 20
 NEURON_STEPS, NEURON_CAP = 10, 8  # grid points per axis, units per layer
 WEIGHT_UNITS = 16  # first-layer units kept for image data
 FLOAT_FORMAT = "%.4g"
@@ -28,10 +32,11 @@ FLOAT_FORMAT = "%.4g"
 
 def grid(data, steps: int) -> np.ndarray:
     """A regular grid over the original train and test inputs, 10% wider, (steps ** inputs,
-    inputs)."""
+    inputs). An input that is the same in every example (a constant csv column) gets an axis
+    of +-1 around its value (+-10% of a value beyond 10): a grid needs an area to be drawn."""
     x_all = np.concatenate([data.original("train"), data.original("test")])
     low, high = x_all.min(axis=0), x_all.max(axis=0)
-    pad = 0.1 * (high - low)
+    pad = np.where(high > low, 0.1 * (high - low), np.maximum(0.1 * np.abs(high), 1.0))
     axes = [np.round(np.linspace(lo - p, hi + p, steps), 4).astype(np.float32)
             for lo, hi, p in zip(low, high, pad)]
     return np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="xy")], axis=1)
@@ -51,6 +56,7 @@ class Snapshots:
         self.to_model = data.to_model_inputs  # the grid goes through the data's feature map
         side = math.isqrt(data.n_features)
         self.toy = self.features in SURFACE_STEPS  # toys and 1-2 column csv files: a plane
+        self.surface = self.toy and data.n_classes <= SURFACE_CLASSES
         self.image = not self.toy and data.n_features >= 64 and side * side == data.n_features
         if self.toy:
             self.grid = grid(data, SURFACE_STEPS[self.features])
@@ -58,7 +64,7 @@ class Snapshots:
         # What `compute` reads besides the model: the grid as the model takes it (toys). An
         # input of the training graph, not a constant, so that a compiled loop reused by the
         # next run (`harness.loop.reusable_loop`) takes that run's grid.
-        self.inputs = (np.asarray(self.to_model(self.grid), np.float32) if self.toy
+        self.inputs = (np.asarray(self.to_model(self.grid), np.float32) if self.surface
                        else np.zeros((0, 1), np.float32))
         self.surfaces: dict[int, pd.DataFrame] = {}
         self.weights: dict[int, pd.DataFrame] = {}
@@ -67,7 +73,7 @@ class Snapshots:
     @property
     def taken(self) -> bool:
         """Whether this data gets snapshots at the logged epochs at all."""
-        return self.toy or self.image
+        return self.surface or self.image
 
     def width(self, model) -> int:
         """The columns of `compute`'s result: the model's outputs, or the weight units kept."""
@@ -91,12 +97,12 @@ class Snapshots:
 
     def add(self, epoch: int, value: np.ndarray) -> None:
         """Records `compute`'s result for epoch `epoch`."""
-        if self.toy:
-            frame = pd.DataFrame(self.grid, columns=self.names)
+        if self.surface:
             columns = ["pred"] if value.shape[1] == 1 else [f"pred_{k}"
                                                            for k in range(value.shape[1])]
-            frame[columns] = value
-            self.surfaces[epoch] = frame.assign(epoch=epoch)[["epoch", *self.names, *columns]]
+            self.surfaces[epoch] = pd.DataFrame(  # built at once: no frame grown column by column
+                np.column_stack([np.full(len(self.grid), epoch), self.grid, value]),
+                columns=["epoch", *self.names, *columns]).astype({"epoch": int})
         elif self.image:
             pixels, units = value.shape
             self.weights[epoch] = pd.DataFrame({

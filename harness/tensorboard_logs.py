@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from harness.errors import HarnessError
-from harness.files import check_folder
+from harness.files import check_ours, mark_ours
 from harness.frames import full_bins
 from harness.labels import flatten_config
 from harness.rundir import Run, load_run, read_table
@@ -50,12 +50,15 @@ def run_folders(path: str | os.PathLike) -> list[Path]:
     return runs
 
 
-def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = None):
+def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = None,
+                 force: bool = False):
     """Writes TensorBoard event files for a run folder or every run of a sweep folder.
 
     Args:
         path: a run folder, or a folder of run folders (a sweep).
         logdir: where the event folders go; default `<path>/tensorboard`.
+        force: write into `logdir` even when it is not a TensorBoard folder of ours
+            (`harness.files.check_ours`).
 
     Returns:
         (logdir, the event folders written, one per run).
@@ -64,12 +67,13 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
         HarnessError: no run folder at `path`, or TensorBoard missing.
     """
     runs = run_folders(path)
+    logdir = check_ours(Path(path) / "tensorboard" if logdir is None else logdir, "tensorboard",
+                        "--logdir", force)
     _require_tensorboard()
     import tensorflow as tf
     from tensorboard.plugins.hparams import api as hp
 
-    logdir = check_folder(logdir, "--logdir") if logdir is not None else Path(path) / "tensorboard"
-    logdir.mkdir(parents=True, exist_ok=True)
+    mark_ours(logdir, "tensorboard")
     loaded = [load_run(run_dir) for run_dir in runs]
     hparams = {}
     for run in loaded:

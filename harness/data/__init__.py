@@ -18,9 +18,11 @@ Example:
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from harness import fingerprint
 from harness.data import csvfile, images, sequences, toy
 from harness.data.features import CROSSES, FeatureMap
 from harness.data.shapes import arrange
@@ -53,6 +55,9 @@ class Dataset:
             file names them.
         image_size: `(height, width)` of image data, whatever shape the model reads it in;
             None for other data.
+        fingerprint: what the data was made from (`harness.fingerprint`): the files read,
+            with their sizes and hashes, or a generated dataset's name, seed and config. A run
+            records it in `meta.json`, so a resumed sweep knows when a file changed.
     """
 
     name: str
@@ -69,6 +74,7 @@ class Dataset:
     class_names: tuple | None = None
     input_names: tuple | None = None
     image_size: tuple | None = None
+    fingerprint: dict | None = None
 
     @property
     def input_shape(self) -> tuple:
@@ -138,7 +144,8 @@ def load_dataset(cfg, seed: int, model_type: str | None = None) -> Dataset:
             entry lists (dense, or recurrent for sequence tasks).
 
     Returns:
-        A `Dataset`.
+        A `Dataset`, its `fingerprint` set: a loader that reads files records them; data made
+        without a file (`cfg.path` unset, no file recorded) is fingerprinted as generated.
 
     Raises:
         DataError: the name is unknown, the model type cannot read it, or the data cannot be
@@ -151,7 +158,10 @@ def load_dataset(cfg, seed: int, model_type: str | None = None) -> Dataset:
     if model_type not in spec.models:  # the config's validation says why, and what fits
         raise DataError(f"model.type: {model_type} layers cannot read {cfg.name!r}; use "
                         f"model.type: {' or '.join(spec.models)}")
-    return arrange(spec.load(cfg, seed), model_type, spec.image_size)
+    data = spec.load(cfg, seed)
+    if data.fingerprint is None and cfg.path is None:  # a loader that reads no file: generated
+        data = dataclasses.replace(data, fingerprint=fingerprint.generated(cfg.name, seed, cfg))
+    return arrange(data, model_type, spec.image_size)
 
 
 def with_features(data: Dataset, cfg, crosses=None) -> Dataset:
@@ -236,7 +246,9 @@ def _toy_loader(name: str, task: str, generate: Callable) -> Callable[..., Datas
         order = rng.permutation(n)  # generators emit points grouped by class
         rest, test = _split_off(x[order], y[order], cfg.test_fraction)
         train, val = _split_off(*rest, cfg.val_fraction)
-        return with_features(_dataset(name, task, k, train, val, test, cfg), cfg, cfg.features)
+        data = dataclasses.replace(_dataset(name, task, k, train, val, test, cfg),
+                                   fingerprint=fingerprint.generated(name, seed, cfg))
+        return with_features(data, cfg, cfg.features)
 
     return load
 
@@ -257,32 +269,38 @@ def _sequence_loader(name: str, generate: Callable) -> Callable[..., Dataset]:
 def _image_loader(name: str, read: Callable) -> Callable[..., Dataset]:
     def load(cfg, seed: int) -> Dataset:
         n = _n_samples(cfg, None)
-        (x_pool, y_pool), (x_test, y_test) = read(cfg.path)
+        ((x_pool, y_pool), (x_test, y_test)), files = read(cfg.path)
         # A seeded subset of the official training set; the official test set is kept whole.
         order = np.random.default_rng(seed).permutation(len(x_pool))[:n]
         train, val = _split_off(_pixels(x_pool[order]), _labels(y_pool[order]), cfg.val_fraction)
         test = (_pixels(x_test), _labels(y_test))
-        return with_features(_dataset(name, "multiclass", 10, train, val, test, cfg), cfg,
-                             cfg.features)
+        data = _dataset(name, "multiclass", 10, train, val, test, cfg)
+        return with_features(dataclasses.replace(data, fingerprint=fingerprint.of_files(files)),
+                             cfg, cfg.features)
 
     return load
 
 
 def _load_csv(cfg, seed: int) -> Dataset:
+    path = Path(cfg.path).expanduser()
+    csvfile.check_path(path)
+    # Taken before the file is read: a file changed while it is read differs from the record.
+    seen = fingerprint.of_files([path])
     task, names, inputs, train, val, test, crosses = csvfile.read_csv(cfg, seed)
     data = _dataset("csv", task, len(names) if names else 0, train, val, test, cfg)
-    return with_features(dataclasses.replace(data, class_names=names, input_names=inputs), cfg,
-                         crosses)
+    return with_features(dataclasses.replace(data, class_names=names, input_names=inputs,
+                                             fingerprint=seen), cfg, crosses)
 
 
 def _load_digits(cfg, seed: int) -> Dataset:
-    x, y = images.load_digits()
+    (x, y), files = images.read_digits()
     # No official test set: a seeded split, as for the toys.
     order = np.random.default_rng(seed).permutation(len(x))[:_n_samples(cfg, None)]
     rest, test = _split_off(x[order], y[order], cfg.test_fraction)
     train, val = _split_off(*rest, cfg.val_fraction)
     data = _dataset("digits", "multiclass", 10, train, val, test, cfg)
-    return with_features(data, cfg, cfg.features)
+    return with_features(dataclasses.replace(data, fingerprint=fingerprint.of_files(files)), cfg,
+                         cfg.features)
 
 
 def _pixels(x: np.ndarray) -> np.ndarray:
@@ -322,11 +340,11 @@ IMAGE_MODELS = ("dense", "conv", "recurrent")  # flat, 2-D with one channel, row
 DATASETS.register("mnist", DatasetSpec(
     "handwritten digits, 28 x 28 -> 784 inputs, 10 classes (local IDX files or Keras cache); "
     "conv: 28 x 28 x 1, recurrent: 28 rows of 28", "multiclass", lambda cfg: 10,
-    _image_loader("mnist", images.load_mnist), False, IMAGE_MODELS, (28, 28)))
+    _image_loader("mnist", images.read_mnist), False, IMAGE_MODELS, (28, 28)))
 DATASETS.register("fashion_mnist", DatasetSpec(
     "Zalando clothing images, 28 x 28 -> 784 inputs, 10 classes (Keras cache or download); "
     "conv and recurrent as mnist", "multiclass", lambda cfg: 10,
-    _image_loader("fashion_mnist", images.load_fashion_mnist), False, IMAGE_MODELS, (28, 28)),
+    _image_loader("fashion_mnist", images.read_fashion_mnist), False, IMAGE_MODELS, (28, 28)),
     aliases=("fashion-mnist",))
 DATASETS.register("digits", DatasetSpec(
     "scikit-learn's bundled digits, 8 x 8 -> 64 inputs, 10 classes, 1,797 images (no download); "

@@ -4,9 +4,14 @@
     data: {name: csv, path: my.csv, target: label, features: [age, income]}
     data: {name: csv, path: xy.csv, target: y, features: [x1, x2, x1^2, x2^2]}  # crosses
 
+The file is checked on disk before pandas reads it (`check_path`): a regular file (not a folder,
+a device or a pipe) of at most `MAX_BYTES` (500 MB), whose header names at most `MAX_COLUMNS`
+(20,000) columns; bigger data is one error line that says how to take a sample.
+
 The task is inferred from the target column unless `data.task` states it: text or true/false
 labels are classes (sorted, then numbered 0, 1, ...); whole numbers with at most
 `MAX_INFERRED_CLASSES` distinct values are classes too; other numbers are a regression target.
+More than `MAX_CLASSES` (1,000) classes is an error: such a column is an id, not a label.
 Two classes make a binary task, more a multi-class one. Every problem with the file is one
 `DataError` naming the file, the column and the line.
 
@@ -19,7 +24,10 @@ made from the two input columns (x1 = the first, x2 = the second), so a 2-D file
 Playground's inputs as the toys do.
 """
 
+import csv
 import difflib
+import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +37,12 @@ from harness.data.features import CROSSES
 from harness.errors import DataError
 
 MAX_INFERRED_CLASSES = 20
+MAX_CLASSES = 1000  # ImageNet's count; a target with more distinct labels is an id column
+# Bounds checked on disk before pandas reads anything: a 3 GB file would take minutes and more
+# memory than most machines have, and pandas needs ~2 minutes for a header of a million columns.
+MAX_BYTES = 500_000_000  # MNIST as csv is 110 MB; pandas holds it in ~3-4x its size
+MAX_COLUMNS = 20_000  # MNIST has 785, a 100 x 100 image 10,001
+MAX_HEADER_BYTES = 100 * MAX_COLUMNS  # column names of up to ~100 characters
 
 
 def read_csv(cfg, seed: int):
@@ -71,11 +85,53 @@ def read_csv(cfg, seed: int):
 
 
 def check_path(path: Path) -> None:
-    """Raises `DataError` unless `path` (data.path) is a file: before anything trains."""
-    if not path.is_file():
-        problem = "is a folder" if path.is_dir() else "no such file"
-        raise DataError(f"data.path: {path}: {problem}; check data.path (relative to the folder "
-                        "you run from)")
+    """Raises `DataError` unless `path` (data.path) is a csv file within bounds, before anything
+    is read or trained: a regular file (not a folder, a device like `/dev/zero`, or a pipe, which
+    would block) of at most `MAX_BYTES`, whose header names at most `MAX_COLUMNS` columns."""
+    try:
+        info = os.stat(path)  # before opening: opening a FIFO waits for a writer
+    except FileNotFoundError:
+        raise DataError(f"data.path: {path}: no such file; check data.path (relative to the "
+                        "folder you run from)") from None
+    except OSError as e:
+        raise DataError(f"data.path: {path}: cannot read it ({e.strerror or e}); check the path "
+                        "and its permissions") from None
+    if not stat.S_ISREG(info.st_mode):
+        problem = "is a folder" if stat.S_ISDIR(info.st_mode) else (
+            "not a regular file (a device, a pipe or a socket)")
+        raise DataError(f"data.path: {path}: {problem}; give a csv file")
+    if info.st_size > MAX_BYTES:
+        raise DataError(f"data.path: {path}: {info.st_size / 1e6:,.0f} MB, more than the "
+                        f"{MAX_BYTES / 1e6:,.0f} MB a csv file may hold here (pandas would need "
+                        "several times that in memory); train on a sample of its lines, e.g. "
+                        f"`head -n 100000 {path} > sample.csv`")
+    columns, whole = _header_columns(path)
+    if columns > MAX_COLUMNS:
+        raise DataError(f"data.path: {path}: its header names {'' if whole else 'at least '}"
+                        f"{columns:,} columns, more than {MAX_COLUMNS:,}; keep the columns the "
+                        "model needs, e.g. pandas.read_csv(path, usecols=[...]).to_csv(...)")
+
+
+def _header_columns(path: Path) -> tuple[int, bool]:
+    """(the columns the first line names, whether that line was read whole): at most
+    `MAX_HEADER_BYTES` of it are read."""
+    try:
+        with open(path, "rb") as f:
+            head = f.readline(MAX_HEADER_BYTES)
+    except OSError as e:
+        raise DataError(f"data.path: {path}: cannot read it ({e.strerror or e}); check the path "
+                        "and its permissions") from None
+    text = head.decode("utf-8", errors="replace").rstrip("\r\n")
+    try:  # csv.reader respects quoted commas; an unended quote at the cut is one field anyway
+        fields = next(csv.reader([text]), [])
+    except csv.Error:  # a NUL byte: not csv, which pandas will say
+        fields = text.split(",")
+    whole = len(head) < MAX_HEADER_BYTES or head.endswith(b"\n")
+    if len(fields) <= MAX_COLUMNS and not whole:
+        raise DataError(f"data.path: {path}: its first line runs past {MAX_HEADER_BYTES:,} "
+                        "bytes; a csv file starts with a header row of column names (each "
+                        "name a word or two)")
+    return len(fields), whole
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -142,13 +198,19 @@ def _numbers(path: Path, frame: pd.DataFrame, column: str,
         row = int(np.argmax(bad))
         raise DataError(f"{path}: column {column!r}: {values.iloc[row]!r} on line {row + 2} is "
                         f"not a number; features must be numeric ({fix})")
-    numbers = numbers.to_numpy(np.float64)
-    huge = ~(np.abs(numbers) <= np.finfo(np.float32).max)  # inf, or beyond float32's range
+    return _within_float32(path, numbers.to_numpy(np.float64), column,
+                           "rescale the column (e.g. take its logarithm) or leave it out of "
+                           "data.features")
+
+
+def _within_float32(path: Path, numbers: np.ndarray, column: str, fix: str) -> np.ndarray:
+    """`numbers`, unless one is infinite or beyond float32's range: then a `DataError` naming
+    its line (the network computes in float32, so it would become inf and the loss NaN)."""
+    huge = ~(np.abs(numbers) <= np.finfo(np.float32).max)
     if huge.any():
         row = int(np.argmax(huge))
         raise DataError(f"{path}: column {column!r}: {numbers[row]:g} on line {row + 2} is "
-                        "beyond float32's range (3.4e38), in which the network computes; rescale "
-                        "the column (e.g. take its logarithm) or leave it out of data.features")
+                        f"beyond float32's range (3.4e38), in which the network computes; {fix}")
     return numbers
 
 
@@ -182,11 +244,18 @@ def _target(path: Path, values: pd.Series, column: str, task: str | None):
         if not numeric:
             raise DataError(f"{path}: column {column!r}: data.task regression needs numbers, got "
                             f"{values.iloc[0]!r}; use data.task: binary or multiclass")
-        return task, None, values.to_numpy(np.float32).reshape(-1, 1)
+        target = _within_float32(path, values.to_numpy(np.float64), column,
+                                 "rescale the target (e.g. take its logarithm) or drop that line")
+        return task, None, target.astype(np.float32).reshape(-1, 1)
     classes, y = np.unique(values.astype(str) if not numeric else values, return_inverse=True)
     if len(classes) < 2:
         raise DataError(f"{path}: column {column!r}: every example has the label "
                         f"{classes[0]!r}, one class only; a classifier needs two or more")
+    if len(classes) > MAX_CLASSES:
+        raise DataError(f"{path}: column {column!r}: {len(classes):,} classes, more than "
+                        f"{MAX_CLASSES:,} (with {len(values):,} examples, "
+                        f"{len(values) / len(classes):.2g} per class: an id, or a number to "
+                        "predict); use data.task: regression for numbers, or another target")
     if task == "binary" and len(classes) > 2:
         raise DataError(f"{path}: column {column!r}: {len(classes)} classes, but data.task is "
                         "binary; use data.task: multiclass (with model.head: softmax)")

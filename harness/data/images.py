@@ -116,6 +116,15 @@ def read_idx_folder(folder: Path):
     return (x_train, y_train), (x_test, y_test)
 
 
+def idx_files(folder: Path) -> list[Path]:
+    """The four IDX files of `folder` (gzipped or raw) that `read_idx_folder` reads."""
+    return [p for p in (_find(folder, name) for name in IDX_FILES) if p is not None]
+
+
+def _existing(paths: list[Path]) -> list[Path]:
+    return [p for p in paths if p.is_file()]
+
+
 def _from_path(path: str):
     folder = Path(path).expanduser()
     if not folder.is_dir():
@@ -125,7 +134,7 @@ def _from_path(path: str):
     if missing:
         raise DataError(f"data.path: {folder} has no {missing[0]}(.gz); the folder needs "
                         f"{_FILE_LIST} (gzipped or not)")
-    return read_idx_folder(folder)
+    return read_idx_folder(folder), idx_files(folder)
 
 
 def _keras_load(module: str):
@@ -149,20 +158,30 @@ def load_mnist(path: str | None = None):
     Returns:
         `(x_train, y_train), (x_test, y_test)` as uint8 arrays (60,000 and 10,000 images).
     """
+    return read_mnist(path)[0]
+
+
+def read_mnist(path: str | None = None):
+    """As `load_mnist`, and the files the arrays were read from.
+
+    Returns:
+        `(arrays, files)`: the arrays as `load_mnist` returns them, and the paths read (the
+        four IDX files, or Keras' `mnist.npz`), for the run's data fingerprint.
+    """
     if path is not None:
         return _from_path(path)
     datasets = keras_home() / "datasets"
     failure = None
     if (datasets / "mnist.npz").is_file():
         try:
-            return _keras_load("mnist")
+            return _keras_load("mnist"), _existing([datasets / "mnist.npz"])
         except Exception as e:  # A stale npz fails Keras' hash check and Keras tries to download.
             failure = e
     if has_idx_files(datasets / "mnist"):
-        return read_idx_folder(datasets / "mnist")
+        return read_idx_folder(datasets / "mnist"), idx_files(datasets / "mnist")
     if failure is None:
         try:
-            return _keras_load("mnist")
+            return _keras_load("mnist"), _existing([datasets / "mnist.npz"])
         except Exception as e:  # Keras raises a bare Exception when the download fails.
             failure = e
     raise DataError(f"MNIST is not on this machine and the download failed "
@@ -182,18 +201,25 @@ def load_fashion_mnist(path: str | None = None):
     Returns:
         `(x_train, y_train), (x_test, y_test)` as uint8 arrays (60,000 and 10,000 images).
     """
+    return read_fashion_mnist(path)[0]
+
+
+def read_fashion_mnist(path: str | None = None):
+    """As `load_fashion_mnist`, and the four IDX files read (see `read_mnist`)."""
     if path is not None:
         return _from_path(path)
     folder = keras_home() / "datasets" / "fashion-mnist"
-    if has_idx_files(folder):
-        return read_idx_folder(folder)
-    try:
-        return _keras_load("fashion_mnist")
-    except Exception as e:  # Keras raises a bare Exception when the download fails.
-        raise DataError(f"Fashion-MNIST is not on this machine and the download failed "
-                        f"({_first_line(e)}); put {_FILE_LIST} from "
-                        f"https://github.com/zalandoresearch/fashion-mnist in {folder} "
-                        f"or set data.path to their folder") from None
+    if not has_idx_files(folder):
+        try:
+            arrays = _keras_load("fashion_mnist")  # downloads the four files into `folder`
+        except Exception as e:  # Keras raises a bare Exception when the download fails.
+            raise DataError(f"Fashion-MNIST is not on this machine and the download failed "
+                            f"({_first_line(e)}); put {_FILE_LIST} from "
+                            f"https://github.com/zalandoresearch/fashion-mnist in {folder} "
+                            f"or set data.path to their folder") from None
+        if not has_idx_files(folder):  # Keras cached them elsewhere
+            return arrays, []
+    return read_idx_folder(folder), idx_files(folder)
 
 
 def load_digits():
@@ -202,11 +228,20 @@ def load_digits():
     Returns:
         `(x, y)`: float32 `(1797, 64)` pixels in [0, 1] (row-major), int64 labels `(1797,)`.
     """
+    return read_digits()[0]
+
+
+def read_digits():
+    """As `load_digits`, and the file scikit-learn read them from (`((x, y), files)`)."""
     try:
         from sklearn.datasets import load_digits as sklearn_digits
     except ImportError:
         raise DataError("data.name: digits comes with scikit-learn, which is not installed; "
                         "pip install 'scikit-learn>=1.5,<2'") from None
     bunch = sklearn_digits()
+    from importlib.resources import files
+
+    source = Path(str(files("sklearn.datasets") / "data" / "digits.csv.gz"))
     # Pixel values are 0..16 (counts of set bits in 4 x 4 blocks of the original 32 x 32 scans).
-    return (bunch.data / 16).astype(np.float32), bunch.target.astype(np.int64)
+    return ((bunch.data / 16).astype(np.float32), bunch.target.astype(np.int64)), _existing(
+        [source])

@@ -125,6 +125,10 @@ def grid(surface, column, axes=None):
     """
     x1, x2 = axes or (np.unique(surface["x1"].to_numpy(float)),
                       np.unique(surface["x2"].to_numpy(float)))
+    flat = [name for name, axis in (("x1", x1), ("x2", x2)) if len(axis) < 2]
+    if flat:  # a run recorded before constant inputs got an axis of their own
+        raise NothingToPlot(f"surface.csv's grid has one value of {flat[0]} (an input that is "
+                            "the same in every example), no area to draw over")
     i1 = np.searchsorted(x1, surface["x1"].to_numpy(float))
     i2 = np.searchsorted(x2, surface["x2"].to_numpy(float))
     z = np.full((len(x2), len(x1)), np.nan)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from harness.errors import HarnessError
-from harness.files import check_folder, write_csv, write_text
+from harness.files import check_ours, mark_ours, write_csv, write_text
 from harness.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.labels import flatten_config, render, short_keys
 from harness.report import page
@@ -38,7 +38,7 @@ METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 _MISSING = object()
 
 
-def compare(dirs, out: str | os.PathLike | None = None) -> pd.DataFrame:
+def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> pd.DataFrame:
     """One row per run: label, final metrics, vanishing ratios, activation health, status.
 
     Args:
@@ -46,6 +46,8 @@ def compare(dirs, out: str | os.PathLike | None = None) -> pd.DataFrame:
         out: when given, a folder (created if missing) that receives `compare.csv`, `report.html`
             and the figures `compare_grad_norms.png`, `compare_grad_epochs.png`,
             `compare_history.png`.
+        force: write into `out` even when it is not a comparison's folder (a run folder, a
+            folder of your own files: `harness.files.check_ours` refuses them without it).
 
     Returns:
         A DataFrame with columns `label`, `activation`, `depth`, `status`, `epochs_run`, the test
@@ -59,7 +61,7 @@ def compare(dirs, out: str | os.PathLike | None = None) -> pd.DataFrame:
         ['activation=sigmoid', 'activation=relu']
     """
     if out is not None:
-        check_folder(out, "--out", example="results/compare/x")
+        check_ours(out, "compare", "--out", force, example="results/compare/x")
     runs = [load_run(d) for d in dirs]
     if not runs:
         raise HarnessError("compare: no run folders given; pass the folders that "
@@ -165,7 +167,7 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
         runs: the runs, in table order.
         table: `compare`'s table, one row per run (its `label` names each run in the figures).
     """
-    out.mkdir(parents=True, exist_ok=True)
+    mark_ours(out, "compare")
     write_csv(out / "compare.csv", table)
     labels = list(table["label"])
     styles = run_styles(list(table["activation"]), labels)

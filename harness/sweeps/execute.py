@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness.data import DATASETS
 from harness.errors import HarnessError
 from harness.expect import format_results
-from harness.files import check_folder, write_csv
+from harness.files import check_ours, mark_ours, write_csv
 from harness.rundir import (
     RESULTS,
     check_tables,
@@ -30,6 +31,7 @@ from harness.rundir import (
     is_finished,
     load_run,
     lock_folder,
+    same_data,
 )
 from harness.stops import raise_swallowed_stop, sticky_stops
 from harness.sweeps.experiment import Experiment, load_experiment
@@ -71,7 +73,8 @@ class SweepResult:
 def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = None,
               overrides: Sequence[str] | Mapping | None = None, log=sys.stderr,
               run_reports: bool = False, jobs: int | str = 1, executor: str = "local",
-              address: str | None = None, max_runs: int | None = None) -> SweepResult:
+              address: str | None = None, max_runs: int | None = None,
+              force: bool = False) -> SweepResult:
     """Trains the runs of an experiment file that are not complete yet; writes tables and report.
 
     Args:
@@ -89,6 +92,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
             (`harness.sweeps.ray_executor`); `jobs` is then ignored.
         address: the Ray cluster to join (`ray start --head` prints it); None starts a local one.
         max_runs: refuse an experiment of more runs (None: `harness.sweeps.experiment.MAX_RUNS`).
+        force: write into `out` even when it is not a sweep's folder (`harness.files.check_ours`).
 
     Returns:
         A `SweepResult`.
@@ -101,11 +105,11 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
 
     exp = load_experiment(experiment, overrides, max_runs=max_runs)
     pool = _executor(executor, jobs, address)  # None: train here, one run after the other
-    out = check_folder(out, "--out") if out is not None else RESULTS / exp.name
+    out = check_ours(RESULTS / exp.name if out is None else out, "sweep", "--out", force)
     todo = {p.folder for p in exp.points if not _done(out / p.folder, p)}
     _say(log, f"sweep {exp.path}: {len(exp.points)} runs ({exp.cells} cells x {len(exp.seeds)} "
               f"seeds), {len(exp.points) - len(todo)} already complete -> {out}/")
-    out.mkdir(parents=True, exist_ok=True)
+    mark_ours(out, "sweep")
     errors, times = {}, []
     reports = _Reports(background=run_reports and len(todo) > 1, enabled=run_reports)
     try:
@@ -214,7 +218,8 @@ def _done(run_dir: Path, point, run=None) -> bool:
         check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
     except HarnessError:  # damaged: not finished, rerun it
         return False
-    return saved == point.config.model_dump(mode="json")
+    return saved == point.config.model_dump(mode="json") and same_data(
+        run_dir, generated=DATASETS.get(point.config.data.name).toy)
 
 
 def _start_attempt(run_dir: Path, point, mine: bool, errors: dict) -> str | None:

@@ -36,8 +36,9 @@ from pathlib import Path
 
 from harness.config import Config
 from harness.configfile import load_config, parse_override
+from harness.data import DATASETS
 from harness.errors import ConfigError
-from harness.expect import matches, parse_sweep
+from harness.expect import cells_problem, matches, parse_sweep
 from harness.labels import folder_name, render, short_keys
 from harness.yamlfile import parse_yaml, read_text
 
@@ -157,7 +158,7 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
     expectations = []
     if data.get("expect") is not None:
         try:
-            expectations = parse_sweep(data["expect"], sorted(varied))
+            expectations = parse_sweep(data["expect"], sorted(varied), len(seeds))
         except ValueError as e:
             raise ConfigError(f"{shown}: expect: {e}") from None
 
@@ -185,6 +186,10 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
         if not any(matches(e.where, cell_values(p)) for p in points):
             raise ConfigError(f"{shown}: expect: where: {e.where} picks no grid cell; use values "
                               "the grid lists")
+    tasks = [DATASETS.get(p.config.data.name).task or p.config.data.task for p in points]
+    if problem := cells_problem(expectations, [(cell_values(p), task)
+                                               for p, task in zip(points, tasks)]):
+        raise ConfigError(f"{shown}: expect: {problem}")
     return Experiment(path, name, base, grid, seeds, {**fixed, **cli}, points, expectations)
 
 
