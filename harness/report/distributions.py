@@ -205,9 +205,10 @@ def _update_gap(table) -> str:
     if not (first > 0 and deep > 0):
         return "per layer, mean over each epoch's steps"
     factor = deep / first
-    size = f"{factor:,.0f}x smaller" if factor >= 10 else (
-        f"{1 / factor:,.0f}x larger" if factor <= 0.1 else "about as large")
-    return (f"epoch {last}: {hidden[0]}'s steps are {size} than {hidden[-1]}'s "
+    # "10x smaller than", but "about as large as": the comparison word goes with the size
+    size = f"{factor:,.0f}x smaller than" if factor >= 10 else (
+        f"{1 / factor:,.0f}x larger than" if factor <= 0.1 else "about as large as")
+    return (f"epoch {last}: {hidden[0]}'s steps are {size} {hidden[-1]}'s "
             f"({first:.1e} vs {deep:.1e})")
 
 
