@@ -40,11 +40,19 @@ def short_repr(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def yaml_bool_note(value: Any) -> str:
+    """For true/false where a word was expected, why: YAML 1.1 reads yes/no and on/off (and
+    true/false) as true or false, so `batch_norm: yes` never reaches us as a word; else ''."""
+    if not isinstance(value, bool):
+        return ""
+    return " (YAML reads yes/no and on/off as true/false, not as words)"
+
+
 def _check_name(table, value: Any) -> str:
     if not isinstance(value, str):
         article = "an" if table.kind[0] in "aeiou" else "a"
-        raise ValueError(f"{article} {table.kind} is a name, got {short_repr(value)} "
-                         f"(see `python -m harness list {table.command}`)")
+        raise ValueError(f"{article} {table.kind} is a name, got {short_repr(value)}"
+                         f"{yaml_bool_note(value)} (see `python -m harness list {table.command}`)")
     if value not in table:
         raise ValueError(table.unknown_message(value))
     return value
@@ -198,8 +206,9 @@ class ModelConfig(_Section):
                              "or one name for all, e.g. relu")
         for name in value if isinstance(value, list) else [value]:
             if not isinstance(name, str):
-                raise ValueError(f"an activation is a name, got {short_repr(name)} "
-                                 "(see `python -m harness list activations`)")
+                raise ValueError(f"an activation is a name, got {short_repr(name)}"
+                                 f"{yaml_bool_note(name)} (see `python -m harness list "
+                                 "activations`)")
             if ":" in name:
                 module, _, function = name.partition(":")
                 if not (all(p.isidentifier() for p in module.split("."))
@@ -258,6 +267,11 @@ class ModelConfig(_Section):
     @field_validator("batch_norm", mode="before")
     @classmethod
     def _batch_norm(cls, value):
+        if isinstance(value, bool):  # `batch_norm: yes` / `off`, read as true / false by YAML
+            fix = ("write before or after to turn it on" if value
+                   else "write none to turn it off")
+            raise ValueError(f"batch_norm is one of {', '.join(BATCH_NORM)}; got "
+                             f"{str(value).lower()}{yaml_bool_note(value)}; {fix}")
         if value not in BATCH_NORM:
             raise ValueError(f"batch_norm is one of {', '.join(BATCH_NORM)}; got "
                              f"{short_repr(value)}")

@@ -80,6 +80,13 @@ def test_shipped_configs_resolve():
     ("train: {learning_rate: .nan}", None, "train.learning_rate: input should be a finite number"),
     ("train: {epochs: 1e100}", None, "train.epochs: input should be a valid integer"),
     ("model: {use_bias: maybe}", None, "model.use_bias: input should be a valid boolean"),
+    # YAML 1.1 reads yes/no and on/off as true/false: "got True" alone left the student puzzled
+    ("model: {batch_norm: yes}", None, "model.batch_norm: batch_norm is one of none, before, "
+     "after; got true (YAML reads yes/no and on/off as true/false, not as words); write before "
+     "or after to turn it on"),
+    ("model: {batch_norm: off}", None, "got false (YAML reads yes/no and on/off as true/false, "
+     "not as words); write none to turn it off"),
+    ("model: {activation: on}", None, "an activation is a name, got True (YAML reads yes/no"),
     ("name: ../../x", None, "name: '../../x' is not a folder name"),
     ("data: {name: sine}", None,
      "model.head: head 'sigmoid' does not fit regression data 'sine'; "
