@@ -53,9 +53,10 @@ def _check_name(table, value: Any) -> str:
         article = "an" if table.kind[0] in "aeiou" else "a"
         raise ValueError(f"{article} {table.kind} is a name, got {short_repr(value)}"
                          f"{yaml_bool_note(value)} (see `python -m harness list {table.command}`)")
-    if value not in table:
-        raise ValueError(table.unknown_message(value))
-    return value
+    try:
+        return table.spelling(value)  # `SGD` is `sgd`: saved as the table spells it
+    except KeyError as e:
+        raise ValueError(e.args[0]) from None
 
 
 # Initializer parameters that take a word rather than a number, with Keras' choices.
@@ -204,7 +205,8 @@ class ModelConfig(_Section):
         if value == []:
             raise ValueError("an empty list; give one activation per hidden layer, "
                              "or one name for all, e.g. relu")
-        for name in value if isinstance(value, list) else [value]:
+        names = value if isinstance(value, list) else [value]
+        for name in names:
             if not isinstance(name, str):
                 raise ValueError(f"an activation is a name, got {short_repr(name)}"
                                  f"{yaml_bool_note(name)} (see `python -m harness list "
@@ -218,7 +220,9 @@ class ModelConfig(_Section):
                 activations.check_user_function(name)
             else:
                 activations.get(name)
-        return value
+        # `ReLU` is `relu`: saved as the table spells it (a user function keeps its own case)
+        spelled = [n if ":" in n else activations.ACTIVATIONS.spelling(n) for n in names]
+        return spelled if isinstance(value, list) else spelled[0]
 
     @field_validator("initializer", mode="before")
     @classmethod
@@ -256,7 +260,7 @@ class ModelConfig(_Section):
                 raise ValueError(f"initializer minval ({low}) is above maxval ({high}); give "
                                  f"minval <= maxval, e.g. {{name: {name}, minval: -0.05, "
                                  "maxval: 0.05}")
-            return value
+            return {**value, "name": name}
         return _check_name(initializers.INITIALIZERS, value)
 
     @field_validator("head", mode="before")
@@ -378,7 +382,7 @@ class TrainConfig(_Section):
                 raise ValueError(f"schedule parameter {key!r} is {kind} from {low} to {high}"
                                  f"{' (not 0)' if key == 'factor' else ''}, got "
                                  f"{short_repr(item)}; e.g. {{name: {name}, {key}: {default}}}")
-        return value
+        return {**value, "name": name}
 
     @model_validator(mode="after")
     def _warmup_fits(self):

@@ -243,3 +243,28 @@ def test_classes_only_for_the_data_that_uses_them():
     set_on_circles, _ = load_config({}, {"data.classes": 4})
     assert set_on_circles.warnings() == ["data.classes: circles does not use it (its classes are "
                                          "fixed), so it is ignored; remove it"]
+
+
+def test_names_are_read_without_case_and_saved_as_the_table_spells_them(tmp_path):
+    # `train.optimizer: SGD` was "unknown" with no suggestion
+    path = write(tmp_path, "c.yaml", "train: {optimizer: SGD, schedule: {name: Cosine}}\n"
+                 "model: {activation: [ReLU, Tanh, identity], depth: 3, initializer: {name: "
+                 "He_Normal}}\ndata: {name: MultiSpiral}\n")
+    cfg, _ = load_config(path, ["model.head=Softmax", "train.loss=Categorical_Crossentropy"])
+    assert (cfg.train.optimizer, cfg.train.schedule) == ("sgd", {"name": "cosine"})
+    assert cfg.model.activation == ["relu", "tanh", "identity"]  # an alias stays an alias
+    assert cfg.model.initializer == {"name": "he_normal"}
+    assert (cfg.data.name, cfg.data.classes, cfg.model.head) == ("multispiral", 3, "softmax")
+    assert "did you mean 'adam'?" in error_of(path, ["train.optimizer=Adamm"])
+
+
+def test_a_name_that_differs_from_two_only_in_case_is_not_guessed():
+    from harness.registry import Registry
+
+    table = Registry("thing", "things")
+    table.register("relu", 1)
+    table.register("ReLU", 2)
+    assert table.get("ReLU") == 2 and table.get("relu") == 1  # exact spellings still win
+    with pytest.raises(KeyError, match="unknown thing 'RELU'; did you mean 'relu' or 'ReLU'?"):
+        table.get("RELU")
+    assert "RELU" not in table
