@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import sys
-from datetime import datetime
 
 from harness.errors import HarnessError
 from harness.files import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
@@ -74,10 +73,9 @@ def _report(args) -> int:
 
 
 def _compare(args) -> int:
-    from harness.report.compare import compare
+    from harness.report.compare import compare, default_out
 
-    out = args.out if args.out is not None else os.path.join(
-        "results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")  # `--out ''` is an error
+    out = args.out if args.out is not None else default_out()  # `--out ''` is an error
     table = compare(args.run_dirs, out=out)
     print(table.drop(columns=["dir"], errors="ignore").to_string(
         index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
