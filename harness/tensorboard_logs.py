@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness import backend
 from harness.errors import HarnessError
 from harness.files import check_folder
 from harness.report.compare import flatten_config
@@ -65,6 +66,7 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
     """
     runs = run_folders(path)
     _require_tensorboard()
+    backend.load()  # TensorFlow loaded quietly, as for a run: no start-up log lines
     import tensorflow as tf
     from tensorboard.plugins.hparams import api as hp
 
