@@ -88,6 +88,20 @@ def test_bad_experiment_expectation(tmp_path, expect, match):
         load_experiment(path)
 
 
+def test_a_grid_key_typo_is_an_unknown_config_key_even_with_a_where(tmp_path):
+    # It said "where: 'model.activation' is not varied by the grid (did you mean
+    # 'model.activaton'?)": telling the student to copy the typo into the where:
+    write(tmp_path / "base.yaml", TINY)
+    path = write(tmp_path / "exp.yaml", "base: base.yaml\ngrid: {model.activaton: [relu, "
+                 "sigmoid]}\nexpect: [{where: {model.activation: relu}, "
+                 "test_accuracy: '>= 0.5'}]\n")
+    with pytest.raises(ConfigError) as info:
+        load_experiment(path)
+    assert str(info.value).endswith("exp.yaml: grid: model.activaton: unknown key 'activaton'; "
+                                    "did you mean 'activation'?")
+    assert "where" not in str(info.value)
+
+
 def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_path):
     files = tmp_path / "files"
     files.mkdir()
