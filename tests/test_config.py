@@ -268,3 +268,39 @@ def test_a_name_that_differs_from_two_only_in_case_is_not_guessed():
     with pytest.raises(KeyError, match="unknown thing 'RELU'; did you mean 'relu' or 'ReLU'?"):
         table.get("RELU")
     assert "RELU" not in table
+
+
+def test_data_path_is_relative_to_the_config_file_that_sets_it(tmp_path, monkeypatch, capsys):
+    # A handed-out lesson/weather.yaml failed when run from its parent: data.path was read
+    # from the current folder while extends: is relative to the file
+    monkeypatch.chdir(tmp_path)
+    for name in ("lesson/weather.csv", "shared/mnist/x", "only_here.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        write(tmp_path, name, "")
+    write(tmp_path, "shared/base.yaml", "data: {name: mnist, path: mnist}\nmodel: {head: "
+          "softmax}\ntrain: {loss: sparse_categorical_crossentropy}\n")
+    lesson = "data: {name: csv, path: weather.csv, target: rain}\n"
+    write(tmp_path, "lesson/weather.yaml", lesson)
+    write(tmp_path, "lesson/images.yaml", "extends: ../shared/base.yaml\nname: images\n")
+    assert load_config("lesson/weather.yaml")[0].data.path == "lesson/weather.csv"
+    assert load_config("lesson/images.yaml")[0].data.path == "shared/mnist"  # the parent's file
+    monkeypatch.chdir(tmp_path / "lesson")
+    assert load_config("weather.yaml")[0].data.path == "weather.csv"  # unchanged beside it
+    monkeypatch.chdir(tmp_path)
+    # typed in the current folder: --set, and absolute paths, are taken as they are
+    cfg, _ = load_config("lesson/weather.yaml", ["data.path=only_here.csv"])
+    assert cfg.data.path == "only_here.csv"
+    write(tmp_path, "lesson/abs.yaml", lesson.replace("weather.csv", str(tmp_path / "x.csv")))
+    assert load_config("lesson/abs.yaml")[0].data.path == str(tmp_path / "x.csv")
+    # found only where it used to be looked for: still read, with a note (once)
+    capsys.readouterr()
+    write(tmp_path, "lesson/old.yaml", lesson.replace("weather.csv", "only_here.csv"))
+    assert load_config("lesson/old.yaml")[0].data.path == "only_here.csv"
+    load_config("lesson/old.yaml")
+    assert capsys.readouterr().err == (
+        "note: lesson/old.yaml: data.path: only_here.csv is not beside the config file "
+        "(lesson/only_here.csv); read from the current folder instead. Paths in a config are "
+        "relative to its file: move the data there, or give the path from it\n")
+    # nowhere: the error will name the place beside the file
+    write(tmp_path, "lesson/gone.yaml", lesson.replace("weather.csv", "gone.csv"))
+    assert load_config("lesson/gone.yaml")[0].data.path == "lesson/gone.csv"

@@ -170,5 +170,6 @@ def test_check_finds_a_missing_csv_file_before_training(tmp_path):
         out = harness("check", "a_good.yaml", name, cwd=tmp_path)
         assert out.returncode == 2 and "Traceback" not in out.stderr
         assert out.stderr.strip() == (f"error: {name}: data.path: {missing}: no such file; check "
-                                      "data.path (relative to the folder you run from)")
+                                      "data.path (in a config file it is relative to that file, "
+                                      "elsewhere to the folder you run from)")
         assert not (tmp_path / "results").exists()

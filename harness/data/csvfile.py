@@ -74,8 +74,8 @@ def check_path(path: Path) -> None:
     """Raises `DataError` unless `path` (data.path) is a file: before anything trains."""
     if not path.is_file():
         problem = "is a folder" if path.is_dir() else "no such file"
-        raise DataError(f"data.path: {path}: {problem}; check data.path (relative to the folder "
-                        "you run from)")
+        raise DataError(f"data.path: {path}: {problem}; check data.path (in a config file it is "
+                        "relative to that file, elsewhere to the folder you run from)")
 
 
 def _read(path: Path) -> pd.DataFrame:
