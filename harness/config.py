@@ -88,7 +88,7 @@ class DataConfig(_Section):
     with a fixed number of classes."""
     path: str | None = Field(None, examples=["~/data/mnist"])
     """The csv file (name: csv), or the folder holding the four MNIST / Fashion-MNIST IDX files
-    (default $KERAS_HOME/datasets/mnist/ or fashion-mnist/)."""
+    (default $KERAS_HOME/datasets/mnist/ or fashion-mnist/); relative to the config file."""
     target: str | None = Field(None, examples=["label"])
     """csv data: the column to predict."""
     task: Literal["binary", "multiclass", "regression"] | None = None
