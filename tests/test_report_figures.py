@@ -21,3 +21,48 @@ def test_update_ratio_subtitle_is_a_sentence(first, last, says):
     # ReLU's subtitle read "about as large than": the comparison word follows the size
     subtitle = plot_update_ratio(_update_ratios(first, last), "relu").axes[0].get_title()
     assert subtitle.startswith(f"epoch 1: {says} (")
+
+
+def _boundary(span1, span2, class_names=None, input_names=None):
+    import numpy as np
+
+    from harness.report import plot_decision_boundary
+
+    g1, g2 = np.meshgrid(np.linspace(0, span1, 5), np.linspace(20, 20 + span2, 5))
+    surface = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "pred": 0.25})
+    surface.loc[::2, "pred"] = 0.75
+    points = pd.DataFrame({"split": ["train", "test"], "x1": [0.0, span1],
+                           "x2": [20.0, 20 + span2], "y": [0, 1]})
+    return plot_decision_boundary(points, surface, "binary", "relu", class_names, input_names)
+
+
+def _boxes(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    plane, bar = fig.axes
+    return (plane.get_window_extent(renderer), bar.get_window_extent(renderer),
+            plane.get_legend().get_window_extent(renderer), fig.bbox)
+
+
+@pytest.mark.parametrize("names", [("rain", "dry"), ("inside the ring", "outside the ring")])
+def test_csv_boundary_fills_its_plot_and_its_legend_is_whole(names):
+    # temperature 0-10 against humidity 20-55: equal aspect in raw units drew a strip a fifth of
+    # the figure wide, and the colour bar cut the legend ("dry (orange...")
+    fig = _boundary(10.0, 35.0, names, ("temperature", "humidity"))
+    plane, bar, legend, figure = _boxes(fig)
+    assert fig.axes[0].get_aspect() == "auto"
+    assert plane.width > 0.6 * figure.width
+    assert legend.x0 >= 0 and legend.x1 <= figure.width and legend.y1 <= figure.height
+    assert not legend.overlaps(bar) and not legend.overlaps(plane)  # no point hidden either
+    title = fig.axes[0].get_legend().get_title().get_text()
+    assert title == f"{names[0]} (orange) / {names[1]} (blue)"
+
+
+def test_toy_boundary_keeps_circles_round():
+    fig = _boundary(2.0, 2.4)  # the toys' two inputs share a unit
+    assert fig.axes[0].get_aspect() == 1.0
+    plane, bar, legend, figure = _boxes(fig)
+    assert not legend.overlaps(bar) and legend.x1 <= figure.width
