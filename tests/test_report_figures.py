@@ -66,3 +66,32 @@ def test_toy_boundary_keeps_circles_round():
     assert fig.axes[0].get_aspect() == 1.0
     plane, bar, legend, figure = _boxes(fig)
     assert not legend.overlaps(bar) and legend.x1 <= figure.width
+
+
+def _wobbling_surface(levels):
+    import numpy as np
+
+    g1, g2 = np.meshgrid(np.linspace(-1, 1, 6), np.linspace(-1, 1, 6))
+    return pd.concat([pd.DataFrame({"epoch": epoch, "x1": g1.ravel(), "x2": g2.ravel(),
+                                    "pred": level + 0.01 * g1.ravel()})
+                      for epoch, level in enumerate(levels)], ignore_index=True)
+
+
+def test_boundary_epochs_of_a_run_at_chance_stay_one_neutral_colour():
+    import numpy as np
+
+    from harness.report import plot_boundary_epochs
+
+    points = pd.DataFrame({"split": "train", "x1": [-0.5, 0.5], "x2": [0.0, 0.0], "y": [0, 1]})
+    # P(class 1) wobbling around 0.5 flipped the background between orange and blue
+    chance = plot_boundary_epochs(points, _wobbling_surface([0.45, 0.55, 0.42, 0.58]), "binary")
+    panels = [image.get_array() for image in chance.axes[0].get_images()]
+    assert len(panels) == 4
+    for panel in panels:
+        np.testing.assert_allclose(panel, panels[0], atol=1e-6)
+    grey = panels[0][0, 0]
+    assert np.ptp(grey) < 0.05  # neutral: red, green and blue alike
+    # a model that decides keeps its colours: orange for class 0, blue for class 1
+    sure = plot_boundary_epochs(points, _wobbling_surface([0.05, 0.95]), "binary")
+    orange, blue = (image.get_array()[0, 0] for image in sure.axes[0].get_images())
+    assert orange[0] > orange[2] + 0.3 and blue[2] > blue[0] + 0.3

@@ -15,6 +15,13 @@ from harness.report.plots import activation_color
 
 # The Playground's colours: orange for class 0 / negative, blue for class 1 / positive.
 PLAYGROUND = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])
+# P(class 1) from `COIN_FLIP[0]` to `COIN_FLIP[1]` is as good as a coin flip: one neutral grey, so
+# that a model at chance (P wobbling around 0.5 from epoch to epoch) does not flip its whole
+# background between orange and blue.
+COIN_FLIP = (0.4, 0.6)
+PROBABILITY = LinearSegmentedColormap.from_list(
+    "playground_probability", [(0.0, "#f59322"), (COIN_FLIP[0], "#e8eaeb"),
+                               (COIN_FLIP[1], "#e8eaeb"), (1.0, "#0877bd")])
 CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",
                 "#7f7f7f", "#bcbd22", "#17becf"]
 SPLITS = {"train": dict(edgecolor="white", linewidth=0.8, marker="o"),
@@ -143,7 +150,7 @@ def _contours(ax, fig, points, surface, binary: bool, class_names=None, own_unit
     x1, x2, z = grid(surface, class1_column(surface) if binary else "pred")
     if binary:
         # Translucent fill, so points keep their full colour over the region of their own class.
-        fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PLAYGROUND, alpha=0.55)
+        fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PROBABILITY, alpha=0.55)
         low, high = np.nanmin(z), np.nanmax(z)
         if low < 0.5 < high:
             ax.contour(x1, x2, z, levels=[0.5], colors="black", linewidths=1.8)
@@ -152,7 +159,8 @@ def _contours(ax, fig, points, surface, binary: bool, class_names=None, own_unit
                     f"(P(class 1) between {low:.2f} and {high:.2f})", transform=ax.transAxes,
                     fontsize=9, va="bottom",
                     bbox=dict(facecolor="white", alpha=0.85, edgecolor="#999999"))
-        fig.colorbar(fill, ax=ax, label="model's P(class 1); black line: 0.5")
+        fig.colorbar(fill, ax=ax, label=f"model's P(class 1); grey: {COIN_FLIP[0]:g}-"
+                     f"{COIN_FLIP[1]:g}, a coin flip; black line: 0.5")
         colors = [CLASS_COLORS[int(c) % 2] for c in points["y"]]
         names = class_names if class_names and len(class_names) == 2 else ("class 0", "class 1")
         _points(ax, points, colors, f"{names[0]} (orange) / {names[1]} (blue)")

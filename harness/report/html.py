@@ -149,7 +149,8 @@ def _figures(run: Run, activation: str) -> list:
                                run.summary.get("class_names"), run.summary.get("input_names"))),
             ("boundary_epochs.png", "The boundary during training",
              "The model's output at the logged epochs, from initialisation to the last epoch, "
-             "with the training points.",
+             "with the training points. Grey is a coin flip (P(class 1) from 0.4 to 0.6): a "
+             "model at chance stays grey rather than flickering between the two colours.",
              lambda: plot_boundary_epochs(*_toy(points, surface), task, activation)),
             ("boundary.gif", "The boundary during training, animated",
              "Every logged epoch in turn; the last frame holds longer.",

@@ -19,6 +19,7 @@ from PIL import Image, ImageDraw
 from harness.report.boundary import (
     CLASS_COLORS,
     PLAYGROUND,
+    PROBABILITY,
     at_epoch,
     class1_column,
     class_of,
@@ -49,7 +50,7 @@ def surface_image(surface, task: str):
     preds = pred_columns(surface)
     if task == "binary":
         x1, x2, z = grid(surface, class1_column(surface))
-        rgb = PLAYGROUND(np.nan_to_num(z, nan=0.5))[..., :3]
+        rgb = PROBABILITY(np.nan_to_num(z, nan=0.5))[..., :3]
     elif task == "multiclass":
         columns = sorted(preds, key=class_of)
         probs = np.stack([grid(surface, c)[2] for c in columns], -1)  # (x2, x1, k)
