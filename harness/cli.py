@@ -89,10 +89,9 @@ def _sweep(args) -> int:
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
                        run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
                        address=args.address, max_runs=args.max_runs)
-    means = [f"{m}_mean" for m in ("test_accuracy", "train_accuracy", "test_rmse",
-                                   "vanishing_ratio_init", "vanishing_ratio_final")]
-    shown = [*result.experiment.grid, "n", "n_completed",
-             *(m for m in means if m in result.summary and result.summary[m].notna().any())]
+    from harness.sweeps.tables import headline
+
+    shown = headline(result.summary, list(result.experiment.grid))  # ratios: geometric means
     print(result.summary[shown].to_string(index=False, float_format="{:.4g}".format))
     for _, row in result.failed.iterrows():
         error = f": {row['error']}" if row["error"] else ""

@@ -9,7 +9,6 @@ depth, a first figure shows the vanishing ratio against depth.
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -132,7 +131,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             page.notes(notes), *headline,
             "<h2>Summary over seeds</h2>",
             '<div class="nowrap">'
-            + page.frame_table(_summary_view(summary, runs, list(exp.grid))) + "</div>",
+            + page.frame_table(_summary_view(summary, list(exp.grid))) + "</div>",
             '<p class="hint">Ratios: geometric mean ×/÷ geometric standard deviation over the '
             "seeds of each cell (the mean of log10, as the figures draw them); other columns: "
             "mean ± standard deviation. Vanishing ratio = grad_rms(hidden_1) / grad_rms(last "
@@ -229,12 +228,13 @@ def _concat(frames: list) -> pd.DataFrame:
         columns=["run", "group", "epoch", "layer", "metric", "value"])
 
 
-def _summary_view(summary: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _summary_view(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     view = summary[[*keys, "n", "n_completed"]].copy()
     for metric in SHOWN:
         if f"{metric}_mean" in summary and summary[f"{metric}_mean"].notna().any():
-            if "_ratio" in metric and metric in runs:  # not satu-ratio-n
-                view[metric] = _geometric(summary, runs, keys, metric)
+            if f"{metric}_gmean" in summary:  # a ratio: its seeds averaged in log10
+                view[metric] = [_geometric(g, s, metric) for g, s in
+                                zip(summary[f"{metric}_gmean"], summary[f"{metric}_gsd"])]
             else:
                 view[metric] = [_mean_std(m, s, metric) for m, s in
                                 zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])]
@@ -243,21 +243,11 @@ def _summary_view(summary: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) ->
     return view
 
 
-def _geometric(summary, runs, keys, metric) -> list[str]:
-    """`gm ×/÷ gsd` per summary row: the ratio's seeds averaged in log10, as the figures do."""
-    logs = np.log10(runs[metric].where(runs[metric] > 0).astype(float))
-    stats = logs.groupby(_cell(runs, keys)).agg(["mean", "std"])
-    cells = []
-    for cell in _cell(summary, keys):
-        mean, std = stats.loc[cell] if cell in stats.index else (np.nan, np.nan)
-        cells.append("n/a" if pd.isna(mean) else page.fmt(10 ** mean, metric)
-                     + ("" if pd.isna(std) else f" ×/÷ {10 ** std:.2g}"))
-    return cells
-
-
-def _cell(frame, keys) -> pd.Series:
-    """One string per row naming its grid cell (the values of the grid keys)."""
-    return frame[keys].astype(str).agg(" | ".join, axis=1)
+def _geometric(gmean, gsd, metric) -> str:
+    """`gm ×/÷ gsd` (summary.csv's `_gmean`, `_gsd`): a ratio as the figures average it."""
+    if pd.isna(gmean):
+        return "n/a"
+    return page.fmt(gmean, metric) + ("" if pd.isna(gsd) else f" ×/÷ {gsd:.2g}")
 
 
 def _line(i: int) -> dict:
