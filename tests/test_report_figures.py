@@ -1,6 +1,10 @@
 """Figures that must not mislead (issue 18): what each one draws is checked on made-up frames,
 the way a reader would see it (colours of pixels, texts inside the figure, sentences that parse)."""
 
+import re
+import shutil
+import subprocess
+
 import pandas as pd
 import pytest
 
@@ -95,3 +99,54 @@ def test_boundary_epochs_of_a_run_at_chance_stay_one_neutral_colour():
     sure = plot_boundary_epochs(points, _wobbling_surface([0.05, 0.95]), "binary")
     orange, blue = (image.get_array()[0, 0] for image in sure.axes[0].get_images())
     assert orange[0] > orange[2] + 0.3 and blue[2] > blue[0] + 0.3
+
+
+CHROMIUM = shutil.which("chromium")
+# Writes each table's width and its box's into <body data-tables="scroll/client ...">.
+MEASURE = """<script>window.addEventListener("load", function () {
+  document.body.dataset.tables = Array.prototype.map.call(document.querySelectorAll("table"),
+    function (t) { return t.scrollWidth + "/" + t.parentElement.clientWidth; }).join(" ");
+});</script></body>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None,
+                    reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
+def test_sweep_summary_table_fits_a_1400_pixel_window(tmp_path):
+    import numpy as np
+
+    from harness.report import page
+    from harness.sweeps.report import summary_section
+    from harness.sweeps.tables import summary_frame
+
+    # the 6 x 3 grid of experiments/vanishing_gradients.yaml, every column its page shows
+    rng = np.random.default_rng(0)
+    cells = [(a, d, s) for a in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
+             for d in (2, 5, 10) for s in range(3)]
+    runs = pd.DataFrame(cells, columns=["model.activation", "model.depth", "seed"]).assign(
+        status="completed", test_loss=rng.uniform(0.05, 0.7, len(cells)),
+        test_accuracy=rng.uniform(0.5, 0.99, len(cells)),
+        train_accuracy=rng.uniform(0.5, 0.99, len(cells)),
+        # a decade apart from cell to cell, a factor of up to 2 between seeds
+        vanishing_ratio_init=10 ** (-np.arange(len(cells)) // 3 / 2 + rng.uniform(
+            -0.3, 0.3, len(cells))),
+        vanishing_ratio_final=10 ** (-np.arange(len(cells)) // 3 / 3 + rng.uniform(
+            -0.3, 0.3, len(cells))),
+        dead_fraction_final=rng.uniform(0, 0.4, len(cells)),
+        saturation_final=rng.uniform(0, 0.3, len(cells)),
+        wall_time_s=rng.uniform(1, 9, len(cells)))
+    summary = summary_frame(runs, ["model.activation", "model.depth"])
+    summary["expect"] = ["not met", "met", ""] * 6
+    html = page.page("sweep", [summary_section(summary, ["model.activation", "model.depth"])])
+    path = tmp_path / "page.html"
+    path.write_text(html.replace("</body>", MEASURE))
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000",
+         "--virtual-time-budget=5000", "--dump-dom", path.as_uri()],
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    widths = re.search(r'data-tables="([^"]*)"', done.stdout).group(1)
+    table, box = map(int, widths.split("/"))
+    # it was 1,571 px in a 1,180 px column: the last four columns were cut
+    assert table <= box, f"the summary table is {table} px wide in a {box} px column"
