@@ -150,3 +150,31 @@ def test_sweep_summary_table_fits_a_1400_pixel_window(tmp_path):
     table, box = map(int, widths.split("/"))
     # it was 1,571 px in a 1,180 px column: the last four columns were cut
     assert table <= box, f"the summary table is {table} px wide in a {box} px column"
+
+
+@pytest.mark.parametrize("activation, values, colours", [
+    # sigmoid's outputs are all positive: orange < 0 < blue drew every unit blue
+    ("sigmoid", [0.02, 0.5, 0.98], ["orange", "neutral", "blue"]),
+    ("tanh", [-0.95, 0.0, 0.95], ["orange", "neutral", "blue"]),
+    ("relu", [0.0, 0.5, 1.0], ["neutral", "blue", "blue"]),  # unbounded: 0 white, as before
+])
+def test_unit_maps_colour_the_activations_own_range(activation, values, colours):
+    import numpy as np
+
+    from harness.report import plot_neurons
+    from harness.report.playground import NEURON_PIXELS
+
+    axis = np.linspace(-1.0, 1.0, 4)
+    x1, x2 = (g.ravel() for g in np.meshgrid(axis, axis))
+    neurons = pd.concat([pd.DataFrame({"epoch": 3, "layer": "hidden_1", "unit": u, "x1": x1,
+                                       "x2": x2, "value": v}) for u, v in enumerate(values)])
+    fig = plot_neurons(neurons, activations={"hidden_1": activation})
+    mosaic = fig.axes[0].get_images()[0].get_array()
+    cell = NEURON_PIXELS + max(2, NEURON_PIXELS // 6)
+    for unit, colour in enumerate(colours):
+        red, _, blue = mosaic[unit * cell + NEURON_PIXELS // 2, NEURON_PIXELS // 2]
+        seen = "orange" if red > blue + 0.2 else "blue" if blue > red + 0.2 else "neutral"
+        assert seen == colour, (activation, values[unit], mosaic[unit * cell, 0])
+    note = " ".join(t.get_text() for t in fig.texts)
+    if activation == "sigmoid":
+        assert "sigmoid: orange 0 < 0.5 < 1 blue" in note
