@@ -178,3 +178,36 @@ def test_unit_maps_colour_the_activations_own_range(activation, values, colours)
     note = " ".join(t.get_text() for t in fig.texts)
     if activation == "sigmoid":
         assert "sigmoid: orange 0 < 0.5 < 1 blue" in note
+
+
+def test_first_layer_weights_have_colour_bars_and_the_change_from_init():
+    import numpy as np
+
+    from harness.report import plot_first_layer_weights
+
+    rng = np.random.default_rng(0)
+    side, units = 4, 3
+    init = rng.normal(0, 0.05, (units, side * side))
+    learned = np.zeros_like(init)
+    learned[:, :side] = 0.01  # a faint stroke along the top row: lost in the weights' noise
+    weights = pd.concat([pd.DataFrame({"epoch": epoch, "unit": np.repeat(np.arange(units),
+                                                                         side * side),
+                                       "input": np.tile(np.arange(side * side), units),
+                                       "value": values.ravel()})
+                         for epoch, values in [(0, init), (2, init + learned)]])
+    fig = plot_first_layer_weights(weights, units=units)
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    # no scale at all: the weights' colours could not be read
+    assert [bar.get_ylabel() for bar in bars] == ["weight", "change"]
+    grid = [ax for ax in fig.axes if ax not in bars]
+    assert [ax.get_ylabel() for ax in grid[::units]] == ["init", "epoch 2",
+                                                         "change\n(epoch 2\n- init)"]
+    change = [ax.get_images()[0] for ax in grid[2 * units:]]
+    np.testing.assert_allclose(change[0].get_array(), learned[0].reshape(side, side),
+                               atol=1e-12)
+    assert change[0].get_clim() == pytest.approx((-0.01, 0.01))  # its own scale
+    assert grid[0].get_images()[0].get_clim()[1] > 0.05  # the weights' scale
+
+    only_init = plot_first_layer_weights(weights[weights["epoch"] == 0], units=units)
+    assert [ax.get_ylabel() for ax in only_init.axes if ax.get_label() == "<colorbar>"] == [
+        "weight"]

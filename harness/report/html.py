@@ -167,8 +167,10 @@ def _figures(run: Run, activation: str) -> list:
         figures.append((
             "first_layer_weights.png", "First-layer weights",
             "A few first-layer units' weights drawn as images, one pixel per input, at "
-            "initialisation and after training: a unit that learned shows strokes of the "
-            "digits it responds to (blue positive, red negative).",
+            "initialisation and after training, on one colour scale (blue positive, red "
+            "negative), and below them the change between the two on its own scale: after a "
+            "few epochs the weights still look like their random start, while the change "
+            "shows the strokes of the digits each unit learned to respond to.",
             lambda: plot_first_layer_weights(_read_csv(weights))))
     return figures
 
