@@ -41,10 +41,15 @@ def sweep(experiment, out=None, overrides=None, run_reports=False, jobs=1, execu
 
 
 def compare(dirs, out=None, force=False):
-    """One table row per run folder (with `out`, also a report); see `harness.report.compare`."""
+    """Compares run folders as `python -m harness compare` does: writes `compare.csv`, the
+    figures and `report.html` into `out` (default `results/compare/<time>/`) and returns the
+    table, one row per run; `table.attrs["report"]` is the page's path. See
+    `harness.report.compare` (which gives the table alone when `out` is None). `force` writes
+    into a folder that is not a comparison's, as `--force` does."""
     from harness.report.compare import compare as _compare
+    from harness.report.compare import default_out
 
-    return _compare(dirs, out=out, force=force)
+    return _compare(dirs, out=default_out() if out is None else out, force=force)
 
 
 __all__ = ["ConfigError", "DataError", "HarnessError", "Run", "compare", "load_config", "load_run",

@@ -221,6 +221,51 @@ def check_user_call(name: str) -> None:
                          "def my_fn(z): return keras.ops.tanh(z)")
 
 
+PROBE = (-10.0, 10.0)  # the inputs an activation is tried on when a loss is not finite
+
+
+def non_finite_cause(activation: str | list[str], loss: float) -> str | None:
+    """Why a loss is NaN or infinite at initialisation, when an activation is to blame.
+
+    An activation that gives NaN or infinity for finite inputs (`tf.math.log(z)` below 0) is the
+    cause whatever the weights; a user's own function is the first suspect otherwise. The table's
+    activations are finite everywhere, so then the initial weights are the cause (None).
+
+    Args:
+        activation: `model.activation`, one name or one per hidden layer.
+        loss: the loss at initialisation (NaN or infinite).
+
+    Returns:
+        The message (what and how to fix) for `model.activation`, or None. Imports Keras.
+    """
+    from harness import backend
+
+    backend.load()
+    import tensorflow as tf
+
+    names = list(dict.fromkeys(activation if isinstance(activation, list) else [activation]))
+    z = tf.linspace(*PROBE, 201)
+    for name in names:
+        out = tf.function(keras_function(name), autograph=False)(z).numpy()
+        bad = ~np.isfinite(out)
+        if bad.any():
+            at, value = float(z.numpy()[bad.argmax()]), float(out[bad.argmax()])
+            hint = ("a log or a square root needs z > 0: e.g. keras.ops.log(1 + keras.ops.abs(z))"
+                    if math.isnan(value) else "exp and powers overflow float32: e.g. "
+                    "keras.ops.exp(keras.ops.minimum(z, 20))")
+            return (f"the loss is already {loss} at initialisation because activation {name!r} "
+                    f"gives {value} for a finite input (z = {at:.3g}); make it finite for every "
+                    f"real z ({hint})")
+    users = [name for name in names if ":" in name]
+    if users:
+        return (f"the loss is already {loss} at initialisation, before any training step, with "
+                f"your own activation {users[0]!r} (finite for z in {PROBE[0]:g}..{PROBE[1]:g}, "
+                "so look at larger |z|, where exp and powers overflow); check it on the "
+                "inputs it gets, or try smaller initial weights, e.g. "
+                "model: {initializer: glorot_uniform}")
+    return None
+
+
 def _import_user(name: str) -> Callable:
     module_name, _, attr = name.partition(":")
     folder = str(Path.cwd())

@@ -74,10 +74,9 @@ def _report(args) -> int:
 
 
 def _compare(args) -> int:
-    from harness.report.compare import compare
+    from harness.report.compare import compare, default_out
 
-    out = args.out if args.out is not None else os.path.join(
-        "results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")  # `--out ''` is an error
+    out = args.out if args.out is not None else default_out()  # `--out ''` is an error
     table = compare(args.run_dirs, out=out, force=args.force)
     print(table.drop(columns=["dir"], errors="ignore").to_string(
         index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
@@ -91,10 +90,9 @@ def _sweep(args) -> int:
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,
                        run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
                        address=args.address, max_runs=args.max_runs, force=args.force)
-    means = [f"{m}_mean" for m in ("test_accuracy", "train_accuracy", "test_rmse",
-                                   "vanishing_ratio_init", "vanishing_ratio_final")]
-    shown = [*result.experiment.grid, "n", "n_completed",
-             *(m for m in means if m in result.summary and result.summary[m].notna().any())]
+    from harness.sweeps.tables import headline
+
+    shown = headline(result.summary, list(result.experiment.grid))  # ratios: geometric means
     print(result.summary[shown].to_string(index=False, float_format="{:.4g}".format))
     for _, row in result.failed.iterrows():
         error = f": {row['error']}" if row["error"] else ""

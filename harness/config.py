@@ -49,14 +49,23 @@ def short_repr(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def yaml_bool_note(value: Any) -> str:
+    """For true/false where a word was expected, why: YAML 1.1 reads yes/no and on/off (and
+    true/false) as true or false, so `batch_norm: yes` never reaches us as a word; else ''."""
+    if not isinstance(value, bool):
+        return ""
+    return " (YAML reads yes/no and on/off as true/false, not as words)"
+
+
 def _check_name(table, value: Any) -> str:
     if not isinstance(value, str):
         article = "an" if table.kind[0] in "aeiou" else "a"
-        raise ValueError(f"{article} {table.kind} is a name, got {short_repr(value)} "
-                         f"(see `python -m harness list {table.command}`)")
-    if value not in table:
-        raise ValueError(table.unknown_message(value))
-    return value
+        raise ValueError(f"{article} {table.kind} is a name, got {short_repr(value)}"
+                         f"{yaml_bool_note(value)} (see `python -m harness list {table.command}`)")
+    try:
+        return table.spelling(value)  # `SGD` is `sgd`: saved as the table spells it
+    except KeyError as e:
+        raise ValueError(e.args[0]) from None
 
 
 BATCH_NORM = ("none", "before", "after")
@@ -106,7 +115,7 @@ def check_initializer(value):
             raise ValueError(f"initializer minval ({low}) is above maxval ({high}); give "
                              f"minval <= maxval, e.g. {{name: {name}, minval: -0.05, "
                              "maxval: 0.05}")
-        return value
+        return {**value, "name": name}
     return _check_name(initializers.INITIALIZERS, value)
 
 
@@ -137,7 +146,7 @@ class DataConfig(_Section):
     with a fixed number of classes."""
     path: str | None = Field(None, examples=["~/data/mnist"])
     """The csv file (name: csv), or the folder holding the four MNIST / Fashion-MNIST IDX files
-    (default $KERAS_HOME/datasets/mnist/ or fashion-mnist/)."""
+    (default $KERAS_HOME/datasets/mnist/ or fashion-mnist/); relative to the config file."""
     target: str | None = Field(None, examples=["label"])
     """csv data: the column to predict."""
     task: Literal["binary", "multiclass", "regression"] | None = None
@@ -305,10 +314,12 @@ class ModelConfig(_Section):
         if value == []:
             raise ValueError("an empty list; give one activation per hidden layer, "
                              "or one name for all, e.g. relu")
-        for name in value if isinstance(value, list) else [value]:
+        names = value if isinstance(value, list) else [value]
+        for name in names:
             if not isinstance(name, str):
-                raise ValueError(f"an activation is a name, got {short_repr(name)} "
-                                 "(see `python -m harness list activations`)")
+                raise ValueError(f"an activation is a name, got {short_repr(name)}"
+                                 f"{yaml_bool_note(name)} (see `python -m harness list "
+                                 "activations`)")
             if ":" in name:
                 module, _, function = name.partition(":")
                 if not (all(p.isidentifier() for p in module.split("."))
@@ -318,7 +329,9 @@ class ModelConfig(_Section):
                 activations.check_user_function(name)
             else:
                 activations.get(name)
-        return value
+        # `ReLU` is `relu`: saved as the table spells it (a user function keeps its own case)
+        spelled = [n if ":" in n else activations.ACTIVATIONS.spelling(n) for n in names]
+        return spelled if isinstance(value, list) else spelled[0]
 
     @field_validator("initializer", "recurrent_initializer", mode="before")
     @classmethod
@@ -363,6 +376,11 @@ class ModelConfig(_Section):
     @field_validator("batch_norm", mode="before")
     @classmethod
     def _batch_norm(cls, value):
+        if isinstance(value, bool):  # `batch_norm: yes` / `off`, read as true / false by YAML
+            fix = ("write before or after to turn it on" if value
+                   else "write none to turn it off")
+            raise ValueError(f"batch_norm is one of {', '.join(BATCH_NORM)}; got "
+                             f"{str(value).lower()}{yaml_bool_note(value)}; {fix}")
         if value not in BATCH_NORM:
             raise ValueError(f"batch_norm is one of {', '.join(BATCH_NORM)}; got "
                              f"{short_repr(value)}")
@@ -536,7 +554,7 @@ class TrainConfig(_Section):
                 raise ValueError(f"schedule parameter {key!r} is {kind} from {low} to {high}"
                                  f"{' (not 0)' if key == 'factor' else ''}, got "
                                  f"{short_repr(item)}; e.g. {{name: {name}, {key}: {default}}}")
-        return value
+        return {**value, "name": name}
 
     @model_validator(mode="after")
     def _warmup_fits(self):

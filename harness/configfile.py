@@ -8,6 +8,7 @@ import difflib
 import os
 import re
 import shlex
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def read_file(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict, dict, lis
                           "e.g. model: {depth: 3}")
     if chain:  # a file's expect: states what that file claims; files extending it claim their own
         data.pop("expect", None)
+    data_path_beside(data, path)
     merged, origin, files = {}, {}, []
     parent = data.pop("extends", None)
     if parent is not None:
@@ -297,3 +299,33 @@ def _source_of(key: str, origin: dict, top: str) -> str:
             return origin[key] if origin[key] != "defaults" else top
         key = key.rpartition(".")[0]
     return top
+
+
+_NOTED: set = set()  # (config file, data.path) notes already printed by this process
+
+
+def data_path_beside(data: dict, path: Path) -> None:
+    """Resolves a relative `data.path` in the file `path` against that file's folder, as `extends`
+    is: a handed-out `lesson/weather.yaml` finds `weather.csv` beside it from any folder.
+
+    A path found only in the current folder (how it used to be read) is kept, with a note on
+    stderr (once per process); found in neither, it names the place beside the file. Absolute
+    and `~` paths, and `--set` values (typed in the current folder), are left as they are.
+
+    Args:
+        data: the file's parsed mapping; its `data.path` is rewritten in place.
+        path: the config file.
+    """
+    section = data.get("data")
+    value = section.get("path") if isinstance(section, dict) else None
+    if not isinstance(value, str) or not value or Path(value).expanduser().is_absolute():
+        return
+    beside = Path(os.path.normpath(path.parent / value))
+    if beside.exists() or not Path(value).exists():
+        section["path"] = str(beside)
+    elif (path, value) not in _NOTED:
+        _NOTED.add((path, value))
+        print(f"note: {display_path(path)}: data.path: {value} is not beside the config file "
+              f"({display_path(beside)}); read from the current folder instead. Paths in a config "
+              "are relative to its file: move the data there, or give the path from it",
+              file=sys.stderr)

@@ -40,18 +40,36 @@ class Registry(Generic[T]):
         self._aliases.update({alias: name for alias in aliases})
         return entry
 
-    def canonical(self, name: str) -> str:
-        """Returns the registered name for `name` or one of its aliases."""
-        name = self._aliases.get(name, name)
-        if name not in self._entries:
+    def spelling(self, name: str) -> str:
+        """Returns `name` as the table spells it: itself when registered (a name or an alias),
+        else the one name or alias that differs from it only in case (`SGD` -> `sgd`).
+
+        Raises:
+            KeyError: no such name, or several that differ only in case (the message suggests
+                the closest ones).
+        """
+        if name in self._entries or name in self._aliases:
+            return name
+        folded = [key for key in (*self._entries, *self._aliases)
+                  if isinstance(name, str) and key.casefold() == name.casefold()]
+        if len(folded) != 1:
             raise KeyError(self.unknown_message(name))
-        return name
+        return folded[0]
+
+    def canonical(self, name: str) -> str:
+        """Returns the registered name for `name` or one of its aliases (in any case)."""
+        name = self.spelling(name)
+        return self._aliases.get(name, name)
 
     def get(self, name: str) -> T:
         return self._entries[self.canonical(name)]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._entries or name in self._aliases
+        try:
+            self.spelling(name)
+        except KeyError:
+            return False
+        return True
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
@@ -65,10 +83,13 @@ class Registry(Generic[T]):
     def unknown_message(self, name: object, extra_names: tuple[str, ...] = ()) -> str:
         """The message for a name that is not in the table, with the closest matches."""
         choices = [*self._entries, *self._aliases, *extra_names]
-        # A prefix (`he` for he_normal) first: difflib scores short prefixes too low to suggest.
-        prefixed = [c for c in choices if len(str(name)) >= 2 and c.startswith(str(name))]
-        close = list(dict.fromkeys(
-            [*prefixed, *difflib.get_close_matches(str(name), choices, n=3, cutoff=0.6)]))[:3]
+        # Compared without case (`Adamm` -> adam); a prefix (`he` for he_normal) first: difflib
+        # scores short prefixes too low to suggest.
+        folded = {c.casefold(): c for c in reversed(choices)}
+        text = str(name).casefold()
+        prefixed = [c for c in choices if len(text) >= 2 and c.casefold().startswith(text)]
+        close = list(dict.fromkeys([*prefixed, *(folded[c] for c in difflib.get_close_matches(
+            text, list(folded), n=3, cutoff=0.6))]))[:3]
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         return (f"unknown {self.kind} {name!r}{hint} "
                 f"(see `python -m harness list {self.command}`)")

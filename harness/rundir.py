@@ -49,6 +49,19 @@ class Run:
     def status(self) -> str:
         return self.summary.get("status", "incomplete")
 
+    def __repr__(self) -> str:
+        """One line a plain REPL can show (the dataclass's own printed every DataFrame): the
+        name, status, key numbers and folder, e.g.
+        `Run(name='sigmoid_deep', status='completed', epochs_run=30, test_accuracy=0.455,
+        vanishing_ratio_init=1.26e-05, dir='results/sigmoid_deep/sigmoid-d8-s0-...')`."""
+        numbers = [(key, self.summary.get(key)) for key in
+                   ("epochs_run", "test_accuracy", "test_rmse", "vanishing_ratio_init")]
+        shown = ", ".join(f"{key}={value:.4g}" for key, value in numbers
+                          if isinstance(value, (int, float)) and not isinstance(value, bool))
+        name = self.config.get("name") if isinstance(self.config, dict) else None
+        return (f"Run(name={name!r}, status={self.status!r}, {shown + ', ' if shown else ''}"
+                f"dir={str(self.dir)!r})")
+
     def _repr_html_(self) -> str:
         """Jupyter shows a run as its key numbers and figures (`harness.report.notebook`)."""
         from harness.report.notebook import run_html

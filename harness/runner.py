@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from harness import backend, heads, losses, verdict
+from harness import activations, backend, heads, losses, verdict
 from harness.config import Config, KeyProblem
 from harness.configfile import blame, command_line, load_config
 from harness.data import Dataset, load_dataset
@@ -93,6 +93,9 @@ def _check_initial_loss(s: Setup, where: str) -> None:
                         "and rescale its largest columns")
     loss = float(s.model.compute_loss(x=x, y=y, y_pred=s.model(x)))  # forward only: no gradients
     if not math.isfinite(loss):
+        cause = activations.non_finite_cause(s.cfg.model.activation, loss)
+        if cause:  # an activation that is not finite, or the user's own: name it
+            raise KeyProblem("model.activation", cause)
         raise KeyProblem("model.initializer", f"the loss is already {loss} at initialisation, "
                          "before any training step, so the initial weights are the cause (not "
                          "train.learning_rate); use smaller initial weights, e.g. "

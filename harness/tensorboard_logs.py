@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness import backend
 from harness.errors import HarnessError
 from harness.files import check_ours, mark_ours
 from harness.frames import full_bins
@@ -70,6 +71,7 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
     logdir = check_ours(Path(path) / "tensorboard" if logdir is None else logdir, "tensorboard",
                         "--logdir", force)
     _require_tensorboard()
+    backend.load()  # TensorFlow loaded quietly, as for a run: no start-up log lines
     import tensorflow as tf
     from tensorboard.plugins.hparams import api as hp
 

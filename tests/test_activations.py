@@ -97,3 +97,41 @@ def test_course_fixed_weight_network():
         dense.set_weights([np.array(kernel), np.array(bias)])
     out = np.asarray(model(np.array([[1.0, 0.5]])))[0]
     np.testing.assert_allclose(out, [0.31682708, 0.69627909], rtol=1e-6)
+
+
+def test_a_nan_from_the_users_activation_is_blamed_on_it_not_the_initializer(
+        tmp_path, monkeypatch):
+    import harness
+    from harness.errors import ConfigError
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "nanfix_acts.py").write_text(
+        "import keras\nimport tensorflow as tf\n"
+        "def log(z):\n    return tf.math.log(z)\n"  # NaN below 0: the student's mistake
+        "def steep(z):\n    return keras.ops.exp(z * 100.0)\n"  # inf above 0.89
+        "def wide(z):\n    return keras.ops.exp(keras.ops.maximum(z - 20.0, 0.0) * 100.0)\n")
+    tiny = {"name": "nan", "data": {"n_samples": 64}, "model": {"depth": 1, "width": 4},
+            "train": {"epochs": 1}}
+    with pytest.raises(ConfigError) as info:
+        harness.run(tiny, overrides={"model.activation": "nanfix_acts:log"}, out="a")
+    # It said "model.initializer: ... use smaller initial weights, e.g. glorot_uniform", which
+    # the config already used.
+    assert str(info.value).startswith(
+        "overrides model.activation: the loss is already nan at initialisation because "
+        "activation 'nanfix_acts:log' gives nan for a finite input (z = -10); make it finite")
+    assert not (tmp_path / "a").exists()  # nothing written
+
+    steep = activations.non_finite_cause(["relu", "nanfix_acts:steep"], float("inf"))
+    assert "'nanfix_acts:steep' gives inf for a finite input (z = 0.9)" in steep
+    assert "exp and powers overflow" in steep
+    # finite on the probe: still the first suspect, as the user's own code
+    assert "your own activation 'nanfix_acts:wide'" in activations.non_finite_cause(
+        "nanfix_acts:wide", float("nan"))
+    assert activations.non_finite_cause(["relu", "sigmoid"], float("nan")) is None  # weights
+
+    with pytest.raises(ConfigError, match="model.initializer: the loss is already nan at "
+                                          "initialisation, before any training step, so the "
+                                          "initial weights are the cause"):
+        harness.run(tiny, overrides={"model.initializer": {"name": "random_normal",
+                                                           "stddev": 1e30}}, out="b")

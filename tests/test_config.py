@@ -82,6 +82,13 @@ def test_shipped_configs_resolve():
     ("train: {learning_rate: .nan}", None, "train.learning_rate: input should be a finite number"),
     ("train: {epochs: 1e100}", None, "train.epochs: input should be a valid integer"),
     ("model: {use_bias: maybe}", None, "model.use_bias: input should be a valid boolean"),
+    # YAML 1.1 reads yes/no and on/off as true/false: "got True" alone left the student puzzled
+    ("model: {batch_norm: yes}", None, "model.batch_norm: batch_norm is one of none, before, "
+     "after; got true (YAML reads yes/no and on/off as true/false, not as words); write before "
+     "or after to turn it on"),
+    ("model: {batch_norm: off}", None, "got false (YAML reads yes/no and on/off as true/false, "
+     "not as words); write none to turn it off"),
+    ("model: {activation: on}", None, "an activation is a name, got True (YAML reads yes/no"),
     ("name: ../../x", None, "name: '../../x' is not a folder name"),
     ("data: {name: sine}", None,
      "model.head: head 'sigmoid' does not fit regression data 'sine'; "
@@ -239,3 +246,64 @@ def test_classes_only_for_the_data_that_uses_them():
     set_on_circles, _ = load_config({}, {"data.classes": 4})
     assert set_on_circles.warnings() == ["data.classes: circles does not use it (its classes are "
                                          "fixed), so it is ignored; remove it"]
+
+
+def test_names_are_read_without_case_and_saved_as_the_table_spells_them(tmp_path):
+    # `train.optimizer: SGD` was "unknown" with no suggestion
+    path = write(tmp_path, "c.yaml", "train: {optimizer: SGD, schedule: {name: Cosine}}\n"
+                 "model: {activation: [ReLU, Tanh, identity], depth: 3, initializer: {name: "
+                 "He_Normal}}\ndata: {name: MultiSpiral}\n")
+    cfg, _ = load_config(path, ["model.head=Softmax", "train.loss=Categorical_Crossentropy"])
+    assert (cfg.train.optimizer, cfg.train.schedule) == ("sgd", {"name": "cosine"})
+    assert cfg.model.activation == ["relu", "tanh", "identity"]  # an alias stays an alias
+    assert cfg.model.initializer == {"name": "he_normal"}
+    assert (cfg.data.name, cfg.data.classes, cfg.model.head) == ("multispiral", 3, "softmax")
+    assert "did you mean 'adam'?" in error_of(path, ["train.optimizer=Adamm"])
+
+
+def test_a_name_that_differs_from_two_only_in_case_is_not_guessed():
+    from harness.registry import Registry
+
+    table = Registry("thing", "things")
+    table.register("relu", 1)
+    table.register("ReLU", 2)
+    assert table.get("ReLU") == 2 and table.get("relu") == 1  # exact spellings still win
+    with pytest.raises(KeyError, match="unknown thing 'RELU'; did you mean 'relu' or 'ReLU'?"):
+        table.get("RELU")
+    assert "RELU" not in table
+
+
+def test_data_path_is_relative_to_the_config_file_that_sets_it(tmp_path, monkeypatch, capsys):
+    # A handed-out lesson/weather.yaml failed when run from its parent: data.path was read
+    # from the current folder while extends: is relative to the file
+    monkeypatch.chdir(tmp_path)
+    for name in ("lesson/weather.csv", "shared/mnist/x", "only_here.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        write(tmp_path, name, "")
+    write(tmp_path, "shared/base.yaml", "data: {name: mnist, path: mnist}\nmodel: {head: "
+          "softmax}\ntrain: {loss: sparse_categorical_crossentropy}\n")
+    lesson = "data: {name: csv, path: weather.csv, target: rain}\n"
+    write(tmp_path, "lesson/weather.yaml", lesson)
+    write(tmp_path, "lesson/images.yaml", "extends: ../shared/base.yaml\nname: images\n")
+    assert load_config("lesson/weather.yaml")[0].data.path == "lesson/weather.csv"
+    assert load_config("lesson/images.yaml")[0].data.path == "shared/mnist"  # the parent's file
+    monkeypatch.chdir(tmp_path / "lesson")
+    assert load_config("weather.yaml")[0].data.path == "weather.csv"  # unchanged beside it
+    monkeypatch.chdir(tmp_path)
+    # typed in the current folder: --set, and absolute paths, are taken as they are
+    cfg, _ = load_config("lesson/weather.yaml", ["data.path=only_here.csv"])
+    assert cfg.data.path == "only_here.csv"
+    write(tmp_path, "lesson/abs.yaml", lesson.replace("weather.csv", str(tmp_path / "x.csv")))
+    assert load_config("lesson/abs.yaml")[0].data.path == str(tmp_path / "x.csv")
+    # found only where it used to be looked for: still read, with a note (once)
+    capsys.readouterr()
+    write(tmp_path, "lesson/old.yaml", lesson.replace("weather.csv", "only_here.csv"))
+    assert load_config("lesson/old.yaml")[0].data.path == "only_here.csv"
+    load_config("lesson/old.yaml")
+    assert capsys.readouterr().err == (
+        "note: lesson/old.yaml: data.path: only_here.csv is not beside the config file "
+        "(lesson/only_here.csv); read from the current folder instead. Paths in a config are "
+        "relative to its file: move the data there, or give the path from it\n")
+    # nowhere: the error will name the place beside the file
+    write(tmp_path, "lesson/gone.yaml", lesson.replace("weather.csv", "gone.csv"))
+    assert load_config("lesson/gone.yaml")[0].data.path == "lesson/gone.csv"

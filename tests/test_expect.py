@@ -88,6 +88,20 @@ def test_bad_experiment_expectation(tmp_path, expect, match):
         load_experiment(path)
 
 
+def test_a_grid_key_typo_is_an_unknown_config_key_even_with_a_where(tmp_path):
+    # It said "where: 'model.activation' is not varied by the grid (did you mean
+    # 'model.activaton'?)": telling the student to copy the typo into the where:
+    write(tmp_path / "base.yaml", TINY)
+    path = write(tmp_path / "exp.yaml", "base: base.yaml\ngrid: {model.activaton: [relu, "
+                 "sigmoid]}\nexpect: [{where: {model.activation: relu}, "
+                 "test_accuracy: '>= 0.5'}]\n")
+    with pytest.raises(ConfigError) as info:
+        load_experiment(path)
+    assert str(info.value).endswith("exp.yaml: grid: model.activaton: unknown key 'activaton'; "
+                                    "did you mean 'activation'?")
+    assert "where" not in str(info.value)
+
+
 def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_path):
     files = tmp_path / "files"
     files.mkdir()
@@ -156,5 +170,6 @@ def test_check_finds_a_missing_csv_file_before_training(tmp_path):
         out = harness("check", "a_good.yaml", name, cwd=tmp_path)
         assert out.returncode == 2 and "Traceback" not in out.stderr
         assert out.stderr.strip() == (f"error: {name}: data.path: {missing}: no such file; check "
-                                      "data.path (relative to the folder you run from)")
+                                      "data.path (in a config file it is relative to that file, "
+                                      "elsewhere to the folder you run from)")
         assert not (tmp_path / "results").exists()

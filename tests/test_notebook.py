@@ -21,5 +21,5 @@ def test_the_lesson_notebook_executes_and_shows_runs_and_the_sweep_as_html():
     assert len(runs) == 2 and all("vanishing ratio at init" in h for h in runs)
     assert all(h.count('<img src="data:image/png;base64,') == 2 for h in runs)
     sweep = [h for h in html if h.startswith("<div><h4>Sweep lesson_sweep.yaml: 4 runs")]
-    assert len(sweep) == 1 and "vanishing ratio init mean" in sweep[0]
+    assert len(sweep) == 1 and "vanishing ratio init gmean" in sweep[0]  # as the page
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the explorer's figure

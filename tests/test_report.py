@@ -518,10 +518,16 @@ def test_sweep_table_uses_the_figures_geometric_mean_for_ratios():
                          "vanishing_ratio_init": [1e-4, 1e-2, 0.5],
                          "saturation_final": [0.2, 0.4, 0.0]})
     summary = summary_frame(runs, ["model.activation"])
-    view = _summary_view(summary, runs, ["model.activation"])
+    view = _summary_view(summary, ["model.activation"])
     # log10 values -4 and -2: mean -3, sample sd sqrt(2) -> 10 ** 1.414 = 26; not the plain 0.005
-    assert view["vanishing_ratio_init"].tolist() == ["0.001 ×/÷ 26", "0.5"]
-    assert view["saturation_final"].tolist()[0] == "0.300 ± 0.141"  # arithmetic, as labelled
+    assert view["vanishing_ratio_init"].tolist() == ["0.001 ×\u2060/\u2060÷\u00a026", "0.5"]
+    # summary.csv holds the same numbers, beside the plain mean (issue 18: the README quoted the
+    # page's 0.16 while its recipe pivoted the arithmetic mean, 0.25)
+    assert summary["vanishing_ratio_init_gmean"].tolist() == pytest.approx([1e-3, 0.5])
+    assert summary["vanishing_ratio_init_gsd"][0] == pytest.approx(10 ** math.sqrt(2))
+    assert summary["vanishing_ratio_init_mean"][0] == pytest.approx(0.00505)
+    assert "saturation_final_gmean" not in summary  # a share, not a ratio
+    assert view["saturation_final"].tolist()[0] == "0.300 ±\u00a00.141"  # arithmetic
 
 
 def test_compare_legend_fits_inside_the_figure_with_long_labels(tmp_path):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -62,6 +63,11 @@ def test_sweep_runs_every_combination_and_writes_its_tables(swept):
         stds = runs.groupby("model.activation", sort=False)[metric].std()
         assert summary[f"{metric}_mean"].tolist() == pytest.approx(means.tolist())
         assert summary[f"{metric}_std"].tolist() == pytest.approx(stds.tolist())
+    logs = np.log10(runs["vanishing_ratio_init"]).groupby(runs["model.activation"], sort=False)
+    assert summary["vanishing_ratio_init_gmean"].tolist() == pytest.approx(
+        (10 ** logs.mean()).tolist(), rel=1e-9, abs=0)  # the page's and the command's numbers
+    assert summary["vanishing_ratio_init_gsd"].tolist() == pytest.approx(
+        (10 ** logs.std()).tolist(), rel=1e-9, abs=0)
     pd.testing.assert_frame_equal(pd.read_csv(out / "summary.csv"), summary, check_dtype=False)
 
     html = (out / "report.html").read_text()

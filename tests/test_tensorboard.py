@@ -1,5 +1,6 @@
 """TensorBoard event files from run folders, read back with TensorBoard's own EventAccumulator."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,16 @@ def test_a_folder_without_runs_is_one_error_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip() == (f"error: {tmp_path / 'x'}: no such folder; pass a run folder "
                                    "or a sweep folder")
+
+
+def test_the_command_prints_no_tensorflow_start_up_lines(tmp_path):
+    # As `harness run`: without TF_CPP_MIN_LOG_LEVEL the harness itself keeps them away
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    run_dir = make_run(tmp_path / "run")
+    proc = subprocess.run([sys.executable, "-m", "harness", "tensorboard", str(run_dir)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    # absl, oneDNN, cpu_feature_guard: it printed each of them twice
+    assert proc.stderr.splitlines() == [
+        f"tensorboard: 1 run(s) -> {run_dir / 'tensorboard'}; view with `tensorboard --logdir "
+        f"{run_dir / 'tensorboard'}`"], proc.stderr

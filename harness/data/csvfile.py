@@ -91,8 +91,8 @@ def check_path(path: Path) -> None:
     try:
         info = os.stat(path)  # before opening: opening a FIFO waits for a writer
     except FileNotFoundError:
-        raise DataError(f"data.path: {path}: no such file; check data.path (relative to the "
-                        "folder you run from)") from None
+        raise DataError(f"data.path: {path}: no such file; check data.path (in a config file it "
+                        "is relative to that file, elsewhere to the folder you run from)") from None
     except OSError as e:
         raise DataError(f"data.path: {path}: cannot read it ({e.strerror or e}); check the path "
                         "and its permissions") from None

@@ -14,6 +14,13 @@ from harness.report.plots import NothingToPlot, activation_color
 
 # The Playground's colours: orange for class 0 / negative, blue for class 1 / positive.
 PLAYGROUND = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])
+# P(class 1) from `COIN_FLIP[0]` to `COIN_FLIP[1]` is as good as a coin flip: one neutral grey, so
+# that a model at chance (P wobbling around 0.5 from epoch to epoch) does not flip its whole
+# background between orange and blue.
+COIN_FLIP = (0.4, 0.6)
+PROBABILITY = LinearSegmentedColormap.from_list(
+    "playground_probability", [(0.0, "#f59322"), (COIN_FLIP[0], "#e8eaeb"),
+                               (COIN_FLIP[1], "#e8eaeb"), (1.0, "#0877bd")])
 CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",
                 "#7f7f7f", "#bcbd22", "#17becf"]
 SPLITS = {"train": dict(edgecolor="white", linewidth=0.8, marker="o"),
@@ -46,15 +53,21 @@ def plot_decision_boundary(points, surface, task: str = "", activation: str = ""
     preds = pred_columns(surface)
     task = surface_task(points, preds, task)
     two_d = "x2" in surface.columns
-    fig = Figure(figsize=(6.4, 5.2) if two_d else (7.0, 4.2))
-    fig.subplots_adjust(left=0.11, right=0.9 if two_d else 0.97, bottom=0.1, top=0.9)
+    fig = Figure(figsize=(6.4, 5.6) if two_d else (7.0, 4.2))
+    # 2-D: room above the plane for the legend, out of the points' way and the colour bar's
+    fig.subplots_adjust(left=0.11, right=0.9 if two_d else 0.97, bottom=0.1,
+                        top=0.82 if two_d else 0.9)
     ax = fig.subplots()
+    # A csv file's two columns are in units of their own (years, dollars, degrees): an equal
+    # aspect in those units means nothing and can squeeze the plane into a strip.
+    own_units = bool(input_names)
     if not two_d:
         _curve(ax, points, surface, activation)
     elif task == "multiclass":
-        _regions(ax, fig, points, surface, preds)
+        _regions(ax, fig, points, surface, preds, own_units)
     else:
-        _contours(ax, fig, points, surface, binary=task == "binary", class_names=class_names)
+        _contours(ax, fig, points, surface, binary=task == "binary", class_names=class_names,
+                  own_units=own_units)
     if input_names and len(input_names) == (2 if two_d else 1):
         ax.set_xlabel(input_names[0])
         if two_d:
@@ -136,11 +149,11 @@ def grid(surface, column, axes=None):
     return x1, x2, z
 
 
-def _contours(ax, fig, points, surface, binary: bool, class_names=None):
+def _contours(ax, fig, points, surface, binary: bool, class_names=None, own_units=False):
     x1, x2, z = grid(surface, class1_column(surface) if binary else "pred")
     if binary:
         # Translucent fill, so points keep their full colour over the region of their own class.
-        fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PLAYGROUND, alpha=0.55)
+        fill = ax.contourf(x1, x2, z, levels=np.linspace(0, 1, 11), cmap=PROBABILITY, alpha=0.55)
         low, high = np.nanmin(z), np.nanmax(z)
         if low < 0.5 < high:
             ax.contour(x1, x2, z, levels=[0.5], colors="black", linewidths=1.8)
@@ -149,7 +162,8 @@ def _contours(ax, fig, points, surface, binary: bool, class_names=None):
                     f"(P(class 1) between {low:.2f} and {high:.2f})", transform=ax.transAxes,
                     fontsize=9, va="bottom",
                     bbox=dict(facecolor="white", alpha=0.85, edgecolor="#999999"))
-        fig.colorbar(fill, ax=ax, label="model's P(class 1); black line: 0.5")
+        fig.colorbar(fill, ax=ax, label=f"model's P(class 1); grey: {COIN_FLIP[0]:g}-"
+                     f"{COIN_FLIP[1]:g}, a coin flip; black line: 0.5")
         colors = [CLASS_COLORS[int(c) % 2] for c in points["y"]]
         names = class_names if class_names and len(class_names) == 2 else ("class 0", "class 1")
         _points(ax, points, colors, f"{names[0]} (orange) / {names[1]} (blue)")
@@ -160,10 +174,10 @@ def _contours(ax, fig, points, surface, binary: bool, class_names=None):
         fill = ax.contourf(x1, x2, z, levels=15, cmap="viridis", norm=norm, alpha=0.6)
         fig.colorbar(fill, ax=ax, label="prediction (fill) and target (points)")
         _points(ax, points, fill.cmap(norm(y)), "points coloured by target")
-    _plane_axes(ax, x1, x2)
+    _plane_axes(ax, x1, x2, own_units)
 
 
-def _regions(ax, fig, points, surface, preds):
+def _regions(ax, fig, points, surface, preds, own_units=False):
     columns = sorted(preds, key=class_of)
     probs = np.stack([grid(surface, c)[2] for c in columns], -1)  # (x2, x1, k)
     x1, x2, _ = grid(surface, preds[0])
@@ -182,19 +196,20 @@ def _regions(ax, fig, points, surface, preds):
             ax.contour(x1, x2, margin, levels=[0], colors="#333333", linewidths=1.2)
     colors = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in points["y"]]
     _points(ax, points, colors, f"{k} classes; fainter = less sure")
-    _plane_axes(ax, x1, x2)
+    _plane_axes(ax, x1, x2, own_units)
 
 
-def plane_aspect(x1, x2) -> str:
-    """`equal` when the two inputs span similar ranges (the toys: a circle stays round), else
-    `auto`: a csv file's columns may be in units far apart (age in years, income in dollars),
-    which an equal aspect squeezes into a line."""
+def plane_aspect(x1, x2, own_units: bool = False) -> str:
+    """`equal` when the two inputs share a unit and span similar ranges (the toys: a circle stays
+    round), else `auto`: a csv file's columns each have their own unit (`own_units`), and inputs
+    whose ranges lie far apart would be squeezed into a strip."""
     spans = sorted(float(np.ptp(v)) for v in (x1, x2))
-    return "equal" if spans[0] > 0 and spans[1] / spans[0] <= 4 else "auto"
+    similar = spans[0] > 0 and spans[1] / spans[0] <= 4
+    return "equal" if similar and not own_units else "auto"
 
 
-def _plane_axes(ax, x1, x2):
-    ax.set(xlabel="x1", ylabel="x2", aspect=plane_aspect(x1, x2))
+def _plane_axes(ax, x1, x2, own_units=False):
+    ax.set(xlabel="x1", ylabel="x2", aspect=plane_aspect(x1, x2, own_units))
     # 100000 as 1.0 with x1e5 beside the axis: long tick labels pushed the axis label off
     ax.ticklabel_format(style="sci", scilimits=(-3, 4))
 
@@ -227,8 +242,11 @@ def _points(ax, points, colors, title):
     handles = [Line2D([], [], marker="o", linestyle="none", markersize=6, markerfacecolor="#999999",
                       markeredgecolor=SPLITS[split]["edgecolor"], label=label)
                for split, label in [("train", "train"), ("test", "test (black edge)")]]
-    ax.legend(handles=handles, title=title, fontsize=8, title_fontsize=8, loc="upper right",
-              framealpha=0.85)
+    # Above the plane, as wide as the figure allows: inside it, a long title ("rain (orange) /
+    # dry (blue)") ran under the colour bar, and the box hid points.
+    ax.legend(handles=handles, title=title, fontsize=8, title_fontsize=8, ncols=2,
+              loc="lower left", bbox_to_anchor=(0.0, 1.01), borderaxespad=0.0, frameon=False,
+              alignment="left")
 
 
 def class_of(column: str) -> int:

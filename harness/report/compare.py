@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,8 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
         dirs: run folders written by `python -m harness run`.
         out: when given, a folder (created if missing) that receives `compare.csv`, `report.html`
             and the figures `compare_grad_norms.png`, `compare_grad_epochs.png`,
-            `compare_history.png`.
+            `compare_history.png`; the table's `attrs["report"]` is then the page's path. None:
+            the table only (`harness.compare`, like the command, always writes a report).
         force: write into `out` even when it is not a comparison's folder (a run folder, a
             folder of your own files: `harness.files.check_ours` refuses them without it).
 
@@ -74,7 +76,14 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
                    "dead_fraction_final", "dir"]]
     if out is not None:
         _write(Path(out), runs, table)
+        table.attrs["report"] = Path(out) / "report.html"
     return table
+
+
+def default_out() -> Path:
+    """`results/compare/<time>/`: where `harness compare` and `harness.compare` write their
+    report when no folder is given."""
+    return Path("results", "compare", f"{datetime.now():%Y%m%d-%H%M%S}")
 
 
 def differing_keys(configs: list[dict]) -> list[str]:

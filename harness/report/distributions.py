@@ -198,9 +198,10 @@ def _update_gap(table) -> str:
     if not (first > 0 and deep > 0):
         return "per layer, mean over each epoch's steps"
     factor = deep / first
-    size = f"{factor:,.0f}x smaller" if factor >= 10 else (
-        f"{1 / factor:,.0f}x larger" if factor <= 0.1 else "about as large")
-    return (f"epoch {last}: {hidden[0]}'s steps are {size} than {hidden[-1]}'s "
+    # "10x smaller than", but "about as large as": the comparison word goes with the size
+    size = f"{factor:,.0f}x smaller than" if factor >= 10 else (
+        f"{1 / factor:,.0f}x larger than" if factor <= 0.1 else "about as large as")
+    return (f"epoch {last}: {hidden[0]}'s steps are {size} {hidden[-1]}'s "
             f"({first:.1e} vs {deep:.1e})")
 
 
@@ -213,15 +214,19 @@ def _layer_shades(names) -> list:
 
 
 def plot_first_layer_weights(weights, units: int = 6) -> Figure:
-    """A handful of first-layer units' weights as images (side = sqrt(inputs)), first vs last.
+    """A handful of first-layer units' weights as images (side = sqrt(inputs)): at
+    initialisation, at the last epoch, and the change between them.
+
+    After a few epochs the weights still look like their random start (they moved by a fifth
+    of their size): the change is what training wrote into them, strokes of the digits.
 
     Args:
         weights: the `first_layer_weights.csv` frame.
         units: how many units to show.
 
     Returns:
-        A Figure: one row per epoch (first, last), one column per unit; blue positive, red
-        negative, on one colour scale per row.
+        A Figure: one column per unit; rows init, last epoch (one colour scale, its colour bar:
+        weight) and the change (its own scale and colour bar); blue positive, red negative.
     """
     if weights is None or weights.empty or not {"unit", "input", "value"} <= set(weights):
         raise NothingToPlot("no first_layer_weights.csv (recorded for image data by newer runs)")
@@ -232,23 +237,39 @@ def plot_first_layer_weights(weights, units: int = 6) -> Figure:
     epochs = sorted(weights["epoch"].unique())
     epochs = list(dict.fromkeys([epochs[0], epochs[-1]]))
     shown = sorted(weights["unit"].unique())[:units]
-    fig = Figure(figsize=(1.3 * len(shown) + 0.9, 1.45 * len(epochs) + 0.6))
-    fig.subplots_adjust(left=0.12, right=0.98, bottom=0.03, top=1 - 0.6 / fig.get_figheight(),
-                        wspace=0.05, hspace=0.25)
-    axes = fig.subplots(len(epochs), len(shown), squeeze=False)
-    for r, epoch in enumerate(epochs):
-        rows = weights[weights["epoch"] == epoch]
-        scale = float(np.abs(rows["value"]).max()) or 1.0
+    images = {epoch: _weight_images(weights[weights["epoch"] == epoch], shown, n_inputs, side)
+              for epoch in epochs}
+    rows = [("init" if e == 0 else f"epoch {e}", images[e]) for e in epochs]
+    if len(epochs) == 2:
+        rows.append((f"change\n(epoch {epochs[1]}\n- init)", images[epochs[1]] - images[epochs[0]]))
+    fig = Figure(figsize=(1.3 * len(shown) + 1.9, 1.45 * len(rows) + 0.7), layout="constrained")
+    axes = fig.subplots(len(rows), len(shown), squeeze=False)
+    weight_scale = max(float(np.abs(images[e]).max()) for e in epochs) or 1.0
+    for r, (label, stack) in enumerate(rows):
+        change = r == len(epochs)
+        scale = (float(np.abs(stack).max()) or 1.0) if change else weight_scale
         for c, unit in enumerate(shown):
-            image = np.zeros(n_inputs)
-            these = rows[rows["unit"] == unit]
-            image[these["input"].to_numpy(int)] = these["value"].to_numpy(float)
             ax = axes[r, c]
-            ax.imshow(image.reshape(side, side), cmap="RdBu", vmin=-scale, vmax=scale)
+            drawn = ax.imshow(stack[c], cmap="RdBu", vmin=-scale, vmax=scale)
             ax.set(xticks=[], yticks=[])
             if r == 0:
                 ax.set_title(f"unit {unit}", fontsize=8)
-        axes[r, 0].set_ylabel("init" if epoch == 0 else f"epoch {epoch}", fontsize=9)
-    fig.suptitle(f"First-layer weights as {side} x {side} images", fontweight="bold",
-                 fontsize=11)
+        axes[r, 0].set_ylabel(label, fontsize=9)
+        if change or r == len(epochs) - 1:  # one bar for the weights' rows, one for the change
+            bar = fig.colorbar(drawn, ax=axes[r:r + 1] if change else axes[:len(epochs)],
+                               shrink=0.9, pad=0.02)
+            bar.set_label("change" if change else "weight", fontsize=8)
+            bar.ax.tick_params(labelsize=7)
+    fig.suptitle(f"First-layer weights as {side} x {side} images"
+                 + (": the change shows what training wrote" if len(rows) > len(epochs) else ""),
+                 fontweight="bold", fontsize=11)
     return fig
+
+
+def _weight_images(rows, units, n_inputs: int, side: int) -> np.ndarray:
+    """One epoch's `first_layer_weights.csv` rows as images, (units, side, side)."""
+    images = np.zeros((len(units), n_inputs))
+    for i, unit in enumerate(units):
+        these = rows[rows["unit"] == unit]
+        images[i, these["input"].to_numpy(int)] = these["value"].to_numpy(float)
+    return images.reshape(len(units), side, side)

@@ -153,7 +153,8 @@ def _figures(run: Run, activation: str) -> list:
                                run.summary.get("class_names"), run.summary.get("input_names"))),
             ("boundary_epochs.png", "The boundary during training",
              "The model's output at the logged epochs, from initialisation to the last epoch, "
-             "with the training points.",
+             "with the training points. Grey is a coin flip (P(class 1) from 0.4 to 0.6): a "
+             "model at chance stays grey rather than flickering between the two colours.",
              lambda: plot_boundary_epochs(*_toy(points, surface), task, activation)),
             ("boundary.gif", "The boundary during training, animated",
              "Every logged epoch in turn; the last frame holds longer.",
@@ -170,8 +171,10 @@ def _figures(run: Run, activation: str) -> list:
         figures.append((
             "first_layer_weights.png", "First-layer weights",
             "A few first-layer units' weights drawn as images, one pixel per input, at "
-            "initialisation and after training: a unit that learned shows strokes of the "
-            "digits it responds to (blue positive, red negative).",
+            "initialisation and after training, on one colour scale (blue positive, red "
+            "negative), and below them the change between the two on its own scale: after a "
+            "few epochs the weights still look like their random start, while the change "
+            "shows the strokes of the digits each unit learned to respond to.",
             lambda: plot_first_layer_weights(_read_csv(weights))))
     return figures
 

@@ -37,9 +37,11 @@ def run_html(run) -> str:
 def sweep_html(result) -> str:
     """A `SweepResult` as an HTML fragment: counts, the summary over seeds, its figures."""
     grid = list(result.experiment.grid)
+    # ratios as their geometric mean over seeds (summary.csv's `_gmean`), as the page shows them
+    columns = [f"{m}_gmean" if f"{m}_gmean" in result.summary else f"{m}_mean"
+               for m in SWEEP_COLUMNS]
     shown = [*grid, "n", "n_completed",
-             *(f"{m}_mean" for m in SWEEP_COLUMNS if f"{m}_mean" in result.summary
-               and result.summary[f"{m}_mean"].notna().any())]
+             *(c for c in columns if c in result.summary and result.summary[c].notna().any())]
     failed = len(result.failed)
     paths = [result.dir / "sweep_ratio_by_depth.png", *sorted(result.dir.glob("sweep_grad_norms*"))]
     figures = [f'<img src="data:image/png;base64,{_b64(path.read_bytes())}" width="520">'

@@ -27,6 +27,7 @@ table { border-collapse: collapse; margin: .6rem 0; font-size: .93rem; }
 th, td { border: 1px solid #ddd; padding: .3rem .65rem; text-align: left; vertical-align: top; }
 th { background: #f5f5f5; }
 .wide { overflow-x: auto; }
+.wide th, .wide td { padding: .3rem .45rem; }
 .nowrap td { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .hint { color: #666; font-size: .85rem; }
@@ -94,8 +95,10 @@ def key_values(rows: list[tuple[str, str, str]]) -> str:
 
 def frame_table(frame) -> str:
     """A DataFrame as an HTML table, numbers formatted with `fmt` and right-aligned."""
-    # "vanishing ratio init" rather than "vanishing_ratio_init", so narrow screens can wrap it
-    head = "".join(f"<th>{esc(str(c).replace('_', ' '))}</th>" for c in frame.columns)
+    # "vanishing ratio init" rather than "vanishing_ratio_init", and "model.<wbr>activation", so
+    # narrow screens can wrap them
+    head = "".join(f"<th>{esc(str(c).replace('_', ' ')).replace('.', '.<wbr>')}</th>"
+                   for c in frame.columns)
     body = []
     for _, row in frame.iterrows():
         cells = []

@@ -20,6 +20,7 @@ from harness.frames import layer_key, layer_tick
 from harness.report.boundary import (
     CLASS_COLORS,
     PLAYGROUND,
+    PROBABILITY,
     at_epoch,
     class1_column,
     class_of,
@@ -50,7 +51,7 @@ def surface_image(surface, task: str):
     preds = pred_columns(surface)
     if task == "binary":
         x1, x2, z = grid(surface, class1_column(surface))
-        rgb = PLAYGROUND(np.nan_to_num(z, nan=0.5))[..., :3]
+        rgb = PROBABILITY(np.nan_to_num(z, nan=0.5))[..., :3]
     elif task == "multiclass":
         columns = sorted(preds, key=class_of)
         probs = np.stack([grid(surface, c)[2] for c in columns], -1)  # (x2, x1, k)
@@ -218,7 +219,9 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
 
     Returns:
         A Figure: layers as columns (input on the left), units as rows; orange negative, blue
-        positive, white 0, on one colour scale per layer.
+        positive, white 0, on one colour scale per layer; a bounded activation's layer on its
+        range instead (sigmoid: orange 0, white 0.5, blue 1), so that its outputs, all
+        positive, are not all drawn blue.
     """
     if neurons is None or neurons.empty or not {"layer", "unit", "value"} <= set(neurons):
         raise NothingToPlot("no neurons.csv (recorded for 2-D toy data by newer runs)")
@@ -232,12 +235,21 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
     side = NEURON_PIXELS
     cell = side + max(2, side // 6)  # tile plus white gap
     mosaic = np.ones((tall * cell, len(layers) * cell, 3))
-    heads, capped = [], []
+    heads, capped, scales = [], [], {}
     for col, layer in enumerate(layers):
         z = maps[layer][1]  # (units, x2, x1), x2 ascending
-        scale = float(np.nanmax(np.abs(z))) or 1.0
+        name = (activations or {}).get(layer, "")
+        bounds = activation_bounds(name)
+        if bounds:  # the activation's own range: sigmoid's 0 orange, 0.5 white, 1 blue
+            low, high = bounds
+            scales[name] = f"{name}: orange {low:g} < {(low + high) / 2:g} < {high:g} blue"
+        else:  # 0 white, one scale per layer: ReLU's outputs run from white to blue
+            high = float(np.nanmax(np.abs(z))) or 1.0
+            low = -high
+            scales[""] = "orange < 0 < blue, one scale per column"
         for row, unit_z in enumerate(z):
-            tile = PLAYGROUND((_smooth(np.nan_to_num(unit_z[::-1]), side) / scale + 1) / 2)[..., :3]
+            tile = PLAYGROUND((_smooth(np.nan_to_num(unit_z[::-1]), side) - low)
+                              / (high - low))[..., :3]
             top, left = row * cell, col * cell
             mosaic[top:top + tile.shape[0], left:left + tile.shape[1]] = tile
         head = layer_tick(layer)
@@ -259,7 +271,8 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
     for col, head in enumerate(heads):
         ax.text(col * cell + side / 2, -side * 0.1, head, ha="center", va="bottom", fontsize=8)
     title = "What each hidden unit computes over the input plane"
-    note = "columns: hidden layers (input side left); orange < 0 < blue, one scale per column"
+    # one clause per colour scale: "orange < 0 < blue, ...; sigmoid: orange 0 < 0.5 < 1 blue"
+    note = f"columns: hidden layers (input side left); {'; '.join(scales.values())}"
     if capped:
         note += f"\ncapped: only the first {tall} units of wider layers are drawn"
     fig.suptitle(title, fontweight="bold", fontsize=10, y=1 - 0.05 / fig.get_figheight(),
@@ -267,6 +280,17 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
     fig.text(0.5, 1 - 0.3 / fig.get_figheight(), note, ha="center", va="top", fontsize=7.5,
              color="#444444")
     return fig
+
+
+def activation_bounds(name: str) -> tuple[float, float] | None:
+    """The output range of a bounded activation in the table (sigmoid: (0, 1)); None for an
+    unbounded one, a user's function, or a name the table does not know (an older run's)."""
+    from harness import activations  # the table only: no Keras, no TensorFlow
+
+    try:
+        return activations.get(name).bounds if name else None
+    except ValueError:
+        return None
 
 
 def _smooth(z, side: int) -> np.ndarray:

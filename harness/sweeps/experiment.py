@@ -155,13 +155,6 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
             raise ConfigError(f"{shown}: --set {key}: the experiment sets this key per run; "
                               "change the grid (or seeds:) in the file instead")
 
-    expectations = []
-    if data.get("expect") is not None:
-        try:
-            expectations = parse_sweep(data["expect"], sorted(varied), len(seeds))
-        except ValueError as e:
-            raise ConfigError(f"{shown}: expect: {e}") from None
-
     _check_size(grid, seeds, shown, MAX_RUNS if max_runs is None else max_runs)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem).strip("._-")[:80] or "sweep"
     short = short_keys([*varied, *grid])
@@ -182,6 +175,14 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
             folder = folder_name([*((p, v) for _, p, v in parts), ("seed", str(seed))])
             points.append(Point(cell, labels, seed, overrides, parts, group, folder, config))
     _unique_folders(points, shown)
+    # Only now that every run's config is valid: a typo in a grid key (`model.activaton`) is an
+    # unknown config key, not the grid key that `where: {model.activation: ...}` should name.
+    expectations = []
+    if data.get("expect") is not None:
+        try:
+            expectations = parse_sweep(data["expect"], sorted(varied), len(seeds))
+        except ValueError as e:
+            raise ConfigError(f"{shown}: expect: {e}") from None
     for e in expectations:
         if not any(matches(e.where, cell_values(p)) for p in points):
             raise ConfigError(f"{shown}: expect: where: {e.where} picks no grid cell; use values "

@@ -9,7 +9,6 @@ depth, a first figure shows the vanishing ratio against depth.
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -31,6 +30,10 @@ from harness.report.plots import OTHER_COLORS, NothingToPlot, shared_gradient_me
 from harness.rundir import read_table
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
+# Between ± (or ×/÷) and the spread: a narrow window wraps a cell as "0.553 / ± 0.157", so the
+# summary table fits the page instead of cutting its last columns (issue 18: at 1,400 px).
+NBSP = "\u00a0"
+TIMES_DIVIDE = "×\u2060/\u2060÷"  # ×/÷ held together by word joiners: no break at the slash
 SHOWN = ["test_accuracy", "train_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init",
          "vanishing_ratio_final", "dead_fraction_final", "saturation_final", "wall_time_s"]
 
@@ -131,14 +134,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             + (f", with {page.esc(_fixed_text(exp))}" if exp.fixed else "") + "</p>",
             page.notes([_failure(row) for _, row in failed.iterrows()], css="warn"),
             page.notes(notes), *headline,
-            "<h2>Summary over seeds</h2>",
-            '<div class="nowrap">'
-            + page.frame_table(_summary_view(summary, runs, list(exp.grid))) + "</div>",
-            '<p class="hint">Ratios: geometric mean ×/÷ geometric standard deviation over the '
-            "seeds of each cell (the mean of log10, as the figures draw them); other columns: "
-            "mean ± standard deviation. Vanishing ratio = grad_rms(hidden_1) / grad_rms(last "
-            "hidden layer), n/a with fewer than 2 hidden layers. Plain means of every column are "
-            "in summary.csv, every run in runs.csv.</p>",
+            summary_section(summary, list(exp.grid)),
             "<h2>Figures</h2>", *rest,
             "<h2>Runs</h2>", _runs_table(runs, exp, out, cell_figure)]
     return write_text(out / "report.html", page.page(f"Sweep: {exp.name}", body))
@@ -230,12 +226,25 @@ def _concat(frames: list) -> pd.DataFrame:
         columns=["run", "group", "epoch", "layer", "metric", "value"])
 
 
-def _summary_view(summary: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def summary_section(summary: pd.DataFrame, keys: list[str]) -> str:
+    """The page's "Summary over seeds": one row per grid cell, mean ± sd (ratios: geometric mean
+    ×/÷ geometric sd), cells that wrap before the spread rather than run off a narrow page."""
+    return ("<h2>Summary over seeds</h2>" + page.frame_table(_summary_view(summary, keys))
+            + '<p class="hint">Ratios: geometric mean ×/÷ geometric standard deviation over the '
+            "seeds of each cell (the mean of log10, as the figures draw them); other columns: "
+            "mean ± standard deviation. Vanishing ratio = grad_rms(hidden_1) / grad_rms(last "
+            "hidden layer), n/a with fewer than 2 hidden layers. summary.csv holds every column's "
+            "plain mean and std, and the ratios' geometric ones (_gmean, _gsd); every run is in "
+            "runs.csv.</p>")
+
+
+def _summary_view(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     view = summary[[*keys, "n", "n_completed"]].copy()
     for metric in SHOWN:
         if f"{metric}_mean" in summary and summary[f"{metric}_mean"].notna().any():
-            if "_ratio" in metric and metric in runs:  # not satu-ratio-n
-                view[metric] = _geometric(summary, runs, keys, metric)
+            if f"{metric}_gmean" in summary:  # a ratio: its seeds averaged in log10
+                view[metric] = [_geometric(g, s, metric) for g, s in
+                                zip(summary[f"{metric}_gmean"], summary[f"{metric}_gsd"])]
             else:
                 view[metric] = [_mean_std(m, s, metric) for m, s in
                                 zip(summary[f"{metric}_mean"], summary[f"{metric}_std"])]
@@ -244,21 +253,11 @@ def _summary_view(summary: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) ->
     return view
 
 
-def _geometric(summary, runs, keys, metric) -> list[str]:
-    """`gm ×/÷ gsd` per summary row: the ratio's seeds averaged in log10, as the figures do."""
-    logs = np.log10(runs[metric].where(runs[metric] > 0).astype(float))
-    stats = logs.groupby(_cell(runs, keys)).agg(["mean", "std"])
-    cells = []
-    for cell in _cell(summary, keys):
-        mean, std = stats.loc[cell] if cell in stats.index else (np.nan, np.nan)
-        cells.append("n/a" if pd.isna(mean) else page.fmt(10 ** mean, metric)
-                     + ("" if pd.isna(std) else f" ×/÷ {10 ** std:.2g}"))
-    return cells
-
-
-def _cell(frame, keys) -> pd.Series:
-    """One string per row naming its grid cell (the values of the grid keys)."""
-    return frame[keys].astype(str).agg(" | ".join, axis=1)
+def _geometric(gmean, gsd, metric) -> str:
+    """`gm ×/÷ gsd` (summary.csv's `_gmean`, `_gsd`): a ratio as the figures average it."""
+    if pd.isna(gmean):
+        return "n/a"
+    return page.fmt(gmean, metric) + ("" if pd.isna(gsd) else f" {TIMES_DIVIDE}{NBSP}{gsd:.2g}")
 
 
 def _line(i: int) -> dict:
@@ -277,7 +276,7 @@ def _first_seeds(here) -> dict:
 def _mean_std(mean, std, name) -> str:
     if pd.isna(mean):
         return "n/a"
-    return page.fmt(mean, name) + ("" if pd.isna(std) else f" ± {page.fmt(std, name)}")
+    return page.fmt(mean, name) + ("" if pd.isna(std) else f" ±{NBSP}{page.fmt(std, name)}")
 
 
 def _runs_table(runs: pd.DataFrame, exp, out: Path, cell_figure: dict) -> str:

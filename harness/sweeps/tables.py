@@ -10,7 +10,11 @@ examples, inference mode), `vanishing_ratio_init`, `vanishing_ratio_final`, `sat
 
 `summary.csv` columns: the grid keys, `n` (runs: one per seed), `n_completed`, then
 `<metric>_mean` and `<metric>_std` for every numeric column of `runs.csv` (plain means over the
-seeds, NaN values skipped; the std is NaN for a single seed).
+seeds, NaN values skipped; the std is NaN for a single seed), and for the ratios (`RATIOS`) also
+`<ratio>_gmean` and `<ratio>_gsd`: the geometric mean and geometric standard deviation over the
+seeds (10 ** the mean and the std of log10; values of 0 or below skipped), the numbers the
+sweep's page and figures show. A ratio spans decades across seeds: seeds at 1e-4 and 1e-2 have a
+plain mean of 0.005 but a geometric mean of 0.001.
 
 With an `expect:` block, both tables get an `expect` column (`met`, `not met`, or empty for a
 cell no expectation names), and `summary.csv` an `expect_detail` column: each of the cell's
@@ -19,6 +23,7 @@ expectations as `test_accuracy 0.973 (>= 0.95): met`, joined by `; `.
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from harness.expect import format_results, matches, sweep_value
@@ -29,6 +34,10 @@ TEST_METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 TRAIN_METRICS = ["train_loss", "train_accuracy"]
 RUN_METRICS = ["vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
                "dead_fraction_final", "epochs_run", "wall_time_s"]
+RATIOS = ["vanishing_ratio_init", "vanishing_ratio_final"]  # averaged in log10 too
+# What `harness sweep` prints per cell (ratios as their geometric mean, as the page shows them).
+HEADLINE = ["test_accuracy_mean", "train_accuracy_mean", "test_rmse_mean",
+            "vanishing_ratio_init_gmean", "vanishing_ratio_final_gmean"]
 
 
 def run_row(point, run: Run | None, error: str | None, run_dir) -> dict:
@@ -71,9 +80,22 @@ def summary_frame(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     grouped = numbers.groupby([runs[k] for k in keys], sort=False)
     stats = grouped.agg(["mean", "std"])
     stats.columns = [f"{metric}_{stat}" for metric, stat in stats.columns]
+    ratios = [r for r in RATIOS if r in metrics]
+    logs = np.log10(numbers[ratios].where(numbers[ratios] > 0))
+    geometric = 10 ** logs.groupby([runs[k] for k in keys], sort=False).agg(["mean", "std"])
+    geometric.columns = [f"{ratio}_g{'mean' if stat == 'mean' else 'sd'}"
+                         for ratio, stat in geometric.columns]
+    stats = stats.join(geometric)[[f"{m}_{s}" for m in metrics for s in (
+        ("mean", "std", "gmean", "gsd") if m in ratios else ("mean", "std"))]]
     counts = runs.groupby(keys, sort=False)["status"].agg(
         n="size", n_completed=lambda s: int((s == "completed").sum()))
     return counts.join(stats).reset_index()
+
+
+def headline(summary: pd.DataFrame, keys: list[str]) -> list[str]:
+    """The `summary.csv` columns `harness sweep` prints: the grid keys, counts, `HEADLINE`."""
+    return [*keys, "n", "n_completed",
+            *(c for c in HEADLINE if c in summary and summary[c].notna().any())]
 
 
 def _hidden_mean(run: Run | None, metric: str, epoch: int | None) -> float:
