@@ -9,12 +9,13 @@ cores (`process_worker`). The sweep's process keeps what a sequential sweep does
 (`schedule.train_points`): it locks each run folder while a worker trains into it, skips completed
 runs, lists failures, and prints one progress line per finished run with an ETA.
 
-On Ctrl-C or SIGTERM the parent cancels the runs not started, sends SIGINT to the workers (each
-marks its run `interrupted`, as `harness run` does), waits for them and re-raises
+`--jobs` is capped at one worker per core and at the workers the available memory holds
+(`jobs.count_workers`, which says so). On Ctrl-C or SIGTERM the parent cancels the runs not
+started, sends SIGTERM to the workers (a training one marks its run `interrupted`, as `harness run`
+does; one still starting up or waiting just ends, quietly), waits for them and re-raises
 `KeyboardInterrupt`; finished runs stay finished. Workers run in a process group of their own, so a
-terminal's Ctrl-C reaches only the parent, which stops them once; on Linux a worker also gets
-SIGTERM when the parent dies (even by SIGKILL), so no orphan keeps training into a folder that a
-resumed sweep may claim.
+terminal's Ctrl-C reaches only the parent, which stops them once; a worker whose parent dies (even
+by SIGKILL) stops and exits too (`process_worker`).
 
 Numbers: TensorFlow's op determinism (`harness.backend`) makes each kernel deterministic; on the
 2-core machine tried, runs with 1 thread per worker write byte-identical CSVs to runs with both
@@ -30,7 +31,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from harness.files import raise_stopped
-from harness.sweeps.jobs import available_cores
+from harness.sweeps.jobs import available_cores, count_workers
 from harness.sweeps.process_worker import init_worker, train_point
 from harness.sweeps.schedule import Ended, on_sigterm, say
 
@@ -49,7 +50,7 @@ class Processes:
 
     def start(self, exp, points: list, log) -> int:
         self.base = str(exp.base)
-        jobs = min(self.jobs, len(points))  # no worker that would only start TensorFlow
+        jobs = count_workers(self.jobs, points, log)
         self.threads = max(1, available_cores() // jobs)
         say(log, f"{jobs} workers, {self.threads} TensorFlow thread(s) each")
         # One single-process pool per worker, so that the loop chooses which worker trains what.
@@ -58,7 +59,21 @@ class Processes:
         return jobs
 
     def submit(self, slot: int, point, run_dir) -> None:
-        future = self.pools[slot].submit(train_point, self.base, point.overrides, str(run_dir))
+        # A pool starts its process on its first submit. The process starts with SIGINT blocked
+        # (a signal mask outlives `exec`) until it ignores it (`process_worker.init_worker`): a
+        # terminal's Ctrl-C during its start-up would otherwise print a KeyboardInterrupt
+        # traceback from the middle of its imports. (The parent's own Ctrl-C stays pending.)
+        job = (self.base, point.overrides, str(run_dir))
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            try:
+                future = self.pools[slot].submit(train_point, *job)
+            except BrokenProcessPool:  # its worker died while it waited (a `kill` from outside)
+                self.pools[slot].shutdown(wait=False)
+                self.pools[slot] = self._pool()
+                future = self.pools[slot].submit(train_point, *job)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         self.running[future] = slot
 
     def collect(self) -> list[Ended]:
@@ -74,7 +89,11 @@ class Processes:
         return ended
 
     def stop(self) -> None:
-        """Cancels the runs not started and interrupts the running ones; waits for them to end."""
+        """Cancels the runs not started and interrupts the running ones; waits for them to end.
+
+        SIGTERM, not SIGINT: a worker still starting up has no handler yet, and SIGTERM's default
+        ends it without a word (`process_worker` says what a worker does with it later).
+        """
         # An executor keeps no public list of its processes; `_processes` is pid -> Process (and
         # None after shutdown).
         processes = [p for pool in self.pools
@@ -83,7 +102,7 @@ class Processes:
             pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             try:
-                os.kill(process.pid, signal.SIGINT)
+                os.kill(process.pid, signal.SIGTERM)
             except (ProcessLookupError, TypeError):
                 pass
         wait(self.running, timeout=60)
@@ -95,7 +114,7 @@ class Processes:
 
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=init_worker, initargs=(self.threads,))
+                                   initializer=init_worker, initargs=(self.threads, os.getpid()))
 
 
 def _outcome(future) -> tuple[str, str | None]:
