@@ -27,6 +27,11 @@ from harness.sweeps.schedule import Ended, on_sigterm, say
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
            "`pip install -e \".[ray]\"` (or `pip install 'ray>=2.40'`)")
+# A local cluster's raylet maps Ray's object store (by default 30% of the available memory) and
+# about 6.3 GB of address space of its own (12.8 GB with a 6.4 GB store on the 2-core machine
+# measured); under a smaller `ulimit -v` it fails and Ray times out ~40 s later.
+STORE_SHARE = 0.3
+RAYLET_OWN = 6.5e9
 
 
 def require_ray():
@@ -55,6 +60,8 @@ class OnRay:
     def __init__(self, address: str | None = None, num_cpus: int | None = None):
         self.ray, self.address, self.num_cpus = require_ray(), address, num_cpus
         self.started_here, self.actors, self.running, self.previous = False, [], {}, None
+        if address is None and not self.ray.is_initialized():
+            check_address_space()
 
     def start(self, exp, points: list, log) -> int:
         ray, address = self.ray, self.address
@@ -70,6 +77,10 @@ class OnRay:
                 raise HarnessError(f"--address {address}: no Ray cluster there ({e}); start "
                                    "one with `ray start --head` and pass the address it "
                                    "prints") from None
+            except Exception as e:  # noqa: BLE001 - Ray raises a bare Exception on a timeout
+                first = f"{type(e).__name__}: {e}".splitlines()[0]
+                raise HarnessError(f"--executor ray: Ray did not start ({first}); its logs are in "
+                                   "/tmp/ray/session_latest/logs (Ray's default folder)") from None
         # One trainer per CPU, restarted whenever its process dies; a run it was training is
         # retried once.
         trainer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=1)(Trainer)
@@ -102,6 +113,27 @@ class OnRay:
         on_sigterm(self.previous)
         if self.started_here:
             self.ray.shutdown()
+
+
+def check_address_space() -> None:
+    """Raises the one line that says what to raise when `ulimit -v` is below what a local Ray
+    cluster maps (`STORE_SHARE`, `RAYLET_OWN`)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    from harness.memory import available, human
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    store = STORE_SHARE * (available() or 0)
+    if limit == resource.RLIM_INFINITY or limit >= store + RAYLET_OWN:
+        return
+    need = -(-int(store + RAYLET_OWN) // 1024)  # in kB, as `ulimit -v` counts
+    raise HarnessError(f"--executor ray: the address-space limit (`ulimit -v`: {limit // 1024} "
+                       f"kB) is below what a local Ray cluster maps: its object store "
+                       f"({human(store)}, 30% of the available memory) and about "
+                       f"{human(RAYLET_OWN)} more; raise it to at least {need} kB (`ulimit -v "
+                       f"{need}`, or `ulimit -v unlimited`), or train with `--jobs N` instead")
 
 
 class Trainer:
