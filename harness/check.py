@@ -93,7 +93,7 @@ def check(paths, out=sys.stdout, log=sys.stderr) -> int:
 
 def _run(path: Path):
     from harness.runner import run
-    from harness.sweeps.execute import quiet_retracing
+    from harness.sweeps.sequential import quiet_retracing
 
     with quiet_retracing():  # each config builds a new model in this one process
         result = run(path, verbose=0, report=False)

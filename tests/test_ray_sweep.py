@@ -85,3 +85,21 @@ def test_without_ray_the_executor_is_one_line_saying_how_to_install(tmp_path):
                                    "with `pip install -e \".[ray]\"` (or `pip install "
                                    "'ray>=2.40'`)")
     assert not (tmp_path / "out").exists()
+
+
+def test_under_a_small_address_space_limit_ray_is_one_line_saying_what_to_raise(tmp_path):
+    """`ulimit -v 6000000`: a local Ray cluster cannot map its object store; one `error:` line
+    at once instead of Ray's startup timeout and traceback (issue 19, case 11)."""
+    import resource
+
+    path = experiment(tmp_path)
+    limit = 6_000_000 * 1024  # `ulimit -v 6000000`, in bytes
+    proc = subprocess.run(
+        [sys.executable, "-m", "harness", "sweep", str(path), "--out", str(tmp_path / "out"),
+         "--executor", "ray"], capture_output=True, text=True, timeout=120,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: --executor ray: the address-space limit (`ulimit -v`: "
+                                  "6000000 kB) is below what a local Ray cluster maps")
+    assert "raise it to at least" in proc.stderr and "\n" not in proc.stderr.strip()
+    assert not (tmp_path / "out").exists()

@@ -140,3 +140,78 @@ def test_a_killed_worker_fails_its_run_and_the_parallel_sweep_goes_on(tmp_path):
     resume = sweep(path, out, args=["--jobs", "2"])
     _, err = resume.communicate(timeout=300)
     assert resume.returncode == 0 and trained(err) == 1, err
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its new parent to reap it."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_exit_when_the_parallel_sweep_is_killed(tmp_path):
+    """`kill -9` of a `--jobs 2` sweep (the OOM killer's way): its workers stop their runs and
+    exit instead of training on into folders that a resumed sweep may claim (issue 19, case 8)."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("finding the workers needs /proc")
+    path, out = experiment(tmp_path), tmp_path / "out"
+    path.write_text(path.read_text().replace("train.epochs: 3", "train.epochs: 3000"))
+    with open(tmp_path / "stderr", "w") as stderr:  # a pipe would stay open in orphans
+        proc = subprocess.Popen([sys.executable, "-m", "harness", "sweep", str(path), "--out",
+                                 str(out), "--jobs", "2"], stdout=stderr, stderr=stderr)
+    deadline = time.time() + 240
+    while (sum(len(p.read_text().splitlines()) > 1 for p in out.glob("*/history.csv")) < 2
+           and time.time() < deadline):  # both workers are training
+        time.sleep(0.2)
+    workers = _workers(proc.pid)
+    assert len(workers) == 2, workers
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 60
+    while any(map(_alive, workers)) and time.time() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:  # this test's own processes: do not leave them to the machine
+        os.kill(pid, signal.SIGKILL)
+    assert not left, (tmp_path / "stderr").read_text()
+    statuses = [json.loads(p.read_text())["status"] for p in out.glob("*/summary.json")]
+    assert statuses == ["interrupted", "interrupted"], statuses  # as by the parent's own stop
+
+
+@pytest.mark.parametrize("how", ["sigterm", "ctrl-c"])
+def test_jobs_are_capped_at_the_cores_and_a_stop_during_start_up_is_quiet_and_fast(tmp_path, how):
+    """`--jobs 40` on 2 cores starts 2 workers and says why; SIGTERM to the sweep, or a
+    terminal's Ctrl-C to its whole process group, while the workers still start TensorFlow
+    ends everything within seconds: no traceback, no worker left (issue 19, case 9)."""
+    if not Path("/proc/self/stat").exists() or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs /proc and 2 cores")
+    path, out = experiment(tmp_path), tmp_path / "out"
+    two = sorted(os.sched_getaffinity(0))[:2]
+    with open(tmp_path / "stderr", "w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "harness", "sweep", str(path), "--out", str(out), "--jobs",
+             "40"], stdout=stderr, stderr=stderr, start_new_session=True,
+            preexec_fn=lambda: os.sched_setaffinity(0, two))  # a machine of 2 cores
+    deadline = time.time() + 120
+    while len(_workers(proc.pid)) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # into their imports
+    workers = _workers(proc.pid)
+    assert len(workers) == 2 and not list(out.glob("*/history.csv"))  # starting up
+    if how == "sigterm":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends
+    try:
+        proc.wait(timeout=30)
+    finally:
+        for pid in [proc.pid, *workers]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    err = (tmp_path / "stderr").read_text()
+    assert proc.returncode == (143 if how == "sigterm" else 130), err
+    assert "--jobs 40: 2 workers, one per core (2 cores here)" in err, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    time.sleep(1)
+    assert not [pid for pid in workers if _alive(pid)]

@@ -24,10 +24,15 @@ from pathlib import Path
 from harness.errors import HarnessError
 from harness.files import write_bytes
 from harness.stops import raise_stopped
-from harness.sweeps.parallel import CellQueue, _on_sigterm, claim_run
+from harness.sweeps.schedule import Ended, on_sigterm, say
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
            "`pip install -e \".[ray]\"` (or `pip install 'ray>=2.40'`)")
+# A local cluster's raylet maps Ray's object store (by default 30% of the available memory) and
+# about 6.3 GB of address space of its own (12.8 GB with a 6.4 GB store on the 2-core machine
+# measured); under a smaller `ulimit -v` it fails and Ray times out ~40 s later.
+STORE_SHARE = 0.3
+RAYLET_OWN = 6.5e9
 
 
 def require_ray():
@@ -39,89 +44,97 @@ def require_ray():
     return ray
 
 
-def train_points(exp, out: Path, todo: set, errors: dict, reports, log, *,
-                 address: str | None = None, num_cpus: int | None = None) -> list:
-    """Trains the points whose folder is in `todo` on Ray actors; the driver writes their folders.
+class OnRay:
+    """Trains points on Ray actors, one per CPU of the cluster (`schedule.Executor`).
 
     Args:
-        exp, out, todo, errors, reports, log: as `harness.sweeps.parallel.train_points`.
         address: the cluster (`ray start --head` prints it, e.g. `192.168.1.2:6379`); None starts
             a local cluster, unless this process is already connected to one.
         num_cpus: CPUs of a local cluster (default: all).
 
-    Returns:
-        The wall time of every run trained (task submitted -> files written), in seconds.
+    Raises:
+        HarnessError: Ray is not installed (`INSTALL`).
     """
-    ray = require_ray()
-    from harness.sweeps.execute import _done_line, _say
 
-    points = [p for p in exp.points if p.folder in todo]
-    if not points:
-        return []
-    started_here = not ray.is_initialized()
-    if started_here:
-        _say(log, f"ray: {'joining ' + address if address else 'starting a local cluster'} ...")
-        try:
-            ray.init(address=address, num_cpus=None if address else num_cpus,
-                     include_dashboard=False, log_to_driver=False, configure_logging=False,
-                     runtime_env=_runtime_env(address))
-        except ConnectionError as e:
-            raise HarnessError(f"--address {address}: no Ray cluster there ({e}); start one with "
-                               "`ray start --head` and pass the address it prints") from None
-    # One trainer per CPU, restarted whenever its process dies; a run it was training is retried
-    # once. Runs go to trainers as to local workers (`CellQueue`).
-    trainer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=1)(Trainer)
-    actors = [trainer.remote() for _ in range(max(1, min(_cpus(ray), len(points))))]
-    queue = CellQueue(points, len(actors))
-    running = {}  # ObjectRef -> (point, the claim's ExitStack, submitted, trainer)
-    times, finished, total = [], len(exp.points) - len(todo), len(exp.points)
-    _say(log, f"ray: {len(actors)} trainers on {_cpus(ray)} CPUs")
-    previous = _on_sigterm(raise_stopped)  # stop as on Ctrl-C (exit 143, as `harness run`)
-    try:
-        start = time.time()
-        while len(queue) or running:
-            idle = [a for a in range(len(actors)) if a not in {r[3] for r in running.values()}]
-            while len(queue) and idle:
-                point = queue.take(idle[0])
-                claim, busy = claim_run(out / point.folder, point, errors)
-                if busy:
-                    finished += 1
-                    _say(log, f"[{finished}/{total}] {point.group}, seed={point.seed}  "
-                              f"skipped: {busy}")
-                    continue
-                ref = actors[idle[0]].train.remote(point.config.model_dump(mode="json"))
-                running[ref] = (point, claim, time.time(), idle.pop(0))
-            if not running:
-                continue
-            ready, _ = ray.wait(list(running), num_returns=1)
-            point, claim, submitted, _ = running.pop(ready[0])
+    in_order = False
+
+    def __init__(self, address: str | None = None, num_cpus: int | None = None):
+        self.ray, self.address, self.num_cpus = require_ray(), address, num_cpus
+        self.started_here, self.actors, self.running, self.previous = False, [], {}, None
+        if address is None and not self.ray.is_initialized():
+            check_address_space()
+
+    def start(self, exp, points: list, log) -> int:
+        ray, address = self.ray, self.address
+        self.exp = exp
+        if not ray.is_initialized():
+            say(log, f"ray: {'joining ' + address if address else 'starting a local cluster'} ...")
+            self.started_here = True
             try:
-                result = ray.get(ready[0])
-            except ray.exceptions.RayError as e:  # retried once already (max_task_retries)
-                result = {"status": "failed", "files": {},
-                          "error": f"ray: {type(e).__name__}: {e}".splitlines()[0]}
-            with claim:
-                status, error = _write(out / point.folder, result, exp)
-            if error:
-                errors[point.folder] = error
-            if (out / point.folder / "config.yaml").is_file():
-                reports.submit(out / point.folder)
-            times.append(time.time() - submitted)
-            finished += 1
-            eta = (len(queue) + len(running)) * (time.time() - start) / len(times)
-            _say(log, _done_line(f"[{finished}/{total}] {point.group}, seed={point.seed}",
-                                 result.get("wall_time_s", times[-1]), eta, status, error))
-    except KeyboardInterrupt:
-        for actor in actors:
-            ray.kill(actor)
-        raise
-    finally:
-        _on_sigterm(previous)
-        for _, claim, _, _ in running.values():
-            claim.close()
-        if started_here:
-            ray.shutdown()
-    return times
+                ray.init(address=address, num_cpus=None if address else self.num_cpus,
+                         include_dashboard=False, log_to_driver=False, configure_logging=False,
+                         runtime_env=_runtime_env(address))
+            except ConnectionError as e:
+                raise HarnessError(f"--address {address}: no Ray cluster there ({e}); start "
+                                   "one with `ray start --head` and pass the address it "
+                                   "prints") from None
+            except Exception as e:  # noqa: BLE001 - Ray raises a bare Exception on a timeout
+                first = f"{type(e).__name__}: {e}".splitlines()[0]
+                raise HarnessError(f"--executor ray: Ray did not start ({first}); its logs are in "
+                                   "/tmp/ray/session_latest/logs (Ray's default folder)") from None
+        # One trainer per CPU, restarted whenever its process dies; a run it was training is
+        # retried once.
+        trainer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=1)(Trainer)
+        self.actors = [trainer.remote() for _ in range(max(1, min(_cpus(ray), len(points))))]
+        say(log, f"ray: {len(self.actors)} trainers on {_cpus(ray)} CPUs")
+        self.previous = on_sigterm(raise_stopped)  # stop as on Ctrl-C (exit 143, as `harness run`)
+        return len(self.actors)
+
+    def submit(self, slot: int, point, run_dir: Path) -> None:
+        ref = self.actors[slot].train.remote(point.config.model_dump(mode="json"))
+        self.running[ref] = (slot, run_dir)
+
+    def collect(self) -> list[Ended]:
+        """Waits for a task, then writes its files into its run folder (`summary.json` last)."""
+        ready, _ = self.ray.wait(list(self.running), num_returns=1)
+        slot, run_dir = self.running.pop(ready[0])
+        try:
+            result = self.ray.get(ready[0])
+        except self.ray.exceptions.RayError as e:  # retried once already (max_task_retries)
+            result = {"status": "failed", "files": {},
+                      "error": f"ray: {type(e).__name__}: {e}".splitlines()[0]}
+        status, error = _write(run_dir, result, self.exp)
+        return [Ended(slot, status, error, result.get("wall_time_s"))]
+
+    def stop(self) -> None:
+        for actor in self.actors:
+            self.ray.kill(actor)
+
+    def close(self) -> None:
+        on_sigterm(self.previous)
+        if self.started_here:
+            self.ray.shutdown()
+
+
+def check_address_space() -> None:
+    """Raises the one line that says what to raise when `ulimit -v` is below what a local Ray
+    cluster maps (`STORE_SHARE`, `RAYLET_OWN`)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return
+    from harness.memory import available, human
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    store = STORE_SHARE * (available() or 0)
+    if limit == resource.RLIM_INFINITY or limit >= store + RAYLET_OWN:
+        return
+    need = -(-int(store + RAYLET_OWN) // 1024)  # in kB, as `ulimit -v` counts
+    raise HarnessError(f"--executor ray: the address-space limit (`ulimit -v`: {limit // 1024} "
+                       f"kB) is below what a local Ray cluster maps: its object store "
+                       f"({human(store)}, 30% of the available memory) and about "
+                       f"{human(RAYLET_OWN)} more; raise it to at least {need} kB (`ulimit -v "
+                       f"{need}`, or `ulimit -v unlimited`), or train with `--jobs N` instead")
 
 
 class Trainer:
@@ -195,9 +208,8 @@ def _runtime_env(address: str | None) -> dict | None:
     """On a remote cluster, ship this `harness` package to the workers (no install needed there)."""
     if address is None:
         return None
-    import harness
-
-    return {"py_modules": [str(Path(harness.__file__).parent)],
+    package = Path(__file__).resolve().parents[1]  # harness/, this file being harness/sweeps/...
+    return {"py_modules": [str(package)],
             "env_vars": {"KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3"}}
 
 

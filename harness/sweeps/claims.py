@@ -1,0 +1,76 @@
+"""A sweep's hold on one run folder: is the run complete, and may this sweep train it now?
+
+Every executor trains a point only after `claim_run` has locked its folder (so two sweeps into one
+folder train each run once) and cleared an earlier attempt's files; the claim is released once
+the run's files are in place. `is_complete` decides what a sweep skips and what its tables trust.
+"""
+
+from contextlib import ExitStack
+from pathlib import Path
+
+from harness.data import DATASETS
+from harness.errors import HarnessError
+from harness.rundir import (
+    check_tables,
+    clear_run_files,
+    is_finished,
+    load_run,
+    lock_folder,
+    same_data,
+)
+
+
+def is_complete(run_dir: Path, point, run=None) -> bool:
+    """Completed, whole, and with the config this experiment asks for now.
+
+    A changed experiment file, a changed data file (`harness.rundir.same_data`) or a damaged
+    folder makes the run train again.
+
+    Args:
+        run_dir: the run's folder.
+        point: the experiment's `Point` for it.
+        run: the folder's `Run`, when it was read already.
+    """
+    if not is_finished(run_dir):
+        return False
+    try:
+        saved = (run or load_run(run_dir)).config
+        check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
+    except HarnessError:  # damaged: not finished, rerun it
+        return False
+    return saved == point.config.model_dump(mode="json") and same_data(
+        run_dir, generated=DATASETS.get(point.config.data.name).toy)
+
+
+def claim_run(run_dir: Path, point, errors: dict) -> tuple[ExitStack | None, str | None]:
+    """Locks a run's folder for this process and starts a new attempt at it.
+
+    The folder is locked with `harness.rundir.lock_folder`, then an earlier attempt's files are
+    cleared: if the new attempt fails before it writes its run folder (data, model), the old
+    summary and tables must not speak for it.
+
+    Args:
+        run_dir: the run's folder.
+        point: the experiment's `Point` for it.
+        errors: folder name -> error line; a run that another process holds is noted there.
+
+    Returns:
+        (an `ExitStack` holding the lock, to close once the run's files are in place, None), or
+        (None, why the run is skipped: another process holds the folder, or it completed
+        meanwhile).
+    """
+    claim = ExitStack()
+    if not claim.enter_context(lock_folder(run_dir)):
+        claim.close()
+        errors[point.folder] = ("another sweep is training it (same folder); rerun this sweep "
+                                "when it is done to collect it")
+        return None, "another sweep is training it"
+    try:
+        if is_complete(run_dir, point):
+            claim.close()
+            return None, "completed meanwhile"
+        clear_run_files(run_dir)
+    except BaseException:  # a stop (or a disk error) while starting: release the folder
+        claim.close()
+        raise
+    return claim, None
