@@ -374,7 +374,7 @@ def _read_json(path: Path) -> dict | None:
     return data
 
 
-_NUMBERS = ("test_", "vanishing_ratio_", "diverged_", "chance_")
+_NUMBERS = ("test_", "vanishing_ratio_", "time_ratio_", "diverged_", "chance_")
 
 
 def _read_summary(path: Path) -> dict | None:
