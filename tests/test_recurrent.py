@@ -20,7 +20,8 @@ def tiny(**model):
 
 @pytest.mark.parametrize("cell", ["simple", "lstm", "gru"])
 def test_a_run_of_each_cell_writes_the_gradient_over_time(tmp_path, cell):
-    result = run(tiny(cell=cell, depth=2), out=tmp_path / cell, verbose=0, report=False)
+    report = cell == "lstm"  # the report of one cell: its figures, with the cell state's
+    result = run(tiny(cell=cell, depth=2), out=tmp_path / cell, verbose=0, report=report)
     assert result.summary["status"] == "completed"
     steps = pd.read_csv(tmp_path / cell / "timesteps.csv")
     assert list(steps.columns) == ["epoch", "layer", "step", "metric", "value"]
@@ -37,6 +38,10 @@ def test_a_run_of_each_cell_writes_the_gradient_over_time(tmp_path, cell):
     assert np.isfinite(result.summary["time_ratio_final"])
     layers = pd.read_csv(tmp_path / cell / "layers.csv")
     assert {"rnn_1", "rnn_2", "output"} == set(layers["layer"])
+    if report:
+        for figure in ("time.png", "time_heatmap.png", "grad_norms.png", "histograms.png"):
+            assert (tmp_path / cell / figure).stat().st_size > 0
+        assert "Gradient over time" in (tmp_path / cell / "report.html").read_text()
 
 
 def independent_grads(model, x, y):
