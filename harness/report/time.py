@@ -95,3 +95,43 @@ def plot_time_heatmap(timesteps, metric: str = "h_grad_norm") -> Figure:
         ax.set_title(f"{layer}: {METRIC_LABELS[metric]}")
     fig.colorbar(image, ax=list(axes), label=METRIC_LABELS[metric])
     return fig
+
+
+def last_layer_h(timesteps):
+    """The rows of ||dL/dh_t|| of the last recurrent layer (the one the head reads)."""
+    h = timesteps[timesteps["metric"] == "h_grad_norm"]
+    names = sorted(h["layer"].astype(str).unique(), key=lambda n: int(n.rsplit("_", 1)[1]))
+    return h[h["layer"].astype(str) == names[-1]]
+
+
+def plot_time_overlay(runs: dict, styles: dict | None = None) -> Figure:
+    """Several runs' gradient over time, at initialisation (left) and the last logged epoch
+    (right), the last recurrent layer of each: cells (SimpleRNN, LSTM, GRU) side by side.
+
+    Args:
+        runs: label -> that run's `timesteps.csv` frame.
+        styles: label -> matplotlib line keywords (colour, line style).
+    """
+    runs = {label: frame for label, frame in runs.items()
+            if frame is not None and not frame.empty}
+    if not runs:
+        raise NothingToPlot("no run has a timesteps.csv (no recurrent run)")
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for label, frame in runs.items():
+        h = last_layer_h(frame)
+        style = (styles or {}).get(label, {})
+        for ax, epoch in zip(axes, (0, int(h["epoch"].max()))):
+            line = h[h["epoch"] == epoch].sort_values("step")
+            values = line["value"].to_numpy(dtype=float)
+            ax.plot(line["step"], np.where(values > 0, values, np.nan), label=label,
+                    **{"linewidth": 1.6, **style})
+    axes[0].set_title("at initialisation")
+    axes[1].set_title("after training (the last logged epoch)")
+    for ax in axes:
+        ax.set_yscale("log")
+        ax.set_xlabel("step t (the head reads the last)")
+        ax.grid(True, which="major", alpha=0.3)
+    axes[0].set_ylabel("||dL/dh_t|| (last recurrent layer)")
+    axes[1].legend(fontsize=8, loc="best")
+    return fig
