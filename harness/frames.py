@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-_HIDDEN = re.compile(r"hidden_(\d+)$")
+_HIDDEN = re.compile(r"(?:hidden|rnn)_(\d+)$")  # Dense and recurrent hidden layers
 ALL_DEAD = 1.0 - 1e-9  # a dead share this close to 1 is every unit
 
 
