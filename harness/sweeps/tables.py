@@ -69,7 +69,7 @@ def runs_frame(rows: list[dict]) -> pd.DataFrame:
 
 def summary_frame(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Groups `runs` over seeds by the grid columns `keys`: n, n_completed, mean and std."""
-    metrics = [c for c in [*TEST_METRICS, *TRAIN_METRICS, *RUN_METRICS] if c in runs]
+    metrics = [c for c in [*TEST_METRICS, *TRAIN_METRICS, *RUN_METRICS, *TIME_RATIOS] if c in runs]
     numbers = runs[metrics].astype(float)
     grouped = numbers.groupby([runs[k] for k in keys], sort=False)
     stats = grouped.agg(["mean", "std"])
