@@ -27,12 +27,15 @@ recorder knows more.
   kernel of any rank. `LayerStatistics` and `Histograms` put all layers' units side by side in
   one (rows, all units) matrix, which needs one row count: layers whose rows differ (pooling)
   reduce over their own rows first, in those two files.
-- Recurrent: the kernel and the recurrent kernel are measured as the layer's weights (a tuple of
-  kernels in `MeteredLayer`); the state h_t of every step is a zero tensor added in the forward
-  pass (a `Taps` field), returned by `watched` so that the one backward pass gives dL/dh_t
-  through the recurrence; their norms are one more field of `Measures` (and `DTYPES`), and
-  `timesteps.csv` one more of `FILES`, `entries` and `frame`. The loop carries any field of
-  `Measures` and the recorder writes any file the meter names.
+- Recurrent (`harness.recurrent`): the kernel and the recurrent kernel are the layer's weights
+  (a tuple of kernels in `MeteredLayer`, measured as one vector); its z, u and a are lists of T
+  per-step tensors, laid side by side as (batch, T * units) (a unit is a unit at one step). The
+  state h_t of every step (and LSTM's c_t) is a `Taps` field (`h`, `c`): each step's state is a
+  tensor of its own in the unrolled pass, returned by `watched`, so that the one backward pass
+  gives dL/dh_t through the recurrence. Their norms are `Measures.time`, written to
+  `timesteps.csv` (one more of `FILES`, `entries` and `frame`; `files` names it only for models
+  that `declare_states`). The loop carries any field of `Measures` and the recorder writes the
+  files the meter names.
 """
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -185,7 +188,7 @@ class Meter:
         for i, name in enumerate(layer.activation for layer in self.layers):
             groups.setdefault((name, i if ":" in name else None), []).append(i)
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
-        self.time = None  # built by the first pass that hands recurrent states (`declare_states`)
+        self.time = None  # the epoch's sum of `Measures.time`, once `declare_states` made it
         self.time_rows: list[tuple[str, str]] = []  # (layer, metric) per row of `Measures.time`
 
     def declare_states(self, rows: list[tuple[str, str]], steps: int) -> None:
