@@ -125,7 +125,7 @@ def plot_time_overlay(runs: dict, styles: dict | None = None) -> Figure:
             line = h[h["epoch"] == epoch].sort_values("step")
             values = line["value"].to_numpy(dtype=float)
             ax.plot(line["step"], np.where(values > 0, values, np.nan), label=label,
-                    **{"linewidth": 1.6, **style})
+                    **{"linewidth": 1.6, **style, "markevery": max(1, len(values) // 12)})
     axes[0].set_title("at initialisation")
     axes[1].set_title("after training (the last logged epoch)")
     for ax in axes:
