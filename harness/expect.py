@@ -39,12 +39,14 @@ from typing import Any
 
 RUN_KEYS = ("test_accuracy", "test_loss", "test_mae", "test_rmse", "train_accuracy", "train_loss",
             "train_mae", "train_rmse", "vanishing_ratio_init",
-            "vanishing_ratio_final", "saturation_final", "dead_fraction_final", "epochs_run",
+            "vanishing_ratio_final", "time_ratio_init", "time_ratio_final", "saturation_final",
+            "dead_fraction_final", "epochs_run",
             "wall_time_s", "chance_accuracy", "chance_loss", "learned", "status")
 # runs.csv metrics a sweep averages over seeds (summary.csv: <key>_mean, <key>_std).
 SWEEP_METRICS = ("test_accuracy", "test_loss", "test_mae", "test_rmse", "train_accuracy",
                  "train_loss", "vanishing_ratio_init",
-                 "vanishing_ratio_final", "saturation_final", "dead_fraction_final",
+                 "vanishing_ratio_final", "time_ratio_init", "time_ratio_final", "saturation_final",
+                 "dead_fraction_final",
                  "epochs_run", "wall_time_s")
 SWEEP_KEYS = (*SWEEP_METRICS, *(f"{m}_{s}" for m in SWEEP_METRICS for s in ("mean", "std")),
               "n", "n_completed")

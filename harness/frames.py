@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 
-_HIDDEN = re.compile(r"hidden_(\d+)$")
+_HIDDEN = re.compile(r"(?:hidden|rnn)_(\d+)$")  # Dense and recurrent hidden layers
 ALL_DEAD = 1.0 - 1e-9  # a dead share this close to 1 is every unit
 
 
@@ -179,3 +179,26 @@ def full_bins(hist: pd.DataFrame) -> pd.DataFrame:
     for name, values in columns.items():
         values[at] = hist[name].to_numpy()  # recorded bins as written
     return heads.iloc[which][keys].reset_index(drop=True).assign(**columns)[list(hist.columns)]
+
+
+def time_ratio(timesteps: pd.DataFrame, epoch: int | None = None) -> float:
+    """`||dL/dh_1|| / ||dL/dh_T||` of the last recurrent layer at one epoch of `timesteps.csv`.
+
+    Args:
+        timesteps: the tidy `timesteps.csv` frame (epoch, layer, step, metric, value).
+        epoch: 0 for initialisation; None for the last epoch recorded.
+
+    Returns:
+        The ratio: near 1 when the gradient reaches the first step, orders of magnitude below 1
+        when it vanishes on the way back through time, above 1 when it grows. NaN when the frame
+        is empty or the epoch is missing.
+    """
+    if timesteps is None or timesteps.empty:
+        return float("nan")
+    h = timesteps[timesteps["metric"] == "h_grad_norm"]
+    h = h[h["layer"] == sorted(h["layer"].unique(), key=lambda n: int(n.rsplit("_", 1)[1]))[-1]]
+    epoch = int(h["epoch"].max()) if epoch is None else epoch
+    h = h[h["epoch"] == epoch].sort_values("step")
+    if h.empty or h["value"].iloc[-1] == 0:
+        return float("nan")
+    return float(h["value"].iloc[0] / h["value"].iloc[-1])

@@ -27,12 +27,15 @@ recorder knows more.
   kernel of any rank. `LayerStatistics` and `Histograms` put all layers' units side by side in
   one (rows, all units) matrix, which needs one row count: layers whose rows differ (pooling)
   reduce over their own rows first, in those two files.
-- Recurrent: the kernel and the recurrent kernel are measured as the layer's weights (a tuple of
-  kernels in `MeteredLayer`); the state h_t of every step is a zero tensor added in the forward
-  pass (a `Taps` field), returned by `watched` so that the one backward pass gives dL/dh_t
-  through the recurrence; their norms are one more field of `Measures` (and `DTYPES`), and
-  `timesteps.csv` one more of `FILES`, `entries` and `frame`. The loop carries any field of
-  `Measures` and the recorder writes any file the meter names.
+- Recurrent (`harness.recurrent`): the kernel and the recurrent kernel are the layer's weights
+  (a tuple of kernels in `MeteredLayer`, measured as one vector); its z, u and a are lists of T
+  per-step tensors, laid side by side as (batch, T * units) (a unit is a unit at one step). The
+  state h_t of every step (and LSTM's c_t) is a `Taps` field (`h`, `c`): each step's state is a
+  tensor of its own in the unrolled pass, returned by `watched`, so that the one backward pass
+  gives dL/dh_t through the recurrence. Their norms are `Measures.time`, written to
+  `timesteps.csv` (one more of `FILES`, `entries` and `frame`; `files` names it only for models
+  that `declare_states`). The loop carries any field of `Measures` and the recorder writes the
+  files the meter names.
 """
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -47,7 +50,7 @@ from harness.histograms import COLUMNS, Histograms
 from harness.stats import LayerStatistics, Step
 
 BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
-FILES = ("layers.csv", "histograms.csv")  # the run folder's files the meter's measures fill
+FILES = ("layers.csv", "histograms.csv", "timesteps.csv")  # the files the meter's measures fill
 
 
 class MeteredLayer(NamedTuple):
@@ -56,7 +59,8 @@ class MeteredLayer(NamedTuple):
     Attributes:
         name: the layer's name in `layers.csv` and `histograms.csv`.
         units: its units (Dense) or channels (Conv2D): the last axis of its taps.
-        kernel: its weights (a variable).
+        kernel: its weights (a variable), or a tuple of them (a recurrent layer's kernel and
+            recurrent kernel), measured as one.
         bias: its bias (a variable), or None.
         activation: its activation's table name (`harness.activations`).
         fn: the activation's callable, as the layer runs it.
@@ -79,11 +83,19 @@ class Taps(NamedTuple):
         z: each layer's linear output (before batch norm): dL/dz is measured here.
         u: the activation's input (z, or BN(z) with batch norm before the activation).
         a: the activation's output (after dropout; before batch norm after it and a skip's add).
+        h: per recurrent layer, its state h_t of every step (a list of T tensors), whose
+            gradient is taken through the recurrence; empty for other models.
+        c: per LSTM layer, its cell state c_t of every step (as h); None for other layers.
+
+    A recurrent layer's z, u and a are lists of T per-step tensors too: the meter lays the steps
+    side by side, (batch, T * units), so that a unit is one unit at one step.
     """
 
     z: list
     u: list
     a: list
+    h: list = ()
+    c: list = ()
 
 
 class Measures(NamedTuple):
@@ -92,13 +104,28 @@ class Measures(NamedTuple):
     Attributes:
         stats: (layers, columns) statistics: the mean over the epoch's steps.
         counts: (bins,) histogram counts (zero on the epochs the schedule does not log).
+        time: (state rows, T) ||dL/dh_t|| (and LSTM's ||dL/dc_t||) per step: the epoch's mean
+            over its steps; (0, 0) without recurrent layers.
     """
 
     stats: object
     counts: object
+    time: object
 
 
-DTYPES = Measures(tf.float32, tf.int64)
+DTYPES = Measures(tf.float32, tf.int64, tf.float32)
+
+
+def flat_kernel(kernel):
+    """A layer's kernel as the meter measures it: a tuple of kernels as one vector."""
+    if isinstance(kernel, tuple):
+        return tf.concat([tf.reshape(tf.convert_to_tensor(k), [-1]) for k in kernel], axis=0)
+    return kernel
+
+
+def side_by_side(tensors):
+    """A layer's tap: the tensor, or a recurrent layer's per-step tensors side by side."""
+    return tf.concat(tensors, axis=1) if isinstance(tensors, list) else tensors
 
 
 class EpochTotals(keras.metrics.Metric):
@@ -148,9 +175,9 @@ class Meter:
         units = [layer.units for layer in self.layers]
         entries = [activations.get(layer.activation) for layer in self.layers]
         self.statistics = LayerStatistics(
-            units, [int(np.prod(layer.kernel.shape)) for layer in self.layers],
+            units, [int(flat_kernel(layer.kernel).shape.num_elements()) for layer in self.layers],
             [e.flat for e in entries], self.layers[0].bias is not None,
-            kernels=[layer.kernel for layer in self.layers])
+            kernels=[flat_kernel(layer.kernel) for layer in self.layers])
         self.histograms = Histograms(units, [e.bounds for e in entries])
         self.has_norms = any(layer.norm is not None for layer in self.layers)
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
@@ -161,6 +188,14 @@ class Meter:
         for i, name in enumerate(layer.activation for layer in self.layers):
             groups.setdefault((name, i if ":" in name else None), []).append(i)
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
+        self.time = None  # the epoch's sum of `Measures.time`, once `declare_states` made it
+        self.time_rows: list[tuple[str, str]] = []  # (layer, metric) per row of `Measures.time`
+
+    def declare_states(self, rows: list[tuple[str, str]], steps: int) -> None:
+        """A recurrent model's states: (layer, metric) per row of `Measures.time`, T steps."""
+        self.time_rows = list(rows)
+        self.steps = steps
+        self.time = tf.Variable(tf.zeros((len(rows), steps)), trainable=False, name="time_total")
 
     @property
     def not_measured(self) -> set[tuple[str, str]]:
@@ -174,13 +209,27 @@ class Meter:
     def variables(self) -> list:
         """The meter's state: the epoch's totals, the initial kernels, the histogram axes."""
         h = self.histograms
-        return [*self.totals.variables, *self.statistics.init_kernels, h.low, h.width, h.on]
+        time = [self.time] if self.time is not None else []
+        return [*self.totals.variables, *self.statistics.init_kernels, h.low, h.width, h.on,
+                *time]
 
     # --- one pass -------------------------------------------------------------------------------
 
     def watched(self, taps: Taps) -> list:
-        """The tensors whose gradient the pass takes besides the weights' (each layer's z)."""
-        return list(taps.z)
+        """The tensors whose gradient the pass takes besides the weights' (each layer's z, then
+        each recurrent state of every step)."""
+        return [t for tensors in (*taps.z, *self._states(taps)) for t in
+                (tensors if isinstance(tensors, list) else [tensors])]
+
+    @staticmethod
+    def _states(taps: Taps) -> list:
+        """Per row of `Measures.time`, a recurrent layer's states (h_t, then LSTM's c_t)."""
+        rows = []
+        for i, h in enumerate(taps.h):
+            rows.append(h)
+            if taps.c and taps.c[i] is not None:
+                rows.append(taps.c[i])
+        return rows
 
     def step(self, taps: Taps, grads: dict, watched_grads: list, unscale) -> Step:
         """The per-layer tensors one pass measured.
@@ -191,16 +240,41 @@ class Meter:
             watched_grads: the gradients of the scaled loss for `watched(taps)`, in its order.
             unscale: 1 / the optimizer's loss scale.
         """
-        kernels = [grads[id(layer.kernel)] for layer in self.layers]
-        biases = ([grads[id(layer.bias)] for layer in self.layers]
+        kernels = [flat_kernel(tuple(grads[id(k)] for k in layer.kernel))
+                   if isinstance(layer.kernel, tuple) else grads[id(layer.kernel)]
+                   for layer in self.layers]
+        biases = ([self._bias_grad(layer, grads[id(layer.bias)]) for layer in self.layers]
                   if self.layers[0].bias is not None else None)
         norm_grads = self._norm_grads(grads, unscale) if self.has_norms else None
-        return Step(kernels, biases, list(watched_grads), list(taps.u), list(taps.a),
-                    self._derivatives(taps.u), unscale, norm_grads)
+        watched_grads = list(watched_grads)
+        z_grads = []
+        for z in taps.z:  # a recurrent layer's steps side by side, as its taps
+            n = len(z) if isinstance(z, list) else 1
+            z_grads.append(side_by_side(watched_grads[:n]) if isinstance(z, list)
+                           else watched_grads[0])
+            watched_grads = watched_grads[n:]
+        u = [side_by_side(t) for t in taps.u]
+        a = [side_by_side(t) for t in taps.a]
+        time = None
+        if self.time is not None:  # ||dL/dh_t|| per state row and step, of the unscaled loss
+            time = tf.reshape(tf.stack([
+                tf.norm(tf.cast(g, tf.float32)) for g in watched_grads]),
+                (len(self.time_rows), self.steps)) * unscale
+        return Step(kernels, biases, z_grads, u, a, self._derivatives(u), unscale, norm_grads,
+                    time)
+
+    @staticmethod
+    def _bias_grad(layer, grad):
+        """A bias gradient with one entry per unit, as the statistics sum it: a recurrent
+        layer's (gates, or units at every step) is its norm in the first entry, zeros after."""
+        if int(np.prod(grad.shape)) == layer.units:
+            return grad
+        norm = tf.norm(tf.cast(grad, tf.float32))[None]
+        return tf.concat([norm, tf.zeros((layer.units - 1,))], axis=0)
 
     def kernels(self) -> list:
         """The kernels' values now, as tensors (read before an update to measure it)."""
-        return [tf.convert_to_tensor(layer.kernel) for layer in self.layers]
+        return [tf.convert_to_tensor(flat_kernel(layer.kernel)) for layer in self.layers]
 
     def _derivatives(self, u):
         """Each layer's f'(u) at the activation's inputs u, by autodiff.
@@ -257,6 +331,8 @@ class Meter:
         h = self.histograms
         counts = tf.cond(h.on, lambda: h(step), lambda: tf.zeros((h.size,), tf.int64))
         self.totals.update_state(stats, active, counts)
+        if self.time is not None:
+            self.time.assign_add(step.time)
 
     def initial(self, step: Step) -> Measures:
         """The statistics (`update_ratio` NaN) and histogram counts of one batch, with no update.
@@ -266,19 +342,29 @@ class Meter:
         """
         self.histograms.set_ranges(step.a, step.u)
         stats, _ = self._matrix(step, self.kernels())
-        return Measures(np.asarray(stats), np.asarray(self.histograms(step)))
+        return Measures(np.asarray(stats), np.asarray(self.histograms(step)),
+                        np.asarray(step.time) if self.time is not None else np.zeros((0, 0)))
 
     def begin_epoch(self, histograms) -> None:
         """Zeroes the epoch's totals; `histograms` (bool, or a bool tensor) says whether this
         epoch counts them."""
         self.totals.reset_state()
         self.histograms.on.assign(histograms)
+        if self.time is not None:
+            self.time.assign(tf.zeros_like(self.time))
 
     def end_epoch(self) -> Measures:
         """The epoch's `Measures` once its last step is done, as tensors."""
-        return Measures(self.totals.result(), tf.identity(self.totals.histogram))
+        time = (self.time / tf.maximum(self.totals.count, 1.0) if self.time is not None
+                else tf.zeros((0, 0)))
+        return Measures(self.totals.result(), tf.identity(self.totals.histogram), time)
 
     # --- the run folder -------------------------------------------------------------------------
+
+    @property
+    def files(self) -> tuple:
+        """The `FILES` this model's measures fill (timesteps.csv only with recurrent layers)."""
+        return tuple(f for f in FILES if f != "timesteps.csv" or self.time_rows)
 
     def entries(self, measures: Measures, logged: bool) -> dict:
         """What one epoch adds to each of `FILES`: its statistics always, its histogram counts
@@ -286,11 +372,14 @@ class Meter:
         out = {"layers.csv": np.asarray(measures.stats)}
         if logged:
             out["histograms.csv"] = np.asarray(measures.counts)
+            if self.time_rows:
+                out["timesteps.csv"] = np.asarray(measures.time)
         return out
 
     def frame(self, file: str, items: list) -> pd.DataFrame:
         """Tidy rows of one of `FILES` from its `(epoch, entry)` items."""
-        rows = {"layers.csv": self._layer_rows, "histograms.csv": self._histogram_rows}
+        rows = {"layers.csv": self._layer_rows, "histograms.csv": self._histogram_rows,
+                "timesteps.csv": self._time_rows}
         return rows[file](items)
 
     def _layer_rows(self, items) -> pd.DataFrame:
@@ -309,3 +398,12 @@ class Meter:
             return pd.DataFrame(columns=COLUMNS)
         return pd.concat([self.histograms.frame(epoch, counts, self.layer_names)
                           for epoch, counts in items], ignore_index=True)
+
+    def _time_rows(self, items) -> pd.DataFrame:
+        """timesteps.csv: epoch, layer, step (1 .. T), metric (h_grad_norm, c_grad_norm), value."""
+        rows = [(epoch, layer, t + 1, metric, float(matrix[r, t]))
+                for epoch, matrix in items
+                for r, (layer, metric) in enumerate(self.time_rows)
+                for t in range(matrix.shape[1])]
+        frame = pd.DataFrame(rows, columns=["epoch", "layer", "step", "metric", "value"])
+        return frame.astype({"value": np.float32})

@@ -312,6 +312,7 @@ TABLES = {
     "surface.csv": ["x1"],  # no epoch column in runs recorded before it existed
     "neurons.csv": ["epoch", "layer", "unit", "x1", "value"],
     "first_layer_weights.csv": ["epoch", "unit", "input", "value"],
+    "timesteps.csv": ["epoch", "layer", "step", "metric", "value"],
 }
 TEXT = {"layer", "metric", "split", "quantity", "scale"}
 
@@ -387,7 +388,7 @@ def _read_json(path: Path) -> dict | None:
     return data
 
 
-_NUMBERS = ("test_", "vanishing_ratio_", "diverged_", "chance_")
+_NUMBERS = ("test_", "vanishing_ratio_", "time_ratio_", "diverged_", "chance_")
 
 
 def _read_summary(path: Path) -> dict | None:

@@ -23,7 +23,7 @@ from harness.data import Dataset, load_dataset
 from harness.errors import DataError
 from harness.expect import check_run, parse_run
 from harness.files import check_ours, write_csv
-from harness.frames import hidden_mean, last_epoch, vanishing_ratio
+from harness.frames import hidden_mean, last_epoch, time_ratio, vanishing_ratio
 from harness.lifecycle import open_run
 from harness.memory import check_fits
 from harness.rundir import RESULTS, Run, load_run, new_run_dir
@@ -54,12 +54,13 @@ def setup(config: str | os.PathLike | Mapping,
           overrides: Sequence[str] | Mapping | None = None) -> Setup:
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, sources = load_config(config, overrides)
-    data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
+    # Before TensorFlow loads: a missing file fails fast.
+    data = load_dataset(cfg.data, cfg.seed, cfg.model.type)
     where = "<mapping>" if isinstance(config, Mapping) else display_path(Path(config))
     try:
         cfg.check_task(data.task)  # a csv file's target decides its task only now
         head = heads.HEADS.get(cfg.model.head)
-        check_fits(cfg, data.n_features, head.units(data.n_classes), len(data.x_train),
+        check_fits(cfg, data.input_shape, head.units(data.n_classes), len(data.x_train),
                    len(data.x_val))
     except KeyProblem as e:
         raise blame(e, sources, where) from None
@@ -71,7 +72,14 @@ def setup(config: str | os.PathLike | Mapping,
     from harness.model import build_model
     from harness.train import compile_model
 
-    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed, cfg.train.clipnorm)
+    if cfg.model.type == "recurrent":
+        from harness.recurrent import build_recurrent
+
+        model = build_recurrent(cfg.model, data.input_shape, data.n_classes, cfg.seed,
+                                cfg.train.clipnorm)
+    else:
+        model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed,
+                            cfg.train.clipnorm)
     steps = -(-len(data.x_train) // cfg.train.batch_size)
     s = Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
     try:
@@ -183,6 +191,9 @@ def train_and_measure(s: Setup, run_dir: Path, summary: dict, verbose: int = 1) 
     layers = recorder.layers_frame()
     summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
                    vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
+    if "timesteps.csv" in recorder.items:  # recurrent: the gradient over time, first / last step
+        steps = recorder.meter.frame("timesteps.csv", recorder.items["timesteps.csv"])
+        summary.update(time_ratio_init=time_ratio(steps, 0), time_ratio_final=time_ratio(steps))
     if s.cfg.expect:
         results = check_run(parse_run(s.cfg.expect), _measured(
             dict(summary, status=status), layers))

@@ -34,6 +34,7 @@ class Step(NamedTuple):
         unscale: 1 / the optimizer's loss scale.
         norm_grads: (layers, 2), the norms of dL/dgamma and dL/dbeta of the batch norm that
             follows each layer (unscaled; 0 for a layer without one), or None without batch norm.
+        time: (state rows, T) ||dL/dh_t|| per recurrent state and step (unscaled), or None.
     """
 
     kernel_grads: list
@@ -44,6 +45,7 @@ class Step(NamedTuple):
     derivs: list
     unscale: tf.Tensor
     norm_grads: tf.Tensor | None = None
+    time: tf.Tensor | None = None
 
 
 def flatten(tensors) -> tf.Tensor:

@@ -16,7 +16,7 @@ import pandas as pd
 from harness import heads, losses, optimizers, schedules
 from harness.files import append_csv, write_csv
 from harness.loop import fit_in_graph
-from harness.meter import FILES, Measures
+from harness.meter import Measures
 from harness.model import StatsModel
 from harness.snapshots import Snapshots
 from harness.stops import deferred_interrupt, raise_swallowed_stop
@@ -24,7 +24,7 @@ from harness.stops import deferred_interrupt, raise_swallowed_stop
 # Statistics are means over steps, compared across layers on log axes: 6 significant digits are
 # plenty (float32's shortest form takes up to 9; 100 epochs of 8 layers save ~20 KB). Other files
 # keep their full precision.
-FLOAT_FORMATS = {"layers.csv": "%.6g"}
+FLOAT_FORMATS = {"layers.csv": "%.6g", "timesteps.csv": "%.6g"}
 
 
 def compile_model(model: StatsModel, cfg, labels: str, steps_per_epoch: int = 1) -> list[str]:
@@ -85,7 +85,7 @@ class Recorder:
         self.logged = set(logged)
         self.snapshots = snapshots
         self.history: list[dict] = []
-        self.items: dict[str, list] = {name: [] for name in FILES}  # file -> (epoch, entry)
+        self.items: dict[str, list] = {name: [] for name in model.meter.files}  # -> (epoch, entry)
         self.written: dict[str, int] = {}  # file name -> items already in the file
         self._add_measures(0, initial)
 
@@ -106,7 +106,8 @@ class Recorder:
     def files(self) -> dict:
         """File name -> (the recorded items, a function from a list of items to a DataFrame)."""
         return {"history.csv": (self.history, self._history_rows),
-                **{name: (self.items[name], partial(self.meter.frame, name)) for name in FILES}}
+                **{name: (self.items[name], partial(self.meter.frame, name))
+                   for name in self.meter.files}}
 
     def history_frame(self) -> pd.DataFrame:
         return self._history_rows(self.history)

@@ -33,6 +33,7 @@ from harness.report.compare_plots import (
 )
 from harness.report.figures import build_figure, save_figure
 from harness.report.plots import NothingToPlot, activation_name, shared_gradient_metric, size_words
+from harness.report.time import plot_time_overlay
 from harness.rundir import Run, load_run, read_table
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
@@ -215,7 +216,7 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
          "std(ΔW) / std(W) per layer after the first and after the last epoch; 1e-3 (dashed) is "
          "a usual healthy size. Adaptive optimizers (Adam, RMSprop) lift small-gradient layers "
          "toward it; plain SGD does not.", lambda: plot_compare_update_ratio(layers, styles)),
-    ]:
+    ] + _time_figure(runs, labels, styles):
         try:
             path = save_figure(out / name, build_figure(draw))
             figures.append(page.figure(path, title, caption))
@@ -234,6 +235,17 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
             "fraction are means over the hidden layers at the last epoch.</p>",
             "<h2>Figures</h2>", *figures, "<h2>Runs</h2>", _run_list(runs, labels, out)]
     write_text(out / "report.html", page.page(f"Comparing {len(runs)} runs", body))
+
+
+def _time_figure(runs: list[Run], labels: list[str], styles: dict) -> list:
+    """Recurrent runs: their gradient over time overlaid (`harness.report.time`)."""
+    steps = {label: read_table(r.dir / "timesteps.csv") for r, label in zip(runs, labels)}
+    if all(frame.empty for frame in steps.values()):
+        return []
+    return [("compare_time.png", "Gradient over time",
+             "||dL/dh_t|| of each run's last recurrent layer at every step t, through the whole "
+             "recurrence, at initialisation (left) and after training (right).",
+             lambda: plot_time_overlay(steps, styles))]
 
 
 def chance_levels(run: Run) -> dict:

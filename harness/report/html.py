@@ -31,6 +31,7 @@ from harness.report.playground import (
 )
 from harness.report.plots import NothingToPlot, activation_name, plot_grad_heatmaps, plot_grad_norms
 from harness.report.summary import summary_rows, where_diverged
+from harness.report.time import plot_time, plot_time_heatmap
 from harness.rundir import Run, load_run, read_table
 
 
@@ -166,6 +167,9 @@ def _figures(run: Run, activation: str) -> list:
              "or saturated everywhere).",
              lambda: plot_neurons(_read_csv(run.dir / "neurons.csv"), layer_widths(model),
                                   layer_activations(model)))]
+    steps = run.dir / "timesteps.csv"
+    if steps.is_file():  # recurrent
+        figures += _time_figures(_read_csv(steps), model)
     weights = run.dir / "first_layer_weights.csv"
     if weights.is_file():
         figures.append((
@@ -248,3 +252,24 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
     `HarnessError` naming it (`harness.rundir.read_table`)."""
     frame = read_table(path)
     return None if frame.empty else frame
+
+
+def _time_figures(steps, model: dict) -> list:
+    """A recurrent run's gradient over time: per step, per logged epoch (`harness.report.time`)."""
+    cell = model.get("cell") or "simple"
+    name = {"simple": f"SimpleRNN ({activation_name(model.get('activation'))})",
+            "lstm": "LSTM (sigmoid gates, tanh state)", "gru": "GRU (sigmoid gates, tanh "
+            "candidate)"}.get(cell, cell)
+    return [
+        ("time.png", "Gradient over time",
+         f"{name}: ||dL/dh_t||, the loss's gradient reaching the state at step t through the "
+         "whole recurrence (later steps, the layer above, the head), one line per logged epoch, "
+         "log scale. The head reads the last step (right); a line falling to the left is the "
+         "gradient vanishing back through time, and the first steps then learn nothing. Gated "
+         "cells often vanish more at initialisation than a tanh SimpleRNN: what their gates buy "
+         "is learned, so compare the initialisation line with the trained ones.",
+         lambda: plot_time(steps, name)),
+        ("time_heatmap.png", "Gradient over time, every logged epoch",
+         "The same norms as a step x epoch map (rows epochs, initialisation at the bottom): a "
+         "dark left side is a gradient that never reaches the early steps.",
+         lambda: plot_time_heatmap(steps))]

@@ -27,6 +27,7 @@ from harness.report.grouped import (
 )
 from harness.report.health import stat_labels
 from harness.report.plots import OTHER_COLORS, NothingToPlot, shared_gradient_metric, size_words
+from harness.report.time import plot_time_overlay
 from harness.rundir import read_table
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
@@ -111,6 +112,14 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
             lambda: _titled(plot_compare_update_ratio(_concat([
                 r.layers.assign(run=g) for g, r in first.items() if not r.layers.empty]), styles),
                 f"How far each step moves each layer's weights, {where}"))
+        steps = {g: read_table(r.dir / "timesteps.csv") for g, r in first.items()}
+        if any(not frame.empty for frame in steps.values()):  # recurrent runs
+            add(f"sweep_time{suffix}.png", f"Gradient over time, {where}",
+                "||dL/dh_t|| of the last recurrent layer at every step t, through the whole "
+                "recurrence, at initialisation (left) and after training (right), the first "
+                "seed of each cell: a line falling to the left is the gradient vanishing back "
+                "through time.", lambda: _titled(plot_time_overlay(steps, styles),
+                                                 f"Gradient over time, {where}"))
         add(f"sweep_health{suffix}.png", f"Dead units and saturation, {where}",
             "Mean over the hidden layers of the share of "
             f"{stat_labels(layers)['dead_fraction'][0]} and of saturated outputs (in the flat "

@@ -32,6 +32,7 @@ from harness.rundir import Run
 
 TEST_METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 TRAIN_METRICS = ["train_loss", "train_accuracy"]
+TIME_RATIOS = ["time_ratio_init", "time_ratio_final"]  # recurrent runs only
 RUN_METRICS = ["vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
                "dead_fraction_final", "epochs_run", "wall_time_s"]
 RATIOS = ["vanishing_ratio_init", "vanishing_ratio_final"]  # averaged in log10 too
@@ -51,6 +52,7 @@ def run_row(point, run: Run | None, error: str | None, run_dir) -> dict:
             **{m: _number(summary.get(m)) for m in TEST_METRICS + TRAIN_METRICS},
             "vanishing_ratio_init": _number(summary.get("vanishing_ratio_init")),
             "vanishing_ratio_final": _number(summary.get("vanishing_ratio_final")),
+            **{m: _number(summary.get(m)) for m in TIME_RATIOS},
             "saturation_final": _hidden_mean(run, "saturation", last),
             "dead_fraction_final": _hidden_mean(run, "dead_fraction", last),
             "epochs_run": _count(summary.get("epochs_run")),
@@ -69,13 +71,14 @@ def runs_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     if "epochs_run" in frame:  # a count: 15, not 15.0 (empty for a run that has none)
         frame["epochs_run"] = frame["epochs_run"].astype("Int64")
-    unused = [m for m in TEST_METRICS + TRAIN_METRICS if m in frame and frame[m].isna().all()]
+    unused = [m for m in TEST_METRICS + TRAIN_METRICS + TIME_RATIOS
+              if m in frame and frame[m].isna().all()]
     return frame.drop(columns=unused)
 
 
 def summary_frame(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Groups `runs` over seeds by the grid columns `keys`: n, n_completed, mean and std."""
-    metrics = [c for c in [*TEST_METRICS, *TRAIN_METRICS, *RUN_METRICS] if c in runs]
+    metrics = [c for c in [*TEST_METRICS, *TRAIN_METRICS, *RUN_METRICS, *TIME_RATIOS] if c in runs]
     numbers = runs[metrics].astype(float)
     grouped = numbers.groupby([runs[k] for k in keys], sort=False)
     stats = grouped.agg(["mean", "std"])
