@@ -11,7 +11,10 @@ import contextlib
 import io
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import pandas as pd
 from limits import MEMORY, limited
 
 
@@ -61,3 +64,22 @@ def python(code: str, cwd=None, timeout: float = 120, memory: int = 1 << 30, **k
     """Runs `python -c CODE` in a fresh interpreter under a memory limit (what does it import?)."""
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, preexec_fn=limited(memory), **kwargs)
+
+
+def wait_for(condition, timeout: float = 120, every: float = 0.01):
+    """Polls `condition()` until it returns something true, and returns that."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("timed out waiting")
+
+
+def rows(path: Path) -> int:
+    """Rows in a CSV file a running process writes (0 while it is missing or empty)."""
+    try:
+        return len(pd.read_csv(path))
+    except (FileNotFoundError, pd.errors.EmptyDataError):
+        return 0

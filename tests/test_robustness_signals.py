@@ -16,9 +16,10 @@ import time
 import pandas as pd
 import pytest
 import yaml
-from limits import limited, start, time_limit  # noqa: F401 - time_limit is a fixture
+from commands import rows, start, wait_for
+from limits import limited, time_limit  # noqa: F401 - time_limit is a fixture
 from test_robustness_folders import experiment
-from test_robustness_runs import TINY, rows, wait_for
+from tiny import TINY
 
 from harness.rundir import is_finished, load_run, read_table
 
