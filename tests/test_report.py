@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from commands import cli
 from fake_runs import make_run
 from matplotlib.figure import Figure
 
@@ -313,8 +314,7 @@ def test_softmax_head_on_two_classes_draws_the_boundary_and_cli_rebuilds_it(tmp_
     # surface.csv holds pred_0, pred_1 (no `pred`): this used to be KeyError: 'pred'
     run_dir = make_run(tmp_path / "run", task="binary", head="softmax")
     assert "pred" not in pd.read_csv(run_dir / "surface.csv").columns
-    done = subprocess.run([sys.executable, "-m", "harness", "report", str(run_dir)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = cli("report", run_dir)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     html = (run_dir / "report.html").read_text()
