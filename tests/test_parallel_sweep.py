@@ -15,8 +15,7 @@ import pandas as pd
 import psutil
 import pytest
 import yaml
-
-from harness.sweeps import run_sweep
+from commands import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CSVS = ("history.csv", "layers.csv", "surface.csv", "points.csv", "config.yaml")
@@ -56,11 +55,10 @@ def same_runs(a: Path, b: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def sequential(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sequential")
-    path = experiment(folder)
-    run_sweep(path, out=folder / "out", log=None)
-    return path, folder / "out"
+def sequential(tiny_sweep):
+    """The sequential reference: the session's sweep (conftest), activation x depth 2 x 2 seeds."""
+    path, out, _, _ = tiny_sweep
+    return path, out
 
 
 def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_path):
@@ -74,7 +72,7 @@ def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_pa
     assert all(" eta " in line for line in progress)
     same_runs(reference, tmp_path / "out")
 
-    (tmp_path / "out/activation=relu__seed=1/summary.json").unlink()  # as if killed mid-run
+    (tmp_path / "out/activation=relu__depth=2__seed=1/summary.json").unlink()  # killed mid-run
     again = sweep(path, "--out", tmp_path / "out", "--jobs", "auto")
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
@@ -122,7 +120,7 @@ def test_two_parallel_sweeps_into_one_folder_train_each_run_once(tmp_path):
 ])
 def test_bad_jobs_or_address_is_one_error_line(tmp_path, args, message):
     path = experiment(tmp_path)
-    proc = sweep(path, "--out", tmp_path / "out", *args)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 2 and err.strip().startswith(message) and "\n" not in err.strip()
+    result = cli("sweep", path, "--out", tmp_path / "out", *args)
+    err = result.stderr
+    assert result.returncode == 2 and err.strip().startswith(message) and "\n" not in err.strip()
     assert not (tmp_path / "out").exists()

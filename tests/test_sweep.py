@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from commands import cli
 
-import harness
 from harness.errors import ConfigError
 from harness.report.labels import folder_name, render, short_keys
 from harness.sweeps import load_experiment, run_sweep
@@ -28,12 +28,10 @@ def experiment(folder: Path, grid: dict, seeds=(0, 1), name="tiny", **extra) -> 
 
 
 @pytest.fixture(scope="module")
-def swept(tmp_path_factory):
-    """activation [sigmoid, relu] x depth [2] x seeds [0, 1], through the public API."""
-    folder = tmp_path_factory.mktemp("sweep")
-    path = experiment(folder, {"model.activation": ["sigmoid", "relu"], "model.depth": [2]})
-    runs, summary = harness.sweep(path, out=folder / "out", run_reports=True)
-    return folder / "out", path, runs, summary
+def swept(tiny_sweep):
+    """activation [sigmoid, relu] x depth [2] x seeds [0, 1], through the public API (conftest)."""
+    path, out, runs, summary = tiny_sweep
+    return out, path, runs, summary
 
 
 def test_sweep_runs_every_combination_and_writes_its_tables(swept):
@@ -84,8 +82,7 @@ def test_sweep_captions_name_the_measures_the_runs_recorded(swept):
 
 def test_sweep_page_says_how_to_build_the_run_reports_it_links_to(tmp_path):
     path = experiment(tmp_path, {"model.activation": ["relu"], "model.depth": [2]}, seeds=[0])
-    run = subprocess.run([sys.executable, "-m", "harness", "sweep", str(path), "--out",
-                          str(tmp_path / "out")], capture_output=True, text=True)
+    run = cli("sweep", path, "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
     html = (tmp_path / "out" / "report.html").read_text()
     folder = tmp_path / "out" / "activation=relu__depth=2__seed=0"
@@ -210,8 +207,7 @@ def test_cli_set_may_not_change_a_grid_key(tmp_path):
 def test_bad_experiment_via_cli_exits_2_and_writes_nothing(tmp_path):
     (tmp_path / "bad.yaml").write_text(f"base: {BASE}\n"
                                        "grid: {model.activation: [sigmoid, rleu]}\n")
-    result = subprocess.run([sys.executable, "-m", "harness", "sweep", "bad.yaml"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = cli("sweep", "bad.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "error: bad.yaml: grid: model.activation: unknown activation 'rleu'; did you mean 'relu' "

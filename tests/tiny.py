@@ -44,7 +44,8 @@ def experiment(folder: Path, grid: dict | None = None, seeds=None, name: str = "
         grid: the grid; by default activation relu and tanh.
         seeds: the seeds of every grid cell; by default none given (seed 0, not in the names).
         name: the file's stem (the default `--out` is `results/<name>`).
-        sets: more `set:` keys, or other values for the tiny ones (`{"train.epochs": 3}`).
+        sets: more `set:` keys, or other values for the tiny ones (`{"train.epochs": 3}`); the
+            grid's keys are left out.
 
     Returns:
         The experiment file's path.
@@ -54,6 +55,7 @@ def experiment(folder: Path, grid: dict | None = None, seeds=None, name: str = "
     text = {"base": BASE.as_posix(), "grid": grid or {"model.activation": ["relu", "tanh"]}}
     if seeds is not None:
         text["seeds"] = list(seeds)
-    text["set"] = {**SETS, **(sets or {})}
+    text["set"] = {key: value for key, value in {**SETS, **(sets or {})}.items()
+                   if key not in text["grid"]}  # a key the grid varies is the grid's
     path.write_text(yaml.safe_dump(text, sort_keys=False))
     return path
