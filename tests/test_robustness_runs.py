@@ -72,22 +72,9 @@ def mnist_config(path: Path) -> dict:
             "train": {"loss": "sparse_categorical_crossentropy", "epochs": 1}}
 
 
-@pytest.fixture(scope="module")
-def fresh_tiny(tmp_path_factory):
-    """`python -m harness run` of `tiny.TINY` in a fresh process, started by the module's first
-    test so that it trains while the tests before the one that reads it run."""
-    folder = tmp_path_factory.mktemp("fresh")
-    config_in(folder, TINY)
-    proc = start("run", "c.yaml", "--verbose", "0", cwd=folder)
-    yield proc, folder
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
-
-
 # --- NaN ------------------------------------------------------------------------------------------
 
-def test_nan_loss_stops_the_run_at_once_and_is_recorded(tmp_path, fresh_tiny):
+def test_nan_loss_stops_the_run_at_once_and_is_recorded(tmp_path):
     run = harness.run(DIVERGE, out=tmp_path / "run", verbose=0)
     s = run.summary
     assert s["status"] == "diverged" and run.status == "diverged"
@@ -328,11 +315,11 @@ def test_cli_truncated_mnist_file_is_one_error_line_exit_2(tmp_path):
 
 # --- determinism ----------------------------------------------------------------------------------
 
-def test_same_seed_same_bytes_other_seed_other_numbers(fresh_tiny, tiny_run, tmp_path):
-    proc, folder = fresh_tiny
-    result = finish(proc)
+def test_same_seed_same_bytes_other_seed_other_numbers(tiny_run, tmp_path):
+    config_in(tmp_path / "fresh", TINY)
+    result = finish(start("run", "c.yaml", "--verbose", "0", cwd=tmp_path / "fresh"))
     assert result.returncode == 0, result.stderr
-    (run_dir,) = run_folders(folder)
+    (run_dir,) = run_folders(tmp_path / "fresh")
     files = ("history.csv", "layers.csv")
     for f in files:  # a fresh process and this one (whose TensorFlow has trained other runs)
         assert (run_dir / f).read_bytes() == (tiny_run / f).read_bytes(), f
