@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 from commands import cli, python
 from fake_runs import make_run
@@ -74,6 +75,7 @@ def test_list_and_help_do_not_need_tensorflow():
     assert "leaky_relu" in result.stdout and "slope 0.01" in result.stdout
 
 
+@pytest.mark.slow
 def test_console_is_clean_and_meta_command_repeats_the_run(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     overrides = {**SETS, "model.width": [4, 4]}
@@ -106,6 +108,7 @@ def test_console_is_clean_and_meta_command_repeats_the_run(tmp_path, monkeypatch
     assert not [line for line in again.stderr.splitlines() if not line.startswith("config: ")]
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly():
     for args in (["list"], ["schema"], ["schema", "--json"]):
         p = subprocess.Popen([sys.executable, "-m", "harness", *args], stdout=subprocess.PIPE,

@@ -172,6 +172,7 @@ def run_cli(tmp_path, config: dict, name="run"):
     return tmp_path / name, out.stdout
 
 
+@pytest.mark.slow
 def test_depth0_sigmoid_with_squares_separates_circles_and_draws_it_in_x1_x2(tmp_path):
     run, _ = run_cli(tmp_path, {
         "data": {"name": "circles", "features": ["x1^2", "x2^2"]},
@@ -195,6 +196,7 @@ def test_depth0_sigmoid_with_squares_separates_circles_and_draws_it_in_x1_x2(tmp
     assert "circles, inputs x1^2, x2^2, " in html
 
 
+@pytest.mark.slow
 def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
     csv = ring_csv(tmp_path / "ring.csv", n=300)
     run, stdout = run_cli(tmp_path, {

@@ -96,6 +96,7 @@ def test_bad_experiment_expectation(tmp_path, expect, match):
         load_experiment(path)
 
 
+@pytest.mark.slow
 def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_path):
     files = tmp_path / "files"
     files.mkdir()
@@ -126,6 +127,7 @@ def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_pat
     assert cells["expect_detail"].tolist()[0] == "epochs_run 1 (== 1): met"
 
 
+@pytest.mark.slow
 def test_expectation_not_met(tmp_path):
     config = write(tmp_path / "hard.yaml", TINY + 'expect: {test_accuracy: ">= 1.01"}\n')
     out = cli("run", str(config), "--out", "hard", "--verbose", "0", cwd=tmp_path)

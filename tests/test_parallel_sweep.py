@@ -61,6 +61,7 @@ def sequential(tiny_sweep):
     return path, out
 
 
+@pytest.mark.slow
 def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_path):
     path, reference = sequential
     proc = sweep(path, "--out", tmp_path / "out", "--jobs", "2")
@@ -80,6 +81,7 @@ def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_pa
     same_runs(reference, tmp_path / "out")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_stops_every_worker_keeps_finished_runs_and_the_rerun_finishes(tmp_path, sig):
     path, out = experiment(tmp_path, epochs=3, seeds=range(4)), tmp_path / "out"
@@ -105,6 +107,7 @@ def test_a_signal_stops_every_worker_keeps_finished_runs_and_the_rerun_finishes(
     assert f"skipped {statuses.count('completed')}," in err
 
 
+@pytest.mark.slow
 def test_two_parallel_sweeps_into_one_folder_train_each_run_once(tmp_path):
     path, out = experiment(tmp_path), tmp_path / "out"
     procs = [sweep(path, "--out", out, "--jobs", "2"), sweep(path, "--out", out)]

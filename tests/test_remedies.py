@@ -41,6 +41,7 @@ def layers_of(model, kind):
             if isinstance(layer, kind)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("options, kind, count", [
     ({"batch_norm": "before"}, keras.layers.BatchNormalization, 3),
     ({"batch_norm": "after"}, keras.layers.BatchNormalization, 3),
@@ -223,6 +224,7 @@ def test_schedule_values_equal_keras_schedules(schedule, keras_schedule):
         assert np.isclose(float(model.optimizer.learning_rate), 0.005)
 
 
+@pytest.mark.slow
 def test_dropout_runs_are_seeded(tmp_path):
     config = tiny_remedy({"dropout": 0.3}, {"epochs": 2})
     runs = [harness.run(config, overrides=[f"seed={s}"], out=tmp_path / f"r{i}", verbose=0,

@@ -157,6 +157,7 @@ def test_run_labels_lengthen_ambiguous_keys():
                                    "data.noise=0.2, model.noise=0.5, use_bias=none"]
 
 
+@pytest.mark.slow
 def test_compare_table_and_report(tmp_path):
     dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=6),
             make_run(tmp_path / "relu", activation="relu", depth=6),
@@ -293,6 +294,7 @@ def _chromium_dom(html_path: Path, profile: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
 def test_report_renders_in_headless_chromium(tmp_path):
@@ -323,6 +325,7 @@ def test_softmax_head_on_two_classes_draws_the_boundary_and_cli_rebuilds_it(tmp_
     assert "Decision boundary: not drawn" not in html
 
 
+@pytest.mark.slow
 def test_report_is_built_from_the_files_alone_without_tensorflow(tmp_path):
     run_dir = make_run(tmp_path / "run", activation="sigmoid", image=True)
     code = ("import sys; from harness.report import build_report; "
@@ -345,6 +348,7 @@ def test_gif_has_one_frame_per_logged_epoch(tmp_path):
         assert gif.n_frames == epochs == 3  # 0, the middle and the last epoch
 
 
+@pytest.mark.slow
 def test_verdict_and_captions_follow_the_data(tmp_path):
     chance = build_report(make_run(tmp_path / "chance", activation="sigmoid", depth=6,
                                    learned=False)).read_text()
@@ -504,6 +508,7 @@ def test_chance_levels_from_summary_or_points(tmp_path):
     assert chance_levels(load_run(make_run(tmp_path / "c", task="regression"))) == {}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
 def test_compare_report_renders_in_headless_chromium(tmp_path):

@@ -34,6 +34,7 @@ def experiment(folder: Path, activations=("relu", "tanh"), **set_keys) -> Path:
 
 # --- 1. a status never lies -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_sweep_run_that_fails_now_is_not_reported_from_its_old_summary(tmp_path):
     idx = fake_idx_folder(tmp_path / "idx")
     mnist = {"data.name": "mnist", "data.n_samples": 40, "model.head": "softmax",
@@ -120,6 +121,7 @@ def test_out_into_a_folder_of_the_users_files_is_refused(tmp_path):
             message), result.stderr
 
 
+@pytest.mark.slow
 def test_a_rerun_into_a_run_folder_leaves_nothing_of_the_earlier_run(tmp_path):
     out = tmp_path / "run"
     harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False)
@@ -149,6 +151,7 @@ def test_force_writes_beside_the_users_files(tmp_path):
 
 # --- 3. one run folder, one writer ----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(tiny(train={"epochs": 100000})))
     first = start("run", "c.yaml", "--out", "shared", "--verbose", "0", cwd=tmp_path)
@@ -180,6 +183,7 @@ DAMAGE = {
 }
 
 
+@pytest.mark.slow
 @settings(max_examples=24, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(FILES), damage=st.sampled_from(sorted(DAMAGE)),
@@ -202,6 +206,7 @@ def test_a_damaged_file_is_one_error_line_naming_it_or_read_as_unfinished(
             assert name in lines[0] or "config.yaml" in lines[0], lines[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["histograms.csv", "points.csv", "surface.csv", "neurons.csv",
                                   "config.yaml"])
 @pytest.mark.parametrize("damage", ["binary", "text", "json list", "truncated"])
@@ -225,6 +230,7 @@ def test_a_damaged_figure_table_is_one_error_line_naming_it(tiny_run, tmp_path, 
         assert code == 2 or args[0] == "compare"
 
 
+@pytest.mark.slow
 def test_a_sweep_reruns_damaged_run_folders(tmp_path):
     path = experiment(tmp_path, ("relu", "tanh", "sigmoid", "elu", "linear"))
     out = tmp_path / "out"

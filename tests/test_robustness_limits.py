@@ -248,6 +248,7 @@ def test_every_out_that_is_empty_a_file_or_read_only_is_one_error_line(tmp_path,
         assert "Read-only file system" in one_error_line(result, f"{flag} ro/x")
 
 
+@pytest.mark.slow
 def test_a_disk_that_fills_during_the_run_fails_it_in_one_line(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 3000,
                                                                        "batch_size": 200}}))
@@ -345,6 +346,7 @@ def test_inputs_that_overflow_when_scaled_blame_the_data_not_the_initialisation(
     assert "initiali" not in line and not (tmp_path / "results").exists()
 
 
+@pytest.mark.slow
 def test_data_path_for_generated_data_is_a_warning(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "data": {"name": "circles", "n_samples": 200, "path": "~/data/mnist"},

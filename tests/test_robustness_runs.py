@@ -106,6 +106,7 @@ def test_cli_diverged_run_exits_1_with_a_note_on_the_fix(tmp_path):
 
 # --- Ctrl-C ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_and_marks_the_run_interrupted(tmp_path):
     # Small batches: the fast loop writes the run folder every ~2000 steps, here ~66 epochs.
     config_in(tmp_path, tiny(train={"epochs": 500, "batch_size": 4}))
@@ -163,6 +164,7 @@ def check_folder_after_a_kill(run_dir: Path, epochs: int) -> str:
     return run.status
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path):
     rng = random.Random(20261122)
     config = tiny(train={"epochs": 200, "batch_size": 4})
@@ -315,6 +317,7 @@ def test_cli_truncated_mnist_file_is_one_error_line_exit_2(tmp_path):
 
 # --- determinism ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_other_numbers(tiny_run, tmp_path):
     config_in(tmp_path / "fresh", TINY)
     result = finish(start("run", "c.yaml", "--verbose", "0", cwd=tmp_path / "fresh"))
@@ -342,6 +345,7 @@ def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+@pytest.mark.slow
 def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch, capfd):
     """A SIGTERM handled while a finalizer runs: Python drops the exception ("Exception ignored
     in ..."), so the run must remember the request and stop at its next chunk of epochs."""

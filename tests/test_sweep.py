@@ -34,6 +34,7 @@ def swept(tiny_sweep):
     return out, path, runs, summary
 
 
+@pytest.mark.slow
 def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     out, _, runs, summary = swept
     assert list(runs.columns) == [
@@ -71,6 +72,7 @@ def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     assert "activation=sigmoid, depth=2" in html and "Summary over seeds" in html
 
 
+@pytest.mark.slow
 def test_sweep_captions_name_the_measures_the_runs_recorded(swept):
     html = (swept[0] / "report.html").read_text()
     assert "Kernel gradient RMS per weight" in html  # grad_rms, as the vanishing ratio
@@ -91,6 +93,7 @@ def test_sweep_page_says_how_to_build_the_run_reports_it_links_to(tmp_path):
     assert "running the sweep again with <code>--run-reports</code>" in html
 
 
+@pytest.mark.slow
 def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(swept, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(swept[0], out)  # copies keep their modification times
@@ -112,6 +115,7 @@ def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(s
     assert changed == {"activation=relu__depth=2__seed=1", "activation=sigmoid__depth=2__seed=0"}
 
 
+@pytest.mark.slow
 def test_a_failing_run_is_listed_and_the_others_complete(tmp_path, monkeypatch):
     import harness.runner
 
@@ -135,6 +139,7 @@ def test_a_failing_run_is_listed_and_the_others_complete(tmp_path, monkeypatch):
     assert '>folder</a>' in html
 
 
+@pytest.mark.slow
 def test_cli_end_to_end_with_a_diverging_case(tmp_path):
     """The case axis pairs keys; SGD at learning rate 1e6 on a regression blows up."""
     regression = {"data.name": "sine", "model.head": "identity", "train.loss": "mse",

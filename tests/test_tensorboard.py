@@ -35,6 +35,7 @@ def hparams(acc: EventAccumulator) -> dict:
             for k, v in info.hparams.items()}
 
 
+@pytest.mark.slow
 def test_a_real_run_with_tensorboard_flag_has_every_history_and_layer_series(tmp_path):
     out = tmp_path / "run"
     proc = cli("run", BASE, *set_args(), "--out", out, "--verbose", "0", "--tensorboard")
