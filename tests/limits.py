@@ -6,14 +6,12 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
 MEMORY = 3 << 30  # address space: TensorFlow needs ~2 GB of it for a tiny run
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def limited(memory: int = MEMORY):
@@ -21,32 +19,6 @@ def limited(memory: int = MEMORY):
     def apply():
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     return apply
-
-
-def start(*args, cwd, memory: int = MEMORY, **kwargs) -> subprocess.Popen:
-    """`python -m harness ARGS` in `cwd` under a memory limit."""
-    kwargs.setdefault("stdout", subprocess.PIPE)
-    kwargs.setdefault("stderr", subprocess.PIPE)
-    return subprocess.Popen([sys.executable, "-m", "harness", *map(str, args)], cwd=cwd,
-                            text=True, preexec_fn=limited(memory), **kwargs)
-
-
-def harness(*args, cwd, timeout: float = 180, memory: int = MEMORY, **kwargs):
-    """Runs `python -m harness ARGS` to its end (killed after `timeout` seconds)."""
-    proc = start(*args, cwd=cwd, memory=memory, **kwargs)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def python(code: str, cwd, timeout: float = 120, memory: int = 1 << 30):
-    """Runs `python -c CODE` under the limits."""
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limited(memory))
 
 
 @contextlib.contextmanager

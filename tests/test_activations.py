@@ -33,8 +33,8 @@ def test_course_derivatives():
     relu = activations.get("relu").der
     assert list(relu(np.array([-2.0, 3.0]))) == [0.0, 1.0]
     value, grad = autodiff("leaky_relu", np.array([-2.0, 3.0]))
-    np.testing.assert_allclose(value, [-0.02, 3.0])
-    np.testing.assert_allclose(grad, [0.01, 1.0])
+    np.testing.assert_allclose(value, [-0.02, 3.0], atol=1e-7)
+    np.testing.assert_allclose(grad, [0.01, 1.0], atol=1e-7)
 
 
 def test_step_has_zero_gradient_not_none():
@@ -63,7 +63,7 @@ def test_softmax_values_and_large_inputs():
     import keras
 
     out = np.asarray(keras.activations.softmax(np.array([[0.3, 2.9, 4.0]])))[0]
-    np.testing.assert_allclose(out, [0.01821127, 0.24519181, 0.73659691], rtol=1e-6)
+    np.testing.assert_allclose(out, [0.01821127, 0.24519181, 0.73659691], rtol=1e-6, atol=1e-7)
     big = np.asarray(keras.activations.softmax(np.array([[1010.0, 1000.0, 990.0]])))[0]
     assert np.all(np.isfinite(big)) and big.sum() == pytest.approx(1.0)
 
@@ -96,7 +96,7 @@ def test_course_fixed_weight_network():
     for dense, (kernel, bias) in zip(model.dense, weights):
         dense.set_weights([np.array(kernel), np.array(bias)])
     out = np.asarray(model(np.array([[1.0, 0.5]])))[0]
-    np.testing.assert_allclose(out, [0.31682708, 0.69627909], rtol=1e-6)
+    np.testing.assert_allclose(out, [0.31682708, 0.69627909], rtol=1e-6, atol=1e-7)
 
 
 def test_a_nan_from_the_users_activation_is_blamed_on_it_not_the_initializer(

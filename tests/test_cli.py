@@ -1,4 +1,5 @@
-"""The CLI as a user runs it: a subprocess, a tiny config, a temporary folder."""
+"""The CLI as a user runs it: a tiny config, a temporary folder, in this process (`commands.cli`)
+except where the process is the point (TensorFlow's start-up lines, pipes, what `list` imports)."""
 
 import json
 import os
@@ -7,21 +8,17 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
+from commands import cli, python
 from fake_runs import make_run
+from tiny import BASE, ROOT, SETS, set_args
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ["--set", "train.epochs=2", "--set", "data.n_samples=200", "--set", "model.depth=2",
-        "--set", "model.width=4"]
-
-
-def harness(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "harness", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+import harness
 
 
 def test_run_writes_every_file_and_column(tmp_path):
-    result = harness("run", ROOT / "configs/base.yaml", *TINY, "--verbose", "0", cwd=tmp_path)
+    result = cli("run", BASE, *set_args(), "--verbose", "0", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     printed = Path(result.stdout.strip().splitlines()[-1])
     assert printed.parent == Path("results/base")  # the last line is the run folder
@@ -57,7 +54,7 @@ def test_run_writes_every_file_and_column(tmp_path):
 def test_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path):
     (tmp_path / "bad.yaml").write_text(f"extends: {ROOT}/configs/base.yaml\n"
                                        "model: {activation: rleu}\n")
-    result = harness("run", "bad.yaml", cwd=tmp_path)
+    result = cli("run", "bad.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == ("error: bad.yaml: model.activation: unknown activation "
                                      "'rleu'; did you mean 'relu' or 'relu6'? "
@@ -71,45 +68,47 @@ def test_list_and_help_do_not_need_tensorflow():
             "try: main(['list'])\n"
             "except SystemExit: pass\n"
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = python(code)
     assert result.returncode == 0, result.stderr
     for table in ("activations:", "heads:", "losses:", "datasets:", "initializers:", "optimizers:"):
         assert table in result.stdout
     assert "leaky_relu" in result.stdout and "slope 0.01" in result.stdout
 
 
-def test_console_is_clean_and_meta_command_repeats_the_run(tmp_path):
-    # No TF_CPP_MIN_LOG_LEVEL: the harness itself must keep TensorFlow's start-up lines away.
-    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    overrides = {"train.epochs": 2, "data.n_samples": 200, "model.depth": 2, "model.width": [4, 4]}
-    code = (f"import harness; harness.run({str(ROOT / 'configs/base.yaml')!r}, "
-            f"overrides={overrides!r}, out='a', report=False)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    for noise in ("absl", "oneDNN", "cpu_feature_guard", "I0000"):
-        assert noise not in result.stderr, result.stderr
-    # stdout is a pipe: one plain progress line, no escape codes or carriage returns
-    assert "\x1b" not in result.stdout and "\r" not in result.stdout and "\b" not in result.stdout
-    assert result.stdout.startswith("2/2 - ")
+@pytest.mark.slow
+def test_console_is_clean_and_meta_command_repeats_the_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    overrides = {**SETS, "model.width": [4, 4]}
+    harness.run(BASE, overrides=overrides, out="a", report=False)
+    printed = capsys.readouterr().out
+    # stdout is not a terminal: one plain progress line, no escape codes or carriage returns
+    assert "\x1b" not in printed and "\r" not in printed and "\b" not in printed
+    assert printed.startswith("2/2 - ")
     summary = json.loads((tmp_path / "a/summary.json").read_text())
     assert summary["chance_accuracy"] > 0.4 and abs(summary["chance_loss"] - 0.693) < 0.01
     assert summary["learned"] in (True, False)
     meta = json.loads((tmp_path / "a/meta.json").read_text())
-    assert meta["command"] == (f"python -m harness run {ROOT / 'configs/base.yaml'} "
+    assert meta["command"] == (f"python -m harness run {BASE} "
                                "--set train.epochs=2 --set data.n_samples=200 --set model.depth=2 "
                                "--set 'model.width=[4, 4]' --out a")
     assert isinstance(meta["argv"], list)
+    # The command as a user pastes it into a shell: a fresh process, so TensorFlow's start-up
+    # lines would show here. No TF_CPP_MIN_LOG_LEVEL: the harness itself must keep them away.
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     first = (tmp_path / "a/layers.csv").read_bytes()
     again = subprocess.run(meta["command"], shell=True, cwd=tmp_path, env=env,  # noqa: S602
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
-    assert (tmp_path / "a/layers.csv").read_bytes() == first
+    for noise in ("absl", "oneDNN", "cpu_feature_guard", "I0000"):
+        assert noise not in again.stderr, again.stderr
+    assert "\x1b" not in again.stdout and "\r" not in again.stdout
+    assert (tmp_path / "a/layers.csv").read_bytes() == first  # this process and a fresh one
     assert "look at:" in again.stdout and "report: " in again.stdout
     assert not [line for line in again.stderr.splitlines() if not line.startswith("config: ")]
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly():
     for args in (["list"], ["schema"], ["schema", "--json"]):
         p = subprocess.Popen([sys.executable, "-m", "harness", *args], stdout=subprocess.PIPE,
@@ -123,7 +122,7 @@ def test_compare_without_out_writes_a_default_folder(tmp_path):
     # folders of the old format: the ratio falls back to grad_norm, 4 ** -7 for the fake sigmoid
     sig = make_run(tmp_path / "runs/sig", activation="sigmoid", depth=8, recorded="old")
     relu = make_run(tmp_path / "runs/relu", activation="relu", depth=8, recorded="old")
-    result = harness("compare", sig, relu, cwd=tmp_path)
+    result = cli("compare", sig, relu, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     printed = result.stdout.strip().splitlines()[-1]
     assert printed.startswith("report: results/compare/")

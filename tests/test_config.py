@@ -1,10 +1,9 @@
 """Config files: defaults, extends, --set, and every validation message."""
 
 import json
-import subprocess
-import sys
 
 import pytest
+from commands import cli
 from pydantic import ValidationError
 
 from harness.configfile import load_config
@@ -136,8 +135,9 @@ def test_missing_file():
 
 
 def test_schema_command_prints_a_table_of_keys():
-    out = subprocess.run([sys.executable, "-m", "harness", "schema"], capture_output=True,
-                         text=True, check=True).stdout
+    result = cli("schema")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
     lines = out.splitlines()
     assert lines[0].split() == ["key", "type", "default"]
     assert len(out.splitlines()) < 100
@@ -161,9 +161,9 @@ def test_schema_types_read_as_yaml_values_not_python_annotations():
 
 
 def test_schema_json_prints_json_schema_with_descriptions():
-    out = subprocess.run([sys.executable, "-m", "harness", "schema", "--json"],
-                         capture_output=True, text=True, check=True).stdout
-    schema = json.loads(out)
+    result = cli("schema", "--json")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
     model = schema["$defs"]["ModelConfig"]["properties"]
     assert "hidden layers" in model["depth"]["description"]
     assert schema["$defs"]["TrainConfig"]["properties"]["epochs"]["default"] == 20

@@ -281,6 +281,7 @@ def test_cached_mnist_npz_goes_through_keras(keras_home, keras_offline, monkeypa
     check_images(load_dataset(DataCfg(name="mnist"), 0), raw if npz_works else idx, 50)
 
 
+@pytest.mark.slow
 def test_fashion_mnist_folder_is_where_keras_looks(keras_home):
     """Keras' own loader, in a fresh process without network, reads the same files we do."""
     raw = fake_mnist(seed=6)

@@ -1,21 +1,18 @@
 """Your own data (csv), feature crosses and the digits set: loaders, errors and real tiny runs."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from commands import cli
 from test_data import DataCfg, arrays
 
 from harness.configfile import load_config
 from harness.data import load_dataset
 from harness.data.features import cross
 from harness.errors import ConfigError, DataError
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def write(path: Path, text: str) -> Path:
@@ -126,8 +123,7 @@ def test_bad_data_keys_are_config_errors(data, match):
 def test_cli_bad_csv_exits_2_and_writes_nothing(tmp_path):
     csv = write(tmp_path / "d.csv", "a,b,zone\n1,2,x\n3,4,x\n")
     config = write(tmp_path / "c.yaml", f"data: {{name: csv, path: {csv}, target: zone}}\n")
-    out = subprocess.run([sys.executable, "-m", "harness", "run", str(config), "--out",
-                          str(tmp_path / "run")], cwd=ROOT, capture_output=True, text=True)
+    out = cli("run", config, "--out", tmp_path / "run")
     assert out.returncode == 2, out.stderr
     assert out.stderr.strip().splitlines()[-1] == (
         f"error: {csv}: column 'zone': every example has the label 'x', one class only; "
@@ -135,8 +131,7 @@ def test_cli_bad_csv_exits_2_and_writes_nothing(tmp_path):
     assert not (tmp_path / "run").exists()
     # A multi-class target with the default sigmoid head: caught once the file is read.
     write(csv, "a,b,zone\n1,2,x\n3,4,y\n5,6,z\n7,8,x\n9,0,y\n")
-    out = subprocess.run([sys.executable, "-m", "harness", "run", str(config), "--out",
-                          str(tmp_path / "run")], cwd=ROOT, capture_output=True, text=True)
+    out = cli("run", config, "--out", tmp_path / "run")
     assert out.returncode == 2 and "model.head: head 'sigmoid' does not fit multiclass data " \
         f"from {csv}; use head: softmax" in out.stderr
     assert not (tmp_path / "run").exists()
@@ -172,13 +167,12 @@ def test_csv_crosses_name_the_two_columns_x1_x2(tmp_path):
 def run_cli(tmp_path, config: dict, name="run"):
     path = tmp_path / f"{name}.yaml"
     path.write_text(json.dumps(config))
-    out = subprocess.run([sys.executable, "-m", "harness", "run", str(path), "--out",
-                          str(tmp_path / name), "--verbose", "0"], cwd=ROOT, capture_output=True,
-                         text=True)
+    out = cli("run", path, "--out", tmp_path / name, "--verbose", "0")
     assert out.returncode == 0, out.stderr[-2000:]
     return tmp_path / name, out.stdout
 
 
+@pytest.mark.slow
 def test_depth0_sigmoid_with_squares_separates_circles_and_draws_it_in_x1_x2(tmp_path):
     run, _ = run_cli(tmp_path, {
         "data": {"name": "circles", "features": ["x1^2", "x2^2"]},
@@ -202,6 +196,7 @@ def test_depth0_sigmoid_with_squares_separates_circles_and_draws_it_in_x1_x2(tmp
     assert "circles, inputs x1^2, x2^2, " in html
 
 
+@pytest.mark.slow
 def test_2d_csv_file_gets_the_boundary_picture(tmp_path):
     csv = ring_csv(tmp_path / "ring.csv", n=300)
     run, stdout = run_cli(tmp_path, {

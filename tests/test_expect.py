@@ -1,23 +1,25 @@
 """`expect:` blocks and `harness check`: parsing, errors, and met / not met through the CLI."""
 
+import contextlib
+import io
 import json
 import math
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
+from commands import cli
+from tiny import tiny
 
 from harness.configfile import load_config
 from harness.errors import ConfigError
 from harness.expect import Expectation, matches, parse_run
 from harness.sweeps import load_experiment
 
-ROOT = Path(__file__).resolve().parents[1]
-TINY = ("data: {name: circles, n_samples: 200}\n"
-        "model: {depth: 1, width: 4}\n"
-        "train: {epochs: 1}\n")
+# The tiny config (`tiny.TINY`) with one epoch, as a file's text.
+TINY = yaml.safe_dump(tiny(train={"epochs": 1}), sort_keys=False)
 
 
 def write(path: Path, text: str) -> Path:
@@ -25,9 +27,15 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def harness(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "harness", *args], cwd=cwd,
-                          capture_output=True, text=True)
+def check_from(folder: Path, *paths) -> subprocess.CompletedProcess:
+    """`harness check PATHS` from `folder` in this process, as the CLI calls it, with its output
+    stream given: `check`'s default streams are the ones of the moment it was imported."""
+    from harness.check import check
+
+    out = io.StringIO()
+    with contextlib.chdir(folder):
+        code = check([str(p) for p in paths], out=out, log=None)
+    return subprocess.CompletedProcess(["harness", "check", *paths], code, out.getvalue(), "")
 
 
 @pytest.mark.parametrize("expect, match", [
@@ -102,6 +110,7 @@ def test_a_grid_key_typo_is_an_unknown_config_key_even_with_a_where(tmp_path):
     assert "where" not in str(info.value)
 
 
+@pytest.mark.slow
 def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_path):
     files = tmp_path / "files"
     files.mkdir()
@@ -114,14 +123,14 @@ def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_pat
                                 "  - where: {model.activation: step}\n"
                                 "    test_accuracy_std: '>= 0'\n"  # two seeds: a number
                                 "seeds: [0, 1]\n")
-    out = harness("check", "files", cwd=tmp_path)
-    assert out.returncode == 0, out.stdout + out.stderr[-2000:]
+    out = check_from(tmp_path, "files")
+    assert out.returncode == 0, out.stdout
     assert "files/plain.yaml: no expect: block, skipped" in out.stdout
     assert "files/met.yaml: met (completed" in out.stdout
     assert "expect: epochs_run 1 (== 1): met" in out.stdout
     assert "expect: activation=step: test_accuracy_std" in out.stdout
     assert "check: 2 files with expectations, 2 met, 0 not met; 1 without" in out.stdout
-    [run] = (tmp_path / "results" / "run").iterdir()
+    [run] = (tmp_path / "results" / "tiny").iterdir()  # the config's name
     summary = json.loads((run / "summary.json").read_text())
     assert summary["expect_met"] is True
     assert summary["expect"][0] == {"key": "epochs_run", "condition": "== 1", "measured": 1,
@@ -132,14 +141,15 @@ def test_check_runs_configs_and_experiments_that_meet_their_expectations(tmp_pat
     assert cells["expect_detail"].tolist()[0] == "epochs_run 1 (== 1): met"
 
 
+@pytest.mark.slow
 def test_expectation_not_met(tmp_path):
     config = write(tmp_path / "hard.yaml", TINY + 'expect: {test_accuracy: ">= 1.01"}\n')
-    out = harness("run", str(config), "--out", "hard", "--verbose", "0", cwd=tmp_path)
+    out = cli("run", str(config), "--out", "hard", "--verbose", "0", cwd=tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]  # the run itself completed
     assert "expect: test_accuracy" in out.stdout and "(>= 1.01): NOT MET" in out.stdout
     summary = json.loads((tmp_path / "hard" / "summary.json").read_text())
     assert summary["expect_met"] is False and summary["expect"][0]["met"] is False
-    out = harness("check", config.name, cwd=tmp_path)
+    out = check_from(tmp_path, config.name)
     assert out.returncode == 1
     assert "hard.yaml: NOT MET (completed" in out.stdout
     assert "1 not met: hard.yaml" in out.stdout
@@ -148,12 +158,12 @@ def test_expectation_not_met(tmp_path):
 def test_check_stops_on_a_bad_file_before_training(tmp_path):
     write(tmp_path / "a_good.yaml", TINY + 'expect: {test_accuracy: ">= 0"}\n')
     write(tmp_path / "b_bad.yaml", TINY + 'expect: {test_accuracy: ">= lots"}\n')
-    out = harness("check", ".", cwd=tmp_path)
+    out = cli("check", ".", cwd=tmp_path)
     assert out.returncode == 2
     assert out.stderr.strip() == ("error: b_bad.yaml: expect: test_accuracy: '>= lots': 'lots' "
                                   'is not a number; write e.g. ">= 0.95"')
     assert not (tmp_path / "results").exists()
-    out = harness("check", "missing", cwd=tmp_path)
+    out = cli("check", "missing", cwd=tmp_path)
     assert out.returncode == 2 and "missing: no such file or folder" in out.stderr
 
 
@@ -167,7 +177,7 @@ def test_check_finds_a_missing_csv_file_before_training(tmp_path):
           "grid: {data.path: [gone2.csv]}\nset: {data.name: csv, data.target: label}\n"
           'expect: {test_accuracy: ">= 0"}\n')
     for name, missing in [("b_csv.yaml", "gone.csv"), ("c_sweep.yaml", "gone2.csv")]:
-        out = harness("check", "a_good.yaml", name, cwd=tmp_path)
+        out = cli("check", "a_good.yaml", name, cwd=tmp_path)
         assert out.returncode == 2 and "Traceback" not in out.stderr
         assert out.stderr.strip() == (f"error: {name}: data.path: {missing}: no such file; check "
                                       "data.path (in a config file it is relative to that file, "

@@ -1,11 +1,9 @@
 """The activation explorer: autodiff on the Keras functions against the formulas; the CLI."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+from commands import cli
 
 from harness import activations
 from harness.errors import HarnessError
@@ -48,8 +46,7 @@ def test_non_elementwise_functions_are_refused():
 
 
 def test_cli_defaults_write_png_and_csv(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "harness", "activations"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = cli("activations", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = tmp_path / "results/activations"
     assert (out / "activations.png").stat().st_size > 10_000
@@ -60,8 +57,7 @@ def test_cli_defaults_write_png_and_csv(tmp_path):
 
 
 def test_cli_unknown_name_exits_2_with_did_you_mean(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "harness", "activations", "sigmoid", "rleu"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = cli("activations", "sigmoid", "rleu", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "error: activations: unknown activation 'rleu'; did you mean 'relu' or 'relu6'? "

@@ -18,6 +18,7 @@ def train(tmp_path, in_graph, config):
             recorder.histograms_frame(), recorder.snapshots)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("config", [
     {"data": {"n_samples": 300}, "model": {"depth": 3, "width": 8, "activation": "tanh"},
      "train": {"epochs": 4, "batch_size": 32}, "log": {"histograms": [2, 4]}},
@@ -81,6 +82,7 @@ def test_epoch_orders_are_seeded_permutations():
     assert not (a[0] == a[1]).all() and not (a == epoch_orders(50, 3, seed=2)).all()
 
 
+@pytest.mark.slow
 def test_seeds_of_one_cell_reuse_the_trace_with_byte_identical_files(tmp_path):
     """In one process, a run whose config differs from the last one's only by the seed trains on
     the last run's compiled loop; its files equal those of a fresh process, byte for byte."""

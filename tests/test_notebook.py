@@ -3,12 +3,14 @@
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "examples/activations_lesson.ipynb"
 
 
+@pytest.mark.slow  # a kernel process that loads TensorFlow and trains three runs and a sweep
 def test_the_lesson_notebook_executes_and_shows_runs_and_the_sweep_as_html():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     # The kernel inherits this process' environment (PYTHONPATH, KERAS_HOME).

@@ -15,8 +15,7 @@ import pandas as pd
 import psutil
 import pytest
 import yaml
-
-from harness.sweeps import run_sweep
+from commands import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CSVS = ("history.csv", "layers.csv", "surface.csv", "points.csv", "config.yaml")
@@ -56,13 +55,13 @@ def same_runs(a: Path, b: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def sequential(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sequential")
-    path = experiment(folder)
-    run_sweep(path, out=folder / "out", log=None)
-    return path, folder / "out"
+def sequential(tiny_sweep):
+    """The sequential reference: the session's sweep (conftest), activation x depth 2 x 2 seeds."""
+    path, out, _, _ = tiny_sweep
+    return path, out
 
 
+@pytest.mark.slow
 def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_path):
     path, reference = sequential
     proc = sweep(path, "--out", tmp_path / "out", "--jobs", "2")
@@ -74,7 +73,7 @@ def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_pa
     assert all(" eta " in line for line in progress)
     same_runs(reference, tmp_path / "out")
 
-    (tmp_path / "out/activation=relu__seed=1/summary.json").unlink()  # as if killed mid-run
+    (tmp_path / "out/activation=relu__depth=2__seed=1/summary.json").unlink()  # killed mid-run
     again = sweep(path, "--out", tmp_path / "out", "--jobs", "auto")
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
@@ -82,6 +81,7 @@ def test_jobs_2_writes_the_same_numbers_as_jobs_1_and_resumes(sequential, tmp_pa
     same_runs(reference, tmp_path / "out")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_stops_every_worker_keeps_finished_runs_and_the_rerun_finishes(tmp_path, sig):
     path, out = experiment(tmp_path, epochs=3, seeds=range(4)), tmp_path / "out"
@@ -107,6 +107,7 @@ def test_a_signal_stops_every_worker_keeps_finished_runs_and_the_rerun_finishes(
     assert f"skipped {statuses.count('completed')}," in err
 
 
+@pytest.mark.slow
 def test_two_parallel_sweeps_into_one_folder_train_each_run_once(tmp_path):
     path, out = experiment(tmp_path), tmp_path / "out"
     procs = [sweep(path, "--out", out, "--jobs", "2"), sweep(path, "--out", out)]
@@ -122,7 +123,7 @@ def test_two_parallel_sweeps_into_one_folder_train_each_run_once(tmp_path):
 ])
 def test_bad_jobs_or_address_is_one_error_line(tmp_path, args, message):
     path = experiment(tmp_path)
-    proc = sweep(path, "--out", tmp_path / "out", *args)
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 2 and err.strip().startswith(message) and "\n" not in err.strip()
+    result = cli("sweep", path, "--out", tmp_path / "out", *args)
+    err = result.stderr
+    assert result.returncode == 2 and err.strip().startswith(message) and "\n" not in err.strip()
     assert not (tmp_path / "out").exists()

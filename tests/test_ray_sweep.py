@@ -16,6 +16,9 @@ from test_parallel_sweep import experiment, same_runs
 
 from harness.sweeps import run_sweep
 
+# A local Ray cluster, and a fresh interpreter without Ray.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def cluster():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from commands import cli
 from fake_runs import make_run
 from matplotlib.figure import Figure
 
@@ -149,6 +150,7 @@ def test_run_labels_lengthen_ambiguous_keys():
                                    "data.noise=0.2, model.noise=0.5, use_bias=none"]
 
 
+@pytest.mark.slow
 def test_compare_table_and_report(tmp_path):
     dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=6),
             make_run(tmp_path / "relu", activation="relu", depth=6),
@@ -287,6 +289,7 @@ def _chromium_dom(html_path: Path, profile: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
 def test_report_renders_in_headless_chromium(tmp_path):
@@ -308,8 +311,7 @@ def test_softmax_head_on_two_classes_draws_the_boundary_and_cli_rebuilds_it(tmp_
     # surface.csv holds pred_0, pred_1 (no `pred`): this used to be KeyError: 'pred'
     run_dir = make_run(tmp_path / "run", task="binary", head="softmax")
     assert "pred" not in pd.read_csv(run_dir / "surface.csv").columns
-    done = subprocess.run([sys.executable, "-m", "harness", "report", str(run_dir)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = cli("report", run_dir)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     html = (run_dir / "report.html").read_text()
@@ -318,6 +320,7 @@ def test_softmax_head_on_two_classes_draws_the_boundary_and_cli_rebuilds_it(tmp_
     assert "Decision boundary: not drawn" not in html
 
 
+@pytest.mark.slow
 def test_report_is_built_from_the_files_alone_without_tensorflow(tmp_path):
     run_dir = make_run(tmp_path / "run", activation="sigmoid", image=True)
     code = ("import sys; from harness.report import build_report; "
@@ -340,6 +343,7 @@ def test_gif_has_one_frame_per_logged_epoch(tmp_path):
         assert gif.n_frames == epochs == 3  # 0, the middle and the last epoch
 
 
+@pytest.mark.slow
 def test_verdict_and_captions_follow_the_data(tmp_path):
     chance = build_report(make_run(tmp_path / "chance", activation="sigmoid", depth=6,
                                    learned=False)).read_text()
@@ -498,6 +502,7 @@ def test_chance_levels_from_summary_or_points(tmp_path):
     assert chance_levels(load_run(make_run(tmp_path / "c", task="regression"))) == {}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
 def test_compare_report_renders_in_headless_chromium(tmp_path):

@@ -70,6 +70,7 @@ def test_spread_caption_says_grows_when_the_spread_grows_and_zero_when_it_dies()
     assert "infx" not in dead and "falls to 0 in layer 4" in dead
 
 
+@pytest.mark.slow
 def test_report_shows_the_command_as_written_in_meta_json(tmp_path):
     run_dir = make_run(tmp_path / "run")
     meta = json.loads((run_dir / "meta.json").read_text())
@@ -91,6 +92,7 @@ def test_report_names_the_dead_layer_where_the_final_ratio_is_missing(tmp_path):
     assert "hidden_3 is 100% dead from epoch 2: no gradient reaches the layers below" in html
 
 
+@pytest.mark.slow
 def test_compare_captions_name_the_measure_they_draw(tmp_path):
     dirs = [make_run(tmp_path / "sig", activation="sigmoid", depth=4),
             make_run(tmp_path / "relu", activation="relu", depth=4)]

@@ -1,11 +1,7 @@
-"""Bad configs through the real CLI: exit code 2, one `error:` line, no traceback, no run folder."""
-
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+"""Bad configs through the CLI: exit code 2, one `error:` line, no traceback, no run folder."""
 
 import pytest
+from commands import cli
 from config_messages import check  # tests/ is on sys.path
 
 CLI_CASES = {  # id: (file text, --set overrides, message start, key, did you mean)
@@ -37,32 +33,14 @@ CLI_CASES = {  # id: (file text, --set overrides, message start, key, did you me
 }
 
 
-def _cli(folder: Path, text, overrides):
-    path = folder / "c.yaml"
-    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    args = [a for o in overrides for a in ("--set", o)]
-    return subprocess.run([sys.executable, "-m", "harness", "run", "c.yaml", *args], cwd=folder,
-                          capture_output=True, text=True, timeout=120)
-
-
-@pytest.fixture(scope="module")
-def cli_results(tmp_path_factory):
-    """Runs every CLI case at once (each is a short Python start-up; TensorFlow never loads)."""
-    folders = {case: tmp_path_factory.mktemp("cli") for case in CLI_CASES}
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {case: pool.submit(_cli, folders[case], *CLI_CASES[case][:2])
-                   for case in CLI_CASES}
-        return {case: (future.result(), folders[case]) for case, future in futures.items()}
-
-
 @pytest.mark.parametrize("case", list(CLI_CASES))
-def test_cli_bad_config_is_one_error_line_exit_2_and_no_run_folder(cli_results, case):
-    result, folder = cli_results[case]
-    _, _, starts, key, close = CLI_CASES[case]
+def test_cli_bad_config_is_one_error_line_exit_2_and_no_run_folder(tmp_path, case):
+    text, overrides, starts, key, close = CLI_CASES[case]
+    (tmp_path / "c.yaml").write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    result = cli("run", "c.yaml", *(a for o in overrides for a in ("--set", o)), cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     check(lines[0].removeprefix("error: "), starts, key, close)
-    assert not (folder / "results").exists()
-    assert not (folder / "PWNED").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]  # no results/, no PWNED

@@ -2,22 +2,23 @@
 
 Alias bombs, files that are not files, models that cannot fit, gzip bombs, grids of millions of
 runs; `--out` on a full or read-only disk, user modules that fail on import, initializers that make
-no sense, a loss that is NaN at initialisation. Every case runs the CLI as a subprocess under a
-memory and time limit (`limits.py`), so a regression fails fast.
+no sense, a loss that is NaN at initialisation. Every case runs the CLI in this process under a
+memory and time limit (`limits.py`, tighter where a bomb is defused), so a regression fails fast.
 """
 
 import gzip
 import os
 import struct
-from concurrent.futures import ThreadPoolExecutor
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
+from commands import cli
 from config_messages import check
-from limits import BUDGET, ROOT, address_space, fill, harness, python, tmpfs
-from test_robustness_runs import TINY
+from limits import BUDGET, address_space, fill, memory_limit, tmpfs
+from tiny import ROOT, TINY
 
 
 def bomb(levels: int = 8, name: str = "bomb") -> str:
@@ -37,15 +38,6 @@ def one_error_line(result, starts: str, key: str | None = None):
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     check(lines[0].removeprefix("error: "), starts, key)
     return lines[0]
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory):
-    import harness as harness_api
-
-    out = tmp_path_factory.mktemp("finished") / "run"
-    harness_api.run(TINY, overrides={"train.epochs": 1}, out=out, verbose=0, report=False)
-    return out
 
 
 # --- every test runs under a memory and a time limit (conftest.robustness_limits) ----------------
@@ -75,31 +67,21 @@ ALIAS_CASES = {  # id: (config file text, --set values, the file the message sta
 }
 
 
-@pytest.fixture(scope="module")
-def alias_results(tmp_path_factory):
-    def one(case):
-        text, overrides, _ = ALIAS_CASES[case]
-        folder = tmp_path_factory.mktemp("alias")
-        (folder / "c.yaml").write_text(text)
-        return harness("run", "c.yaml", *(a for o in overrides for a in ("--set", o)),
-                       cwd=folder, timeout=60, memory=1 << 30), folder
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(zip(ALIAS_CASES, pool.map(one, ALIAS_CASES)))
-
-
 @pytest.mark.parametrize("case", list(ALIAS_CASES))
-def test_yaml_alias_bombs_are_one_error_line(alias_results, case):
-    result, folder = alias_results[case]
-    line = one_error_line(result, ALIAS_CASES[case][2])
-    assert "alias" in line
-    assert not (folder / "results").exists()
+def test_yaml_alias_bombs_are_one_error_line(tmp_path, case):
+    text, overrides, starts = ALIAS_CASES[case]
+    (tmp_path / "c.yaml").write_text(text)
+    with memory_limit(1 << 30):
+        result = cli("run", "c.yaml", *(a for o in overrides for a in ("--set", o)), cwd=tmp_path)
+    assert "alias" in one_error_line(result, starts)
+    assert not (tmp_path / "results").exists()
 
 
 def test_alias_bombs_in_experiment_files_are_one_error_line(tmp_path):
     (tmp_path / "e.yaml").write_text(f"base: {ROOT / 'configs/base.yaml'}\n{bomb()}\n"
                                      "grid: {model.depth: *bomb8}\n")
-    result = harness("sweep", "e.yaml", "--out", "out", cwd=tmp_path, timeout=60,
-                     memory=1 << 30)
+    with memory_limit(1 << 30):
+        result = cli("sweep", "e.yaml", "--out", "out", cwd=tmp_path)
     assert "alias" in one_error_line(result, "e.yaml")
     assert not (tmp_path / "out").exists()
 
@@ -110,18 +92,20 @@ def test_config_files_that_are_not_files_are_one_error_line(tmp_path):
     (tmp_path / "big.yaml").write_bytes(b"# " + b"x" * 2_000_000 + b"\n")
     for path, words in (("/dev/zero", "not a regular file"), ("fifo.yaml", "not a regular file"),
                         ("loop.yaml", "symbolic links"), ("big.yaml", "more than a config")):
-        result = harness("run", path, cwd=tmp_path, timeout=30, memory=1 << 30)
+        with memory_limit(1 << 30):
+            result = cli("run", path, cwd=tmp_path)
         assert words in one_error_line(result, path)
     (tmp_path / "e.yaml").write_text("base: /dev/zero\ngrid: {model.depth: [1]}\n")
     os.mkfifo(tmp_path / "fifo_e.yaml")
-    result = harness("sweep", "fifo_e.yaml", cwd=tmp_path, timeout=30, memory=1 << 30)
+    with memory_limit(1 << 30):
+        result = cli("sweep", "fifo_e.yaml", cwd=tmp_path)
     assert "not a regular file" in one_error_line(result, "fifo_e.yaml")
 
 
 def test_a_model_that_cannot_fit_in_memory_is_refused_before_it_is_built(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "model": {"depth": 200,
                                                                        "width": 100000}}))
-    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    result = cli("run", "c.yaml", cwd=tmp_path)
     line = one_error_line(result, "c.yaml", "model.width")
     assert "TB of memory" in line and "parameters" in line and "available" in line
     assert not (tmp_path / "results").exists()
@@ -136,7 +120,7 @@ def test_a_problem_found_after_validation_names_the_set_that_caused_it(tmp_path,
     """Problems found once the data is read or the model built blame the `--set` behind them,
     not the config file (which did not set the key)."""
     (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "model": {"depth": depth}}))
-    result = harness("run", "c.yaml", "--set", override, cwd=tmp_path, timeout=120)
+    result = cli("run", "c.yaml", "--set", override, cwd=tmp_path)
     key = override.partition("=")[0]
     assert one_error_line(result, f"--set {key}").startswith(f"error: --set {key}: ")
     assert not (tmp_path / "results").exists()
@@ -200,20 +184,19 @@ def test_a_gzip_member_that_decompresses_past_its_header_is_refused_without_read
         f.write(gzip.compress(header + b"\0" * 60 * 784))
         for _ in range(24):
             f.write(zeros)
-    result = python("from pathlib import Path\nfrom harness.data.images import read_idx\n"
-                    "from harness.errors import DataError\n"
-                    "try:\n    read_idx(Path('bomb.gz'))\n"
-                    "except DataError as e:\n    print(e)\n", cwd=tmp_path, timeout=60,
-                    memory=1 << 30)
-    assert result.returncode == 0, result.stderr
-    assert "holds more than the 47056 bytes its header promises" in result.stdout
+    from harness.data.images import read_idx
+    from harness.errors import DataError
+
+    with memory_limit(1 << 30), pytest.raises(DataError) as error:
+        read_idx(tmp_path / "bomb.gz")
+    assert "holds more than the 47056 bytes its header promises" in str(error.value)
 
 
 def test_a_sweep_of_too_many_runs_asks_for_max_runs(tmp_path):
     (tmp_path / "e.yaml").write_text(yaml.safe_dump({
         "base": str(ROOT / "configs/base.yaml"), "seeds": list(range(10)),
         "grid": {"model.depth": list(range(1, 41)), "model.width": list(range(1, 41))}}))
-    result = harness("sweep", "e.yaml", "--out", "out", cwd=tmp_path, timeout=60)
+    result = cli("sweep", "e.yaml", "--out", "out", cwd=tmp_path)
     line = one_error_line(result, "e.yaml")
     assert "16000 runs (40 model.depth x 40 model.width x 10 seeds)" in line
     assert "--max-runs 16000" in line and not (tmp_path / "out").exists()
@@ -235,11 +218,11 @@ def test_max_runs_below_one_is_one_error_line(tmp_path, value):
 def test_out_on_a_read_only_or_full_disk_is_one_error_line(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 1}}))
     with tmpfs(tmp_path / "ro", readonly=True):
-        result = harness("run", "c.yaml", "--out", "ro/run", cwd=tmp_path)
+        result = cli("run", "c.yaml", "--out", "ro/run", cwd=tmp_path)
         assert "Read-only file system" in one_error_line(result, "--out ro/run")
     with tmpfs(tmp_path / "full", size="1m") as full:
         fill(full)
-        result = harness("run", "c.yaml", "--out", "full/run", cwd=tmp_path)
+        result = cli("run", "c.yaml", "--out", "full/run", cwd=tmp_path)
         assert "full" in one_error_line(result, "--out full/run")
         assert not (full / "run").exists()
 
@@ -247,32 +230,32 @@ def test_out_on_a_read_only_or_full_disk_is_one_error_line(tmp_path):
 @pytest.mark.parametrize("command", [["sweep", "e.yaml", "--out"], ["compare", "run", "--out"],
                                      ["activations", "relu", "--out"],
                                      ["tensorboard", "run", "--logdir"]])
-def test_every_out_that_is_empty_a_file_or_read_only_is_one_error_line(tmp_path, finished_run,
+def test_every_out_that_is_empty_a_file_or_read_only_is_one_error_line(tmp_path, tiny_run,
                                                                       command):
-    (tmp_path / "run").symlink_to(finished_run)
+    (tmp_path / "run").symlink_to(tiny_run)
     (tmp_path / "e.yaml").write_text(yaml.safe_dump({
         "base": str(ROOT / "configs/base.yaml"), "grid": {"model.depth": [1, 2]}}))
     (tmp_path / "afile").write_text("mine")
     flag = command[-1]
     for out, words in (("", f"{flag}: empty; give a folder"),
                        ("afile", f"{flag} afile: is a file, not a folder")):
-        result = harness(*command, out, cwd=tmp_path, timeout=120)
+        result = cli(*command, out, cwd=tmp_path)
         assert words in one_error_line(result, flag)
     assert (tmp_path / "afile").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "e.yaml", "run"]
     with tmpfs(tmp_path / "ro", readonly=True):
-        result = harness(*command, "ro/x", cwd=tmp_path, timeout=120)
+        result = cli(*command, "ro/x", cwd=tmp_path)
         assert "Read-only file system" in one_error_line(result, f"{flag} ro/x")
 
 
+@pytest.mark.slow
 def test_a_disk_that_fills_during_the_run_fails_it_in_one_line(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 3000,
                                                                        "batch_size": 200}}))
     with tmpfs(tmp_path / "small", size="4m") as small:
         fill(small)
         os.truncate(small / "filler", (small / "filler").stat().st_size - (1200 << 10))
-        result = harness("run", "c.yaml", "--out", "small/run", "--verbose", "0", cwd=tmp_path,
-                         timeout=300)
+        result = cli("run", "c.yaml", "--out", "small/run", "--verbose", "0", cwd=tmp_path)
         line = one_error_line(result, "small/run/")
         assert "No space left on device" in line
         status = yaml.safe_load((small / "run" / "summary.json").read_text()
@@ -287,12 +270,14 @@ USER_MODULES = {
 
 
 @pytest.mark.parametrize("case", list(USER_MODULES))
-def test_a_user_activation_module_that_fails_on_import_is_one_error_line(tmp_path, case):
+def test_a_user_activation_module_that_fails_on_import_is_one_error_line(tmp_path, monkeypatch,
+                                                                         case):
     (tmp_path / f"acts_{case}.py").write_text(USER_MODULES[case])
     (tmp_path / "c.yaml").write_text(f"model: {{activation: 'acts_{case}:f'}}\n")
-    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
-    result = harness("run", "c.yaml", cwd=tmp_path, timeout=60, memory=1 << 30,
-                     env={**os.environ, "PYTHONPATH": path})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, f"acts_{case}", raising=False)
+    with memory_limit(1 << 30):
+        result = cli("run", "c.yaml", cwd=tmp_path)
     line = one_error_line(result, "c.yaml", "model.activation")
     assert f"importing 'acts_{case}'" in line
     assert ("RuntimeError: broken on import" if case == "raises" else "SystemExit: 3") in line
@@ -307,7 +292,8 @@ def test_a_user_activation_module_that_fails_on_import_is_one_error_line(tmp_pat
 def test_initializer_parameters_that_make_no_sense_are_one_error_line(tmp_path, initializer,
                                                                        words):
     (tmp_path / "c.yaml").write_text(f"model: {{initializer: {initializer}}}\n")
-    result = harness("run", "c.yaml", cwd=tmp_path, timeout=60, memory=1 << 30)
+    with memory_limit(1 << 30):
+        result = cli("run", "c.yaml", cwd=tmp_path)
     assert words in one_error_line(result, "c.yaml", "model.initializer")
 
 
@@ -328,7 +314,7 @@ def test_a_loss_that_is_nan_at_initialisation_blames_the_initialisation(tmp_path
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "model": {"depth": 2, "width": 4, "initializer": {"name": "constant",
                                                                    "value": 1e30}}}))
-    result = harness("run", "c.yaml", cwd=tmp_path)
+    result = cli("run", "c.yaml", cwd=tmp_path)
     line = one_error_line(result, "c.yaml", "model.initializer")
     assert "at initialisation" in line and "not train.learning_rate" in line
     assert not (tmp_path / "results").exists()
@@ -342,7 +328,7 @@ def test_csv_values_beyond_float32_blame_the_data_not_the_initialisation(tmp_pat
     (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "data": {"name": "csv", "path": "d.csv", "target": "label"}}))
-    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    result = cli("run", "c.yaml", cwd=tmp_path)
     line = one_error_line(result, "d.csv")
     assert f"column 'a': {float(value):g} on line 6 is beyond float32's range" in line
     assert "initiali" not in line and not (tmp_path / "results").exists()
@@ -354,17 +340,18 @@ def test_inputs_that_overflow_when_scaled_blame_the_data_not_the_initialisation(
     (tmp_path / "d.csv").write_text("\n".join(lines) + "\n")
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "data": {"name": "csv", "path": "d.csv", "target": "label"}}))
-    result = harness("run", "c.yaml", cwd=tmp_path, timeout=120)
+    result = cli("run", "c.yaml", cwd=tmp_path)
     line = one_error_line(result, "c.yaml")
     assert "data: the model's inputs hold NaN or infinite values" in line
     assert "initiali" not in line and not (tmp_path / "results").exists()
 
 
+@pytest.mark.slow
 def test_data_path_for_generated_data_is_a_warning(tmp_path):
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
         {**TINY, "data": {"name": "circles", "n_samples": 200, "path": "~/data/mnist"},
          "train": {"epochs": 1}}))
-    result = harness("run", "c.yaml", "--verbose", "0", cwd=tmp_path)
+    result = cli("run", "c.yaml", "--verbose", "0", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert warnings == ["warning: data.path: ignored: circles is generated, not read from files; "

@@ -3,8 +3,8 @@
 A NaN loss stops the run and is recorded; Ctrl-C leaves an `interrupted` run; SIGKILL at any moment
 never leaves a folder that looks finished; YAML tags never run, names never leave results/, a user's
 activation module is imported only when named, a broken MNIST file is one error line; the same
-config and seed give byte-identical CSVs. CLI runs are subprocesses on tiny configs (depth 2,
-width 4, 200 samples); the slow ones start together at the top so that they overlap.
+config and seed give byte-identical CSVs, in this process and in a fresh one. Runs are tiny
+(`tiny.TINY`); the CLI runs in this process except where a signal or a fresh process is the point.
 """
 
 import gzip
@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from commands import cli, rows, start, wait_for
+from tiny import TINY, tiny
 
 import harness
 from harness.configfile import load_config
@@ -29,8 +31,6 @@ from harness.data.images import IDX_FILES
 from harness.errors import ConfigError, DataError
 from harness.rundir import is_finished, load_run
 
-TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 200},
-        "model": {"depth": 2, "width": 4}, "train": {"epochs": 20}}
 DIVERGE = {"name": "blowup", "data": {"name": "sine", "n_samples": 200},
            "model": {"depth": 2, "width": 4, "head": "identity"},
            "train": {"loss": "mse", "optimizer": "sgd", "learning_rate": 1e6, "epochs": 50}}
@@ -43,37 +43,13 @@ def config_in(folder: Path, config: dict) -> Path:
     return path
 
 
-def start(folder: Path, *args) -> subprocess.Popen:
-    """`python -m harness run c.yaml ...` in `folder`, as a user would type it."""
-    return subprocess.Popen([sys.executable, "-m", "harness", "run", "c.yaml", "--verbose", "0",
-                             *map(str, args)], cwd=folder, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+def run_folders(cwd: Path) -> list[Path]:
+    return sorted(p for p in (cwd / "results").glob("*/*") if p.is_dir())
 
 
 def finish(proc: subprocess.Popen, timeout: float = 300) -> subprocess.CompletedProcess:
     out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def run_folders(cwd: Path) -> list[Path]:
-    return sorted(p for p in (cwd / "results").glob("*/*") if p.is_dir())
-
-
-def wait_for(condition, timeout: float = 120, every: float = 0.01):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError("timed out waiting")
-
-
-def rows(path: Path) -> int:
-    try:
-        return len(pd.read_csv(path))
-    except (FileNotFoundError, pd.errors.EmptyDataError):
-        return 0
 
 
 def fake_idx_folder(folder: Path, n_train: int = 60, n_test: int = 20) -> Path:
@@ -96,32 +72,6 @@ def mnist_config(path: Path) -> dict:
             "train": {"loss": "sparse_categorical_crossentropy", "epochs": 1}}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def background(tmp_path_factory):
-    """Starts the CLI runs that only need to finish (each loads TensorFlow: ~6-10 s)."""
-    procs = {}
-    for name, config in (("seed0", TINY), ("seed0_again", TINY), ("diverge", DIVERGE)):
-        folder = tmp_path_factory.mktemp(name)
-        config_in(folder, config)
-        procs[name] = (start(folder), folder)
-    broken = fake_idx_folder(tmp_path_factory.mktemp("idx"))
-    gz = broken / "train-images-idx3-ubyte.gz"
-    gz.write_bytes(gz.read_bytes()[:200])  # a download cut short
-    folder = tmp_path_factory.mktemp("mnist")
-    config_in(folder, mnist_config(broken))
-    procs["broken_mnist"] = (start(folder), folder)
-    yield procs
-    for proc, _ in procs.values():
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-def completed(background, name):
-    proc, folder = background[name]
-    return finish(proc), folder
-
-
 # --- NaN ------------------------------------------------------------------------------------------
 
 def test_nan_loss_stops_the_run_at_once_and_is_recorded(tmp_path):
@@ -137,8 +87,10 @@ def test_nan_loss_stops_the_run_at_once_and_is_recorded(tmp_path):
     assert not is_finished(run.dir)
 
 
-def test_cli_diverged_run_exits_1_with_a_note_on_the_fix(background):
-    result, folder = completed(background, "diverge")
+def test_cli_diverged_run_exits_1_with_a_note_on_the_fix(tmp_path):
+    folder = tmp_path
+    config_in(folder, DIVERGE)
+    result = cli("run", "c.yaml", "--verbose", "0", cwd=folder)
     assert result.returncode == 1, result.stderr  # valid input (not 2), unfinished run (not 0)
     assert "Traceback" not in result.stderr
     (run_dir,) = run_folders(folder)
@@ -154,10 +106,11 @@ def test_cli_diverged_run_exits_1_with_a_note_on_the_fix(background):
 
 # --- Ctrl-C ---------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_and_marks_the_run_interrupted(tmp_path):
     # Small batches: the fast loop writes the run folder every ~2000 steps, here ~66 epochs.
-    config_in(tmp_path, {**TINY, "train": {"epochs": 500, "batch_size": 4}})
-    proc = start(tmp_path)
+    config_in(tmp_path, tiny(train={"epochs": 500, "batch_size": 4}))
+    proc = start("run", "c.yaml", "--verbose", "0", cwd=tmp_path)
     try:
         run_dir = wait_for(lambda: next((d for d in run_folders(tmp_path)
                                          if rows(d / "history.csv") >= 1), None))
@@ -211,15 +164,16 @@ def check_folder_after_a_kill(run_dir: Path, epochs: int) -> str:
     return run.status
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path):
     rng = random.Random(20261122)
-    config = {**TINY, "train": {"epochs": 200, "batch_size": 4}}
+    config = tiny(train={"epochs": 200, "batch_size": 4})
     # How long a run lives once its folder appears (training, the test pass and surface, the
     # report, the summary) on this machine, measured rather than guessed: kills then land at
     # random fractions of it, in every phase, however fast or slow the machine is.
     reference = tmp_path / "reference"
     config_in(reference, config)
-    proc = start(reference)
+    proc = start("run", "c.yaml", "--verbose", "0", cwd=reference)
     wait_for(lambda: run_folders(reference))
     appeared = time.monotonic()
     assert finish(proc).returncode == 0
@@ -234,7 +188,8 @@ def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path)
         for delay in pair:
             folder = tmp_path / f"kill{len(statuses) + len(runs)}"
             config_in(folder, config)
-            runs.append({"proc": start(folder), "folder": folder, "delay": delay, "at": None})
+            runs.append({"proc": start("run", "c.yaml", "--verbose", "0", cwd=folder),
+                         "folder": folder, "delay": delay, "at": None})
         try:
             while any(r["proc"].poll() is None for r in runs):
                 for r in runs:
@@ -343,8 +298,13 @@ def test_damaged_idx_files_are_one_line_data_errors(tmp_path, damage, message):
     assert "\n" not in str(error.value) and "again" in str(error.value)
 
 
-def test_cli_truncated_mnist_file_is_one_error_line_exit_2(background):
-    result, folder = completed(background, "broken_mnist")
+def test_cli_truncated_mnist_file_is_one_error_line_exit_2(tmp_path):
+    broken = fake_idx_folder(tmp_path / "idx")
+    gz = broken / "train-images-idx3-ubyte.gz"
+    gz.write_bytes(gz.read_bytes()[:200])  # a download cut short
+    folder = tmp_path / "mnist"
+    config_in(folder, mnist_config(broken))
+    result = cli("run", "c.yaml", "--verbose", "0", cwd=folder)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     lines = result.stderr.strip().splitlines()
@@ -357,17 +317,18 @@ def test_cli_truncated_mnist_file_is_one_error_line_exit_2(background):
 
 # --- determinism ----------------------------------------------------------------------------------
 
-def test_same_seed_same_bytes_other_seed_other_numbers(background, tmp_path):
-    files = []
-    for name in ("seed0", "seed0_again"):
-        result, folder = completed(background, name)
-        assert result.returncode == 0, result.stderr
-        (run_dir,) = run_folders(folder)
-        files.append({f: (run_dir / f).read_bytes() for f in ("history.csv", "layers.csv")})
-    assert files[0] == files[1]
-    other = harness.run({**TINY, "seed": 1}, out=tmp_path / "seed1", verbose=0).dir
-    for f in ("history.csv", "layers.csv"):
-        assert files[0][f] != (other / f).read_bytes()
+@pytest.mark.slow
+def test_same_seed_same_bytes_other_seed_other_numbers(tiny_run, tmp_path):
+    config_in(tmp_path / "fresh", TINY)
+    result = finish(start("run", "c.yaml", "--verbose", "0", cwd=tmp_path / "fresh"))
+    assert result.returncode == 0, result.stderr
+    (run_dir,) = run_folders(tmp_path / "fresh")
+    files = ("history.csv", "layers.csv")
+    for f in files:  # a fresh process and this one (whose TensorFlow has trained other runs)
+        assert (run_dir / f).read_bytes() == (tiny_run / f).read_bytes(), f
+    other = harness.run(tiny(seed=1), out=tmp_path / "seed1", verbose=0, report=False).dir
+    for f in files:
+        assert (tiny_run / f).read_bytes() != (other / f).read_bytes()
 
 
 def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path):
@@ -385,6 +346,7 @@ def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+@pytest.mark.slow
 def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch, capfd):
     """A SIGTERM handled while a finalizer runs: Python drops the exception ("Exception ignored
     in ..."), so the run must remember the request and stop at its next chunk of epochs."""
@@ -402,7 +364,7 @@ def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypa
     append_csv = harness.train.append_csv
     monkeypatch.setattr(harness.train, "append_csv", append_then_finalize)
     with pytest.raises(Stopped):
-        harness.run({**TINY, "train": {"epochs": 500, "batch_size": 4}}, out=tmp_path / "run",
+        harness.run(tiny(train={"epochs": 500, "batch_size": 4}), out=tmp_path / "run",
                     verbose=0)
     run = load_run(tmp_path / "run")
     assert run.status == "interrupted" and 1 <= len(run.history) < 500

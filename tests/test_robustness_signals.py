@@ -16,9 +16,10 @@ import time
 import pandas as pd
 import pytest
 import yaml
-from limits import limited, start, time_limit  # noqa: F401 - time_limit is a fixture
+from commands import rows, start, wait_for
+from limits import limited, time_limit  # noqa: F401 - time_limit is a fixture
 from test_robustness_folders import experiment
-from test_robustness_runs import TINY, rows, wait_for
+from tiny import TINY
 
 from harness.rundir import is_finished, load_run, read_table
 
@@ -47,6 +48,7 @@ def check_stopped_run(run_dir, code: int, signum: int) -> str:
     return summary["status"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_at_random_moments_stop_like_ctrl_c(tmp_path, signum):
     rng = random.Random(20261130 + signum)
@@ -77,6 +79,7 @@ def test_sigterm_and_sighup_at_random_moments_stop_like_ctrl_c(tmp_path, signum)
     assert "interrupted" in statuses
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_sweep_like_ctrl_c_and_writes_its_tables(tmp_path):
     path, out = experiment(tmp_path, ("relu", "tanh", "sigmoid")), tmp_path / "out"
     path.write_text(path.read_text().replace("train.epochs: 2", "train.epochs: 300"))
@@ -98,6 +101,7 @@ def test_sigterm_stops_a_sweep_like_ctrl_c_and_writes_its_tables(tmp_path):
     assert (runs.error == "").all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_stops_a_parallel_sweep_like_ctrl_c(tmp_path, signum):
     """`--jobs 2`: both runs in progress are interrupted with consistent files, the rest are
@@ -145,6 +149,7 @@ def test_a_stop_swallowed_by_a_finalizer_is_raised_at_the_next_check(capfd):
     assert "Exception ignored" not in capfd.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_closed_stdout_does_not_stop_training(tmp_path):
     """`harness run ... | head`: the reader goes away, the run goes on and completes."""
     (tmp_path / "c.yaml").write_text(yaml.safe_dump({**TINY, "train": {"epochs": 3}}))
@@ -163,6 +168,7 @@ def test_a_closed_stdout_does_not_stop_training(tmp_path):
     assert load_run(tmp_path / "run").status == "completed"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["run", "sweep"])
 def test_closed_stdout_and_stderr_do_not_stop_training(tmp_path, command):
     """`harness sweep ... 2>&1 | head`: the progress lines on stderr meet a closed pipe too."""
@@ -186,6 +192,7 @@ def test_closed_stdout_and_stderr_do_not_stop_training(tmp_path, command):
         assert list(runs.status) == ["completed", "completed"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_inside_one_long_epoch_stops_within_seconds(tmp_path):
     # 256,000 steps of batch 1 in one epoch: over a minute on 2 cores.
     (tmp_path / "c.yaml").write_text(yaml.safe_dump(
@@ -209,6 +216,7 @@ def test_ctrl_c_inside_one_long_epoch_stops_within_seconds(tmp_path):
     assert summary["status"] == "interrupted" and summary["epochs_run"] == 0
 
 
+@pytest.mark.slow
 def test_an_epoch_split_into_several_calls_gives_the_same_numbers(tmp_path, monkeypatch):
     import harness
     from harness import loop

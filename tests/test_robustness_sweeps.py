@@ -19,6 +19,9 @@ from harness.rundir import is_finished
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 4
 
+# Every test starts `python -m harness sweep` processes and kills or stops them.
+pytestmark = pytest.mark.slow
+
 
 def experiment(tmp_path) -> Path:
     path = tmp_path / "study.yaml"

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from commands import cli
 
-import harness
 from harness.errors import ConfigError
 from harness.labels import folder_name, render, short_keys
 from harness.sweeps import load_experiment, run_sweep
@@ -29,14 +29,13 @@ def experiment(folder: Path, grid: dict, seeds=(0, 1), name="tiny", **extra) -> 
 
 
 @pytest.fixture(scope="module")
-def swept(tmp_path_factory):
-    """activation [sigmoid, relu] x depth [2] x seeds [0, 1], through the public API."""
-    folder = tmp_path_factory.mktemp("sweep")
-    path = experiment(folder, {"model.activation": ["sigmoid", "relu"], "model.depth": [2]})
-    runs, summary = harness.sweep(path, out=folder / "out", run_reports=True)
-    return folder / "out", path, runs, summary
+def swept(tiny_sweep):
+    """activation [sigmoid, relu] x depth [2] x seeds [0, 1], through the public API (conftest)."""
+    path, out, runs, summary = tiny_sweep
+    return out, path, runs, summary
 
 
+@pytest.mark.slow
 def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     out, _, runs, summary = swept
     assert list(runs.columns) == [
@@ -79,6 +78,7 @@ def test_sweep_runs_every_combination_and_writes_its_tables(swept):
     assert "activation=sigmoid, depth=2" in html and "Summary over seeds" in html
 
 
+@pytest.mark.slow
 def test_sweep_captions_name_the_measures_the_runs_recorded(swept):
     html = (swept[0] / "report.html").read_text()
     assert "Kernel gradient RMS per weight" in html  # grad_rms, as the vanishing ratio
@@ -90,8 +90,7 @@ def test_sweep_captions_name_the_measures_the_runs_recorded(swept):
 
 def test_sweep_page_says_how_to_build_the_run_reports_it_links_to(tmp_path):
     path = experiment(tmp_path, {"model.activation": ["relu"], "model.depth": [2]}, seeds=[0])
-    run = subprocess.run([sys.executable, "-m", "harness", "sweep", str(path), "--out",
-                          str(tmp_path / "out")], capture_output=True, text=True)
+    run = cli("sweep", path, "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
     html = (tmp_path / "out" / "report.html").read_text()
     folder = tmp_path / "out" / "activation=relu__depth=2__seed=0"
@@ -100,6 +99,7 @@ def test_sweep_page_says_how_to_build_the_run_reports_it_links_to(tmp_path):
     assert "running the sweep again with <code>--run-reports</code>" in html
 
 
+@pytest.mark.slow
 def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(swept, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(swept[0], out)  # copies keep their modification times
@@ -121,6 +121,7 @@ def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(s
     assert changed == {"activation=relu__depth=2__seed=1", "activation=sigmoid__depth=2__seed=0"}
 
 
+@pytest.mark.slow
 def test_a_failing_run_is_listed_and_the_others_complete(tmp_path, monkeypatch):
     import harness.runner
 
@@ -144,6 +145,7 @@ def test_a_failing_run_is_listed_and_the_others_complete(tmp_path, monkeypatch):
     assert '>folder</a>' in html
 
 
+@pytest.mark.slow
 def test_cli_end_to_end_with_a_diverging_case(tmp_path):
     """The case axis pairs keys; SGD at learning rate 1e6 on a regression blows up."""
     regression = {"data.name": "sine", "model.head": "identity", "train.loss": "mse",
@@ -216,8 +218,7 @@ def test_cli_set_may_not_change_a_grid_key(tmp_path):
 def test_bad_experiment_via_cli_exits_2_and_writes_nothing(tmp_path):
     (tmp_path / "bad.yaml").write_text(f"base: {BASE}\n"
                                        "grid: {model.activation: [sigmoid, rleu]}\n")
-    result = subprocess.run([sys.executable, "-m", "harness", "sweep", "bad.yaml"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = cli("sweep", "bad.yaml", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "error: bad.yaml: grid: model.activation: unknown activation 'rleu'; did you mean 'relu' "

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
+from commands import cli
 from fake_runs import make_run
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from tensorboard.plugins.hparams import plugin_data_pb2
+from tiny import BASE, set_args
 
 from harness.errors import HarnessError
 from harness.files import write_csv
@@ -38,13 +40,10 @@ def hparams(acc: EventAccumulator) -> dict:
             for k, v in info.hparams.items()}
 
 
+@pytest.mark.slow
 def test_a_real_run_with_tensorboard_flag_has_every_history_and_layer_series(tmp_path):
     out = tmp_path / "run"
-    proc = subprocess.run([sys.executable, "-m", "harness", "run", "configs/base.yaml",
-                           "--set", "train.epochs=2", "--set", "data.n_samples=200",
-                           "--set", "model.depth=2", "--set", "model.width=4", "--out", str(out),
-                           "--verbose", "0", "--tensorboard"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    proc = cli("run", BASE, *set_args(), "--out", out, "--verbose", "0", "--tensorboard")
     assert proc.returncode == 0, proc.stderr
     assert f"view with `tensorboard --logdir {out / 'tensorboard'}`" in proc.stderr
     run = load_run(out)
@@ -57,7 +56,8 @@ def test_a_real_run_with_tensorboard_flag_has_every_history_and_layer_series(tmp
         got = series(acc, f"{layer}/{metric}")
         want = [(e, v) for e, v in zip(rows.epoch, rows.value) if np.isfinite(v)]
         assert [s for s, _ in got] == [s for s, _ in want]
-        np.testing.assert_allclose([v for _, v in got], [v for _, v in want], rtol=1e-6)
+        np.testing.assert_allclose([v for _, v in got], [v for _, v in want], rtol=1e-6,
+                                   atol=1e-12)
     assert {"hidden_1/grad_norm", "hidden_2/grad_norm", "output/grad_norm"} <= tags
     assert series(acc, "summary/test_accuracy") == [
         (2, pytest.approx(run.summary["test_accuracy"]))]
@@ -106,8 +106,7 @@ def test_a_sweep_folder_gets_one_event_folder_per_run_histograms_and_an_hparams_
 def test_a_folder_without_runs_is_one_error_line(tmp_path):
     with pytest.raises(HarnessError, match=r"no run folders in it"):
         write_events(tmp_path)
-    proc = subprocess.run([sys.executable, "-m", "harness", "tensorboard", str(tmp_path / "x")],
-                          capture_output=True, text=True, timeout=120)
+    proc = cli("tensorboard", tmp_path / "x")
     assert proc.returncode == 2
     assert proc.stderr.strip() == (f"error: {tmp_path / 'x'}: no such folder; pass a run folder "
                                    "or a sweep folder")

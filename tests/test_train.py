@@ -75,6 +75,7 @@ def test_dead_units_and_step_zero_gradient(tmp_path):
     assert (run.layers.query("metric == 'saturation' and layer != 'output'").value == 1).all()
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
     runs = [harness.run(TINY, overrides=[f"seed={s}"], out=tmp_path / f"r{i}", verbose=0)
             for i, s in enumerate([3, 3, 4])]
