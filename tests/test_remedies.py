@@ -98,7 +98,7 @@ def test_epoch_zero_measures_the_first_training_step_and_changes_nothing():
     model, _ = compiled({"batch_norm": "before", "dropout": 0.5})
     x, y = batch()
     before = [np.asarray(v) for v in model.non_trainable_variables]
-    first, _ = model.probe(x, y)
+    first = model.probe(x, y).stats
     assert all((np.asarray(v) == b).all() for v, b in zip(model.non_trainable_variables, before))
     again = model.meter.initial(model.measure(x, y, training=True).step)
     assert "bn_gamma_grad_norm" in model.meter.columns
