@@ -61,6 +61,7 @@ class MeteredLayer(NamedTuple):
         activation: its activation's table name (`harness.activations`).
         fn: the activation's callable, as the layer runs it.
         norm: the `BatchNormalization` layer whose gamma and beta follow it, or None.
+        positions: values per example and unit (Conv2D: the map's height x width; Dense: 1).
     """
 
     name: str
@@ -70,6 +71,7 @@ class MeteredLayer(NamedTuple):
     activation: str
     fn: Callable
     norm: object | None = None
+    positions: int = 1
 
 
 class Taps(NamedTuple):
@@ -99,6 +101,13 @@ class Measures(NamedTuple):
 
 
 DTYPES = Measures(tf.float32, tf.int64)
+
+
+def rows(tensors) -> list:
+    """Each tensor as (rows, units): a conv map's (batch, height, width, channels) becomes
+    (batch x height x width, channels), so that a channel's values at every position and for
+    every example count alike; (batch, units) stays as it is."""
+    return [t if t.shape.rank == 2 else tf.reshape(t, [-1, t.shape[-1]]) for t in tensors]
 
 
 class EpochTotals(keras.metrics.Metric):
@@ -147,19 +156,22 @@ class Meter:
         self.layer_names = [layer.name for layer in self.layers]
         units = [layer.units for layer in self.layers]
         entries = [activations.get(layer.activation) for layer in self.layers]
+        # One row count for all layers (Dense), or reductions layer by layer (conv maps, pools).
+        same_rows = len({layer.positions for layer in self.layers}) == 1
         self.statistics = LayerStatistics(
             units, [int(np.prod(layer.kernel.shape)) for layer in self.layers],
             [e.flat for e in entries], self.layers[0].bias is not None,
-            kernels=[layer.kernel for layer in self.layers])
-        self.histograms = Histograms(units, [e.bounds for e in entries])
+            kernels=[layer.kernel for layer in self.layers], same_rows=same_rows)
+        self.histograms = Histograms(units, [e.bounds for e in entries], same_rows)
         self.has_norms = any(layer.norm is not None for layer in self.layers)
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
         self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))
-        # Layers sharing an elementwise activation get their derivative in one call; a user's
-        # function is called per layer (it may not be elementwise).
+        # Layers sharing an elementwise activation and a row count get their derivative in one
+        # call; a user's function is called per layer (it may not be elementwise).
         groups = {}
-        for i, name in enumerate(layer.activation for layer in self.layers):
-            groups.setdefault((name, i if ":" in name else None), []).append(i)
+        for i, layer in enumerate(self.layers):
+            name = layer.activation
+            groups.setdefault((name, i if ":" in name else layer.positions), []).append(i)
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
 
     @property
@@ -195,8 +207,8 @@ class Meter:
         biases = ([grads[id(layer.bias)] for layer in self.layers]
                   if self.layers[0].bias is not None else None)
         norm_grads = self._norm_grads(grads, unscale) if self.has_norms else None
-        return Step(kernels, biases, list(watched_grads), list(taps.u), list(taps.a),
-                    self._derivatives(taps.u), unscale, norm_grads)
+        z_grads, u, a = (rows(t) for t in (watched_grads, taps.u, taps.a))
+        return Step(kernels, biases, z_grads, u, a, self._derivatives(u), unscale, norm_grads)
 
     def kernels(self) -> list:
         """The kernels' values now, as tensors (read before an update to measure it)."""

@@ -54,12 +54,13 @@ def setup(config: str | os.PathLike | Mapping,
           overrides: Sequence[str] | Mapping | None = None) -> Setup:
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, sources = load_config(config, overrides)
-    data = load_dataset(cfg.data, cfg.seed)  # before TensorFlow loads: a missing file fails fast
+    # Before TensorFlow loads: a missing file fails fast.
+    data = load_dataset(cfg.data, cfg.seed, cfg.model.type)
     where = "<mapping>" if isinstance(config, Mapping) else display_path(Path(config))
     try:
         cfg.check_task(data.task)  # a csv file's target decides its task only now
         head = heads.HEADS.get(cfg.model.head)
-        check_fits(cfg, data.n_features, head.units(data.n_classes), len(data.x_train),
+        check_fits(cfg, data.input_shape, head.units(data.n_classes), len(data.x_train),
                    len(data.x_val))
     except KeyProblem as e:
         raise blame(e, sources, where) from None
@@ -68,10 +69,12 @@ def setup(config: str | os.PathLike | Mapping,
     y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
          for split in ("train", "val", "test")}
 
+    from harness.conv import build_conv_model
     from harness.model import build_model
     from harness.train import compile_model
 
-    model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed, cfg.train.clipnorm)
+    build = build_conv_model if cfg.model.type == "conv" else build_model
+    model = build(cfg.model, data.input_shape, data.n_classes, cfg.seed, cfg.train.clipnorm)
     steps = -(-len(data.x_train) // cfg.train.batch_size)
     s = Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
     try:

@@ -4,8 +4,9 @@
   an `epoch` column; one column per class, so not for more than `SURFACE_CLASSES`) and, for 2-D
   inputs, every hidden unit's output on a coarser grid at the last epoch (`neurons.csv`, at most
   `NEURON_CAP` units per layer), as the TensorFlow Playground draws.
-- Images: a handful of first-layer units' weights, one value per pixel, at initialisation and at
-  the last epoch (`first_layer_weights.csv`).
+- Images: a handful of first-layer units' weights, one value per pixel (a conv model: its first
+  filters, one value per kernel position), at initialisation and at the last epoch
+  (`first_layer_weights.csv`).
 The grids are small and the values written to 4 significant digits: with `layers.csv` at 6
 digits and `histograms.csv` without its empty bins, a 100-epoch run of eight layers on a toy
 writes under 1.9 MB, its report included (`results/README.md`). A unit's map is drawn smoothly
@@ -87,7 +88,7 @@ class Snapshots:
         Static, reading nothing of a run but its arguments: a compiled loop reused by the next
         run of a sweep cell calls it with that run's model state and grid."""
         if image:
-            return model.dense[0].kernel[:, :WEIGHT_UNITS]  # (pixels, units)
+            return model.first_weights()[:, :WEIGHT_UNITS]  # (pixels, units)
         return model(inputs)  # (points, outputs)
 
     def take(self, model, epoch: int) -> None:
