@@ -2,7 +2,8 @@
 
 `layers.csv` holds `epoch, layer, metric, value` rows (see `results/README.md`). Layers are
 `hidden_1` .. `hidden_N` (a conv model's `conv_1` .. `conv_N`) then `output`; epoch 0 is the
-network at initialisation. Plain pandas: the run (its summary), the console, sweeps, TensorBoard and the reports all read runs with these.
+network at initialisation. Plain pandas: the run (its summary), the console, sweeps, TensorBoard
+and the reports all read runs with these.
 """
 
 import math
