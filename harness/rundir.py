@@ -299,6 +299,7 @@ TABLES = {
     "surface.csv": ["x1"],  # no epoch column in runs recorded before it existed
     "neurons.csv": ["epoch", "layer", "unit", "x1", "value"],
     "first_layer_weights.csv": ["epoch", "unit", "input", "value"],
+    "feature_maps.csv": ["layer", "channel", "row", "col", "value"],
 }
 TEXT = {"layer", "metric", "split", "quantity", "scale"}
 
