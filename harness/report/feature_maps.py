@@ -56,6 +56,6 @@ def plot_feature_maps(maps, channels: int = 8) -> Figure:
             ax.set_title(f"range {np.ptp(image):.2g}", fontsize=6)
         h, w = array.shape[:2]
         axes[r, 0].set_ylabel(f"{name}\n{h} x {w}", fontsize=8)
-    fig.suptitle("One test image through the conv layers (after training; first channels)",
+    fig.suptitle("A test image through the conv layers, after training",
                  fontweight="bold", fontsize=11)
     return fig
