@@ -112,3 +112,19 @@ def test_conv_shapes_it_cannot_take_are_one_error_line(tmp_path):
         assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
         assert key in lines[0] and what in lines[0], lines[0]
         assert not out.exists()
+
+
+def test_conv_remedies_run_and_are_measured(tmp_path):
+    from harness.runner import run
+
+    options = {"depth": 3, "filters": 4, "activation": "relu", "batch_norm": "before",
+               "residual": 1, "dropout": 0.1, "l2": 1e-4, "initializer": "he_normal",
+               "pool": [3]}
+    result = run({**CONV, "model": {**CONV["model"], **options}}, out=tmp_path / "run",
+                 verbose=0, report=False)
+    assert result.status == "completed"
+    layers = result.layers
+    bn = layers[layers["metric"] == "bn_gamma_grad_norm"]
+    assert set(bn["layer"]) == {"conv_1", "conv_2", "conv_3"}  # not the head
+    assert (bn["value"] > 0).all()
+    assert "penalty" in result.history.columns
