@@ -1,8 +1,9 @@
 """Reading a run's tidy frames: layer order, layer x epoch tables, the vanishing ratio, full bins.
 
 `layers.csv` holds `epoch, layer, metric, value` rows (see `results/README.md`). Layers are
-`hidden_1` .. `hidden_N` then `output`; epoch 0 is the network at initialisation. Plain pandas:
-the run (its summary), the console, sweeps, TensorBoard and the reports all read runs with these.
+`hidden_1` .. `hidden_N` (a conv model's `conv_1` .. `conv_N`) then `output`; epoch 0 is the
+network at initialisation. Plain pandas: the run (its summary), the console, sweeps, TensorBoard
+and the reports all read runs with these.
 """
 
 import math
@@ -11,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
-_HIDDEN = re.compile(r"(?:hidden|rnn)_(\d+)$")  # Dense and recurrent hidden layers
+_HIDDEN = re.compile(r"(?:hidden|conv|rnn)_(\d+)$")  # Dense, conv and recurrent hidden layers
 ALL_DEAD = 1.0 - 1e-9  # a dead share this close to 1 is every unit
 
 
@@ -65,7 +66,7 @@ def last_epoch(layers: pd.DataFrame) -> int | None:
 
 
 def vanishing_ratio(layers: pd.DataFrame, epoch: int) -> float:
-    """`grad_rms(hidden_1) / grad_rms(hidden_N)` at one epoch.
+    """`grad_rms(hidden_1) / grad_rms(hidden_N)` (conv: `conv_1` / `conv_N`) at one epoch.
 
     The root mean square of each kernel's gradient, not its L2 norm: kernels differ in size
     (2 x 16 against 16 x 16 on toy data), and norms would bias the ratio by that. Run folders from

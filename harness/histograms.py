@@ -13,7 +13,9 @@ out the bins that counted nothing but a histogram's two ends (`Histograms.frame`
 
 Like `harness.stats`, a per-unit quantity is binned for all layers at once: a bin index per value,
 offset by its layer, and one `bincount`; kernel gradients, of a different shape per layer, get one
-`bincount` per layer. A few elementwise ops per value, and only on the epochs the schedule logs.
+`bincount` per layer. Layers whose row counts differ (conv maps, `harness.stats`) get their bin
+positions layer by layer, counted in the same one `bincount`. A few elementwise ops per value,
+and only on the epochs the schedule logs.
 """
 
 import math
@@ -42,10 +44,12 @@ class Histograms:
     Args:
         units: units per layer.
         bounds: per layer, the activation's output range `(low, high)`, or None when unbounded.
+        same_rows: whether every layer's tensors have the same rows (as `LayerStatistics`).
     """
 
-    def __init__(self, units, bounds):
+    def __init__(self, units, bounds, same_rows=True):
         layers = np.arange(len(units))
+        self.units, self.same_rows = list(units), same_rows
         self.n = len(units)
         self.bounds = list(bounds)
         self.unit_layer = tf.constant(np.repeat(layers, units), tf.int32)
@@ -91,23 +95,37 @@ class Histograms:
         return self._counts(step.a, step.u, step.z_grads, step.kernel_grads, step.unscale)
 
     def _counts(self, a, u, z_grads, kernel_grads, unscale):
-        def concat(tensors):
-            return tf.cast(tf.concat(tensors, axis=1), tf.float32)  # (batch, all units)
+        def count(tensors, scale, shift, first, bins, transform=lambda x: x):
+            """Counts values at bin positions `transform(x) * scale + shift`, each unit's axis
+            starting at `first` (per-unit vectors, (all units,))."""
+            size = self.n * bins
+            if self.same_rows:  # (batch, all units)
+                x = transform(tf.cast(tf.concat(tensors, axis=1), tf.float32))
+                return self._count(x * scale + shift, first, bins, size)
+            # Layer by layer, each onto its own axis, then one count over all (0 .. size - 1).
+            parts = [tf.reshape(tf.clip_by_value(transform(tf.cast(t, tf.float32)) * c + h, f,
+                                                 f + (bins - 1)), [-1])
+                     for t, c, h, f in zip(tensors, *(tf.split(v, self.units)
+                                                       for v in (scale, shift, first)))]
+            return self._count(tf.concat(parts, axis=0), 0.0, size, size)
 
         first = tf.cast(self.unit_layer, tf.float32) * LINEAR_BINS  # each unit's layer's bin 0
         counts = []
         for q, values in enumerate((a, u)):
             scale = tf.gather(1.0 / self.width[q], self.unit_layer)
             shift = first - tf.gather(self.low[q] / self.width[q], self.unit_layer)
-            counts.append(self._count(concat(values) * scale + shift, first, LINEAR_BINS,
-                                      self.n * LINEAR_BINS))
+            counts.append(count(values, scale, shift, first, LINEAR_BINS))
         # log10|g| in bin widths from the axis' left end: ln|g| / (ln 10 * width) - low / width
         scale = 1.0 / (math.log(10.0) * (LOG_HIGH - LOG_LOW) / LOG_BINS)
         shift = -LOG_LOW * LOG_BINS / (LOG_HIGH - LOG_LOW)
         first = tf.cast(self.unit_layer, tf.float32) * LOG_BINS
-        log = tf.math.log(tf.abs(concat(z_grads) * unscale))
-        counts.append(self._count(log * scale + shift + first, first, LOG_BINS,
-                                  self.n * LOG_BINS))
+        if self.same_rows:
+            log = tf.math.log(tf.abs(tf.cast(tf.concat(z_grads, axis=1), tf.float32) * unscale))
+            counts.append(self._count(log * scale + shift + first, first, LOG_BINS,
+                                      self.n * LOG_BINS))
+        else:
+            counts.append(count(z_grads, tf.fill(tf.shape(first), scale), first + shift, first,
+                                LOG_BINS, lambda x: tf.math.log(tf.abs(x * unscale))))
         # Kernels differ in shape: one small count per layer, no per-weight layer index.
         for g in kernel_grads:
             log = tf.math.log(tf.abs(tf.reshape(tf.cast(g, tf.float32), [-1]) * unscale))

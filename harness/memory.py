@@ -222,12 +222,6 @@ def check_fits(cfg, n_features: int | tuple, n_outputs: int, n_train: int, n_val
     Args:
         cfg, n_features, n_outputs, n_train, n_val: as for `estimate`.
     """
-    # DRAFT GUARD (issue 17): the model builds Dense and recurrent stacks only until the conv
-    # layers land in the model's meter; delete these four lines then.
-    if cfg.model.type == "conv":
-        raise KeyProblem("model.type", f"{cfg.model.type} models are not built yet (issue 17: "
-                         "the config and the data are ready, the model is not); use model.type: "
-                         "dense")
     parts = estimate(cfg, n_features, n_outputs, n_train, n_val)
     total = sum(size for size, _, _ in parts.values())
     room = limits()

@@ -65,6 +65,7 @@ class MeteredLayer(NamedTuple):
         activation: its activation's table name (`harness.activations`).
         fn: the activation's callable, as the layer runs it.
         norm: the `BatchNormalization` layer whose gamma and beta follow it, or None.
+        positions: values per example and unit (Conv2D: the map's height x width; Dense: 1).
     """
 
     name: str
@@ -74,6 +75,7 @@ class MeteredLayer(NamedTuple):
     activation: str
     fn: Callable
     norm: object | None = None
+    positions: int = 1
 
 
 class Taps(NamedTuple):
@@ -128,6 +130,13 @@ def side_by_side(tensors):
     return tf.concat(tensors, axis=1) if isinstance(tensors, list) else tensors
 
 
+def rows(tensors) -> list:
+    """Each tensor as (rows, units): a conv map's (batch, height, width, channels) becomes
+    (batch x height x width, channels), so that a channel's values at every position and for
+    every example count alike; (batch, units) stays as it is."""
+    return [t if t.shape.rank == 2 else tf.reshape(t, [-1, t.shape[-1]]) for t in tensors]
+
+
 class EpochTotals(keras.metrics.Metric):
     """One epoch of layer statistics: their sum over steps, the units ever active, histograms.
 
@@ -174,19 +183,22 @@ class Meter:
         self.layer_names = [layer.name for layer in self.layers]
         units = [layer.units for layer in self.layers]
         entries = [activations.get(layer.activation) for layer in self.layers]
+        # One row count for all layers (Dense), or reductions layer by layer (conv maps, pools).
+        same_rows = len({layer.positions for layer in self.layers}) == 1
         self.statistics = LayerStatistics(
             units, [int(flat_kernel(layer.kernel).shape.num_elements()) for layer in self.layers],
             [e.flat for e in entries], self.layers[0].bias is not None,
-            kernels=[flat_kernel(layer.kernel) for layer in self.layers])
-        self.histograms = Histograms(units, [e.bounds for e in entries])
+            kernels=[flat_kernel(layer.kernel) for layer in self.layers], same_rows=same_rows)
+        self.histograms = Histograms(units, [e.bounds for e in entries], same_rows)
         self.has_norms = any(layer.norm is not None for layer in self.layers)
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
         self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))
-        # Layers sharing an elementwise activation get their derivative in one call; a user's
-        # function is called per layer (it may not be elementwise).
+        # Layers sharing an elementwise activation and a row count get their derivative in one
+        # call; a user's function is called per layer (it may not be elementwise).
         groups = {}
-        for i, name in enumerate(layer.activation for layer in self.layers):
-            groups.setdefault((name, i if ":" in name else None), []).append(i)
+        for i, layer in enumerate(self.layers):
+            name = layer.activation
+            groups.setdefault((name, i if ":" in name else layer.positions), []).append(i)
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
         self.time = None  # the epoch's sum of `Measures.time`, once `declare_states` made it
         self.time_rows: list[tuple[str, str]] = []  # (layer, metric) per row of `Measures.time`
@@ -253,8 +265,9 @@ class Meter:
             z_grads.append(side_by_side(watched_grads[:n]) if isinstance(z, list)
                            else watched_grads[0])
             watched_grads = watched_grads[n:]
-        u = [side_by_side(t) for t in taps.u]
-        a = [side_by_side(t) for t in taps.a]
+        # a conv layer's positions as rows
+        z_grads, u, a = (rows([side_by_side(t) for t in taps_])
+                         for taps_ in (z_grads, taps.u, taps.a))
         time = None
         if self.time is not None:  # ||dL/dh_t|| per state row and step, of the unscaled loss
             time = tf.reshape(tf.stack([

@@ -122,6 +122,10 @@ class StatsModel(keras.Model):
     def call(self, x, training=False):
         return self.forward(x, training).output
 
+    def first_weights(self):
+        """The first layer's weights as (inputs, units): one column per unit (`snapshots`)."""
+        return self.dense[0].kernel
+
     def forward(self, x, training=False) -> Forward:
         """One pass, keeping what every layer computes.
 
@@ -211,13 +215,13 @@ class StatsModel(keras.Model):
         return {k: v for k, v in logs.items() if k not in self.train_only}
 
 
-def build_model(cfg, n_features: int, n_classes: int, seed: int,
+def build_model(cfg, n_features: int | tuple, n_classes: int, seed: int,
                 clipnorm: float | None = None) -> StatsModel:
     """Builds the network of a `ModelConfig` for data with `n_features` inputs.
 
     Args:
         cfg: `config.model`.
-        n_features: inputs per example.
+        n_features: inputs per example, or one example's shape (`Dataset.input_shape`: (n,)).
         n_classes: classes of the data (0 for regression); sets the softmax head's units.
         seed: seeds the initializers and the dropout masks.
         clipnorm: `config.train.clipnorm`, for counting the steps the optimizer clips.
@@ -228,5 +232,5 @@ def build_model(cfg, n_features: int, n_classes: int, seed: int,
                        initializer=cfg.initializer, use_bias=cfg.use_bias, seed=seed,
                        batch_norm=cfg.batch_norm, skips=cfg.skips(), dropout=cfg.dropouts(),
                        l1=cfg.l1, l2=cfg.l2, clipnorm=clipnorm, name="harness_model")
-    model.build((None, n_features))
+    model.build((None, n_features) if isinstance(n_features, int) else (None, *n_features))
     return model

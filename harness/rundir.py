@@ -313,6 +313,7 @@ TABLES = {
     "neurons.csv": ["epoch", "layer", "unit", "x1", "value"],
     "first_layer_weights.csv": ["epoch", "unit", "input", "value"],
     "timesteps.csv": ["epoch", "layer", "step", "metric", "value"],
+    "feature_maps.csv": ["layer", "channel", "row", "col", "value"],
 }
 TEXT = {"layer", "metric", "split", "quantity", "scale"}
 

@@ -69,6 +69,7 @@ def setup(config: str | os.PathLike | Mapping,
     y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
          for split in ("train", "val", "test")}
 
+    from harness.conv import build_conv_model
     from harness.model import build_model
     from harness.train import compile_model
 
@@ -78,8 +79,8 @@ def setup(config: str | os.PathLike | Mapping,
         model = build_recurrent(cfg.model, data.input_shape, data.n_classes, cfg.seed,
                                 cfg.train.clipnorm)
     else:
-        model = build_model(cfg.model, data.n_features, data.n_classes, cfg.seed,
-                            cfg.train.clipnorm)
+        build = build_conv_model if cfg.model.type == "conv" else build_model
+        model = build(cfg.model, data.input_shape, data.n_classes, cfg.seed, cfg.train.clipnorm)
     steps = -(-len(data.x_train) // cfg.train.batch_size)
     s = Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
     try:

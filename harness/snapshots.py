@@ -4,8 +4,10 @@
   an `epoch` column; one column per class, so not for more than `SURFACE_CLASSES`) and, for 2-D
   inputs, every hidden unit's output on a coarser grid at the last epoch (`neurons.csv`, at most
   `NEURON_CAP` units per layer), as the TensorFlow Playground draws.
-- Images: a handful of first-layer units' weights, one value per pixel, at initialisation and at
-  the last epoch (`first_layer_weights.csv`).
+- Images: a handful of first-layer units' weights, one value per pixel (a conv model: its first
+  filters, one value per kernel position), at initialisation and at the last epoch
+  (`first_layer_weights.csv`); a conv model also keeps one test image's feature maps through
+  its layers after training, the first `MAP_CHANNELS` channels of each (`feature_maps.csv`).
 The grids are small and the values written to 4 significant digits: with `layers.csv` at 6
 digits and `histograms.csv` without its empty bins, a 100-epoch run of eight layers on a toy
 writes under 1.9 MB, its report included (`results/README.md`). A unit's map is drawn smoothly
@@ -27,6 +29,7 @@ SURFACE_STEPS = {1: 101, 2: 29}  # grid points per input axis
 SURFACE_CLASSES = 20
 NEURON_STEPS, NEURON_CAP = 10, 8  # grid points per axis, units per layer
 WEIGHT_UNITS = 16  # first-layer units kept for image data
+MAP_CHANNELS = 8  # channels per conv layer kept in feature_maps.csv
 FLOAT_FORMAT = "%.4g"
 
 
@@ -71,6 +74,9 @@ class Snapshots:
         self.surfaces: dict[int, pd.DataFrame] = {}
         self.weights: dict[int, pd.DataFrame] = {}
         self.neurons: pd.DataFrame | None = None
+        # Images in their shape (a conv model's input): the first test image's maps at the end.
+        self.map_image = data.x_test[0] if len(data.input_shape) == 3 else None
+        self.maps: pd.DataFrame | None = None
 
     @property
     def taken(self) -> bool:
@@ -89,7 +95,7 @@ class Snapshots:
         Static, reading nothing of a run but its arguments: a compiled loop reused by the next
         run of a sweep cell calls it with that run's model state and grid."""
         if image:
-            return model.dense[0].kernel[:, :WEIGHT_UNITS]  # (pixels, units)
+            return model.first_weights()[:, :WEIGHT_UNITS]  # (pixels, units)
         return model(inputs)  # (points, outputs)
 
     def take(self, model, epoch: int) -> None:
@@ -126,6 +132,8 @@ class Snapshots:
                     "x2": np.tile(self.neuron_grid[:, 1], out.shape[1]),
                     "value": out.T.ravel()}))
             self.neurons = pd.concat(parts, ignore_index=True)
+        if self.map_image is not None:
+            self.maps = feature_map_rows(model.feature_maps(self.map_image))
 
     def write(self, run_dir: Path) -> None:
         """Writes `surface.csv`, `neurons.csv` and `first_layer_weights.csv` (those that apply)."""
@@ -137,6 +145,22 @@ class Snapshots:
                 _write(run_dir / name, frame)
         if self.neurons is not None:
             _write(run_dir / "neurons.csv", self.neurons)
+        if self.maps is not None:
+            _write(run_dir / "feature_maps.csv", self.maps)
+
+
+def feature_map_rows(maps: dict) -> pd.DataFrame:
+    """Tidy `layer, channel, row, col, value` rows of `ConvModel.feature_maps`' arrays
+    ((height, width, channels) each), the first `MAP_CHANNELS` channels of each."""
+    parts = []
+    for layer, values in maps.items():
+        values = np.asarray(values)[:, :, :MAP_CHANNELS]
+        h, w, c = values.shape
+        row, col, channel = np.meshgrid(np.arange(h), np.arange(w), np.arange(c), indexing="ij")
+        parts.append(pd.DataFrame({"layer": layer, "channel": channel.ravel(),
+                                   "row": row.ravel(), "col": col.ravel(),
+                                   "value": values.ravel()}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def _write(path: Path, frame: pd.DataFrame) -> None:

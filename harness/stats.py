@@ -6,6 +6,12 @@ depth, which keeps tracing and stepping cheap for deep, narrow networks (`bench/
 values (gradient, weights, update) are reduced to seven sums per layer the same way, by one
 segment sum over the flattened kernels; for large kernels (MNIST's 784 x 128) a segment sum over
 100k+ values costs about a millisecond, so there each layer's sums are one reduction of its own.
+
+A unit's values are the rows of its column: a Dense unit has one per example, a conv channel one per
+example and map position ((batch x height x width, channels), `harness.meter`). Layers whose row
+counts differ (conv maps of different sizes, the Dense head after global pooling) cannot be laid
+side by side; each per-unit reduction is then taken layer by layer and its results laid side by
+side (`LayerStatistics.columns`).
 """
 
 from typing import NamedTuple
@@ -27,10 +33,10 @@ class Step(NamedTuple):
     Attributes:
         kernel_grads, bias_grads: dL/dW and dL/db of the scaled loss (bias_grads None without
             bias).
-        z_grads: dL/dz of the scaled loss, (batch, units).
-        u: the activation's input, (batch, units).
-        a: the activation's output f(u), (batch, units).
-        derivs: f'(u) elementwise (softmax: the Jacobian's diagonal), (batch, units).
+        z_grads: dL/dz of the scaled loss, (rows, units).
+        u: the activation's input, (rows, units).
+        a: the activation's output f(u), (rows, units).
+        derivs: f'(u) elementwise (softmax: the Jacobian's diagonal), (rows, units).
         unscale: 1 / the optimizer's loss scale.
         norm_grads: (layers, 2), the norms of dL/dgamma and dL/dbeta of the batch norm that
             follows each layer (unscaled; 0 for a layer without one), or None without batch norm.
@@ -62,12 +68,15 @@ class LayerStatistics:
         flats: per layer, the activation's `(low, high)` flat region, or None.
         use_bias: whether the layers have biases (else `bias_grad_norm` is left out).
         kernels: the layers' kernels at initialisation, kept for `distance_from_init`.
+        same_rows: whether every layer's tensors have the same rows (Dense: one per example);
+            else each per-unit reduction is taken layer by layer.
     """
 
     PER_LAYER_ABOVE = 50_000  # kernel weights in all; above it, kernel sums are taken per layer
 
-    def __init__(self, units, weights, flats, use_bias=True, kernels=()):
+    def __init__(self, units, weights, flats, use_bias=True, kernels=(), same_rows=True):
         layers = np.arange(len(units))
+        self.same_rows = same_rows
         self.n = len(units)
         self.names = [s for s in STATS if use_bias or s != "bias_grad_norm"]
         self.unit_layer = tf.constant(np.repeat(layers, units), tf.int32)  # (all units,)
@@ -78,10 +87,9 @@ class LayerStatistics:
         self.init_kernels = [tf.Variable(k, trainable=False, name="init_kernel") for k in kernels]
         self.per_layer = int(weights.sum()) > self.PER_LAYER_ABOVE
         self.flat = None
-        if any(flats):
-            low = np.repeat([f[0] if f else -np.inf for f in flats], units)
-            high = np.repeat([f[1] if f else np.inf for f in flats], units)
-            self.flat = tf.constant(low, tf.float32), tf.constant(high, tf.float32)
+        if any(flats):  # per layer
+            self.flat = (tf.constant([f[0] if f else -np.inf for f in flats], tf.float32),
+                         tf.constant([f[1] if f else np.inf for f in flats], tf.float32))
 
     def __call__(self, step: Step, kernels, kernels_after=None):
         """Returns the (layers, statistics) matrix of one step and the units active in it.
@@ -96,28 +104,29 @@ class LayerStatistics:
             (matrix (layers, statistics), active (all units,): 1.0 where a unit output anything
             but 0 for some example of the batch).
         """
-        a = tf.cast(tf.concat(step.a, axis=1), tf.float32)  # (batch, all units)
-        dz = tf.cast(tf.concat(step.z_grads, axis=1), tf.float32) * step.unscale
-        mean = self._per_unit(tf.reduce_mean(a, axis=0))
-        centred = a - tf.gather(mean, self.unit_layer)
-        active = tf.cast(tf.reduce_any(a != 0, axis=0), tf.float32)
-        dz_sq = tf.math.unsorted_segment_sum(tf.reduce_sum(tf.square(dz), axis=0),
-                                                 self.unit_layer, self.n)
-        batch = tf.cast(tf.shape(a)[0], tf.float32)
+        a = step.a
+        mean = self._per_unit(self.columns(a, lambda x, _: tf.reduce_mean(
+            tf.cast(x, tf.float32), axis=0)))
+        variance = self.columns(a, lambda x, layer: tf.reduce_mean(tf.square(
+            tf.cast(x, tf.float32) - tf.gather(mean, layer)), axis=0))
+        active = tf.cast(self.columns(a, lambda x, _: tf.reduce_any(x != 0, axis=0)), tf.float32)
+        dz_sq = tf.math.unsorted_segment_sum(self.columns(step.z_grads, lambda x, _: tf.reduce_sum(
+            tf.square(tf.cast(x, tf.float32) * step.unscale), axis=0)), self.unit_layer, self.n)
+        rows = tf.cast(tf.stack([tf.shape(t)[0] for t in a]), tf.float32)  # per layer
         k = self._kernel_sums(step.kernel_grads, kernels, kernels_after, step.unscale)
         g_std, w_std, d_std = (self._std(k[:, i], k[:, i + 1]) for i in (0, 2, 4))
         columns = {
             "grad_norm": tf.sqrt(k[:, 1]),
             "grad_rms": tf.sqrt(k[:, 1] / self.weights),
             "preact_grad_norm": tf.sqrt(dz_sq),  # dL/dz (the column keeps its first name)
-            "preact_grad_rms": tf.sqrt(dz_sq / (batch * self.units)),
+            "preact_grad_rms": tf.sqrt(dz_sq / (rows * self.units)),
             "act_mean": mean,
-            "act_std": tf.sqrt(self._per_unit(tf.reduce_mean(tf.square(centred), axis=0))),
+            "act_std": tf.sqrt(self._per_unit(variance)),
             "saturation": self._saturation(a),
             "dead_fraction": self._per_unit(1.0 - active),
             "dead_fraction_batch": self._per_unit(1.0 - active),
-            "act_deriv_mean": self._per_unit(tf.reduce_mean(
-                tf.abs(tf.cast(tf.concat(step.derivs, axis=1), tf.float32)), axis=0)),
+            "act_deriv_mean": self._per_unit(self.columns(step.derivs, lambda x, _: tf.reduce_mean(
+                tf.abs(tf.cast(x, tf.float32)), axis=0))),
             "weight_norm": tf.sqrt(k[:, 3]),
             "grad_data_ratio": g_std / w_std,
             "distance_from_init": tf.sqrt(k[:, 6]),
@@ -129,6 +138,18 @@ class LayerStatistics:
                 tf.square(flatten(step.bias_grads) * step.unscale), self.unit_layer, self.n))
         matrix = tf.stack([tf.cast(columns[s], tf.float32) for s in self.names], axis=1)
         return matrix, active
+
+    def columns(self, tensors, reduce):
+        """A per-unit reduction over rows of every layer, side by side: (all units,).
+
+        Args:
+            tensors: one (rows, units) tensor per layer.
+            reduce: `(x (rows, units), layer) -> (units,)`, where `layer` gives each column's
+                layer index for `tf.gather` on a per-layer vector.
+        """
+        if self.same_rows:
+            return reduce(tf.concat(tensors, axis=1), self.unit_layer)
+        return tf.concat([reduce(t, i) for i, t in enumerate(tensors)], axis=0)
 
     def _kernel_sums(self, grads, kernels, after, unscale):
         """Per layer, (layers, 7): the sums of g, g^2, W, W^2, dW, dW^2 and (W - W0)^2."""
@@ -172,4 +193,10 @@ class LayerStatistics:
         if self.flat is None:
             return tf.zeros((self.n,))
         low, high = self.flat
-        return self._per_unit(tf.reduce_mean(tf.cast((a < low) | (a > high), tf.float32), axis=0))
+
+        def share(x, layer):
+            x = tf.cast(x, tf.float32)
+            outside = (x < tf.gather(low, layer)) | (x > tf.gather(high, layer))
+            return tf.reduce_mean(tf.cast(outside, tf.float32), axis=0)
+
+        return self._per_unit(self.columns(a, share))

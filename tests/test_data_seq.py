@@ -153,22 +153,3 @@ def test_the_estimate_names_the_conv_key_that_costs_most():
         "train": {"loss": "sparse_categorical_crossentropy"}})[0]
     parts = estimate(cfg, (28, 28, 1), 10, 1000, 100)
     assert max(parts.values())[1] == "model.filters"
-
-
-# Until the model builds them ----------------------------------------------------------------------
-
-@pytest.mark.parametrize("text", [
-    "data: {name: digits}\nmodel: {type: conv, depth: 2, head: softmax}\n"
-    "train: {loss: sparse_categorical_crossentropy, epochs: 1}\n"])
-def test_a_conv_or_recurrent_run_stops_with_one_line_until_the_model_exists(
-        tmp_path, monkeypatch, capsys, text):
-    from harness.cli import main
-
-    (tmp_path / "c.yaml").write_text(text)
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as info:
-        main(["run", "c.yaml"])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert info.value.code == 2 and err[-1].startswith("error: c.yaml: model.type: ")
-    assert "not built yet" in err[-1] and "Traceback" not in "".join(err)
-    assert not (tmp_path / "results").exists()

@@ -20,6 +20,7 @@ from harness.report.distributions import (
     plot_histograms,
     plot_update_ratio,
 )
+from harness.report.feature_maps import plot_feature_maps
 from harness.report.figures import build_figure, old_objects_frozen, save_figure
 from harness.report.health import plot_activation_stats
 from harness.report.playground import (
@@ -46,7 +47,8 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
         The path of `report.html`. Beside it: `grad_norms.png`, `grad_heatmap.png`,
         `update_ratio.png`, `histograms.png`, `history.png`, `activations.png`; for toy data
         `boundary.png`, `boundary_epochs.png`, `boundary.gif` and `neurons.png`; for image data
-        `first_layer_weights.png` (each only when the run's files hold what it needs).
+        `first_layer_weights.png` (conv: conv_1's filters), conv `feature_maps.png` (each only
+        when the run's files hold what it needs).
 
     Example:
         >>> build_report("results/sigmoid_deep/sigmoid-d8-s0-20250101-120000")
@@ -171,7 +173,16 @@ def _figures(run: Run, activation: str) -> list:
     if steps.is_file():  # recurrent
         figures += _time_figures(_read_csv(steps), model)
     weights = run.dir / "first_layer_weights.csv"
-    if weights.is_file():
+    if weights.is_file() and model.get("type") == "conv":
+        k = model.get("kernel_size", "?")
+        figures.append((
+            "first_layer_weights.png", "conv_1's filters",
+            f"The first conv layer's {k} x {k} filters drawn as images, one pixel per kernel "
+            "position, at initialisation and after training (blue positive, red negative): "
+            "trained filters become edge and stroke detectors; filters that did not change are "
+            "a layer the gradient did not reach.",
+            lambda: plot_first_layer_weights(_read_csv(weights))))
+    elif weights.is_file():
         figures.append((
             "first_layer_weights.png", "First-layer weights",
             "A few first-layer units' weights drawn as images, one pixel per input, at "
@@ -180,6 +191,15 @@ def _figures(run: Run, activation: str) -> list:
             "few epochs the weights still look like their random start, while the change "
             "shows the strokes of the digits each unit learned to respond to.",
             lambda: plot_first_layer_weights(_read_csv(weights))))
+    maps = run.dir / "feature_maps.csv"
+    if maps.is_file():
+        figures.append((
+            "feature_maps.png", "One test image through the conv layers",
+            "The first test image as each conv layer hands it on after training, its first "
+            "channels side by side, each map on its own grey scale (its range above it). Healthy "
+            "layers show strokes and edges, coarser after each pool; a map of one flat grey "
+            "(range near 0) passes nothing of the image on: saturated or dead channels.",
+            lambda: plot_feature_maps(_read_csv(maps))))
     return figures
 
 

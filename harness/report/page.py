@@ -128,10 +128,10 @@ def fmt(value, name: str = "") -> str:
     return f"{value:.3f}" if abs(value) < 100 else f"{value:,.1f}"
 
 
-def ratio_hint(ratio: float) -> str:
-    """Says what a vanishing ratio means in words."""
+def ratio_hint(ratio: float, first: str = "hidden_1") -> str:
+    """Says what a vanishing ratio means in words (`first`: the first hidden layer's name)."""
     if ratio is None or not math.isfinite(ratio) or ratio <= 0:
         return "not defined: fewer than 2 hidden layers, or a norm is 0 or NaN"
     if ratio < 1:
-        return f"hidden_1 gets {1 / ratio:,.3g}x less gradient than the last hidden layer"
-    return f"hidden_1 gets {ratio:,.3g}x more gradient than the last hidden layer"
+        return f"{first} gets {1 / ratio:,.3g}x less gradient than the last hidden layer"
+    return f"{first} gets {ratio:,.3g}x more gradient than the last hidden layer"
