@@ -60,9 +60,10 @@ class Snapshots:
         side = math.isqrt(data.n_features)
         self.toy = self.features in SURFACE_STEPS  # toys and 1-2 column csv files: a plane
         self.surface = self.toy and data.n_classes <= SURFACE_CLASSES
-        # A Dense first layer's weights are one per pixel; a recurrent model reads rows (T, f).
+        # A Dense first layer's weights are one per pixel, a conv layer's filters are images too;
+        # a recurrent model reads rows (T, f), its first kernel is no picture.
         self.image = (not self.toy and data.n_features >= 64 and side * side == data.n_features
-                      and len(data.input_shape) == 1)
+                      and len(data.input_shape) != 2)
         if self.toy:
             self.grid = grid(data, SURFACE_STEPS[self.features])
             self.neuron_grid = grid(data, NEURON_STEPS) if self.features == 2 else None

@@ -55,7 +55,7 @@ def independent_pass(model, x, y):
 def test_histograms_equal_numpy_histograms_of_an_independent_pass(activation):
     model = tiny_model(activation)
     x, y = batch()
-    _, counts = model.probe(x, y)
+    counts = model.probe(x, y).counts
     written = model.meter.frame("histograms.csv", [(0, counts)])
     # The file leaves out empty bins but a histogram's two ends; readers put them back.
     ends = written.groupby(["quantity", "layer"])["bin_left"].transform(
@@ -88,7 +88,7 @@ def test_act_deriv_mean_of_sigmoid_at_zero_is_a_quarter():
     model = tiny_model("sigmoid")
     for dense in model.dense:
         dense.kernel.assign(tf.zeros_like(dense.kernel))
-    stats, _ = model.probe(*batch())
+    stats = model.probe(*batch()).stats
     col = model.meter.columns.index("act_deriv_mean")
     np.testing.assert_allclose(stats[:, col], 0.25)
 
@@ -101,7 +101,7 @@ def test_act_deriv_mean_of_sigmoid_at_zero_is_a_quarter():
 def test_act_deriv_mean_is_the_mean_absolute_derivative(activation, derivative):
     model = tiny_model(activation)
     x, y = batch()
-    stats, _ = model.probe(x, y)
+    stats = model.probe(x, y).stats
     zs = independent_pass(model, x, y)[0]
     col = model.meter.columns.index("act_deriv_mean")
     for i, z in enumerate(zs[:-1]):
@@ -131,7 +131,7 @@ def test_update_ratio_is_the_update_the_optimizer_applied(monkeypatch, per_layer
         assert stats[i, col["update_ratio"]] > 0
         np.testing.assert_allclose(stats[i, col["weight_norm"]], np.linalg.norm(w0), rtol=1e-5)
     # The weights moved: the next probe measures how far from initialisation.
-    moved, _ = model.probe(x, y)
+    moved = model.probe(x, y).stats
     for i, (w0, w1) in enumerate(zip(before, after)):
         np.testing.assert_allclose(moved[i, col["distance_from_init"]],
                                    np.linalg.norm(w1 - w0), rtol=1e-4)
