@@ -31,6 +31,7 @@ from harness.report.playground import (
 )
 from harness.report.plots import NothingToPlot, activation_name, plot_grad_heatmaps, plot_grad_norms
 from harness.report.summary import summary_rows, where_diverged
+from harness.report.theory import plot_theory
 from harness.rundir import Run, load_run, read_table
 
 
@@ -117,6 +118,13 @@ def _figures(run: Run, activation: str) -> list:
          "Left: dL/dW, what the optimizer applies; right: dL/dz, the signal reaching each layer's "
          "pre-activation. A dark band along the bottom rows is a vanishing gradient.",
          lambda: plot_grad_heatmaps(run.layers)),
+        ("theory.png", "Theory at initialisation",
+         "Lines: the mean-field recursion's prediction for this network at initialisation "
+         "(Poole et al. 2016; Schoenholz et al. 2017): sqrt(q_l), the size of each layer's z, "
+         "and the gradients' sizes relative to the last hidden layer. Points: the same measured "
+         "(preact_std over the whole training set, the gradients on the first batch). Where "
+         "the points leave the lines, finite width, few inputs or biases depart from the theory.",
+         lambda: plot_theory(run.layers, 0, run.summary.get("theory_reason"))),
         ("update_ratio.png", "Update-to-weight ratio",
          "std(ΔW) / std(W): how far one optimizer step moves each layer's weights, relative to "
          "their size, averaged over each epoch's steps (Karpathy's makemore part 3). Around 1e-3 "
