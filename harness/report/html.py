@@ -132,10 +132,13 @@ def _figures(run: Run, activation: str) -> list:
          "training is unstable.", lambda: plot_update_ratio(run.layers, activation)),
         ("histograms.png", "Distributions per layer",
          "One row per layer (input at the bottom), grey at initialisation, a line at the last "
-         "logged epoch; each row scaled to its tallest bar but the two end bins: a taller end "
-         "bin (ReLU's zeros, exact zeros on a log axis, a saturated sigmoid) is cut at the row's "
-         "height and its share written at the right. Activations piled at the ends of "
-         "a sigmoid's 0..1 range are saturated; all at 0.5, collapsed; spread out, healthy "
+         "logged epoch; each row scaled to its tallest bar but the two end bins and the bin "
+         "at 0: a taller one (ReLU's zeros, exact zeros on a log axis, a saturated sigmoid) is "
+         "cut at the row's height and its share written at the right. Pre-activations, and an "
+         "unbounded activation's outputs (ReLU), are on a symmetric log axis (linear within "
+         "1e-4, decades beyond; each column one range), so that epoch 0's small values and a "
+         "trained network's large ones both show. Activations piled at the ends of a sigmoid's "
+         "0..1 range are saturated; all at 0.5, collapsed; spread out, healthy "
          "(Deep Learning from Scratch, ch. 6). Gradients are on a log10|g| axis: a row shifted "
          "left by 3 gets a thousandth of the gradient.",
          lambda: plot_histograms(_read_csv(run.dir / "histograms.csv"), activation)),
