@@ -85,7 +85,7 @@ def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
 
 
 def test_a_run_writes_its_grids_bins_and_statistics_compactly(tmp_path):
-    """What keeps a 100-epoch toy run's folder under 1.9 MB (`results/README.md`)."""
+    """What keeps a 100-epoch toy run's folder near 2 MB (`results/README.md`)."""
     import re
 
     import pandas as pd
