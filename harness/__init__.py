@@ -12,11 +12,13 @@ from harness.rundir import Run, load_run
 from harness.version import __version__ as __version__  # `harness.__version__`
 
 
-def run(config, overrides=None, out=None, verbose=1, report=True, force=False) -> Run:
+def run(config, overrides=None, out=None, verbose=1, report=True, force=False,
+        preflight=False) -> Run:
     """Trains one config and writes its run folder; see `harness.runner.run`."""
     from harness.runner import run as _run
 
-    return _run(config, overrides=overrides, out=out, verbose=verbose, report=report, force=force)
+    return _run(config, overrides=overrides, out=out, verbose=verbose, report=report, force=force,
+                preflight=preflight)
 
 
 def load_config(source, overrides=None):

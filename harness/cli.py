@@ -29,7 +29,7 @@ def _run(args) -> int:
     cfg, sources = load_config(args.config, args.set)
     print("config: " + " -> ".join(sources), file=sys.stderr)
     result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose,
-                 force=args.force)
+                 force=args.force, preflight=args.preflight)
     lines = format_summary(result).splitlines()
     if result.summary.get("expect"):
         from harness.expect import format_results
@@ -137,7 +137,7 @@ def _preflight(args) -> int:
 
     out = args.out if args.out is not None else os.path.join(
         "results", "preflight", f"{_config_name(args)}-{datetime.now():%Y%m%d-%H%M%S}")
-    result = preflight(args.config, overrides=args.set, out=out)
+    result = preflight(args.config, overrides=args.set, out=out, force=args.force)
     print(format_checks(result))
     print(out)
     return 0 if result.passed else 1
@@ -146,7 +146,7 @@ def _preflight(args) -> int:
 def _theory(args) -> int:
     from harness.predict import explain
 
-    text, paths = explain(args.config, overrides=args.set, out=args.out)
+    text, paths = explain(args.config, overrides=args.set, out=args.out, force=args.force)
     print(text)
     for path in paths:
         print(path)
@@ -189,6 +189,9 @@ def parser() -> argparse.ArgumentParser:
                         "stdout is not a terminal), 2 a line per epoch")
     r.add_argument("--tensorboard", action="store_true",
                    help="also write TensorBoard event files (into RUN_DIR/tensorboard/)")
+    r.add_argument("--preflight", action="store_true",
+                   help="run `harness preflight`'s checks first (printed; preflight.json, "
+                        "lr_range.csv and lr_range.png in the run folder), then train")
     r.set_defaults(func=_run)
 
     ls = sub.add_parser("list", help="print the tables of names a config can use")
@@ -258,6 +261,8 @@ def parser() -> argparse.ArgumentParser:
                     help="override a config key, the value read as YAML (repeatable)")
     pf.add_argument("--out", help="folder for preflight.json, lr_range.csv and lr_range.png "
                                   "(default results/preflight/<name>-<time>)")
+    pf.add_argument("--force", action="store_true",
+                    help="write into --out even if it holds files that are not a preflight's")
     pf.set_defaults(func=_preflight)
 
     th = sub.add_parser("theory", help="the mean-field prediction for a config at "
@@ -267,6 +272,8 @@ def parser() -> argparse.ArgumentParser:
                     help="override a config key, the value read as YAML (repeatable)")
     th.add_argument("--out", help="folder for theory.csv and phase.png "
                                   "(default results/theory/<name>-<time>)")
+    th.add_argument("--force", action="store_true",
+                    help="write into --out even if it holds files that are not a theory's")
     th.set_defaults(func=_theory)
 
     a = sub.add_parser("activations", help="plot activations and their derivatives; print a table")

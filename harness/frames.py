@@ -151,6 +151,8 @@ def full_bins(hist: pd.DataFrame) -> pd.DataFrame:
     """
     if hist is None or hist.empty or not set(BIN_COLUMNS) <= set(hist.columns):
         return hist
+    if "scale" in hist.columns and (hist["scale"] == "symlog").any():
+        return _full_symlog_bins(hist)
     keys = [c for c in hist.columns if c not in BIN_COLUMNS]
     hist = hist.reset_index(drop=True)
     group = hist.groupby(keys, sort=False, dropna=False)
@@ -203,3 +205,36 @@ def time_ratio(timesteps: pd.DataFrame, epoch: int | None = None) -> float:
     if h.empty or h["value"].iloc[-1] == 0:
         return float("nan")
     return float(h["value"].iloc[0] / h["value"].iloc[-1])
+
+
+def _full_symlog_bins(hist: pd.DataFrame) -> pd.DataFrame:
+    """`full_bins` for files with `symlog` axes, whose bins are equal in `symlog(x)` (there the
+    equal-width filling happens; the recorded bins keep their edges as written)."""
+    on = (hist["scale"] == "symlog").to_numpy()
+    coords = hist.assign(bin_left=np.where(on, symlog(hist["bin_left"]), hist["bin_left"]),
+                         bin_right=np.where(on, symlog(hist["bin_right"]), hist["bin_right"]))
+    full = full_bins(coords.assign(scale=np.where(on, "symlog_t", hist["scale"])))
+    back = (full["scale"] == "symlog_t").to_numpy()
+    edges = {c: np.where(back, [float(f"{e:.10g}") for e in symexp(full[c])], full[c])
+             for c in ("bin_left", "bin_right")}
+    return full.assign(**edges, scale=np.where(back, "symlog", full["scale"]))
+
+
+SYM_THRESHOLD = 1e-4  # the `symlog` histogram axis is linear below this |x|
+
+
+def symlog(x):
+    """t = sign(x) (1 + log10(|x| / SYM_THRESHOLD)) beyond the threshold, x / SYM_THRESHOLD
+    within it: the coordinate whose equal steps are `histograms.csv`'s `symlog` bins."""
+    x = np.asarray(x, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        far = np.sign(x) * (1 + np.log10(np.abs(x) / SYM_THRESHOLD))
+    return np.where(np.abs(x) >= SYM_THRESHOLD, far, x / SYM_THRESHOLD)
+
+
+def symexp(t):
+    """The inverse of `symlog`."""
+    t = np.asarray(t, float)
+    return np.where(np.abs(t) >= 1, np.sign(t) * SYM_THRESHOLD * 10.0 ** (np.abs(t) - 1),
+                    t * SYM_THRESHOLD)
+

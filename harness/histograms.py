@@ -2,9 +2,13 @@
 
 Four quantities per layer, on bins fixed for the whole run so that epochs and runs compare (the
 quantities keep the names `histograms.csv` has always written):
-- `activation` a = f(u) and `preactivation` u (the activation's input), on a linear axis: the
-  activation's range where it is bounded (sigmoid [0, 1], tanh [-1, 1]), else a range set from the
-  probe batch at initialisation (`set_ranges`);
+- `activation` a = f(u) on a linear axis over the activation's range where it is bounded
+  (sigmoid [0, 1], tanh [-1, 1]);
+- `preactivation` u (the activation's input), and the activation where it is unbounded (ReLU), on
+  a symmetric log axis (`scale` `symlog`): t = sign(x) (1 + log10(|x| / 1e-4)) beyond 1e-4, linear
+  within, eighth-decade bins from -1e3 to 1e3. It is fixed for the run, yet holds what every
+  epoch holds: a linear axis fixed from the values at initialisation (relu_deep's last layer:
+  [0, 0.05]) put most of epoch 30's values (spread ~2.5) into its end bin;
 - `preact_grad` dL/dz and `kernel_grad` dL/dW, on a log10|g| axis from 1e-12 to 1e2, so that a
   starved layer's 1e-8 and a healthy layer's 1e-1 sit on one picture.
 Values beyond the axis count in its end bins (so exact zeros, log10|0| = -inf, count in the first
@@ -24,18 +28,21 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from harness.frames import SYM_THRESHOLD, symexp
+
 QUANTITIES = ("activation", "preactivation", "preact_grad", "kernel_grad")
 LINEAR_BINS = 50
 LOG_LOW, LOG_HIGH, LOG_BINS = -12.0, 2.0, 56  # quarter-decade bins on log10|g|
+SYM_DECADES, SYM_PER_DECADE = 7, 8  # symlog: linear below SYM_THRESHOLD (1e-4), up to 1e3
+SYM_HALF = (SYM_DECADES + 1) * SYM_PER_DECADE  # bins on each side of 0 (the linear part: 1 unit)
+SYM_BINS = 2 * SYM_HALF
 COLUMNS = ["epoch", "layer", "quantity", "scale", "bin_left", "bin_right", "count"]
 
 
-def nice_ceiling(x: float) -> float:
-    """The smallest of 1, 2, 5 x 10^k at or above `x` (1 for 0 or a non-finite `x`)."""
-    if not (x > 0 and math.isfinite(x)):
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(x))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= x * (1 - 1e-9))
+def symlog_edges() -> np.ndarray:
+    """The `symlog` axis' bin edges in the values' own units, (SYM_BINS + 1,)."""
+    t = (np.arange(SYM_BINS + 1) - SYM_HALF) / SYM_PER_DECADE
+    return np.array([float(f"{e:.10g}") for e in symexp(t)])
 
 
 class Histograms:
@@ -53,38 +60,21 @@ class Histograms:
         self.n = len(units)
         self.bounds = list(bounds)
         self.unit_layer = tf.constant(np.repeat(layers, units), tf.int32)
-        # (activation, preactivation) x layers: the left edge and the width of the linear bins
-        self.low = tf.Variable(tf.zeros((2, self.n)), trainable=False, name="histogram_low")
-        self.width = tf.Variable(tf.fill((2, self.n), 1.0 / LINEAR_BINS), trainable=False,
+        # (activation, preactivation) x layers: linear (a bounded activation's output) or symlog
+        self.linear = np.array([[b is not None for b in self.bounds], [False] * self.n])
+        low = np.array([[b[0] if b else 0.0 for b in self.bounds], [0.0] * self.n])
+        width = np.array([[(b[1] - b[0]) / LINEAR_BINS if b else 1.0 for b in self.bounds],
+                          [1.0] * self.n])
+        self.sizes = np.where(self.linear, LINEAR_BINS, SYM_BINS)  # (2, layers) bins
+        # the left edge and the width of the linear bins (a variable: the meter's state)
+        self.low = tf.Variable(low.astype(np.float32), trainable=False, name="histogram_low")
+        self.width = tf.Variable(width.astype(np.float32), trainable=False,
                                  name="histogram_width")
         # Read by the training step: only the epochs the schedule logs pay for the histograms.
         self.on = tf.Variable(False, trainable=False, name="histograms_on")
-        self.size = self.n * (2 * LINEAR_BINS + 2 * LOG_BINS)
-        self._axes = np.zeros((2, self.n)), np.full((2, self.n), 1.0 / LINEAR_BINS)  # as written
+        self.size = int(self.sizes.sum()) + 2 * self.n * LOG_BINS
+        self._axes = low, width  # as written
         self._bins = None  # (layer names, bins table, ends): see `bins`
-
-    def set_ranges(self, a, u) -> None:
-        """Fixes the linear axes from a batch at initialisation (lists of (batch, units)).
-
-        A bounded activation's outputs use its range; anything else [0, R] when no value is
-        negative, else [-R, R], with R twice the largest |value| rounded up to 1, 2 or 5 x 10^k
-        (room for the values to grow while training).
-        """
-        low, width = np.zeros((2, self.n)), np.zeros((2, self.n))
-        for q, tensors in enumerate((a, u)):
-            for i, t in enumerate(tensors):
-                values = np.asarray(t, np.float64)
-                if q == 0 and self.bounds[i]:
-                    lo, hi = self.bounds[i]
-                else:
-                    finite = values[np.isfinite(values)]
-                    hi = nice_ceiling(2 * np.abs(finite).max()) if finite.size else 1.0
-                    lo = 0.0 if finite.size and finite.min() >= 0 else -hi
-                low[q, i], width[q, i] = lo, (hi - lo) / LINEAR_BINS
-        self._axes = low, width
-        self._bins = None
-        self.low.assign(low.astype(np.float32))
-        self.width.assign(width.astype(np.float32))
 
     def __call__(self, step):
         """The bin counts of one step, (size,) int64, quantity by quantity, layer by layer.
@@ -95,41 +85,53 @@ class Histograms:
         return self._counts(step.a, step.u, step.z_grads, step.kernel_grads, step.unscale)
 
     def _counts(self, a, u, z_grads, kernel_grads, unscale):
-        def count(tensors, scale, shift, first, bins, transform=lambda x: x):
-            """Counts values at bin positions `transform(x) * scale + shift`, each unit's axis
-            starting at `first` (per-unit vectors, (all units,))."""
-            size = self.n * bins
+        def count(tensors, place, first, bins, size):
+            """Counts values at bin positions `place(x, cols)`: x a layer's (rows, units) values
+            (or every layer's side by side), `cols` their slice of the per-unit vectors; each
+            unit's axis starts at `first` and has `bins` bins (per-unit vectors, (all units,))."""
             if self.same_rows:  # (batch, all units)
-                x = transform(tf.cast(tf.concat(tensors, axis=1), tf.float32))
-                return self._count(x * scale + shift, first, bins, size)
-            # Layer by layer, each onto its own axis, then one count over all (0 .. size - 1).
-            parts = [tf.reshape(tf.clip_by_value(transform(tf.cast(t, tf.float32)) * c + h, f,
-                                                 f + (bins - 1)), [-1])
-                     for t, c, h, f in zip(tensors, *(tf.split(v, self.units)
-                                                       for v in (scale, shift, first)))]
-            return self._count(tf.concat(parts, axis=0), 0.0, size, size)
+                x = tf.cast(tf.concat(tensors, axis=1), tf.float32)
+                return self._count(place(x, slice(None)), first, bins, size)
+            # Layer by layer (a conv layer's rows are its positions), each onto its own axis,
+            # then one count over all (0 .. size - 1).
+            parts, start = [], 0
+            for t, n in zip(tensors, self.units):
+                cols, start = slice(start, start + n), start + n
+                at = place(tf.cast(t, tf.float32), cols)
+                parts.append(tf.reshape(tf.clip_by_value(at, first[cols],
+                                                         first[cols] + (bins[cols] - 1.0)), [-1]))
+            return self._count(tf.concat(parts, axis=0), 0.0, float(size), size)
 
-        first = tf.cast(self.unit_layer, tf.float32) * LINEAR_BINS  # each unit's layer's bin 0
         counts = []
         for q, values in enumerate((a, u)):
-            scale = tf.gather(1.0 / self.width[q], self.unit_layer)
-            shift = first - tf.gather(self.low[q] / self.width[q], self.unit_layer)
-            counts.append(count(values, scale, shift, first, LINEAR_BINS))
+            sizes = self.sizes[q]
+            first = tf.gather(tf.constant(np.cumsum(sizes) - sizes, tf.float32), self.unit_layer)
+            bins = tf.gather(tf.constant(sizes, tf.float32), self.unit_layer)
+            linear = scale = shift = None
+            if self.linear[q].any():
+                linear = tf.gather(tf.constant(self.linear[q]), self.unit_layer)
+                scale = tf.gather(1.0 / self.width[q], self.unit_layer)
+                shift = -tf.gather(self.low[q] / self.width[q], self.unit_layer)
+
+            def place(x, cols, linear=linear, scale=scale, shift=shift, first=first):
+                position = _symlog_bin(x)
+                if linear is not None:
+                    position = tf.where(linear[cols], x * scale[cols] + shift[cols], position)
+                return position + first[cols]
+
+            counts.append(count(values, place, first, bins, int(sizes.sum())))
         # log10|g| in bin widths from the axis' left end: ln|g| / (ln 10 * width) - low / width
-        scale = 1.0 / (math.log(10.0) * (LOG_HIGH - LOG_LOW) / LOG_BINS)
-        shift = -LOG_LOW * LOG_BINS / (LOG_HIGH - LOG_LOW)
+        log_scale = 1.0 / (math.log(10.0) * (LOG_HIGH - LOG_LOW) / LOG_BINS)
+        log_shift = -LOG_LOW * LOG_BINS / (LOG_HIGH - LOG_LOW)
         first = tf.cast(self.unit_layer, tf.float32) * LOG_BINS
-        if self.same_rows:
-            log = tf.math.log(tf.abs(tf.cast(tf.concat(z_grads, axis=1), tf.float32) * unscale))
-            counts.append(self._count(log * scale + shift + first, first, LOG_BINS,
-                                      self.n * LOG_BINS))
-        else:
-            counts.append(count(z_grads, tf.fill(tf.shape(first), scale), first + shift, first,
-                                LOG_BINS, lambda x: tf.math.log(tf.abs(x * unscale))))
+        counts.append(count(
+            z_grads, lambda x, cols: (tf.math.log(tf.abs(x * unscale)) * log_scale + log_shift
+                                      + first[cols]),
+            first, tf.fill(tf.shape(first), float(LOG_BINS)), self.n * LOG_BINS))
         # Kernels differ in shape: one small count per layer, no per-weight layer index.
         for g in kernel_grads:
             log = tf.math.log(tf.abs(tf.reshape(tf.cast(g, tf.float32), [-1]) * unscale))
-            counts.append(self._count(log * scale + shift, 0.0, LOG_BINS, LOG_BINS))
+            counts.append(self._count(log * log_scale + log_shift, 0.0, LOG_BINS, LOG_BINS))
         return tf.concat(counts, axis=0)
 
     @staticmethod
@@ -138,7 +140,7 @@ class Histograms:
 
         Beyond the axis counts in its end bins; NaN (a diverged step) in one of them.
         """
-        index = tf.cast(tf.clip_by_value(position, first, first + (bins - 1)), tf.int32)
+        index = tf.cast(tf.clip_by_value(position, first, first + (bins - 1.0)), tf.int32)
         index = tf.clip_by_value(tf.reshape(index, [-1]), 0, size - 1)  # a cast NaN: negative
         # The op itself: `tf.math.bincount`'s argument checks are a dozen more ops to trace.
         return tf.raw_ops.DenseBincount(input=index, size=size, weights=tf.zeros((0,), tf.int64),
@@ -150,10 +152,12 @@ class Histograms:
         out = []
         for q, quantity in enumerate(QUANTITIES):
             for i in range(self.n):
-                if q < 2:
+                if q < 2 and self.linear[q, i]:
                     edges = low[q, i] + width[q, i] * np.arange(LINEAR_BINS + 1)
                     out.append((quantity, "linear", np.array([float(f"{e:.10g}")
                                                               for e in edges])))
+                elif q < 2:
+                    out.append((quantity, "symlog", symlog_edges()))
                 else:
                     out.append((quantity, "log10_abs", np.linspace(LOG_LOW, LOG_HIGH,
                                                                    LOG_BINS + 1)))
@@ -192,3 +196,11 @@ class Histograms:
         counts = np.asarray(counts, np.int64)
         keep = (counts > 0) | ends
         return table[keep].assign(epoch=epoch, count=counts[keep])[COLUMNS].reset_index(drop=True)
+
+
+def _symlog_bin(x):
+    """`symlog(x)` in bins from the axis' left end (-SYM_HALF / SYM_PER_DECADE), in the graph."""
+    size = tf.abs(x)
+    far = 1.0 + tf.math.log(tf.maximum(size, SYM_THRESHOLD) / SYM_THRESHOLD) / math.log(10.0)
+    t = tf.where(size >= SYM_THRESHOLD, tf.sign(x) * far, x / SYM_THRESHOLD)
+    return t * SYM_PER_DECADE + SYM_HALF

@@ -350,10 +350,8 @@ class Meter:
     def initial(self, step: Step) -> Measures:
         """The statistics (`update_ratio` NaN) and histogram counts of one batch, with no update.
 
-        The histograms' linear axes are fixed from this batch (`Histograms.set_ranges`); the run
-        records it as epoch 0.
+        The run records it as epoch 0 (the histograms' axes are fixed when the model is built).
         """
-        self.histograms.set_ranges(step.a, step.u)
         stats, _ = self._matrix(step, self.kernels())
         return Measures(np.asarray(stats), np.asarray(self.histograms(step)),
                         np.asarray(step.time) if self.time is not None else np.zeros((0, 0)))

@@ -176,8 +176,8 @@ class StatsModel(keras.Model):
         """The meter's measures of one batch at the current weights, changing nothing.
 
         What the first training step sees: batch norm on the batch's statistics and dropout on;
-        the moving averages and the dropout seeds are put back afterwards. The histograms' linear
-        axes are fixed from this batch (`Meter.initial`); the run records it as epoch 0.
+        the moving averages and the dropout seeds are put back afterwards. The run records it as
+        epoch 0.
         """
         state = [(v, v.numpy()) for v in self.non_trainable_variables]
         step = self.measure(x, y, training=True).step

@@ -26,31 +26,34 @@ from harness import phase, theory
 SIGMA_B2 = np.linspace(0.0, 1.0, 41)
 
 
-def explain(config, overrides=None, out: str | os.PathLike | None = None
-            ) -> tuple[str, list[Path]]:
+def explain(config, overrides=None, out: str | os.PathLike | None = None,
+            force: bool = False) -> tuple[str, list[Path]]:
     """The predictions for a config, as text, and the files written.
 
     Args:
         config: a YAML file or a mapping; `overrides` as `harness.run` takes them.
         out: the folder for `theory.csv` and `phase.png`; default
-            `results/theory/<name>-<time>/`.
+            `results/theory/<name>-<time>/`. It must be new, empty or a theory folder
+            (`harness.files.check_ours`).
+        force: write into `out` even when it holds files that are not a theory's.
 
     Returns:
         (the printable text, [theory.csv, phase.png]).
 
     Raises:
         ConfigError, DataError: bad input, before anything is written.
+        HarnessError: `out` holds someone else's files (and not `force`), or cannot be written.
     """
     from harness.configfile import load_config
     from harness.data import load_dataset
-    from harness.files import check_folder, write_csv, write_figure
+    from harness.files import check_ours, mark_ours, write_csv, write_figure
     from harness.report.phase import plot_phase
 
     cfg = load_config(config, overrides)[0]
     data = load_dataset(cfg.data, cfg.seed)
     out = Path(out) if out is not None else Path("results", "theory",
                                                  f"{cfg.name}-{datetime.now():%Y%m%d-%H%M%S}")
-    check_folder(out, "--out", example="results/theory/x")
+    check_ours(out, "theory", "--out", force, example="results/theory/x")
     pred = theory.predict_for(cfg, data)
     text = format_prediction(pred, theory.second_moment(data.x_train))
     grids, points = {}, {}
@@ -70,7 +73,7 @@ def explain(config, overrides=None, out: str | os.PathLike | None = None
         text += ("\nphase diagram, biases 0: " + "; ".join(
             f"{name}: chi = {_chi_at(grids[name], points[name][0][0]):.3g} at the fixed point"
             for name in grids))
-    out.mkdir(parents=True, exist_ok=True)
+    mark_ours(out, "theory")
     paths = [write_csv(out / "theory.csv", pred.layers)]
     if grids:
         paths.append(write_figure(out / "phase.png", plot_phase(grids, points)))

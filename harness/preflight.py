@@ -64,24 +64,29 @@ class Preflight(NamedTuple):
         return all(c.passed for c in self.checks)
 
 
-def preflight(config, overrides=None, out: str | os.PathLike | None = None) -> Preflight:
-    """Builds the config's model (`harness.runner.setup`) and runs every check.
+def preflight(config, overrides=None, out: str | os.PathLike | None = None,
+              force: bool = False) -> Preflight:
+    """Builds the config's model (`harness.build.setup`) and runs every check.
 
     Args:
         config: a YAML file or a mapping, as `harness.run` takes.
         overrides: `["model.depth=8"]` or `{"model.depth": 8}`.
         out: a folder for `preflight.json`, `lr_range.csv` and `lr_range.png`; None writes nothing.
+            It must be new, empty or a preflight folder (`harness.files.check_ours`).
+        force: write into `out` even when it holds files that are not a preflight's.
 
     Raises:
         ConfigError, DataError: bad input, before anything is written.
+        HarnessError: `out` holds someone else's files (and not `force`), or cannot be written.
     """
-    from harness.runner import setup
+    from harness.build import setup
+    from harness.files import check_ours, mark_ours
 
     if out is not None:
-        from harness.files import check_folder
-
-        out = check_folder(out, "--out", example="results/preflight/x")
+        out = check_ours(out, "preflight", "--out", force, example="results/preflight/x")
     s = setup(config, overrides)
+    if out is not None:
+        mark_ours(out, "preflight")
     return run_checks(s, config, overrides, out)
 
 
@@ -89,7 +94,7 @@ def run_checks(s, config, overrides=None, out=None) -> Preflight:
     """Runs every check on a `Setup` and puts its model back as it was.
 
     Args:
-        s: what `harness.runner.setup(config, overrides)` returned.
+        s: what `harness.build.setup(config, overrides)` returned.
         config, overrides: the same, for the float64 copy of the model.
         out: where to write the results (`write`), or None.
     """
@@ -218,7 +223,7 @@ def float64():
 
 
 def setup_model(config, overrides):
-    from harness.runner import setup
+    from harness.build import setup
 
     return setup(config, overrides).model
 

@@ -1,4 +1,5 @@
-"""One run, top to bottom: config -> setup (data, model) -> run folder -> fit, test, measure.
+"""One run, top to bottom: config -> setup (data, model; `harness.build`) -> run folder -> fit,
+test, measure.
 
 Everything that can be wrong with the input (config, data files) is checked before the run folder
 is created, so bad input leaves nothing behind. The folder's life is `harness.lifecycle`'s:
@@ -6,114 +7,30 @@ is created, so bad input leaves nothing behind. The folder's life is `harness.li
 blew up (`diverged`), was stopped (`interrupted`) or crashed (`failed`).
 """
 
-import math
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from harness import activations, backend, heads, losses, verdict
-from harness.config import Config, KeyProblem
-from harness.configfile import blame, command_line, load_config
-from harness.data import Dataset, load_dataset
-from harness.errors import DataError
+from harness import backend, verdict
+from harness.build import Setup, setup  # noqa: F401 - `harness.runner.setup`, as before
+from harness.config import Config
+from harness.configfile import command_line
+from harness.data import Dataset
 from harness.expect import check_run, parse_run
 from harness.files import check_ours, write_csv
 from harness.frames import hidden_mean, last_epoch, time_ratio, vanishing_ratio
 from harness.lifecycle import open_run
-from harness.memory import check_fits
 from harness.rundir import RESULTS, Run, load_run, new_run_dir
 from harness.stops import sticky_stops
-from harness.yamlfile import display_path
-
-
-@dataclass
-class Setup:
-    """What a run trains with, built before anything is written.
-
-    Attributes:
-        cfg: the validated config.
-        data: the dataset's arrays.
-        y: labels as the loss expects them, by split: `train`, `val`, `test`.
-        model: the compiled `StatsModel`.
-        columns: the columns of `history.csv`.
-    """
-
-    cfg: Config
-    data: Dataset
-    y: dict
-    model: object
-    columns: list[str]
-
-
-def setup(config: str | os.PathLike | Mapping,
-          overrides: Sequence[str] | Mapping | None = None) -> Setup:
-    """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
-    cfg, sources = load_config(config, overrides)
-    # Before TensorFlow loads: a missing file fails fast.
-    data = load_dataset(cfg.data, cfg.seed, cfg.model.type)
-    where = "<mapping>" if isinstance(config, Mapping) else display_path(Path(config))
-    try:
-        cfg.check_task(data.task)  # a csv file's target decides its task only now
-        head = heads.HEADS.get(cfg.model.head)
-        check_fits(cfg, data.input_shape, head.units(data.n_classes), len(data.x_train),
-                   len(data.x_val))
-    except KeyProblem as e:
-        raise blame(e, sources, where) from None
-    backend.init(cfg.seed)
-    loss = losses.LOSSES.get(cfg.train.loss)
-    y = {split: loss.prepare(getattr(data, f"y_{split}"), data.n_classes)
-         for split in ("train", "val", "test")}
-
-    from harness.conv import build_conv_model
-    from harness.model import build_model
-    from harness.train import compile_model
-
-    if cfg.model.type == "recurrent":
-        from harness.recurrent import build_recurrent
-
-        model = build_recurrent(cfg.model, data.input_shape, data.n_classes, cfg.seed,
-                                cfg.train.clipnorm)
-    else:
-        build = build_conv_model if cfg.model.type == "conv" else build_model
-        model = build(cfg.model, data.input_shape, data.n_classes, cfg.seed, cfg.train.clipnorm)
-    steps = -(-len(data.x_train) // cfg.train.batch_size)
-    s = Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
-    try:
-        _check_initial_loss(s, where)
-    except KeyProblem as e:
-        raise blame(e, sources, where) from None
-    return s
-
-
-def _check_initial_loss(s: Setup, where: str) -> None:
-    """A loss that is NaN or infinite before any step is the initialisation's doing, not the
-    learning rate's: say so before a run folder is made."""
-    probe = slice(0, s.cfg.train.batch_size)  # the batch `harness.train.fit` records epoch 0 on
-    x, y = s.data.x_train[probe], s.y["train"][probe]
-    if not all(np.isfinite(getattr(s.data, f"x_{split}")).all()  # then the data is the cause
-               for split in ("train", "val", "test")):
-        raise DataError(f"{where}: data: the model's inputs hold NaN or infinite values after "
-                        "scaling (values near float32's limit, 3.4e38, overflow); check the data "
-                        "and rescale its largest columns")
-    loss = float(s.model.compute_loss(x=x, y=y, y_pred=s.model(x)))  # forward only: no gradients
-    if not math.isfinite(loss):
-        cause = activations.non_finite_cause(s.cfg.model.activation, loss)
-        if cause:  # an activation that is not finite, or the user's own: name it
-            raise KeyProblem("model.activation", cause)
-        raise KeyProblem("model.initializer", f"the loss is already {loss} at initialisation, "
-                         "before any training step, so the initial weights are the cause (not "
-                         "train.learning_rate); use smaller initial weights, e.g. "
-                         "model: {initializer: glorot_uniform}")
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
         out: str | os.PathLike | None = None, verbose: int = 1, report: bool = True,
-        force: bool = False, locked: bool = False) -> Run:
+        force: bool = False, locked: bool = False, preflight: bool = False) -> Run:
     """Trains one config and writes its run folder.
 
     Args:
@@ -136,6 +53,10 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         ConfigError, DataError: bad input, before anything is written.
         HarnessError: `out` cannot take a run (a file, read-only, full, someone else's files,
             another process writing it).
+        preflight: run `harness.preflight`'s checks once `config.yaml` is written, print them
+            and write `preflight.json`, `lr_range.csv` and `lr_range.png` into the run folder;
+            training follows whatever they say (the model is put back as it was), and
+            `summary.json`'s `preflight_passed` records whether all passed.
     """
     if out is not None:
         check_out(out, force)
@@ -149,6 +70,12 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             "data": s.data.fingerprint}  # what it read: a resumed sweep retrains on a change
     with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), _first_summary(s.cfg, s.data),
                   _report if report else None, locked) as summary:
+        if preflight:
+            from harness.preflight import format_checks, run_checks
+
+            checks = run_checks(s, config, overrides, run_dir)
+            print(format_checks(checks), file=sys.stderr)
+            summary["preflight_passed"] = checks.passed
         train_and_measure(s, run_dir, summary, verbose)
     return load_run(run_dir)
 
@@ -183,6 +110,7 @@ def train_and_measure(s: Setup, run_dir: Path, summary: dict, verbose: int = 1) 
     with sticky_stops():  # a stop that lands in a finalizer still stops training
         recorder, diverged = fit(s, run_dir, verbose)
     summary["epochs_run"] = len(recorder.history)
+    summary.update(recorder.summary)  # the predictions and spectra at initialisation
     if diverged:
         status = "diverged"
         summary.update(diverged_epoch=diverged[0], diverged_step=diverged[1])
@@ -191,6 +119,7 @@ def train_and_measure(s: Setup, run_dir: Path, summary: dict, verbose: int = 1) 
         status = "completed"
     layers = recorder.layers_frame()
     summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
+                   vanishing_ratio_predicted=summary.get("vanishing_ratio_predicted"),
                    vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
     if "timesteps.csv" in recorder.items:  # recurrent: the gradient over time, first / last step
         steps = recorder.meter.frame("timesteps.csv", recorder.items["timesteps.csv"])

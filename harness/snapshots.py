@@ -10,7 +10,7 @@
   its layers after training, the first `MAP_CHANNELS` channels of each (`feature_maps.csv`).
 The grids are small and the values written to 4 significant digits: with `layers.csv` at 6
 digits and `histograms.csv` without its empty bins, a 100-epoch run of eight layers on a toy
-writes under 1.9 MB, its report included (`results/README.md`). A unit's map is drawn smoothly
+writes about 2 MB, its report included (`results/README.md`). A unit's map is drawn smoothly
 from its 10 x 10 grid, the resolution of the Playground's own unit maps; the boundary from 29 x 29
 points looks as it did from 41 x 41.
 """

@@ -18,6 +18,7 @@ from harness.files import append_csv, write_csv
 from harness.loop import fit_in_graph
 from harness.meter import Measures
 from harness.model import StatsModel
+from harness.propagation import measure_initial
 from harness.snapshots import Snapshots
 from harness.stops import deferred_interrupt, raise_swallowed_stop
 
@@ -87,6 +88,8 @@ class Recorder:
         self.history: list[dict] = []
         self.items: dict[str, list] = {name: [] for name in model.meter.files}  # -> (epoch, entry)
         self.written: dict[str, int] = {}  # file name -> items already in the file
+        self.extra: dict[str, pd.DataFrame] = {}  # file -> tidy rows of epoch 0 beside the meter's
+        self.summary: dict = {}  # keys for summary.json found at initialisation
         self._add_measures(0, initial)
 
     def add_epoch(self, epoch: int, logs: dict, measures: Measures) -> None:
@@ -106,14 +109,22 @@ class Recorder:
     def files(self) -> dict:
         """File name -> (the recorded items, a function from a list of items to a DataFrame)."""
         return {"history.csv": (self.history, self._history_rows),
-                **{name: (self.items[name], partial(self.meter.frame, name))
+                **{name: (self.items[name], partial(self._meter_rows, name))
                    for name in self.meter.files}}
+
+    def _meter_rows(self, name, items) -> pd.DataFrame:
+        frame = self.meter.frame(name, items)
+        extra = self.extra.get(name)
+        if extra is None or not any(epoch == 0 for epoch, _ in items):
+            return frame
+        return pd.concat([frame, extra], ignore_index=True).sort_values(
+            ["epoch"], kind="stable", ignore_index=True)
 
     def history_frame(self) -> pd.DataFrame:
         return self._history_rows(self.history)
 
     def layers_frame(self) -> pd.DataFrame:
-        return self.meter.frame("layers.csv", self.items["layers.csv"])
+        return self._meter_rows("layers.csv", self.items["layers.csv"])
 
     def histograms_frame(self) -> pd.DataFrame:
         return self.meter.frame("histograms.csv", self.items["histograms.csv"])
@@ -198,8 +209,16 @@ def start_recording(setup, run_dir: Path) -> Recorder:
     cfg, data, model = setup.cfg, setup.data, setup.model
     probe = slice(0, cfg.train.batch_size)  # the first batch, fixed, for the epoch-0 statistics
     initial = model.probe(data.x_train[probe], setup.y["train"][probe])
+    # The training set forward once: z's size, the predictions, and the units dead for every
+    # example (as epochs >= 1 count them over all they saw, not over one batch).
+    found = measure_initial(model, cfg, data)
+    stats = np.array(initial.stats)
+    stats[:, model.meter.columns.index("dead_fraction")] = found.dead
+    initial = initial._replace(stats=stats)
     logged = cfg.log.histogram_epochs(cfg.train.epochs)
     recorder = Recorder(run_dir, model, setup.columns, initial, logged, Snapshots(data))
+    recorder.extra["layers.csv"] = found.rows
+    recorder.summary.update(found.summary)
     recorder.snapshot(0)
     recorder.write()
     return recorder

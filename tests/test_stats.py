@@ -11,8 +11,16 @@ import harness
 from harness.config import LogConfig
 from harness.configfile import load_config
 from harness.errors import ConfigError
-from harness.frames import full_bins, vanishing_ratio
-from harness.histograms import LINEAR_BINS, LOG_BINS, LOG_HIGH, LOG_LOW, nice_ceiling
+from harness.frames import full_bins, symlog, vanishing_ratio
+from harness.histograms import (
+    LINEAR_BINS,
+    LOG_BINS,
+    LOG_HIGH,
+    LOG_LOW,
+    SYM_BINS,
+    SYM_HALF,
+    SYM_PER_DECADE,
+)
 from harness.loop import EpochLoop
 from harness.model import build_model
 from harness.runner import setup
@@ -72,16 +80,23 @@ def test_histograms_equal_numpy_histograms_of_an_independent_pass(activation):
             with np.errstate(divide="ignore"):
                 v = np.log10(np.abs(v))
             assert (lo, hi, len(rows)) == (LOG_LOW, LOG_HIGH, LOG_BINS)
+        elif rows.scale.iloc[0] == "symlog":  # equal bins of symlog(x), from -1e3 to 1e3
+            v, lo, hi = symlog(v), symlog(lo), symlog(hi)
+            assert (lo, hi, len(rows)) == (-SYM_HALF / SYM_PER_DECADE, SYM_HALF / SYM_PER_DECADE,
+                                           SYM_BINS)
         else:
             assert len(rows) == LINEAR_BINS
         expected, _ = np.histogram(np.clip(v, lo, hi), bins=len(rows), range=(lo, hi))
         np.testing.assert_array_equal(rows["count"].to_numpy(), expected, err_msg=quantity)
         assert rows["count"].sum() == v.size
-    # Bounded activations on their own range; unbounded ones on a range from the batch.
+    # Bounded activations on their own range; unbounded ones, and pre-activations, on the
+    # symlog axis fixed for every run (-1e3 to 1e3), whatever the values at initialisation.
     act = frame[(frame.quantity == "activation") & (frame.layer == "hidden_1")]
     low, high = act.bin_left.min(), act.bin_right.max()
     bounds = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
-    assert (low, high) == bounds.get(activation, (0.0, nice_ceiling(2 * outs[0].max())))
+    assert (low, high) == bounds.get(activation, (-1e3, 1e3))
+    pre = frame[frame.quantity == "preactivation"]
+    assert set(pre.scale) == {"symlog"} and (pre.bin_left.min(), pre.bin_right.max()) == (-1e3, 1e3)
 
 
 def test_act_deriv_mean_of_sigmoid_at_zero_is_a_quarter():

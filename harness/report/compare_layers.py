@@ -14,9 +14,17 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from harness.frames import full_bins, is_hidden, layer_key, layer_tick, metric_table
+from harness.frames import (
+    SYM_THRESHOLD,
+    full_bins,
+    is_hidden,
+    layer_key,
+    layer_tick,
+    metric_table,
+    symlog,
+)
 from harness.report.compare_plots import figure_legend
-from harness.report.distributions import QUANTITIES, UPDATE_REFERENCE
+from harness.report.distributions import QUANTITIES, UPDATE_REFERENCE, symlog_ticks
 from harness.report.plots import NORMS, NothingToPlot, shared_gradient_metric
 
 
@@ -97,7 +105,9 @@ def plot_compare_histograms(hist_by_run, styles: dict,
     rows = [(q, when) for q in quantities for when in ("first", "last")]
     fig = Figure(figsize=(3.6 * len(picks) + 0.8, 2.1 * len(rows) + 1.0), layout="constrained")
     axes = fig.subplots(len(rows), len(picks), squeeze=False)
-    drawn = {}  # (row, col) -> [(run, density, shares)]: the y limit needs every run's bars
+    drawn = {}  # (row, col) -> [(run, density, shares, zero bin)]: the y limit needs every run's
+    spans = {}  # row -> x range of its symlog histograms
+    on_symlog = set(hist_by_run.loc[hist_by_run["scale"] == "symlog", "quantity"])
     for run, frame in hist_by_run.groupby("run", sort=False):
         if run not in styles:
             continue
@@ -113,13 +123,29 @@ def plot_compare_histograms(hist_by_run, styles: dict,
                     continue
                 edges = np.append(part["bin_left"].to_numpy(float), part["bin_right"].iloc[-1])
                 counts = part["count"].to_numpy(float)
-                density = counts / max(counts.sum(), 1) / np.diff(edges)
+                share = counts / max(counts.sum(), 1)
+                sym = part["scale"].iloc[0] == "symlog"
+                # On a row drawn on the symlog axis (a ReLU run beside a sigmoid one), density
+                # per step of that axis, so that both runs' bars compare; else per unit of x.
+                density = share / np.diff(symlog(edges) if quantity in on_symlog else edges)
                 style = styles[run]
                 axes[r, c].stairs(density, edges, color=style["color"], label=run,
                                   linestyle=style["linestyle"], linewidth=style.get("linewidth"))
-                drawn.setdefault((r, c), []).append((run, density, counts / max(counts.sum(), 1)))
+                zero = np.flatnonzero((edges[:-1] <= 0) & (edges[1:] > 0)) if sym else []
+                drawn.setdefault((r, c), []).append((run, density, share, list(zero)))
+                if sym:
+                    held = np.flatnonzero(counts > 0)
+                    spans.setdefault(r, []).extend(
+                        [edges[max(held[0] - 1, 0)], edges[min(held[-1] + 2, len(edges) - 1)]]
+                        if held.size else [])
     for (r, c), bars in drawn.items():
         _cut_end_bins(axes[r, c], bars, styles)
+    for r, span in spans.items():  # a symlog axis runs to +-1e3: show where the values are
+        for ax in axes[r]:
+            ax.set_xscale("symlog", linthresh=SYM_THRESHOLD, linscale=0.9)
+            if span:
+                ax.set_xlim(min(span), max(span))
+            symlog_ticks(ax)
     for r, (quantity, when) in enumerate(rows):
         title, linear, logged = QUANTITIES[quantity]
         log = (hist_by_run.loc[hist_by_run["quantity"] == quantity, "scale"] == "log10_abs").any()
@@ -128,7 +154,8 @@ def plot_compare_histograms(hist_by_run, styles: dict,
             where = "first" if position == 1 else ("last" if position == depth else "middle")
             ax.set_title(f"{title}, {where} hidden layer ({position}), "
                          f"{'at init' if when == 'first' else 'last epoch'}", fontsize=8)
-            ax.set_xlabel(logged if log else linear, fontsize=8)
+            ax.set_xlabel(logged if log else f"{linear} (symmetric log axis)" if r in spans
+                          else linear, fontsize=8)
             ax.tick_params(labelsize=7)
             ax.grid(True, alpha=0.3)
         axes[r, 0].set_ylabel("density", fontsize=8)
@@ -140,16 +167,20 @@ def plot_compare_histograms(hist_by_run, styles: dict,
 
 def _cut_end_bins(ax, bars, styles) -> None:
     """Scales a panel to the runs' tallest inner bar: an end bin (ReLU's zeros, a log axis' exact
-    zeros, a saturated sigmoid) 100x taller would flatten every other run. A cut end bin's share
-    is written in its run's colour, as the run report's histogram grid does."""
-    inner = [d[1:-1] if len(d) > 3 else d for _, d, _ in bars]
+    zeros, a saturated sigmoid), or a symlog axis' bin at 0 (ReLU's zeros), 100x taller would
+    flatten every other run. A cut bar's share is written in its run's colour, as the run
+    report's histogram grid does."""
+    inner = [np.delete(d, [0, len(d) - 1, *zero]) if len(d) > 3 else d
+             for _, d, _, zero in bars]
     peak = max((float(np.max(d)) for d in inner if d.size), default=0.0)
     if not peak > 0:
         return
     top = 1.15 * peak
-    notes = [(run, f"{share[i]:.0%} in the {side} end bin (bar cut)")
-             for run, density, share in bars if len(density) > 3
-             for i, side in ((0, "left"), (-1, "right")) if density[i] > top]
+    notes = [(run, f"{share[i]:.0%} " + (f"in the {side} end bin" if side else "at 0")
+              + " (bar cut)")
+             for run, density, share, zero in bars if len(density) > 3
+             for i, side in ((0, "left"), (-1, "right"), *((z, "") for z in zero))
+             if density[i] > top]
     if not notes:
         return
     ax.set_ylim(0, top)

@@ -10,9 +10,9 @@ import math
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 
-from harness.frames import full_bins, is_hidden, layer_key, layer_tick, metric_table
+from harness.frames import SYM_THRESHOLD, full_bins, is_hidden, layer_key, layer_tick, metric_table
 from harness.report.plots import NothingToPlot, activation_color
 from harness.report.ticks import label_ticks
 
@@ -57,12 +57,13 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     names = sorted(hist["layer"].unique(), key=layer_key) if layers is None else list(layers)
     color = color or activation_color(activation)
     fig = Figure(figsize=(3.0 * len(quantities) + 0.6, 0.48 * len(names) + 1.5))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.85 / (0.48 * len(names) + 1.5),
-                        top=1 - 0.75 / (0.48 * len(names) + 1.5), wspace=0.12)
+    # room right of each panel for its notes, so that they never cover a bar
+    fig.subplots_adjust(left=0.07, right=0.95, bottom=0.85 / (0.48 * len(names) + 1.5),
+                        top=1 - 0.75 / (0.48 * len(names) + 1.5), wspace=0.3)
     axes = np.atleast_1d(fig.subplots(1, len(quantities)))
     groups = _histograms(hist)
     for ax, quantity in zip(axes, quantities):
-        log, fills, outlines, span = False, [], [], []
+        log, sym, fills, outlines, span = False, False, [], [], []
         for row, layer in enumerate(names):  # input layer at the bottom
             shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
                      if (quantity, layer, e) in groups]
@@ -71,36 +72,45 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
             # Scaled to the tallest inner bar: an end bin (ReLU's zeros, a log axis' exact zeros,
             # saturated sigmoids) would flatten the rest; it is capped at the row's height, and
             # its share is written beside the row.
-            peak = max((_inner(s).max() for s in shares.values()), default=0) or 1
-            for epoch, (edges, _, scale) in shown:
-                log = log or scale == "log10_abs"
+            peak = max((_inner(s, e).max() for s, (e, _, _) in zip(
+                shares.values(), (g for _, g in shown))), default=0) or 1
+            for epoch, (edges, counts, scale) in shown:
+                log, sym = log or scale == "log10_abs", sym or scale == "symlog"
                 outline = _steps(edges, row + 0.9 * np.minimum(shares[epoch] / peak, 1.0))
                 if epoch == first:
                     fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
                 if epoch == last and last != first:
                     outlines.append(outline)
-                span += [edges[0], edges[-1]]
+                span += _span(edges, counts, scale)
             if (quantity, layer, last) in groups:
                 edges, counts, scale = groups[(quantity, layer, last)]
-                note = (_edge_share(counts, edges, activation) if quantity == "activation"
+                note = (_symlog_share(counts, edges) if scale == "symlog"
+                        else _edge_share(counts, edges, activation) if quantity == "activation"
                         else _zero_share(counts) if scale == "log10_abs" else "")
                 if note:
-                    ax.text(1.0, row + 0.45, note, transform=ax.get_yaxis_transform(),
-                            ha="right", va="center", fontsize=7, color="#444444")
+                    ax.text(1.01, row + 0.45, note, transform=ax.get_yaxis_transform(),
+                            ha="left", va="center", fontsize=6.5, color="#444444",
+                            clip_on=False)
         # one collection per panel rather than a patch per histogram: far fewer artists to draw
         ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
                           autolim=False)
         ax.add_collection(LineCollection(outlines, colors=color, linewidths=1.3), autolim=False)
-        if span:
+        if sym:  # equal steps of `harness.frames.symlog`: linear within 1e-4, decades beyond
+            ax.set_xscale("symlog", linthresh=SYM_THRESHOLD, linscale=0.9)
+        if span:  # one range per column, where any row has values
             ax.set_xlim(min(span), max(span))
         title, linear, logged = QUANTITIES[quantity]
         ax.set_title(title, fontsize=9)
-        ax.set_xlabel(logged if log else linear, fontsize=8)
+        ax.set_xlabel(logged if log else f"{linear} (symmetric log axis)" if sym else linear,
+                      fontsize=8)
         ax.set_ylim(-0.1, len(names))
         # layer names on the first panel only; no ticks elsewhere (each tick costs artists)
         label_ticks(ax.yaxis, np.arange(len(names)) + 0.4 if ax is axes[0] else [],
                     [layer_tick(n) for n in names] if ax is axes[0] else [])
-        ax.xaxis.set_major_locator(MaxNLocator(5))
+        if sym:
+            symlog_ticks(ax)
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=7, length=2)
     axes[0].set_ylabel("layer (input at the bottom)", fontsize=8)
     what = f"grey: epoch {first}" + ("" if last == first else f", line: epoch {last}")
@@ -126,9 +136,49 @@ def _steps(edges, heights):
     return np.column_stack([np.repeat(edges, 2)[1:-1], np.repeat(heights, 2)])
 
 
-def _inner(shares):
-    """A histogram's bins but its two ends (all of them when it has three or fewer)."""
-    return shares[1:-1] if len(shares) > 3 else shares
+def _inner(shares, edges=None):
+    """A histogram's bins but its two ends (all of them when it has three or fewer), and on a
+    symlog axis but the bin holding 0 (ReLU's exact zeros)."""
+    inner = np.array(shares[1:-1] if len(shares) > 3 else shares, float)
+    if edges is not None and len(shares) > 3:
+        inner[(edges[1:-2] <= 0) & (edges[2:-1] > 0)] = 0
+    return inner
+
+
+def _span(edges, counts, scale) -> list:
+    """The x range a histogram needs: a linear or log axis whole, a symlog axis where it holds
+    values (its ends are +-1e3), one bin wider on each side."""
+    if scale != "symlog":
+        return [edges[0], edges[-1]]
+    held = np.flatnonzero(counts > 0)
+    if not held.size:
+        return []
+    return [edges[max(held[0] - 1, 0)], edges[min(held[-1] + 2, len(edges) - 1)]]
+
+
+def symlog_ticks(ax) -> None:
+    """0 and every second or third power of ten within a symlog x axis' limits (matplotlib's
+    own put one at every decade, which overlap on a narrow panel)."""
+    lo, hi = ax.get_xlim()
+    powers = np.arange(math.floor(math.log10(SYM_THRESHOLD)), 4)
+    sides = [p for p in powers if 10.0 ** p <= hi], [p for p in powers if -(10.0 ** p) >= lo]
+    step = max(1, math.ceil(max(len(s) for s in sides) / (2 if all(sides) else 4)))
+    ticks = [0.0] + [10.0 ** p for p in sides[0][::-1][::step]] + [
+        -(10.0 ** p) for p in sides[1][::-1][::step]]
+    ax.set_xticks(sorted(ticks), [_power(t) for t in sorted(ticks)])
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
+def _power(x: float) -> str:
+    if x == 0:
+        return "0"
+    return f"{'-' if x < 0 else ''}1e{round(math.log10(abs(x)))}"
+
+
+def _symlog_share(counts, edges) -> str:
+    """On a symlog axis, the share at 0 (the bin holding it), when it is visible."""
+    share = counts[(edges[:-1] <= 0) & (edges[1:] > 0)].sum() / (counts.sum() or 1.0)
+    return f"at 0 {100 * share:.0f}%" if share >= 0.01 else ""
 
 
 def _zero_share(counts) -> str:

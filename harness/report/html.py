@@ -32,6 +32,7 @@ from harness.report.playground import (
 )
 from harness.report.plots import NothingToPlot, activation_name, plot_grad_heatmaps, plot_grad_norms
 from harness.report.summary import summary_rows, where_diverged
+from harness.report.theory import plot_theory
 from harness.report.time import plot_time, plot_time_heatmap
 from harness.rundir import Run, load_run, read_table
 
@@ -120,6 +121,13 @@ def _figures(run: Run, activation: str) -> list:
          "Left: dL/dW, what the optimizer applies; right: dL/dz, the signal reaching each layer's "
          "pre-activation. A dark band along the bottom rows is a vanishing gradient.",
          lambda: plot_grad_heatmaps(run.layers)),
+        ("theory.png", "Theory at initialisation",
+         "Lines: the mean-field recursion's prediction for this network at initialisation "
+         "(Poole et al. 2016; Schoenholz et al. 2017): sqrt(q_l), the size of each layer's z, "
+         "and the gradients' sizes relative to the last hidden layer. Points: the same measured "
+         "(preact_std over the whole training set, the gradients on the first batch). Where "
+         "the points leave the lines, finite width, few inputs or biases depart from the theory.",
+         lambda: plot_theory(run.layers, 0, run.summary.get("theory_reason"))),
         ("update_ratio.png", "Update-to-weight ratio",
          "std(ΔW) / std(W): how far one optimizer step moves each layer's weights, relative to "
          "their size, averaged over each epoch's steps (Karpathy's makemore part 3). Around 1e-3 "
@@ -127,10 +135,13 @@ def _figures(run: Run, activation: str) -> list:
          "training is unstable.", lambda: plot_update_ratio(run.layers, activation)),
         ("histograms.png", "Distributions per layer",
          "One row per layer (input at the bottom), grey at initialisation, a line at the last "
-         "logged epoch; each row scaled to its tallest bar but the two end bins: a taller end "
-         "bin (ReLU's zeros, exact zeros on a log axis, a saturated sigmoid) is cut at the row's "
-         "height and its share written at the right. Activations piled at the ends of "
-         "a sigmoid's 0..1 range are saturated; all at 0.5, collapsed; spread out, healthy "
+         "logged epoch; each row scaled to its tallest bar but the two end bins and the bin "
+         "at 0: a taller one (ReLU's zeros, exact zeros on a log axis, a saturated sigmoid) is "
+         "cut at the row's height and its share written at the right. Pre-activations, and an "
+         "unbounded activation's outputs (ReLU), are on a symmetric log axis (linear within "
+         "1e-4, decades beyond; each column one range), so that epoch 0's small values and a "
+         "trained network's large ones both show. Activations piled at the ends of a sigmoid's "
+         "0..1 range are saturated; all at 0.5, collapsed; spread out, healthy "
          "(Deep Learning from Scratch, ch. 6). Gradients are on a log10|g| axis: a row shifted "
          "left by 3 gets a thousandth of the gradient.",
          lambda: plot_histograms(_read_csv(run.dir / "histograms.csv"), activation)),

@@ -1,0 +1,142 @@
+"""Theory beside measurement in a run (harness.propagation): epoch 0's `preact_std`, the
+predictions and the layer Jacobians in layers.csv and summary.json, the report's theory figure,
+`run --preflight`, and the one folder rule of `preflight --out` and `theory --out`."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from harness import propagation
+from harness.runner import run, setup
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
+        "model": {"depth": 3, "width": 16, "activation": "tanh"}, "train": {"epochs": 1}}
+
+
+def harness(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "harness", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def numpy_forward(s):
+    """Every layer's z and a over the whole training set, by NumPy from the kernels."""
+    x, zs, acts = np.asarray(s.data.x_train, float), [], []
+    fns = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 1 / (
+        1 + np.exp(-z)), "softmax": lambda z: z}  # the output's a is not compared
+    for layer in s.model.meter.layers:
+        z = x @ np.asarray(layer.kernel, float) + np.asarray(layer.bias, float)
+        x = fns[layer.activation](z)
+        zs.append(z)
+        acts.append(x)
+    return zs, acts
+
+
+def epoch0(layers, metric):
+    rows = layers[(layers.epoch == 0) & (layers.metric == metric)]
+    return rows.set_index("layer").value
+
+
+def test_a_run_records_theory_beside_measurement_at_epoch_0(tmp_path):
+    r = run(TINY, out=tmp_path / "run", verbose=0)
+    s = setup(TINY)  # the same seed: the same initial weights
+    zs, _ = numpy_forward(s)
+    measured = epoch0(r.layers, "preact_std")
+    names = [layer.name for layer in s.model.meter.layers]
+    expected = [np.sqrt(np.mean(np.square(z))) for z in zs]
+    np.testing.assert_allclose(measured.loc[names], expected, rtol=1e-4, atol=1e-7)
+    theory = epoch0(r.layers, "theory_preact_std")
+    assert list(theory.index) == ["hidden_1", "hidden_2", "hidden_3", "output"]
+    # 16 units: finite width departs from the theory by 40% at hidden_3; 128 agree within 5%
+    wide = {**TINY, "model": {**TINY["model"], "width": 128}}
+    s = setup(wide)
+    found = propagation.measure_initial(s.model, s.cfg, s.data).rows.pivot(
+        index="layer", columns="metric", values="value")
+    hidden = ["hidden_1", "hidden_2", "hidden_3"]  # the output's one unit is one random draw
+    np.testing.assert_allclose(found.theory_preact_std.loc[hidden], found.preact_std.loc[hidden],
+                               rtol=0.1, atol=0)
+    chi = epoch0(r.layers, "theory_chi")
+    assert ((chi.loc[["hidden_2", "hidden_3"]] > 0.3) & (chi.loc[["hidden_2", "hidden_3"]] < 1.2)
+            ).all()
+    sv = epoch0(r.layers, "jacobian_sv_mean")
+    assert list(sv.index) == ["hidden_1", "hidden_2", "hidden_3"]
+    assert (epoch0(r.layers, "jacobian_sv_max") >= sv).all()
+    # only epoch 0 holds the extra rows
+    assert set(r.layers.query("epoch > 0").metric) & {"preact_std", "theory_chi"} == set()
+    summary = r.summary
+    assert summary["vanishing_ratio_predicted"] > 0 and "theory_reason" not in summary
+    assert 0 < summary["jacobian_end_to_end_min"] <= summary["jacobian_end_to_end_mean"] \
+        <= summary["jacobian_end_to_end_max"]
+    assert (tmp_path / "run" / "theory.png").is_file()
+
+
+def test_dead_units_at_epoch_0_are_counted_over_the_training_set(tmp_path):
+    cfg = {**TINY, "model": {"depth": 3, "width": 16, "activation": "relu"}}
+    r = run(cfg, out=tmp_path / "run", verbose=0, report=False)
+    _, acts = numpy_forward(setup(cfg))
+    dead = epoch0(r.layers, "dead_fraction")
+    for i, a in enumerate(acts[:-1]):
+        expected = float(np.mean(np.all(a == 0, axis=0)))
+        assert dead.loc[f"hidden_{i + 1}"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_where_the_recursion_does_not_apply_the_report_says_why(tmp_path):
+    cfg = {**TINY, "model": {**TINY["model"], "batch_norm": "before"}}
+    r = run(cfg, out=tmp_path / "run", verbose=0)
+    assert not set(r.layers.metric) & {"theory_preact_std", "theory_chi", "jacobian_sv_mean"}
+    assert "preact_std" in set(r.layers.metric)
+    assert "batch norm" in r.summary["theory_reason"]
+    assert r.summary["vanishing_ratio_predicted"] is None
+    page = (tmp_path / "run" / "report.html").read_text()
+    assert "no mean-field prediction: batch norm" in page
+    assert not (tmp_path / "run" / "theory.png").exists()
+
+
+def test_wide_layers_skip_the_jacobians_and_say_so(monkeypatch):
+    monkeypatch.setattr(propagation, "JACOBIAN_MAX_UNITS", 8)
+    s = setup(TINY)
+    found = propagation.measure_initial(s.model, s.cfg, s.data)
+    assert "16 units, more than 8" in found.summary["jacobian_reason"]
+    assert "jacobian_sv_mean" not in set(found.rows.metric)
+    assert "theory_chi" in set(found.rows.metric)
+
+
+def test_run_with_preflight_writes_its_checks_and_trains_the_same_numbers(tmp_path):
+    config = tmp_path / "tiny.yaml"
+    config.write_text(json.dumps(TINY))  # JSON is YAML
+    with_checks = harness("run", config, "--preflight", "--out", tmp_path / "a", "--verbose", "0")
+    assert with_checks.returncode == 0, with_checks.stderr
+    assert "preflight: 5 of 5 checks passed" in with_checks.stderr
+    folder = tmp_path / "a"
+    checks = json.loads((folder / "preflight.json").read_text())
+    assert checks["passed"] and (folder / "lr_range.csv").is_file()
+    assert (folder / "lr_range.png").is_file()
+    assert json.loads((folder / "summary.json").read_text())["preflight_passed"] is True
+    plain = run(TINY, out=tmp_path / "b", verbose=0, report=False)
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "layers.csv"),
+                                  pd.read_csv(plain.dir / "layers.csv"))
+
+
+@pytest.mark.parametrize("command", ["preflight", "theory"])
+def test_preflight_and_theory_take_the_one_folder_rule(tmp_path, command):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    refused = harness(command, ROOT / "configs/base.yaml", "--out", out)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: --out") and "--force" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    if command == "theory":  # seconds; preflight's own files are checked above
+        forced = harness(command, ROOT / "configs/base.yaml", "--out", out, "--force")
+        assert forced.returncode == 0, forced.stderr
+        assert (out / "theory.csv").is_file() and (out / "notes.txt").read_text() == "mine"
+        again = harness(command, ROOT / "configs/base.yaml", "--out", out)  # ours now
+        assert again.returncode == 0, again.stderr
