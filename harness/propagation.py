@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from harness import jacobian, theory
+from harness.meter import rows, side_by_side
 
 PROBES = 4  # examples the Jacobians are taken at (one SVD per layer and probe)
 JACOBIAN_MAX_UNITS = 1000  # wider layers: a (units, fan_in) SVD per probe costs seconds
@@ -60,10 +61,15 @@ def forward_totals(model, x, batch: int = BATCH):
     for start in range(0, len(x), batch):
         taps = model.forward(x[start:start + batch], training=False).taps
         for i, (z, a) in enumerate(zip(taps.z, taps.a)):
-            squares[i] += float(np.sum(np.square(np.asarray(z, dtype=float))))
+            # (rows, units), as the meter sees them: a conv map's positions are rows, a
+            # recurrent layer's steps sit side by side
+            z, a = (np.asarray(t) for t in rows([side_by_side(z), side_by_side(a)]))
+            squares[i] += float(np.sum(np.square(z, dtype=float)))
             alive[i] |= np.any(np.asarray(a) != 0, axis=0)
     units = np.array([layer.units for layer in model.meter.layers], float)
-    return np.array(squares) / (len(x) * units), np.array([1.0 - a.mean() for a in alive])
+    rows_per_example = np.array([layer.positions for layer in model.meter.layers], float)
+    return (np.array(squares) / (len(x) * rows_per_example * units),
+            np.array([1.0 - a.mean() for a in alive]))
 
 
 def measure_initial(model, cfg, data) -> Initial:
