@@ -137,11 +137,17 @@ def chance_loss(s) -> float:
 def uninformed_loss(s) -> tuple[float, str]:
     """The loss an initial network should start near, and how it is made, in words: uniform
     class probabilities (-ln(1/C) with cross-entropy), or for regression the best constant."""
+    y = s.y["train"]
     if s.data.task == "regression":
+        # An initial network's output sits near 0, not near the targets' mean: with targets far
+        # from 0 (the adding problem's sums, about 1) predicting 0 is the start to compare with.
+        zero = float(np.mean(np.asarray(losses.keras_loss(s.cfg.train.loss)(
+            y, np.zeros_like(np.asarray(y, dtype=np.float32))))))
+        if zero > chance_loss(s):
+            return zero, "predicting 0, as an untrained output does"
         words = "predicting the training targets' " + ("median" if s.cfg.train.loss == "mae"
                                                         else "mean")
         return chance_loss(s), words + (": their variance" if s.cfg.train.loss == "mse" else "")
-    y = s.y["train"]
     units = heads.HEADS.get(s.cfg.model.head).units(s.data.n_classes)
     pred = np.full((len(y), units), 1.0 / units if units > 1 else 0.5, dtype=np.float32)
     words = f"uniform over {s.data.n_classes} classes"
