@@ -108,9 +108,15 @@ def estimate(cfg, n_features: int | tuple, n_outputs: int, n_train: int,
     }
 
 
-def available() -> int | None:
-    """Bytes a new allocation may still take under every limit known here, or None if unknown."""
-    room = limits()
+def available(shared: bool = False) -> int | None:
+    """Bytes a new allocation may still take under every limit known here, or None if unknown.
+
+    Args:
+        shared: only the limits that processes share (the machine's memory, the cgroup's), not
+            this process' own address-space limit, which each new process has for itself
+            (what counts when sizing a pool of worker processes).
+    """
+    room = [r for r in limits() if not (shared and r[1].startswith("under the address-space"))]
     return room[0][0] if room else None
 
 

@@ -107,7 +107,7 @@ def test_the_rule_knows_folders_written_before_markers(tmp_path):
 
 def test_the_estimate_counts_the_address_space_limit(tmp_path):
     """Before: under ulimit -v 6000000, width 20000 passed and died in TensorFlow's allocator."""
-    from limits import harness
+    from commands import harness
 
     (tmp_path / "small.yaml").write_text(yaml.safe_dump(SMALL))
     result = harness("run", "small.yaml", "--set", "model.width=20000", cwd=tmp_path,

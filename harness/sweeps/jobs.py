@@ -53,7 +53,7 @@ def count_workers(jobs: int, points: list, log) -> int:
     wanted = min(jobs, len(points))
     cores = available_cores()
     workers, why = min(wanted, cores), f"one per core ({cores} core{'s' if cores > 1 else ''} here)"
-    free = available() if workers > 1 else None
+    free = available(shared=True) if workers > 1 else None  # ulimit -v is per worker
     if free is not None:
         each = WORKER_MEMORY + largest_run(points)
         fit = max(1, int(USABLE * free // each))
