@@ -1,13 +1,12 @@
 """Conv models (issue 17): a real run on digits, every statistic per conv layer, gradients against
 an independent tape, and the shapes a conv model cannot take as one error line."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import tensorflow as tf
+from commands import cli
 
 from harness.configfile import load_config
 from harness.conv import build_conv_model
@@ -23,8 +22,7 @@ CONV = {"name": "conv", "data": {"name": "digits", "n_samples": 200},
 
 
 def harness(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "harness", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return cli(*args, cwd=cwd)  # in this process (tests/commands.py)
 
 
 def test_conv_run_writes_every_statistic_per_conv_layer(tmp_path):

@@ -2,14 +2,12 @@
 configs."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from commands import cli
 
 from harness import gradcheck
 from harness.configfile import load_config
@@ -22,10 +20,7 @@ TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
 
 
 def harness(*args, cwd=None):
-    path = os.pathsep.join([str(ROOT), str(ROOT / "tests")])  # harness, and wrong_grad_acts
-    return subprocess.run([sys.executable, "-m", "harness", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": path})
+    return cli(*args, cwd=cwd)  # in this process, where tests/ (wrong_grad_acts) is importable
 
 
 @pytest.mark.parametrize("name, verdict", [("tanh", "good"), ("gelu", "good"),

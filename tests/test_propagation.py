@@ -3,14 +3,12 @@ predictions and the layer Jacobians in layers.csv and summary.json, the report's
 `run --preflight`, and the one folder rule of `preflight --out` and `theory --out`."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from commands import cli
 
 from harness import propagation
 from harness.runner import run, setup
@@ -21,9 +19,7 @@ TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
 
 
 def harness(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "harness", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return cli(*args, cwd=cwd)  # in this process (tests/commands.py)
 
 
 def numpy_forward(s):

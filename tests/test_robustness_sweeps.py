@@ -75,8 +75,10 @@ def test_sigkill_at_random_moments_then_resume_redoes_exactly_the_unfinished(tmp
 
 
 def test_two_sweeps_into_one_folder_train_each_run_once(tmp_path):
+    """A `--jobs 2` sweep and a sequential one into one folder: the claims hold across both
+    executors, each run is trained once, and a third sweep finds nothing left to do."""
     path, out = experiment(tmp_path), tmp_path / "out"
-    first, second = sweep(path, out), sweep(path, out)
+    first, second = sweep(path, out, args=["--jobs", "2"]), sweep(path, out)
     errs = [p.communicate(timeout=300)[1] for p in (first, second)]
     assert sum(trained(e) for e in errs) == RUNS, errs
     assert len(finished(out)) == RUNS
@@ -126,11 +128,14 @@ def test_a_killed_worker_fails_its_run_and_the_parallel_sweep_goes_on(tmp_path):
     if not Path("/proc/self/stat").exists():
         pytest.skip("finding the workers needs /proc")
     path, out = experiment(tmp_path), tmp_path / "out"
-    path.write_text(path.read_text().replace("train.epochs: 3", "train.epochs: 3000"))
+    # Long enough that a run is still training when the worker is killed, short enough that
+    # the other three runs and the resumed one take seconds.
+    path.write_text(path.read_text().replace("train.epochs: 3", "train.epochs: 1000"))
     proc = sweep(path, out, args=["--jobs", "2"])
     deadline = time.time() + 180
-    while not any(p.stat().st_size for p in out.glob("*/history.csv")) and time.time() < deadline:
-        time.sleep(0.2)
+    while not (sum(p.stat().st_size > 0 for p in out.glob("*/history.csv")) == 2
+               and not finished(out)) and time.time() < deadline:
+        time.sleep(0.05)  # until both workers are in the middle of a run
     workers = _workers(proc.pid)
     assert len(workers) == 2, workers
     os.kill(workers[0], signal.SIGKILL)
