@@ -78,6 +78,7 @@ def test_a_run_records_theory_beside_measurement_at_epoch_0(tmp_path):
     assert 0 < summary["jacobian_end_to_end_min"] <= summary["jacobian_end_to_end_mean"] \
         <= summary["jacobian_end_to_end_max"]
     assert (tmp_path / "run" / "theory.png").is_file()
+    assert (tmp_path / "run" / "jacobians.png").is_file()
 
 
 def jacobian_rows(folder, epoch):
@@ -145,7 +146,9 @@ def test_where_the_recursion_does_not_apply_the_report_says_why(tmp_path):
     assert r.summary["vanishing_ratio_predicted"] is None
     page = (tmp_path / "run" / "report.html").read_text()
     assert "no mean-field prediction: batch norm" in page
+    assert "no layer Jacobians: the recursion does not apply (batch norm" in page
     assert not (tmp_path / "run" / "theory.png").exists()
+    assert not (tmp_path / "run" / "jacobians.png").exists()
 
 
 def test_wide_layers_skip_the_jacobians_and_say_so(monkeypatch):
