@@ -7,6 +7,11 @@ multiplies the gradient by J_l^T, so the same values scale the gradient on its w
 square is the mean-field chi_l (`harness.theory`). The end-to-end Jacobian J_N ... J_1, from the
 input to the last hidden layer, is dynamically isometric when its singular values all sit near 1.
 
+`spectra` takes them in NumPy (at initialisation, with the end-to-end product:
+`harness.propagation`); `mean_and_max` takes each layer's mean and largest in TensorFlow, inside
+the training graph at the later logged epochs (`harness.meter`). Both by one route: the
+eigenvalues of the smaller Gram matrix, in float64.
+
 Reference:
     Glorot & Bengio 2010, "Understanding the difficulty of training deep feedforward neural
     networks", s4.2.2: mean singular value of the layer Jacobians about 0.8 with their normalised
@@ -18,6 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import tensorflow as tf
 
 from harness.theory import elementwise
 
@@ -90,3 +96,44 @@ def singular_values(matrices: np.ndarray) -> np.ndarray:
     t = np.swapaxes(m, -1, -2)
     gram = m @ t if m.shape[-2] <= m.shape[-1] else t @ m
     return np.sqrt(np.maximum(np.linalg.eigvalsh(gram), 0.0))[..., ::-1]
+
+
+
+def mean_and_max(kernels, slopes) -> tf.Tensor:
+    """Every layer's `jacobian_sv_mean` and `jacobian_sv_max`, as `spectra` takes them, in
+    TensorFlow: the training graph takes them at a logged epoch without leaving it.
+
+    The Gram matrix on each layer's smaller side (J J^T = d d^T * W^T W, or J^T J =
+    W diag(d^2) W^T, with d = f'(z) at one probe) is zero-padded to the largest one, so that one
+    eigensolver call takes all layers and probes (each op costs tracing time); padding adds
+    zero eigenvalues only, and a layer keeps its own top min(units, fan_in).
+
+    Args:
+        kernels: one (fan_in, units) kernel per layer.
+        slopes: one (probes, units) tensor per layer, f'(z) at the probe examples.
+
+    Returns:
+        (layers, 2) float32: the mean singular value over the probes, the largest; NaN for a
+        layer whose kernel or slopes are not finite (a diverged run), where the eigensolver
+        would fail.
+    """
+    sides = [min(int(k.shape[0]), int(k.shape[1])) for k in kernels]
+    size = max(sides)
+    grams = []
+    for kernel, slope, side in zip(kernels, slopes, sides):
+        w = tf.cast(tf.convert_to_tensor(kernel), tf.float64)
+        d = tf.cast(slope, tf.float64)  # (probes, units)
+        if w.shape[1] <= w.shape[0]:  # (probes, units, units)
+            gram = d[:, :, None] * tf.matmul(w, w, transpose_a=True)[None] * d[:, None, :]
+        else:  # (probes, fan_in, fan_in)
+            gram = tf.einsum("iu,pu,ju->pij", w, d * d, w)
+        grams.append(tf.pad(gram, [[0, 0], [0, size - side], [0, size - side]]))
+    gram = tf.stack(grams)  # (layers, probes, size, size)
+    finite = tf.reduce_all(tf.math.is_finite(gram), axis=[1, 2, 3])
+    gram = tf.where(finite[:, None, None, None], gram, tf.zeros_like(gram))
+    sv = tf.sqrt(tf.maximum(tf.linalg.eigvalsh(gram), 0.0))  # ascending
+    own = tf.range(size)[None, :] >= size - tf.constant(sides)[:, None]  # (layers, size)
+    count = tf.cast(tf.shape(gram)[1] * tf.constant(sides), tf.float64)
+    mean = tf.reduce_sum(sv * tf.cast(own, tf.float64)[:, None, :], axis=[1, 2]) / count
+    value = tf.stack([mean, tf.reduce_max(sv, axis=[1, 2])], axis=1)
+    return tf.cast(tf.where(finite[:, None], value, tf.constant(np.nan, tf.float64)), tf.float32)

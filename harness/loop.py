@@ -81,7 +81,7 @@ class EpochLoop:
             tf.TensorSpec((n,), tf.int32), step, step, *specs[:2]])
         self._close = tf.function(self._end_epoch, autograph=False, input_signature=[
             tf.TensorSpec((len(self.names),), tf.float32), tf.TensorSpec((), tf.bool),
-            *specs[2:]])
+            specs[0], *specs[2:]])
 
     def run(self, orders: np.ndarray, histograms=None) -> Chunk:
         """Trains one epoch per row of `orders` (each a permutation of the training examples).
@@ -112,7 +112,7 @@ class EpochLoop:
                 where = (1, int(done))
                 break
             start = stop
-        val, measures, snap = self._close(train, tf.constant(histograms), x_val, y_val, grid)
+        val, measures, snap = self._close(train, tf.constant(histograms), x, x_val, y_val, grid)
         return Chunk(np.asarray(train)[None], np.asarray(val)[None],
                      Measures(*(np.asarray(m)[None] for m in measures)), np.asarray(snap), where)
 
@@ -122,11 +122,11 @@ class EpochLoop:
         self.model.reset_metrics()
         self.model.meter.begin_epoch(histograms)
 
-    def _end_epoch(self, train, logged, x_val, y_val, grid):
+    def _end_epoch(self, train, logged, x, x_val, y_val, grid):
         """(validation logs, the meter's `Measures` of the epoch, its snapshot (no rows unless
         `logged`)), once its last step is done."""
         m = self.model
-        measures = m.meter.end_epoch()
+        measures = m.meter.end_epoch(logged, lambda n: m.forward(x[:n]).taps)
         snap = tf.cond(logged, lambda: self._snapshot(grid),
                        lambda: tf.zeros((0, self.snap_width)))
         with tf.control_dependencies([*measures, train, snap]):
@@ -161,7 +161,7 @@ class EpochLoop:
         def one_epoch(e, ok, where, snaps, *arrays):
             self._begin_epoch(histograms[e])
             train, s, ok = self._steps(orders[e], tf.constant(0), self.steps, x, y, ok)
-            val, measures, snap = self._end_epoch(train, histograms[e], x_val, y_val, grid)
+            val, measures, snap = self._end_epoch(train, histograms[e], x, x_val, y_val, grid)
             where = tf.where(ok, where, tf.stack([e + 1, s]))
             return (e + 1, ok, where, tf.concat([snaps, snap], axis=0),
                     *(a.write(e, v) for a, v in zip(arrays, (train, val, *measures))))

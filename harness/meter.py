@@ -8,7 +8,8 @@ column layout, the epoch's totals and batch norm's two columns. The training loo
   `step(taps, grads, watched_grads, unscale)` -> `Step`;
 - a training step: `kernels()` before the optimizer's update, `update(step, before)` after it;
 - initialisation: `initial(step)` -> `Measures` of one batch (and the histograms' axes);
-- an epoch: `begin_epoch(histograms)`, `end_epoch()` -> `Measures` (tensors of `DTYPES`);
+- an epoch: `begin_epoch(histograms)`, `end_epoch(logged, taps_at)` -> `Measures` (tensors of
+  `DTYPES`; on a logged epoch the layer Jacobians too, once `measure_jacobians` declared them);
   `variables`, its whole state (a compiled loop handed to the next run copies it);
 - the run folder: `entries(measures, logged)`, what an epoch adds to each of `FILES`, and
   `frame(file, items)`, those entries as the file's tidy rows.
@@ -45,12 +46,13 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from harness import activations
+from harness import activations, jacobian
 from harness.histograms import COLUMNS, Histograms
 from harness.stats import LayerStatistics, Step
 
 BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
 FILES = ("layers.csv", "histograms.csv", "timesteps.csv")  # the files the meter's measures fill
+JACOBIAN_STATS = ("jacobian_sv_mean", "jacobian_sv_max")  # `Measures.jacobian`'s columns
 
 
 class MeteredLayer(NamedTuple):
@@ -108,14 +110,19 @@ class Measures(NamedTuple):
         counts: (bins,) histogram counts (zero on the epochs the schedule does not log).
         time: (state rows, T) ||dL/dh_t|| (and LSTM's ||dL/dc_t||) per step: the epoch's mean
             over its steps; (0, 0) without recurrent layers.
+        jacobian: (layers, `JACOBIAN_STATS`) the layer Jacobians' mean and largest singular
+            value at the probe examples, at the end of a logged epoch (zeros on other epochs);
+            (0, 2) unless `measure_jacobians` declared them, and at initialisation, whose are
+            `harness.propagation`'s.
     """
 
     stats: object
     counts: object
     time: object
+    jacobian: object
 
 
-DTYPES = Measures(tf.float32, tf.int64, tf.float32)
+DTYPES = Measures(tf.float32, tf.int64, tf.float32, tf.float32)
 
 
 def flat_kernel(kernel):
@@ -202,12 +209,31 @@ class Meter:
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
         self.time = None  # the epoch's sum of `Measures.time`, once `declare_states` made it
         self.time_rows: list[tuple[str, str]] = []  # (layer, metric) per row of `Measures.time`
+        self.jacobian_layers = 0  # the first layers whose Jacobians `measure_jacobians` declared
+        self.probes = 0  # the training examples they are taken at
 
     def declare_states(self, rows: list[tuple[str, str]], steps: int) -> None:
         """A recurrent model's states: (layer, metric) per row of `Measures.time`, T steps."""
         self.time_rows = list(rows)
         self.steps = steps
         self.time = tf.Variable(tf.zeros((len(rows), steps)), trainable=False, name="time_total")
+
+    def measure_jacobians(self, layers: int, probes: int) -> None:
+        """Takes the Jacobians of the first `layers` layers (a plain Dense stack's hidden layers)
+        at the first `probes` training examples at the end of every logged epoch.
+
+        Declared before the training graph is traced, once `harness.propagation` found that they
+        apply (where it took them at initialisation).
+        """
+        self.jacobian_layers, self.probes = layers, probes
+
+    def jacobians(self, taps: Taps):
+        """(`jacobian_layers`, 2): the declared layers' `jacobian.mean_and_max` at `taps`,
+        the model's pass over the probe examples in inference mode; f'(u) by autodiff of the
+        activation, as the statistics take it (u is z in a plain Dense stack)."""
+        n = self.jacobian_layers
+        return jacobian.mean_and_max([layer.kernel for layer in self.layers[:n]],
+                                     self._derivatives(taps.u)[:n])
 
     @property
     def not_measured(self) -> set[tuple[str, str]]:
@@ -354,7 +380,8 @@ class Meter:
         """
         stats, _ = self._matrix(step, self.kernels())
         return Measures(np.asarray(stats), np.asarray(self.histograms(step)),
-                        np.asarray(step.time) if self.time is not None else np.zeros((0, 0)))
+                        np.asarray(step.time) if self.time is not None else np.zeros((0, 0)),
+                        np.zeros((0, len(JACOBIAN_STATS)), np.float32))
 
     def begin_epoch(self, histograms) -> None:
         """Zeroes the epoch's totals; `histograms` (bool, or a bool tensor) says whether this
@@ -364,11 +391,26 @@ class Meter:
         if self.time is not None:
             self.time.assign(tf.zeros_like(self.time))
 
-    def end_epoch(self) -> Measures:
-        """The epoch's `Measures` once its last step is done, as tensors."""
+    def end_epoch(self, logged=False, taps_at=None) -> Measures:
+        """The epoch's `Measures` once its last step is done, as tensors.
+
+        Args:
+            logged: whether the epoch is logged (bool, or a bool tensor): the declared layer
+                Jacobians are taken then, once per logged epoch, not per step.
+            taps_at: n -> the model's `Taps` at the first n training examples in inference mode
+                (`forward(x[:n]).taps`); called inside the branch a logged epoch takes, and
+                only when `measure_jacobians` declared layers.
+        """
         time = (self.time / tf.maximum(self.totals.count, 1.0) if self.time is not None
                 else tf.zeros((0, 0)))
-        return Measures(self.totals.result(), tf.identity(self.totals.histogram), time)
+        shape = (self.jacobian_layers, len(JACOBIAN_STATS))
+        if self.jacobian_layers and taps_at is not None:
+            # a pass over a few probes, no training step: no random state is drawn or changed
+            jac = tf.cond(tf.convert_to_tensor(logged),
+                          lambda: self.jacobians(taps_at(self.probes)), lambda: tf.zeros(shape))
+        else:
+            jac = tf.zeros((0, shape[1]))
+        return Measures(self.totals.result(), tf.identity(self.totals.histogram), time, jac)
 
     # --- the run folder -------------------------------------------------------------------------
 
@@ -378,9 +420,10 @@ class Meter:
         return tuple(f for f in FILES if f != "timesteps.csv" or self.time_rows)
 
     def entries(self, measures: Measures, logged: bool) -> dict:
-        """What one epoch adds to each of `FILES`: its statistics always, its histogram counts
-        when the epoch is `logged`."""
-        out = {"layers.csv": np.asarray(measures.stats)}
+        """What one epoch adds to each of `FILES`: its statistics always (`layers.csv`: with the
+        layer Jacobians when the epoch is `logged`), its histogram counts when it is `logged`."""
+        jac = measures.jacobian if logged else np.zeros((0, len(JACOBIAN_STATS)))
+        out = {"layers.csv": (np.asarray(measures.stats), np.asarray(jac))}
         if logged:
             out["histograms.csv"] = np.asarray(measures.counts)
             if self.time_rows:
@@ -395,12 +438,19 @@ class Meter:
 
     def _layer_rows(self, items) -> pd.DataFrame:
         missing = self.not_measured
-        rows = [(epoch, layer, stat, float(matrix[i, j]))
-                for epoch, matrix in items
-                for i, layer in enumerate(self.layer_names)
-                for j, stat in enumerate(self.columns)
-                if (epoch or stat != "update_ratio")  # no update at initialisation
-                and (layer, stat) not in missing]
+        rows = []
+        for epoch, (matrix, jac) in items:
+            rows += [(epoch, layer, stat, float(matrix[i, j]))
+                     for i, layer in enumerate(self.layer_names)
+                     for j, stat in enumerate(self.columns)
+                     if (epoch or stat != "update_ratio")  # no update at initialisation
+                     and (layer, stat) not in missing]
+            # metric by metric, as epoch 0's rows from `harness.propagation`; no row for a value
+            # not taken (the weights of a diverged epoch)
+            rows += [(epoch, layer, stat, float(jac[i, j]))
+                     for j, stat in enumerate(JACOBIAN_STATS)
+                     for i, layer in enumerate(self.layer_names[:len(jac)])
+                     if np.isfinite(jac[i, j])]
         frame = pd.DataFrame(rows, columns=["epoch", "layer", "metric", "value"])
         return frame.astype({"value": np.float32})  # as measured (written: 6 digits)
 

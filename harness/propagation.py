@@ -10,7 +10,8 @@ and records at epoch 0 of `layers.csv`:
   predictions of `harness.theory`, only where its recursion applies;
 - `jacobian_sv_mean`, `jacobian_sv_max`: the layer Jacobians' singular values on `PROBES`
   training examples (`harness.jacobian`), where the recursion applies and no layer is wider
-  than `JACOBIAN_MAX_UNITS`;
+  than `JACOBIAN_MAX_UNITS`; `Initial.jacobian_layers` tells the meter to take them at the
+  later logged epochs too (`Meter.measure_jacobians`), on the same probes;
 
 and `dead_fraction` at epoch 0 over the same pass: a unit is dead when it outputs 0 for every
 training example, as epochs >= 1 count it over every example the epoch saw (not over one batch).
@@ -43,11 +44,14 @@ class Initial(NamedTuple):
         dead: per measured layer (the output layer last), the share of units that output 0 for
             every training example.
         summary: keys for `summary.json`.
+        jacobian_layers: the hidden layers whose Jacobians were taken (0: none, and
+            `summary["jacobian_reason"]` says why).
     """
 
     rows: pd.DataFrame
     dead: np.ndarray
     summary: dict
+    jacobian_layers: int = 0
 
 
 def forward_totals(model, x, batch: int = BATCH):
@@ -86,6 +90,7 @@ def measure_initial(model, cfg, data) -> Initial:
                           "value": np.sqrt(mean_square)})]
     prediction = theory.predict_for(cfg, data)
     summary = {"vanishing_ratio_predicted": _number(prediction.vanishing_ratio)}
+    taken = 0
     if prediction.reason is not None:
         summary["theory_reason"] = prediction.reason
         summary["jacobian_reason"] = f"the recursion does not apply ({prediction.reason})"
@@ -98,6 +103,7 @@ def measure_initial(model, cfg, data) -> Initial:
         else:
             rows.append(spectra.layers.melt(id_vars="layer", var_name="metric",
                                             value_name="value"))
+            taken = len(spectra.layers)
             end = spectra.end_to_end
             summary.update(jacobian_end_to_end_mean=float(end.mean()),
                            jacobian_end_to_end_max=float(end.max()),
@@ -105,7 +111,7 @@ def measure_initial(model, cfg, data) -> Initial:
     # no row for what is not defined (the output's chi), as layers.csv leaves out what is not
     frame = pd.concat(rows, ignore_index=True).dropna(subset=["value"]).assign(epoch=0)
     frame = frame[["epoch", "layer", "metric", "value"]].astype({"value": np.float32})
-    return Initial(frame, dead, summary)
+    return Initial(frame, dead, summary, taken)
 
 
 def layer_spectra(model, cfg, probes):

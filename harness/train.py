@@ -18,7 +18,7 @@ from harness.files import append_csv, write_csv
 from harness.loop import fit_in_graph
 from harness.meter import Measures
 from harness.model import StatsModel
-from harness.propagation import measure_initial
+from harness.propagation import PROBES, measure_initial
 from harness.snapshots import Snapshots
 from harness.stops import deferred_interrupt, raise_swallowed_stop
 
@@ -215,6 +215,8 @@ def start_recording(setup, run_dir: Path) -> Recorder:
     stats = np.array(initial.stats)
     stats[:, model.meter.columns.index("dead_fraction")] = found.dead
     initial = initial._replace(stats=stats)
+    # the later logged epochs' Jacobians, where epoch 0's were taken, inside the training graph
+    model.meter.measure_jacobians(found.jacobian_layers, PROBES)
     logged = cfg.log.histogram_epochs(cfg.train.epochs)
     recorder = Recorder(run_dir, model, setup.columns, initial, logged, Snapshots(data))
     recorder.extra["layers.csv"] = found.rows

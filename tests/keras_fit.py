@@ -34,15 +34,19 @@ class RecordEpochs(keras.callbacks.Callback):
     """Hands every epoch to a `Recorder`, as the in-graph loop does: the meter's epoch begins
     and ends with Keras' epoch, then the snapshots and the files."""
 
-    def __init__(self, recorder):
+    def __init__(self, recorder, x):
         super().__init__()
         self.recorder = recorder
+        self.x = x  # the training inputs: the layer Jacobians' probes are the first few
 
     def on_epoch_begin(self, epoch, logs=None):
         self.model.meter.begin_epoch(epoch + 1 in self.recorder.logged)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.recorder.add_epoch(epoch + 1, logs or {}, self.model.meter.end_epoch())
+        m = self.model
+        measures = m.meter.end_epoch(epoch + 1 in self.recorder.logged,
+                                     lambda n: m.forward(self.x[:n]).taps)
+        self.recorder.add_epoch(epoch + 1, logs or {}, measures)
         self.recorder.snapshot(epoch + 1)
         self.recorder.write()
 
@@ -70,5 +74,5 @@ def fit_with_keras(setup, run_dir: Path) -> Fitted:
               steps_per_epoch=-(-len(data.x_train) // cfg.train.batch_size),
               epochs=cfg.train.epochs, validation_data=(data.x_val, setup.y["val"]),
               validation_batch_size=len(data.x_val), shuffle=False,  # the orders are shuffled
-              callbacks=[RecordEpochs(recorder), guard], verbose=0)
+              callbacks=[RecordEpochs(recorder, data.x_train), guard], verbose=0)
     return Fitted(recorder, guard.where)

@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from commands import cli
+from tiny import tiny
 
-from harness import propagation
+from harness import jacobian, propagation
+from harness.meter import JACOBIAN_STATS
 from harness.runner import run, setup
+from harness.train import fit
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
@@ -71,6 +74,53 @@ def test_a_run_records_theory_beside_measurement_at_epoch_0(tmp_path):
     assert 0 < summary["jacobian_end_to_end_min"] <= summary["jacobian_end_to_end_mean"] \
         <= summary["jacobian_end_to_end_max"]
     assert (tmp_path / "run" / "theory.png").is_file()
+    assert (tmp_path / "run" / "jacobians.png").is_file()
+
+
+def jacobian_rows(folder, epoch):
+    """layer x (jacobian_sv_max, jacobian_sv_mean) of one epoch of a written layers.csv."""
+    layers = pd.read_csv(folder / "layers.csv")
+    rows = layers[(layers.epoch == epoch) & layers.metric.isin(JACOBIAN_STATS)]
+    return rows.pivot(index="layer", columns="metric", values="value")
+
+
+def test_layer_jacobians_are_taken_at_every_logged_epoch(tmp_path):
+    s = setup(tiny(model={"activation": "tanh"}, log={"histograms": [2]}))  # logged: 0 and 2
+    fit(s, tmp_path, verbose=0)
+    layers = pd.read_csv(tmp_path / "layers.csv")
+    taken = layers[layers.metric.isin(JACOBIAN_STATS)]
+    assert sorted(set(taken.epoch)) == [0, 2]  # not epoch 1, which is not logged
+    for epoch in (0, 2):
+        rows = jacobian_rows(tmp_path, epoch)
+        assert list(rows.index) == ["hidden_1", "hidden_2"]
+        assert np.isfinite(rows.to_numpy()).all() and (rows.to_numpy() > 0).all()
+        assert (rows.jacobian_sv_max >= rows.jacobian_sv_mean).all()
+    # epoch 2's, taken inside the training graph, are NumPy's at the trained weights
+    hidden = s.model.meter.layers[:-1]
+    taps = s.model.forward(s.data.x_train[:propagation.PROBES]).taps
+    expected = jacobian.spectra([np.asarray(layer.kernel) for layer in hidden], jacobian.slopes(
+        ["tanh", "tanh"], [np.asarray(z) for z in taps.z[:2]])).layers.set_index("layer")
+    np.testing.assert_allclose(rows.to_numpy(), expected[rows.columns].to_numpy(), rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_a_linear_layers_jacobian_singular_values_are_its_kernels(tmp_path):
+    """J = W^T at every example for f(z) = z: the singular values of W, at initialisation
+    (harness.propagation, NumPy) and at a later logged epoch (the meter, in the graph)."""
+    cfg = tiny(model={"activation": "linear"})
+    initial = [np.asarray(layer.kernel, float) for layer in setup(cfg).model.meter.layers[:-1]]
+    s = setup(cfg)
+    fit(s, tmp_path, verbose=0)
+    trained = [np.asarray(layer.kernel, float) for layer in s.model.meter.layers[:-1]]
+    for epoch, kernels in ((0, initial), (2, trained)):
+        rows = jacobian_rows(tmp_path, epoch)
+        sv = [np.linalg.svd(w, compute_uv=False) for w in kernels]
+        # layers.csv keeps 6 significant digits
+        np.testing.assert_allclose(rows.jacobian_sv_mean, [v.mean() for v in sv], rtol=1e-5,
+                                   atol=1e-6)
+        np.testing.assert_allclose(rows.jacobian_sv_max, [v.max() for v in sv], rtol=1e-5,
+                                   atol=1e-6)
+    assert not np.allclose(initial[1], trained[1])  # the kernels moved: epoch 2 is no repeat
 
 
 def test_dead_units_at_epoch_0_are_counted_over_the_training_set(tmp_path):
@@ -92,7 +142,9 @@ def test_where_the_recursion_does_not_apply_the_report_says_why(tmp_path):
     assert r.summary["vanishing_ratio_predicted"] is None
     page = (tmp_path / "run" / "report.html").read_text()
     assert "no mean-field prediction: batch norm" in page
+    assert "no layer Jacobians: the recursion does not apply (batch norm" in page
     assert not (tmp_path / "run" / "theory.png").exists()
+    assert not (tmp_path / "run" / "jacobians.png").exists()
 
 
 def test_wide_layers_skip_the_jacobians_and_say_so(monkeypatch):

@@ -16,7 +16,7 @@ from harness.config import ModelConfig
 from harness.report.lr_range import plot_lr_range
 from harness.report.phase import plot_phase
 from harness.report.plots import NothingToPlot
-from harness.report.theory import plot_theory
+from harness.report.theory import LEGEND_EPOCHS, plot_jacobians, plot_theory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,6 +144,24 @@ def test_layer_jacobian_singular_values_are_exact_on_small_cases():
     assert got.layers.jacobian_sv_max.iloc[0] == pytest.approx(sv1.max(), rel=1e-9)
 
 
+def test_in_graph_layer_jacobians_are_numpys():
+    """`jacobian.mean_and_max` (TensorFlow, padded Gram matrices) against `spectra` (NumPy), on
+    both sides of the Gram (fan_in < units and >), a dead unit, and a diverged layer."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(1)
+    kernels = [rng.standard_normal(shape) for shape in ((2, 5), (5, 7), (7, 3), (3, 3))]
+    slopes = [rng.uniform(0, 1, (4, k.shape[1])) for k in kernels]
+    slopes[1][:, 0] = 0.0  # a unit dead for every probe: a zero singular value, counted
+    expected = jacobian.spectra(kernels, slopes).layers
+    got = jacobian.mean_and_max([tf.constant(k, tf.float32) for k in kernels],
+                                [tf.constant(d, tf.float32) for d in slopes]).numpy()
+    np.testing.assert_allclose(got, expected[["jacobian_sv_mean", "jacobian_sv_max"]],
+                               rtol=1e-5, atol=1e-7)
+    diverged = jacobian.mean_and_max([kernels[0], kernels[1] * np.nan], slopes[:2]).numpy()
+    assert np.isfinite(diverged[0]).all() and np.isnan(diverged[1]).all()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("spec, first, last", [
     ("glorot_uniform", 0.54, 0.76),
@@ -236,3 +254,25 @@ def test_theory_figure_draws_the_measured_points_over_the_lines():
         plot_theory(measured, reason="batch norm rescales ...")
     with pytest.raises(NothingToPlot, match="no mean-field prediction"):
         plot_theory(measured)
+
+
+def test_jacobian_figure_draws_one_line_per_logged_epoch():
+    names = ["hidden_1", "hidden_2", "hidden_3"]
+    rows = pd.DataFrame([
+        {"epoch": e, "layer": n, "metric": m, "value": (1 + e) * (i + 1) * (2 if "max" in m else 1)}
+        for e in (0, 1, 5) for i, n in enumerate(names)
+        for m in ("jacobian_sv_mean", "jacobian_sv_max")])
+    stats = rows.assign(metric="grad_rms", epoch=3)  # an epoch with statistics alone
+    fig = plot_jacobians(pd.concat([rows, stats]))
+    mean, largest = fig.axes[:2]
+    drawn = [line for line in mean.lines if len(line.get_xdata()) == 3]  # not the line at 1
+    assert [line.get_label() for line in drawn] == ["init", "epoch 1", "epoch 5"]
+    np.testing.assert_allclose(drawn[-1].get_ydata(), [6, 12, 18], rtol=1e-12)
+    np.testing.assert_allclose(largest.lines[0].get_ydata(), [2, 4, 6], rtol=1e-12)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["init", "epoch 1", "epoch 5"]
+    many = pd.concat([rows[rows.epoch == 0].assign(epoch=e) for e in range(LEGEND_EPOCHS + 1)])
+    assert not plot_jacobians(many).legends  # a colour bar instead
+    with pytest.raises(NothingToPlot, match="no layer Jacobians: the recursion does not apply"):
+        plot_jacobians(stats, reason="the recursion does not apply (conv layers ...)")
+    with pytest.raises(NothingToPlot, match="no layer Jacobians"):
+        plot_jacobians(stats)

@@ -32,7 +32,7 @@ from harness.report.playground import (
 )
 from harness.report.plots import NothingToPlot, activation_name, plot_grad_heatmaps, plot_grad_norms
 from harness.report.summary import summary_rows, where_diverged
-from harness.report.theory import plot_theory
+from harness.report.theory import plot_jacobians, plot_theory
 from harness.report.time import plot_time, plot_time_heatmap
 from harness.rundir import Run, load_run, read_table
 
@@ -46,7 +46,8 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
 
     Returns:
         The path of `report.html`. Beside it: `grad_norms.png`, `grad_heatmap.png`,
-        `update_ratio.png`, `histograms.png`, `history.png`, `activations.png`; for toy data
+        `update_ratio.png`, `histograms.png`, `history.png`, `activations.png`; for Dense
+        stacks the mean-field recursion describes, `theory.png` and `jacobians.png`; for toy data
         `boundary.png`, `boundary_epochs.png`, `boundary.gif` and `neurons.png`; for image data
         `first_layer_weights.png` (conv: conv_1's filters), conv `feature_maps.png` (each only
         when the run's files hold what it needs).
@@ -128,6 +129,15 @@ def _figures(run: Run, activation: str) -> list:
          "(preact_std over the whole training set, the gradients on the first batch). Where "
          "the points leave the lines, finite width, few inputs or biases depart from the theory.",
          lambda: plot_theory(run.layers, 0, run.summary.get("theory_reason"))),
+        ("jacobians.png", "Layer Jacobians during training",
+         "The singular values of each hidden layer's input-output Jacobian diag(f'(z)) Wᵀ at the "
+         "first 4 training examples, at initialisation and at every logged epoch (Glorot & "
+         "Bengio 2010): the factors by which the layer stretches a small change of its input, "
+         "and the gradient on its way back. Near 1 (dashed) the layer keeps a signal's size; "
+         "below 1 it shrinks it, and the shrinking compounds over layers (a vanishing "
+         "gradient); above 1 it grows it. Taken for plain Dense stacks only: not for conv or "
+         "recurrent layers, nor with batch norm, skip connections or dropout.",
+         lambda: plot_jacobians(run.layers, run.summary.get("jacobian_reason"))),
         ("update_ratio.png", "Update-to-weight ratio",
          "std(ΔW) / std(W): how far one optimizer step moves each layer's weights, relative to "
          "their size, averaged over each epoch's steps (Karpathy's makemore part 3). Around 1e-3 "

@@ -5,13 +5,17 @@ Takes the tidy `layers.csv` frame holding, at epoch 0, both measured metrics (`p
 `theory_grad_ratio`, `theory_preact_grad_ratio`, as `Prediction.tidy` gives them), and returns a
 matplotlib `Figure`: where the points leave the lines, finite width, the first layer's few inputs
 or the batch depart from the theory.
+
+`plot_jacobians` draws the measured layer Jacobians' singular values (`jacobian_sv_mean`,
+`jacobian_sv_max`) at initialisation and at every later logged epoch: how training moves them.
 """
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
 from harness.frames import is_hidden, layer_tick, metric_table
-from harness.report.plots import NothingToPlot
+from harness.report.plots import LOG_SPAN, NothingToPlot
 
 # (measured metric, theory metric, label); gradients relative to the last hidden layer's
 SIZES = [("preact_std", "theory_preact_std", "z's size (theory: sqrt(q_l))")]
@@ -77,3 +81,64 @@ def _pair(ax, layers, measured, predicted, names, epoch, color, label, relative)
     ok = np.isfinite(values) & ((values > 0) if relative else True)
     ax.plot(np.arange(len(names))[ok], values[ok], "o", color=color, markersize=5,
             label=f"{label}, measured")
+
+
+JACOBIAN_PANELS = [("jacobian_sv_mean", "mean singular value"),
+                   ("jacobian_sv_max", "largest singular value")]
+LEGEND_EPOCHS = 8  # more logged epochs than this get a colour bar instead of a legend
+
+
+def plot_jacobians(layers, reason: str | None = None) -> Figure:
+    """The layer Jacobians' mean and largest singular value per hidden layer, one line per
+    logged epoch (initialisation darkest), beside 1, where a layer keeps a change's size.
+
+    Args:
+        layers: the tidy `layers.csv` frame.
+        reason: why they were not taken (`summary.json`'s `jacobian_reason`), shown instead.
+
+    Raises:
+        NothingToPlot: no `jacobian_sv_*` rows (`reason` says why when given).
+    """
+    tables = {metric: metric_table(layers, metric) for metric, _ in JACOBIAN_PANELS}
+    if any(t.empty for t in tables.values()):
+        raise NothingToPlot(f"no layer Jacobians: {reason}" if reason else
+                            "layers.csv holds no layer Jacobians (jacobian_sv_* rows)")
+    names = [n for n in tables["jacobian_sv_mean"].index if is_hidden(n)]
+    epochs = list(tables["jacobian_sv_mean"].columns)
+    # viridis short of its palest yellow, which vanishes on white; a legend's few epochs
+    # evenly spaced on it (init and epoch 1 apart), a colour bar's many by their epoch
+    cmap = matplotlib.colors.ListedColormap(matplotlib.colormaps["viridis"](
+        np.linspace(0.0, 0.9, 256)))
+    norm = matplotlib.colors.Normalize(0, max(max(epochs), 1))
+    legend = len(epochs) <= LEGEND_EPOCHS
+    colors = cmap(np.linspace(0.0, 1.0, len(epochs)) if legend else norm(np.array(epochs, float)))
+    x = np.arange(len(names))
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    axes = fig.subplots(1, 2)
+    every = max(1, len(names) // 12)  # at most ~12 tick labels
+    for ax, (metric, label) in zip(axes, JACOBIAN_PANELS):
+        table = tables[metric].reindex(names)
+        for epoch, color in zip(epochs, colors):
+            values = table[epoch].to_numpy(float)
+            ok = np.isfinite(values) & (values > 0)
+            ax.plot(x[ok], values[ok], "o-", color=color, markersize=4, linewidth=1.5,
+                    label="init" if epoch == 0 else f"epoch {epoch}")
+        ax.axhline(1.0, color="#999", linewidth=0.8, linestyle="--")
+        values = table.to_numpy(float)
+        values = values[np.isfinite(values) & (values > 0)]
+        log = len(values) and values.max() > LOG_SPAN * values.min()
+        if log:
+            ax.set_yscale("log")
+        ax.set(title=label, xlabel="hidden layer",
+               ylabel="singular value of diag(f'(z)) Wᵀ" + (" (log)" if log else ""))
+        ax.set_xticks(x[::every], [layer_tick(n) for n in names][::every])
+        ax.grid(True, alpha=0.3)
+    if legend:
+        fig.legend(*axes[1].get_legend_handles_labels(), loc="outside right upper", fontsize=8,
+                   title="logged epoch", title_fontsize=8)
+    else:
+        fig.colorbar(matplotlib.cm.ScalarMappable(norm, cmap), ax=axes, pad=0.01,
+                     label="logged epoch")
+    fig.suptitle("Layer Jacobians at the logged epochs (1: the layer keeps a change's size)",
+                 fontweight="bold")
+    return fig
