@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from harness.files import write_text
 from harness.frames import is_hidden, masked_counts
 from harness.labels import folder_name
-from harness.report import figures as render  # report/render.py is report/figures.py now
 from harness.report import page
 from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
+from harness.report.figures import build_figure, save_figure
 from harness.report.grouped import (
     group_band,
     group_colors,
@@ -56,7 +56,7 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
     def add(name, title, caption, draw):
         try:
             drawn.add(name)
-            path = render.save_figure(out / name, render.build_figure(draw))
+            path = save_figure(out / name, build_figure(draw))
             figures.append(page.figure(path, title, caption))
         except NothingToPlot as reason:
             drawn.discard(name)
