@@ -47,6 +47,12 @@ def finished(out) -> dict[str, int]:
     return done
 
 
+def training(out) -> list[Path]:
+    """The run folders whose training has begun (a history row) and not ended (no summary)."""
+    return [p.parent for p in out.glob("*/history.csv")
+            if p.stat().st_size and not (p.parent / "summary.json").exists()]
+
+
 def trained(stderr: str) -> int:
     return int(re.search(r"trained (\d+)", stderr).group(1))
 
@@ -133,8 +139,7 @@ def test_a_killed_worker_fails_its_run_and_the_parallel_sweep_goes_on(tmp_path):
     path.write_text(path.read_text().replace("train.epochs: 3", "train.epochs: 1000"))
     proc = sweep(path, out, args=["--jobs", "2"])
     deadline = time.time() + 180
-    while not (sum(p.stat().st_size > 0 for p in out.glob("*/history.csv")) == 2
-               and not finished(out)) and time.time() < deadline:
+    while len(training(out)) < 2 and time.time() < deadline:
         time.sleep(0.05)  # until both workers are in the middle of a run
     workers = _workers(proc.pid)
     assert len(workers) == 2, workers
