@@ -75,19 +75,21 @@ def largest_run(points: list) -> int:
     shapes, largest = {}, 0
     for point in points:
         cfg = point.config
-        key = cfg.data.model_dump_json()
-        if key not in shapes:  # the seed does not change a dataset's shape
+        # The seed does not change a dataset's shape; the model type does (images: flat for
+        # dense, (h, w, 1) for conv, h steps of w for recurrent), as build.py loads it.
+        key = (cfg.data.model_dump_json(), cfg.model.type)
+        if key not in shapes:
             try:
-                data = load_dataset(cfg.data, cfg.seed)
+                data = load_dataset(cfg.data, cfg.seed, cfg.model.type)
             except Exception:  # noqa: BLE001 - the worker reports it, with the run
                 shapes[key] = None
             else:
-                shapes[key] = (data.n_features, data.n_classes, len(data.x_train),
+                shapes[key] = (data.input_shape, data.n_classes, len(data.x_train),
                                len(data.x_val))
         if shapes[key] is None:
             continue
-        n_features, n_classes, n_train, n_val = shapes[key]
+        input_shape, n_classes, n_train, n_val = shapes[key]
         units = heads.HEADS.get(cfg.model.head).units(n_classes)
-        parts = estimate(cfg, n_features, units, n_train, n_val)
+        parts = estimate(cfg, input_shape, units, n_train, n_val)
         largest = max(largest, sum(size for size, _, _ in parts.values()))
     return largest
