@@ -54,10 +54,8 @@ def test_shipped_configs_resolve():
         cfg, _ = load_config(path)
         assert cfg.name == path.stem or path.stem == "base", path
         assert path.read_text().startswith("#"), f"{path} needs its header comment"
-        # The header's claim is checked by `harness check configs` (issue 9). Issue 17's drafts
-        # get theirs once the conv/recurrent model runs them.
-        draft = "\n# Draft: " in path.read_text()  # conv_residual, not yet calibrated
-        assert cfg.expect or draft, f"{path} needs an expect: block for its header's Expect: line"
+        # The header's claim is checked by `harness check configs` (issue 9).
+        assert cfg.expect, f"{path} needs an expect: block for its header's Expect: line"
 
 
 @pytest.mark.parametrize("text, overrides, expected", [

@@ -256,8 +256,7 @@ def test_shipped_experiments_are_valid():
         assert exp.points and len({p.folder for p in exp.points}) == len(exp.points)
         header = path.read_text().splitlines()[:3]
         assert header[0].startswith("# ") and any("python -m harness sweep" in h for h in header)
-        draft = "\n# Draft: " in path.read_text()  # issue 17's conv_residual, not yet calibrated
-        assert exp.expect or draft, f"{path} needs an expect: block for its header's claim"
+        assert exp.expect, f"{path} needs an expect: block for its header's claim"
     assert len(load_experiment(ROOT / "experiments/vanishing_gradients.yaml").points) == 54
 
 
