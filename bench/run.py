@@ -13,8 +13,12 @@ repetitions), or a wall-clock/memory bound measured in a fresh subprocess:
       the same with --jobs 2                                                 <= 0.55 x --jobs 1
       the same with --executor ray (a local cluster, all cores)              <= 0.65 x --jobs 1
   P4  `python -m harness --help` and `python -m harness list`                 <= 1 s
+  P5  configs/conv_sigmoid.yaml's epoch (8 conv layers, MNIST), every statistic <= 1.3 x plain fit
+  P6  configs/rnn_adding.yaml's epoch (SimpleRNN, T = 50), every statistic     <= 1.3 x plain fit
+      (P5, P6 twice, as P1: without histograms, and with them counted on every step)
   Memory: peak RSS of an MNIST run <= 2 GB; of the 54-run study <= 3 GB; of the study with
-  --jobs 2 (parent and workers together) <= 2 x that of --jobs 1.
+  --jobs 2 (parent and workers together) <= 2 x that of --jobs 1; of a whole run of P5's and of
+  P6's config <= 1.5 x plain fit and test of the same network (`bench/plain.py`).
 Each subprocess is started by a small launcher (bench/measure.py), so its peak is its own and not
 the bench's (Linux hands a child its parent's RSS high-water mark at fork/exec, and this process
 has run TensorFlow). An MNIST run's peak is the `ru_maxrss` of its one process; a study's is the
@@ -34,48 +38,35 @@ from datetime import date
 from pathlib import Path
 
 from measure import SAMPLE_S, measure
+from plain import plain_model, twin
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+CONV, RECURRENT = "configs/conv_sigmoid.yaml", "configs/rnn_adding.yaml"  # P5, P6 and their memory
 
 
-def plain_model(cfg, n_features, n_outputs, head):
-    """The same network as plain Keras layers: no statistics, stock `model.fit`."""
-    import keras
+def paired_epochs(s, plain, reps: int, histograms: bool) -> list[tuple[float, float]]:
+    """Seconds per epoch, (plain fit, harness), for `reps` epochs of each taken in turn.
 
-    layers = [keras.Input((n_features,))]
-    layers += [keras.layers.Dense(w, activation=cfg.model.activation)
-               for w in cfg.model.widths()]
-    layers.append(keras.layers.Dense(n_outputs, activation=head))
-    model = keras.Sequential(layers)
-    return model
-
-
-def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict:
-    """Seconds per MNIST epoch: plain fit vs the harness' in-graph loop with statistics (and,
-    with `histograms`, the histograms a logged epoch counts)."""
-    import keras
+    Args:
+        s: a `harness.runner.Setup`: the harness' compiled model and its data.
+        plain: the compiled plain Keras twin of its network (`plain.twin`).
+        reps: repetitions, after one warm-up epoch of each (which traces).
+        histograms: whether every step of the harness' epochs counts the histograms, as on a
+            logged epoch (else none does).
+    """
     import numpy as np
 
     from harness.loop import EpochLoop
-    from harness.runner import setup
     from harness.train import epoch_orders
 
-    config = {"data": {"name": "mnist", "n_samples": n_samples, "val_fraction": 0.1},
-              "model": {"depth": 5, "width": 128, "activation": "relu", "head": "softmax"},
-              "train": {"loss": "sparse_categorical_crossentropy", "learning_rate": 0.001,
-                        "batch_size": 128}}
-    s = setup(config)
-    cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
-    s.model.probe(data.x_train[:128], y[:128])  # fixes the histograms' axes, as a run does
-    loop = EpochLoop(s.model, data.x_train, y, data.x_val, y_val, 128)
-    flags = np.full(1, histograms)  # every step of the epoch counts the histograms, or none
+    data, y, y_val, batch = s.data, s.y["train"], s.y["val"], s.cfg.train.batch_size
+    s.model.probe(data.x_train[:batch], y[:batch])  # fixes the histograms' axes, as a run does
+    loop = EpochLoop(s.model, data.x_train, y, data.x_val, y_val, batch)
+    flags = np.full(1, histograms)
     orders = epoch_orders(len(data.x_train), reps + 1, 0)
-    plain = plain_model(cfg, 784, 10, "softmax")
-    plain.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    fit = dict(batch_size=128, epochs=1, validation_data=(data.x_val, y_val), verbose=0)
+    fit = dict(batch_size=batch, epochs=1, validation_data=(data.x_val, y_val), verbose=0)
     plain.fit(data.x_train, y, **fit)  # warm-up: traces
     loop.run(orders[:1], flags)
     pairs = []
@@ -86,8 +77,35 @@ def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict
         t = time.perf_counter()
         loop.run(orders[r + 1:r + 2], flags)
         pairs.append((t_plain, time.perf_counter() - t))
+    return pairs
+
+
+def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict:
+    """Seconds per MNIST epoch: plain fit vs the harness' in-graph loop with statistics (and,
+    with `histograms`, the histograms a logged epoch counts)."""
+    from harness.runner import setup
+
+    config = {"data": {"name": "mnist", "n_samples": n_samples, "val_fraction": 0.1},
+              "model": {"depth": 5, "width": 128, "activation": "relu", "head": "softmax"},
+              "train": {"loss": "sparse_categorical_crossentropy", "learning_rate": 0.001,
+                        "batch_size": 128}}
+    s = setup(config)
+    pairs = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
     what = "with histograms" if histograms else "no histograms"
-    return _paired(f"P1 MNIST epoch, {what} (s)", pairs, 1.0, f"{len(data.x_train)} examples")
+    return _paired(f"P1 MNIST epoch, {what} (s)", pairs, 1.0, f"{len(s.data.x_train)} examples")
+
+
+def p5_p6_epoch(name: str, config: str, reps: int, histograms: bool) -> dict:
+    """Seconds per epoch of a shipped conv or recurrent config with every per-layer statistic
+    (and, with `histograms`, the histograms counted on every step), against plain fit of the
+    same network on the same data."""
+    from harness.runner import setup
+
+    s = setup(str(ROOT / config))
+    pairs = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
+    what = "with histograms" if histograms else "no histograms"
+    return _paired(f"{name}, {what} (s)", pairs, 1.3,
+                   f"{config}, {len(s.data.x_train)} examples, batch {s.cfg.train.batch_size}")
 
 
 def p2_toy(reps: int, epochs: int) -> dict:
@@ -104,7 +122,7 @@ def p2_toy(reps: int, epochs: int) -> dict:
     for _ in range(reps):
         s = setup(config)
         cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
-        plain = plain_model(cfg, 2, 1, "sigmoid")
+        plain = plain_model(cfg.model, (2,), 1, "sigmoid")
         plain.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
                       metrics=["accuracy"])
         t = time.perf_counter()
@@ -213,6 +231,22 @@ def memory_mnist(epochs: int) -> dict:
                     "high-water mark of the one process"}
 
 
+def memory_vs_plain(name: str, config: str, epochs: int) -> dict:
+    """Peak RSS of a whole `harness run` of a shipped config (statistics, test, report) against
+    its plain twin's fit and test (`bench/plain.py`), each in a fresh process."""
+    plain = measure([sys.executable, str(ROOT / "bench" / "plain.py"), config,
+                     "--epochs", str(epochs)], cwd=ROOT)
+    with tempfile.TemporaryDirectory() as out:
+        ours = measure([sys.executable, "-m", "harness", "run", config, "--set",
+                        f"train.epochs={epochs}", "--out", out, "--verbose", "0"], cwd=ROOT)
+    ratio = ours.peak_mb / plain.peak_mb
+    return {"target": f"memory: {name} peak RSS (MB)", "relative": True, "plain": plain.peak_mb,
+            "harness": ours.peak_mb, "ratio": ratio, "bound": 1.5,
+            "met": ratio <= 1.5 and ours.code == 0 and plain.code == 0,
+            "note": f"{config}, {epochs} epoch(s); plain = Keras fit and evaluate of the same "
+                    "net; high-water mark of each process"}
+
+
 def _paired(target, pairs, bound, note) -> dict:
     ratios = [ours / plain for plain, ours in pairs]
     ratio = statistics.median(ratios)
@@ -251,8 +285,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer repetitions and epochs")
     p.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
-    p.add_argument("--only", help="comma-separated subset: P1,P2,P3,P4,memory (the study's "
-                   "memory rows come with P3)")
+    p.add_argument("--only", help="comma-separated subset: P1,P2,P3,P4,P5,P6,memory,memory-conv,"
+                   "memory-recurrent (the study's memory rows come with P3)")
     p.add_argument("--experiment", default="experiments/vanishing_gradients.yaml",
                    help="the P3 study (default %(default)s)")
     p.add_argument("--no-parallel", action="store_true",
@@ -265,7 +299,14 @@ def main():
              ("P1", lambda: [p1_mnist(reps, 20000 if args.quick else None, h)
                              for h in (False, True)]),
              ("P3", lambda: p3_study(args.experiment, not args.no_parallel)),
-             ("memory", lambda: [memory_mnist(1)])]
+             ("memory", lambda: [memory_mnist(1)]),
+             ("P5", lambda: [p5_p6_epoch("P5 conv MNIST epoch", CONV, reps, h)
+                             for h in (False, True)]),
+             ("P6", lambda: [p5_p6_epoch("P6 recurrent adding epoch", RECURRENT, reps, h)
+                             for h in (False, True)]),
+             ("memory-conv", lambda: [memory_vs_plain("conv MNIST run", CONV, 1)]),
+             ("memory-recurrent", lambda: [memory_vs_plain("recurrent adding run", RECURRENT,
+                                                           1)])]
     for name, step in steps:
         if args.only and name not in args.only.split(","):
             continue
