@@ -194,11 +194,14 @@ class Meter:
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
         self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))
         # Layers sharing an elementwise activation and a row count get their derivative in one
-        # call; a user's function is called per layer (it may not be elementwise).
+        # call; a user's function is called per layer (it may not be elementwise), and so is a
+        # conv layer (its maps are large: putting them side by side and splitting the result
+        # copied each twice, more than the derivative itself costs).
         groups = {}
         for i, layer in enumerate(self.layers):
             name = layer.activation
-            groups.setdefault((name, i if ":" in name else layer.positions), []).append(i)
+            alone = ":" in name or layer.positions > 1
+            groups.setdefault((name, i if alone else layer.positions), []).append(i)
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
         self.time = None  # the epoch's sum of `Measures.time`, once `declare_states` made it
         self.time_rows: list[tuple[str, str]] = []  # (layer, metric) per row of `Measures.time`
@@ -265,6 +268,9 @@ class Meter:
             z_grads.append(side_by_side(watched_grads[:n]) if isinstance(z, list)
                            else watched_grads[0])
             watched_grads = watched_grads[n:]
+        # f'(u) of the maps as the layers computed them: TensorFlow then finds f(u) already
+        # computed by the forward pass (a conv layer's reshaped maps would be new inputs to f)
+        derivs = rows(self._derivatives([side_by_side(t) for t in taps.u]))
         # a conv layer's positions as rows
         z_grads, u, a = (rows([side_by_side(t) for t in taps_])
                          for taps_ in (z_grads, taps.u, taps.a))
@@ -273,8 +279,7 @@ class Meter:
             time = tf.reshape(tf.stack([
                 tf.norm(tf.cast(g, tf.float32)) for g in watched_grads]),
                 (len(self.time_rows), self.steps)) * unscale
-        return Step(kernels, biases, z_grads, u, a, self._derivatives(u), unscale, norm_grads,
-                    time)
+        return Step(kernels, biases, z_grads, u, a, derivs, unscale, norm_grads, time)
 
     @staticmethod
     def _bias_grad(layer, grad):
@@ -296,12 +301,15 @@ class Meter:
         one small backward pass through the activation alone, which works for any Keras or user
         function. Softmax is not elementwise: its Jacobian's diagonal s (1 - s) stands in.
 
+        Args:
+            u: per layer, the activation's input, (batch, ..., units).
+
         Returns:
-            A list of (batch, units), one per layer.
+            A list of f'(u), one per layer, each shaped as its `u`.
         """
         derivs = [None] * len(u)
         for name, idx in self.groups:
-            x = tf.concat([u[i] for i in idx], axis=1) if len(idx) > 1 else u[idx[0]]
+            x = tf.concat([u[i] for i in idx], axis=-1) if len(idx) > 1 else u[idx[0]]
             f = self.layers[idx[0]].fn
             if name == "softmax":
                 a = f(x)
@@ -311,8 +319,11 @@ class Meter:
                     tape.watch(x)
                     a = f(x)
                 d = tape.gradient(a, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            if len(idx) == 1:
+                derivs[idx[0]] = d
+                continue
             widths = [self.layers[i].units for i in idx]
-            for i, di in zip(idx, tf.split(d, widths, axis=1)):
+            for i, di in zip(idx, tf.split(d, widths, axis=-1)):
                 derivs[i] = di
         return derivs
 
