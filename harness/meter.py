@@ -51,6 +51,7 @@ from harness.stats import LayerStatistics, Step
 
 BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
 FILES = ("layers.csv", "histograms.csv", "timesteps.csv")  # the files the meter's measures fill
+MAP_VALUES = 1 << 22  # values of one conv layer's maps a pass outside training holds (16 MB)
 
 
 class MeteredLayer(NamedTuple):
@@ -211,6 +212,20 @@ class Meter:
         self.time_rows = list(rows)
         self.steps = steps
         self.time = tf.Variable(tf.zeros((len(rows), steps)), trainable=False, name="time_total")
+
+    def examples_per_pass(self, most: int) -> int:
+        """Examples a forward pass outside training (evaluation, the initial pass over the
+        training set) takes at once: `most`, or fewer where that many would give a conv layer
+        maps of more than `MAP_VALUES` values.
+
+        A conv layer's maps hold positions x channels values per example (conv_sigmoid's first:
+        12,544): MNIST's 10,000 test images in one pass held 0.5 GB per map and took a run
+        from 0.8 to 3.4 GB. Dense and recurrent layers leave `most` as it is, and so their
+        numbers.
+        """
+        largest = max((layer.units * layer.positions for layer in self.layers
+                       if layer.positions > 1), default=0)
+        return max(1, min(most, MAP_VALUES // largest)) if largest else most
 
     @property
     def not_measured(self) -> set[tuple[str, str]]:
