@@ -37,8 +37,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from measure import SAMPLE_S, measure
+from measure import measure
 from plain import plain_model, twin
+from study import p3_study
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -46,8 +47,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 CONV, RECURRENT = "configs/conv_sigmoid.yaml", "configs/rnn_adding.yaml"  # P5, P6 and their memory
 
 
-def paired_epochs(s, plain, reps: int, histograms: bool) -> list[tuple[float, float]]:
-    """Seconds per epoch, (plain fit, harness), for `reps` epochs of each taken in turn.
+def paired_epochs(s, plain, reps: int, histograms: bool) -> tuple[list, str]:
+    """Seconds per epoch, (plain fit, harness), for `reps` epochs of each taken in turn; and
+    the ratio of the CPU time the process spent in them (all threads), as a note.
+
+    Wall-clock ratios move with what the machine's other users run; CPU time moves less.
 
     Args:
         s: a `harness.runner.Setup`: the harness' compiled model and its data.
@@ -69,15 +73,17 @@ def paired_epochs(s, plain, reps: int, histograms: bool) -> list[tuple[float, fl
     fit = dict(batch_size=batch, epochs=1, validation_data=(data.x_val, y_val), verbose=0)
     plain.fit(data.x_train, y, **fit)  # warm-up: traces
     loop.run(orders[:1], flags)
-    pairs = []
+    pairs, cpu = [], []
     for r in range(reps):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         plain.fit(data.x_train, y, **fit)
-        t_plain = time.perf_counter() - t
-        t = time.perf_counter()
+        t_plain, c_plain = time.perf_counter() - t, time.process_time() - c
+        t, c = time.perf_counter(), time.process_time()
         loop.run(orders[r + 1:r + 2], flags)
         pairs.append((t_plain, time.perf_counter() - t))
-    return pairs
+        cpu.append((time.process_time() - c) / c_plain)
+    return pairs, (f"CPU time ratio {statistics.median(cpu):.2f} "
+                   f"({min(cpu):.2f}-{max(cpu):.2f})")
 
 
 def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict:
@@ -90,9 +96,10 @@ def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict
               "train": {"loss": "sparse_categorical_crossentropy", "learning_rate": 0.001,
                         "batch_size": 128}}
     s = setup(config)
-    pairs = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
+    pairs, cpu = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
     what = "with histograms" if histograms else "no histograms"
-    return _paired(f"P1 MNIST epoch, {what} (s)", pairs, 1.0, f"{len(s.data.x_train)} examples")
+    return _paired(f"P1 MNIST epoch, {what} (s)", pairs, 1.0,
+                   f"{len(s.data.x_train)} examples", cpu)
 
 
 def p5_p6_epoch(name: str, config: str, reps: int, histograms: bool) -> dict:
@@ -102,10 +109,11 @@ def p5_p6_epoch(name: str, config: str, reps: int, histograms: bool) -> dict:
     from harness.runner import setup
 
     s = setup(str(ROOT / config))
-    pairs = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
+    pairs, cpu = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
     what = "with histograms" if histograms else "no histograms"
     return _paired(f"{name}, {what} (s)", pairs, 1.3,
-                   f"{config}, {len(s.data.x_train)} examples, batch {s.cfg.train.batch_size}")
+                   f"{config}, {len(s.data.x_train)} examples, batch {s.cfg.train.batch_size}",
+                   cpu)
 
 
 def p2_toy(reps: int, epochs: int) -> dict:
@@ -141,59 +149,6 @@ def p2_toy(reps: int, epochs: int) -> dict:
                     "training with statistics every epoch and histograms on the default schedule"),
             _paired(f"P2 whole harness.run, {epochs} epochs (s)", [(p[0], p[2]) for p in pairs],
                     0.25, "setup, training, test, surfaces, neurons, report")]
-
-
-def study(experiment: str, *flags, memory: bool = True) -> dict:
-    """One sweep of `experiment` in a fresh subprocess, into a temporary folder; with `memory`,
-    the peak memory of its processes together ("rss") and of its largest process."""
-    import pandas as pd
-
-    with tempfile.TemporaryDirectory() as out:
-        m = measure([sys.executable, "-m", "harness", "sweep", experiment, "--out", out, *flags],
-                    cwd=ROOT, tree=memory)
-        runs = pd.read_csv(Path(out) / "runs.csv") if (Path(out) / "runs.csv").is_file() else None
-    completed = 0 if runs is None else int((runs["status"] == "completed").sum())
-    busy = 0.0 if runs is None else float(runs["wall_time_s"].sum())
-    return {"wall": m.wall_s, "rss": m.tree_peak_mb, "largest": m.peak_mb, "code": m.code,
-            "runs": completed, "busy": busy, "flags": " ".join(flags) or "--jobs 1"}
-
-
-def p3_study(experiment: str, parallel: bool = True) -> list[dict]:
-    """The study with --jobs 1 (wall clock, memory) and, with `parallel`, --jobs 2 and Ray."""
-    one = study(experiment)
-    note = f"{one['runs']} runs completed, exit {one['code']}"
-    rows = [{"target": "P3 study --jobs 1 (s)", "harness": one["wall"], "bound": 40.0,
-             "met": one["wall"] <= 40 and one["code"] == 0, "note": note},
-            {"target": "memory: study peak RSS (MB)", "harness": one["rss"], "bound": 3072.0,
-             "met": one["rss"] <= 3072, "note": f"{note}; {_processes(one)}"}]
-    if not parallel:
-        return rows
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    for flags, bound, name in ((("--jobs", "2"), 0.55, "P3 study --jobs 2 (s)"),
-                               (("--executor", "ray"), 0.65, "P3 study Ray local (s)")):
-        other = study(experiment, *flags, memory=flags[0] == "--jobs")
-        ratio = other["wall"] / one["wall"]
-        note = f"{other['runs']} runs completed, exit {other['code']}; plain = --jobs 1"
-        if flags[0] == "--executor" and other["runs"]:
-            # CPU-seconds per run spent outside `harness.runner.run`: Ray start-up, task
-            # scheduling, shipping the files back, workers importing TensorFlow.
-            overhead = (other["wall"] * cores - other["busy"]) / other["runs"]
-            note += f"; overhead {overhead:.2f} CPU-s per run ({cores} CPUs)"
-        rows.append({"target": name, "relative": True, "plain": one["wall"],
-                     "harness": other["wall"], "ratio": ratio, "bound": bound,
-                     "met": ratio <= bound and other["code"] == 0, "note": note})
-        if flags[0] == "--jobs":
-            mem = other["rss"] / one["rss"]
-            rows.append({"target": "memory: study --jobs 2 peak RSS (MB)", "relative": True,
-                         "plain": one["rss"], "harness": other["rss"], "ratio": mem,
-                         "bound": 2.0, "met": mem <= 2.0,
-                         "note": f"{_processes(other)}; plain = --jobs 1"})
-    return rows
-
-
-def _processes(study_row: dict) -> str:
-    return (f"all processes together, sampled every {SAMPLE_S * 1000:.0f} ms; "
-            f"largest process {study_row['largest']:.0f} MB")
 
 
 def p4_startup(reps: int) -> list[dict]:
@@ -247,13 +202,14 @@ def memory_vs_plain(name: str, config: str, epochs: int) -> dict:
                     "net; high-water mark of each process"}
 
 
-def _paired(target, pairs, bound, note) -> dict:
+def _paired(target, pairs, bound, note, extra=None) -> dict:
     ratios = [ours / plain for plain, ours in pairs]
     ratio = statistics.median(ratios)
+    note = (f"{note}; median of {len(pairs)} paired reps, ratios {min(ratios):.2f}-"
+            f"{max(ratios):.2f}" + (f"; {extra}" if extra else ""))
     return {"target": target, "relative": True, "plain": statistics.median(p for p, _ in pairs),
             "harness": statistics.median(o for _, o in pairs), "ratio": ratio, "bound": bound,
-            "met": ratio <= bound, "note": f"{note}; median of {len(pairs)} paired reps, "
-                                           f"ratios {min(ratios):.2f}-{max(ratios):.2f}"}
+            "met": ratio <= bound, "note": note}
 
 
 def table(rows) -> str:
