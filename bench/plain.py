@@ -13,12 +13,9 @@ validation split and evaluates it on the test set: what a plain Keras user's run
 
 import argparse
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the harness of this tree
 
 RNN_LAYERS = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}  # model.cell -> Keras layer
 
