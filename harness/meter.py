@@ -49,9 +49,9 @@ from harness import activations
 from harness.histograms import COLUMNS, Histograms
 from harness.stats import LayerStatistics, Step
 
+MAP_VALUES = 1 << 22  # values of one conv layer's maps a pass outside training holds (16 MB)
 BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
 FILES = ("layers.csv", "histograms.csv", "timesteps.csv")  # the files the meter's measures fill
-MAP_VALUES = 1 << 22  # values of one conv layer's maps a pass outside training holds (16 MB)
 
 
 class MeteredLayer(NamedTuple):
