@@ -275,7 +275,7 @@ def main():
     Path(args.out).write_text(
         f"# Benchmark results\n\n`python bench/run.py{' --quick' if args.quick else ''}` "
         f"({mode}) on {date.today()}:\n{machine()}.\n\n{text}\n\n"
-        "Ratios are harness / plain Keras, measured in the same process (P1, P2: median of "
+        "Ratios are harness / plain Keras, measured in the same process (P1, P2, P5, P6: median of "
         "paired repetitions) or in fresh subprocesses (P3, P4, memory: wall clock; peak RSS "
         "from `wait4` in a small launcher, or summed over a sweep's processes). See "
         "`python bench/run.py --help` and the docstrings of bench/run.py and bench/measure.py.\n")
