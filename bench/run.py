@@ -13,8 +13,12 @@ repetitions), or a wall-clock/memory bound measured in a fresh subprocess:
       the same with --jobs 2                                                 <= 0.55 x --jobs 1
       the same with --executor ray (a local cluster, all cores)              <= 0.65 x --jobs 1
   P4  `python -m harness --help` and `python -m harness list`                 <= 1 s
+  P5  configs/conv_sigmoid.yaml's epoch (8 conv layers, MNIST), every statistic <= 1.3 x plain fit
+  P6  configs/rnn_adding.yaml's epoch (SimpleRNN, T = 50), every statistic     <= 1.3 x plain fit
+      (P5, P6 twice, as P1: without histograms, and with them counted on every step)
   Memory: peak RSS of an MNIST run <= 2 GB; of the 54-run study <= 3 GB; of the study with
-  --jobs 2 (parent and workers together) <= 2 x that of --jobs 1.
+  --jobs 2 (parent and workers together) <= 2 x that of --jobs 1; of a whole run of P5's and of
+  P6's config <= 1.5 x plain fit and test of the same network (`bench/plain.py`).
 Each subprocess is started by a small launcher (bench/measure.py), so its peak is its own and not
 the bench's (Linux hands a child its parent's RSS high-water mark at fork/exec, and this process
 has run TensorFlow). An MNIST run's peak is the `ru_maxrss` of its one process; a study's is the
@@ -33,61 +37,83 @@ import time
 from datetime import date
 from pathlib import Path
 
-from measure import SAMPLE_S, measure
+from measure import measure
+from plain import plain_model, twin
+from study import p3_study
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+CONV, RECURRENT = "configs/conv_sigmoid.yaml", "configs/rnn_adding.yaml"  # P5, P6 and their memory
 
 
-def plain_model(cfg, n_features, n_outputs, head):
-    """The same network as plain Keras layers: no statistics, stock `model.fit`."""
-    import keras
+def paired_epochs(s, plain, reps: int, histograms: bool) -> tuple[list, str]:
+    """Seconds per epoch, (plain fit, harness), for `reps` epochs of each taken in turn; and
+    the ratio of the CPU time the process spent in them (all threads), as a note.
 
-    layers = [keras.Input((n_features,))]
-    layers += [keras.layers.Dense(w, activation=cfg.model.activation)
-               for w in cfg.model.widths()]
-    layers.append(keras.layers.Dense(n_outputs, activation=head))
-    model = keras.Sequential(layers)
-    return model
+    Wall-clock ratios move with what the machine's other users run; CPU time moves less.
+
+    Args:
+        s: a `harness.runner.Setup`: the harness' compiled model and its data.
+        plain: the compiled plain Keras twin of its network (`plain.twin`).
+        reps: repetitions, after one warm-up epoch of each (which traces).
+        histograms: whether every step of the harness' epochs counts the histograms, as on a
+            logged epoch (else none does).
+    """
+    import numpy as np
+
+    from harness.loop import EpochLoop
+    from harness.train import epoch_orders
+
+    data, y, y_val, batch = s.data, s.y["train"], s.y["val"], s.cfg.train.batch_size
+    s.model.probe(data.x_train[:batch], y[:batch])  # fixes the histograms' axes, as a run does
+    loop = EpochLoop(s.model, data.x_train, y, data.x_val, y_val, batch)
+    flags = np.full(1, histograms)
+    orders = epoch_orders(len(data.x_train), reps + 1, 0)
+    fit = dict(batch_size=batch, epochs=1, validation_data=(data.x_val, y_val), verbose=0)
+    plain.fit(data.x_train, y, **fit)  # warm-up: traces
+    loop.run(orders[:1], flags)
+    pairs, cpu = [], []
+    for r in range(reps):
+        t, c = time.perf_counter(), time.process_time()
+        plain.fit(data.x_train, y, **fit)
+        t_plain, c_plain = time.perf_counter() - t, time.process_time() - c
+        t, c = time.perf_counter(), time.process_time()
+        loop.run(orders[r + 1:r + 2], flags)
+        pairs.append((t_plain, time.perf_counter() - t))
+        cpu.append((time.process_time() - c) / c_plain)
+    return pairs, (f"CPU time ratio {statistics.median(cpu):.2f} "
+                   f"({min(cpu):.2f}-{max(cpu):.2f})")
 
 
 def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict:
     """Seconds per MNIST epoch: plain fit vs the harness' in-graph loop with statistics (and,
     with `histograms`, the histograms a logged epoch counts)."""
-    import keras
-    import numpy as np
-
-    from harness.loop import EpochLoop
     from harness.runner import setup
-    from harness.train import epoch_orders
 
     config = {"data": {"name": "mnist", "n_samples": n_samples, "val_fraction": 0.1},
               "model": {"depth": 5, "width": 128, "activation": "relu", "head": "softmax"},
               "train": {"loss": "sparse_categorical_crossentropy", "learning_rate": 0.001,
                         "batch_size": 128}}
     s = setup(config)
-    cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
-    s.model.probe(data.x_train[:128], y[:128])  # fixes the histograms' axes, as a run does
-    loop = EpochLoop(s.model, data.x_train, y, data.x_val, y_val, 128)
-    flags = np.full(1, histograms)  # every step of the epoch counts the histograms, or none
-    orders = epoch_orders(len(data.x_train), reps + 1, 0)
-    plain = plain_model(cfg, 784, 10, "softmax")
-    plain.compile(optimizer=keras.optimizers.Adam(0.001), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    fit = dict(batch_size=128, epochs=1, validation_data=(data.x_val, y_val), verbose=0)
-    plain.fit(data.x_train, y, **fit)  # warm-up: traces
-    loop.run(orders[:1], flags)
-    pairs = []
-    for r in range(reps):
-        t = time.perf_counter()
-        plain.fit(data.x_train, y, **fit)
-        t_plain = time.perf_counter() - t
-        t = time.perf_counter()
-        loop.run(orders[r + 1:r + 2], flags)
-        pairs.append((t_plain, time.perf_counter() - t))
+    pairs, cpu = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
     what = "with histograms" if histograms else "no histograms"
-    return _paired(f"P1 MNIST epoch, {what} (s)", pairs, 1.0, f"{len(data.x_train)} examples")
+    return _paired(f"P1 MNIST epoch, {what} (s)", pairs, 1.0,
+                   f"{len(s.data.x_train)} examples", cpu)
+
+
+def p5_p6_epoch(name: str, config: str, reps: int, histograms: bool) -> dict:
+    """Seconds per epoch of a shipped conv or recurrent config with every per-layer statistic
+    (and, with `histograms`, the histograms counted on every step), against plain fit of the
+    same network on the same data."""
+    from harness.runner import setup
+
+    s = setup(str(ROOT / config))
+    pairs, cpu = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
+    what = "with histograms" if histograms else "no histograms"
+    return _paired(f"{name}, {what} (s)", pairs, 1.3,
+                   f"{config}, {len(s.data.x_train)} examples, batch {s.cfg.train.batch_size}",
+                   cpu)
 
 
 def p2_toy(reps: int, epochs: int) -> dict:
@@ -104,7 +130,7 @@ def p2_toy(reps: int, epochs: int) -> dict:
     for _ in range(reps):
         s = setup(config)
         cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
-        plain = plain_model(cfg, 2, 1, "sigmoid")
+        plain = plain_model(cfg.model, (2,), 1, "sigmoid")
         plain.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
                       metrics=["accuracy"])
         t = time.perf_counter()
@@ -123,59 +149,6 @@ def p2_toy(reps: int, epochs: int) -> dict:
                     "training with statistics every epoch and histograms on the default schedule"),
             _paired(f"P2 whole harness.run, {epochs} epochs (s)", [(p[0], p[2]) for p in pairs],
                     0.25, "setup, training, test, surfaces, neurons, report")]
-
-
-def study(experiment: str, *flags, memory: bool = True) -> dict:
-    """One sweep of `experiment` in a fresh subprocess, into a temporary folder; with `memory`,
-    the peak memory of its processes together ("rss") and of its largest process."""
-    import pandas as pd
-
-    with tempfile.TemporaryDirectory() as out:
-        m = measure([sys.executable, "-m", "harness", "sweep", experiment, "--out", out, *flags],
-                    cwd=ROOT, tree=memory)
-        runs = pd.read_csv(Path(out) / "runs.csv") if (Path(out) / "runs.csv").is_file() else None
-    completed = 0 if runs is None else int((runs["status"] == "completed").sum())
-    busy = 0.0 if runs is None else float(runs["wall_time_s"].sum())
-    return {"wall": m.wall_s, "rss": m.tree_peak_mb, "largest": m.peak_mb, "code": m.code,
-            "runs": completed, "busy": busy, "flags": " ".join(flags) or "--jobs 1"}
-
-
-def p3_study(experiment: str, parallel: bool = True) -> list[dict]:
-    """The study with --jobs 1 (wall clock, memory) and, with `parallel`, --jobs 2 and Ray."""
-    one = study(experiment)
-    note = f"{one['runs']} runs completed, exit {one['code']}"
-    rows = [{"target": "P3 study --jobs 1 (s)", "harness": one["wall"], "bound": 40.0,
-             "met": one["wall"] <= 40 and one["code"] == 0, "note": note},
-            {"target": "memory: study peak RSS (MB)", "harness": one["rss"], "bound": 3072.0,
-             "met": one["rss"] <= 3072, "note": f"{note}; {_processes(one)}"}]
-    if not parallel:
-        return rows
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    for flags, bound, name in ((("--jobs", "2"), 0.55, "P3 study --jobs 2 (s)"),
-                               (("--executor", "ray"), 0.65, "P3 study Ray local (s)")):
-        other = study(experiment, *flags, memory=flags[0] == "--jobs")
-        ratio = other["wall"] / one["wall"]
-        note = f"{other['runs']} runs completed, exit {other['code']}; plain = --jobs 1"
-        if flags[0] == "--executor" and other["runs"]:
-            # CPU-seconds per run spent outside `harness.runner.run`: Ray start-up, task
-            # scheduling, shipping the files back, workers importing TensorFlow.
-            overhead = (other["wall"] * cores - other["busy"]) / other["runs"]
-            note += f"; overhead {overhead:.2f} CPU-s per run ({cores} CPUs)"
-        rows.append({"target": name, "relative": True, "plain": one["wall"],
-                     "harness": other["wall"], "ratio": ratio, "bound": bound,
-                     "met": ratio <= bound and other["code"] == 0, "note": note})
-        if flags[0] == "--jobs":
-            mem = other["rss"] / one["rss"]
-            rows.append({"target": "memory: study --jobs 2 peak RSS (MB)", "relative": True,
-                         "plain": one["rss"], "harness": other["rss"], "ratio": mem,
-                         "bound": 2.0, "met": mem <= 2.0,
-                         "note": f"{_processes(other)}; plain = --jobs 1"})
-    return rows
-
-
-def _processes(study_row: dict) -> str:
-    return (f"all processes together, sampled every {SAMPLE_S * 1000:.0f} ms; "
-            f"largest process {study_row['largest']:.0f} MB")
 
 
 def p4_startup(reps: int) -> list[dict]:
@@ -213,13 +186,30 @@ def memory_mnist(epochs: int) -> dict:
                     "high-water mark of the one process"}
 
 
-def _paired(target, pairs, bound, note) -> dict:
+def memory_vs_plain(name: str, config: str, epochs: int) -> dict:
+    """Peak RSS of a whole `harness run` of a shipped config (statistics, test, report) against
+    its plain twin's fit and test (`bench/plain.py`), each in a fresh process."""
+    plain = measure([sys.executable, str(ROOT / "bench" / "plain.py"), config,
+                     "--epochs", str(epochs)], cwd=ROOT)
+    with tempfile.TemporaryDirectory() as out:
+        ours = measure([sys.executable, "-m", "harness", "run", config, "--set",
+                        f"train.epochs={epochs}", "--out", out, "--verbose", "0"], cwd=ROOT)
+    ratio = ours.peak_mb / plain.peak_mb
+    return {"target": f"memory: {name} peak RSS (MB)", "relative": True, "plain": plain.peak_mb,
+            "harness": ours.peak_mb, "ratio": ratio, "bound": 1.5,
+            "met": ratio <= 1.5 and ours.code == 0 and plain.code == 0,
+            "note": f"{config}, {epochs} epoch(s); plain = Keras fit and evaluate of the same "
+                    "net; high-water mark of each process"}
+
+
+def _paired(target, pairs, bound, note, extra=None) -> dict:
     ratios = [ours / plain for plain, ours in pairs]
     ratio = statistics.median(ratios)
+    note = (f"{note}; median of {len(pairs)} paired reps, ratios {min(ratios):.2f}-"
+            f"{max(ratios):.2f}" + (f"; {extra}" if extra else ""))
     return {"target": target, "relative": True, "plain": statistics.median(p for p, _ in pairs),
             "harness": statistics.median(o for _, o in pairs), "ratio": ratio, "bound": bound,
-            "met": ratio <= bound, "note": f"{note}; median of {len(pairs)} paired reps, "
-                                           f"ratios {min(ratios):.2f}-{max(ratios):.2f}"}
+            "met": ratio <= bound, "note": note}
 
 
 def table(rows) -> str:
@@ -251,8 +241,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="fewer repetitions and epochs")
     p.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
-    p.add_argument("--only", help="comma-separated subset: P1,P2,P3,P4,memory (the study's "
-                   "memory rows come with P3)")
+    p.add_argument("--only", help="comma-separated subset: P1,P2,P3,P4,P5,P6,memory,memory-conv,"
+                   "memory-recurrent (the study's memory rows come with P3)")
     p.add_argument("--experiment", default="experiments/vanishing_gradients.yaml",
                    help="the P3 study (default %(default)s)")
     p.add_argument("--no-parallel", action="store_true",
@@ -265,7 +255,14 @@ def main():
              ("P1", lambda: [p1_mnist(reps, 20000 if args.quick else None, h)
                              for h in (False, True)]),
              ("P3", lambda: p3_study(args.experiment, not args.no_parallel)),
-             ("memory", lambda: [memory_mnist(1)])]
+             ("memory", lambda: [memory_mnist(1)]),
+             ("P5", lambda: [p5_p6_epoch("P5 conv MNIST epoch", CONV, reps, h)
+                             for h in (False, True)]),
+             ("P6", lambda: [p5_p6_epoch("P6 recurrent adding epoch", RECURRENT, reps, h)
+                             for h in (False, True)]),
+             ("memory-conv", lambda: [memory_vs_plain("conv MNIST run", CONV, 1)]),
+             ("memory-recurrent", lambda: [memory_vs_plain("recurrent adding run", RECURRENT,
+                                                           1)])]
     for name, step in steps:
         if args.only and name not in args.only.split(","):
             continue
@@ -278,7 +275,7 @@ def main():
     Path(args.out).write_text(
         f"# Benchmark results\n\n`python bench/run.py{' --quick' if args.quick else ''}` "
         f"({mode}) on {date.today()}:\n{machine()}.\n\n{text}\n\n"
-        "Ratios are harness / plain Keras, measured in the same process (P1, P2: median of "
+        "Ratios are harness / plain Keras, measured in the same process (P1, P2, P5, P6: median of "
         "paired repetitions) or in fresh subprocesses (P3, P4, memory: wall clock; peak RSS "
         "from `wait4` in a small launcher, or summed over a sweep's processes). See "
         "`python bench/run.py --help` and the docstrings of bench/run.py and bench/measure.py.\n")

@@ -86,21 +86,22 @@ class Histograms:
 
     def _counts(self, a, u, z_grads, kernel_grads, unscale):
         def count(tensors, place, first, bins, size):
-            """Counts values at bin positions `place(x, cols)`: x a layer's (rows, units) values
-            (or every layer's side by side), `cols` their slice of the per-unit vectors; each
-            unit's axis starts at `first` and has `bins` bins (per-unit vectors, (all units,))."""
+            """Counts values at bin positions `place(x, cols, layer)`: x a layer's (rows, units)
+            values (or every layer's side by side: `layer` None), `cols` their slice of the
+            per-unit vectors; each unit's axis starts at `first` and has `bins` bins (per-unit
+            vectors, (all units,))."""
             if self.same_rows:  # (batch, all units)
                 x = tf.cast(tf.concat(tensors, axis=1), tf.float32)
-                return self._count(place(x, slice(None)), first, bins, size)
-            # Layer by layer (a conv layer's rows are its positions), each onto its own axis,
-            # then one count over all (0 .. size - 1).
+                return self._count(place(x, slice(None), None), first, bins, size)
+            # Layer by layer (a conv layer's rows are its positions), each onto its own axis
+            # within 0 .. size - 1, and the layers' counts added: the counts of one count over
+            # all, without a copy of every value into one tensor (a conv step bins millions).
             parts, start = [], 0
-            for t, n in zip(tensors, self.units):
+            for layer, (t, n) in enumerate(zip(tensors, self.units)):
                 cols, start = slice(start, start + n), start + n
-                at = place(tf.cast(t, tf.float32), cols)
-                parts.append(tf.reshape(tf.clip_by_value(at, first[cols],
-                                                         first[cols] + (bins[cols] - 1.0)), [-1]))
-            return self._count(tf.concat(parts, axis=0), 0.0, float(size), size)
+                at = place(tf.cast(t, tf.float32), cols, layer)
+                parts.append(self._count(at, first[cols], bins[cols], size))
+            return tf.add_n(parts)
 
         counts = []
         for q, values in enumerate((a, u)):
@@ -113,10 +114,16 @@ class Histograms:
                 scale = tf.gather(1.0 / self.width[q], self.unit_layer)
                 shift = -tf.gather(self.low[q] / self.width[q], self.unit_layer)
 
-            def place(x, cols, linear=linear, scale=scale, shift=shift, first=first):
-                position = _symlog_bin(x)
-                if linear is not None:
-                    position = tf.where(linear[cols], x * scale[cols] + shift[cols], position)
+            def place(x, cols, layer, linear=linear, scale=scale, shift=shift, first=first,
+                      q=q):
+                if layer is not None and linear is not None:  # one layer: one axis, known
+                    position = (x * scale[cols] + shift[cols] if self.linear[q][layer]
+                                else _symlog_bin(x))
+                else:
+                    position = _symlog_bin(x)
+                    if linear is not None:
+                        position = tf.where(linear[cols], x * scale[cols] + shift[cols],
+                                            position)
                 return position + first[cols]
 
             counts.append(count(values, place, first, bins, int(sizes.sum())))
@@ -125,8 +132,8 @@ class Histograms:
         log_shift = -LOG_LOW * LOG_BINS / (LOG_HIGH - LOG_LOW)
         first = tf.cast(self.unit_layer, tf.float32) * LOG_BINS
         counts.append(count(
-            z_grads, lambda x, cols: (tf.math.log(tf.abs(x * unscale)) * log_scale + log_shift
-                                      + first[cols]),
+            z_grads, lambda x, cols, _: (tf.math.log(tf.abs(x * unscale)) * log_scale
+                                         + log_shift + first[cols]),
             first, tf.fill(tf.shape(first), float(LOG_BINS)), self.n * LOG_BINS))
         # Kernels differ in shape: one small count per layer, no per-weight layer index.
         for g in kernel_grads:
@@ -141,7 +148,8 @@ class Histograms:
         Beyond the axis counts in its end bins; NaN (a diverged step) in one of them.
         """
         index = tf.cast(tf.clip_by_value(position, first, first + (bins - 1.0)), tf.int32)
-        index = tf.clip_by_value(tf.reshape(index, [-1]), 0, size - 1)  # a cast NaN: negative
+        # A cast NaN is negative; every other index is within the axis already (clipped above).
+        index = tf.maximum(tf.reshape(index, [-1]), 0)
         # The op itself: `tf.math.bincount`'s argument checks are a dozen more ops to trace.
         return tf.raw_ops.DenseBincount(input=index, size=size, weights=tf.zeros((0,), tf.int64),
                                         binary_output=False)

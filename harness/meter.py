@@ -50,6 +50,7 @@ from harness import activations, jacobian
 from harness.histograms import COLUMNS, Histograms
 from harness.stats import LayerStatistics, Step
 
+MAP_VALUES = 1 << 22  # values of one conv layer's maps a pass outside training holds (16 MB)
 BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
 FILES = ("layers.csv", "histograms.csv", "timesteps.csv")  # the files the meter's measures fill
 JACOBIAN_STATS = ("jacobian_sv_mean", "jacobian_sv_max")  # `Measures.jacobian`'s columns
@@ -201,11 +202,14 @@ class Meter:
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
         self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))
         # Layers sharing an elementwise activation and a row count get their derivative in one
-        # call; a user's function is called per layer (it may not be elementwise).
+        # call; a user's function is called per layer (it may not be elementwise), and so is a
+        # conv layer (its maps are large: putting them side by side and splitting the result
+        # copied each twice, more than the derivative itself costs).
         groups = {}
         for i, layer in enumerate(self.layers):
             name = layer.activation
-            groups.setdefault((name, i if ":" in name else layer.positions), []).append(i)
+            alone = ":" in name or layer.positions > 1
+            groups.setdefault((name, i if alone else layer.positions), []).append(i)
         self.groups = [(name, idx) for (name, _), idx in groups.items()]  # (name, layers)
         self.time = None  # the epoch's sum of `Measures.time`, once `declare_states` made it
         self.time_rows: list[tuple[str, str]] = []  # (layer, metric) per row of `Measures.time`
@@ -234,6 +238,20 @@ class Meter:
         n = self.jacobian_layers
         return jacobian.mean_and_max([layer.kernel for layer in self.layers[:n]],
                                      self._derivatives(taps.u)[:n])
+
+    def examples_per_pass(self, most: int) -> int:
+        """Examples a forward pass outside training (evaluation, the initial pass over the
+        training set) takes at once: `most`, or fewer where that many would give a conv layer
+        maps of more than `MAP_VALUES` values.
+
+        A conv layer's maps hold positions x channels values per example (conv_sigmoid's first:
+        12,544): MNIST's 10,000 test images in one pass held 0.5 GB per map and took a run
+        from 0.8 to 3.4 GB. Dense and recurrent layers leave `most` as it is, and so their
+        numbers.
+        """
+        largest = max((layer.units * layer.positions for layer in self.layers
+                       if layer.positions > 1), default=0)
+        return max(1, min(most, MAP_VALUES // largest)) if largest else most
 
     @property
     def not_measured(self) -> set[tuple[str, str]]:
@@ -291,6 +309,9 @@ class Meter:
             z_grads.append(side_by_side(watched_grads[:n]) if isinstance(z, list)
                            else watched_grads[0])
             watched_grads = watched_grads[n:]
+        # f'(u) of the maps as the layers computed them: TensorFlow then finds f(u) already
+        # computed by the forward pass (a conv layer's reshaped maps would be new inputs to f)
+        derivs = rows(self._derivatives([side_by_side(t) for t in taps.u]))
         # a conv layer's positions as rows
         z_grads, u, a = (rows([side_by_side(t) for t in taps_])
                          for taps_ in (z_grads, taps.u, taps.a))
@@ -299,8 +320,7 @@ class Meter:
             time = tf.reshape(tf.stack([
                 tf.norm(tf.cast(g, tf.float32)) for g in watched_grads]),
                 (len(self.time_rows), self.steps)) * unscale
-        return Step(kernels, biases, z_grads, u, a, self._derivatives(u), unscale, norm_grads,
-                    time)
+        return Step(kernels, biases, z_grads, u, a, derivs, unscale, norm_grads, time)
 
     @staticmethod
     def _bias_grad(layer, grad):
@@ -322,12 +342,15 @@ class Meter:
         one small backward pass through the activation alone, which works for any Keras or user
         function. Softmax is not elementwise: its Jacobian's diagonal s (1 - s) stands in.
 
+        Args:
+            u: per layer, the activation's input, (batch, ..., units).
+
         Returns:
-            A list of (batch, units), one per layer.
+            A list of f'(u), one per layer, each shaped as its `u`.
         """
         derivs = [None] * len(u)
         for name, idx in self.groups:
-            x = tf.concat([u[i] for i in idx], axis=1) if len(idx) > 1 else u[idx[0]]
+            x = tf.concat([u[i] for i in idx], axis=-1) if len(idx) > 1 else u[idx[0]]
             f = self.layers[idx[0]].fn
             if name == "softmax":
                 a = f(x)
@@ -337,8 +360,11 @@ class Meter:
                     tape.watch(x)
                     a = f(x)
                 d = tape.gradient(a, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            if len(idx) == 1:
+                derivs[idx[0]] = d
+                continue
             widths = [self.layers[i].units for i in idx]
-            for i, di in zip(idx, tf.split(d, widths, axis=1)):
+            for i, di in zip(idx, tf.split(d, widths, axis=-1)):
                 derivs[i] = di
         return derivs
 

@@ -58,8 +58,10 @@ def forward_totals(model, x, batch: int = BATCH):
     """Per layer: (the mean square of z over examples and units, the units never active).
 
     Inference mode (no dropout, batch norm on its moving averages, which at initialisation are
-    the identity's): what the network computes for each example alone.
+    the identity's): what the network computes for each example alone. `batch` examples per
+    pass, fewer for a conv network (`Meter.examples_per_pass`).
     """
+    batch = model.meter.examples_per_pass(batch)
     squares = [0.0] * len(model.meter.layers)
     alive = [np.zeros(layer.units, bool) for layer in model.meter.layers]
     for start in range(0, len(x), batch):

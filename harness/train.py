@@ -150,8 +150,10 @@ def evaluate(model: StatsModel, x, y, batch_size: int = 16384) -> dict[str, floa
     """Test loss and metrics, like `model.evaluate`, run eagerly batch by batch.
 
     For the small models here an eager pass costs milliseconds, while tracing Keras' test
-    function costs a few hundred (`bench/`).
+    function costs a few hundred (`bench/`). A conv network's batches are smaller
+    (`Meter.examples_per_pass`): its maps are large.
     """
+    batch_size = model.meter.examples_per_pass(batch_size)
     model.reset_metrics()
     for start in range(0, len(x), batch_size):
         logs = model.test_step((x[start:start + batch_size], y[start:start + batch_size]))

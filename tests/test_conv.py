@@ -99,6 +99,25 @@ def test_conv_statistics_equal_an_independent_gradient_tape():
                                        err_msg=f"conv_{i + 1} {name}")
 
 
+def test_conv_evaluation_in_passes_of_few_examples_equals_one_pass(monkeypatch):
+    from harness import meter
+    from harness.train import evaluate
+
+    cfg, _ = load_config(CONV)
+    model = build_conv_model(cfg.model, (8, 8, 1), n_classes=10, seed=3)
+    compile_model(model, cfg, "multiclass")
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(20, 8, 8, 1)).astype("float32")
+    y = rng.integers(0, 10, size=(20,))
+    whole = evaluate(model, x, y)
+    monkeypatch.setattr(meter, "MAP_VALUES", 7 * 8 * 8 * 4)  # conv_1's maps: 8 x 8 x 4 each
+    assert model.meter.examples_per_pass(16384) == 7  # passes of 7, 7 and 6 examples
+    parts = evaluate(model, x, y)
+    assert parts.keys() == whole.keys()
+    for k in whole:
+        np.testing.assert_allclose(parts[k], whole[k], rtol=1e-6, atol=1e-7, err_msg=k)
+
+
 def test_conv_shapes_it_cannot_take_are_one_error_line(tmp_path):
     config = tmp_path / "conv.yaml"
     config.write_text(str(CONV).replace("'", '"'))
