@@ -54,7 +54,7 @@ def test_sigterm_and_sighup_at_random_moments_stop_like_ctrl_c(tmp_path, signum)
     rng = random.Random(20261130 + signum)
     config = {**TINY, "train": {"epochs": 400, "batch_size": 4}}  # ~66 epochs per chunk
     runs = []
-    for i in range(2):
+    for i in range(1):  # one run per signal: SIGINT's own tests kill two side by side
         folder = tmp_path / f"run{i}"
         folder.mkdir()
         (folder / "c.yaml").write_text(yaml.safe_dump(config))
@@ -76,7 +76,7 @@ def test_sigterm_and_sighup_at_random_moments_stop_like_ctrl_c(tmp_path, signum)
             if r["proc"].poll() is None:
                 r["proc"].kill()
                 r["proc"].wait()
-    assert "interrupted" in statuses
+    assert statuses == ["interrupted"]
 
 
 @pytest.mark.slow

@@ -131,9 +131,10 @@ def test_a_killed_worker_fails_its_run_and_the_parallel_sweep_goes_on(tmp_path):
     if not Path("/proc/self/stat").exists():
         pytest.skip("finding the workers needs /proc")
     path, out = experiment(tmp_path), tmp_path / "out"
-    # Long enough that a run is still training when the worker is killed, short enough that
-    # the other three runs and the resumed one take seconds.
-    path.write_text(path.read_text().replace("train.epochs: 3", "train.epochs: 1000"))
+    # Long enough that a run is still training when the worker is killed (the moment both
+    # workers are seen mid-run), short enough that the other three and the resumed one take
+    # a second or two each.
+    path.write_text(path.read_text().replace("train.epochs: 3", "train.epochs: 300"))
     proc = sweep(path, out, args=["--jobs", "2"])
     deadline = time.time() + 180
     while len(training(out)) < 2 and time.time() < deadline:

@@ -150,7 +150,10 @@ def test_an_out_of_memory_error_from_tensorflow_is_one_line(capsys):
     import tensorflow as tf
 
     def allocate(args):
-        return int(tf.reduce_sum(tf.zeros((1 << 42,))))  # 16 TB: TensorFlow's allocator refuses
+        # What `tf.zeros((1 << 42,))` (16 TB) raises, after its allocator has retried for ~10 s
+        raise tf.errors.ResourceExhaustedError(
+            None, None, "OOM when allocating tensor with shape[4398046511104] and type float on "
+            "/job:localhost/replica:0/task:0/device:CPU:0 by allocator cpu")
 
     args = parser().parse_args(["run", "x.yaml"])
     args.func = allocate
