@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from limits import memory_limit, time_limit  # noqa: F401 - time_limit is a fixture
@@ -6,6 +7,19 @@ from tiny import TINY, experiment
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"  # the commands' default --out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_as_it_was():
+    """No test writes into the checkout's results/ (a command without `--out` or `out=` does):
+    every test writes under its tmp_path."""
+    before = set(RESULTS.iterdir())
+    yield
+    new = sorted(str(p.relative_to(RESULTS.parent)) for p in set(RESULTS.iterdir()) - before)
+    assert not new, f"a test wrote {new} into the checkout; give it an --out under tmp_path"
 
 
 @pytest.fixture(autouse=True)

@@ -196,8 +196,9 @@ def test_a_damaged_file_is_one_error_line_naming_it_or_read_as_unfinished(
     path.write_bytes(DAMAGE[damage](path.read_bytes(), cut))
     if name == "summary.json":
         assert not is_finished(folder) or json.loads(path.read_text())["status"] == "completed"
-    for args in (["report", str(folder)], ["compare", str(folder), str(tiny_run)]):
-        result = cli(*args)
+    for args in (["report", str(folder)], ["compare", str(folder), str(tiny_run), "--out",
+                                           str(folder.parent / "compare")]):
+        result = cli(*args)  # with --out: the default results/compare/ is in the checkout
         code, err = result.returncode, result.stderr
         lines = err.strip().splitlines()
         assert code in (0, 2), err
