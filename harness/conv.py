@@ -19,7 +19,8 @@ import numpy as np
 import tensorflow as tf
 
 from harness import activations, heads, initializers
-from harness.meter import Meter, MeteredLayer, Taps
+from harness.meter import Meter
+from harness.metered import MeteredLayer, Taps
 from harness.model import Forward, StatsModel
 
 

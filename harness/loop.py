@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from harness.meter import DTYPES, Measures
+from harness.metered import DTYPES, Measures
 from harness.model import StatsModel
 
 STEPS_PER_CALL = 500  # bounds the time between progress-bar updates, run-folder writes and the

@@ -18,7 +18,8 @@ import keras
 import tensorflow as tf
 
 from harness import activations, heads, initializers
-from harness.meter import Measures, Meter, MeteredLayer, Taps
+from harness.meter import Meter
+from harness.metered import Measures, MeteredLayer, Taps
 from harness.stats import Step
 
 
@@ -27,7 +28,7 @@ class Forward(NamedTuple):
 
     Attributes:
         output: the network's output, (batch, outputs).
-        taps: per Dense layer, its z, u and a (`harness.meter.Taps`).
+        taps: per Dense layer, its z, u and a (`harness.metered.Taps`).
         outs: per Dense layer, what the next layer receives (after activation, batch norm,
             dropout and the skip's add), (batch, units).
     """

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from harness import jacobian, theory
-from harness.meter import rows, side_by_side
+from harness.metered import rows, side_by_side
 
 PROBES = 4  # examples the Jacobians are taken at (one SVD per layer and probe)
 JACOBIAN_MAX_UNITS = 1000  # wider layers: a (units, fan_in) SVD per probe costs seconds

@@ -17,7 +17,8 @@ import numpy as np
 import tensorflow as tf
 
 from harness import activations, heads, initializers, model_types
-from harness.meter import Meter, MeteredLayer, Taps
+from harness.meter import Meter
+from harness.metered import MeteredLayer, Taps
 from harness.model import Forward, StatsModel
 
 CELLS = {"simple": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell,

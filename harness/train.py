@@ -16,7 +16,7 @@ import pandas as pd
 from harness import heads, losses, optimizers, schedules
 from harness.files import append_csv, write_csv
 from harness.loop import fit_in_graph
-from harness.meter import Measures
+from harness.metered import Measures
 from harness.model import StatsModel
 from harness.propagation import PROBES, measure_initial
 from harness.snapshots import Snapshots

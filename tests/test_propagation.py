@@ -12,7 +12,7 @@ from commands import cli
 from tiny import tiny
 
 from harness import jacobian, propagation
-from harness.meter import JACOBIAN_STATS
+from harness.metered import JACOBIAN_STATS
 from harness.runner import run, setup
 from harness.train import fit
 
