@@ -63,6 +63,9 @@ README_QUOTES = {
     "dead_relu": [
         ({"model.activation": "relu", "train.learning_rate": 0.1}, "dead_fraction_final_mean",
          "85%")],
+    "conv_vanishing": [
+        ({"model.activation": "sigmoid", "model.depth": depth}, "vanishing_ratio_init_mean", quoted)
+        for depth, quoted in ((4, "5.6e-3"), (8, "1.3e-5"), (16, "7.6e-11"))],
 }
 
 
