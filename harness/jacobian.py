@@ -98,7 +98,6 @@ def singular_values(matrices: np.ndarray) -> np.ndarray:
     return np.sqrt(np.maximum(np.linalg.eigvalsh(gram), 0.0))[..., ::-1]
 
 
-
 def mean_and_max(kernels, slopes) -> tf.Tensor:
     """Every layer's `jacobian_sv_mean` and `jacobian_sv_max`, as `spectra` takes them, in
     TensorFlow: the training graph takes them at a logged epoch without leaving it.

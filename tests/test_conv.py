@@ -59,13 +59,18 @@ def test_conv_run_writes_every_statistic_per_conv_layer(tmp_path):
                       rtol=1e-6, atol=0)
 
 
-def test_conv_statistics_equal_an_independent_gradient_tape():
+def small_conv(examples: int):
+    """CONV's model, compiled, on 8 x 8 maps, and `examples` random images and labels."""
     cfg, _ = load_config(CONV)
     model = build_conv_model(cfg.model, (8, 8, 1), n_classes=10, seed=3)
     compile_model(model, cfg, "multiclass")
     rng = np.random.default_rng(0)
-    x = rng.uniform(size=(16, 8, 8, 1)).astype("float32")
-    y = rng.integers(0, 10, size=(16,))
+    x = rng.uniform(size=(examples, 8, 8, 1)).astype("float32")
+    return model, x, rng.integers(0, 10, size=(examples,))
+
+
+def test_conv_statistics_equal_an_independent_gradient_tape():
+    model, x, y = small_conv(16)
     stats = np.asarray(model.probe(x, y).stats)
 
     # Independent: tf.nn ops on the layers' variables, one tape, explicit pre-activations.
@@ -103,12 +108,7 @@ def test_conv_evaluation_in_passes_of_few_examples_equals_one_pass(monkeypatch):
     from harness import meter
     from harness.train import evaluate
 
-    cfg, _ = load_config(CONV)
-    model = build_conv_model(cfg.model, (8, 8, 1), n_classes=10, seed=3)
-    compile_model(model, cfg, "multiclass")
-    rng = np.random.default_rng(0)
-    x = rng.uniform(size=(20, 8, 8, 1)).astype("float32")
-    y = rng.integers(0, 10, size=(20,))
+    model, x, y = small_conv(20)
     whole = evaluate(model, x, y)
     monkeypatch.setattr(meter, "MAP_VALUES", 7 * 8 * 8 * 4)  # conv_1's maps: 8 x 8 x 4 each
     assert model.meter.examples_per_pass(16384) == 7  # passes of 7, 7 and 6 examples

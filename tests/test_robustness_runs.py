@@ -182,31 +182,28 @@ def test_sigkill_at_random_moments_never_leaves_a_finished_looking_run(tmp_path)
     # before its folder appears, so training is a shorter share of the folder's life than it was.
     # Two runs killed side by side (test_robustness_sweeps kills sweeps at other moments).
     delays = [rng.uniform(0.05, 0.5) * lifetime, rng.uniform(0.05, 0.95) * lifetime]
-    statuses = []
-    for pair in (delays,):
-        runs = []
-        for delay in pair:
-            folder = tmp_path / f"kill{len(statuses) + len(runs)}"
-            config_in(folder, config)
-            runs.append({"proc": start("run", "c.yaml", "--verbose", "0", cwd=folder),
-                         "folder": folder, "delay": delay, "at": None})
-        try:
-            while any(r["proc"].poll() is None for r in runs):
-                for r in runs:
-                    if r["at"] is None and run_folders(r["folder"]):
-                        r["at"] = time.monotonic() + r["delay"]
-                    if r["at"] is not None and time.monotonic() >= r["at"]:
-                        r["proc"].kill()  # a run that finished first is checked all the same
-                        r["proc"].wait()
-                time.sleep(0.01)
-        finally:
+    runs = []
+    for i, delay in enumerate(delays):
+        folder = tmp_path / f"kill{i}"
+        config_in(folder, config)
+        runs.append({"proc": start("run", "c.yaml", "--verbose", "0", cwd=folder),
+                     "folder": folder, "delay": delay, "at": None})
+    try:
+        while any(r["proc"].poll() is None for r in runs):
             for r in runs:
-                if r["proc"].poll() is None:
-                    r["proc"].kill()
+                if r["at"] is None and run_folders(r["folder"]):
+                    r["at"] = time.monotonic() + r["delay"]
+                if r["at"] is not None and time.monotonic() >= r["at"]:
+                    r["proc"].kill()  # a run that finished first is checked all the same
                     r["proc"].wait()
+            time.sleep(0.01)
+    finally:
         for r in runs:
-            statuses.append(check_folder_after_a_kill(run_folders(r["folder"])[0],
-                                                      config["train"]["epochs"]))
+            if r["proc"].poll() is None:
+                r["proc"].kill()
+                r["proc"].wait()
+    statuses = [check_folder_after_a_kill(run_folders(r["folder"])[0], config["train"]["epochs"])
+                for r in runs]
     assert len(statuses) == 2 and "incomplete" in statuses
 
 

@@ -53,30 +53,21 @@ def check_stopped_run(run_dir, code: int, signum: int) -> str:
 def test_sigterm_and_sighup_at_random_moments_stop_like_ctrl_c(tmp_path, signum):
     rng = random.Random(20261130 + signum)
     config = {**TINY, "train": {"epochs": 400, "batch_size": 4}}  # ~66 epochs per chunk
-    runs = []
-    for i in range(1):  # one run per signal: SIGINT's own tests kill two side by side
-        folder = tmp_path / f"run{i}"
-        folder.mkdir()
-        (folder / "c.yaml").write_text(yaml.safe_dump(config))
-        runs.append({"proc": start("run", "c.yaml", "--out", "out", "--verbose", "0",
-                                   cwd=folder), "dir": folder / "out", "sent": False,
-                     "delay": rng.uniform(0.0, 2.0)})
-    statuses = []
+    # One run per signal: from its first written epoch, a random delay, then the signal.
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config))
+    out = tmp_path / "out"
+    proc = start("run", "c.yaml", "--out", "out", "--verbose", "0", cwd=tmp_path)
     try:
-        for r in runs:  # from the first written epoch, a random delay, then the signal
-            wait_for(lambda r=r: rows(r["dir"] / "history.csv") >= 1, timeout=180)
-            time.sleep(r["delay"])
-            r["proc"].send_signal(signum)
-        for r in runs:
-            _, err = r["proc"].communicate(timeout=120)
-            assert "Traceback" not in err, err
-            statuses.append(check_stopped_run(r["dir"], r["proc"].returncode, signum))
+        wait_for(lambda: rows(out / "history.csv") >= 1, timeout=180)
+        time.sleep(rng.uniform(0.0, 2.0))
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=120)
     finally:
-        for r in runs:
-            if r["proc"].poll() is None:
-                r["proc"].kill()
-                r["proc"].wait()
-    assert statuses == ["interrupted"]
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in err, err
+    assert check_stopped_run(out, proc.returncode, signum) == "interrupted"
 
 
 @pytest.mark.slow
