@@ -28,11 +28,11 @@ def plain_model(model_cfg, input_shape: tuple, n_outputs: int, head: str):
             not rebuilt: the bench's configs have none).
         input_shape: one example's shape, e.g. (784,), (28, 28, 1) or (50, 2).
         n_outputs: the head's units.
-        head: the head's Keras activation name (`harness.heads`' `activation`).
+        head: the head's Keras activation name (`harness.catalog.heads`' `activation`).
     """
     import keras
 
-    from harness.activations import keras_function
+    from harness.catalog.activations import keras_function
 
     acts = [keras_function(a) for a in model_cfg.activations()]
     layers = [keras.Input(input_shape)]
@@ -59,11 +59,11 @@ def plain_model(model_cfg, input_shape: tuple, n_outputs: int, head: str):
 
 
 def compile_plain(model, cfg) -> None:
-    """Compiles as `harness.train.compile_model` does: Adam at the config's rate, its loss, the
-    task's metrics (accuracy, or MAE and RMSE for a linear head)."""
+    """Compiles as `harness.training.train.compile_model` does: Adam at the config's rate, its loss,
+    the task's metrics (accuracy, or MAE and RMSE for a linear head)."""
     import keras
 
-    from harness import heads, losses
+    from harness.catalog import heads, losses
 
     if heads.HEADS.get(cfg.model.head).activation == "linear":
         metrics = [keras.metrics.MeanAbsoluteError(name="mae"),
@@ -76,7 +76,7 @@ def compile_plain(model, cfg) -> None:
 
 def twin(cfg, data):
     """The compiled plain twin of `cfg`'s network for `data` (a `harness.data.Dataset`)."""
-    from harness import heads
+    from harness.catalog import heads
 
     head = heads.HEADS.get(cfg.model.head)
     model = plain_model(cfg.model, data.input_shape, head.units(data.n_classes), head.activation)
@@ -89,8 +89,8 @@ def main(argv=None):
     p.add_argument("config", help="a harness config file")
     p.add_argument("--epochs", type=int, default=1)
     args = p.parse_args(argv)
-    from harness import losses
-    from harness.configfile import load_config
+    from harness.catalog import losses
+    from harness.config.file import load_config
     from harness.data import load_dataset
 
     cfg, _ = load_config(args.config)

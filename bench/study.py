@@ -46,7 +46,7 @@ def p3_study(experiment: str, parallel: bool = True) -> list[dict]:
         ratio = other["wall"] / one["wall"]
         note = f"{other['runs']} runs completed, exit {other['code']}; plain = --jobs 1"
         if flags[0] == "--executor" and other["runs"]:
-            # CPU-seconds per run spent outside `harness.runner.run`: Ray start-up, task
+            # CPU-seconds per run spent outside `harness.training.runner.run`: Ray start-up, task
             # scheduling, shipping the files back, workers importing TensorFlow.
             overhead = (other["wall"] * cores - other["busy"]) / other["runs"]
             note += f"; overhead {overhead:.2f} CPU-s per run ({cores} CPUs)"

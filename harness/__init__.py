@@ -8,14 +8,14 @@ TensorFlow loads only when something trains: `harness.load_run` and the reports 
 """
 
 from harness.errors import ConfigError, DataError, HarnessError
-from harness.rundir import Run, load_run
+from harness.rundir.run import Run, load_run
 from harness.version import __version__ as __version__  # `harness.__version__`
 
 
 def run(config, overrides=None, out=None, verbose=1, report=True, force=False,
         preflight=False) -> Run:
-    """Trains one config and writes its run folder; see `harness.runner.run`."""
-    from harness.runner import run as _run
+    """Trains one config and writes its run folder; see `harness.training.runner.run`."""
+    from harness.training.runner import run as _run
 
     return _run(config, overrides=overrides, out=out, verbose=verbose, report=report, force=force,
                 preflight=preflight)
@@ -23,7 +23,7 @@ def run(config, overrides=None, out=None, verbose=1, report=True, force=False,
 
 def load_config(source, overrides=None):
     """Resolves a config file or mapping (and overrides) into a validated, frozen `Config`."""
-    from harness.configfile import load_config as _load
+    from harness.config.file import load_config as _load
 
     return _load(source, overrides)[0]
 

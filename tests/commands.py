@@ -1,6 +1,6 @@
 """Starting the CLI from a test: in this process, or as a real process where that is the point.
 
-`cli` calls `harness.cli.main` here, with its output captured and its exit code caught: no
+`cli` calls `harness.cli.main.main` here, with its output captured and its exit code caught: no
 Python start-up and no second TensorFlow (~5-10 s a run on 2 cores), so it is the default.
 `harness` and `start` run `python -m harness` as a user does, under a memory limit; use them where
 the process itself is what is tested: signals, pipes, the exit code of the real interpreter, what
@@ -25,7 +25,7 @@ def cli(*args, cwd=None) -> subprocess.CompletedProcess:
         >>> result = cli("run", "c.yaml", "--verbose", "0", cwd=tmp_path)
         >>> result.returncode, result.stdout, result.stderr
     """
-    from harness.cli import main
+    from harness.cli.main import main
 
     args = [str(arg) for arg in args]
     out, err = io.StringIO(), io.StringIO()

@@ -17,7 +17,7 @@ import fake_stats
 import numpy as np
 import pandas as pd
 
-from harness.files import write_csv, write_json, write_yaml
+from harness.base.files import write_csv, write_json, write_yaml
 
 # Per-layer shrink factor of the kernel gradient, going from the last hidden layer toward hidden_1.
 SHRINK = {"sigmoid": 4.0, "tanh": 1.6, "step": math.inf}

@@ -1,8 +1,9 @@
-"""The reference driver: `harness.train.fit`'s training through Keras' own `model.fit`.
+"""The reference driver: `harness.training.train.fit`'s training through Keras' own `model.fit`.
 
-Kept only to check the in-graph loop (`harness.loop`) against (`test_loop.py`): the same epoch-0
-record, the same batches in the same order (`harness.train.EpochOrders`), the same `train_step`,
-and each epoch handed to the same `harness.train.Recorder` by Keras callbacks.
+Kept only to check the in-graph loop (`harness.training.loop`) against (`test_loop.py`): the same
+epoch-0 record, the same batches in the same order (`harness.training.train.EpochOrders`), the same
+`train_step`, and each epoch handed to the same `harness.training.train.Recorder` by Keras
+callbacks.
 """
 
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from harness.train import EpochOrders, Fitted, start_recording
+from harness.training.train import EpochOrders, Fitted, start_recording
 
 
 class StopOnNaN(keras.callbacks.TerminateOnNaN):
@@ -62,7 +63,7 @@ def batches(x, y, orders: EpochOrders, epochs: int, batch_size: int):
 
 
 def fit_with_keras(setup, run_dir: Path) -> Fitted:
-    """`harness.train.fit(setup, run_dir, verbose=0)`, trained by `model.fit`."""
+    """`harness.training.train.fit(setup, run_dir, verbose=0)`, trained by `model.fit`."""
     cfg, data, model = setup.cfg, setup.data, setup.model
     recorder = start_recording(setup, run_dir)
     if cfg.train.epochs == 0:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from harness import activations
+from harness.catalog import activations
 
 Z = np.array([-5.0, -1.0, -0.3, 0.0, 0.4, 1.0, 5.0])
 
@@ -69,7 +69,7 @@ def test_softmax_values_and_large_inputs():
 
 
 def test_categorical_crossentropy_course_values():
-    from harness.losses import keras_loss
+    from harness.catalog.losses import keras_loss
 
     cce = keras_loss("categorical_crossentropy")
     p = np.array([[0.5, 0.125, 0.125, 0.25]])
@@ -79,14 +79,14 @@ def test_categorical_crossentropy_course_values():
 
 
 def test_rmse_loss_is_over_the_batch():
-    from harness.losses import keras_loss
+    from harness.catalog.losses import keras_loss
 
     y, y_hat = np.array([[0.0], [0.0]]), np.array([[3.0], [4.0]])
     assert float(keras_loss("rmse")(y, y_hat)) == pytest.approx(np.sqrt(12.5))
 
 
 def test_course_fixed_weight_network():
-    from harness.model import StatsModel
+    from harness.models.stats_model import StatsModel
 
     model = StatsModel([3, 2, 2], ["sigmoid", "sigmoid", "linear"])
     model.build((None, 2))

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import heads
-from harness.configfile import load_config
-from harness.conv import build_conv_model
-from harness.model import build_model
-from harness.recurrent import build_recurrent
+from harness.catalog import heads
+from harness.config.file import load_config
+from harness.models.conv import build_conv_model
+from harness.models.recurrent import build_recurrent
+from harness.models.stats_model import build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))

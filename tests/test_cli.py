@@ -41,8 +41,8 @@ def test_run_writes_every_file_and_column(tmp_path):
     assert list(dict.fromkeys(layers.layer)) == ["hidden_1", "hidden_2", "output"]
     # epoch 0 adds the whole-set preact_std and the mean-field rows, every logged epoch (here
     # all) the layer Jacobians' (issue 20)
-    from harness.propagation import THEORY_METRICS
-    from harness.stats import STATS
+    from harness.measure.propagation import THEORY_METRICS
+    from harness.measure.stats import STATS
     later = layers[layers.epoch > 0]
     assert set(later.metric) == set(STATS) | {"jacobian_sv_mean", "jacobian_sv_max"}
     assert set(layers.metric) == set(STATS) | {"preact_std", "jacobian_sv_mean",
@@ -69,7 +69,7 @@ def test_bad_config_is_one_line_exit_2_and_writes_nothing(tmp_path):
 
 
 def test_list_and_help_do_not_need_tensorflow():
-    code = ("import sys; from harness.cli import main\n"
+    code = ("import sys; from harness.cli.main import main\n"
             "try: main(['list'])\n"
             "except SystemExit: pass\n"
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")

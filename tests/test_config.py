@@ -6,7 +6,7 @@ import pytest
 from commands import cli
 from pydantic import ValidationError
 
-from harness.configfile import load_config
+from harness.config.file import load_config
 from harness.errors import ConfigError
 
 
@@ -147,7 +147,7 @@ def test_schema_command_prints_a_table_of_keys():
 
 
 def test_schema_types_read_as_yaml_values_not_python_annotations():
-    from harness.listing import schema_rows
+    from harness.cli.listing import schema_rows
 
     kinds = {key: kind for key, kind, _, _ in schema_rows()}
     assert kinds["data.task"] == "binary | multiclass | regression | null"
@@ -260,7 +260,7 @@ def test_names_are_read_without_case_and_saved_as_the_table_spells_them(tmp_path
 
 
 def test_a_name_that_differs_from_two_only_in_case_is_not_guessed():
-    from harness.registry import Registry
+    from harness.base.registry import Registry
 
     table = Registry("thing", "things")
     table.register("relu", 1)

@@ -7,11 +7,11 @@ import pytest
 import yaml
 from config_messages import check  # noqa: E402 - tests/ is on sys.path
 
-from harness.config import Config
-from harness.configfile import load_config
+from harness.cli.listing import schema_rows
+from harness.config.config import Config
+from harness.config.file import load_config
 from harness.errors import ConfigError
-from harness.listing import schema_rows
-from harness.model_types import MODEL_TYPES, OWN_KEYS, default_pools
+from harness.models.types import MODEL_TYPES, OWN_KEYS, default_pools
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_KEYS = ("data.length", "model.type", "model.filters", "model.kernel_size", "model.pool",

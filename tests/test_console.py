@@ -1,13 +1,13 @@
-"""The end-of-run summary the CLI prints (`harness.console`), from made-up run folders."""
+"""The end-of-run summary the CLI prints (`harness.cli.console`), from made-up run folders."""
 
 import json
 
 import pandas as pd
 from fake_runs import make_run
 
-from harness.console import format_summary, number
-from harness.files import write_csv, write_json
-from harness.rundir import load_run
+from harness.base.files import write_csv, write_json
+from harness.cli.console import format_summary, number
+from harness.rundir.run import load_run
 
 
 def test_a_run_at_chance_says_so_and_one_epoch_is_singular(tmp_path):

@@ -8,11 +8,11 @@ import pandas as pd
 import tensorflow as tf
 from commands import cli
 
-from harness.configfile import load_config
-from harness.conv import build_conv_model
-from harness.frames import vanishing_ratio
-from harness.stats import STATS
-from harness.train import compile_model
+from harness.base.frames import vanishing_ratio
+from harness.config.file import load_config
+from harness.measure.stats import STATS
+from harness.models.compile import compile_model
+from harness.models.conv import build_conv_model
 
 ROOT = Path(__file__).resolve().parents[1]
 CONV = {"name": "conv", "data": {"name": "digits", "n_samples": 200},
@@ -38,7 +38,7 @@ def test_conv_run_writes_every_statistic_per_conv_layer(tmp_path):
         rows = layers[layers["epoch"] == epoch]
         for name in names:
             metrics = set(rows.loc[rows["layer"] == name, "metric"])
-            # epoch 0 also has preact_std over the whole training set (harness.propagation);
+            # epoch 0 also has preact_std over the whole training set (harness.measure.propagation);
             # no theory_* rows: the mean-field recursion is for Dense stacks
             expected = set(STATS) - {"update_ratio"} | {"preact_std"} if epoch == 0 else set(STATS)
             assert metrics == expected, name
@@ -105,8 +105,8 @@ def test_conv_statistics_equal_an_independent_gradient_tape():
 
 
 def test_conv_evaluation_in_passes_of_few_examples_equals_one_pass(monkeypatch):
-    from harness import meter
-    from harness.train import evaluate
+    from harness.measure import meter
+    from harness.training.train import evaluate
 
     model, x, y = small_conv(20)
     whole = evaluate(model, x, y)
@@ -135,7 +135,7 @@ def test_conv_shapes_it_cannot_take_are_one_error_line(tmp_path):
 
 
 def test_conv_remedies_run_and_are_measured(tmp_path):
-    from harness.runner import run
+    from harness.training.runner import run
 
     options = {"depth": 3, "filters": 4, "activation": "relu", "batch_norm": "before",
                "residual": 1, "dropout": 0.1, "l2": 1e-4, "initializer": "he_normal",

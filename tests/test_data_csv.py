@@ -9,7 +9,7 @@ import pytest
 from commands import cli
 from test_data import DataCfg, arrays
 
-from harness.configfile import load_config
+from harness.config.file import load_config
 from harness.data import load_dataset
 from harness.data.features import cross
 from harness.errors import ConfigError, DataError

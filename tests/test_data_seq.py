@@ -6,11 +6,11 @@ import gzip
 import numpy as np
 import pytest
 
-from harness.configfile import load_config
+from harness.config.file import load_config
+from harness.config.memory import estimate, layer_sizes
 from harness.data import DATASETS, images, load_dataset
 from harness.data.sequences import adding
 from harness.errors import DataError
-from harness.memory import estimate, layer_sizes
 
 SPLITS = ("train", "val", "test")
 

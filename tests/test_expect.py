@@ -13,9 +13,9 @@ import yaml
 from commands import cli
 from tiny import tiny
 
-from harness.configfile import load_config
+from harness.config.expect import Expectation, matches, parse_run
+from harness.config.file import load_config
 from harness.errors import ConfigError
-from harness.expect import Expectation, matches, parse_run
 from harness.sweeps import load_experiment
 
 # The tiny config (`tiny.TINY`) with one epoch, as a file's text.
@@ -30,7 +30,7 @@ def write(path: Path, text: str) -> Path:
 def check_from(folder: Path, *paths) -> subprocess.CompletedProcess:
     """`harness check PATHS` from `folder` in this process, as the CLI calls it, with its output
     stream given: `check`'s default streams are the ones of the moment it was imported."""
-    from harness.check import check
+    from harness.cli.check import check
 
     out = io.StringIO()
     with contextlib.chdir(folder):

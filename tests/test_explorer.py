@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from commands import cli
 
-from harness import activations
+from harness.catalog import activations
+from harness.cli.explorer import DEFAULT, POINTS, derivative, explore
 from harness.errors import HarnessError
-from harness.explorer import DEFAULT, POINTS, derivative, explore
 
 WITH_FORMULA = [name for name, entry in activations.ACTIVATIONS.items() if entry.der is not None]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from harness.frames import full_bins
-from harness.histograms import symlog_edges
-from harness.runner import run
+from harness.base.frames import full_bins
+from harness.measure.histograms import symlog_edges
+from harness.training.runner import run
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -60,7 +60,7 @@ def test_import_contracts_hold():
 
 def test_runner_import_loads_no_report_and_no_matplotlib():
     # The training path stays clear of the report: a run imports it only to write its report.
-    code = ("import sys, harness.runner; "
+    code = ("import sys, harness.training.runner; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'PIL') "
             "or m.startswith('harness.report')))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from keras_fit import fit_with_keras  # tests/ is on sys.path
 
-from harness.runner import setup
-from harness.train import epoch_orders, fit
+from harness.training.runner import setup
+from harness.training.train import epoch_orders, fit
 
 
 def train(tmp_path, in_graph, config):
@@ -91,7 +91,7 @@ def test_seeds_of_one_cell_reuse_the_trace_with_byte_identical_files(tmp_path):
     from pathlib import Path
 
     import harness
-    from harness import loop
+    from harness.training import loop
 
     root = Path(__file__).resolve().parents[1]
     sets = ["model.activation=sigmoid", "model.depth=3", "model.width=6", "data.n_samples=200",

@@ -122,8 +122,8 @@ def test_bad_jobs_or_address_is_one_error_line(tmp_path, args, message):
 def test_jobs_sizes_conv_and_recurrent_runs_by_their_input_shape(tmp_path, model):
     """--jobs sizes its pool by the largest run's memory, which for conv and recurrent models
     needs the data shaped for the model (digits: 8 x 8 x 1, 8 steps of 8), not flat (64)."""
+    from harness.config.memory import estimate
     from harness.data import load_dataset
-    from harness.memory import estimate
     from harness.sweeps import load_experiment
     from harness.sweeps.jobs import largest_run
 

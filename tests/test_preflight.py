@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from commands import cli
 
-from harness import gradcheck
-from harness.configfile import load_config
-from harness.preflight import preflight, run_checks
-from harness.runner import setup
+from harness.checks import gradcheck
+from harness.config.file import load_config
+from harness.training.preflight import preflight, run_checks
+from harness.training.runner import setup
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},

@@ -1,4 +1,4 @@
-"""Theory beside measurement in a run (harness.propagation): epoch 0's `preact_std`, the
+"""Theory beside measurement in a run (harness.measure.propagation): epoch 0's `preact_std`, the
 predictions and the layer Jacobians in layers.csv and summary.json, the report's theory figure,
 `run --preflight`, and the one folder rule of `preflight --out` and `theory --out`."""
 
@@ -11,10 +11,10 @@ import pytest
 from commands import cli
 from tiny import tiny
 
-from harness import jacobian, propagation
-from harness.metered import JACOBIAN_STATS
-from harness.runner import run, setup
-from harness.train import fit
+from harness.measure import jacobian, propagation
+from harness.measure.metered import JACOBIAN_STATS
+from harness.training.runner import run, setup
+from harness.training.train import fit
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
@@ -106,7 +106,7 @@ def test_layer_jacobians_are_taken_at_every_logged_epoch(tmp_path):
 
 def test_a_linear_layers_jacobian_singular_values_are_its_kernels(tmp_path):
     """J = W^T at every example for f(z) = z: the singular values of W, at initialisation
-    (harness.propagation, NumPy) and at a later logged epoch (the meter, in the graph)."""
+    (harness.measure.propagation, NumPy) and at a later logged epoch (the meter, in the graph)."""
     cfg = tiny(model={"activation": "linear"})
     initial = [np.asarray(layer.kernel, float) for layer in setup(cfg).model.meter.layers[:-1]]
     s = setup(cfg)

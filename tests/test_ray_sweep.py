@@ -73,7 +73,7 @@ def test_ray_sweep_matches_sequential_and_survives_a_killed_worker(
 def test_without_ray_the_executor_is_one_line_saying_how_to_install(tmp_path):
     path = experiment(tmp_path)
     code = ("import sys; sys.modules['ray'] = None\n"  # as if Ray were not installed
-            "from harness.cli import main\n"
+            "from harness.cli.main import main\n"
             f"main(['sweep', {str(path)!r}, '--out', {str(tmp_path / 'out')!r}, "
             "'--executor', 'ray'])")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -9,10 +9,10 @@ from config_messages import check  # tests/ is on sys.path
 from tiny import BASE, tiny
 
 import harness
-from harness.configfile import load_config
+from harness.config.file import load_config
 from harness.errors import ConfigError
-from harness.model import build_model
-from harness.train import compile_model
+from harness.models.compile import compile_model
+from harness.models.stats_model import build_model
 
 # Depth 3: three layers to norm, drop out or skip over; one epoch of batches of 32.
 REMEDY = {"depth": 3, "width": 6}, {"epochs": 1, "batch_size": 32}
@@ -175,7 +175,7 @@ def test_l2_adds_exactly_the_penalty_keras_computes(tmp_path):
     assert float(penalty) > 1e-3 * float(data)  # large enough to be seen in the sum
     # Validation and test losses are the data loss alone, as the Playground shows them: runs
     # with and without a penalty compare on what they predict.
-    from harness.train import evaluate
+    from harness.training.train import evaluate
 
     held_out = keras.losses.BinaryCrossentropy()(y, model(x, training=False))
     np.testing.assert_allclose(evaluate(model, x, y)["loss"], float(held_out), rtol=1e-6,

@@ -15,8 +15,8 @@ from commands import cli
 from fake_runs import make_run
 from matplotlib.figure import Figure
 
+from harness.base.frames import vanishing_ratio
 from harness.errors import HarnessError
-from harness.frames import vanishing_ratio
 from harness.report import build_report
 from harness.report.compare import compare, run_labels, shorten
 from harness.report.grouped import group_band, plot_grouped_grad_norms, plot_grouped_history
@@ -444,7 +444,7 @@ def test_neurons_are_drawn_smoothly_from_a_coarse_grid():
 def test_readers_put_back_the_empty_bins_histograms_csv_leaves_out():
     import numpy as np
 
-    from harness.frames import full_bins
+    from harness.base.frames import full_bins
     from harness.report.distributions import _histograms
 
     edges = np.linspace(-0.3, 0.3, 7)  # 0.0 is an edge (and must not come back as 1e-17)
@@ -491,7 +491,7 @@ def test_compare_heatmaps_share_one_colour_scale(tmp_path):
 
 def test_chance_levels_from_summary_or_points(tmp_path):
     from harness.report.compare import chance_levels
-    from harness.rundir import load_run
+    from harness.rundir.run import load_run
 
     recorded = load_run(make_run(tmp_path / "a", learned=True))
     assert chance_levels(recorded) == {"accuracy": 0.5, "loss": pytest.approx(math.log(2))}

@@ -20,7 +20,7 @@ from harness.report.compare_plots import plot_compare_history, run_styles
 from harness.report.curves import plot_history
 from harness.report.health import plot_activation_stats
 from harness.report.plots import plot_grad_heatmaps, plot_grad_norms
-from harness.rundir import load_run
+from harness.rundir.run import load_run
 
 
 def _mixed_layers(run):  # two activations: two-line tick labels at a smaller size

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from fake_runs import make_run
 
-from harness.files import write_csv, write_json
-from harness.frames import metric_table, vanishing_ratio
+from harness.base.files import write_csv, write_json
+from harness.base.frames import metric_table, vanishing_ratio
 from harness.report import build_report
 from harness.report.captions import activation_caption
 from harness.report.compare import compare

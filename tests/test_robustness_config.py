@@ -19,11 +19,11 @@ from config_messages import check  # noqa: E402 - tests/ is on sys.path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from harness import activations, heads, initializers, losses, optimizers
-from harness.configfile import load_config
+from harness.base.yamlfile import display_path
+from harness.catalog import activations, heads, initializers, losses, optimizers
+from harness.config.file import load_config
 from harness.data import DATASETS
 from harness.errors import ConfigError
-from harness.yamlfile import display_path
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -22,7 +22,7 @@ from tiny import experiment as tiny_experiment
 
 import harness as harness_api
 from harness.errors import HarnessError
-from harness.rundir import is_finished, load_run
+from harness.rundir.run import is_finished, load_run
 
 pytestmark = pytest.mark.usefixtures("time_limit")
 
@@ -53,7 +53,7 @@ def test_sweep_run_that_fails_now_is_not_reported_from_its_old_summary(tmp_path)
 
 
 def test_a_run_that_raises_after_its_test_pass_is_failed_and_retrained(tmp_path, monkeypatch):
-    from harness.snapshots import Snapshots
+    from harness.measure.snapshots import Snapshots
 
     def full_disk(*args):
         raise OSError(errno.ENOSPC, "No space left on device", "surface.csv")
@@ -67,7 +67,7 @@ def test_a_run_that_raises_after_its_test_pass_is_failed_and_retrained(tmp_path,
 
 
 def test_epochs_run_of_an_interrupted_run_counts_the_recorded_epochs(tmp_path, monkeypatch):
-    from harness import loop
+    from harness.training import loop
 
     calls, real = [], loop.EpochLoop.run
 
@@ -255,13 +255,13 @@ def test_a_sweep_reruns_damaged_run_folders(tmp_path):
 # --- 8. history.csv and layers.csv grow by appends ------------------------------------------------
 
 def test_history_and_layers_are_appended_per_chunk_not_rewritten(tmp_path):
-    from harness.runner import setup
-    from harness.train import fit
+    from harness.training.runner import setup
+    from harness.training.train import fit
 
     s = setup({**TINY, "train": {"epochs": 9, "batch_size": 1},  # 3 epochs per compiled call
                "log": {"histograms": "last"}})
     writes = []
-    from harness import train
+    from harness.training import train
 
     real = train.Recorder.write
 

@@ -127,8 +127,8 @@ def test_a_problem_found_after_validation_names_the_set_that_caused_it(tmp_path,
 
 
 def test_memory_estimate_names_the_key_that_costs_most():
-    from harness.configfile import load_config
-    from harness.memory import estimate
+    from harness.config.file import load_config
+    from harness.config.memory import estimate
 
     cfg = load_config({**TINY, "train": {"batch_size": 1_000_000}})[0]
     parts = estimate(cfg, 784, 10, 1_000_000, 10)
@@ -140,9 +140,9 @@ def test_memory_estimate_names_the_key_that_costs_most():
 @pytest.mark.parametrize("n, batch", [(160, 32), (160, 1), (60_000, 32), (1_000_000, 1_000_000),
                                       (10_000_000, 1_000_000)])
 def test_the_estimate_counts_the_epoch_orders_the_loop_draws_at_once(n, batch):
-    from harness.configfile import load_config
-    from harness.loop import ORDERS_PER_CALL, epochs_per_call
-    from harness.memory import estimate
+    from harness.config.file import load_config
+    from harness.config.memory import estimate
+    from harness.training.loop import ORDERS_PER_CALL, epochs_per_call
 
     chunk = epochs_per_call(-(-n // batch), n)
     assert chunk * n <= max(ORDERS_PER_CALL, n)  # a million examples: not 500 epochs at once
@@ -153,7 +153,7 @@ def test_the_estimate_counts_the_epoch_orders_the_loop_draws_at_once(n, batch):
 def test_a_chunk_of_epoch_orders_takes_no_more_memory_than_its_table():
     import tracemalloc
 
-    from harness.train import EpochOrders
+    from harness.training.train import EpochOrders
 
     orders = EpochOrders(100_000, 0)
     tracemalloc.start()
@@ -168,7 +168,7 @@ def test_a_chunk_of_epoch_orders_takes_no_more_memory_than_its_table():
 
 @pytest.mark.parametrize("seed", [0, 1, 7, 2**31 - 1])
 def test_epoch_orders_drawn_per_chunk_are_the_numbers_of_the_whole_table(seed):
-    from harness.train import EpochOrders
+    from harness.training.train import EpochOrders
 
     rng = np.random.default_rng([seed, 1])  # the table as it was drawn all at once
     whole = np.stack([rng.permutation(57) for _ in range(11)]).astype(np.int32)

@@ -25,11 +25,11 @@ from commands import cli, rows, start, wait_for
 from tiny import TINY, tiny
 
 import harness
-from harness.configfile import load_config
+from harness.config.file import load_config
 from harness.data import load_dataset
 from harness.data.images import IDX_FILES
 from harness.errors import ConfigError, DataError
-from harness.rundir import is_finished, load_run
+from harness.rundir.run import is_finished, load_run
 
 DIVERGE = {"name": "blowup", "data": {"name": "sine", "n_samples": 200},
            "model": {"depth": 2, "width": 4, "head": "identity"},
@@ -265,7 +265,7 @@ def test_user_activation_is_imported_only_when_named(tmp_path, monkeypatch):
     load_config({"model": {"activation": "tanh"}}, ["model.activation=relu"])
     with pytest.raises(ConfigError, match="unknown activation 'harness_test_marker_acts'"):
         load_config({"model": {"activation": module}})  # a bare name is a registry lookup
-    from harness.listing import format_registry
+    from harness.cli.listing import format_registry
 
     format_registry("activations")
     assert not marker.exists() and module not in sys.modules
@@ -331,8 +331,8 @@ def test_same_seed_same_bytes_other_seed_other_numbers(tiny_run, tmp_path):
 def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path):
     import os
 
-    from harness.files import write_text
-    from harness.stops import deferred_interrupt
+    from harness.base.files import write_text
+    from harness.base.stops import deferred_interrupt
 
     with pytest.raises(KeyboardInterrupt):
         with deferred_interrupt():
@@ -347,8 +347,8 @@ def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path
 def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch, capfd):
     """A SIGTERM handled while a finalizer runs: Python drops the exception ("Exception ignored
     in ..."), so the run must remember the request and stop at its next chunk of epochs."""
-    import harness.train
-    from harness.stops import Stopped
+    import harness.training.train
+    from harness.base.stops import Stopped
 
     class Finalized:
         def __del__(self):  # what the handler raises when the signal lands in a finalizer
@@ -358,8 +358,8 @@ def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypa
         append_csv(*args, **kwargs)
         Finalized()  # freed at once: its __del__ runs here, and its exception is dropped
 
-    append_csv = harness.train.append_csv
-    monkeypatch.setattr(harness.train, "append_csv", append_then_finalize)
+    append_csv = harness.training.train.append_csv
+    monkeypatch.setattr(harness.training.train, "append_csv", append_then_finalize)
     with pytest.raises(Stopped):
         harness.run(tiny(train={"epochs": 500, "batch_size": 4}), out=tmp_path / "run",
                     verbose=0)

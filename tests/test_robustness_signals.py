@@ -21,7 +21,7 @@ from limits import limited, time_limit  # noqa: F401 - time_limit is a fixture
 from test_robustness_folders import experiment
 from tiny import TINY
 
-from harness.rundir import is_finished, load_run, read_table
+from harness.rundir.run import is_finished, load_run, read_table
 
 pytestmark = pytest.mark.usefixtures("time_limit")
 
@@ -121,7 +121,7 @@ def test_a_signal_stops_a_parallel_sweep_like_ctrl_c(tmp_path, signum):
 def test_a_stop_swallowed_by_a_finalizer_is_raised_at_the_next_check(capfd):
     """Python drops an exception raised inside `__del__`; `sticky_stops` remembers the signal
     for the next check (a sweep between runs, a run after each chunk it writes)."""
-    from harness.stops import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
+    from harness.base.stops import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
 
     class Finalized:
         def __del__(self):
@@ -210,7 +210,7 @@ def test_ctrl_c_inside_one_long_epoch_stops_within_seconds(tmp_path):
 @pytest.mark.slow
 def test_an_epoch_split_into_several_calls_gives_the_same_numbers(tmp_path, monkeypatch):
     import harness
-    from harness import loop
+    from harness.training import loop
 
     config = {**TINY, "data": {"name": "circles", "n_samples": 400},
               "train": {"epochs": 3, "batch_size": 8}}  # 32 steps per epoch

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from harness.rundir import is_finished
+from harness.rundir.run import is_finished
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 4

@@ -8,11 +8,11 @@ import pytest
 import tensorflow as tf
 
 import harness
-from harness.config import LogConfig
-from harness.configfile import load_config
+from harness.base.frames import full_bins, symlog, vanishing_ratio
+from harness.config.config import LogConfig
+from harness.config.file import load_config
 from harness.errors import ConfigError
-from harness.frames import full_bins, symlog, vanishing_ratio
-from harness.histograms import (
+from harness.measure.histograms import (
     LINEAR_BINS,
     LOG_BINS,
     LOG_HIGH,
@@ -21,11 +21,12 @@ from harness.histograms import (
     SYM_HALF,
     SYM_PER_DECADE,
 )
-from harness.loop import EpochLoop
-from harness.model import build_model
-from harness.runner import setup
-from harness.stats import LayerStatistics
-from harness.train import compile_model, epoch_orders
+from harness.measure.stats import LayerStatistics
+from harness.models.compile import compile_model
+from harness.models.stats_model import build_model
+from harness.training.loop import EpochLoop
+from harness.training.runner import setup
+from harness.training.train import epoch_orders
 
 
 def tiny_model(activation, depth=2, width=6, head="sigmoid", **train):

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from commands import cli
 
+from harness.base.labels import folder_name, render, short_keys
 from harness.errors import ConfigError
-from harness.labels import folder_name, render, short_keys
 from harness.sweeps import load_experiment, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,16 +123,16 @@ def test_rerun_skips_completed_runs_and_redoes_only_unfinished_or_changed_ones(s
 
 @pytest.mark.slow
 def test_a_failing_run_is_listed_and_the_others_complete(tmp_path, monkeypatch):
-    import harness.runner
+    import harness.training.runner
 
-    real = harness.runner.run
+    real = harness.training.runner.run
 
     def flaky(config, overrides=None, **kwargs):
         if overrides["seed"] == 1:
             raise RuntimeError("boom")
         return real(config, overrides=overrides, **kwargs)
 
-    monkeypatch.setattr(harness.runner, "run", flaky)
+    monkeypatch.setattr(harness.training.runner, "run", flaky)
     path = experiment(tmp_path, {"model.activation": ["relu"]})
     result = run_sweep(path, out=tmp_path / "out", log=None)
     assert result.runs[["seed", "status", "error"]].values.tolist() == [
@@ -265,8 +265,8 @@ def test_runs_csv_writes_epochs_as_whole_numbers(tmp_path):
 
     from fake_runs import make_run
 
-    from harness.files import write_csv
-    from harness.rundir import load_run
+    from harness.base.files import write_csv
+    from harness.rundir.run import load_run
     from harness.sweeps.tables import run_row, runs_frame
 
     point = SimpleNamespace(cell={"model.depth": 3}, labels={"model.depth": "3"}, seed=0)

@@ -15,10 +15,10 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from tensorboard.plugins.hparams import plugin_data_pb2
 from tiny import BASE, set_args
 
+from harness.base.files import write_csv
 from harness.errors import HarnessError
-from harness.files import write_csv
-from harness.rundir import load_run
-from harness.tensorboard_logs import write_events
+from harness.rundir.run import load_run
+from harness.rundir.tensorboard import write_events
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,5 +1,5 @@
-"""The mean-field recursion (harness.theory, harness.phase) and the layer Jacobians
-(harness.jacobian), against closed forms, Keras' own initializers and measured networks."""
+"""The mean-field recursion (harness.theory.meanfield, harness.theory.phase) and the layer Jacobians
+(harness.measure.jacobian), against closed forms, Keras' own initializers and measured networks."""
 
 import math
 import os
@@ -11,12 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from harness import initializers, jacobian, phase, predict, theory
-from harness.config import ModelConfig
+from harness.catalog import initializers
+from harness.cli import predict
+from harness.config.config import ModelConfig
+from harness.measure import jacobian
 from harness.report.lr_range import plot_lr_range
 from harness.report.phase import plot_phase
 from harness.report.plots import NothingToPlot
 from harness.report.theory import LEGEND_EPOCHS, plot_jacobians, plot_theory
+from harness.theory import meanfield as theory
+from harness.theory import phase
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -201,7 +205,7 @@ def test_theory_command_says_why_there_is_no_prediction(tmp_path):
 
 
 def test_theory_command_runs_without_tensorflow(tmp_path):
-    code = ("import sys; from harness.predict import explain; "
+    code = ("import sys; from harness.cli.predict import explain; "
             f"explain({str(ROOT / 'configs/sigmoid_deep.yaml')!r}, out={str(tmp_path)!r}); "
             "assert 'tensorflow' not in sys.modules, 'tensorflow loaded'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -5,9 +5,9 @@ import pytest
 import tensorflow as tf
 
 import harness
-from harness.configfile import load_config
-from harness.model import build_model
-from harness.train import compile_model
+from harness.config.file import load_config
+from harness.models.compile import compile_model
+from harness.models.stats_model import build_model
 
 TINY = {"name": "tiny", "data": {"n_samples": 200}, "model": {"depth": 3, "width": 6},
         "train": {"epochs": 2, "batch_size": 16}}
@@ -91,9 +91,9 @@ def test_a_run_writes_its_grids_bins_and_statistics_compactly(tmp_path):
 
     import pandas as pd
 
-    from harness.frames import full_bins
-    from harness.histograms import LINEAR_BINS, LOG_BINS, SYM_BINS
-    from harness.snapshots import NEURON_STEPS, SURFACE_STEPS
+    from harness.base.frames import full_bins
+    from harness.measure.histograms import LINEAR_BINS, LOG_BINS, SYM_BINS
+    from harness.measure.snapshots import NEURON_STEPS, SURFACE_STEPS
 
     run = harness.run(TINY, out=tmp_path, verbose=0, report=False)
     neurons = pd.read_csv(run.dir / "neurons.csv")
@@ -156,7 +156,7 @@ def test_divergence_stops_and_is_recorded(tmp_path):
 
 
 def test_every_initializer_in_the_table_builds_a_model():
-    from harness.initializers import INITIALIZERS
+    from harness.catalog.initializers import INITIALIZERS
 
     for name in INITIALIZERS:
         cfg, _ = load_config({"model": {"depth": 1, "width": 3, "initializer": name}})

@@ -89,7 +89,7 @@ def test_sweep_refuses_a_users_folder(tmp_path, capsys, monkeypatch):
 
 
 def test_the_rule_knows_folders_written_before_markers(tmp_path):
-    from harness.files import check_ours, kinds_of
+    from harness.base.files import check_ours, kinds_of
 
     sweep = tmp_path / "sweep"
     (sweep / "a=1__seed=0").mkdir(parents=True)
@@ -119,7 +119,7 @@ def test_the_estimate_counts_the_address_space_limit(tmp_path):
 
 
 def test_the_estimate_counts_a_cgroup_memory_limit(tmp_path):
-    from harness.memory import cgroup_room
+    from harness.config.memory import cgroup_room
 
     own = tmp_path / "cgroup"
     own.write_text("0::/box/inner\n")
@@ -143,8 +143,8 @@ def test_the_estimate_counts_a_cgroup_memory_limit(tmp_path):
 
 def test_an_out_of_memory_error_from_tensorflow_is_one_line(capsys):
     """Before: a ResourceExhaustedError traceback."""
-    from harness import backend
-    from harness.cli import _main, parser
+    from harness.base import backend
+    from harness.cli.main import _main, parser
 
     backend.load()
     import tensorflow as tf
@@ -220,7 +220,7 @@ def test_a_sweep_retrains_a_run_whose_history_was_cut_short(tmp_path, monkeypatc
 ])
 def test_an_expectation_that_can_never_be_met_is_refused(block, words):
     """Before: each validated, the run trained, then NOT MET."""
-    from harness.configfile import load_config
+    from harness.config.file import load_config
     from harness.errors import ConfigError
 
     with pytest.raises(ConfigError) as error:
@@ -229,8 +229,8 @@ def test_an_expectation_that_can_never_be_met_is_refused(block, words):
 
 
 def test_expectations_that_can_be_met_still_validate():
-    from harness.configfile import load_config
-    from harness.expect import parse_run
+    from harness.config.expect import parse_run
+    from harness.config.file import load_config
 
     load_config({**SMALL, "expect": {"test_accuracy": [">= 0.5", "< 1"], "status": "completed",
                                      "learned": True, "epochs_run": 1}})

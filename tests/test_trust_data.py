@@ -15,9 +15,9 @@ import yaml
 from test_robustness_runs import fake_idx_folder
 from trust_cases import cli, csv_config, labels_csv, one_line, ring_csv
 
-from harness import fingerprint
+from harness.base import fingerprint
 from harness.data import load_dataset
-from harness.rundir import same_data
+from harness.rundir.run import same_data
 
 # --- 1. a changed data file is never a stale result ----------------------------------------------
 
@@ -150,7 +150,7 @@ def test_surface_csv_keeps_at_most_surface_classes_columns(tmp_path, capsys):
     """Before: one column per class (300 classes: 4.5 MB per logged epoch)."""
     import warnings
 
-    from harness import snapshots
+    from harness.measure import snapshots
 
     path = labels_csv(tmp_path / "many.csv", getattr(snapshots, "SURFACE_CLASSES", 20) + 5, 200)
     with warnings.catch_warnings():

@@ -1,11 +1,11 @@
-"""Chance baselines and the `learned` verdict (`harness.verdict`), on hand-made labels."""
+"""Chance baselines and the `learned` verdict (`harness.checks.verdict`), on hand-made labels."""
 
 import math
 
 import numpy as np
 import pytest
 
-from harness.verdict import accuracy_noise, chance, learned
+from harness.checks.verdict import accuracy_noise, chance, learned
 
 
 def test_two_balanced_classes_have_chance_loss_ln2_and_accuracy_one_half():

@@ -14,7 +14,7 @@ SMALL = {"name": "small", "data": {"name": "circles", "n_samples": 120},
 
 def cli(args, capsys) -> tuple[int, str, str]:
     """`harness ARGS` in this process: (exit code, stdout, stderr)."""
-    from harness.cli import main
+    from harness.cli.main import main
 
     with pytest.raises(SystemExit) as code:
         main([str(a) for a in args])

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from harness import fingerprint
+from harness.base import fingerprint
+from harness.base.registry import Registry
 from harness.data import csvfile, images, sequences, toy
 from harness.data.features import CROSSES, FeatureMap
 from harness.data.shapes import arrange
 from harness.errors import DataError
-from harness.registry import Registry
 
 DEFAULT_TOY_SAMPLES = 1000
 
@@ -55,7 +55,7 @@ class Dataset:
             file names them.
         image_size: `(height, width)` of image data, whatever shape the model reads it in;
             None for other data.
-        fingerprint: what the data was made from (`harness.fingerprint`): the files read,
+        fingerprint: what the data was made from (`harness.base.fingerprint`): the files read,
             with their sizes and hashes, or a generated dataset's name, seed and config. A run
             records it in `meta.json`, so a resumed sweep knows when a file changed.
     """

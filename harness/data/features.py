@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.registry import Registry
+from harness.base.registry import Registry
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ optimizer's caption says why small gradients still move the weights, a run at ch
 
 import math
 
-from harness.frames import hidden_mean, is_hidden, last_epoch, layer_tick, metric_table
+from harness.base.frames import hidden_mean, is_hidden, last_epoch, layer_tick, metric_table
 
 ADAPTIVE = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad",
             "adadelta": "Adadelta", "adamax": "Adamax", "nadam": "Nadam", "lion": "Lion"}

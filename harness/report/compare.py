@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from harness.base.files import check_ours, mark_ours, write_csv, write_text
+from harness.base.frames import hidden_mean, last_epoch, vanishing_ratio
+from harness.base.labels import flatten_config, render, short_keys
 from harness.errors import HarnessError
-from harness.files import check_ours, mark_ours, write_csv, write_text
-from harness.frames import hidden_mean, last_epoch, vanishing_ratio
-from harness.labels import flatten_config, render, short_keys
 from harness.report import page
 from harness.report.compare_layers import (
     plot_compare_heatmaps,
@@ -34,7 +34,7 @@ from harness.report.compare_plots import (
 from harness.report.figures import build_figure, save_figure
 from harness.report.plots import NothingToPlot, activation_name, shared_gradient_metric, size_words
 from harness.report.time import plot_time_overlay
-from harness.rundir import Run, load_run, read_table
+from harness.rundir.run import Run, load_run, read_table
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 _MISSING = object()
@@ -50,7 +50,7 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
             `compare_history.png`; the table's `attrs["report"]` is then the page's path. None:
             the table only (`harness.compare`, like the command, always writes a report).
         force: write into `out` even when it is not a comparison's folder (a run folder, a
-            folder of your own files: `harness.files.check_ours` refuses them without it).
+            folder of your own files: `harness.base.files.check_ours` refuses them without it).
 
     Returns:
         A DataFrame with columns `label`, `activation`, `depth`, `status`, `epochs_run`, the test

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from harness.frames import (
+from harness.base.frames import (
     SYM_THRESHOLD,
     full_bins,
     is_hidden,

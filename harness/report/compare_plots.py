@@ -13,7 +13,7 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.frames import is_hidden, metric_table
+from harness.base.frames import is_hidden, metric_table
 from harness.report.plots import (
     NothingToPlot,
     activation_color,

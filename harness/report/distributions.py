@@ -12,7 +12,14 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullLocator
 
-from harness.frames import SYM_THRESHOLD, full_bins, is_hidden, layer_key, layer_tick, metric_table
+from harness.base.frames import (
+    SYM_THRESHOLD,
+    full_bins,
+    is_hidden,
+    layer_key,
+    layer_tick,
+    metric_table,
+)
 from harness.report.plots import NothingToPlot, activation_color
 from harness.report.ticks import label_ticks
 
@@ -95,7 +102,7 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
         ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
                           autolim=False)
         ax.add_collection(LineCollection(outlines, colors=color, linewidths=1.3), autolim=False)
-        if sym:  # equal steps of `harness.frames.symlog`: linear within 1e-4, decades beyond
+        if sym:  # equal steps of `harness.base.frames.symlog`: linear within 1e-4, decades beyond
             ax.set_xscale("symlog", linthresh=SYM_THRESHOLD, linscale=0.9)
         if span:  # one range per column, where any row has values
             ax.set_xlim(min(span), max(span))

@@ -1,15 +1,16 @@
 """A conv model's feature maps: one test image as each conv layer hands it on, after training.
 
 Drawn from `feature_maps.csv` (`layer, channel, row, col, value`: the image as layer `input`,
-then `conv_1` .. `conv_N`, the first channels of each; `harness.snapshots`). A healthy stack shows
-edges and strokes in its first layers and coarser blobs after each pool; a saturated sigmoid stack
-shows maps of one flat value (every position the same: the layer passes nothing of the image on).
+then `conv_1` .. `conv_N`, the first channels of each; `harness.measure.snapshots`). A healthy stack
+shows edges and strokes in its first layers and coarser blobs after each pool; a saturated sigmoid
+stack shows maps of one flat value (every position the same: the layer passes nothing of the image
+on).
 """
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.frames import layer_key
+from harness.base.frames import layer_key
 from harness.report.plots import NothingToPlot
 
 

@@ -17,7 +17,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from harness.files import write_bytes
+from harness.base.files import write_bytes
 from harness.report.ticks import fixed_ticks, plain_log_ticks
 
 DPI = 90  # sharp enough in a browser at 100%; fewer pixels barely change the drawing time

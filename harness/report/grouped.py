@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.frames import layer_key
+from harness.base.frames import layer_key
 from harness.report.plots import (
     ACTIVATION_COLORS,
     OTHER_COLORS,

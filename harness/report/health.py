@@ -9,7 +9,7 @@ spread on a log axis, so two runs' panels read alike.
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.frames import is_hidden, layer_tick, metric_table
+from harness.base.frames import is_hidden, layer_tick, metric_table
 from harness.report.plots import NothingToPlot, activation_color
 from harness.report.ticks import label_ticks
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.files import write_bytes, write_text
-from harness.frames import last_epoch, masked_counts
+from harness.base.files import write_bytes, write_text
+from harness.base.frames import last_epoch, masked_counts
 from harness.report import captions, page
 from harness.report.boundary import plot_decision_boundary
 from harness.report.curves import plot_history
@@ -34,7 +34,7 @@ from harness.report.plots import NothingToPlot, activation_name, plot_grad_heatm
 from harness.report.summary import summary_rows, where_diverged
 from harness.report.theory import plot_jacobians, plot_theory
 from harness.report.time import plot_time, plot_time_heatmap
-from harness.rundir import Run, load_run, read_table
+from harness.rundir.run import Run, load_run, read_table
 
 
 def build_report(run_dir: str | os.PathLike | Run) -> Path:
@@ -290,7 +290,7 @@ def _config_text(run: Run) -> str:
 
 def _read_csv(path: Path) -> pd.DataFrame | None:
     """The frame, or None when the file is missing or empty; a damaged file raises a
-    `HarnessError` naming it (`harness.rundir.read_table`)."""
+    `HarnessError` naming it (`harness.rundir.run.read_table`)."""
     frame = read_table(path)
     return None if frame.empty else frame
 

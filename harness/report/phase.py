@@ -1,6 +1,6 @@
 """The phase diagram of an activation at initialisation: where deep networks can train.
 
-Takes `harness.phase.phase_grid` rows (`sigma_w2, sigma_b2, q_star, chi`) per activation and
+Takes `harness.theory.phase.phase_grid` rows (`sigma_w2, sigma_b2, q_star, chi`) per activation and
 returns a matplotlib `Figure`: chi over the (sigma_w^2, sigma_b^2) plane, the line chi = 1 between
 the ordered phase (gradients vanish) and the chaotic one (they explode), and the config's point.
 """

@@ -16,7 +16,7 @@ from matplotlib.colors import Normalize, to_rgb
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw
 
-from harness.frames import layer_key, layer_tick
+from harness.base.frames import layer_key, layer_tick
 from harness.report.boundary import (
     CLASS_COLORS,
     PLAYGROUND,
@@ -285,7 +285,7 @@ def plot_neurons(neurons, widths: dict | None = None, activations: dict | None =
 def activation_bounds(name: str) -> tuple[float, float] | None:
     """The output range of a bounded activation in the table (sigmoid: (0, 1)); None for an
     unbounded one, a user's function, or a name the table does not know (an older run's)."""
-    from harness import activations  # the table only: no Keras, no TensorFlow
+    from harness.catalog import activations  # the table only: no Keras, no TensorFlow
 
     try:
         return activations.get(name).bounds if name else None

@@ -1,7 +1,7 @@
 """Figures of one run: gradient norms per layer and over epochs, activation statistics.
 
-Every function takes DataFrames as `harness.rundir.load_run` reads them and returns a matplotlib
-`Figure`; writing it is the caller's job (`harness.files.write_figure`). Figures are built with
+Every function takes DataFrames as `harness.rundir.run.load_run` reads them and returns a matplotlib
+`Figure`; writing it is the caller's job (`harness.base.files.write_figure`). Figures are built with
 `matplotlib.figure.Figure`, not pyplot, so no GUI backend is touched, nothing global changes when a
 notebook imports this module, and nothing needs closing. A function raises `NothingToPlot` when the
 frames hold nothing it can draw.
@@ -15,8 +15,8 @@ from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from harness.base.frames import is_hidden, layer_tick, metric_table, vanishing_ratio
 from harness.errors import HarnessError
-from harness.frames import is_hidden, layer_tick, metric_table, vanishing_ratio
 from harness.report.ticks import label_ticks
 
 

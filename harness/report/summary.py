@@ -2,10 +2,10 @@
 Jupyter shows for a `Run` (`harness.report.notebook`).
 
 Reads only what a `Run` holds (its summary, config, layers and meta), and imports no run-folder
-code, so that a `Run` can show itself without a circle back to `harness.rundir`.
+code, so that a `Run` can show itself without a circle back to `harness.rundir.run`.
 """
 
-from harness.frames import dead_layer, last_epoch, vanishing_ratio
+from harness.base.frames import dead_layer, last_epoch, vanishing_ratio
 from harness.report import captions, page
 from harness.report.plots import activation_name
 
@@ -17,7 +17,7 @@ def summary_rows(run) -> list[tuple[str, str, str]]:
     """The rows of a run's Summary table: status, test metrics, vanishing ratios, the setup.
 
     Args:
-        run: a `harness.rundir.Run`.
+        run: a `harness.rundir.run.Run`.
 
     Returns:
         `(label, value, hint)` rows for `page.key_values`, e.g. `("epochs", "20 of 20", "")`.

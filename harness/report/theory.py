@@ -1,10 +1,10 @@
 """Theory beside measurement at initialisation: the mean-field lines over the measured layers.
 
 Takes the tidy `layers.csv` frame holding, at epoch 0, both measured metrics (`preact_std`,
-`grad_rms`, `preact_grad_rms`) and the predictions of `harness.theory` (`theory_preact_std`,
-`theory_grad_ratio`, `theory_preact_grad_ratio`, as `Prediction.tidy` gives them), and returns a
-matplotlib `Figure`: where the points leave the lines, finite width, the first layer's few inputs
-or the batch depart from the theory.
+`grad_rms`, `preact_grad_rms`) and the predictions of `harness.theory.meanfield`
+(`theory_preact_std`, `theory_grad_ratio`, `theory_preact_grad_ratio`, as `Prediction.tidy` gives
+them), and returns a matplotlib `Figure`: where the points leave the lines, finite width, the first
+layer's few inputs or the batch depart from the theory.
 
 `plot_jacobians` draws the measured layer Jacobians' singular values (`jacobian_sv_mean`,
 `jacobian_sv_max`) at initialisation and at every later logged epoch: how training moves them.
@@ -14,7 +14,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.frames import is_hidden, layer_tick, metric_table
+from harness.base.frames import is_hidden, layer_tick, metric_table
 from harness.report.plots import LOG_SPAN, NothingToPlot
 
 # (measured metric, theory metric, label); gradients relative to the last hidden layer's

@@ -14,7 +14,7 @@ Example:
     >>> runs, summary = sweep("experiments/vanishing_gradients.yaml")
 """
 
-from harness.labels import folder_name, render, short_keys
+from harness.base.labels import folder_name, render, short_keys
 from harness.sweeps.execute import SweepResult, run_sweep, sweep
 from harness.sweeps.experiment import Experiment, Point, load_experiment
 

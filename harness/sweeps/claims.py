@@ -10,7 +10,7 @@ from pathlib import Path
 
 from harness.data import DATASETS
 from harness.errors import HarnessError
-from harness.rundir import (
+from harness.rundir.run import (
     check_tables,
     clear_run_files,
     is_finished,
@@ -23,7 +23,7 @@ from harness.rundir import (
 def is_complete(run_dir: Path, point, run=None) -> bool:
     """Completed, whole, and with the config this experiment asks for now.
 
-    A changed experiment file, a changed data file (`harness.rundir.same_data`) or a damaged
+    A changed experiment file, a changed data file (`harness.rundir.run.same_data`) or a damaged
     folder makes the run train again.
 
     Args:
@@ -45,7 +45,7 @@ def is_complete(run_dir: Path, point, run=None) -> bool:
 def claim_run(run_dir: Path, point, errors: dict) -> tuple[ExitStack | None, str | None]:
     """Locks a run's folder for this process and starts a new attempt at it.
 
-    The folder is locked with `harness.rundir.lock_folder`, then an earlier attempt's files are
+    The folder is locked with `harness.rundir.run.lock_folder`, then an earlier attempt's files are
     cleared: if the new attempt fails before it writes its run folder (data, model), the old
     summary and tables must not speak for it.
 

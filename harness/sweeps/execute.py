@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness.base.files import check_ours, mark_ours, write_csv
+from harness.config.expect import format_results
 from harness.errors import HarnessError
-from harness.expect import format_results
-from harness.files import check_ours, mark_ours, write_csv
-from harness.rundir import RESULTS, load_run
+from harness.rundir.run import RESULTS, load_run
 from harness.sweeps.claims import is_complete
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.jobs import parse_jobs
@@ -84,7 +84,8 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
             (`harness.sweeps.ray_executor`); `jobs` is then ignored.
         address: the Ray cluster to join (`ray start --head` prints it); None starts a local one.
         max_runs: refuse an experiment of more runs (None: `harness.sweeps.experiment.MAX_RUNS`).
-        force: write into `out` even when it is not a sweep's folder (`harness.files.check_ours`).
+        force: write into `out` even when it is not a sweep's folder
+        (`harness.base.files.check_ours`).
 
     Returns:
         A `SweepResult`.

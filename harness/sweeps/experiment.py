@@ -19,7 +19,7 @@ mapping of dotted keys applied together, and is shown as that mapping rendered s
     # labels: "head=sigmoid, loss=binary_crossentropy, data=circles", ...
 
 An optional `expect:` states the results each grid cell should reach, on the mean over its
-seeds (see `harness.expect`); the runs themselves do not check their base config's `expect:`.
+seeds (see `harness.config.expect`); the runs themselves do not check their base config's `expect:`.
 
 Settings apply in a fixed order: the base file (with its `extends` chain) -> `set` -> the grid
 values -> `--set`. Every run's config is validated before anything trains, so a typo in the last
@@ -34,13 +34,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harness.config import Config
-from harness.configfile import load_config, parse_override
+from harness.base.labels import folder_name, render, short_keys
+from harness.base.yamlfile import parse_yaml, read_text
+from harness.config.config import Config
+from harness.config.expect import cells_problem, matches, parse_sweep
+from harness.config.file import load_config, parse_override
 from harness.data import DATASETS
 from harness.errors import ConfigError
-from harness.expect import cells_problem, matches, parse_sweep
-from harness.labels import folder_name, render, short_keys
-from harness.yamlfile import parse_yaml, read_text
 
 TOP_KEYS = ("base", "grid", "seeds", "set", "expect")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -85,7 +85,7 @@ class Experiment:
         seeds: the seeds every cell runs with.
         fixed: the `set` overrides, then the `--set` ones.
         points: every run, grid cells in row-major order (the last key varies fastest), seeds last.
-        expect: the `Expectation`s of the cells (`harness.expect.parse_sweep`).
+        expect: the `Expectation`s of the cells (`harness.config.expect.parse_sweep`).
     """
 
     path: Path

@@ -38,7 +38,7 @@ def count_workers(jobs: int, points: list, log) -> int:
     At most one per point (a worker with nothing to train would only start TensorFlow), one per
     core (more only take turns on the same cores, each holding a TensorFlow's memory), and as
     many as the available memory holds: each worker needs about `WORKER_MEMORY` plus what the
-    largest run needs (`harness.memory.estimate`). A cap below `--jobs` is said on `log`.
+    largest run needs (`harness.config.memory.estimate`). A cap below `--jobs` is said on `log`.
 
     Args:
         jobs: `--jobs`, parsed (`parse_jobs`).
@@ -48,7 +48,7 @@ def count_workers(jobs: int, points: list, log) -> int:
     Returns:
         The number of workers, at least 1.
     """
-    from harness.memory import USABLE, available, human
+    from harness.config.memory import USABLE, available, human
 
     wanted = min(jobs, len(points))
     cores = available_cores()
@@ -66,11 +66,11 @@ def count_workers(jobs: int, points: list, log) -> int:
 
 
 def largest_run(points: list) -> int:
-    """The memory the largest of `points` needs (`harness.memory.estimate`), in bytes; a
+    """The memory the largest of `points` needs (`harness.config.memory.estimate`), in bytes; a
     dataset that cannot be read here counts nothing (its run will say why it fails)."""
-    from harness import heads
+    from harness.catalog import heads
+    from harness.config.memory import estimate
     from harness.data import load_dataset
-    from harness.memory import estimate
 
     shapes, largest = {}, 0
     for point in points:

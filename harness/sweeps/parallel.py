@@ -3,11 +3,11 @@
 Each run trains in a worker process (a `concurrent.futures.ProcessPoolExecutor` of one process per
 worker, started with `spawn`, so no worker inherits a half-initialised TensorFlow from the parent).
 The seeds of one grid cell go to the same worker where possible (`schedule.CellQueue`), which then
-traces the cell's training graph once (`harness.loop.reusable_loop`). A worker sizes TensorFlow's
-thread pools to its share of the cores before its first op, so N workers do not fight over the same
-cores (`process_worker`). The sweep's process keeps what a sequential sweep does, in the same loop
-(`schedule.train_points`): it locks each run folder while a worker trains into it, skips completed
-runs, lists failures, and prints one progress line per finished run with an ETA.
+traces the cell's training graph once (`harness.training.loop.reusable_loop`). A worker sizes
+TensorFlow's thread pools to its share of the cores before its first op, so N workers do not fight
+over the same cores (`process_worker`). The sweep's process keeps what a sequential sweep does, in
+the same loop (`schedule.train_points`): it locks each run folder while a worker trains into it,
+skips completed runs, lists failures, and prints one progress line per finished run with an ETA.
 
 `--jobs` is capped at one worker per core and at the workers the available memory holds
 (`jobs.count_workers`, which says so). On Ctrl-C or SIGTERM the parent cancels the runs not
@@ -17,8 +17,8 @@ does; one still starting up or waiting just ends, quietly), waits for them and r
 terminal's Ctrl-C reaches only the parent, which stops them once; a worker whose parent dies (even
 by SIGKILL) stops and exits too (`process_worker`).
 
-Numbers: TensorFlow's op determinism (`harness.backend`) makes each kernel deterministic; on the
-2-core machine tried, runs with 1 thread per worker write byte-identical CSVs to runs with both
+Numbers: TensorFlow's op determinism (`harness.base.backend`) makes each kernel deterministic; on
+the 2-core machine tried, runs with 1 thread per worker write byte-identical CSVs to runs with both
 cores (`tests/test_parallel_sweep.py` checks the bytes on each run of the suite). TensorFlow does
 not promise equal bits across thread counts: a kernel that splits a sum differently would differ by
 float32 rounding (below 1e-6 relative).
@@ -30,7 +30,7 @@ import signal
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from harness.stops import raise_stopped
+from harness.base.stops import raise_stopped
 from harness.sweeps.jobs import available_cores, count_workers
 from harness.sweeps.process_worker import init_worker, train_point
 from harness.sweeps.schedule import Ended, on_sigterm, say

@@ -17,7 +17,7 @@ import signal
 import threading
 import time
 
-from harness.stops import raise_stopped
+from harness.base.stops import raise_stopped
 
 GRACE = 30  # seconds an orphaned worker gives its run to stop before it leaves without it
 _state = {"parent": None, "training": False, "stopping": False}
@@ -55,7 +55,7 @@ def init_worker(threads: int, parent: int) -> None:
 
 def train_point(base: str, overrides: dict, run_dir: str) -> tuple[str, str | None]:
     """Trains one run into `run_dir`; returns (status, error line or None)."""
-    from harness.runner import run
+    from harness.training.runner import run
 
     try:
         _state["training"] = True

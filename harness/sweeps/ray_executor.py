@@ -8,8 +8,8 @@ the run it was training again, once (`max_task_retries=1`).
 
 The driver -- the process that runs `harness sweep` -- owns the sweep folder: an actor trains into
 a temporary folder on its node and returns the run's files as bytes, and the driver writes them
-atomically (`harness.files`) into the run folder, `summary.json` last. So workers need no shared
-filesystem, and resume, the per-run locks and the tables work exactly as in a local sweep.
+atomically (`harness.base.files`) into the run folder, `summary.json` last. So workers need no
+shared filesystem, and resume, the per-run locks and the tables work exactly as in a local sweep.
 
 An actor gets the run's resolved config (not the config file's path, which may not exist on the
 node); `meta.json` is then corrected by the driver to name the config file and command line a local
@@ -21,9 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+from harness.base.files import write_bytes
+from harness.base.stops import raise_stopped
 from harness.errors import HarnessError
-from harness.files import write_bytes
-from harness.stops import raise_stopped
 from harness.sweeps.schedule import Ended, on_sigterm, say
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
@@ -123,7 +123,7 @@ def check_address_space() -> None:
         import resource
     except ImportError:  # Windows: no such limit
         return
-    from harness.memory import available, human
+    from harness.config.memory import available, human
 
     limit = resource.getrlimit(resource.RLIMIT_AS)[0]
     store = STORE_SHARE * (available() or 0)
@@ -157,7 +157,7 @@ def train_run(config: dict) -> dict:
     import tempfile
 
     _one_thread()
-    from harness.runner import run
+    from harness.training.runner import run
 
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="harness-ray-") as tmp:

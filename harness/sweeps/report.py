@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from harness.files import write_text
-from harness.frames import is_hidden, masked_counts
-from harness.labels import folder_name
+from harness.base.files import write_text
+from harness.base.frames import is_hidden, masked_counts
+from harness.base.labels import folder_name
 from harness.report import page
 from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
 from harness.report.figures import build_figure, save_figure
@@ -28,7 +28,7 @@ from harness.report.grouped import (
 from harness.report.health import stat_labels
 from harness.report.plots import OTHER_COLORS, NothingToPlot, shared_gradient_metric, size_words
 from harness.report.time import plot_time_overlay
-from harness.rundir import read_table
+from harness.rundir.run import read_table
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
 # Between ± (or ×/÷) and the spread: a narrow window wraps a cell as "0.553 / ± 0.157", so the

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from harness.stops import raise_swallowed_stop, sticky_stops
+from harness.base.stops import raise_swallowed_stop, sticky_stops
 from harness.sweeps.claims import claim_run
 
 
@@ -141,9 +141,9 @@ class CellQueue:
     """The runs a sweep has left, handed to its worker slots.
 
     A slot's next run is a seed of the grid cell it trained last while one is left (a worker then
-    reuses the cell's compiled graph, `harness.loop.reusable_loop`), else one of a cell no other
-    slot is on, else the first left. With one slot that is the experiment's order (a cell's seeds
-    are next to each other).
+    reuses the cell's compiled graph, `harness.training.loop.reusable_loop`), else one of a cell no
+    other slot is on, else the first left. With one slot that is the experiment's order (a cell's
+    seeds are next to each other).
 
     Args:
         points: the runs to train, in the experiment's order.

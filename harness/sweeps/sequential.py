@@ -1,7 +1,7 @@
 """The default executor: a sweep trains its runs here, in its own process, one after another.
 
-TensorFlow loads once; `harness.runner.run` clears the Keras session after each run. The loop
-around it (claims, skips, progress lines) is `harness.sweeps.schedule.train_points`.
+TensorFlow loads once; `harness.training.runner.run` clears the Keras session after each run. The
+loop around it (claims, skips, progress lines) is `harness.sweeps.schedule.train_points`.
 """
 
 import logging
@@ -27,7 +27,7 @@ class InProcess:
         self.job = (slot, point, run_dir)
 
     def collect(self) -> list[Ended]:
-        from harness.runner import run
+        from harness.training.runner import run
 
         (slot, point, run_dir), self.job = self.job, None
         try:

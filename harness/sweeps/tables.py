@@ -26,9 +26,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from harness.expect import format_results, matches, sweep_value
-from harness.frames import hidden_mean, last_epoch
-from harness.rundir import Run
+from harness.base.frames import hidden_mean, last_epoch
+from harness.config.expect import format_results, matches, sweep_value
+from harness.rundir.run import Run
 
 TEST_METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 TRAIN_METRICS = ["train_loss", "train_accuracy"]

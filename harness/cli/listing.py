@@ -1,0 +1,116 @@
+"""What `harness list` and `harness schema` print: the registries of names, the config's keys.
+
+A registry (`harness.base.registry.Registry`) is a name -> entry table of the options a config can
+name: activations, heads, losses, datasets, features, initializers, optimizers, schedules.
+"""
+
+import importlib
+import types
+
+_SOURCES = {
+    "activations": ("harness.catalog.activations", "ACTIVATIONS"),
+    "heads": ("harness.catalog.heads", "HEADS"),
+    "losses": ("harness.catalog.losses", "LOSSES"),
+    "datasets": ("harness.data", "DATASETS"),
+    "features": ("harness.data.features", "CROSSES"),
+    "initializers": ("harness.catalog.initializers", "INITIALIZERS"),
+    "optimizers": ("harness.catalog.optimizers", "OPTIMIZERS"),
+    "schedules": ("harness.catalog.schedules", "SCHEDULES"),
+    "model_types": ("harness.models.types", "MODEL_TYPES"),
+    "cells": ("harness.models.types", "CELLS"),
+}
+_NOTES = {
+    "activations": "or any Keras activation by name, or package.module:function for your own "
+                   "(importing it runs that module's code)",
+    "features": "for 2-D data, in data.features: [x1, x2, x1^2, x2^2] (csv files: and columns)",
+    "initializers": "as a name, or a mapping with parameters: {name: random_normal, stddev: 0.01}",
+    "schedules": "as a name, or a mapping with parameters in epochs: {name: step, every: 10}",
+}
+
+
+def registry(name: str):
+    """The registry `name` (e.g. `"activations"`), imported only when asked for."""
+    module, attr = _SOURCES[name]
+    return getattr(importlib.import_module(module), attr)
+
+
+def format_registry(name: str) -> str:
+    """The registry `name` as aligned `name  description` lines under a heading."""
+    entries = registry(name)
+    rows = []
+    for key, entry in entries.items():
+        aliases = entries.aliases_of(key)
+        label = key + (f" ({', '.join(aliases)})" if aliases else "")
+        detail = entry.description
+        if name == "heads":
+            detail += f" [losses: {', '.join(entry.losses)}]"
+        if name == "datasets":
+            detail = f"{entry.task or 'from file':<10} {detail}"
+        rows.append((label, detail))
+    width = max(len(label) for label, _ in rows)
+    lines = [f"{name}:"] + [f"  {label:<{width}}  {detail}" for label, detail in rows]
+    if name in _NOTES:
+        lines.append(f"  ... {_NOTES[name]}")
+    return "\n".join(lines) + "\n"
+
+
+def schema_rows(model=None, prefix: str = "") -> list[tuple[str, str, str, str]]:
+    """Every config key as (dotted key, type, default, meaning), sections expanded in order."""
+    from pydantic import BaseModel
+
+    from harness.config.config import Config
+
+    rows = []
+    for name, field in (model or Config).model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows += schema_rows(annotation, f"{prefix}{name}.")
+            continue
+        kind = type_text(annotation)
+        default = "null" if field.default is None else (
+            str(field.default).lower() if isinstance(field.default, bool) else str(field.default))
+        meaning = " ".join((field.description or "").split())
+        rows.append((f"{prefix}{name}", kind, default, meaning))
+    return rows
+
+
+def type_text(annotation) -> str:
+    """A config key's type as a YAML writer reads it: `int | null`, `auto | last | list[int] |
+    {every: int}`; Literal choices are their values, a sub-section its keys."""
+    import typing
+
+    from pydantic import BaseModel
+
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Literal:
+        return " | ".join(str(a) for a in args)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return " | ".join(type_text(a) for a in args)
+    if annotation is type(None):
+        return "null"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "{" + ", ".join(f"{name}: {type_text(field.annotation)}"
+                               for name, field in annotation.model_fields.items()) + "}"
+    if isinstance(annotation, type) and not args:
+        return annotation.__name__
+    return str(annotation).replace("typing.", "").replace("dict[str, Any]", "mapping")
+
+
+def format_schema(width: int = 100) -> str:
+    """`harness schema`: one line per key (key, type, default), its meaning wrapped below it."""
+    import textwrap
+
+    rows = schema_rows()
+    columns = [max(len(row[i]) for row in rows + [("key", "type", "default", "")])
+               for i in range(3)]
+
+    def line(key, kind, default):
+        return f"{key:<{columns[0]}}  {kind:<{columns[1]}}  {default:<{columns[2]}}".rstrip()
+
+    lines = [line("key", "type", "default"), line(*("-" * n for n in columns))]
+    for key, kind, default, meaning in rows:
+        lines.append(line(key, kind, default))
+        lines += textwrap.wrap(meaning, width, initial_indent="    ", subsequent_indent="    ")
+    lines += ["Set a key in a config file (model: {depth: 8}) or on the command line",
+              "(--set model.depth=8); `--json` prints the JSON Schema for editors."]
+    return "\n".join(lines)

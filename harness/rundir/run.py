@@ -1,0 +1,186 @@
+"""The run folder read back: `Run`, `load_run`, and whether a finished run still stands.
+
+The layout is documented in `results/README.md`. Each file is read and checked in
+`harness.rundir.read`; folders are made, locked and cleared for a run in `harness.rundir.folders`.
+Import all of them from here. This module never imports TensorFlow, so reports and comparisons
+open fast.
+"""
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from harness.base import fingerprint
+from harness.base.frames import layer_key
+from harness.errors import HarnessError
+from harness.rundir.folders import (
+    RESULTS,
+    RUN_FILES,
+    RUN_FOLDERS,
+    clear_run_files,
+    is_run_folder,
+    lock_folder,
+    new_run_dir,
+)
+from harness.rundir.read import (
+    FINISHED,
+    TABLES,
+    TEXT,
+    check_tables,
+    check_whole,
+    read_config,
+    read_json,
+    read_summary,
+    read_table,
+)
+
+__all__ = [
+    "FINISHED", "RESULTS", "RUN_FILES", "RUN_FOLDERS", "TABLES", "TEXT", "Run", "check_tables",
+    "check_whole", "clear_run_files", "is_finished", "is_run_folder", "load_run", "lock_folder",
+    "new_run_dir", "read_table", "same_data",
+]
+
+
+@dataclass
+class Run:
+    """One run folder, read into memory.
+
+    Attributes:
+        dir: the run folder.
+        config: the resolved config, as saved in `config.yaml` (a nested dict).
+        history: one row per epoch (`history.csv`).
+        layers: tidy per-layer statistics, `epoch, layer, metric, value` (`layers.csv`).
+        summary: `summary.json`; `{"status": "incomplete"}` when the run never finished.
+        meta: `meta.json` (versions, command line, times).
+    """
+
+    dir: Path
+    config: dict
+    history: pd.DataFrame
+    layers: pd.DataFrame
+    summary: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        return self.summary.get("status", "incomplete")
+
+    def __repr__(self) -> str:
+        """One line a plain REPL can show (the dataclass's own printed every DataFrame): the
+        name, status, key numbers and folder, e.g.
+        `Run(name='sigmoid_deep', status='completed', epochs_run=30, test_accuracy=0.455,
+        vanishing_ratio_init=1.26e-05, dir='results/sigmoid_deep/sigmoid-d8-s0-...')`."""
+        numbers = [(key, self.summary.get(key)) for key in
+                   ("epochs_run", "test_accuracy", "test_rmse", "vanishing_ratio_init")]
+        shown = ", ".join(f"{key}={value:.4g}" for key, value in numbers
+                          if isinstance(value, (int, float)) and not isinstance(value, bool))
+        name = self.config.get("name") if isinstance(self.config, dict) else None
+        return (f"Run(name={name!r}, status={self.status!r}, {shown + ', ' if shown else ''}"
+                f"dir={str(self.dir)!r})")
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a run as its key numbers and figures (`harness.report.notebook`)."""
+        from harness.report.notebook import run_html
+
+        return run_html(self)
+
+
+def load_run(path: str | os.PathLike) -> Run:
+    """Reads a run folder written by `harness run`.
+
+    Args:
+        path: the run folder (the one holding `config.yaml`).
+
+    Returns:
+        A `Run`. Files a run did not get to write yet come back empty; a partial last line of a
+        CSV (a process killed mid-append) is left out, and `history` and `layers` are cut to the
+        epochs both hold.
+
+    Raises:
+        HarnessError: one line naming a file that is damaged (binary, truncated, the wrong type),
+            or a table cut short that `summary.json` says was written whole (`check_whole`).
+    """
+    path = Path(path)
+    if not (path / "config.yaml").is_file():
+        raise HarnessError(f"{path}: not a run folder (no config.yaml); "
+                           "pass a folder written by `python -m harness run`")
+    history = read_table(path / "history.csv")
+    layers = read_table(path / "layers.csv")
+    summary = read_summary(path / "summary.json")
+    if summary:
+        check_whole(path, summary, history, layers)
+    if not history.empty and not layers.empty:  # killed between the two appends
+        last = min(history["epoch"].max(), layers["epoch"].max())
+        history, layers = history[history.epoch <= last], layers[layers.epoch <= last]
+    return Run(
+        dir=path,
+        config=read_config(path / "config.yaml"),
+        history=history,
+        layers=_network_order(layers),
+        summary=summary or {"status": "incomplete"},
+        meta=read_json(path / "meta.json") or {},
+    )
+
+
+def _network_order(layers: pd.DataFrame) -> pd.DataFrame:
+    """Makes `layer` an ordered categorical, input to output (`hidden_2` before `hidden_10`), so
+    sorting, `groupby` and `pivot` come out in network order rather than as text."""
+    if "layer" in layers.columns:
+        order = sorted(layers["layer"].dropna().astype(str).unique(), key=layer_key)
+        layers["layer"] = pd.Categorical(layers["layer"], categories=order, ordered=True)
+    return layers
+
+
+def is_finished(path: str | os.PathLike) -> bool:
+    """True when the folder holds a run whose summary says it completed (a damaged one did not)."""
+    try:
+        summary = read_summary(Path(path) / "summary.json")
+    except HarnessError:
+        return False
+    return bool(summary) and summary.get("status") == FINISHED
+
+
+_SAID: set = set()  # (run folder, file) notes printed by `same_data`: each once per process
+
+
+def same_data(path: str | os.PathLike, say: bool = True, generated: bool = False) -> bool:
+    """Whether the data a finished run read is unchanged (`meta.json`'s `"data"` fingerprint).
+
+    Every file the run read is compared with the file now (`harness.data.fingerprint.changed`):
+    same size and SHA-256 is the same data. Generated data is its config and seed, which the
+    caller compares with the config. A run recorded before fingerprints counts as the same data
+    only when its dataset is generated. When the data differs, one line naming the file goes to
+    standard error (once per run folder and file in a process): a sweep trains the run again.
+
+    Args:
+        path: the run folder.
+        say: print that line.
+        generated: the run's dataset is generated (a toy: `harness.data.DATASETS`' `toy`),
+            which makes a run recorded before fingerprints the same data.
+
+    Returns:
+        False when a file the run read changed, is gone, or was not recorded.
+    """
+    path = Path(path)
+    try:
+        meta = read_json(path / "meta.json") or {}
+    except HarnessError:
+        return False
+    recorded = meta.get("data")
+    files = recorded.get("files", []) if isinstance(recorded, dict) else None
+    if not isinstance(files, list):
+        if generated:
+            return True
+        problems = [("its data files", "were not recorded (a run from before data fingerprints)")]
+    else:
+        problems = [(f"data file {e.get('path')}", change) for e in files
+                    if isinstance(e, dict) and (change := fingerprint.changed(e)) is not None]
+    for file, change in problems[:1]:
+        if say and (path, file) not in _SAID:
+            _SAID.add((path, file))
+            print(f"note: {path}: {file} {change}; training the run again", file=sys.stderr,
+                  flush=True)
+    return not problems

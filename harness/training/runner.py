@@ -1,0 +1,197 @@
+"""One run, top to bottom: config -> setup (data, model; `harness.training.setup`) -> run folder ->
+fit, test, measure.
+
+Everything that can be wrong with the input (config, data files) is checked before the run folder
+is created, so bad input leaves nothing behind. The folder's life is `harness.training.lifecycle`'s:
+`summary.json` is written last, and its `status` says whether the run finished (`completed`),
+blew up (`diverged`), was stopped (`interrupted`) or crashed (`failed`).
+"""
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from harness.base import backend
+from harness.base.files import check_ours, write_csv
+from harness.base.frames import hidden_mean, last_epoch, time_ratio, vanishing_ratio
+from harness.base.stops import sticky_stops
+from harness.checks import verdict
+from harness.config.config import Config
+from harness.config.expect import check_run, parse_run
+from harness.config.file import command_line
+from harness.data import Dataset
+from harness.rundir.run import RESULTS, Run, load_run, new_run_dir
+from harness.training.lifecycle import open_run
+from harness.training.setup import Setup, setup  # noqa: F401 - `harness.training.runner.setup`, as before
+
+
+def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
+        out: str | os.PathLike | None = None, verbose: int = 1, report: bool = True,
+        force: bool = False, locked: bool = False, preflight: bool = False) -> Run:
+    """Trains one config and writes its run folder.
+
+    Args:
+        config: a YAML file, or a mapping of config keys.
+        overrides: `["model.depth=8"]` (as `--set` takes them) or `{"model.depth": 8}`.
+        out: the run folder; default `results/<name>/<activation>-d<depth>-s<seed>-<time>`.
+            An earlier run's folder is cleared first; a folder holding anything else is refused.
+        verbose: Keras' verbosity (0 silent, 1 progress bar, 2 one line per epoch).
+        report: also write the plots and `report.html` (about 0.7 s; sweeps leave it to
+            `harness report`).
+        force: write into `out` even when it holds files that are not a run's (they stay, and
+            files of the same name are replaced).
+        locked: the caller holds `out`'s lock for this run (a sweep's parent process, while a
+            worker process trains into it).
+
+    Returns:
+        The `Run`, read back from its folder.
+
+    Raises:
+        ConfigError, DataError: bad input, before anything is written.
+        HarnessError: `out` cannot take a run (a file, read-only, full, someone else's files,
+            another process writing it).
+        preflight: run `harness.training.preflight`'s checks once `config.yaml` is written,
+            print them and write `preflight.json`, `lr_range.csv` and `lr_range.png` into the run
+            folder; training follows whatever they say (the model is put back as it was), and
+            `summary.json`'s `preflight_passed` records whether all passed.
+    """
+    if out is not None:
+        check_out(out, force)
+    s = setup(config, overrides)
+    for warning in s.cfg.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
+    run_dir = _new_dir(s.cfg) if out is None else Path(out)
+    meta = {**backend.versions(), "seed": s.cfg.seed, "argv": sys.argv,
+            "command": command_line(config, overrides, out, run_dir / "config.yaml"),
+            "config_file": None if isinstance(config, Mapping) else str(config),
+            "data": s.data.fingerprint}  # what it read: a resumed sweep retrains on a change
+    with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), _first_summary(s.cfg, s.data),
+                  _report if report else None, locked) as summary:
+        if preflight:
+            from harness.training.preflight import format_checks, run_checks
+
+            checks = run_checks(s, config, overrides, run_dir)
+            print(format_checks(checks), file=sys.stderr)
+            summary["preflight_passed"] = checks.passed
+        train_and_measure(s, run_dir, summary, verbose)
+    return load_run(run_dir)
+
+
+def _first_summary(cfg: Config, data: Dataset) -> dict:
+    """`summary.json` before training: the data's facts, and the `failed` status the run
+    replaces when it ends."""
+    summary = {"status": "failed", "task": data.task, "epochs_run": 0,
+               "examples": {"train": len(data.x_train), "val": len(data.x_val),
+                            "test": len(data.x_test)},
+               **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
+                                data.n_classes)}
+    if data.class_names:
+        summary["class_names"] = list(data.class_names)
+    if data.input_names:  # a csv file's columns: the axes of its boundary picture
+        summary["input_names"] = list(data.input_names)
+    return summary
+
+
+def train_and_measure(s: Setup, run_dir: Path, summary: dict, verbose: int = 1) -> None:
+    """Trains, records every epoch, tests, and fills in `summary` as it goes, `status` last.
+
+    Args:
+        s: what `setup` built.
+        run_dir: the run folder, opened by `harness.training.lifecycle.open_run`.
+        summary: `summary.json` so far; every result goes in it, so that a run that stops
+            half-way still says what it measured.
+        verbose: as for `run`.
+    """
+    from harness.training.train import fit
+
+    with sticky_stops():  # a stop that lands in a finalizer still stops training
+        recorder, diverged = fit(s, run_dir, verbose)
+    summary["epochs_run"] = len(recorder.history)
+    summary.update(recorder.summary)  # the predictions and spectra at initialisation
+    if diverged:
+        status = "diverged"
+        summary.update(diverged_epoch=diverged[0], diverged_step=diverged[1])
+    else:
+        _test(s, recorder, run_dir, summary)
+        status = "completed"
+    layers = recorder.layers_frame()
+    summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
+                   vanishing_ratio_predicted=summary.get("vanishing_ratio_predicted"),
+                   vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
+    if "timesteps.csv" in recorder.items:  # recurrent: the gradient over time, first / last step
+        steps = recorder.meter.frame("timesteps.csv", recorder.items["timesteps.csv"])
+        summary.update(time_ratio_init=time_ratio(steps, 0), time_ratio_final=time_ratio(steps))
+    if s.cfg.expect:
+        results = check_run(parse_run(s.cfg.expect), _measured(
+            dict(summary, status=status), layers))
+        summary.update(expect=results, expect_met=all(r["met"] for r in results))
+    summary["status"] = status  # only now: a file that failed to write is a failed run
+
+
+def _test(s: Setup, recorder, run_dir: Path, summary: dict) -> None:
+    """The trained model on the test and training sets, its last snapshots, and the points."""
+    from harness.training.train import evaluate
+
+    data, model = s.data, s.model
+    test = evaluate(model, data.x_test, s.y["test"])
+    summary.update({f"test_{k}": v for k, v in test.items()})
+    summary["learned"] = verdict.learned(dict(summary, status="completed"))
+    # The final model on its own training examples (inference mode: no dropout, moving
+    # batch-norm statistics): train_accuracy - test_accuracy is the overfitting.
+    fitted = evaluate(model, data.x_train, s.y["train"])
+    summary.update({f"train_{k}": v for k, v in fitted.items()})
+    recorder.snapshots.finish(model, summary["epochs_run"])
+    recorder.snapshots.write(run_dir)
+    if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
+        _write_points(data, run_dir)
+
+
+def _report(run_dir: Path, summary: dict) -> None:
+    """Draws the finished run's report; a failing report is a warning (the run's data is sound,
+    `harness report` rebuilds it), and only a stop passes."""
+    from harness.report import build_report
+
+    run = load_run(run_dir)
+    run.summary = summary
+    try:
+        build_report(run)
+    except Exception as e:
+        print(f"warning: report not written ({type(e).__name__}: {e}); rebuild it with "
+              f"`python -m harness report {run_dir}`", file=sys.stderr)
+
+
+def check_out(out: str | os.PathLike, force: bool = False) -> Path:
+    """Checks that `--out` can take a run before anything is trained.
+
+    Raises:
+        HarnessError: `out` is empty, a file, read-only, on a full disk, or a non-empty folder
+            that is not a run folder (unless `force`).
+    """
+    return check_ours(out, "run", "--out", force, example="results/try1")  # files.KINDS
+
+
+def _measured(summary: dict, layers: pd.DataFrame) -> dict:
+    """What an `expect:` can name: `summary.json` and the per-run columns of a sweep's runs.csv."""
+    last = last_epoch(layers)
+    return {**summary, "saturation_final": hidden_mean(layers, "saturation", last),
+            "dead_fraction_final": hidden_mean(layers, "dead_fraction", last)}
+
+
+def _new_dir(cfg) -> Path:
+    """A new readable run folder under results/<name>/."""
+    activation = "+".join(dict.fromkeys(cfg.model.activations())) or "none"
+    return new_run_dir(RESULTS / cfg.name,
+                       f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}")
+
+
+def _write_points(data, run_dir: Path) -> None:
+    """The train and test points in the data's original inputs (`points.csv`)."""
+    names = [f"x{i + 1}" for i in range(data.n_inputs)]
+    points = [pd.DataFrame(x, columns=names).assign(split=split, y=np.asarray(y).reshape(len(y)))
+              for split, x, y in (("train", data.original("train"), data.y_train),
+                                  ("test", data.original("test"), data.y_test))]
+    write_csv(run_dir / "points.csv", pd.concat(points)[["split", *names, "y"]])
