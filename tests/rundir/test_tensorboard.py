@@ -20,7 +20,7 @@ from harness.errors import HarnessError
 from harness.rundir.run import load_run
 from harness.rundir.tensorboard import write_events
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def events(folder: Path) -> EventAccumulator:

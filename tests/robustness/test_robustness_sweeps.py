@@ -16,7 +16,7 @@ import yaml
 
 from harness.rundir.run import is_finished
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RUNS = 4
 
 # Every test starts `python -m harness sweep` processes and kills or stops them.

@@ -22,7 +22,7 @@ from harness.report.compare import compare, run_labels, shorten
 from harness.report.grouped import group_band, plot_grouped_grad_norms, plot_grouped_history
 from harness.report.plots import ACTIVATION_COLORS, activation_color
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OLD_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
                "boundary.png"}  # what a run recorded before histograms.csv & co. gets
 TOY = {"boundary.png", "boundary_epochs.png", "boundary.gif", "neurons.png"}

@@ -11,7 +11,7 @@ from harness.base.frames import full_bins
 from harness.measure.histograms import symlog_edges
 from harness.training.runner import run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def end_shares(hist: pd.DataFrame, bounded=("output",)) -> pd.DataFrame:

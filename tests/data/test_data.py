@@ -15,7 +15,7 @@ import pytest
 from harness.data import DATASETS, images, load_dataset
 from harness.errors import DataError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TOYS = [name for name, spec in DATASETS.items() if spec.toy]
 
 

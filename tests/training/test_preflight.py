@@ -14,7 +14,7 @@ from harness.config.file import load_config
 from harness.training.preflight import preflight, run_checks
 from harness.training.runner import setup
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
         "model": {"depth": 2, "width": 16, "activation": "relu"}, "train": {"epochs": 1}}
 

@@ -22,7 +22,7 @@ from harness.report.theory import LEGEND_EPOCHS, plot_jacobians, plot_theory
 from harness.theory import meanfield as theory
 from harness.theory import phase
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("q", [1e-6, 0.3, 2.0, 50.0, 1e6])

@@ -16,7 +16,7 @@ from harness.measure.metered import JACOBIAN_STATS
 from harness.training.runner import run, setup
 from harness.training.train import fit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
         "model": {"depth": 3, "width": 16, "activation": "tanh"}, "train": {"epochs": 1}}
 

@@ -13,7 +13,7 @@ from harness.config.file import load_config
 from harness.errors import ConfigError
 from harness.models.types import MODEL_TYPES, OWN_KEYS, default_pools
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NEW_KEYS = ("data.length", "model.type", "model.filters", "model.kernel_size", "model.pool",
             "model.cell", "model.recurrent_initializer", "model.spectral_radius")
 

@@ -16,7 +16,7 @@ from harness.base.labels import folder_name, render, short_keys
 from harness.errors import ConfigError
 from harness.sweeps import load_experiment, run_sweep
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = (ROOT / "configs/base.yaml").as_posix()
 TINY = {"train.epochs": 2, "data.n_samples": 200, "model.width": 4}
 

@@ -112,7 +112,8 @@ def test_act_deriv_mean_of_sigmoid_at_zero_is_a_quarter():
 @pytest.mark.parametrize("activation, derivative", [
     ("relu", lambda z: (z > 0).astype(float)),
     ("tanh", lambda z: 1 - np.tanh(z) ** 2),
-    ("tests.test_stats:cube", lambda z: 3 * z ** 2),  # a user's function: autodiff, not a table
+    # a user's function: autodiff, not a table
+    ("tests.measure.test_stats:cube", lambda z: 3 * z ** 2),
 ])
 def test_act_deriv_mean_is_the_mean_absolute_derivative(activation, derivative):
     model = tiny_model(activation)

@@ -93,7 +93,7 @@ def test_seeds_of_one_cell_reuse_the_trace_with_byte_identical_files(tmp_path):
     import harness
     from harness.training import loop
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     sets = ["model.activation=sigmoid", "model.depth=3", "model.width=6", "data.n_samples=200",
             "train.epochs=3"]
     harness.run(root / "configs/base.yaml", sets + ["seed=0"], out=tmp_path / "s0", verbose=0,

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from commands import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CSVS = ("history.csv", "layers.csv", "surface.csv", "points.csv", "config.yaml")
 
 

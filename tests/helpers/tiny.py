@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "configs" / "base.yaml"
 TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 200},
         "model": {"depth": 2, "width": 4}, "train": {"epochs": 2}}

@@ -14,7 +14,7 @@ from harness.measure.stats import STATS
 from harness.models.compile import compile_model
 from harness.models.conv import build_conv_model
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONV = {"name": "conv", "data": {"name": "digits", "n_samples": 200},
         "model": {"type": "conv", "depth": 3, "filters": 4, "activation": "sigmoid",
                   "head": "softmax", "pool": [2]},
