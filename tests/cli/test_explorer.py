@@ -1,30 +1,12 @@
-"""The activation explorer: autodiff on the Keras functions against the formulas; the CLI."""
+"""The activation explorer: its table and figure, the CLI (the slopes it draws:
+tests/catalog/test_slopes.py)."""
 
-import numpy as np
 import pandas as pd
 import pytest
 from commands import cli
 
-from harness.catalog import activations
-from harness.cli.explorer import DEFAULT, POINTS, derivative, explore
+from harness.cli.explorer import DEFAULT, POINTS, explore
 from harness.errors import HarnessError
-
-WITH_FORMULA = [name for name, entry in activations.ACTIVATIONS.items() if entry.der is not None]
-
-
-@pytest.mark.parametrize("name", WITH_FORMULA)
-def test_autodiff_matches_the_formula_at_the_table_points(name):
-    z = np.array(POINTS)
-    value, grad = derivative(name, z)
-    entry = activations.get(name)
-    np.testing.assert_allclose(value, entry.fn(z), rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(grad, entry.der(z), rtol=1e-6, atol=1e-9)
-
-
-def test_kinks_follow_keras_conventions():
-    at_zero = {name: derivative(name, np.array([0.0]))[1][0]
-               for name in ("relu", "leaky_relu", "elu", "step")}
-    assert at_zero == pytest.approx({"relu": 0.0, "leaky_relu": 0.01, "elu": 1.0, "step": 0.0})
 
 
 def test_explore_writes_the_figure_and_a_tidy_table(tmp_path):
