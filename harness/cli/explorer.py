@@ -4,11 +4,11 @@
     python -m harness activations sigmoid relu --out /tmp/acts
 
 The curve is the function Keras runs in the model (`harness.catalog.activations.keras_function`);
-the derivative is taken from it by autodiff (`tf.GradientTape`), and the table's formula (`der`) is
-drawn over it dashed where one exists, so a disagreement would show. At a kink autodiff gives Keras'
-convention (relu'(0) = 0, leaky_relu'(0) = 0.01). Writes `activations.png` and `activations.csv`
-(tidy: `activation, z, value, derivative, formula_derivative`; the formula column is empty for
-activations without one).
+the derivative is taken from it by autodiff (`harness.catalog.slopes.derivative`), and the table's
+formula (`slopes.formula`) is drawn over it dashed where one exists, so a disagreement would show.
+At a kink autodiff gives Keras' convention (relu'(0) = 0, leaky_relu'(0) = 0.01). Writes
+`activations.png` and `activations.csv` (tidy: `activation, z, value, derivative,
+formula_derivative`; the formula column is empty for activations without one).
 """
 
 import math
@@ -20,8 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from harness.base.files import check_ours, mark_ours, write_csv, write_figure
-from harness.catalog import activations
-from harness.catalog.slopes import derivative
+from harness.catalog import activations, slopes
 from harness.errors import HarnessError
 
 DEFAULT = ("step", "sigmoid", "tanh", "relu", "leaky_relu", "linear", "elu", "gelu", "swish")
@@ -49,22 +48,23 @@ def explore(names=None, out: str | os.PathLike = "results/activations",
     """
     out = check_ours(out, "activations", "--out", force, example="results/activations")
     names = list(dict.fromkeys(names or DEFAULT))
-    entries = {name: _entry(name) for name in names}
+    for name in names:
+        _check(name)
     curves = {name: _curve(name) for name in names}
-    table = values_table(names, entries)
+    table = values_table(names)
     mark_ours(out, "activations")
-    png = write_figure(out / "activations.png", plot_activations(curves, entries))
+    png = write_figure(out / "activations.png", plot_activations(curves))
     csv = write_csv(out / "activations.csv", table)
     return format_table(table), [png, csv]
 
 
-def values_table(names, entries: dict) -> pd.DataFrame:
+def values_table(names) -> pd.DataFrame:
     """Tidy rows `activation, z, value, derivative, formula_derivative` at `POINTS`."""
     z = np.array(POINTS)
     rows = []
     for name in names:
-        value, grad = derivative(name, z)
-        der = entries[name].der
+        value, grad = slopes.derivative(name, z)
+        der = slopes.formula(name)
         formula = der(z) if der is not None else np.full(len(z), math.nan)
         rows += [{"activation": name, "z": zi, "value": v, "derivative": g, "formula_derivative": f}
                  for zi, v, g, f in zip(z, value, grad, formula)]
@@ -83,12 +83,11 @@ def format_table(table: pd.DataFrame) -> str:
     return "\n\n".join(blocks)
 
 
-def plot_activations(curves: dict, entries: dict) -> Figure:
+def plot_activations(curves: dict) -> Figure:
     """One panel per activation: f (solid), f' by autodiff (wide, pale), the formula f' (dashed).
 
     Args:
         curves: name -> (f(GRID), f'(GRID)).
-        entries: name -> its `harness.catalog.activations.Activation` (for the formula).
     """
     from harness.report.plots import activation_color
 
@@ -102,8 +101,9 @@ def plot_activations(curves: dict, entries: dict) -> Figure:
         ax.axvline(0, color="#bbb", linewidth=0.8)
         ax.plot(GRID, value, color=color, linewidth=2, label="f(z), as Keras runs it")
         ax.plot(GRID, grad, color=color, linewidth=4, alpha=0.35, label="f'(z) by autodiff")
-        if entries[name].der is not None:
-            ax.plot(GRID, entries[name].der(GRID), color="black", linewidth=1.1, linestyle="--",
+        der = slopes.formula(name)
+        if der is not None:
+            ax.plot(GRID, der(GRID), color="black", linewidth=1.1, linestyle="--",
                     label="f'(z) formula")
         ax.set_title(f"{name}   (largest slope {np.max(np.abs(grad)):.3g})", fontsize=10)
         ax.set_xlim(GRID[0], GRID[-1])
@@ -117,23 +117,21 @@ def plot_activations(curves: dict, entries: dict) -> Figure:
     return fig
 
 
-def _entry(name: str) -> activations.Activation:
+def _check(name: str) -> None:
     try:
-        entry = activations.get(name)
+        activations.get(name)
         if ":" in name:  # your own function: imported and called once, each failure one line
             activations.check_user_function(name)
-        return entry
     except ValueError as e:
         raise HarnessError(f"activations: {e}") from None
 
 
 def _curve(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(f, f') on `GRID`; an error unless `name` acts on each number alone (softmax does not)."""
-    half = len(GRID) // 2
+    """(f, f') on `GRID` by autodiff in float64; an error unless `name` acts on each number
+    alone (`slopes.is_elementwise`: softmax does not)."""
     try:
-        value, grad = derivative(name, GRID)
-        alone = value.shape == GRID.shape and np.allclose(
-            derivative(name, GRID[:half])[0], value[:half], rtol=1e-6, atol=1e-12, equal_nan=True)
+        value, grad = slopes.derivative(name, GRID)
+        alone = slopes.is_elementwise(name)
     except Exception as e:  # noqa: BLE001 - e.g. glu, which halves its input
         alone, reason = False, f" ({type(e).__name__})"
     else:

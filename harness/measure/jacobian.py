@@ -26,8 +26,6 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from harness.theory.meanfield import elementwise
-
 
 class Spectra(NamedTuple):
     """Singular values of the layer Jacobians at a few probe examples.
@@ -43,24 +41,13 @@ class Spectra(NamedTuple):
     end_to_end: np.ndarray
 
 
-def slopes(activation_names, zs) -> list[np.ndarray]:
-    """f'(z) of each layer's activation at its pre-activations (NumPy formula, else autodiff).
-
-    Args:
-        activation_names: one activation name per layer.
-        zs: one (probes, units) array per layer: the activation's inputs.
-    """
-    fns = {name: elementwise(name) for name in dict.fromkeys(activation_names)}
-    return [fns[name](np.asarray(z, dtype=float))[1] for name, z in zip(activation_names, zs)]
-
-
-def spectra(kernels, slopes_, names=None) -> Spectra:
+def spectra(kernels, slopes, names=None) -> Spectra:
     """The singular values of every layer's Jacobian and of their product.
 
     Args:
         kernels: one (fan_in, units) array (or tensor) per layer, input side first.
-        slopes_: one (probes, units) array per layer: f'(z_l) at the probe examples (`slopes`, or
-            the derivatives a model measured).
+        slopes: one (probes, units) array per layer: f'(z_l) at the probe examples
+            (`harness.catalog.slopes.of_layers`, or the slopes a model measured).
         names: the layers' names; default `hidden_1`, `hidden_2`, ...
 
     Returns:
@@ -73,7 +60,7 @@ def spectra(kernels, slopes_, names=None) -> Spectra:
     """
     names = names or [f"hidden_{i + 1}" for i in range(len(kernels))]
     rows, product = [], None
-    for name, kernel, slope in zip(names, kernels, slopes_):
+    for name, kernel, slope in zip(names, kernels, slopes):
         w = np.asarray(kernel, dtype=float)
         d = np.asarray(slope, dtype=float)
         jac = d[:, :, None] * w.T[None]  # (probes, units, fan_in)

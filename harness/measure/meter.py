@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from harness.catalog import activations
+from harness.catalog import activations, slopes
 from harness.measure import jacobian
 from harness.measure.histograms import COLUMNS, Histograms
 from harness.measure.metered import (
@@ -104,10 +104,10 @@ class Meter:
         self.has_norms = any(layer.norm is not None for layer in self.layers)
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
         self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))
-        # Layers sharing an elementwise activation and a row count get their derivative in one
-        # call; a user's function is called per layer (it may not be elementwise), and so is a
-        # conv layer (its maps are large: putting them side by side and splitting the result
-        # copied each twice, more than the derivative itself costs).
+        # Layers sharing an elementwise activation and a row count get their slope in one
+        # `slopes.in_graph` call; a user's function is called per layer (it may not be
+        # elementwise), and so is a conv layer (its maps are large: putting them side by side and
+        # splitting the result copied each twice, more than the slope itself costs).
         groups = {}
         for i, layer in enumerate(self.layers):
             name = layer.activation
@@ -136,11 +136,11 @@ class Meter:
 
     def jacobians(self, taps: Taps):
         """(`jacobian_layers`, 2): the declared layers' `jacobian.mean_and_max` at `taps`,
-        the model's pass over the probe examples in inference mode; f'(u) by autodiff of the
-        activation, as the statistics take it (u is z in a plain Dense stack)."""
+        the model's pass over the probe examples in inference mode; f'(u) as the statistics take
+        it (u is z in a plain Dense stack)."""
         n = self.jacobian_layers
         return jacobian.mean_and_max([layer.kernel for layer in self.layers[:n]],
-                                     self._derivatives(taps.u)[:n])
+                                     self._slopes(taps.u)[:n])
 
     def examples_per_pass(self, most: int) -> int:
         """Examples a forward pass outside training (evaluation, the initial pass over the
@@ -214,7 +214,7 @@ class Meter:
             watched_grads = watched_grads[n:]
         # f'(u) of the maps as the layers computed them: TensorFlow then finds f(u) already
         # computed by the forward pass (a conv layer's reshaped maps would be new inputs to f)
-        derivs = rows(self._derivatives([side_by_side(t) for t in taps.u]))
+        derivs = rows(self._slopes([side_by_side(t) for t in taps.u]))
         # a conv layer's positions as rows
         z_grads, u, a = (rows([side_by_side(t) for t in taps_])
                          for taps_ in (z_grads, taps.u, taps.a))
@@ -238,12 +238,9 @@ class Meter:
         """The kernels' values now, as tensors (read before an update to measure it)."""
         return [tf.convert_to_tensor(flat_kernel(layer.kernel)) for layer in self.layers]
 
-    def _derivatives(self, u):
-        """Each layer's f'(u) at the activation's inputs u, by autodiff.
-
-        For an elementwise f, the gradient of sum(f(u)) with respect to u is f'(u) elementwise:
-        one small backward pass through the activation alone, which works for any Keras or user
-        function. Softmax is not elementwise: its Jacobian's diagonal s (1 - s) stands in.
+    def _slopes(self, u):
+        """Each layer's f'(u) at the activation's inputs u (`harness.catalog.slopes.in_graph`),
+        a group of layers (`groups`) in one call.
 
         Args:
             u: per layer, the activation's input, (batch, ..., units).
@@ -253,22 +250,9 @@ class Meter:
         """
         derivs = [None] * len(u)
         for name, idx in self.groups:
-            x = tf.concat([u[i] for i in idx], axis=-1) if len(idx) > 1 else u[idx[0]]
-            f = self.layers[idx[0]].fn
-            if name == "softmax":
-                a = f(x)
-                d = a * (1.0 - a)
-            else:
-                with tf.GradientTape() as tape:
-                    tape.watch(x)
-                    a = f(x)
-                d = tape.gradient(a, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-            if len(idx) == 1:
-                derivs[idx[0]] = d
-                continue
-            widths = [self.layers[i].units for i in idx]
-            for i, di in zip(idx, tf.split(d, widths, axis=-1)):
-                derivs[i] = di
+            fn = self.layers[idx[0]].fn
+            for i, d in zip(idx, slopes.in_graph(name, fn, [u[i] for i in idx])):
+                derivs[i] = d
         return derivs
 
     # Batch norm's own parameters: two statistics columns beside `LayerStatistics`' ones, on the

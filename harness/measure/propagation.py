@@ -26,6 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from harness.catalog import slopes
 from harness.measure import jacobian
 from harness.measure.metered import rows, side_by_side
 from harness.theory import meanfield as theory
@@ -127,9 +128,9 @@ def layer_spectra(model, cfg, probes):
     hidden = model.meter.layers[:-1]
     taps = model.forward(probes, training=False).taps
     zs = [np.asarray(z, dtype=float) for z in taps.z[:len(hidden)]]
-    slopes = jacobian.slopes([layer.activation for layer in hidden], zs)
+    derivs = slopes.of_layers([layer.activation for layer in hidden], zs)
     kernels = [np.asarray(layer.kernel) for layer in hidden]
-    return jacobian.spectra(kernels, slopes, [layer.name for layer in hidden]), None
+    return jacobian.spectra(kernels, derivs, [layer.name for layer in hidden]), None
 
 
 def _number(value: float) -> float | None:

@@ -18,9 +18,9 @@ a composite Gauss-Legendre rule over panels of the activation's own axis (panel 
 of 1/4, where the kinks of relu, relu6, hard_sigmoid, hard_tanh ... sit, so that they are
 integrated exactly). Gauss-Hermite quadrature, the textbook choice, misses features narrower than
 its node spacing: at q = 10, tanh'(h)^2 is off by 2% with 100 nodes, at q = 100 by 88%.
-Activations with a NumPy formula in `harness.catalog.activations` are evaluated with it (no
-TensorFlow); any other, a user's `package.module:function` included, through TensorFlow, with the
-derivative by autodiff (a `tf.custom_gradient` is the derivative the model trains with).
+The activation and its slope come from `harness.catalog.slopes.elementwise`: the NumPy formula
+where the table has one (no TensorFlow), else autodiff of the Keras function, a user's
+`package.module:function` included (a `tf.custom_gradient` is the slope the model trains with).
 
 Reference:
     Poole et al. 2016, "Exponential expressivity in deep neural networks through transient chaos";
@@ -28,13 +28,12 @@ Reference:
 """
 
 import math
-from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from harness.catalog import activations, heads
+from harness.catalog import heads, slopes
 
 PANEL = 0.25  # panel width on the activation's axis; its multiples are where kinks are found
 TAIL = 8.5  # integrate over +-8.5 standard deviations (the rest weighs < 2e-17)
@@ -54,47 +53,15 @@ class NotApplicable(ValueError):
     """The recursion does not describe this network; the message says why."""
 
 
-def elementwise(name: str) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """`z -> (f(z), f'(z))` for an activation, from its NumPy formula or else by autodiff.
-
-    Raises:
-        NotApplicable: the activation is not elementwise (softmax, glu).
-    """
-    entry = activations.get(name)
-    if entry.keras == "softmax":
-        raise NotApplicable(f"activation {name!r} is not elementwise (each output depends on the "
-                            "other units)")
-    if entry.fn is not None and entry.der is not None:
-        return lambda z: (entry.fn(z), entry.der(z))
-    from harness.catalog.slopes import derivative
-
-    def through_keras(z):
-        try:
-            return derivative(name, z)
-        except Exception:  # noqa: BLE001 - a user's function with float32 constants inside
-            return derivative(name, z, "float32")
-
-    probe = np.linspace(-3.0, 3.0, 8)
-    try:
-        whole, half = through_keras(probe)[0], through_keras(probe[:4])[0]
-        alone = whole.shape == probe.shape and np.allclose(half, whole[:4], rtol=1e-5, atol=1e-9)
-    except Exception:  # noqa: BLE001 - e.g. glu, which halves its input
-        alone = False
-    if not alone:
-        raise NotApplicable(f"activation {name!r} is not elementwise (each output depends on the "
-                            "other units)")
-    return through_keras
-
-
 def gaussian_moments(fn, q: float) -> tuple[float, float]:
     """(E[f(h)^2], E[f'(h)^2]) for h ~ N(0, q).
 
     Args:
-        fn: `z -> (f(z), f'(z))`, as `elementwise` returns.
+        fn: `z -> (f(z), f'(z))`, as `harness.catalog.slopes.elementwise` returns.
         q: the variance of h (0 or more).
 
     Example:
-        >>> gaussian_moments(elementwise("relu"), 2.0)   # q / 2 and 1 / 2
+        >>> gaussian_moments(slopes.elementwise("relu"), 2.0)   # q / 2 and 1 / 2
         (1.0, 0.5)
     """
     if not q > 0:
@@ -234,13 +201,13 @@ def predict(model_cfg, n_features: int, input_second_moment: float,
     if reason is None:
         try:
             for name in dict.fromkeys(model_cfg.activations()):
-                fns[name] = elementwise(name)
+                fns[name] = slopes.elementwise(name)
             widths = model_cfg.widths()
             outs = [*widths, n_outputs or 1]
             fans = [n_features, *widths]
             variance = [kernel_variance(model_cfg.initializer, fans[i], outs[i])
                         for i in range(len(outs))]
-        except NotApplicable as e:
+        except (NotApplicable, slopes.NotElementwise) as e:
             reason = str(e)
     if reason is not None:
         return Prediction(pd.DataFrame(columns=COLUMNS), math.nan, reason)

@@ -14,7 +14,8 @@ Reference:
 import numpy as np
 import pandas as pd
 
-from harness.theory.meanfield import elementwise, gaussian_moments, kernel_variance
+from harness.catalog import slopes
+from harness.theory.meanfield import NotApplicable, gaussian_moments, kernel_variance
 
 # The moments are tabulated once on a log grid of q and interpolated: a 60 x 60 grid costs one
 # table.
@@ -22,8 +23,15 @@ Q_GRID = np.logspace(-8, 8, 241)
 
 
 def moment_table(name: str) -> pd.DataFrame:
-    """E[f(h)^2] and E[f'(h)^2] for h ~ N(0, q) on `Q_GRID`: columns `q, value2, slope2`."""
-    fn = elementwise(name)
+    """E[f(h)^2] and E[f'(h)^2] for h ~ N(0, q) on `Q_GRID`: columns `q, value2, slope2`.
+
+    Raises:
+        NotApplicable: the activation is not elementwise (`harness.catalog.slopes`).
+    """
+    try:
+        fn = slopes.elementwise(name)
+    except slopes.NotElementwise as e:
+        raise NotApplicable(str(e)) from None
     rows = [gaussian_moments(fn, q) for q in Q_GRID]
     return pd.DataFrame({"q": Q_GRID, "value2": [r[0] for r in rows],
                          "slope2": [r[1] for r in rows]})
@@ -41,6 +49,9 @@ def phase_grid(name: str, sigma_w2, sigma_b2, iterations: int = 2000) -> pd.Data
     Returns:
         Tidy rows `sigma_w2, sigma_b2, q_star, chi`; chi < 1: ordered (gradients vanish with
         depth), chi > 1: chaotic (they explode).
+
+    Raises:
+        NotApplicable: the activation is not elementwise.
 
     Example:
         >>> grid = phase_grid("tanh", [0.5, 1.5], [0.0])

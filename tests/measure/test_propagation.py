@@ -11,6 +11,7 @@ import pytest
 from commands import cli
 from tiny import tiny
 
+from harness.catalog import slopes
 from harness.measure import jacobian, propagation
 from harness.measure.metered import JACOBIAN_STATS
 from harness.training.runner import run, setup
@@ -98,7 +99,7 @@ def test_layer_jacobians_are_taken_at_every_logged_epoch(tmp_path):
     # epoch 2's, taken inside the training graph, are NumPy's at the trained weights
     hidden = s.model.meter.layers[:-1]
     taps = s.model.forward(s.data.x_train[:propagation.PROBES]).taps
-    expected = jacobian.spectra([np.asarray(layer.kernel) for layer in hidden], jacobian.slopes(
+    expected = jacobian.spectra([np.asarray(layer.kernel) for layer in hidden], slopes.of_layers(
         ["tanh", "tanh"], [np.asarray(z) for z in taps.z[:2]])).layers.set_index("layer")
     np.testing.assert_allclose(rows.to_numpy(), expected[rows.columns].to_numpy(), rtol=1e-5,
                                atol=1e-6)

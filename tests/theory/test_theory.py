@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from harness.catalog import initializers
+from harness.catalog import initializers, slopes
 from harness.cli import predict
 from harness.config.config import ModelConfig
 from harness.measure import jacobian
@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("q", [1e-6, 0.3, 2.0, 50.0, 1e6])
 def test_gaussian_moments_match_closed_forms(q):
-    relu = theory.gaussian_moments(theory.elementwise("relu"), q)
-    linear = theory.gaussian_moments(theory.elementwise("linear"), q)
-    step = theory.gaussian_moments(theory.elementwise("step"), q)
+    relu = theory.gaussian_moments(slopes.elementwise("relu"), q)
+    linear = theory.gaussian_moments(slopes.elementwise("linear"), q)
+    step = theory.gaussian_moments(slopes.elementwise("step"), q)
     np.testing.assert_allclose(relu, (q / 2, 0.5), rtol=1e-9, atol=0)
     np.testing.assert_allclose(linear, (q, 1.0), rtol=1e-9, atol=0)
     np.testing.assert_allclose(step, (0.5, 0.0), rtol=1e-9, atol=1e-12)
@@ -42,7 +42,7 @@ def test_gaussian_moments_match_closed_forms(q):
     (1e4, 0.9920214825, 0.005319144644),
 ])
 def test_gaussian_moments_of_tanh_across_scales(q, value2, slope2):
-    got = theory.gaussian_moments(theory.elementwise("tanh"), q)
+    got = theory.gaussian_moments(slopes.elementwise("tanh"), q)
     np.testing.assert_allclose(got, (value2, slope2), rtol=2e-6, atol=1e-12)
 
 
@@ -50,7 +50,7 @@ def test_kinks_away_from_zero_are_integrated_exactly():
     # hard_sigmoid' is 1/6 on |h| < 3: E[f'^2] = P(|h| < 3) / 36
     q = 4.0
     expected = math.erf(3 / math.sqrt(2 * q)) / 36
-    got = theory.gaussian_moments(theory.elementwise("hard_sigmoid"), q)[1]
+    got = theory.gaussian_moments(slopes.elementwise("hard_sigmoid"), q)[1]
     assert got == pytest.approx(expected, rel=1e-10, abs=0)
 
 
@@ -86,7 +86,7 @@ def test_predicted_preact_std_matches_a_wide_network(activation, init):
     x = rng.standard_normal((500, 20))
     cfg = ModelConfig(depth=depth, width=width, activation=activation, initializer=init)
     pred = theory.predict(cfg, 20, theory.second_moment(x))
-    fn = theory.elementwise(activation)
+    fn = slopes.elementwise(activation)
     a, fans = x, [20] + [width] * depth
     for i, row in pred.layers.iterrows():
         k = np.asarray(initializers.keras_initializer(init, i)((fans[i], width)), dtype=float)
@@ -182,7 +182,7 @@ def test_glorot_and_bengio_layer_jacobians(spec, first, last):
         kernels.append(np.asarray(initializers.keras_initializer(spec, i)((n, n)), dtype=float))
         zs.append(a @ kernels[-1])
         a = np.tanh(zs[-1])
-    got = jacobian.spectra(kernels, jacobian.slopes(["tanh"] * depth, zs)).layers
+    got = jacobian.spectra(kernels, slopes.of_layers(["tanh"] * depth, zs)).layers
     assert got.jacobian_sv_mean.iloc[0] == pytest.approx(first, abs=0.02)
     assert got.jacobian_sv_mean.iloc[-1] == pytest.approx(last, abs=0.02)
     assert got.jacobian_sv_mean.is_monotonic_increasing
@@ -235,10 +235,10 @@ def test_lr_range_figure_needs_rows():
 def test_activations_without_a_formula_go_through_keras():
     # relu6 has no NumPy formula here: autodiff of Keras' function; E[relu6(h)^2] = q / 2 while
     # h stays far below 6
-    value2, slope2 = theory.gaussian_moments(theory.elementwise("relu6"), 0.01)
+    value2, slope2 = theory.gaussian_moments(slopes.elementwise("relu6"), 0.01)
     assert (value2, slope2) == pytest.approx((0.005, 0.5), rel=1e-6)
     with pytest.raises(theory.NotApplicable, match="not elementwise"):
-        theory.elementwise("glu")
+        phase.moment_table("glu")
 
 
 def test_theory_figure_draws_the_measured_points_over_the_lines():
