@@ -90,7 +90,7 @@ def plot_activations(curves: dict, entries: dict) -> Figure:
         curves: name -> (f(GRID), f'(GRID)).
         entries: name -> its `harness.catalog.activations.Activation` (for the formula).
     """
-    from harness.report.plots import activation_color
+    from harness.report.draw.style import activation_color
 
     cols = min(3, len(curves))
     rows = math.ceil(len(curves) / cols)

@@ -12,28 +12,30 @@ import pandas as pd
 
 from harness.base.files import write_bytes, write_text
 from harness.base.frames import last_epoch, masked_counts
-from harness.report import captions, page
-from harness.report.boundary import plot_decision_boundary
-from harness.report.curves import plot_history
-from harness.report.distributions import (
+from harness.report import page
+from harness.report.draw.png import build_figure, old_objects_frozen, save_figure
+from harness.report.draw.style import NothingToPlot, activation_name
+from harness.report.run import captions
+from harness.report.run.boundary import plot_decision_boundary
+from harness.report.run.curves import plot_history
+from harness.report.run.distributions import (
     plot_first_layer_weights,
     plot_histograms,
     plot_update_ratio,
 )
-from harness.report.feature_maps import plot_feature_maps
-from harness.report.figures import build_figure, old_objects_frozen, save_figure
-from harness.report.health import plot_activation_stats
-from harness.report.playground import (
+from harness.report.run.feature_maps import plot_feature_maps
+from harness.report.run.gradients import plot_grad_heatmaps, plot_grad_norms
+from harness.report.run.health import plot_activation_stats
+from harness.report.run.playground import (
     boundary_gif,
     layer_activations,
     layer_widths,
     plot_boundary_epochs,
     plot_neurons,
 )
-from harness.report.plots import NothingToPlot, activation_name, plot_grad_heatmaps, plot_grad_norms
-from harness.report.summary import summary_rows, where_diverged
-from harness.report.theory import plot_jacobians, plot_theory
-from harness.report.time import plot_time, plot_time_heatmap
+from harness.report.run.summary import summary_rows, where_diverged
+from harness.report.run.theory import plot_jacobians, plot_theory
+from harness.report.run.time import plot_time, plot_time_heatmap
 from harness.rundir.run import Run, load_run, read_table
 
 
@@ -296,7 +298,7 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
 
 
 def _time_figures(steps, model: dict) -> list:
-    """A recurrent run's gradient over time: per step, per logged epoch (`harness.report.time`)."""
+    """A recurrent run's gradient over time: per step, per logged epoch (`harness.report.run.time`)."""
     cell = model.get("cell") or "simple"
     name = {"simple": f"SimpleRNN ({activation_name(model.get('activation'))})",
             "lstm": "LSTM (sigmoid gates, tanh state)", "gru": "GRU (sigmoid gates, tanh "

@@ -16,18 +16,23 @@ from harness.base.files import write_text
 from harness.base.frames import is_hidden, masked_counts
 from harness.base.labels import folder_name
 from harness.report import page
-from harness.report.compare_layers import plot_compare_histograms, plot_compare_update_ratio
-from harness.report.figures import build_figure, save_figure
-from harness.report.grouped import (
+from harness.report.compare.grouped import (
     group_band,
     group_colors,
     group_style,
     plot_grouped_grad_norms,
     plot_grouped_history,
 )
-from harness.report.health import stat_labels
-from harness.report.plots import OTHER_COLORS, NothingToPlot, shared_gradient_metric, size_words
-from harness.report.time import plot_time_overlay
+from harness.report.compare.layers import plot_compare_histograms, plot_compare_update_ratio
+from harness.report.draw.png import build_figure, save_figure
+from harness.report.draw.style import (
+    OTHER_COLORS,
+    NothingToPlot,
+    shared_gradient_metric,
+    size_words,
+)
+from harness.report.run.health import stat_labels
+from harness.report.run.time import plot_time_overlay
 from harness.rundir.run import read_table
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"

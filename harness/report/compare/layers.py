@@ -3,7 +3,7 @@
 Layer x epoch gradient heatmaps side by side on ONE colour scale (a 1e5 difference must look like
 one), per-layer histograms of the first, a middle and the last hidden layer overlaid across runs,
 and the update-to-weight ratio per layer. Inputs are long DataFrames with a `run` column and the
-`styles` mapping of `compare_plots.run_styles`.
+`styles` mapping of `harness.report.compare.plots.run_styles`.
 """
 
 import math
@@ -23,9 +23,10 @@ from harness.base.frames import (
     metric_table,
     symlog,
 )
-from harness.report.compare_plots import figure_legend
-from harness.report.distributions import QUANTITIES, UPDATE_REFERENCE, symlog_ticks
-from harness.report.plots import NORMS, NothingToPlot, shared_gradient_metric
+from harness.report.compare.plots import figure_legend
+from harness.report.draw.style import NORMS, NothingToPlot, shared_gradient_metric
+from harness.report.draw.ticks import symlog_ticks
+from harness.report.run.distributions import QUANTITIES, UPDATE_REFERENCE
 
 
 def plot_compare_heatmaps(layers_by_run, styles: dict, metric: str | None = None) -> Figure:

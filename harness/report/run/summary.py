@@ -6,8 +6,9 @@ code, so that a `Run` can show itself without a circle back to `harness.rundir.r
 """
 
 from harness.base.frames import dead_layer, last_epoch, vanishing_ratio
-from harness.report import captions, page
-from harness.report.plots import activation_name
+from harness.report import page
+from harness.report.draw.style import activation_name
+from harness.report.run import captions
 
 TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),
                 ("test_mae", "test MAE"), ("test_rmse", "test RMSE")]

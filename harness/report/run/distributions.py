@@ -10,7 +10,7 @@ import math
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
 from harness.base.frames import (
     SYM_THRESHOLD,
@@ -20,8 +20,8 @@ from harness.base.frames import (
     layer_tick,
     metric_table,
 )
-from harness.report.plots import NothingToPlot, activation_color
-from harness.report.ticks import label_ticks
+from harness.report.draw.style import NothingToPlot, activation_color
+from harness.report.draw.ticks import label_ticks, symlog_ticks
 
 QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on log10|.|)
     "activation": ("activations a = f(z)", "a", "log10 |a|"),
@@ -161,25 +161,6 @@ def _span(edges, counts, scale) -> list:
     if not held.size:
         return []
     return [edges[max(held[0] - 1, 0)], edges[min(held[-1] + 2, len(edges) - 1)]]
-
-
-def symlog_ticks(ax) -> None:
-    """0 and every second or third power of ten within a symlog x axis' limits (matplotlib's
-    own put one at every decade, which overlap on a narrow panel)."""
-    lo, hi = ax.get_xlim()
-    powers = np.arange(math.floor(math.log10(SYM_THRESHOLD)), 4)
-    sides = [p for p in powers if 10.0 ** p <= hi], [p for p in powers if -(10.0 ** p) >= lo]
-    step = max(1, math.ceil(max(len(s) for s in sides) / (2 if all(sides) else 4)))
-    ticks = [0.0] + [10.0 ** p for p in sides[0][::-1][::step]] + [
-        -(10.0 ** p) for p in sides[1][::-1][::step]]
-    ax.set_xticks(sorted(ticks), [_power(t) for t in sorted(ticks)])
-    ax.xaxis.set_minor_locator(NullLocator())
-
-
-def _power(x: float) -> str:
-    if x == 0:
-        return "0"
-    return f"{'-' if x < 0 else ''}1e{round(math.log10(abs(x)))}"
 
 
 def _symlog_share(counts, edges) -> str:

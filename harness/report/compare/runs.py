@@ -20,20 +20,25 @@ from harness.base.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.base.labels import flatten_config, render, short_keys
 from harness.errors import HarnessError
 from harness.report import page
-from harness.report.compare_layers import (
+from harness.report.compare.layers import (
     plot_compare_heatmaps,
     plot_compare_histograms,
     plot_compare_update_ratio,
 )
-from harness.report.compare_plots import (
+from harness.report.compare.plots import (
     plot_compare_grad_epochs,
     plot_compare_grad_norms,
     plot_compare_history,
     run_styles,
 )
-from harness.report.figures import build_figure, save_figure
-from harness.report.plots import NothingToPlot, activation_name, shared_gradient_metric, size_words
-from harness.report.time import plot_time_overlay
+from harness.report.draw.png import build_figure, save_figure
+from harness.report.draw.style import (
+    NothingToPlot,
+    activation_name,
+    shared_gradient_metric,
+    size_words,
+)
+from harness.report.run.time import plot_time_overlay
 from harness.rundir.run import Run, load_run, read_table
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
@@ -238,7 +243,7 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
 
 
 def _time_figure(runs: list[Run], labels: list[str], styles: dict) -> list:
-    """Recurrent runs: their gradient over time overlaid (`harness.report.time`)."""
+    """Recurrent runs: their gradient over time overlaid (`harness.report.run.time`)."""
     steps = {label: read_table(r.dir / "timesteps.csv") for r, label in zip(runs, labels)}
     if all(frame.empty for frame in steps.values()):
         return []
