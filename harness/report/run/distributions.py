@@ -70,34 +70,8 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     axes = np.atleast_1d(fig.subplots(1, len(quantities)))
     groups = _histograms(hist)
     for ax, quantity in zip(axes, quantities):
-        log, sym, fills, outlines, span = False, False, [], [], []
-        for row, layer in enumerate(names):  # input layer at the bottom
-            shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
-                     if (quantity, layer, e) in groups]
-            # shares, not counts: epoch 0 is one batch, a logged epoch every step of it
-            shares = {e: counts / max(counts.sum(), 1) for e, (_, counts, _) in shown}
-            # Scaled to the tallest inner bar: an end bin (ReLU's zeros, a log axis' exact zeros,
-            # saturated sigmoids) would flatten the rest; it is capped at the row's height, and
-            # its share is written beside the row.
-            peak = max((_inner(s, e).max() for s, (e, _, _) in zip(
-                shares.values(), (g for _, g in shown))), default=0) or 1
-            for epoch, (edges, counts, scale) in shown:
-                log, sym = log or scale == "log10_abs", sym or scale == "symlog"
-                outline = _steps(edges, row + 0.9 * np.minimum(shares[epoch] / peak, 1.0))
-                if epoch == first:
-                    fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
-                if epoch == last and last != first:
-                    outlines.append(outline)
-                span += _span(edges, counts, scale)
-            if (quantity, layer, last) in groups:
-                edges, counts, scale = groups[(quantity, layer, last)]
-                note = (_symlog_share(counts, edges) if scale == "symlog"
-                        else _edge_share(counts, edges, activation) if quantity == "activation"
-                        else _zero_share(counts) if scale == "log10_abs" else "")
-                if note:
-                    ax.text(1.01, row + 0.45, note, transform=ax.get_yaxis_transform(),
-                            ha="left", va="center", fontsize=6.5, color="#444444",
-                            clip_on=False)
+        fills, outlines, span, log, sym = _rows(ax, groups, quantity, names, (first, last),
+                                                activation)
         # one collection per panel rather than a patch per histogram: far fewer artists to draw
         ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
                           autolim=False)
@@ -124,6 +98,53 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     fig.suptitle(f"Distributions per layer: {activation or 'network'} ({what})",
                  fontweight="bold", fontsize=11)
     return fig
+
+
+def _rows(ax, groups: dict, quantity: str, names: list, epochs: tuple, activation: str):
+    """One quantity's panel, a row per layer: the first epoch's histogram as a fill, the last
+    one's as an outline, each row's share in a cut bin written beside it.
+
+    Args:
+        ax: the panel; only the notes are drawn on it here.
+        groups: `_histograms`' arrays.
+        quantity, names: the panel's quantity and the layers, input first.
+        epochs: (first, last) epoch.
+        activation: the hidden activation (how an activation's end bins are read).
+
+    Returns:
+        `(fills, outlines, span, log, sym)`: the polygons, the x range the rows need, and whether
+        a row is on a log10|x| or a symmetric log axis.
+    """
+    first, last = epochs
+    log, sym, fills, outlines, span = False, False, [], [], []
+    for row, layer in enumerate(names):  # input layer at the bottom
+        shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
+                 if (quantity, layer, e) in groups]
+        # shares, not counts: epoch 0 is one batch, a logged epoch every step of it
+        shares = {e: counts / max(counts.sum(), 1) for e, (_, counts, _) in shown}
+        # Scaled to the tallest inner bar: an end bin (ReLU's zeros, a log axis' exact zeros,
+        # saturated sigmoids) would flatten the rest; it is capped at the row's height, and
+        # its share is written beside the row.
+        peak = max((_inner(s, e).max() for s, (e, _, _) in zip(
+            shares.values(), (g for _, g in shown))), default=0) or 1
+        for epoch, (edges, counts, scale) in shown:
+            log, sym = log or scale == "log10_abs", sym or scale == "symlog"
+            outline = _steps(edges, row + 0.9 * np.minimum(shares[epoch] / peak, 1.0))
+            if epoch == first:
+                fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
+            if epoch == last and last != first:
+                outlines.append(outline)
+            span += _span(edges, counts, scale)
+        if (quantity, layer, last) in groups:
+            edges, counts, scale = groups[(quantity, layer, last)]
+            note = (_symlog_share(counts, edges) if scale == "symlog"
+                    else _edge_share(counts, edges, activation) if quantity == "activation"
+                    else _zero_share(counts) if scale == "log10_abs" else "")
+            if note:
+                ax.text(1.01, row + 0.45, note, transform=ax.get_yaxis_transform(),
+                        ha="left", va="center", fontsize=6.5, color="#444444",
+                        clip_on=False)
+    return fills, outlines, span, log, sym
 
 
 def _histograms(hist) -> dict:
