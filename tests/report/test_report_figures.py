@@ -182,7 +182,7 @@ def test_unit_maps_colour_the_activations_own_range(activation, values, colours)
 def test_first_layer_weights_have_colour_bars_and_the_change_from_init():
     import numpy as np
 
-    from harness.report.run.distributions import plot_first_layer_weights
+    from harness.report.run.weights import plot_first_layer_weights
 
     rng = np.random.default_rng(0)
     side, units = 4, 3

@@ -16,11 +16,7 @@ from harness.report.entry import FigureEntry
 from harness.report.run import captions
 from harness.report.run.boundary import plot_decision_boundary
 from harness.report.run.curves import plot_history
-from harness.report.run.distributions import (
-    plot_first_layer_weights,
-    plot_histograms,
-    plot_update_ratio,
-)
+from harness.report.run.distributions import plot_histograms, plot_update_ratio
 from harness.report.run.feature_maps import plot_feature_maps
 from harness.report.run.gradients import plot_grad_heatmaps, plot_grad_norms
 from harness.report.run.health import plot_activation_stats
@@ -33,6 +29,7 @@ from harness.report.run.playground import (
 )
 from harness.report.run.theory import plot_jacobians, plot_theory
 from harness.report.run.time import plot_time, plot_time_heatmap
+from harness.report.run.weights import plot_first_layer_weights
 from harness.rundir.run import Run, read_table
 
 
