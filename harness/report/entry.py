@@ -5,7 +5,7 @@ and the sweep page (`harness.sweeps.figures`) each declare their figures as a tu
 page order, and hand it to `draw_entries`; a new figure is one entry in one table.
 
     drawn = draw_entries(RUN_FIGURES, RunFiles(run), run.dir)
-    body += [*drawn.figures]   # one <figure> per entry that applies and could be drawn
+    body += drawn.figures      # one <figure> per entry that applies and could be drawn
     notes += drawn.notes       # "Learning curves: not drawn: history.csv has no rows."
 """
 
