@@ -46,10 +46,10 @@ def compare(dirs, out=None, force=False):
     """Compares run folders as `python -m harness compare` does: writes `compare.csv`, the
     figures and `report.html` into `out` (default `results/compare/<time>/`) and returns the
     table, one row per run; `table.attrs["report"]` is the page's path. See
-    `harness.report.compare` (which gives the table alone when `out` is None). `force` writes
+    `harness.report.compare.runs` (which gives the table alone when `out` is None). `force` writes
     into a folder that is not a comparison's, as `--force` does."""
-    from harness.report.compare import compare as _compare
-    from harness.report.compare import default_out
+    from harness.report.compare.runs import compare as _compare
+    from harness.report.compare.runs import default_out
 
     return _compare(dirs, out=default_out() if out is None else out, force=force)
 

@@ -89,7 +89,7 @@ def plot_activations(curves: dict) -> Figure:
     Args:
         curves: name -> (f(GRID), f'(GRID)).
     """
-    from harness.report.plots import activation_color
+    from harness.report.draw.style import activation_color
 
     cols = min(3, len(curves))
     rows = math.ceil(len(curves) / cols)

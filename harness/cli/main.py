@@ -74,7 +74,7 @@ def _report(args) -> int:
 
 
 def _compare(args) -> int:
-    from harness.report.compare import compare, default_out
+    from harness.report.compare.runs import compare, default_out
 
     out = args.out if args.out is not None else default_out()  # `--out ''` is an error
     table = compare(args.run_dirs, out=out, force=args.force)

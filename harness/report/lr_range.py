@@ -7,7 +7,7 @@ Takes the `lr_range.csv` frame (`step, learning_rate, loss, smoothed_loss`, writ
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.report.plots import NothingToPlot
+from harness.report.draw.style import NothingToPlot
 
 
 def plot_lr_range(frame, suggested: float | None = None, configured: float | None = None

@@ -9,9 +9,10 @@ import base64
 import io
 
 from harness.report import page
-from harness.report.curves import plot_history
-from harness.report.plots import NothingToPlot, plot_grad_norms
-from harness.report.summary import summary_rows  # the report's own rows
+from harness.report.draw.style import NothingToPlot
+from harness.report.run.curves import plot_history
+from harness.report.run.gradients import plot_grad_norms
+from harness.report.run.summary import summary_rows  # the report's own rows
 
 SWEEP_COLUMNS = ("test_accuracy", "test_rmse", "vanishing_ratio_init", "vanishing_ratio_final")
 

@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from harness.report.plots import NothingToPlot
+from harness.report.draw.style import NothingToPlot
 
 
 def plot_phase(grids: dict, points: dict | None = None) -> Figure:

@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 from harness.base.frames import vanishing_ratio
 from harness.errors import HarnessError
 from harness.report import build_report
-from harness.report.compare import compare, run_labels, shorten
-from harness.report.grouped import group_band, plot_grouped_grad_norms, plot_grouped_history
-from harness.report.plots import ACTIVATION_COLORS, activation_color
+from harness.report.compare.grouped import group_band, plot_grouped_grad_norms, plot_grouped_history
+from harness.report.compare.runs import compare, run_labels, shorten
+from harness.report.draw.style import ACTIVATION_COLORS, activation_color
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
@@ -202,7 +202,7 @@ def test_grouped_band_and_plot():
 def test_boundary_of_a_csv_file_in_units_far_apart_fills_its_axes(tmp_path):
     import numpy as np
 
-    from harness.report.boundary import plot_decision_boundary
+    from harness.report.run.boundary import plot_decision_boundary
 
     def boundary(span1, span2, class_names=None, input_names=None):
         g1, g2 = np.meshgrid(np.linspace(0, span1, 5), np.linspace(0, span2, 5))
@@ -271,7 +271,7 @@ def test_activation_colours_are_fixed_and_distinct():
 def test_import_does_not_load_tensorflow():
     code = ("import importlib, pkgutil, sys, harness.report; "
             "[importlib.import_module(m.name) for m in "
-            "pkgutil.iter_modules(harness.report.__path__, 'harness.report.')]; "
+            "pkgutil.walk_packages(harness.report.__path__, 'harness.report.')]; "
             "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          timeout=60)
@@ -363,7 +363,7 @@ def test_verdict_and_captions_follow_the_data(tmp_path):
 
 
 def test_activation_panel_keeps_the_head_apart_and_labels_mixed_layers():
-    from harness.report.health import plot_activation_stats
+    from harness.report.run.health import plot_activation_stats
 
     rows = [(e, layer, m, v) for e in (0, 1)
             for layer, v in [("hidden_1", 0.1), ("hidden_2", 0.2), ("output", 0.9)]
@@ -390,7 +390,7 @@ def test_new_figures_skip_with_a_reason_on_old_folders(tmp_path):
 
 
 def test_neurons_say_when_wide_layers_are_capped(tmp_path):
-    from harness.report.playground import plot_neurons
+    from harness.report.run.playground import plot_neurons
 
     neurons = pd.read_csv(make_run(tmp_path / "run", width=16) / "neurons.csv")
     fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, 6)})
@@ -404,7 +404,7 @@ def test_neurons_say_when_wide_layers_are_capped(tmp_path):
 def test_neurons_title_and_note_fit_on_the_figure(layers):
     import numpy as np
 
-    from harness.report.playground import plot_neurons
+    from harness.report.run.playground import plot_neurons
 
     axis = np.linspace(-1.0, 1.0, 4)
     x1, x2 = (g.ravel() for g in np.meshgrid(axis, axis))
@@ -426,7 +426,7 @@ def test_neurons_title_and_note_fit_on_the_figure(layers):
 def test_neurons_are_drawn_smoothly_from_a_coarse_grid():
     import numpy as np
 
-    from harness.report.playground import NEURON_PIXELS, plot_neurons
+    from harness.report.run.playground import NEURON_PIXELS, plot_neurons
 
     axis = np.linspace(-1.0, 1.0, 10)
     x1, x2 = (g.ravel() for g in np.meshgrid(axis, axis))
@@ -445,7 +445,7 @@ def test_readers_put_back_the_empty_bins_histograms_csv_leaves_out():
     import numpy as np
 
     from harness.base.frames import full_bins
-    from harness.report.distributions import _histograms
+    from harness.report.run.distributions import _histograms
 
     edges = np.linspace(-0.3, 0.3, 7)  # 0.0 is an edge (and must not come back as 1e-17)
     full = pd.DataFrame({"epoch": 0, "layer": "hidden_1", "quantity": "preactivation",
@@ -474,8 +474,8 @@ def test_readers_put_back_the_empty_bins_histograms_csv_leaves_out():
 
 
 def test_compare_heatmaps_share_one_colour_scale(tmp_path):
-    from harness.report.compare_layers import plot_compare_heatmaps
-    from harness.report.compare_plots import run_styles
+    from harness.report.compare.layers import plot_compare_heatmaps
+    from harness.report.compare.plots import run_styles
 
     runs = {"sigmoid": make_run(tmp_path / "s", activation="sigmoid", depth=6),
             "relu": make_run(tmp_path / "r", activation="relu", depth=6)}
@@ -490,7 +490,7 @@ def test_compare_heatmaps_share_one_colour_scale(tmp_path):
 
 
 def test_chance_levels_from_summary_or_points(tmp_path):
-    from harness.report.compare import chance_levels
+    from harness.report.compare.runs import chance_levels
     from harness.rundir.run import load_run
 
     recorded = load_run(make_run(tmp_path / "a", learned=True))
@@ -538,7 +538,7 @@ def test_sweep_table_uses_the_figures_geometric_mean_for_ratios():
 def test_compare_legend_fits_inside_the_figure_with_long_labels(tmp_path):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from harness.report.compare_plots import plot_compare_grad_norms, run_styles
+    from harness.report.compare.plots import plot_compare_grad_norms, run_styles
 
     labels = [f"activation={a}, noise=0.{i}, depth=6, width=3{i}, optimizer=adam, "
               f"learning_rate=0.00{i + 1}, seed={i}" for i, a in enumerate(["sigmoid", "relu",

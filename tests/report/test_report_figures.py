@@ -8,7 +8,7 @@ import subprocess
 import pandas as pd
 import pytest
 
-from harness.report.distributions import plot_update_ratio
+from harness.report.run.distributions import plot_update_ratio
 
 
 def _update_ratios(first: float, last: float) -> pd.DataFrame:
@@ -30,7 +30,7 @@ def test_update_ratio_subtitle_is_a_sentence(first, last, says):
 def _boundary(span1, span2, class_names=None, input_names=None):
     import numpy as np
 
-    from harness.report.boundary import plot_decision_boundary
+    from harness.report.run.boundary import plot_decision_boundary
 
     g1, g2 = np.meshgrid(np.linspace(0, span1, 5), np.linspace(20, 20 + span2, 5))
     surface = pd.DataFrame({"x1": g1.ravel(), "x2": g2.ravel(), "pred": 0.25})
@@ -84,7 +84,7 @@ def _wobbling_surface(levels):
 def test_boundary_epochs_of_a_run_at_chance_stay_one_neutral_colour():
     import numpy as np
 
-    from harness.report.playground import plot_boundary_epochs
+    from harness.report.run.playground import plot_boundary_epochs
 
     points = pd.DataFrame({"split": "train", "x1": [-0.5, 0.5], "x2": [0.0, 0.0], "y": [0, 1]})
     # P(class 1) wobbling around 0.5 flipped the background between orange and blue
@@ -161,7 +161,7 @@ def test_sweep_summary_table_fits_a_1400_pixel_window(tmp_path):
 def test_unit_maps_colour_the_activations_own_range(activation, values, colours):
     import numpy as np
 
-    from harness.report.playground import NEURON_PIXELS, plot_neurons
+    from harness.report.run.playground import NEURON_PIXELS, plot_neurons
 
     axis = np.linspace(-1.0, 1.0, 4)
     x1, x2 = (g.ravel() for g in np.meshgrid(axis, axis))
@@ -182,7 +182,7 @@ def test_unit_maps_colour_the_activations_own_range(activation, values, colours)
 def test_first_layer_weights_have_colour_bars_and_the_change_from_init():
     import numpy as np
 
-    from harness.report.distributions import plot_first_layer_weights
+    from harness.report.run.weights import plot_first_layer_weights
 
     rng = np.random.default_rng(0)
     side, units = 4, 3

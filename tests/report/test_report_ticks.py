@@ -1,4 +1,4 @@
-"""Ticks fixed once (harness/report/ticks.py) draw the same picture as matplotlib's locators.
+"""Ticks fixed once (harness/report/draw/ticks.py) draw the same picture as matplotlib's locators.
 
 Each figure is drawn twice from the same run, once with matplotlib's own locators and formatters
 and once with the ticks `save_figure` fixes inside each view, and the two pictures must agree
@@ -13,13 +13,13 @@ from fake_runs import make_run
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import FixedLocator
 
-from harness.report import figures, ticks
-from harness.report.boundary import plot_decision_boundary
-from harness.report.compare_layers import plot_compare_heatmaps
-from harness.report.compare_plots import plot_compare_history, run_styles
-from harness.report.curves import plot_history
-from harness.report.health import plot_activation_stats
-from harness.report.plots import plot_grad_heatmaps, plot_grad_norms
+from harness.report.compare.layers import plot_compare_heatmaps
+from harness.report.compare.plots import plot_compare_history, run_styles
+from harness.report.draw import png, ticks
+from harness.report.run.boundary import plot_decision_boundary
+from harness.report.run.curves import plot_history
+from harness.report.run.gradients import plot_grad_heatmaps, plot_grad_norms
+from harness.report.run.health import plot_activation_stats
 from harness.rundir.run import load_run
 
 
@@ -55,9 +55,9 @@ FIGURES = {
 
 
 def _picture(fig, fixed: bool) -> np.ndarray:
-    fig.set_dpi(figures.DPI)
+    fig.set_dpi(png.DPI)
     canvas = FigureCanvasAgg(ticks.plain_log_ticks(fig))
-    with matplotlib.rc_context(figures.RC):
+    with matplotlib.rc_context(png.RC):
         if fixed:
             ticks.fixed_ticks(fig)
             assert all(isinstance(axis.get_major_locator(), FixedLocator)  # fixed ticks used
@@ -69,7 +69,7 @@ def _picture(fig, fixed: bool) -> np.ndarray:
 @pytest.mark.parametrize("name", FIGURES)
 def test_ticks_fixed_once_draw_what_matplotlib_draws(tmp_path, name):
     run = load_run(make_run(tmp_path / "run", depth=4))
-    drawn = {fixed: _picture(figures.build_figure(lambda: FIGURES[name](run)), fixed)
+    drawn = {fixed: _picture(png.build_figure(lambda: FIGURES[name](run)), fixed)
              for fixed in (False, True)}
     assert drawn[False].shape == drawn[True].shape
     differ = np.argwhere((drawn[False] != drawn[True]).any(axis=-1))

@@ -12,14 +12,14 @@ from fake_runs import make_run
 from harness.base.files import write_csv, write_json
 from harness.base.frames import metric_table, vanishing_ratio
 from harness.report import build_report
-from harness.report.captions import activation_caption
-from harness.report.compare import compare
-from harness.report.compare_plots import (
+from harness.report.compare.grouped import plot_grouped_grad_norms
+from harness.report.compare.plots import (
     plot_compare_grad_epochs,
     plot_compare_grad_norms,
     run_styles,
 )
-from harness.report.grouped import plot_grouped_grad_norms
+from harness.report.compare.runs import compare
+from harness.report.run.captions import activation_caption
 
 
 def _two_runs(tmp_path) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def test_compare_captions_name_the_measure_they_draw(tmp_path):
 def test_derivative_legend_covers_no_point(values):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from harness.report.plots import plot_grad_norms
+    from harness.report.run.gradients import plot_grad_norms
 
     names = [f"hidden_{k}" for k in range(1, 9)] + ["output"]
     rows = [(e, n, m, v * (0.9 if e else 1.0)) for e in (0, 30) for n, v in zip(names, values)
@@ -132,7 +132,7 @@ def test_derivative_legend_covers_no_point(values):
 def test_neurons_title_and_note_fit_the_figure_however_few_layers(tmp_path, depth):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from harness.report.playground import plot_neurons
+    from harness.report.run.playground import plot_neurons
 
     neurons = pd.read_csv(make_run(tmp_path / "run", depth=depth, width=16) / "neurons.csv")
     fig = plot_neurons(neurons, {f"hidden_{k}": 16 for k in range(1, depth + 1)})
@@ -155,7 +155,7 @@ def test_histogram_caption_says_end_bins_are_cut_and_their_share_written(tmp_pat
 
 
 def test_compare_histograms_cut_an_end_bin_that_would_flatten_the_other_runs():
-    from harness.report.compare_layers import plot_compare_histograms
+    from harness.report.compare.layers import plot_compare_histograms
 
     edges = np.linspace(0.0, 1.0, 26)
     spread = np.exp(-((edges[:-1] - 0.5) / 0.15) ** 2) * 40  # a sigmoid's hump

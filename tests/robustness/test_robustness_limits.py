@@ -302,7 +302,7 @@ def test_equal_initial_weights_still_get_their_update_ratio_figure():
     ratio infinite, which the report once failed to draw (OverflowError)."""
     import pandas as pd
 
-    from harness.report.distributions import plot_update_ratio
+    from harness.report.run.distributions import plot_update_ratio
 
     layers = pd.DataFrame({"epoch": [1, 1, 2, 2], "layer": ["hidden_1", "hidden_2"] * 2,
                            "metric": "update_ratio", "value": [np.inf, 0.1, np.inf, 0.2]})

@@ -1,6 +1,7 @@
 """Sweeps: real tiny runs (2 epochs, 200 samples, width 4) into temporary folders."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,10 +12,15 @@ import pandas as pd
 import pytest
 import yaml
 from commands import cli
+from fake_runs import make_run
 
 from harness.base.labels import folder_name, render, short_keys
 from harness.errors import ConfigError
+from harness.rundir.run import load_run
 from harness.sweeps import load_experiment, run_sweep
+from harness.sweeps.figures import FACET_FIGURES, SWEEP_FIGURES, Study, facets
+from harness.sweeps.report import write_report
+from harness.sweeps.tables import run_row, runs_frame, summary_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = (ROOT / "configs/base.yaml").as_posix()
@@ -97,6 +103,35 @@ def test_sweep_page_says_how_to_build_the_run_reports_it_links_to(tmp_path):
     assert not (folder / "report.html").exists()
     assert f"<code>python -m harness report {folder}</code>" in html
     assert "running the sweep again with <code>--run-reports</code>" in html
+
+
+@pytest.mark.parametrize("grid, first", [
+    # depth varies: the ratio against depth heads the page, then each depth is a facet with the
+    # whole FACET_FIGURES table, in grid order
+    ({"model.activation": ["sigmoid", "relu"], "model.depth": [2, 3]},
+     "sweep_ratio_by_depth_png"),
+    # no depth: the first facet's first figure heads the page
+    ({"model.activation": ["sigmoid", "relu"], "train.optimizer": ["adam", "sgd"]},
+     "sweep_grad_norms_optimizer=adam_png"),
+])
+def test_the_sweep_page_draws_its_tables_in_order(tmp_path, grid, first):
+    # made-up run folders (tests/helpers/fake_runs.py) in the sweep's layout: no training
+    exp = load_experiment(experiment(tmp_path, grid, seeds=[0]))
+    out = tmp_path / "out"
+    loaded = {p.folder: load_run(make_run(
+        out / p.folder, activation=p.labels.get("model.activation", "relu"),
+        depth=int(p.labels.get("model.depth", 3)), seed=p.seed)) for p in exp.points}
+    runs = runs_frame([run_row(p, loaded[p.folder], None, out / p.folder) for p in exp.points])
+    html = write_report(out, exp, runs, summary_frame(runs, list(exp.grid)), loaded).read_text()
+
+    study = Study(exp, runs)
+    expected = [e.file() for e in SWEEP_FIGURES if e.applies(study)] + [
+        e.file(facet.suffix) for facet in facets(exp, loaded)
+        for e in FACET_FIGURES if e.applies(facet)]
+    shown = re.findall(r'<figure id="([^"]+)">', html)
+    assert shown == [name.replace(".", "_") for name in expected]
+    assert shown[0] == first and "not drawn" not in html
+    assert sorted(p.name for p in out.glob("*.png")) == sorted(expected)
 
 
 @pytest.mark.slow

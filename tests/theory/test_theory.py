@@ -15,10 +15,10 @@ from harness.catalog import initializers, slopes
 from harness.cli import predict
 from harness.config.config import ModelConfig
 from harness.measure import jacobian
+from harness.report.draw.style import NothingToPlot
 from harness.report.lr_range import plot_lr_range
 from harness.report.phase import plot_phase
-from harness.report.plots import NothingToPlot
-from harness.report.theory import LEGEND_EPOCHS, plot_jacobians, plot_theory
+from harness.report.run.theory import LEGEND_EPOCHS, plot_jacobians, plot_theory
 from harness.theory import meanfield as theory
 from harness.theory import phase
 

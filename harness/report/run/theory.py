@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from harness.base.frames import is_hidden, layer_tick, metric_table
-from harness.report.plots import LOG_SPAN, NothingToPlot
+from harness.report.draw.style import LOG_SPAN, NothingToPlot
 
 # (measured metric, theory metric, label); gradients relative to the last hidden layer's
 SIZES = [("preact_std", "theory_preact_std", "z's size (theory: sqrt(q_l))")]

@@ -1,8 +1,8 @@
-"""Distributions inside the network: per-layer histograms, update ratios, first-layer weights.
+"""Distributions inside the network: per-layer histograms and update ratios.
 
 The pictures of *Deep Learning from Scratch* ch. 6 and Karpathy's makemore part 3, drawn from
-`histograms.csv` (`epoch, layer, quantity, scale, bin_left, bin_right, count`), `layers.csv`'s
-`update_ratio` rows and `first_layer_weights.csv` (`epoch, unit, input, value`).
+`histograms.csv` (`epoch, layer, quantity, scale, bin_left, bin_right, count`) and `layers.csv`'s
+`update_ratio` rows.
 """
 
 import math
@@ -10,7 +10,7 @@ import math
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
 from harness.base.frames import (
     SYM_THRESHOLD,
@@ -20,8 +20,8 @@ from harness.base.frames import (
     layer_tick,
     metric_table,
 )
-from harness.report.plots import NothingToPlot, activation_color
-from harness.report.ticks import label_ticks
+from harness.report.draw.style import NothingToPlot, activation_color
+from harness.report.draw.ticks import label_ticks, symlog_ticks
 
 QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on log10|.|)
     "activation": ("activations a = f(z)", "a", "log10 |a|"),
@@ -70,34 +70,8 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     axes = np.atleast_1d(fig.subplots(1, len(quantities)))
     groups = _histograms(hist)
     for ax, quantity in zip(axes, quantities):
-        log, sym, fills, outlines, span = False, False, [], [], []
-        for row, layer in enumerate(names):  # input layer at the bottom
-            shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
-                     if (quantity, layer, e) in groups]
-            # shares, not counts: epoch 0 is one batch, a logged epoch every step of it
-            shares = {e: counts / max(counts.sum(), 1) for e, (_, counts, _) in shown}
-            # Scaled to the tallest inner bar: an end bin (ReLU's zeros, a log axis' exact zeros,
-            # saturated sigmoids) would flatten the rest; it is capped at the row's height, and
-            # its share is written beside the row.
-            peak = max((_inner(s, e).max() for s, (e, _, _) in zip(
-                shares.values(), (g for _, g in shown))), default=0) or 1
-            for epoch, (edges, counts, scale) in shown:
-                log, sym = log or scale == "log10_abs", sym or scale == "symlog"
-                outline = _steps(edges, row + 0.9 * np.minimum(shares[epoch] / peak, 1.0))
-                if epoch == first:
-                    fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
-                if epoch == last and last != first:
-                    outlines.append(outline)
-                span += _span(edges, counts, scale)
-            if (quantity, layer, last) in groups:
-                edges, counts, scale = groups[(quantity, layer, last)]
-                note = (_symlog_share(counts, edges) if scale == "symlog"
-                        else _edge_share(counts, edges, activation) if quantity == "activation"
-                        else _zero_share(counts) if scale == "log10_abs" else "")
-                if note:
-                    ax.text(1.01, row + 0.45, note, transform=ax.get_yaxis_transform(),
-                            ha="left", va="center", fontsize=6.5, color="#444444",
-                            clip_on=False)
+        fills, outlines, span, log, sym = _rows(ax, groups, quantity, names, (first, last),
+                                                activation)
         # one collection per panel rather than a patch per histogram: far fewer artists to draw
         ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
                           autolim=False)
@@ -124,6 +98,53 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     fig.suptitle(f"Distributions per layer: {activation or 'network'} ({what})",
                  fontweight="bold", fontsize=11)
     return fig
+
+
+def _rows(ax, groups: dict, quantity: str, names: list, epochs: tuple, activation: str):
+    """One quantity's panel, a row per layer: the first epoch's histogram as a fill, the last
+    one's as an outline, each row's share in a cut bin written beside it.
+
+    Args:
+        ax: the panel; only the notes are drawn on it here.
+        groups: `_histograms`' arrays.
+        quantity, names: the panel's quantity and the layers, input first.
+        epochs: (first, last) epoch.
+        activation: the hidden activation (how an activation's end bins are read).
+
+    Returns:
+        `(fills, outlines, span, log, sym)`: the polygons, the x range the rows need, and whether
+        a row is on a log10|x| or a symmetric log axis.
+    """
+    first, last = epochs
+    log, sym, fills, outlines, span = False, False, [], [], []
+    for row, layer in enumerate(names):  # input layer at the bottom
+        shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
+                 if (quantity, layer, e) in groups]
+        # shares, not counts: epoch 0 is one batch, a logged epoch every step of it
+        shares = {e: counts / max(counts.sum(), 1) for e, (_, counts, _) in shown}
+        # Scaled to the tallest inner bar: an end bin (ReLU's zeros, a log axis' exact zeros,
+        # saturated sigmoids) would flatten the rest; it is capped at the row's height, and
+        # its share is written beside the row.
+        peak = max((_inner(s, e).max() for s, (e, _, _) in zip(
+            shares.values(), (g for _, g in shown))), default=0) or 1
+        for epoch, (edges, counts, scale) in shown:
+            log, sym = log or scale == "log10_abs", sym or scale == "symlog"
+            outline = _steps(edges, row + 0.9 * np.minimum(shares[epoch] / peak, 1.0))
+            if epoch == first:
+                fills.append(np.vstack([[edges[0], row], outline, [edges[-1], row]]))
+            if epoch == last and last != first:
+                outlines.append(outline)
+            span += _span(edges, counts, scale)
+        if (quantity, layer, last) in groups:
+            edges, counts, scale = groups[(quantity, layer, last)]
+            note = (_symlog_share(counts, edges) if scale == "symlog"
+                    else _edge_share(counts, edges, activation) if quantity == "activation"
+                    else _zero_share(counts) if scale == "log10_abs" else "")
+            if note:
+                ax.text(1.01, row + 0.45, note, transform=ax.get_yaxis_transform(),
+                        ha="left", va="center", fontsize=6.5, color="#444444",
+                        clip_on=False)
+    return fills, outlines, span, log, sym
 
 
 def _histograms(hist) -> dict:
@@ -161,25 +182,6 @@ def _span(edges, counts, scale) -> list:
     if not held.size:
         return []
     return [edges[max(held[0] - 1, 0)], edges[min(held[-1] + 2, len(edges) - 1)]]
-
-
-def symlog_ticks(ax) -> None:
-    """0 and every second or third power of ten within a symlog x axis' limits (matplotlib's
-    own put one at every decade, which overlap on a narrow panel)."""
-    lo, hi = ax.get_xlim()
-    powers = np.arange(math.floor(math.log10(SYM_THRESHOLD)), 4)
-    sides = [p for p in powers if 10.0 ** p <= hi], [p for p in powers if -(10.0 ** p) >= lo]
-    step = max(1, math.ceil(max(len(s) for s in sides) / (2 if all(sides) else 4)))
-    ticks = [0.0] + [10.0 ** p for p in sides[0][::-1][::step]] + [
-        -(10.0 ** p) for p in sides[1][::-1][::step]]
-    ax.set_xticks(sorted(ticks), [_power(t) for t in sorted(ticks)])
-    ax.xaxis.set_minor_locator(NullLocator())
-
-
-def _power(x: float) -> str:
-    if x == 0:
-        return "0"
-    return f"{'-' if x < 0 else ''}1e{round(math.log10(abs(x)))}"
 
 
 def _symlog_share(counts, edges) -> str:
@@ -268,65 +270,3 @@ def _layer_shades(names) -> list:
 
     cmap = matplotlib.colormaps["viridis"]
     return [cmap(0.9 * i / max(len(names) - 1, 1)) for i in range(len(names))]
-
-
-def plot_first_layer_weights(weights, units: int = 6) -> Figure:
-    """A handful of first-layer units' weights as images (side = sqrt(inputs)): at
-    initialisation, at the last epoch, and the change between them.
-
-    After a few epochs the weights still look like their random start (they moved by a fifth
-    of their size): the change is what training wrote into them, strokes of the digits.
-
-    Args:
-        weights: the `first_layer_weights.csv` frame.
-        units: how many units to show.
-
-    Returns:
-        A Figure: one column per unit; rows init, last epoch (one colour scale, its colour bar:
-        weight) and the change (its own scale and colour bar); blue positive, red negative.
-    """
-    if weights is None or weights.empty or not {"unit", "input", "value"} <= set(weights):
-        raise NothingToPlot("no first_layer_weights.csv (recorded for image data by newer runs)")
-    n_inputs = int(weights["input"].max()) + 1
-    side = math.isqrt(n_inputs)
-    if side * side != n_inputs:
-        raise NothingToPlot(f"{n_inputs} inputs are not a square image")
-    epochs = sorted(weights["epoch"].unique())
-    epochs = list(dict.fromkeys([epochs[0], epochs[-1]]))
-    shown = sorted(weights["unit"].unique())[:units]
-    images = {epoch: _weight_images(weights[weights["epoch"] == epoch], shown, n_inputs, side)
-              for epoch in epochs}
-    rows = [("init" if e == 0 else f"epoch {e}", images[e]) for e in epochs]
-    if len(epochs) == 2:
-        rows.append((f"change\n(epoch {epochs[1]}\n- init)", images[epochs[1]] - images[epochs[0]]))
-    fig = Figure(figsize=(1.3 * len(shown) + 1.9, 1.45 * len(rows) + 0.7), layout="constrained")
-    axes = fig.subplots(len(rows), len(shown), squeeze=False)
-    weight_scale = max(float(np.abs(images[e]).max()) for e in epochs) or 1.0
-    for r, (label, stack) in enumerate(rows):
-        change = r == len(epochs)
-        scale = (float(np.abs(stack).max()) or 1.0) if change else weight_scale
-        for c, unit in enumerate(shown):
-            ax = axes[r, c]
-            drawn = ax.imshow(stack[c], cmap="RdBu", vmin=-scale, vmax=scale)
-            ax.set(xticks=[], yticks=[])
-            if r == 0:
-                ax.set_title(f"unit {unit}", fontsize=8)
-        axes[r, 0].set_ylabel(label, fontsize=9)
-        if change or r == len(epochs) - 1:  # one bar for the weights' rows, one for the change
-            bar = fig.colorbar(drawn, ax=axes[r:r + 1] if change else axes[:len(epochs)],
-                               shrink=0.9, pad=0.02)
-            bar.set_label("change" if change else "weight", fontsize=8)
-            bar.ax.tick_params(labelsize=7)
-    fig.suptitle(f"First-layer weights as {side} x {side} images"
-                 + (": the change shows what training wrote" if len(rows) > len(epochs) else ""),
-                 fontweight="bold", fontsize=11)
-    return fig
-
-
-def _weight_images(rows, units, n_inputs: int, side: int) -> np.ndarray:
-    """One epoch's `first_layer_weights.csv` rows as images, (units, side, side)."""
-    images = np.zeros((len(units), n_inputs))
-    for i, unit in enumerate(units):
-        these = rows[rows["unit"] == unit]
-        images[i, these["input"].to_numpy(int)] = these["value"].to_numpy(float)
-    return images.reshape(len(units), side, side)

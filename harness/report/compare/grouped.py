@@ -13,15 +13,15 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from harness.base.frames import layer_key
-from harness.report.plots import (
+from harness.report.draw.style import (
     ACTIVATION_COLORS,
     OTHER_COLORS,
     NothingToPlot,
     activation_color,
-    epoch_axis,
     norm_label,
     shared_gradient_metric,
 )
+from harness.report.draw.ticks import epoch_axis
 
 BANDS = ("minmax", "std")
 LINESTYLES = ["-", "--", "-.", ":"]

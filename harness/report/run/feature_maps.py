@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from harness.base.frames import layer_key
-from harness.report.plots import NothingToPlot
+from harness.report.draw.style import NothingToPlot
 
 
 def map_array(rows) -> np.ndarray:

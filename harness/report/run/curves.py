@@ -1,13 +1,14 @@
 """Learning curves of one run: loss and accuracy, or loss, MAE and RMSE for regression.
 
 Takes the `history.csv` frame (one row per epoch, `results/README.md`) and returns a matplotlib
-`Figure`, like the functions in `harness.report.plots`.
+`Figure`, like the functions in `harness.report.run.gradients`.
 """
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.report.plots import LOG_SPAN, NothingToPlot, activation_color, epoch_axis
+from harness.report.draw.style import LOG_SPAN, NothingToPlot, activation_color
+from harness.report.draw.ticks import epoch_axis
 
 
 def plot_history(history, activation: str = "", loss_name: str = "",

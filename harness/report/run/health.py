@@ -10,8 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from harness.base.frames import is_hidden, layer_tick, metric_table
-from harness.report.plots import NothingToPlot, activation_color
-from harness.report.ticks import label_ticks
+from harness.report.draw.style import NothingToPlot, activation_color
+from harness.report.draw.ticks import label_ticks
 
 HEAD_COLOR = "#777777"
 SHARES = ("saturation", "dead_fraction")

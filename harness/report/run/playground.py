@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from PIL import Image, ImageDraw
 
 from harness.base.frames import layer_key, layer_tick
-from harness.report.boundary import (
+from harness.report.draw.style import NothingToPlot
+from harness.report.run.boundary import (
     CLASS_COLORS,
     PLAYGROUND,
     PROBABILITY,
@@ -28,7 +29,6 @@ from harness.report.boundary import (
     pred_columns,
     surface_task,
 )
-from harness.report.plots import NothingToPlot
 
 MAX_PANELS = 6  # boundary small multiples: first, last and evenly spaced ones between
 NEURON_PIXELS = 48  # a unit's map, resized smoothly from its coarse grid (`neurons.csv`)

@@ -14,13 +14,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from harness.base.frames import is_hidden, metric_table
-from harness.report.plots import (
+from harness.report.draw.style import (
     NothingToPlot,
     activation_color,
-    epoch_axis,
     norm_label,
     shared_gradient_metric,
 )
+from harness.report.draw.ticks import epoch_axis
 
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v"]

@@ -10,7 +10,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from harness.report.plots import NothingToPlot, activation_color
+from harness.report.draw.style import NothingToPlot, activation_color
 
 # The Playground's colours: orange for class 0 / negative, blue for class 1 / positive.
 PLAYGROUND = LinearSegmentedColormap.from_list("playground", ["#f59322", "#e8eaeb", "#0877bd"])

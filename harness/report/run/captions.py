@@ -6,6 +6,7 @@ optimizer's caption says why small gradients still move the weights, a run at ch
 import math
 
 from harness.base.frames import hidden_mean, is_hidden, last_epoch, layer_tick, metric_table
+from harness.report.draw.style import activation_name
 
 ADAPTIVE = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad",
             "adadelta": "Adadelta", "adamax": "Adamax", "nadam": "Nadam", "lion": "Lion"}
@@ -28,6 +29,36 @@ def chance_text(summary: dict) -> str:
     if summary.get("chance_loss") is not None:
         parts.append(f"loss {summary['chance_loss']:.3g}")
     return f"chance level: {', '.join(parts)}" if parts else ""
+
+
+def summary_chance(summary: dict) -> dict:
+    """`{"accuracy": a, "loss": l}` at chance, as `summary.json` recorded them (the dotted lines
+    of the learning curves); empty when it did not."""
+    return {k: summary[f"chance_{k}"] for k in ("accuracy", "loss")
+            if summary.get(f"chance_{k}") is not None}
+
+
+def page_activation(model: dict) -> str:
+    """The activation as the page names it: `relu`, `relu+sigmoid`, or `no hidden layer`."""
+    # A model without hidden layers keeps the config's default activation, which it never uses.
+    if model.get("depth") == 0:
+        return "no hidden layer"
+    return activation_name(model.get("activation"))
+
+
+def cell_name(model: dict) -> str:
+    """A recurrent layer's cell as the gradient-over-time figures name it, with what it
+    squashes with: `SimpleRNN (tanh)`, `LSTM (sigmoid gates, tanh state)`."""
+    cell = model.get("cell") or "simple"
+    return {"simple": f"SimpleRNN ({activation_name(model.get('activation'))})",
+            "lstm": "LSTM (sigmoid gates, tanh state)",
+            "gru": "GRU (sigmoid gates, tanh candidate)"}.get(cell, cell)
+
+
+def conv_stack(layers) -> bool:
+    """Whether the run's `layers.csv` names conv layers (`conv_1` .. `conv_N`): the page then
+    speaks of conv_1's filters, and of conv_1's gradient, rather than hidden_1's."""
+    return "layer" in layers and bool((layers["layer"].astype(str) == "conv_1").any())
 
 
 def gradient_caption(layers, optimizer: str) -> str:

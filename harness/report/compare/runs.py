@@ -20,20 +20,11 @@ from harness.base.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.base.labels import flatten_config, render, short_keys
 from harness.errors import HarnessError
 from harness.report import page
-from harness.report.compare_layers import (
-    plot_compare_heatmaps,
-    plot_compare_histograms,
-    plot_compare_update_ratio,
-)
-from harness.report.compare_plots import (
-    plot_compare_grad_epochs,
-    plot_compare_grad_norms,
-    plot_compare_history,
-    run_styles,
-)
-from harness.report.figures import build_figure, save_figure
-from harness.report.plots import NothingToPlot, activation_name, shared_gradient_metric, size_words
-from harness.report.time import plot_time_overlay
+from harness.report.compare.figures import COMPARE_FIGURES, Compared
+from harness.report.compare.plots import run_styles
+from harness.report.draw.style import activation_name
+from harness.report.entry import draw_entries
+from harness.report.run.captions import summary_chance
 from harness.rundir.run import Run, load_run, read_table
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
@@ -180,49 +171,15 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
     mark_ours(out, "compare")
     write_csv(out / "compare.csv", table)
     labels = list(table["label"])
-    styles = run_styles(list(table["activation"]), labels)
-    layers = _stack([r.layers for r in runs], labels)
-    history = _stack([r.history for r in runs], labels)
-    hist = _stack([read_table(r.dir / "histograms.csv") for r in runs], labels)
-    chance = {label: chance_levels(r) for r, label in zip(runs, labels)}
-    notes, figures = [], []
-    metric = shared_gradient_metric(layers)
-    rms, size = metric == "grad_rms", size_words(metric)
-    for name, title, caption, draw in [
-        ("compare_grad_norms.png", "Gradient size per layer",
-         f"Kernel gradient {size} of every layer at initialisation (left) and after the last "
-         "epoch (right). Lines that climb steeply toward the output are networks whose first "
-         "layers barely learn.", lambda: plot_compare_grad_norms(layers, styles)),
-        ("compare_grad_epochs.png", "First and last hidden layer over training",
-         f"The kernel gradient {size} of the first hidden layer (left) and of the last one "
-         "(right) at each epoch, on the same scale: the vertical gap between the panels is the "
-         + ("vanishing ratio." if rms else "ratio of their L2 norms (recorded before grad_rms, "
-            "so biased by the layers' sizes)."), lambda: plot_compare_grad_epochs(layers, styles)),
-        ("compare_heatmaps.png", "Gradient size per layer and epoch",
-         "Each run's layer x epoch gradient size side by side, on ONE colour scale: the same "
-         "colour is the same size in every panel, so a run whose bottom rows are dark gets "
-         "orders of magnitude less gradient in its first layers.",
-         lambda: plot_compare_heatmaps(layers, styles)),
-        ("compare_history.png", "Learning curves",
-         "Training (top) and validation (bottom) metrics of every run; dotted: chance level "
-         "(always guessing the majority class; its loss).",
-         lambda: plot_compare_history(history, styles, chance)),
-        ("compare_histograms.png", "Distributions in the first, a middle and the last layer",
-         "Activations and weight gradients (on log10|g|) of the first, a middle and the last "
-         "hidden layer, at initialisation and at the last logged epoch, every run overlaid. A "
-         "sigmoid piles its activations at 0 and 1 or at 0.5; its gradients sit decades left of "
-         "a ReLU's in the first layer.", lambda: plot_compare_histograms(hist, styles)),
-        ("compare_update_ratio.png", "Update-to-weight ratio per layer",
-         "std(ΔW) / std(W) per layer after the first and after the last epoch; 1e-3 (dashed) is "
-         "a usual healthy size. Adaptive optimizers (Adam, RMSprop) lift small-gradient layers "
-         "toward it; plain SGD does not.", lambda: plot_compare_update_ratio(layers, styles)),
-    ] + _time_figure(runs, labels, styles):
-        try:
-            path = save_figure(out / name, build_figure(draw))
-            figures.append(page.figure(path, title, caption))
-        except NothingToPlot as reason:
-            (out / name).unlink(missing_ok=True)
-            notes.append(f"{title}: not drawn: {reason}.")
+    compared = Compared(
+        styles=run_styles(list(table["activation"]), labels),
+        layers=_stack([r.layers for r in runs], labels),
+        history=_stack([r.history for r in runs], labels),
+        histograms=_stack([read_table(r.dir / "histograms.csv") for r in runs], labels),
+        chance={label: chance_levels(r) for r, label in zip(runs, labels)},
+        steps={label: read_table(r.dir / "timesteps.csv") for r, label in zip(runs, labels)})
+    drawn = draw_entries(COMPARE_FIGURES, compared, out)
+    notes, figures = drawn.notes, drawn.figures
     notes += [f"{lab}: status {r.status}." for r, lab in zip(runs, labels)
               if r.status != "completed"]
     keys = differing_keys([r.config for r in runs])
@@ -237,25 +194,13 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
     write_text(out / "report.html", page.page(f"Comparing {len(runs)} runs", body))
 
 
-def _time_figure(runs: list[Run], labels: list[str], styles: dict) -> list:
-    """Recurrent runs: their gradient over time overlaid (`harness.report.time`)."""
-    steps = {label: read_table(r.dir / "timesteps.csv") for r, label in zip(runs, labels)}
-    if all(frame.empty for frame in steps.values()):
-        return []
-    return [("compare_time.png", "Gradient over time",
-             "||dL/dh_t|| of each run's last recurrent layer at every step t, through the whole "
-             "recurrence, at initialisation (left) and after training (right).",
-             lambda: plot_time_overlay(steps, styles))]
-
-
 def chance_levels(run: Run) -> dict:
     """`{"accuracy": a, "loss": l}` at chance for a classification run: from summary.json's
     `chance_accuracy` / `chance_loss` when recorded, else from the test labels in points.csv
     (the majority class's share; the entropy of the class shares, the loss of always answering
     them). Empty for regression or when neither is there."""
     summary = run.summary
-    found = {k: summary[f"chance_{k}"] for k in ("accuracy", "loss")
-             if summary.get(f"chance_{k}") is not None}
+    found = summary_chance(summary)
     if found or summary.get("task") == "regression":
         return found
     points = read_table(run.dir / "points.csv")

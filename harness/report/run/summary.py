@@ -6,8 +6,9 @@ code, so that a `Run` can show itself without a circle back to `harness.rundir.r
 """
 
 from harness.base.frames import dead_layer, last_epoch, vanishing_ratio
-from harness.report import captions, page
-from harness.report.plots import activation_name
+from harness.report import page
+from harness.report.draw.style import activation_name
+from harness.report.run import captions
 
 TEST_METRICS = [("test_loss", "test loss"), ("test_accuracy", "test accuracy"),
                 ("test_mae", "test MAE"), ("test_rmse", "test RMSE")]
@@ -35,14 +36,14 @@ def summary_rows(run) -> list[tuple[str, str, str]]:
     for epoch in [0] + ([last] if last else []):
         ratio = vanishing_ratio(run.layers, epoch)
         label = f"vanishing ratio at epoch {epoch} (last)" if epoch else "vanishing ratio at init"
-        hint = page.ratio_hint(ratio, "conv_1" if model.get("type") == "conv" else "hidden_1")
+        hint = page.ratio_hint(ratio, "conv_1" if captions.conv_stack(run.layers) else "hidden_1")
         if epoch and epoch == last and not ratio > 0:  # a dead layer blocks every gradient below
             hint = dead_layer(run.layers) or hint
         rows.append((label, page.fmt(ratio, "ratio"), hint))
     wall = s.get("wall_time_s", run.meta.get("wall_time_s"))
     rows += [("wall time", f"{wall:.1f} s" if wall is not None else "n/a", ""),
              ("model", ("no hidden layer, " if model.get("depth") == 0 else
-                        _conv_layers(model) if model.get("type") == "conv" else
+                        _conv_layers(model) if model.get("filters") is not None else
                         f"{model.get('depth', '?')} hidden x {model.get('width', '?')} units, "
                         f"{activation_name(model.get('activation')) or '?'}, ")
                        + f"{model.get('initializer', '?')} init, "
@@ -103,7 +104,8 @@ def _samples(data: dict, summary: dict) -> str:
 
 
 def _conv_layers(model: dict) -> str:
-    """`8 conv layers x 16 filters 3 x 3, 2 x 2 max-pools after conv 3, 5, `."""
+    """`8 conv layers x 16 filters 3 x 3, 2 x 2 max-pools after conv 3, 5, `: the model row of a
+    config that gives conv filters (only a conv model's config has them)."""
     k = model.get("kernel_size", "?")
     pools = ", ".join(str(p) for p in model.get("pool") or []) or "none"
     return (f"{model.get('depth', '?')} conv layers x {model.get('filters', '?')} filters "

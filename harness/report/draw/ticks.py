@@ -9,6 +9,8 @@ ticks once inside its view (`fixed_ticks`); the picture is the same.
     label_ticks(ax.xaxis, [1, 2, 3], ["1", "2", "output"])  # instead of ax.set_xticks(...)
 """
 
+import math
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import (
@@ -16,9 +18,12 @@ from matplotlib.ticker import (
     FixedLocator,
     FuncFormatter,
     LogLocator,
+    MaxNLocator,
     NullFormatter,
     NullLocator,
 )
+
+from harness.base.frames import SYM_THRESHOLD
 
 
 def label_ticks(axis, locs, labels, fontsize=None) -> None:
@@ -107,3 +112,33 @@ def _in_view(axis, locs) -> np.ndarray:
         shown = transform.transform(locs)
     slack = (high - low) * 1e-10
     return locs[(shown >= low - slack) & (shown <= high + slack)]
+
+
+def epoch_axis(ax, epochs) -> None:
+    """Integer epoch ticks; a handful of epochs gets one tick each rather than fractional ones."""
+    epochs = np.unique(np.asarray(epochs, dtype=float))
+    epochs = epochs[np.isfinite(epochs)]
+    if 0 < len(epochs) < 5:
+        ax.set_xticks(epochs, [str(int(e)) for e in epochs])
+        ax.set_xlim(epochs.min() - 0.5, epochs.max() + 0.5)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def symlog_ticks(ax) -> None:
+    """0 and every second or third power of ten within a symlog x axis' limits (matplotlib's
+    own put one at every decade, which overlap on a narrow panel)."""
+    lo, hi = ax.get_xlim()
+    powers = np.arange(math.floor(math.log10(SYM_THRESHOLD)), 4)
+    sides = [p for p in powers if 10.0 ** p <= hi], [p for p in powers if -(10.0 ** p) >= lo]
+    step = max(1, math.ceil(max(len(s) for s in sides) / (2 if all(sides) else 4)))
+    ticks = [0.0] + [10.0 ** p for p in sides[0][::-1][::step]] + [
+        -(10.0 ** p) for p in sides[1][::-1][::step]]
+    ax.set_xticks(sorted(ticks), [_power(t) for t in sorted(ticks)])
+    ax.xaxis.set_minor_locator(NullLocator())
+
+
+def _power(x: float) -> str:
+    if x == 0:
+        return "0"
+    return f"{'-' if x < 0 else ''}1e{round(math.log10(abs(x)))}"

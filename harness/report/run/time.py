@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from harness.report.plots import NothingToPlot
+from harness.report.draw.style import NothingToPlot
 
 METRIC_LABELS = {"h_grad_norm": "||dL/dh_t||", "c_grad_norm": "||dL/dc_t|| (LSTM cell state)"}
 

@@ -2,7 +2,7 @@
 
 Reports are drawn once per process, so what matters is the first draw: no mathtext (plain log
 labels), titles at a fixed height (no tick-label measuring), unhinted glyphs, ticks worked out once
-(`harness.report.ticks`), no full garbage collection over older objects, and a palette PNG.
+(`harness.report.draw.ticks`), no full garbage collection over older objects, and a palette PNG.
 
     fig = build_figure(lambda: plot_grad_norms(layers))  # under the report's rc settings
     save_figure(run_dir / "grad_norms.png", fig)
@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from harness.base.files import write_bytes
-from harness.report.ticks import fixed_ticks, plain_log_ticks
+from harness.report.draw.ticks import fixed_ticks, plain_log_ticks
 
 DPI = 90  # sharp enough in a browser at 100%; fewer pixels barely change the drawing time
 # Plots hold few colours: a 256-colour palette PNG is ~4x smaller than RGBA, looks the same and

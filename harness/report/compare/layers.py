@@ -3,7 +3,7 @@
 Layer x epoch gradient heatmaps side by side on ONE colour scale (a 1e5 difference must look like
 one), per-layer histograms of the first, a middle and the last hidden layer overlaid across runs,
 and the update-to-weight ratio per layer. Inputs are long DataFrames with a `run` column and the
-`styles` mapping of `compare_plots.run_styles`.
+`styles` mapping of `harness.report.compare.plots.run_styles`.
 """
 
 import math
@@ -23,9 +23,10 @@ from harness.base.frames import (
     metric_table,
     symlog,
 )
-from harness.report.compare_plots import figure_legend
-from harness.report.distributions import QUANTITIES, UPDATE_REFERENCE, symlog_ticks
-from harness.report.plots import NORMS, NothingToPlot, shared_gradient_metric
+from harness.report.compare.plots import figure_legend
+from harness.report.draw.style import NORMS, NothingToPlot, shared_gradient_metric
+from harness.report.draw.ticks import symlog_ticks
+from harness.report.run.distributions import QUANTITIES, UPDATE_REFERENCE
 
 
 def plot_compare_heatmaps(layers_by_run, styles: dict, metric: str | None = None) -> Figure:
@@ -105,6 +106,47 @@ def plot_compare_histograms(hist_by_run, styles: dict,
     rows = [(q, when) for q in quantities for when in ("first", "last")]
     fig = Figure(figsize=(3.6 * len(picks) + 0.8, 2.1 * len(rows) + 1.0), layout="constrained")
     axes = fig.subplots(len(rows), len(picks), squeeze=False)
+    drawn, spans = _overlay(axes, hist_by_run, styles, rows, picks)
+    for (r, c), bars in drawn.items():
+        _cut_end_bins(axes[r, c], bars, styles)
+    for r, span in spans.items():  # a symlog axis runs to +-1e3: show where the values are
+        for ax in axes[r]:
+            ax.set_xscale("symlog", linthresh=SYM_THRESHOLD, linscale=0.9)
+            if span:
+                ax.set_xlim(min(span), max(span))
+            symlog_ticks(ax)
+    for r, (quantity, when) in enumerate(rows):
+        title, linear, logged = QUANTITIES[quantity]
+        log = (hist_by_run.loc[hist_by_run["quantity"] == quantity, "scale"] == "log10_abs").any()
+        for c, position in enumerate(picks):
+            ax = axes[r, c]
+            where = "first" if position == 1 else ("last" if position == depth else "middle")
+            ax.set_title(f"{title}, {where} hidden layer ({position}), "
+                         f"{'at init' if when == 'first' else 'last epoch'}", fontsize=8)
+            ax.set_xlabel(logged if log else f"{linear} (symmetric log axis)" if r in spans
+                          else linear, fontsize=8)
+            ax.tick_params(labelsize=7)
+            ax.grid(True, alpha=0.3)
+        axes[r, 0].set_ylabel("density", fontsize=8)
+    figure_legend(fig, axes)
+    fig.suptitle("Distributions in the first, a middle and the last hidden layer",
+                 fontweight="bold")
+    return fig
+
+
+def _overlay(axes, hist_by_run, styles: dict, rows: list, picks: list) -> tuple[dict, dict]:
+    """Draws every run's histograms into the grid, as steps in the run's style.
+
+    Args:
+        axes: the (rows, picks) grid of panels.
+        hist_by_run, styles: as `plot_compare_histograms` takes them (full bins).
+        rows: (quantity, "first" or "last") per row.
+        picks: the hidden layers' positions per column, 1 = the first.
+
+    Returns:
+        `(drawn, spans)`: (row, col) -> [(run, density, shares, zero bins)], the bars the y
+        limits need (every run's); row -> the x range its symlog histograms hold.
+    """
     drawn = {}  # (row, col) -> [(run, density, shares, zero bin)]: the y limit needs every run's
     spans = {}  # row -> x range of its symlog histograms
     on_symlog = set(hist_by_run.loc[hist_by_run["scale"] == "symlog", "quantity"])
@@ -138,31 +180,7 @@ def plot_compare_histograms(hist_by_run, styles: dict,
                     spans.setdefault(r, []).extend(
                         [edges[max(held[0] - 1, 0)], edges[min(held[-1] + 2, len(edges) - 1)]]
                         if held.size else [])
-    for (r, c), bars in drawn.items():
-        _cut_end_bins(axes[r, c], bars, styles)
-    for r, span in spans.items():  # a symlog axis runs to +-1e3: show where the values are
-        for ax in axes[r]:
-            ax.set_xscale("symlog", linthresh=SYM_THRESHOLD, linscale=0.9)
-            if span:
-                ax.set_xlim(min(span), max(span))
-            symlog_ticks(ax)
-    for r, (quantity, when) in enumerate(rows):
-        title, linear, logged = QUANTITIES[quantity]
-        log = (hist_by_run.loc[hist_by_run["quantity"] == quantity, "scale"] == "log10_abs").any()
-        for c, position in enumerate(picks):
-            ax = axes[r, c]
-            where = "first" if position == 1 else ("last" if position == depth else "middle")
-            ax.set_title(f"{title}, {where} hidden layer ({position}), "
-                         f"{'at init' if when == 'first' else 'last epoch'}", fontsize=8)
-            ax.set_xlabel(logged if log else f"{linear} (symmetric log axis)" if r in spans
-                          else linear, fontsize=8)
-            ax.tick_params(labelsize=7)
-            ax.grid(True, alpha=0.3)
-        axes[r, 0].set_ylabel("density", fontsize=8)
-    figure_legend(fig, axes)
-    fig.suptitle("Distributions in the first, a middle and the last hidden layer",
-                 fontweight="bold")
-    return fig
+    return drawn, spans
 
 
 def _cut_end_bins(ax, bars, styles) -> None:

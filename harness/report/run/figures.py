@@ -1,0 +1,245 @@
+"""One run's figures, in page order: the table `report.html` loops over (`RUN_FIGURES`).
+
+Each entry is a `harness.report.entry.FigureEntry` over `RunFiles`: which runs it applies to
+(by the files the run folder holds: toy data's `points.csv`, a recurrent run's `timesteps.csv`,
+image data's `first_layer_weights.csv`, a conv run's `feature_maps.csv`), how it is drawn, and
+a caption that says how to read it for this run (its optimizer, head and data). A figure every
+run has applies always; when the run's files cannot feed it, the page says why.
+
+    drawn = draw_entries(RUN_FIGURES, RunFiles(run), run.dir)
+"""
+
+import pandas as pd
+
+from harness.report.draw.style import NothingToPlot
+from harness.report.entry import FigureEntry
+from harness.report.run import captions
+from harness.report.run.boundary import plot_decision_boundary
+from harness.report.run.curves import plot_history
+from harness.report.run.distributions import plot_histograms, plot_update_ratio
+from harness.report.run.feature_maps import plot_feature_maps
+from harness.report.run.gradients import plot_grad_heatmaps, plot_grad_norms
+from harness.report.run.health import plot_activation_stats
+from harness.report.run.playground import (
+    boundary_gif,
+    layer_activations,
+    layer_widths,
+    plot_boundary_epochs,
+    plot_neurons,
+)
+from harness.report.run.theory import plot_jacobians, plot_theory
+from harness.report.run.time import plot_time, plot_time_heatmap
+from harness.report.run.weights import plot_first_layer_weights
+from harness.rundir.run import Run, read_table
+
+
+class RunFiles:
+    """A run as its figures read it: the `Run`, its sections, and the folder's other tables, each
+    read once (the Playground's four figures share `points.csv` and `surface.csv`).
+
+    Args:
+        run: the run, as `harness.rundir.run.load_run` reads it.
+    """
+
+    def __init__(self, run: Run):
+        self.run = run
+        self.model = run.config.get("model") or {}
+        self.train = run.config.get("train") or {}
+        self.activation = captions.page_activation(self.model)
+        self._tables = {}
+
+    @property
+    def layers(self) -> pd.DataFrame:
+        return self.run.layers
+
+    @property
+    def summary(self) -> dict:
+        return self.run.summary
+
+    def has(self, name: str) -> bool:
+        """Whether the run folder holds the file `name`, e.g. `timesteps.csv`."""
+        return (self.run.dir / name).is_file()
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The run folder's `name.csv`, or None when it is missing or empty; a damaged file
+        raises a `HarnessError` naming it (`harness.rundir.run.read_table`)."""
+        if name not in self._tables:
+            frame = read_table(self.run.dir / f"{name}.csv")
+            self._tables[name] = None if frame.empty else frame
+        return self._tables[name]
+
+    def per_layer(self) -> list[str]:
+        """One activation per hidden layer, from the config (a mixed network's ticks)."""
+        return list(layer_activations(self.model).values())
+
+
+def _toy(r: RunFiles) -> bool:
+    return r.table("points") is not None or r.table("surface") is not None
+
+
+def _toy_frames(r: RunFiles) -> tuple[pd.DataFrame, pd.DataFrame]:
+    points, surface = r.table("points"), r.table("surface")
+    if points is None or surface is None:
+        raise NothingToPlot("points.csv or surface.csv is missing")
+    return points, surface
+
+
+def _boundary(r: RunFiles):
+    return plot_decision_boundary(*_toy_frames(r), r.summary.get("task", ""), r.activation,
+                                  r.summary.get("class_names"), r.summary.get("input_names"))
+
+
+def _history(r: RunFiles):
+    return plot_history(r.run.history, r.activation, r.train.get("loss", ""),
+                        r.summary.get("diverged_epoch"), captions.summary_chance(r.summary))
+
+
+def _history_caption(r: RunFiles) -> str:
+    chance = captions.chance_text(r.summary)
+    return ("Training (solid) and validation (dashed) metrics after each epoch."
+            + (f" Dotted: {chance}." if chance else ""))
+
+
+def _weights_title(r: RunFiles) -> str:
+    return "conv_1's filters" if captions.conv_stack(r.layers) else "First-layer weights"
+
+
+def _weights_caption(r: RunFiles) -> str:
+    if captions.conv_stack(r.layers):
+        k = r.model.get("kernel_size", "?")
+        return (f"The first conv layer's {k} x {k} filters drawn as images, one pixel per kernel "
+                "position, at initialisation and after training (blue positive, red negative): "
+                "trained filters become edge and stroke detectors; filters that did not change "
+                "are a layer the gradient did not reach.")
+    return ("A few first-layer units' weights drawn as images, one pixel per input, at "
+            "initialisation and after training, on one colour scale (blue positive, red "
+            "negative), and below them the change between the two on its own scale: after a "
+            "few epochs the weights still look like their random start, while the change "
+            "shows the strokes of the digits each unit learned to respond to.")
+
+
+def _time_caption(r: RunFiles) -> str:
+    return (f"{captions.cell_name(r.model)}: ||dL/dh_t||, the loss's gradient reaching the state "
+            "at step t through the whole recurrence (later steps, the layer above, the head), one "
+            "line per logged epoch, log scale. The head reads the last step (right); a line "
+            "falling to the left is the gradient vanishing back through time, and the first "
+            "steps then learn nothing. Gated cells often vanish more at initialisation than a "
+            "tanh SimpleRNN: what their gates buy is learned, so compare the initialisation line "
+            "with the trained ones.")
+
+
+RUN_FIGURES = (
+    FigureEntry(
+        name="grad_norms.png", title="Gradient size per layer",
+        draw=lambda r: plot_grad_norms(r.layers, r.activation, activations=r.per_layer()),
+        caption=lambda r: captions.gradient_caption(r.layers, r.train.get("optimizer", ""))),
+    FigureEntry(
+        name="grad_heatmap.png", title="Gradient sizes over training",
+        draw=lambda r: plot_grad_heatmaps(r.layers),
+        caption="The same sizes at every epoch: rows are layers (input at the bottom), columns "
+                "epochs. Left: dL/dW, what the optimizer applies; right: dL/dz, the signal "
+                "reaching each layer's pre-activation. A dark band along the bottom rows is a "
+                "vanishing gradient."),
+    FigureEntry(
+        name="theory.png", title="Theory at initialisation",
+        draw=lambda r: plot_theory(r.layers, 0, r.summary.get("theory_reason")),
+        caption="Lines: the mean-field recursion's prediction for this network at initialisation "
+                "(Poole et al. 2016; Schoenholz et al. 2017): sqrt(q_l), the size of each layer's "
+                "z, and the gradients' sizes relative to the last hidden layer. Points: the same "
+                "measured (preact_std over the whole training set, the gradients on the first "
+                "batch). Where the points leave the lines, finite width, few inputs or biases "
+                "depart from the theory."),
+    FigureEntry(
+        name="jacobians.png", title="Layer Jacobians during training",
+        draw=lambda r: plot_jacobians(r.layers, r.summary.get("jacobian_reason")),
+        caption="The singular values of each hidden layer's input-output Jacobian diag(f'(z)) Wᵀ "
+                "at the first 4 training examples, at initialisation and at every logged epoch "
+                "(Glorot & Bengio 2010): the factors by which the layer stretches a small change "
+                "of its input, and the gradient on its way back. Near 1 (dashed) the layer keeps "
+                "a signal's size; below 1 it shrinks it, and the shrinking compounds over layers "
+                "(a vanishing gradient); above 1 it grows it. Taken for plain Dense stacks only: "
+                "not for conv or recurrent layers, nor with batch norm, skip connections or "
+                "dropout."),
+    FigureEntry(
+        name="update_ratio.png", title="Update-to-weight ratio",
+        draw=lambda r: plot_update_ratio(r.layers, r.activation),
+        caption="std(ΔW) / std(W): how far one optimizer step moves each layer's weights, "
+                "relative to their size, averaged over each epoch's steps (Karpathy's makemore "
+                "part 3). Around 1e-3 (dashed) a layer learns at a healthy pace; far below, it "
+                "hardly moves; far above, training is unstable."),
+    FigureEntry(
+        name="histograms.png", title="Distributions per layer",
+        draw=lambda r: plot_histograms(r.table("histograms"), r.activation),
+        caption="One row per layer (input at the bottom), grey at initialisation, a line at the "
+                "last logged epoch; each row scaled to its tallest bar but the two end bins and "
+                "the bin at 0: a taller one (ReLU's zeros, exact zeros on a log axis, a saturated "
+                "sigmoid) is cut at the row's height and its share written at the right. "
+                "Pre-activations, and an unbounded activation's outputs (ReLU), are on a "
+                "symmetric log axis (linear within 1e-4, decades beyond; each column one range), "
+                "so that epoch 0's small values and a trained network's large ones both show. "
+                "Activations piled at the ends of a sigmoid's 0..1 range are saturated; all at "
+                "0.5, collapsed; spread out, healthy (Deep Learning from Scratch, ch. 6). "
+                "Gradients are on a log10|g| axis: a row shifted left by 3 gets a thousandth of "
+                "the gradient."),
+    FigureEntry(
+        name="history.png", title="Learning curves", draw=_history, caption=_history_caption),
+    FigureEntry(
+        name="activations.png", title="Activation statistics per layer",
+        draw=lambda r: plot_activation_stats(r.layers, r.activation, activations=r.per_layer(),
+                                             head=str(r.model.get("head", ""))),
+        caption=lambda r: captions.activation_caption(
+            r.layers, r.per_layer() or [r.activation], str(r.model.get("head", "")),
+            r.summary.get("learned"))),
+    # toy data: the TensorFlow Playground's pictures
+    FigureEntry(
+        name="boundary.png", applies=_toy, draw=_boundary,
+        title=lambda r: ("Fitted function" if r.summary.get("task", "") == "regression"
+                         else "Decision boundary"),
+        caption="The trained model's output on a grid over the data, as in the TensorFlow "
+                "Playground. Points with white edges are training data, black edges test data."),
+    FigureEntry(
+        name="boundary_epochs.png", title="The boundary during training", applies=_toy,
+        draw=lambda r: plot_boundary_epochs(*_toy_frames(r), r.summary.get("task", ""),
+                                            r.activation),
+        caption="The model's output at the logged epochs, from initialisation to the last epoch, "
+                "with the training points. Grey is a coin flip (P(class 1) from 0.4 to 0.6): a "
+                "model at chance stays grey rather than flickering between the two colours."),
+    FigureEntry(
+        name="boundary.gif", title="The boundary during training, animated", applies=_toy,
+        draw=lambda r: boundary_gif(*_toy_frames(r), r.summary.get("task", "")),
+        caption="Every logged epoch in turn; the last frame holds longer."),
+    FigureEntry(
+        name="neurons.png", title="Every hidden unit", applies=_toy,
+        draw=lambda r: plot_neurons(r.table("neurons"), layer_widths(r.model),
+                                    layer_activations(r.model)),
+        caption="Each small map is one hidden unit's output over the input plane after training, "
+                "as in the TensorFlow Playground: the first layer draws lines, deeper layers "
+                "combine them into curves. A map of one flat colour is a unit that does nothing "
+                "here (dead or saturated everywhere)."),
+    # a recurrent run's gradient over time (`harness.report.run.time`)
+    FigureEntry(
+        name="time.png", title="Gradient over time", applies=lambda r: r.has("timesteps.csv"),
+        draw=lambda r: plot_time(r.table("timesteps"), captions.cell_name(r.model)),
+        caption=_time_caption),
+    FigureEntry(
+        name="time_heatmap.png", title="Gradient over time, every logged epoch",
+        applies=lambda r: r.has("timesteps.csv"),
+        draw=lambda r: plot_time_heatmap(r.table("timesteps")),
+        caption="The same norms as a step x epoch map (rows epochs, initialisation at the "
+                "bottom): a dark left side is a gradient that never reaches the early steps."),
+    # image data
+    FigureEntry(
+        name="first_layer_weights.png", title=_weights_title,
+        applies=lambda r: r.has("first_layer_weights.csv"),
+        draw=lambda r: plot_first_layer_weights(r.table("first_layer_weights")),
+        caption=_weights_caption),
+    FigureEntry(
+        name="feature_maps.png", title="One test image through the conv layers",
+        applies=lambda r: r.has("feature_maps.csv"),
+        draw=lambda r: plot_feature_maps(r.table("feature_maps")),
+        caption="The first test image as each conv layer hands it on after training, its first "
+                "channels side by side, each map on its own grey scale (its range above it). "
+                "Healthy layers show strokes and edges, coarser after each pool; a map of one "
+                "flat grey (range near 0) passes nothing of the image on: saturated or dead "
+                "channels."),
+)
