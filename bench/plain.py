@@ -75,7 +75,7 @@ def compile_plain(model, cfg) -> None:
 
 
 def twin(cfg, data):
-    """The compiled plain twin of `cfg`'s network for `data` (a `harness.data.Dataset`)."""
+    """The compiled plain twin of `cfg`'s network for `data` (a `harness.data.datasets.Dataset`)."""
     from harness.catalog import heads
 
     head = heads.HEADS.get(cfg.model.head)
@@ -91,10 +91,10 @@ def main(argv=None):
     args = p.parse_args(argv)
     from harness.catalog import losses
     from harness.config.file import load_config
-    from harness.data import load_dataset
+    from harness.models.inputs import load_data
 
     cfg, _ = load_config(args.config)
-    data = load_dataset(cfg.data, cfg.seed, cfg.model.type)
+    data = load_data(cfg.data, cfg.seed, cfg.model.type)
     loss = losses.LOSSES.get(cfg.train.loss)
     y = {s: loss.prepare(getattr(data, f"y_{s}"), data.n_classes) for s in ("train", "val", "test")}
     model = twin(cfg, data)

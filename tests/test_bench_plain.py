@@ -8,15 +8,10 @@ import pytest
 
 from harness.catalog import heads
 from harness.config.file import load_config
-from harness.models.conv import build_conv_model
-from harness.models.recurrent import build_recurrent
-from harness.models.stats_model import build_model
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from plain import plain_model  # noqa: E402 - bench/ is no package
-
-BUILDERS = {"dense": build_model, "conv": build_conv_model, "recurrent": build_recurrent}
 
 
 @pytest.mark.parametrize("config, input_shape, classes", [
@@ -27,7 +22,7 @@ BUILDERS = {"dense": build_model, "conv": build_conv_model, "recurrent": build_r
 ])
 def test_plain_twin_has_the_harness_models_weights(config, input_shape, classes):
     cfg, _ = load_config(ROOT / config)
-    ours = BUILDERS[cfg.model.type](cfg.model, input_shape, classes, 0)
+    ours = cfg.model.model_type().build(cfg.model, input_shape, classes, 0)
     head = heads.HEADS.get(cfg.model.head)
     plain = plain_model(cfg.model, input_shape, head.units(classes), head.activation)
     shapes = sorted(tuple(w.shape) for w in ours.trainable_weights)

@@ -12,7 +12,9 @@ import re
 import numpy as np
 import pandas as pd
 
-_HIDDEN = re.compile(r"(?:hidden|conv|rnn)_(\d+)$")  # Dense, conv and recurrent hidden layers
+# A hidden layer is `<prefix>_<k>`, the prefix its model type's (`harness.models.types`: hidden,
+# conv, rnn, or a registered type's own); the output layer is `output`.
+_HIDDEN = re.compile(r"[a-z]+_(\d+)$")
 ALL_DEAD = 1.0 - 1e-9  # a dead share this close to 1 is every unit
 
 

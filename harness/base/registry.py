@@ -40,6 +40,14 @@ class Registry(Generic[T]):
         self._aliases.update({alias: name for alias in aliases})
         return entry
 
+    def remove(self, name: str) -> T:
+        """Takes the entry registered as `name` (not an alias) and its aliases out of the table,
+        and returns it: an entry registered for a while, e.g. a test's own model type."""
+        entry = self._entries.pop(name)
+        for alias in self.aliases_of(name):
+            del self._aliases[alias]
+        return entry
+
     def spelling(self, name: str) -> str:
         """Returns `name` as the table spells it: itself when registered (a name or an alias),
         else the one name or alias that differs from it only in case (`SGD` -> `sgd`).

@@ -11,13 +11,13 @@ _SOURCES = {
     "activations": ("harness.catalog.activations", "ACTIVATIONS"),
     "heads": ("harness.catalog.heads", "HEADS"),
     "losses": ("harness.catalog.losses", "LOSSES"),
-    "datasets": ("harness.data", "DATASETS"),
+    "datasets": ("harness.data.datasets", "DATASETS"),
     "features": ("harness.data.features", "CROSSES"),
     "initializers": ("harness.catalog.initializers", "INITIALIZERS"),
     "optimizers": ("harness.catalog.optimizers", "OPTIMIZERS"),
     "schedules": ("harness.catalog.schedules", "SCHEDULES"),
     "model_types": ("harness.models.types", "MODEL_TYPES"),
-    "cells": ("harness.models.types", "CELLS"),
+    "cells": ("harness.models.cells", "CELLS"),
 }
 _NOTES = {
     "activations": "or any Keras activation by name, or package.module:function for your own "

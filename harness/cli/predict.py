@@ -48,7 +48,7 @@ def explain(config, overrides=None, out: str | os.PathLike | None = None,
     """
     from harness.base.files import check_ours, mark_ours, write_csv, write_figure
     from harness.config.file import load_config
-    from harness.data import load_dataset
+    from harness.data.datasets import load_dataset
     from harness.report.phase import plot_phase
 
     cfg = load_config(config, overrides)[0]

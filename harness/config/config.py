@@ -22,7 +22,7 @@ from harness.config.log import Every, LogConfig
 from harness.config.model import BATCH_NORM, ModelConfig, check_initializer
 from harness.config.section import KeyProblem, Section, short_repr, yaml_bool_note
 from harness.config.train import TrainConfig
-from harness.models import types as model_types
+from harness.models.types import MODEL_TYPES, readers
 
 __all__ = [
     "BATCH_NORM", "MAX_STEPS", "Config", "DataConfig", "Every", "KeyProblem", "LogConfig",
@@ -64,18 +64,20 @@ class Config(Section):
 
     @model_validator(mode="before")
     @classmethod
-    def _default_pool(cls, data):
-        # Where the pools go depends on the image size, which the dataset fixes: resolved here
-        # so that the saved config shows them.
+    def _data_defaults(cls, data):
+        # A type's keys whose default depends on the data (where a conv model's pools go
+        # depends on the image size, which the dataset fixes): resolved here so that the saved
+        # config shows them.
         if not isinstance(data, dict):
             return data
         model, section = data.get("model"), data.get("data")
         if isinstance(model, ModelConfig):
             model = model.model_dump()
         kind = model.get("type") if isinstance(model, dict) else None
-        if (not isinstance(kind, str) or kind not in model_types.MODEL_TYPES
-                or model_types.MODEL_TYPES.canonical(kind) != "conv"
-                or model.get("pool") is not None):
+        if not isinstance(kind, str) or kind not in MODEL_TYPES:
+            return data
+        defaults = MODEL_TYPES.get(kind).data_defaults
+        if defaults is None:
             return data
         fields = ModelConfig.model_fields
         depth = model.get("depth", fields["depth"].default)
@@ -83,13 +85,15 @@ class Config(Section):
         size = _image_size(section.get("name", DataConfig.model_fields["name"].default)
                            if isinstance(section, dict) else getattr(section, "name", None))
         if type(depth) is int and residual in (0, 1, 2) and size is not None:
-            model = {**model, "pool": model_types.default_pools(depth, residual, size)}
-            data = {**data, "model": model}
+            filled = {key: value for key, value in defaults(depth, residual, size).items()
+                      if model.get(key) is None}
+            if filled:
+                data = {**data, "model": {**model, **filled}}
         return data
 
     @model_validator(mode="after")
     def _head_fits(self):
-        from harness.data import DATASETS
+        from harness.data.datasets import DATASETS
 
         task = DATASETS.get(self.data.name).task or self.data.task
         if task is not None:  # None: a csv file's target decides, checked when it is read
@@ -98,20 +102,16 @@ class Config(Section):
 
     @model_validator(mode="after")
     def _type_fits_data(self):
-        from harness.data import DATASETS
+        from harness.data.datasets import DATASETS
 
         spec, kind = DATASETS.get(self.data.name), self.model.type
-        if kind not in spec.models:
+        if kind not in readers(spec):
             raise KeyProblem("model.type", _misfit(self.data.name, kind, spec),
                              related=("data.name",))
-        pools, size = len(self.model.pool or []), spec.image_size
-        if kind == "conv" and pools > model_types.max_pools(size):
-            default = model_types.default_pools(self.model.depth, self.model.residual, size)
-            raise KeyProblem("model.pool", (
-                f"{pools} pools halve the {size[0]} x {size[1]} images of {self.data.name!r} to "
-                f"nothing (a 2 x 2 pool floor-halves the map); use at most "
-                f"{model_types.max_pools(size)} (leave pool out for the default here, "
-                f"{default})"), related=("data.name",))
+        check = self.model.model_type().check_data
+        problem = check(self.model, self.data.name, spec.image_size) if check else None
+        if problem:
+            raise KeyProblem(problem.key, problem.message, related=problem.related)
         return self
 
     def check_task(self, task: str) -> None:
@@ -134,7 +134,7 @@ class Config(Section):
 
     def warnings(self) -> list[str]:
         """Settings that run but are a poor fit, to print before training."""
-        from harness.data import DATASETS
+        from harness.data.datasets import DATASETS
 
         head, found = heads.HEADS.get(self.model.head), []
         if self.train.loss in head.tolerated:
@@ -148,10 +148,9 @@ class Config(Section):
             need = self.model.residual + 1  # the first hidden layer projects the input
             found.append(f"model.residual: {self.model.residual} at depth {self.model.depth} "
                          f"makes no skip (one needs depth {need} or more); the model is plain")
-        if self.model.type == "conv" and self.model.width is not None:
-            found.append(f"model.width: ignored: conv layers have filters (model.filters: "
-                         f"{self.model.filters}), not width; remove width (write width: null "
-                         "where a dense config you extend sets it)")
+        for key, why in self.model.model_type().tolerates.items():
+            if getattr(self.model, key) is not None:
+                found.append(f"model.{key}: " + why.format(**dict(self.model)))
         spec = DATASETS.get(self.data.name)
         if self.data.path is not None and (spec.toy or spec.length is not None):
             found.append(f"data.path: ignored: {self.data.name} is generated, not read from "
@@ -161,27 +160,23 @@ class Config(Section):
 
 def _image_size(name) -> tuple[int, int] | None:
     """(height, width) of a dataset's images, None when it has none or is unknown."""
-    from harness.data import DATASETS
+    from harness.data.datasets import DATASETS
 
     return DATASETS.get(name).image_size if isinstance(name, str) and name in DATASETS else None
 
 
 def _misfit(name: str, kind: str, spec) -> str:
     """Why `model.type: kind` cannot read dataset `name`, and what can."""
-    from harness.data import DATASETS
+    from harness.data.datasets import DATASETS
 
-    images = ", ".join(n for n, s in DATASETS.items() if s.image_size and kind in s.models)
+    images = ", ".join(n for n, s in DATASETS.items() if s.image_size and kind in readers(s))
     tasks = ", ".join(n for n, s in DATASETS.items() if s.length is not None)
     what = ("a sequence task" if spec.length is not None else "images" if spec.image_size
             else "toy points" if spec.toy else "a table of columns")
-    fits = " or ".join(spec.models)
-    if kind == "conv":
-        return (f"conv layers read images ({images}), and {name!r} is {what}; use model.type: "
-                f"{fits}, or images, e.g. data: {{name: digits}}")
-    if kind == "recurrent":
-        return (f"recurrent layers read sequences ({tasks}, or images row by row: {images}), and "
-                f"{name!r} is {what}; use model.type: {fits}, or a sequence task, e.g. "
-                "data: {name: adding}")
-    return (f"{name!r} is {what}, read by {' or '.join(spec.models)} layers only; use model.type: "
-            f"{spec.models[0]}" + (", e.g. model: {type: recurrent, cell: lstm}"
-                                   if spec.models == ("recurrent",) else ""))
+    fits, entry = readers(spec), MODEL_TYPES.get(kind)
+    if entry.misfit:
+        return entry.misfit.format(name=name, what=what, fits=" or ".join(fits), images=images,
+                                   tasks=tasks)
+    example = MODEL_TYPES.get(fits[0]).example if len(fits) == 1 else None
+    return (f"{name!r} is {what}, read by {' or '.join(fits)} layers only; use model.type: "
+            f"{fits[0]}" + (f", e.g. {example}" if example else ""))

@@ -2,7 +2,7 @@
 
 `DataConfig` checks what it can without reading the data: the dataset's name, csv-only keys, the
 length of a generated sequence task; a csv file's columns are checked when it is read
-(`harness.data`).
+(`harness.data.datasets`).
 """
 
 from typing import Literal
@@ -52,7 +52,7 @@ class DataConfig(Section):
     @field_validator("name", mode="before")
     @classmethod
     def _known(cls, value):
-        from harness.data import DATASETS
+        from harness.data.datasets import DATASETS
 
         return check_name(DATASETS, value)
 
@@ -61,7 +61,7 @@ class DataConfig(Section):
     def _classes(cls, data):
         # Resolved per dataset, so that a saved config shows classes only where they mean
         # something (circles has 2 whatever `classes` says; a value set there is warned about).
-        from harness.data import DATASETS
+        from harness.data.datasets import DATASETS
 
         if isinstance(data, dict):
             name = data.get("name", cls.model_fields["name"].default)
@@ -107,7 +107,7 @@ class DataConfig(Section):
 
     @model_validator(mode="after")
     def _length(self):
-        from harness.data import DATASETS, DEFAULT_TOY_SAMPLES
+        from harness.data.datasets import DATASETS, DEFAULT_TOY_SAMPLES
 
         if self.length is not None and DATASETS.get(self.name).length is None:
             tasks = [n for n, spec in DATASETS.items() if spec.length is not None]

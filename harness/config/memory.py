@@ -19,7 +19,6 @@ except ImportError:  # Windows
     resource = None
 
 from harness.config.config import KeyProblem
-from harness.models.types import CELLS
 
 FLOAT = 4  # bytes per float32
 # Copies of the parameters a training step keeps: weights, gradients, the optimizer's slots.
@@ -39,33 +38,12 @@ def layer_sizes(model, input_shape: tuple, n_outputs: int) -> tuple[int, list[in
         n_outputs: units of the output layer.
 
     Returns:
-        (parameters, values per example and layer): Dense units; conv maps, height x width x
-        channels (before the pool); recurrent units x gates x steps, every step's gates being kept
-        for the backward pass through time.
+        (parameters, values per example and layer), the hidden layers' as their type counts them
+        (its entry's `sizes`, `harness.models.types`): Dense units; conv maps, height x width x
+        channels (before the pool); recurrent units x gates x steps, every step's gates being
+        kept for the backward pass through time.
     """
-    widths = model.widths()
-    if model.type == "conv":
-        (height, width, channels), side = input_shape, model.kernel_size
-        params, values, pools = 0, [], set(model.pools())
-        for k, filters in enumerate(widths):
-            params += side * side * channels * filters + filters
-            values.append(height * width * filters)
-            channels = filters
-            if k in pools:
-                height, width = height // 2, width // 2
-        last = channels  # global average pooling feeds the head one value per channel
-    elif model.type == "recurrent":
-        (steps, features), gates = input_shape, CELLS.get(model.cell).gates
-        params, values = 0, []
-        for units in widths:
-            params += gates * (features * units + units * units + 2 * units)  # GRU: two biases
-            values.append(steps * units * (gates + 1))  # the gates and the state, every step
-            features = units
-        last = widths[-1]
-    else:
-        fan_in = [math.prod(input_shape), *widths]
-        params = sum(i * u + u for i, u in zip(fan_in, widths))
-        values, last = list(widths), fan_in[-1]
+    params, values, last = model.model_type().sizes(model, input_shape)
     return params + last * n_outputs + n_outputs, [*values, n_outputs]
 
 
@@ -93,10 +71,11 @@ def estimate(cfg, n_features: int | tuple, n_outputs: int, n_train: int,
     chunk = max(1, min(500 // steps, (1 << 24) // max(n_train, 1)))
     # z, a, and their gradients per value and example, plus the gathered inputs.
     per_example = 4 * sum(values) + math.prod(shape)
-    size_key = "model.filters" if cfg.model.type == "conv" else "model.width"
+    entry = cfg.model.model_type()
+    size_key = f"model.{entry.size_key}"
     # The validation pass runs forward only, over the whole set at once: a conv layer's maps are
     # freed once the next layer has read them; Dense layers are counted whole, as they always were.
-    forward = sum(values) if cfg.model.type == "dense" else max(values)
+    forward = entry.held(values)
     return {
         "parameters": (params * copies * FLOAT, size_key, f"{params:.3g} parameters"),
         "activations per batch": (batch * per_example * FLOAT, "train.batch_size",

@@ -1,8 +1,9 @@
 """The `model:` section of the config: the network's layers, dense, conv or recurrent.
 
 `ModelConfig` holds every type's keys; each type's own keys (conv's filters, recurrent's cell) get
-their defaults only in a model of that type (`harness.models.types`), and a key of another type is
-an error. `check_initializer` checks a kernel initializer given as a name or a mapping.
+their defaults only in a model of that type, and a key of another type is an error. What a type
+takes, refuses and checks is its entry's (`harness.models.types`, `ModelConfig.model_type`).
+`check_initializer` checks a kernel initializer given as a name or a mapping.
 """
 
 import difflib
@@ -12,7 +13,10 @@ from pydantic import Field, field_validator, model_validator
 
 from harness.catalog import activations, heads, initializers
 from harness.config.section import KeyProblem, Section, check_name, short_repr, yaml_bool_note
-from harness.models import types as model_types
+from harness.models.cells import CELLS
+from harness.models.layout import skips
+from harness.models.model_type import ModelType
+from harness.models.types import MODEL_TYPES, own_keys, owners
 
 BATCH_NORM = ("none", "before", "after")
 
@@ -62,11 +66,6 @@ def check_initializer(value):
                              "maxval: 0.05}")
         return {**value, "name": name}
     return check_name(initializers.INITIALIZERS, value)
-
-
-def _some(items: list, limit: int = 6) -> str:
-    """`1, 3, 5` (or `1, 3, 5, ...` when longer than `limit`), for messages."""
-    return ", ".join(map(str, items[:limit])) + (", ..." if len(items) > limit else "")
 
 
 class ModelConfig(Section):
@@ -170,17 +169,17 @@ class ModelConfig(Section):
     @field_validator("type", mode="before")
     @classmethod
     def _type(cls, value):
-        if isinstance(value, str) and value in model_types.CELLS:
+        if isinstance(value, str) and value in CELLS:
             raise ValueError(f"{value} is a recurrent cell, not a model type; write "
                              f"model: {{type: recurrent, cell: {value}}}")
-        return model_types.MODEL_TYPES.canonical(check_name(model_types.MODEL_TYPES, value))
+        return MODEL_TYPES.canonical(check_name(MODEL_TYPES, value))
 
     @field_validator("cell", mode="before")
     @classmethod
     def _cell(cls, value):
         if value is None:
             return value
-        return model_types.CELLS.canonical(check_name(model_types.CELLS, value))
+        return CELLS.canonical(check_name(CELLS, value))
 
     @model_validator(mode="before")
     @classmethod
@@ -189,8 +188,8 @@ class ModelConfig(Section):
         # where they mean something (a dense model has no filters; a conv model has no width).
         if isinstance(data, dict):
             kind = data.get("type", cls.model_fields["type"].default)
-            if isinstance(kind, str) and kind in model_types.MODEL_TYPES:
-                own = model_types.MODEL_TYPES.get(kind).takes
+            if isinstance(kind, str) and kind in MODEL_TYPES:
+                own = MODEL_TYPES.get(kind).takes
                 data = {**data, **{k: v for k, v in own.items()
                                    if v is not None and data.get(k) is None}}
         return data
@@ -224,13 +223,13 @@ class ModelConfig(Section):
 
     @model_validator(mode="after")
     def _type_keys(self):
-        entry = model_types.MODEL_TYPES.get(self.type)
-        for key in model_types.OWN_KEYS:
-            # A width on a conv model is a warning (`warnings`): base.yaml, which configs extend,
-            # sets one.
-            if getattr(self, key) is None or key in entry.takes or key == "width":
+        entry = self.model_type()
+        for key in own_keys():
+            # A key the type tolerates is a warning (`Config.warnings`), not an error: a conv
+            # model's width, which base.yaml (which configs extend) sets.
+            if getattr(self, key) is None or key in entry.takes or key in entry.tolerates:
                 continue
-            owner = model_types.owners(key)[0]
+            owner = owners(key)[0]
             raise KeyProblem(f"model.{key}", f"{key} is a {owner} model's key and this model is "
                              f"{self.type}; remove model.{key}, or use model.type: {owner}",
                              related=("model.type",))
@@ -238,7 +237,7 @@ class ModelConfig(Section):
             if getattr(self, key) != off:
                 raise KeyProblem(f"model.{key}", f"{self.type} layers take no {key} here; remove "
                                  f"model.{key} (or give {key}: {off})", related=("model.type",))
-        if self.type != "dense" and self.depth == 0:
+        if not entry.output_only and self.depth == 0:
             raise KeyProblem("model.depth", f"a {self.type} model needs at least one {self.type} "
                              "layer; give depth 1 or more (depth 0, the output layer alone, is "
                              "model.type: dense)", related=("model.type",))
@@ -256,9 +255,8 @@ class ModelConfig(Section):
 
     @model_validator(mode="after")
     def _residual_widths(self):
-        widths = self.widths()
-        key, layer, what = (("filters", "conv", "channels") if self.type == "conv"
-                            else ("width", "hidden", "units"))
+        widths, entry = self.widths(), self.model_type()
+        key, layer, what = entry.size_key, entry.prefix, entry.unit
         for start, end in self.skips():
             if widths[start] != widths[end]:
                 raise KeyProblem(f"model.{key}", (
@@ -269,47 +267,29 @@ class ModelConfig(Section):
         return self
 
     @model_validator(mode="after")
-    def _pools(self):
-        for k in self.pool or []:
-            if k > self.depth:
-                raise KeyProblem("model.pool", (
-                    f"{self.pool} names conv_{k}, but there are {self.depth} conv layers; list "
-                    f"layers from 1 to {self.depth}, e.g. pool: "
-                    f"{model_types.default_pools(self.depth, self.residual, (28, 28))}"),
-                    related=("model.depth",))
-            for start, end in self.skips():
-                if model_types.pool_inside((start, end), k):
-                    after = [j for j in range(1, self.depth + 1) if not any(
-                        model_types.pool_inside(s, j) for s in self.skips())]
-                    raise KeyProblem("model.pool", (
-                        f"residual: {self.residual} adds conv_{start + 1}'s output to "
-                        f"conv_{end + 1}'s, and the pool after conv_{k} halves the map in "
-                        f"between; pool only after conv layers {_some(after)}, or use "
-                        "residual: 1"), related=("model.residual",))
+    def _type_checks(self):
+        # The type's own (conv: its pools fit the depth and the skips; recurrent: a spectral
+        # radius has an eigenvalue to rescale).
+        check = self.model_type().check
+        problem = check(self) if check else None
+        if problem:
+            raise KeyProblem(problem.key, problem.message, related=problem.related)
         return self
 
-    @model_validator(mode="after")
-    def _spectral_radius(self):
-        init = self.recurrent_initializer
-        name = init.get("name") if isinstance(init, dict) else init
-        value = init.get("value", 0) if isinstance(init, dict) else 0
-        if self.spectral_radius is not None and (
-                name == "zeros" or (name == "constant" and value == 0)):
-            raise KeyProblem("model.spectral_radius", (
-                f"a recurrent kernel of zeros has no eigenvalue to rescale; use "
-                f"recurrent_initializer: random_normal with spectral_radius: "
-                f"{self.spectral_radius}, or remove spectral_radius"),
-                related=("model.recurrent_initializer",))
-        return self
+    def model_type(self) -> ModelType:
+        """This model's type: its `harness.models.types.MODEL_TYPES` entry."""
+        return MODEL_TYPES.get(self.type)
 
     def widths(self) -> list[int]:
-        """Units per hidden layer: Dense units, conv channels (filters) or recurrent units."""
-        width = self.filters if self.type == "conv" else self.width
+        """Units per hidden layer: Dense units, conv channels (filters) or recurrent units, from
+        the key the type sizes its layers with."""
+        width = getattr(self, self.model_type().size_key)
         return width if isinstance(width, list) else [width] * self.depth
 
     def filter_counts(self) -> list[int]:
-        """Channels per conv layer (conv models; [] for the other types)."""
-        return self.widths() if self.type == "conv" else []
+        """Channels per conv layer (conv models, whose own key `filters` is; [] for the other
+        types)."""
+        return self.widths() if self.filters is not None else []
 
     def pools(self) -> list[int]:
         """Hidden-layer indices from 0 (as `skips`) each followed by a 2 x 2 max-pool."""
@@ -322,7 +302,7 @@ class ModelConfig(Section):
     def skips(self) -> list[tuple[int, int]]:
         """(start, end) hidden-layer indices from 0: hidden `start`'s output (after its pool, in a
         conv model) is added to `end`'s (before its pool)."""
-        return model_types.skips(self.depth, self.residual)
+        return skips(self.depth, self.residual)
 
     def activations(self) -> list[str]:
         a = self.activation

@@ -7,8 +7,8 @@ of the two coordinates `(x1, x2)`. `data.features` lists the inputs the model ge
 
 A `FeatureMap` turns the original coordinates (the *plane* the decision-boundary pictures are
 drawn over) into the model's inputs: the crosses, then (optionally) standardisation with the
-training split's mean and standard deviation. `harness.data.load_dataset` applies it to every
-split and keeps it on the `Dataset`, so the grid of `surface.csv` goes through the same map.
+training split's mean and standard deviation. `harness.data.datasets.load_dataset` applies it to
+every split and keeps it on the `Dataset`, so the grid of `surface.csv` goes through the same map.
 
 Reference:
     - [Smilkov & Carter, TensorFlow Playground](https://github.com/tensorflow/playground),

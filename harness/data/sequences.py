@@ -1,8 +1,8 @@
 """Sequence tasks generated with numpy, for recurrent models.
 
 Every generator takes `(rng, n, length)` and returns `(x, y)`: `x` float32 `(n, length, features)`
-and `y` float32 `(n, 1)` regression targets. Each sequence is drawn independently, so `harness.data`
-splits them in order.
+and `y` float32 `(n, 1)` regression targets. Each sequence is drawn independently, so
+`harness.data.datasets` splits them in order.
 
 Reference:
     - [Hochreiter & Schmidhuber 1997, Long Short-Term Memory](

@@ -1,9 +1,9 @@
-"""The arrays each model type reads: flat vectors, images, or sequences.
+"""Image data reshaped for the model that reads it.
 
 Image datasets are loaded flat (`(n, height * width)`, pixels row-major, as dense models read
-them); `arrange` gives a conv model `(n, height, width, 1)` images and a recurrent model
-`(n, height, width)` sequences, one step per image row (MNIST: 28 steps of 28 pixels). Sequence
-tasks are generated as `(n, steps, features)` already.
+them); each model type says in what shape its first layer reads an image (its `image_shape`,
+`harness.models.types`: a conv model `(height, width, 1)`, a recurrent model `(height, width)`,
+one step per image row). Sequence tasks are generated as `(n, steps, features)` already.
 """
 
 import dataclasses
@@ -11,22 +11,18 @@ import dataclasses
 import numpy as np
 
 
-def arrange(data, model_type: str, image_size: tuple[int, int] | None):
-    """`data` with its inputs shaped for `model_type`.
+def arrange(data, shape: tuple, image_size: tuple[int, int]):
+    """`data` with each example's inputs reshaped to `shape`.
 
     Args:
-        data: a `harness.data.Dataset` as its loader made it.
-        model_type: `dense`, `conv` or `recurrent` (`model.type`).
-        image_size: `(height, width)` of the dataset's images; None for other data, which keeps
-            its shape.
+        data: a `harness.data.datasets.Dataset` of images, as its loader made it (flat).
+        shape: one example's shape as the model reads it, e.g. `(28, 28, 1)`; `(-1,)` flat.
+        image_size: `(height, width)` of the images.
 
     Returns:
         The `Dataset` with `x_*` (and the original inputs and the standardisation, when kept)
-        reshaped, and `image_size` set for images.
+        reshaped, and `image_size` set.
     """
-    if image_size is None:
-        return data
-    shape = {"dense": (-1,), "conv": (*image_size, 1), "recurrent": image_size}[model_type]
     fmap = data.feature_map
     if fmap is not None and fmap.mean is not None:  # per-pixel statistics, shaped as the pixels
         fmap = dataclasses.replace(fmap, mean=fmap.mean.reshape(shape),

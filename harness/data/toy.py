@@ -2,9 +2,10 @@
 
 Every generator takes `(rng, n, noise)` (multi-class ones also `k`) and returns `(x, y)`:
 `x` float32 `(n, features)` with inputs roughly in [-1, 1], and `y` int64 `(n,)` class indices or
-float32 `(n, 1)` regression targets. Points come out grouped by class; `harness.data` shuffles them
-before splitting. For classification `noise` is the std of Gaussian jitter added to the inputs, so
-0.1 blurs the class borders of most toys without hiding them; for regression it is on the target.
+float32 `(n, 1)` regression targets. Points come out grouped by class; `harness.data.datasets`
+shuffles them before splitting. For classification `noise` is the std of Gaussian jitter added to
+the inputs, so 0.1 blurs the class borders of most toys without hiding them; for regression it is
+on the target.
 
 Reference:
     - [Smilkov & Carter, TensorFlow Playground](https://github.com/tensorflow/playground),

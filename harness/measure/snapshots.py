@@ -49,8 +49,8 @@ class Snapshots:
     """Collects the snapshots of one run; `write` puts them in the run folder.
 
     Args:
-        data: the run's `harness.data.Dataset`: data with one or two original inputs is drawn
-            over their plane; otherwise square inputs of 64 or more count as images.
+        data: the run's `harness.data.datasets.Dataset`: data with one or two original inputs is
+            drawn over their plane; otherwise square inputs of 64 or more count as images.
     """
 
     def __init__(self, data):
@@ -121,7 +121,7 @@ class Snapshots:
     def finish(self, model, epoch: int) -> None:
         """The last epoch's snapshots, and every hidden unit on the coarse grid (2-D toys)."""
         self.take(model, epoch)
-        if self.toy and self.neuron_grid is not None and len(model.dense) > 1:
+        if self.toy and self.neuron_grid is not None and len(model.units) > 1:
             outs = model.forward(self.to_model(self.neuron_grid)).outs[:-1]
             parts = []
             for name, out in zip(model.layer_names, outs):

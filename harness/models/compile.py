@@ -4,7 +4,7 @@ loss, and the task's metrics, which name the columns of `history.csv`."""
 import keras
 
 from harness.catalog import heads, losses, optimizers, schedules
-from harness.models.stats_model import StatsModel
+from harness.models.base import StatsModel
 
 
 def compile_model(model: StatsModel, cfg, labels: str, steps_per_epoch: int = 1) -> list[str]:

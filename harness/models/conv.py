@@ -1,14 +1,14 @@
 """The convolutional network: conv layers, max-pools, global average pooling, the Dense head.
 
-`ConvModel` is a `harness.models.stats_model.StatsModel` whose hidden layers are `Conv2D` layers
-`conv_1` .. `conv_N` (padding `same`): the training step, the probe and the losses are the Dense
-model's, and the meter measures each conv layer as it measures a Dense one, a unit being a channel
+`ConvModel`'s hidden layers are `Conv2D` layers `conv_1` .. `conv_N` (padding `same`); the
+training step, the probe and the losses are every model's (`harness.models.base.StatsModel`), and
+the meter measures each conv layer as it measures a Dense one, a unit being a channel
 (`harness.measure.meter`: taps (batch, height, width, channels), `MeteredLayer.positions` = height x
 width). A conv layer is Conv2D -> [BN] -> activation -> [dropout] -> [BN] (+ a skip), then a 2 x 2
 max-pool after the layers `model.pool` lists. A skip adds the map its start layer hands on (after
 that layer's pool) to its end layer's output (before its pool); the config refuses a pool in between
-(`harness.config.config`). Global average pooling turns the last map into one value per channel for
-the head.
+(the conv entry's checks, `harness.models.types`). Global average pooling turns the last map into
+one value per channel for the head.
 
 Reference:
     He et al. 2016, "Deep Residual Learning for Image Recognition" (conv stacks with skips).
@@ -21,7 +21,7 @@ import tensorflow as tf
 from harness.catalog import activations, heads, initializers
 from harness.measure.meter import Meter
 from harness.measure.metered import MeteredLayer, Taps
-from harness.models.stats_model import Forward, StatsModel
+from harness.models.base import Forward, StatsModel
 
 
 class ConvModel(StatsModel):
@@ -34,32 +34,28 @@ class ConvModel(StatsModel):
         head_units, head_activation: the output layer's units and activation (table name).
         activation_names: activation per conv layer (table names).
         initializer, use_bias, seed, batch_norm, skips, dropout, l1, l2, clipnorm: as for
-            `StatsModel`, for the conv layers (`l1`/`l2` cover the head's kernel too).
+            `harness.models.dense.DenseModel`, for the conv layers (`l1`/`l2` cover the head's
+            kernel too).
     """
 
     def __init__(self, filters, kernel_size, pools, head_units, head_activation,
                  activation_names, initializer="glorot_uniform", use_bias=True, seed=0,
                  batch_norm="none", skips=(), dropout=(), l1=0.0, l2=0.0, clipnorm=None,
                  **kwargs):
+        super().__init__(l1=l1, l2=l2, clipnorm=clipnorm, **kwargs)
         depth = len(filters)
-        # The head is the Dense model's output layer, seeded as a Dense stack of this depth's.
-        super().__init__([head_units], [head_activation], initializer, use_bias, seed + depth,
-                         l1=l1, l2=l2, clipnorm=clipnorm, **kwargs)
-        penalty = keras.regularizers.L1L2(l1=l1, l2=l2) if l1 or l2 else None
+        # The head first, seeded as a Dense stack of this depth's: Keras orders the weights (and
+        # so the gradients the clipping norm and the penalty sum) as their layers were made.
+        self.head = self.head_layer(head_units, initializer, seed + depth, use_bias)
         self.convs = [keras.layers.Conv2D(
             n, kernel_size, padding="same", use_bias=use_bias, name=f"conv_{i + 1}",
             kernel_initializer=initializers.keras_initializer(initializer, seed + i),
-            kernel_regularizer=penalty) for i, n in enumerate(filters)]
-        self.conv_act = [activations.keras_function(a) for a in activation_names]
+            kernel_regularizer=self.penalty_term) for i, n in enumerate(filters)]
+        self.act = [activations.keras_function(a) for a in [*activation_names, head_activation]]
         self.layer_names = [f"conv_{i + 1}" for i in range(depth)] + ["output"]
         self.activation_names = [*activation_names, head_activation]
-        self.units = [*filters, head_units]
-        self.batch_norm = batch_norm
-        self.norms = [keras.layers.BatchNormalization(momentum=0.9, name=f"bn_{i + 1}")
-                      for i in range(depth)] if batch_norm != "none" else []
-        rates = list(dropout) or [0.0] * depth
-        self.drops = [keras.layers.Dropout(r, seed=seed + 1000 + i, name=f"dropout_{i + 1}")
-                      for i, r in enumerate(rates)] if any(rates) else []
+        self.units, self.use_bias = [*filters, head_units], use_bias
+        self.add_norms_and_dropouts(depth, batch_norm, dropout, seed)
         self.skips = tuple(skips)
         self.pools = set(pools)
         self.pool = keras.layers.MaxPooling2D(2, name="max_pool")
@@ -77,7 +73,7 @@ class ConvModel(StatsModel):
             if i in self.pools:
                 height, width = height // 2, width // 2
                 shape = (None, height, width, conv.filters)
-        head = self.dense[0]
+        head = self.head
         head.build((None, self.convs[-1].filters))
         norms = self.norms or [None] * len(self.convs)
         # A unit is a channel, its values every example's every map position
@@ -86,10 +82,10 @@ class ConvModel(StatsModel):
             *(MeteredLayer(name, conv.filters, conv.kernel, conv.bias if self.use_bias else None,
                            activation, fn, norm, n)
               for name, conv, activation, fn, norm, n in zip(
-                  self.layer_names, self.convs, self.activation_names, self.conv_act, norms,
+                  self.layer_names, self.convs, self.activation_names, self.act, norms,
                   positions)),
             MeteredLayer("output", head.units, head.kernel, head.bias if self.use_bias else None,
-                         self.activation_names[-1], self.act[0])])
+                         self.activation_names[-1], self.act[-1])])
 
     def call(self, x, training=False):
         # Keeps no layer's maps: an eager evaluation of 10,000 MNIST images would otherwise hold
@@ -112,14 +108,9 @@ class ConvModel(StatsModel):
         zs, us, acts, outs, carried = [], [], [], [], {}
         skip_from = {end: start for start, end in self.skips}
         starts = set(skip_from.values())
-        for i, (conv, act) in enumerate(zip(self.convs, self.conv_act)):
+        for i, (conv, act) in enumerate(zip(self.convs, self.act)):
             z = conv(x)
-            bn = self.norms[i] if self.norms else None
-            u = bn(z, training=training) if bn is not None and self.batch_norm == "before" else z
-            a = act(u)
-            if self.drops:
-                a = self.drops[i](a, training=training)
-            x = bn(a, training=training) if bn is not None and self.batch_norm == "after" else a
+            u, a, x = self.activate(i, z, act, training)
             if i in skip_from:
                 x = x + carried.pop(skip_from[i])
             if keep:
@@ -131,8 +122,8 @@ class ConvModel(StatsModel):
                 x = self.pool(x)
             if i in starts:  # what a skip from this layer carries: the map after its pool
                 carried[i] = x
-        z = self.dense[0](self.gap(x))  # (batch, outputs)
-        a = self.act[0](z)
+        z = self.head(self.gap(x))  # (batch, outputs)
+        a = self.act[-1](z)
         return Forward(a, Taps([*zs, z], [*us, z], [*acts, a]), [*outs, a])
 
     def first_weights(self):
@@ -155,14 +146,17 @@ class ConvModel(StatsModel):
                                                for name, out in zip(self.layer_names, outs)}}
 
 
-def build_conv_model(cfg, input_shape: tuple, n_classes: int, seed: int,
-                     clipnorm: float | None = None) -> ConvModel:
+def build_conv(cfg, input_shape: tuple, n_classes: int, seed: int,
+               clipnorm: float | None = None) -> ConvModel:
     """Builds the conv network of a `ModelConfig` for images of `input_shape`.
 
     Args:
         cfg: `config.model` (`type: conv`).
         input_shape: one image's shape, (height, width, channels).
-        n_classes, seed, clipnorm: as for `harness.models.stats_model.build_model`.
+        n_classes, seed, clipnorm: as for `harness.models.dense.build_dense`.
+
+    Returns:
+        The built, uncompiled model.
     """
     head = heads.HEADS.get(cfg.head)
     model = ConvModel(cfg.filter_counts(), cfg.kernel_size, cfg.pools(), head.units(n_classes),

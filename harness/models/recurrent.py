@@ -3,8 +3,9 @@
 `RecurrentModel` stacks `rnn_1` .. `rnn_N` (Keras' `SimpleRNNCell`, `LSTMCell` or `GRUCell`) and
 reads the last layer's final state into the head (`output`). The steps are unrolled in Python
 (T is known when the model is built), so each state h_t (and LSTM's c_t) is a tensor of its own:
-the one backward pass of `StatsModel.measure` takes dL/dh_t for every t through the whole
-recurrence (the later steps, the layer above and the head), which `timesteps.csv` records.
+the one backward pass of `harness.models.base.StatsModel.measure` takes dL/dh_t for every t
+through the whole recurrence (the later steps, the layer above and the head), which
+`timesteps.csv` records.
 
 What the meter measures per layer (`harness.measure.meter`): the kernel and the recurrent kernel as
 the layer's weights; the units at every step side by side (a unit is one unit at one step). A simple
@@ -19,11 +20,8 @@ import tensorflow as tf
 from harness.catalog import activations, heads, initializers
 from harness.measure.meter import Meter
 from harness.measure.metered import MeteredLayer, Taps
-from harness.models import types as model_types
-from harness.models.stats_model import Forward, StatsModel
-
-CELLS = {"simple": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell,
-         "gru": keras.layers.GRUCell}
+from harness.models.base import Forward, StatsModel
+from harness.models.cells import CELLS
 
 
 def rescale_spectral_radius(kernel, radius: float, gates: int) -> np.ndarray:
@@ -50,25 +48,31 @@ class RecurrentModel(StatsModel):
         initializer, recurrent_initializer: the kernels' initializer config values.
         spectral_radius: rescales the initial recurrent kernels (per gate block), or None.
         seed: seeds the initializers.
-        clipnorm: as for `StatsModel`.
+        clipnorm: as for `harness.models.base.StatsModel`.
     """
 
     def __init__(self, cell, units, activation_names, head_units, head_activation,
                  initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  spectral_radius=None, use_bias=True, seed=0, clipnorm=None, **kwargs):
-        super().__init__([head_units], [head_activation], initializer=initializer,
-                         use_bias=use_bias, seed=seed + len(units), clipnorm=clipnorm, **kwargs)
+        super().__init__(clipnorm=clipnorm, **kwargs)
+        # The head first, seeded as a Dense stack of this depth's: Keras orders the weights (and
+        # so the gradients the clipping norm sums) as their layers were made.
+        self.head = self.head_layer(head_units, initializer, seed + len(units), use_bias)
+        self.head_act = activations.keras_function(head_activation)
         self.cell_type, self.spectral_radius = cell, spectral_radius
         self.rnn_names = [f"rnn_{i + 1}" for i in range(len(units))]
-        self.rnn_activations = list(activation_names)
+        self.layer_names = [*self.rnn_names, "output"]
+        self.activation_names = [*activation_names, head_activation]
+        self.units, self.use_bias = [*units, head_units], use_bias
         simple = cell == "simple"
         self.state_fns = [activations.keras_function(a) if simple else None
                           for a in activation_names]
+        keras_cell = getattr(keras.layers, f"{CELLS.get(cell).keras}Cell")  # e.g. LSTMCell
         self.cells = []
         for i, (n, a) in enumerate(zip(units, activation_names)):
             # The simple cell runs linear: its activation is applied in `forward` (its z tapped).
             act = None if simple else activations.keras_function(a)
-            self.cells.append(CELLS[cell](
+            self.cells.append(keras_cell(
                 n, activation=act, use_bias=use_bias, name=self.rnn_names[i],
                 kernel_initializer=initializers.keras_initializer(initializer, seed + i),
                 recurrent_initializer=initializers.keras_initializer(
@@ -81,10 +85,10 @@ class RecurrentModel(StatsModel):
             cell.build((None, features))
             features = cell.units
             if self.spectral_radius is not None:
-                gates = model_types.CELLS.get(self.cell_type).gates
+                gates = CELLS.get(self.cell_type).gates
                 cell.recurrent_kernel.assign(rescale_spectral_radius(
                     cell.recurrent_kernel.numpy(), self.spectral_radius, gates))
-        head = self.dense[0]
+        head = self.head
         head.build((None, features))
         simple = self.cell_type == "simple"
         layers = [MeteredLayer(name, self.steps * cell.units,
@@ -93,10 +97,10 @@ class RecurrentModel(StatsModel):
                                activation if simple else "linear",
                                fn if simple else activations.keras_function("linear"))
                   for name, cell, activation, fn in zip(
-                      self.rnn_names, self.cells, self.rnn_activations, self.state_fns)]
+                      self.rnn_names, self.cells, self.activation_names, self.state_fns)]
         layers.append(MeteredLayer("output", head.units, head.kernel,
                                    head.bias if self.use_bias else None,
-                                   self.activation_names[0], self.act[0]))
+                                   self.activation_names[-1], self.head_act))
         self.meter = Meter(layers)
         rows = [(name, metric) for name in self.rnn_names
                 for metric in (("h_grad_norm", "c_grad_norm") if self.cell_type == "lstm"
@@ -129,15 +133,23 @@ class RecurrentModel(StatsModel):
             acts.append(h_steps)
             hs.append(h_steps)
             cs.append(c_steps if self.cell_type == "lstm" else None)
-        head = self.dense[0]
-        z = head(inputs[-1])
-        y = self.act[0](z)
+        z = self.head(inputs[-1])
+        y = self.head_act(z)
         return Forward(y, Taps([*zs, z], [*us, z], [*acts, y], hs, cs), [*inputs[-1:], y])
 
 
 def build_recurrent(cfg, input_shape: tuple, n_classes: int, seed: int,
                     clipnorm: float | None = None) -> RecurrentModel:
-    """Builds the recurrent network of a `ModelConfig` for sequences of `input_shape` (T, f)."""
+    """Builds the recurrent network of a `ModelConfig` for sequences of `input_shape` (T, f).
+
+    Args:
+        cfg: `config.model` (`type: recurrent`).
+        input_shape: one sequence's shape, (steps, features).
+        n_classes, seed, clipnorm: as for `harness.models.dense.build_dense`.
+
+    Returns:
+        The built, uncompiled model.
+    """
     head = heads.HEADS.get(cfg.head)
     model = RecurrentModel(cfg.cell or "simple", cfg.widths(), cfg.activations(),
                            head.units(n_classes), head.activation,

@@ -158,7 +158,7 @@ def same_data(path: str | os.PathLike, say: bool = True, generated: bool = False
     Args:
         path: the run folder.
         say: print that line.
-        generated: the run's dataset is generated (a toy: `harness.data.DATASETS`' `toy`),
+        generated: the run's dataset is generated (a toy: `harness.data.datasets.DATASETS`' `toy`),
             which makes a run recorded before fingerprints the same data.
 
     Returns:

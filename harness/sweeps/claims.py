@@ -8,7 +8,7 @@ the run's files are in place. `is_complete` decides what a sweep skips and what 
 from contextlib import ExitStack
 from pathlib import Path
 
-from harness.data import DATASETS
+from harness.data.datasets import DATASETS
 from harness.errors import HarnessError
 from harness.rundir.run import (
     check_tables,

@@ -39,7 +39,7 @@ from harness.base.yamlfile import parse_yaml, read_text
 from harness.config.config import Config
 from harness.config.expect import cells_problem, matches, parse_sweep
 from harness.config.file import load_config, parse_override
-from harness.data import DATASETS
+from harness.data.datasets import DATASETS
 from harness.errors import ConfigError
 
 TOP_KEYS = ("base", "grid", "seeds", "set", "expect")

@@ -70,17 +70,17 @@ def largest_run(points: list) -> int:
     dataset that cannot be read here counts nothing (its run will say why it fails)."""
     from harness.catalog import heads
     from harness.config.memory import estimate
-    from harness.data import load_dataset
+    from harness.models.inputs import load_data
 
     shapes, largest = {}, 0
     for point in points:
         cfg = point.config
         # The seed does not change a dataset's shape; the model type does (images: flat for
-        # dense, (h, w, 1) for conv, h steps of w for recurrent), as build.py loads it.
+        # dense, (h, w, 1) for conv, h steps of w for recurrent), as a run loads it.
         key = (cfg.data.model_dump_json(), cfg.model.type)
         if key not in shapes:
             try:
-                data = load_dataset(cfg.data, cfg.seed, cfg.model.type)
+                data = load_data(cfg.data, cfg.seed, cfg.model.type)
             except Exception:  # noqa: BLE001 - the worker reports it, with the run
                 shapes[key] = None
             else:

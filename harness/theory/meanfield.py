@@ -155,13 +155,14 @@ COLUMNS = ["layer", "sigma_w2", "theory_preact_std", "theory_chi", "theory_grad_
 
 
 def applies(model_cfg) -> str | None:
-    """Why the recursion does not describe a `ModelConfig`'s network, or None when it does."""
-    if model_cfg.type == "conv":
-        return ("conv layers share each kernel across positions and pool their maps; this "
-                "recursion is for Dense stacks")
-    if model_cfg.type == "recurrent":
-        return ("a recurrent layer feeds its own state back at every step; this recursion is for "
-                "Dense stacks")
+    """Why the recursion does not describe a `ModelConfig`'s network, or None when it does.
+
+    The model's type says whether it is a Dense stack the recursion describes (its entry's
+    `meanfield`, `harness.models.types`); then the options that leave the plain stack.
+    """
+    reason = model_cfg.model_type().meanfield
+    if reason:
+        return reason
     if model_cfg.depth == 0:
         return "no hidden layer: nothing propagates"
     if model_cfg.batch_norm != "none":

@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from harness.measure.metered import DTYPES, Measures
-from harness.models.stats_model import StatsModel
+from harness.models.base import StatsModel
 
 STEPS_PER_CALL = 500  # bounds the time between progress-bar updates, run-folder writes and the
 # moments a stop request (Ctrl-C, SIGTERM) is seen: a longer epoch is split into several calls

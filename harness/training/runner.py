@@ -23,7 +23,7 @@ from harness.checks import verdict
 from harness.config.config import Config
 from harness.config.expect import check_run, parse_run
 from harness.config.file import command_line
-from harness.data import Dataset
+from harness.data.datasets import Dataset
 from harness.rundir.run import RESULTS, Run, load_run, new_run_dir
 from harness.training.lifecycle import open_run
 from harness.training.setup import Setup, setup  # noqa: F401 - `harness.training.runner.setup`, as before

@@ -19,8 +19,9 @@ from harness.catalog import activations, heads, losses
 from harness.config.config import Config, KeyProblem
 from harness.config.file import blame, load_config
 from harness.config.memory import check_fits
-from harness.data import Dataset, load_dataset
+from harness.data.datasets import Dataset
 from harness.errors import DataError
+from harness.models.inputs import load_data
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Setup:
         cfg: the validated config.
         data: the dataset's arrays.
         y: labels as the loss expects them, by split: `train`, `val`, `test`.
-        model: the compiled `StatsModel`.
+        model: the compiled model (a `harness.models.base.StatsModel`).
         columns: the columns of `history.csv`.
     """
 
@@ -47,7 +48,7 @@ def setup(config: str | os.PathLike | Mapping,
     """Config -> seeded TensorFlow -> data -> compiled model. Raises on bad input."""
     cfg, sources = load_config(config, overrides)
     # Before TensorFlow loads: a missing file fails fast.
-    data = load_dataset(cfg.data, cfg.seed, cfg.model.type)
+    data = load_data(cfg.data, cfg.seed, cfg.model.type)
     where = "<mapping>" if isinstance(config, Mapping) else display_path(Path(config))
     try:
         cfg.check_task(data.task)  # a csv file's target decides its task only now
@@ -62,17 +63,9 @@ def setup(config: str | os.PathLike | Mapping,
          for split in ("train", "val", "test")}
 
     from harness.models.compile import compile_model
-    from harness.models.conv import build_conv_model
-    from harness.models.stats_model import build_model
 
-    if cfg.model.type == "recurrent":
-        from harness.models.recurrent import build_recurrent
-
-        model = build_recurrent(cfg.model, data.input_shape, data.n_classes, cfg.seed,
-                                cfg.train.clipnorm)
-    else:
-        build = build_conv_model if cfg.model.type == "conv" else build_model
-        model = build(cfg.model, data.input_shape, data.n_classes, cfg.seed, cfg.train.clipnorm)
+    model = cfg.model.model_type().build(cfg.model, data.input_shape, data.n_classes, cfg.seed,
+                                         cfg.train.clipnorm)
     steps = -(-len(data.x_train) // cfg.train.batch_size)
     s = Setup(cfg, data, y, model, compile_model(model, cfg, loss.labels, steps))
     try:

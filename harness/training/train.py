@@ -17,7 +17,7 @@ from harness.base.stops import deferred_interrupt, raise_swallowed_stop
 from harness.measure.metered import Measures
 from harness.measure.propagation import PROBES, measure_initial
 from harness.measure.snapshots import Snapshots
-from harness.models.stats_model import StatsModel
+from harness.models.base import StatsModel
 from harness.training.loop import fit_in_graph
 
 # Statistics are means over steps, compared across layers on log axes: 6 significant digits are

@@ -50,9 +50,9 @@ def test_rmse_loss_is_over_the_batch():
 
 
 def test_course_fixed_weight_network():
-    from harness.models.stats_model import StatsModel
+    from harness.models.dense import DenseModel
 
-    model = StatsModel([3, 2, 2], ["sigmoid", "sigmoid", "linear"])
+    model = DenseModel([3, 2, 2], ["sigmoid", "sigmoid", "linear"])
     model.build((None, 2))
     weights = [([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], [0.1, 0.2, 0.3]),
                ([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]], [0.1, 0.2]),

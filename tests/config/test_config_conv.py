@@ -11,7 +11,8 @@ from harness.cli.listing import schema_rows
 from harness.config.config import Config
 from harness.config.file import load_config
 from harness.errors import ConfigError
-from harness.models.types import MODEL_TYPES, OWN_KEYS, default_pools
+from harness.models.layout import default_pools
+from harness.models.types import MODEL_TYPES, own_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 NEW_KEYS = ("data.length", "model.type", "model.filters", "model.kernel_size", "model.pool",
@@ -41,7 +42,7 @@ def error_of(source, overrides=None) -> str:
 def test_dense_is_the_default_and_has_none_of_the_new_keys():
     cfg = load_config({})[0]
     assert cfg.model.type == "dense" and cfg.model.width == 16 and cfg.data.length is None
-    assert all(getattr(cfg.model, key) is None for key in OWN_KEYS if key != "width")
+    assert all(getattr(cfg.model, key) is None for key in own_keys() if key != "width")
     assert cfg.model.filter_counts() == [] and cfg.model.pools() == []
 
 
@@ -51,7 +52,7 @@ def test_every_shipped_config_still_validates_as_a_dense_model():
         if cfg.model.type != "dense":
             continue  # the conv and recurrent configs of issue 17
         assert isinstance(cfg.model.width, (int, list)), path
-        assert all(getattr(cfg.model, key) is None for key in OWN_KEYS if key != "width"), path
+        assert all(getattr(cfg.model, key) is None for key in own_keys() if key != "width"), path
 
 
 def test_schema_lists_the_new_keys_with_one_line_each():

@@ -12,7 +12,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from harness.data import DATASETS, images, load_dataset
+from harness.data import images
+from harness.data.datasets import DATASETS, load_dataset
 from harness.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,7 +133,7 @@ def test_bad_config_is_one_clear_error(cfg, match):
 
 
 def test_import_does_not_load_tensorflow():
-    code = ("import sys, harness.data; "
+    code = ("import sys, harness.data.datasets; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'keras'}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True)

@@ -10,7 +10,7 @@ from commands import cli
 from test_data import DataCfg, arrays
 
 from harness.config.file import load_config
-from harness.data import load_dataset
+from harness.data.datasets import load_dataset
 from harness.data.features import cross
 from harness.errors import ConfigError, DataError
 

@@ -8,9 +8,12 @@ import pytest
 
 from harness.config.file import load_config
 from harness.config.memory import estimate, layer_sizes
-from harness.data import DATASETS, images, load_dataset
+from harness.data import images
+from harness.data.datasets import DATASETS, load_dataset
 from harness.data.sequences import adding
 from harness.errors import DataError
+from harness.models.inputs import load_data
+from harness.models.types import readers
 
 SPLITS = ("train", "val", "test")
 
@@ -90,8 +93,8 @@ def test_adding_shapes_splits_and_seeds():
                                          ("recurrent", (8, 8))])
 def test_digits_keep_their_pixels_in_every_shape(kind, shape):
     cfg = image_cfg("digits", kind)
-    data = load_dataset(cfg.data, cfg.seed, kind)
-    flat = load_dataset(cfg.data, cfg.seed, "dense")
+    data = load_data(cfg.data, cfg.seed, kind)
+    flat = load_data(cfg.data, cfg.seed, "dense")
     assert data.input_shape == shape and data.n_features == 64 and data.image_size == (8, 8)
     for x, x_flat in zip(xs(data), xs(flat)):
         assert x.dtype == np.float32
@@ -104,17 +107,17 @@ def test_mnist_rows_and_images(tmp_path):
     folder = fake_mnist_folder(tmp_path / "mnist")
     for kind, shape in (("recurrent", (28, 28)), ("conv", (28, 28, 1)), ("dense", (784,))):
         cfg = image_cfg("mnist", kind, path=str(folder))
-        data = load_dataset(cfg.data, cfg.seed, kind)
+        data = load_data(cfg.data, cfg.seed, kind)
         assert data.x_train.shape == (32, *shape) and data.x_test.shape == (10, *shape)
         assert data.n_features == 784 and data.n_inputs == 784
-    rows = load_dataset(cfg.data, cfg.seed, "recurrent")
+    rows = load_data(cfg.data, cfg.seed, "recurrent")
     raw = images.load_mnist(str(folder))[1][0]  # the official test images, uint8 (10, 28, 28)
     np.testing.assert_allclose(rows.x_test, raw / 255, rtol=1e-6, atol=1e-7)  # step t = row t
 
 
 def test_standardised_images_map_their_originals_in_the_model_s_shape():
     cfg = image_cfg("digits", "conv", standardize=True)
-    data = load_dataset(cfg.data, cfg.seed, "conv")
+    data = load_data(cfg.data, cfg.seed, "conv")
     assert data.original("test").shape == data.x_test.shape == (len(data.x_test), 8, 8, 1)
     np.testing.assert_allclose(data.to_model_inputs(data.original("test")), data.x_test,
                                rtol=1e-6, atol=1e-6)
@@ -124,9 +127,9 @@ def test_standardised_images_map_their_originals_in_the_model_s_shape():
 def test_a_model_type_that_cannot_read_the_data_is_a_data_error():
     cfg = adding_cfg(n_samples=100)
     with pytest.raises(DataError, match="model.type: conv layers cannot read 'adding'"):
-        load_dataset(cfg.data, 0, "conv")
-    assert DATASETS.get("adding").models == ("recurrent",)
-    assert DATASETS.get("circles").models == ("dense",)
+        load_data(cfg.data, 0, "conv")
+    assert readers(DATASETS.get("adding")) == ["recurrent"]
+    assert readers(DATASETS.get("circles")) == ["dense"]
 
 
 # Memory ------------------------------------------------------------------------------------------

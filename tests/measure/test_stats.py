@@ -23,7 +23,7 @@ from harness.measure.histograms import (
 )
 from harness.measure.stats import LayerStatistics
 from harness.models.compile import compile_model
-from harness.models.stats_model import build_model
+from harness.models.dense import build_dense
 from harness.training.loop import EpochLoop
 from harness.training.runner import setup
 from harness.training.train import epoch_orders
@@ -32,7 +32,7 @@ from harness.training.train import epoch_orders
 def tiny_model(activation, depth=2, width=6, head="sigmoid", **train):
     cfg, _ = load_config({"model": {"depth": depth, "width": width, "activation": activation,
                                     "head": head}, "train": train})
-    model = build_model(cfg.model, n_features=2, n_classes=2, seed=1)
+    model = build_dense(cfg.model, 2, n_classes=2, seed=1)
     compile_model(model, cfg, "binary")
     return model
 

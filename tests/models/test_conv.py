@@ -12,7 +12,7 @@ from harness.base.frames import vanishing_ratio
 from harness.config.file import load_config
 from harness.measure.stats import STATS
 from harness.models.compile import compile_model
-from harness.models.conv import build_conv_model
+from harness.models.conv import build_conv
 
 ROOT = Path(__file__).resolve().parents[2]
 CONV = {"name": "conv", "data": {"name": "digits", "n_samples": 200},
@@ -62,7 +62,7 @@ def test_conv_run_writes_every_statistic_per_conv_layer(tmp_path):
 def small_conv(examples: int):
     """CONV's model, compiled, on 8 x 8 maps, and `examples` random images and labels."""
     cfg, _ = load_config(CONV)
-    model = build_conv_model(cfg.model, (8, 8, 1), n_classes=10, seed=3)
+    model = build_conv(cfg.model, (8, 8, 1), n_classes=10, seed=3)
     compile_model(model, cfg, "multiclass")
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(examples, 8, 8, 1)).astype("float32")
@@ -84,7 +84,7 @@ def test_conv_statistics_equal_an_independent_gradient_tape():
             outs.append(a)
             if i == 1:  # pool: [2]
                 a = tf.nn.max_pool2d(a, 2, 2, "VALID")
-        logits = tf.reduce_mean(a, axis=[1, 2]) @ model.dense[0].kernel + model.dense[0].bias
+        logits = tf.reduce_mean(a, axis=[1, 2]) @ model.head.kernel + model.head.bias
         loss = tf.reduce_mean(tf.keras.losses.sparse_categorical_crossentropy(
             y, tf.nn.softmax(logits)))
     col = {name: i for i, name in enumerate(model.meter.columns)}

@@ -46,7 +46,7 @@ def test_a_run_of_each_cell_writes_the_gradient_over_time(tmp_path, cell):
 
 def independent_grads(model, x, y):
     """dL/dh_t of a one-layer SimpleRNN by a tape of its own: the cell's weights, plain math."""
-    cell, head = model.cells[0], model.dense[0]
+    cell, head = model.cells[0], model.head
     W, U, b = (tf.constant(v.numpy()) for v in (cell.kernel, cell.recurrent_kernel, cell.bias))
     x = tf.constant(x, tf.float32)
     with tf.GradientTape() as tape:
@@ -70,7 +70,7 @@ def test_the_gradient_over_time_matches_an_independent_tape():
     np.testing.assert_allclose(mine, want_norms, rtol=1e-4, atol=1e-8)
     # The last step has no later step: its gradient is the head's direct term alone,
     # 2 (y_pred - y) / n times the head's kernel.
-    head = s.model.dense[0]
+    head = s.model.head
     y_pred = hs[-1].numpy() @ head.kernel.numpy() + head.bias.numpy()
     direct = 2 * (y_pred - y.reshape(y_pred.shape)) / y_pred.size @ head.kernel.numpy().T
     np.testing.assert_allclose(want[-1], direct, rtol=1e-4, atol=1e-7)

@@ -12,7 +12,7 @@ import harness
 from harness.config.file import load_config
 from harness.errors import ConfigError
 from harness.models.compile import compile_model
-from harness.models.stats_model import build_model
+from harness.models.dense import build_dense
 
 # Depth 3: three layers to norm, drop out or skip over; one epoch of batches of 32.
 REMEDY = {"depth": 3, "width": 6}, {"epochs": 1, "batch_size": 32}
@@ -25,7 +25,7 @@ def tiny_remedy(model=None, train=None) -> dict:
 
 def compiled(model=None, train=None, steps_per_epoch=1):
     cfg, _ = load_config(tiny_remedy(model, train))
-    m = build_model(cfg.model, n_features=2, n_classes=2, seed=0, clipnorm=cfg.train.clipnorm)
+    m = build_dense(cfg.model, 2, n_classes=2, seed=0, clipnorm=cfg.train.clipnorm)
     compile_model(m, cfg, "binary", steps_per_epoch)
     return m, cfg
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from harness.base.yamlfile import display_path
 from harness.catalog import activations, heads, initializers, losses, optimizers
 from harness.config.file import load_config
-from harness.data import DATASETS
+from harness.data.datasets import DATASETS
 from harness.errors import ConfigError
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,

@@ -26,7 +26,7 @@ from tiny import TINY, tiny
 
 import harness
 from harness.config.file import load_config
-from harness.data import load_dataset
+from harness.data.datasets import load_dataset
 from harness.data.images import IDX_FILES
 from harness.errors import ConfigError, DataError
 from harness.rundir.run import is_finished, load_run

@@ -16,7 +16,7 @@ from test_robustness_runs import fake_idx_folder
 from trust_cases import cli, csv_config, labels_csv, one_line, ring_csv
 
 from harness.base import fingerprint
-from harness.data import load_dataset
+from harness.data.datasets import load_dataset
 from harness.rundir.run import same_data
 
 # --- 1. a changed data file is never a stale result ----------------------------------------------

@@ -123,7 +123,7 @@ def test_jobs_sizes_conv_and_recurrent_runs_by_their_input_shape(tmp_path, model
     """--jobs sizes its pool by the largest run's memory, which for conv and recurrent models
     needs the data shaped for the model (digits: 8 x 8 x 1, 8 steps of 8), not flat (64)."""
     from harness.config.memory import estimate
-    from harness.data import load_dataset
+    from harness.models.inputs import load_data
     from harness.sweeps import load_experiment
     from harness.sweeps.jobs import largest_run
 
@@ -132,6 +132,6 @@ def test_jobs_sizes_conv_and_recurrent_runs_by_their_input_shape(tmp_path, model
         "base": str(ROOT / "configs/digits.yaml"), "seeds": [0],
         "grid": {"model.activation": ["relu"]}, "set": model}))
     point = load_experiment(path).points[0]
-    data = load_dataset(point.config.data, 0, point.config.model.type)
+    data = load_data(point.config.data, 0, point.config.model.type)
     parts = estimate(point.config, data.input_shape, 10, len(data.x_train), len(data.x_val))
     assert largest_run([point]) == sum(size for size, _, _ in parts.values()) > 0

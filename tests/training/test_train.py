@@ -7,7 +7,7 @@ import tensorflow as tf
 import harness
 from harness.config.file import load_config
 from harness.models.compile import compile_model
-from harness.models.stats_model import build_model
+from harness.models.dense import build_dense
 
 TINY = {"name": "tiny", "data": {"n_samples": 200}, "model": {"depth": 3, "width": 6},
         "train": {"epochs": 2, "batch_size": 16}}
@@ -15,7 +15,7 @@ TINY = {"name": "tiny", "data": {"n_samples": 200}, "model": {"depth": 3, "width
 
 def test_statistics_equal_an_independent_gradient_tape():
     cfg, _ = load_config({**TINY, "model": {"depth": 3, "width": 5, "activation": "sigmoid"}})
-    model = build_model(cfg.model, n_features=2, n_classes=2, seed=1)
+    model = build_dense(cfg.model, 2, n_classes=2, seed=1)
     compile_model(model, cfg, "binary")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(16, 2)).astype("float32")
@@ -160,8 +160,8 @@ def test_every_initializer_in_the_table_builds_a_model():
 
     for name in INITIALIZERS:
         cfg, _ = load_config({"model": {"depth": 1, "width": 3, "initializer": name}})
-        model = build_model(cfg.model, n_features=2, n_classes=2, seed=0)
+        model = build_dense(cfg.model, 2, n_classes=2, seed=0)
         assert model.dense[0].kernel.shape == (2, 3), name
     cfg, _ = load_config({"model": {"initializer": {"name": "random_normal", "stddev": 0.01}}})
-    kernel = np.asarray(build_model(cfg.model, 2, 2, seed=0).dense[1].kernel)
+    kernel = np.asarray(build_dense(cfg.model, 2, 2, seed=0).dense[1].kernel)
     assert 0.003 < kernel.std() < 0.03
