@@ -76,7 +76,7 @@ def largest_run(points: list) -> int:
     for point in points:
         cfg = point.config
         # The seed does not change a dataset's shape; the model type does (images: flat for
-        # dense, (h, w, 1) for conv, h steps of w for recurrent), as build.py loads it.
+        # dense, (h, w, 1) for conv, h steps of w for recurrent: `harness.data.load_dataset`).
         key = (cfg.data.model_dump_json(), cfg.model.type)
         if key not in shapes:
             try:
