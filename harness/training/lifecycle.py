@@ -33,9 +33,9 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: Summary,
             end and wall time are added here.
         config: the resolved config, written as `config.yaml`.
         summary: `summary.json`, filled in by the run as it goes; its `status` is `failed`
-            until the run sets it.
-        report: draws the report, `report(run_dir, summary)`, when the run ends without a
-            stop or an error (before `summary.json` is written); None for no report.
+            until the run sets it, and a stop or an error is recorded here.
+        report: draws the report, `report(run_dir, summary.values)`, when the run ends without
+            a stop or an error (before `summary.json` is written); None for no report.
         locked: the caller holds the folder's lock (a sweep's parent process, while a worker
             process trains into it).
 

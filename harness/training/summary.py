@@ -84,7 +84,7 @@ class Summary:
     def ratios(self, layers: pd.DataFrame, steps: pd.DataFrame | None) -> None:
         """The vanishing ratios at initialisation and at the end (`layers.csv`), and a recurrent
         run's ratios over time, first step / last (`timesteps.csv`; None for other runs)."""
-        self.values.update(
+        self.values.update(  # the prediction stays where `trained` put it; null if it did not
             vanishing_ratio_init=vanishing_ratio(layers, 0),
             vanishing_ratio_predicted=self.values.get("vanishing_ratio_predicted"),
             vanishing_ratio_final=vanishing_ratio(layers, self.values["epochs_run"]))
@@ -92,9 +92,9 @@ class Summary:
             self.values.update(time_ratio_init=time_ratio(steps, 0),
                                time_ratio_final=time_ratio(steps))
 
-    def expected(self, expect: list, status: str, layers: pd.DataFrame) -> None:
-        """The config's `expect:` checked against what the run measured, as if it had ended with
-        `status` (it is set only once the file is sure to be written)."""
+    def expected(self, expect: dict, status: str, layers: pd.DataFrame) -> None:
+        """The config's `expect:` mapping checked against what the run measured, as if it had
+        ended with `status` (set only once the file is sure to be written)."""
         results = check_run(parse_run(expect), self.measured(status, layers))
         self.values.update(expect=results, expect_met=all(r["met"] for r in results))
 
