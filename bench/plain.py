@@ -59,7 +59,7 @@ def plain_model(model_cfg, input_shape: tuple, n_outputs: int, head: str):
 
 
 def compile_plain(model, cfg) -> None:
-    """Compiles as `harness.training.train.compile_model` does: Adam at the config's rate, its loss,
+    """Compiles as `harness.models.compile.compile_model` does: Adam at the config's rate, its loss,
     the task's metrics (accuracy, or MAE and RMSE for a linear head)."""
     import keras
 

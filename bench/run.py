@@ -54,7 +54,7 @@ def paired_epochs(s, plain, reps: int, histograms: bool) -> tuple[list, str]:
     Wall-clock ratios move with what the machine's other users run; CPU time moves less.
 
     Args:
-        s: a `harness.training.runner.Setup`: the harness' compiled model and its data.
+        s: a `harness.training.setup.Setup`: the harness' compiled model and its data.
         plain: the compiled plain Keras twin of its network (`plain.twin`).
         reps: repetitions, after one warm-up epoch of each (which traces).
         histograms: whether every step of the harness' epochs counts the histograms, as on a
@@ -63,7 +63,7 @@ def paired_epochs(s, plain, reps: int, histograms: bool) -> tuple[list, str]:
     import numpy as np
 
     from harness.training.loop import EpochLoop
-    from harness.training.train import epoch_orders
+    from harness.training.orders import epoch_orders
 
     data, y, y_val, batch = s.data, s.y["train"], s.y["val"], s.cfg.train.batch_size
     s.model.probe(data.x_train[:batch], y[:batch])  # fixes the histograms' axes, as a run does
@@ -89,7 +89,7 @@ def paired_epochs(s, plain, reps: int, histograms: bool) -> tuple[list, str]:
 def p1_mnist(reps: int, n_samples: int | None, histograms: bool = False) -> dict:
     """Seconds per MNIST epoch: plain fit vs the harness' in-graph loop with statistics (and,
     with `histograms`, the histograms a logged epoch counts)."""
-    from harness.training.runner import setup
+    from harness.training.setup import setup
 
     config = {"data": {"name": "mnist", "n_samples": n_samples, "val_fraction": 0.1},
               "model": {"depth": 5, "width": 128, "activation": "relu", "head": "softmax"},
@@ -106,7 +106,7 @@ def p5_p6_epoch(name: str, config: str, reps: int, histograms: bool) -> dict:
     """Seconds per epoch of a shipped conv or recurrent config with every per-layer statistic
     (and, with `histograms`, the histograms counted on every step), against plain fit of the
     same network on the same data."""
-    from harness.training.runner import setup
+    from harness.training.setup import setup
 
     s = setup(str(ROOT / config))
     pairs, cpu = paired_epochs(s, twin(s.cfg, s.data), reps, histograms)
@@ -120,7 +120,8 @@ def p2_toy(reps: int, epochs: int) -> dict:
     """A whole toy training run: plain fit vs the harness (tracing and recording included)."""
     import keras
 
-    from harness.training.runner import run, setup
+    from harness.training.runner import run
+    from harness.training.setup import setup
     from harness.training.train import fit
 
     config = {"data": {"name": "circles", "n_samples": 1000},

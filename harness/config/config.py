@@ -4,10 +4,10 @@ A YAML file is merged over the defaults (`harness.config.file`) and validated in
 `Config`. Builders take its sub-configs (`cfg.data`, `cfg.model`, `cfg.train`) as arguments; nothing
 reads YAML after this point. `python -m harness schema` prints the JSON Schema of `Config`.
 
-Each section, with every key's default and one-line description, lives in its own file:
-`data:` in `config_data.py`, `model:` in `config_model.py`, `train:` in `config_train.py`, `log:` in
-`config_log.py`; what they share (`KeyProblem`, the `Section` base) in `config_base.py`. Import
-them all from here: `from harness.config.config import Config, ModelConfig, KeyProblem`.
+Each section, with every key's default and one-line description, lives in its own module of this
+package: `data:` in `data.py`, `model:` in `model.py`, `train:` in `train.py`, `log:` in `log.py`;
+what they share (`KeyProblem`, the `Section` base) in `section.py`. Import them all from here:
+`from harness.config.config import Config, ModelConfig, KeyProblem`.
 """
 
 import re

@@ -82,7 +82,7 @@ def estimate(cfg, n_features: int | tuple, n_outputs: int, n_train: int,
                                   f"batch of {batch} x {sum(values)} values"),
         "validation pass": (n_val * 2 * forward * FLOAT, "data.n_samples",
                             f"{n_val} validation examples at once"),
-        # int32 orders (`harness.training.train.EpochOrders`), the table and its tensor copy
+        # int32 orders (`harness.training.orders.EpochOrders`), the table and its tensor copy
         "epoch orders": (2 * chunk * n_train * FLOAT, "data.n_samples",
                          f"{chunk} epochs x {n_train} examples"),
     }

@@ -3,14 +3,15 @@
 Per-layer statistics (their math is `harness.measure.stats`), histograms
 (`harness.measure.histograms`), their column layout, the epoch's totals and batch norm's two
 columns. The training loop (`harness.training.loop`) and the recorder
-(`harness.training.train.Recorder`) talk to it only through:
+(`harness.training.recorder.Recorder`) talk to it only through:
 
 - a pass: `watched(taps)`, the tensors whose gradient the pass takes besides the weights'; then
   `step(taps, grads, watched_grads, unscale)` -> `Step`;
 - a training step: `kernels()` before the optimizer's update, `update(step, before)` after it;
 - initialisation: `initial(step)` -> `Measures` of one batch (and the histograms' axes);
 - an epoch: `begin_epoch(histograms)`, `end_epoch(logged, taps_at)` -> `Measures` (tensors of
-  `DTYPES`; on a logged epoch the layer Jacobians too, once `measure_jacobians` declared them);
+  `metered.DTYPES`; on a logged epoch the layer Jacobians too, once `measure_jacobians` declared
+  them);
   `variables`, its whole state (a compiled loop handed to the next run copies it);
 - the run folder: `entries(measures, logged)`, what an epoch adds to each of `FILES`, and
   `frame(file, items)`, those entries as the file's tidy rows.
@@ -28,7 +29,6 @@ from harness.catalog import activations, slopes
 from harness.measure import jacobian
 from harness.measure.histograms import COLUMNS, Histograms
 from harness.measure.metered import (
-    DTYPES,
     JACOBIAN_STATS,
     Measures,
     MeteredLayer,
@@ -38,10 +38,6 @@ from harness.measure.metered import (
     side_by_side,
 )
 from harness.measure.stats import LayerStatistics, Step
-
-# The plug-in types stay importable from here, where the meter's users met them first.
-__all__ = ["BN_STATS", "DTYPES", "FILES", "JACOBIAN_STATS", "MAP_VALUES", "EpochTotals",
-           "Measures", "Meter", "MeteredLayer", "Taps", "flat_kernel", "rows", "side_by_side"]
 
 MAP_VALUES = 1 << 22  # values of one conv layer's maps a pass outside training holds (16 MB)
 BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")

@@ -14,9 +14,7 @@ Example:
     >>> runs, summary = sweep("experiments/vanishing_gradients.yaml")
 """
 
-from harness.base.labels import folder_name, render, short_keys
 from harness.sweeps.execute import SweepResult, run_sweep, sweep
 from harness.sweeps.experiment import Experiment, Point, load_experiment
 
-__all__ = ["Experiment", "Point", "SweepResult", "folder_name", "load_experiment", "render",
-           "run_sweep", "short_keys", "sweep"]
+__all__ = ["Experiment", "Point", "SweepResult", "load_experiment", "run_sweep", "sweep"]

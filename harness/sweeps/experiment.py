@@ -127,18 +127,7 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
                           f"the experiment may expand to; default {MAX_RUNS})")
     path = Path(path)
     shown = _display(path)
-    text = read_text(path, "experiment file")
-    data = parse_yaml(text, shown)
-    if not isinstance(data, dict):
-        got = "empty" if data is None else f"a {type(data).__name__}"
-        raise ConfigError(f"{shown}: an experiment is a mapping with base:, grid: and seeds:, "
-                          f"not {got}; see experiments/vanishing_gradients.yaml")
-    for key in data:
-        if key not in TOP_KEYS:
-            close = difflib.get_close_matches(str(key), TOP_KEYS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(TOP_KEYS)}"
-            raise ConfigError(f"{shown}: {key}: unknown key; {hint}")
-
+    data = _read(path, shown)
     base = _base(data.get("base"), path, shown)
     fixed = _overrides(data.get("set") or {}, f"{shown}: set")
     grid = _grid(data.get("grid"), shown)
@@ -154,10 +143,35 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
         if key in varied or key in ("seed", "name"):
             raise ConfigError(f"{shown}: --set {key}: the experiment sets this key per run; "
                               "change the grid (or seeds:) in the file instead")
-
     _check_size(grid, seeds, shown, MAX_RUNS if max_runs is None else max_runs)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem).strip("._-")[:80] or "sweep"
-    short = short_keys([*varied, *grid])
+    points = _points(base, name, grid, seeds, fixed, cli, short_keys([*varied, *grid]), shown)
+    _unique_folders(points, shown)
+    # Only now that every run's config is valid: a typo in a grid key (`model.activaton`) is an
+    # unknown config key, not the grid key that `where: {model.activation: ...}` should name.
+    expectations = _expectations(data.get("expect"), sorted(varied), seeds, points, shown)
+    return Experiment(path, name, base, grid, seeds, {**fixed, **cli}, points, expectations)
+
+
+def _read(path: Path, shown: str) -> dict:
+    """The experiment file's mapping, with only the keys an experiment has."""
+    data = parse_yaml(read_text(path, "experiment file"), shown)
+    if not isinstance(data, dict):
+        got = "empty" if data is None else f"a {type(data).__name__}"
+        raise ConfigError(f"{shown}: an experiment is a mapping with base:, grid: and seeds:, "
+                          f"not {got}; see experiments/vanishing_gradients.yaml")
+    for key in data:
+        if key not in TOP_KEYS:
+            close = difflib.get_close_matches(str(key), TOP_KEYS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(TOP_KEYS)}"
+            raise ConfigError(f"{shown}: {key}: unknown key; {hint}")
+    return data
+
+
+def _points(base: Path, name: str, grid: dict, seeds: list, fixed: dict, cli: dict,
+            short: dict, shown: str) -> list[Point]:
+    """Every run: the grid's cells in row-major order (the last key varies fastest), each cell's
+    seeds in turn, each run's config validated."""
     points = []
     for values in itertools.product(*grid.values()):
         cell = dict(zip(grid, values))
@@ -174,15 +188,17 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
             config = _validate(base, overrides, shown, f"{group}, seed={seed}", grid, cli)
             folder = folder_name([*((p, v) for _, p, v in parts), ("seed", str(seed))])
             points.append(Point(cell, labels, seed, overrides, parts, group, folder, config))
-    _unique_folders(points, shown)
-    # Only now that every run's config is valid: a typo in a grid key (`model.activaton`) is an
-    # unknown config key, not the grid key that `where: {model.activation: ...}` should name.
-    expectations = []
-    if data.get("expect") is not None:
-        try:
-            expectations = parse_sweep(data["expect"], sorted(varied), len(seeds))
-        except ValueError as e:
-            raise ConfigError(f"{shown}: expect: {e}") from None
+    return points
+
+
+def _expectations(expect, varied: list, seeds: list, points: list, shown: str) -> list:
+    """The file's `expect:`, each naming grid cells that exist and results their runs measure."""
+    if expect is None:
+        return []
+    try:
+        expectations = parse_sweep(expect, varied, len(seeds))
+    except ValueError as e:
+        raise ConfigError(f"{shown}: expect: {e}") from None
     for e in expectations:
         if not any(matches(e.where, cell_values(p)) for p in points):
             raise ConfigError(f"{shown}: expect: where: {e.where} picks no grid cell; use values "
@@ -191,7 +207,7 @@ def load_experiment(path, overrides: Sequence[str] | Mapping | None = None,
     if problem := cells_problem(expectations, [(cell_values(p), task)
                                                for p, task in zip(points, tasks)]):
         raise ConfigError(f"{shown}: expect: {problem}")
-    return Experiment(path, name, base, grid, seeds, {**fixed, **cli}, points, expectations)
+    return expectations
 
 
 def cell_values(point: Point) -> dict:

@@ -19,9 +19,9 @@ by SIGKILL) stops and exits too (`process_worker`).
 
 Numbers: TensorFlow's op determinism (`harness.base.backend`) makes each kernel deterministic; on
 the 2-core machine tried, runs with 1 thread per worker write byte-identical CSVs to runs with both
-cores (`tests/test_parallel_sweep.py` checks the bytes on each run of the suite). TensorFlow does
-not promise equal bits across thread counts: a kernel that splits a sum differently would differ by
-float32 rounding (below 1e-6 relative).
+cores (`tests/sweeps/test_parallel_sweep.py` checks the bytes on each run of the suite).
+TensorFlow does not promise equal bits across thread counts: a kernel that splits a sum
+differently would differ by float32 rounding (below 1e-6 relative).
 """
 
 import multiprocessing

@@ -3,9 +3,9 @@
 `harness.training.runner.run` trains and measures inside `open_run`; everything around that is here:
 the folder's lock, clearing an earlier run's files, `meta.json` (first: it marks the folder as a
 run's) and `config.yaml`, and at the end `meta.json`'s end time, the report (the runner's to draw:
-this module reads no report code), and `summary.json` last. The summary's `status` says `failed`
-until the run sets its own (`completed`, `diverged`); a stop (Ctrl-C, SIGTERM) closes the folder as
-`interrupted`, an error as `failed` with the error.
+this module reads no report code), and `summary.json` last (`harness.training.summary`). The
+summary's `status` says `failed` until the run sets its own (`completed`, `diverged`); a stop
+(Ctrl-C, SIGTERM) closes the folder as `interrupted`, an error as `failed` with the error.
 """
 
 import errno
@@ -19,10 +19,11 @@ from harness.base.files import write_json, write_yaml
 from harness.base.stops import deferred_interrupt
 from harness.errors import HarnessError
 from harness.rundir.run import clear_run_files, is_run_folder, load_run, lock_folder
+from harness.training.summary import Summary
 
 
 @contextmanager
-def open_run(run_dir: Path, meta: dict, config: dict, summary: dict,
+def open_run(run_dir: Path, meta: dict, config: dict, summary: Summary,
              report: Callable[[Path, dict], None] | None = None, locked: bool = False):
     """Opens `run_dir` for one run and closes it with a status, however the run ends.
 
@@ -32,9 +33,9 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: dict,
             end and wall time are added here.
         config: the resolved config, written as `config.yaml`.
         summary: `summary.json`, filled in by the run as it goes; its `status` is `failed`
-            until the run sets it.
-        report: draws the report, `report(run_dir, summary)`, when the run ends without a
-            stop or an error (before `summary.json` is written); None for no report.
+            until the run sets it, and a stop or an error is recorded here.
+        report: draws the report, `report(run_dir, summary.values)`, when the run ends without
+            a stop or an error (before `summary.json` is written); None for no report.
         locked: the caller holds the folder's lock (a sweep's parent process, while a worker
             process trains into it).
 
@@ -57,13 +58,11 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: dict,
         try:
             yield summary
         except KeyboardInterrupt:
-            summary.update(status="interrupted", epochs_run=_epochs_recorded(run_dir))
-            summary.pop("learned", None)
+            summary.stopped(_epochs_recorded(run_dir))
             _finish(run_dir, meta, summary, started, report=None)
             raise
         except Exception as e:
-            summary.update(error=f"{type(e).__name__}: {e}", epochs_run=_epochs_recorded(run_dir))
-            summary.pop("learned", None)
+            summary.failed(e, _epochs_recorded(run_dir))
             disk = isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
             try:
                 _finish(run_dir, meta, summary, started, None)
@@ -86,20 +85,20 @@ def _epochs_recorded(run_dir: Path) -> int:
         return 0
 
 
-def _finish(run_dir: Path, meta: dict, summary: dict, started: float,
+def _finish(run_dir: Path, meta: dict, summary: Summary, started: float,
             report: Callable[[Path, dict], None] | None) -> None:
     """Closes the run folder: meta.json's end time, the report, and summary.json last.
 
     A stop request while the report is drawn still leaves `summary.json` (the report can be
     rebuilt with `harness report`), then goes on stopping.
     """
-    summary["wall_time_s"] = round(time.time() - started, 3)
-    write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary["wall_time_s"],
+    summary.closed(time.time() - started)
+    write_json(run_dir / "meta.json", {**meta, "wall_time_s": summary.values["wall_time_s"],
                                        "finished": datetime.now().isoformat(timespec="seconds")})
     try:
         if report is not None:
-            report(run_dir, summary)
+            report(run_dir, summary.values)
     finally:
         with deferred_interrupt():
-            write_json(run_dir / "summary.json", summary)
+            write_json(run_dir / "summary.json", summary.values)
 

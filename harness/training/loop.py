@@ -5,7 +5,7 @@ callbacks, a validation pass through `evaluate`), not arithmetic. Here one `tf.f
 chunk of epochs: each step is the model's own `train_step` (same gradients, same statistics), each
 epoch ends with a validation pass over the whole validation set, and the per-epoch logs come back
 as tensors. The batches follow the same per-epoch orders as Keras' `model.fit` given them
-(`tests/keras_fit.py`), and both train the same model (`tests/test_loop.py`).
+(`tests/helpers/keras_fit.py`), and both train the same model (`tests/training/test_loop.py`).
 """
 
 import math
@@ -215,7 +215,7 @@ def reusable_loop(loop: EpochLoop, key) -> EpochLoop:
     previous run's compiled loop is given this run's initial state (its freshly built weights,
     zeroed optimizer slots and metrics, copied variable by variable) and data. The graph and the
     starting values being the same, the numbers are byte-identical to a fresh trace
-    (`tests/test_loop.py`).
+    (`tests/training/test_loop.py`).
 
     Args:
         loop: this run's loop, built but not traced.
@@ -242,7 +242,7 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder
     """Trains for `epochs` epochs, recording each epoch with `recorder.add_epoch`.
 
     Args:
-        orders: a `harness.training.train.EpochOrders`, drawn a chunk of epochs at a time.
+        orders: a `harness.training.orders.EpochOrders`, drawn a chunk of epochs at a time.
         logged: the epochs (from 1) whose histograms and snapshots (`recorder.snapshots`) are
             recorded, inside the compiled call.
         reuse_key: see `reusable_loop`; None compiles a loop of its own.

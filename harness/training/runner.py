@@ -17,16 +17,12 @@ import pandas as pd
 
 from harness.base import backend
 from harness.base.files import check_ours, write_csv
-from harness.base.frames import hidden_mean, last_epoch, time_ratio, vanishing_ratio
 from harness.base.stops import sticky_stops
-from harness.checks import verdict
-from harness.config.config import Config
-from harness.config.expect import check_run, parse_run
 from harness.config.file import command_line
-from harness.data.datasets import Dataset
 from harness.rundir.run import RESULTS, Run, load_run, new_run_dir
 from harness.training.lifecycle import open_run
-from harness.training.setup import Setup, setup  # noqa: F401 - `harness.training.runner.setup`, as before
+from harness.training.setup import Setup, setup
+from harness.training.summary import Summary
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
@@ -46,6 +42,10 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             files of the same name are replaced).
         locked: the caller holds `out`'s lock for this run (a sweep's parent process, while a
             worker process trains into it).
+        preflight: run `harness.training.preflight`'s checks once `config.yaml` is written,
+            print them and write `preflight.json`, `lr_range.csv` and `lr_range.png` into the run
+            folder; training follows whatever they say (the model is put back as it was), and
+            `summary.json`'s `preflight_passed` records whether all passed.
 
     Returns:
         The `Run`, read back from its folder.
@@ -54,10 +54,6 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
         ConfigError, DataError: bad input, before anything is written.
         HarnessError: `out` cannot take a run (a file, read-only, full, someone else's files,
             another process writing it).
-        preflight: run `harness.training.preflight`'s checks once `config.yaml` is written,
-            print them and write `preflight.json`, `lr_range.csv` and `lr_range.png` into the run
-            folder; training follows whatever they say (the model is put back as it was), and
-            `summary.json`'s `preflight_passed` records whether all passed.
     """
     if out is not None:
         check_out(out, force)
@@ -69,34 +65,19 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             "command": command_line(config, overrides, out, run_dir / "config.yaml"),
             "config_file": None if isinstance(config, Mapping) else str(config),
             "data": s.data.fingerprint}  # what it read: a resumed sweep retrains on a change
-    with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), _first_summary(s.cfg, s.data),
+    with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), Summary(s.cfg, s.data),
                   _report if report else None, locked) as summary:
         if preflight:
             from harness.training.preflight import format_checks, run_checks
 
             checks = run_checks(s, config, overrides, run_dir)
             print(format_checks(checks), file=sys.stderr)
-            summary["preflight_passed"] = checks.passed
+            summary.preflight(checks.passed)
         train_and_measure(s, run_dir, summary, verbose)
     return load_run(run_dir)
 
 
-def _first_summary(cfg: Config, data: Dataset) -> dict:
-    """`summary.json` before training: the data's facts, and the `failed` status the run
-    replaces when it ends."""
-    summary = {"status": "failed", "task": data.task, "epochs_run": 0,
-               "examples": {"train": len(data.x_train), "val": len(data.x_val),
-                            "test": len(data.x_test)},
-               **verdict.chance(data.task, cfg.train.loss, data.y_train, data.y_test,
-                                data.n_classes)}
-    if data.class_names:
-        summary["class_names"] = list(data.class_names)
-    if data.input_names:  # a csv file's columns: the axes of its boundary picture
-        summary["input_names"] = list(data.input_names)
-    return summary
-
-
-def train_and_measure(s: Setup, run_dir: Path, summary: dict, verbose: int = 1) -> None:
+def train_and_measure(s: Setup, run_dir: Path, summary: Summary, verbose: int = 1) -> None:
     """Trains, records every epoch, tests, and fills in `summary` as it goes, `status` last.
 
     Args:
@@ -110,41 +91,28 @@ def train_and_measure(s: Setup, run_dir: Path, summary: dict, verbose: int = 1) 
 
     with sticky_stops():  # a stop that lands in a finalizer still stops training
         recorder, diverged = fit(s, run_dir, verbose)
-    summary["epochs_run"] = len(recorder.history)
-    summary.update(recorder.summary)  # the predictions and spectra at initialisation
+    summary.trained(len(recorder.history), recorder.summary_at_init)
     if diverged:
         status = "diverged"
-        summary.update(diverged_epoch=diverged[0], diverged_step=diverged[1])
+        summary.diverged(*diverged)
     else:
         _test(s, recorder, run_dir, summary)
         status = "completed"
     layers = recorder.layers_frame()
-    summary.update(vanishing_ratio_init=vanishing_ratio(layers, 0),
-                   vanishing_ratio_predicted=summary.get("vanishing_ratio_predicted"),
-                   vanishing_ratio_final=vanishing_ratio(layers, summary["epochs_run"]))
-    if "timesteps.csv" in recorder.items:  # recurrent: the gradient over time, first / last step
-        steps = recorder.meter.frame("timesteps.csv", recorder.items["timesteps.csv"])
-        summary.update(time_ratio_init=time_ratio(steps, 0), time_ratio_final=time_ratio(steps))
+    summary.ratios(layers, recorder.timesteps_frame())
     if s.cfg.expect:
-        results = check_run(parse_run(s.cfg.expect), _measured(
-            dict(summary, status=status), layers))
-        summary.update(expect=results, expect_met=all(r["met"] for r in results))
-    summary["status"] = status  # only now: a file that failed to write is a failed run
+        summary.expected(s.cfg.expect, status, layers)
+    summary.end(status)  # only now: a file that failed to write is a failed run
 
 
-def _test(s: Setup, recorder, run_dir: Path, summary: dict) -> None:
+def _test(s: Setup, recorder, run_dir: Path, summary: Summary) -> None:
     """The trained model on the test and training sets, its last snapshots, and the points."""
     from harness.training.train import evaluate
 
     data, model = s.data, s.model
-    test = evaluate(model, data.x_test, s.y["test"])
-    summary.update({f"test_{k}": v for k, v in test.items()})
-    summary["learned"] = verdict.learned(dict(summary, status="completed"))
-    # The final model on its own training examples (inference mode: no dropout, moving
-    # batch-norm statistics): train_accuracy - test_accuracy is the overfitting.
-    fitted = evaluate(model, data.x_train, s.y["train"])
-    summary.update({f"train_{k}": v for k, v in fitted.items()})
-    recorder.snapshots.finish(model, summary["epochs_run"])
+    summary.tested(evaluate(model, data.x_test, s.y["test"]))
+    summary.refitted(evaluate(model, data.x_train, s.y["train"]))
+    recorder.snapshots.finish(model, len(recorder.history))
     recorder.snapshots.write(run_dir)
     if data.n_inputs <= 2:  # toys and 2-D csv files: the boundary over their plane
         _write_points(data, run_dir)
@@ -172,13 +140,6 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
             that is not a run folder (unless `force`).
     """
     return check_ours(out, "run", "--out", force, example="results/try1")  # files.KINDS
-
-
-def _measured(summary: dict, layers: pd.DataFrame) -> dict:
-    """What an `expect:` can name: `summary.json` and the per-run columns of a sweep's runs.csv."""
-    last = last_epoch(layers)
-    return {**summary, "saturation_final": hidden_mean(layers, "saturation", last),
-            "dead_fraction_final": hidden_mean(layers, "dead_fraction", last)}
 
 
 def _new_dir(cfg) -> Path:

@@ -1,8 +1,8 @@
 """The reference driver: `harness.training.train.fit`'s training through Keras' own `model.fit`.
 
 Kept only to check the in-graph loop (`harness.training.loop`) against (`test_loop.py`): the same
-epoch-0 record, the same batches in the same order (`harness.training.train.EpochOrders`), the same
-`train_step`, and each epoch handed to the same `harness.training.train.Recorder` by Keras
+epoch-0 record, the same batches in the same order (`harness.training.orders.EpochOrders`), the same
+`train_step`, and each epoch handed to the same `harness.training.recorder.Recorder` by Keras
 callbacks.
 """
 
@@ -11,7 +11,9 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from harness.training.train import EpochOrders, Fitted, start_recording
+from harness.training.orders import EpochOrders
+from harness.training.recorder import start_recording
+from harness.training.train import Fitted
 
 
 class StopOnNaN(keras.callbacks.TerminateOnNaN):

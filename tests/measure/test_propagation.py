@@ -14,7 +14,8 @@ from tiny import tiny
 from harness.catalog import slopes
 from harness.measure import jacobian, propagation
 from harness.measure.metered import JACOBIAN_STATS
-from harness.training.runner import run, setup
+from harness.training.runner import run
+from harness.training.setup import setup
 from harness.training.train import fit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},
 
 
 def harness(*args, cwd=None):
-    return cli(*args, cwd=cwd)  # in this process (tests/commands.py)
+    return cli(*args, cwd=cwd)  # in this process (tests/helpers/commands.py)
 
 
 def numpy_forward(s):

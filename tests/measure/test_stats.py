@@ -25,8 +25,8 @@ from harness.measure.stats import LayerStatistics
 from harness.models.compile import compile_model
 from harness.models.dense import build_dense
 from harness.training.loop import EpochLoop
-from harness.training.runner import setup
-from harness.training.train import epoch_orders
+from harness.training.orders import epoch_orders
+from harness.training.setup import setup
 
 
 def tiny_model(activation, depth=2, width=6, head="sigmoid", **train):

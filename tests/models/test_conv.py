@@ -22,7 +22,7 @@ CONV = {"name": "conv", "data": {"name": "digits", "n_samples": 200},
 
 
 def harness(*args, cwd):
-    return cli(*args, cwd=cwd)  # in this process (tests/commands.py)
+    return cli(*args, cwd=cwd)  # in this process (tests/helpers/commands.py)
 
 
 def test_conv_run_writes_every_statistic_per_conv_layer(tmp_path):

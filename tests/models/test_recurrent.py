@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 import tensorflow as tf
 
-from harness.training.runner import run, setup
+from harness.training.runner import run
+from harness.training.setup import setup
 
 TINY = {"data": {"name": "adding", "length": 10, "n_samples": 200},
         "model": {"type": "recurrent", "cell": "simple", "width": 8, "depth": 1,

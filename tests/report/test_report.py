@@ -1,4 +1,4 @@
-"""Reports and comparisons, built from fake run folders (tests/fake_runs.py) that follow
+"""Reports and comparisons, built from fake run folders (tests/helpers/fake_runs.py) that follow
 results/README.md; one test opens a real report in headless Chromium."""
 
 import base64

@@ -1,5 +1,6 @@
 """What reports say must be true for the runs shown: captions, hints and figures of a run, a
-comparison and a sweep, checked against fake run folders (tests/fake_runs.py) and their numbers."""
+comparison and a sweep, checked against fake run folders (tests/helpers/fake_runs.py) and their
+numbers."""
 
 import json
 import re

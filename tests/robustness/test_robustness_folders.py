@@ -255,26 +255,25 @@ def test_a_sweep_reruns_damaged_run_folders(tmp_path):
 # --- 8. history.csv and layers.csv grow by appends ------------------------------------------------
 
 def test_history_and_layers_are_appended_per_chunk_not_rewritten(tmp_path):
-    from harness.training.runner import setup
+    from harness.training.recorder import FLOAT_FORMATS, Recorder
+    from harness.training.setup import setup
     from harness.training.train import fit
 
     s = setup({**TINY, "train": {"epochs": 9, "batch_size": 1},  # 3 epochs per compiled call
                "log": {"histograms": "last"}})
     writes = []
-    from harness.training import train
-
-    real = train.Recorder.write
+    real = Recorder.write
 
     def spy(self):
         real(self)
         writes.append({n: ((tmp_path / n).stat().st_ino, (tmp_path / n).read_bytes())
                        for n in ("history.csv", "layers.csv")})
 
-    train.Recorder.write = spy
+    Recorder.write = spy
     try:
         recorder, _ = fit(s, tmp_path, verbose=0)
     finally:
-        train.Recorder.write = real
+        Recorder.write = real
     assert len(writes) == 4  # epoch 0, then three chunks
     for name in ("history.csv", "layers.csv"):
         assert len({w[name][0] for w in writes}) == 1  # the same file throughout
@@ -282,7 +281,7 @@ def test_history_and_layers_are_appended_per_chunk_not_rewritten(tmp_path):
     assert writes[-1]["history.csv"][1] == recorder.history_frame().to_csv(
         index=False, lineterminator="\n").encode()
     assert writes[-1]["layers.csv"][1] == recorder.layers_frame().to_csv(
-        index=False, lineterminator="\n", float_format=train.FLOAT_FORMATS["layers.csv"]).encode()
+        index=False, lineterminator="\n", float_format=FLOAT_FORMATS["layers.csv"]).encode()
 
 
 def test_readers_drop_a_partial_last_line_and_keep_the_epochs_both_files_hold(tiny_run,

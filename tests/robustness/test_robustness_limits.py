@@ -153,7 +153,7 @@ def test_the_estimate_counts_the_epoch_orders_the_loop_draws_at_once(n, batch):
 def test_a_chunk_of_epoch_orders_takes_no_more_memory_than_its_table():
     import tracemalloc
 
-    from harness.training.train import EpochOrders
+    from harness.training.orders import EpochOrders
 
     orders = EpochOrders(100_000, 0)
     tracemalloc.start()
@@ -168,7 +168,7 @@ def test_a_chunk_of_epoch_orders_takes_no_more_memory_than_its_table():
 
 @pytest.mark.parametrize("seed", [0, 1, 7, 2**31 - 1])
 def test_epoch_orders_drawn_per_chunk_are_the_numbers_of_the_whole_table(seed):
-    from harness.training.train import EpochOrders
+    from harness.training.orders import EpochOrders
 
     rng = np.random.default_rng([seed, 1])  # the table as it was drawn all at once
     whole = np.stack([rng.permutation(57) for _ in range(11)]).astype(np.int32)

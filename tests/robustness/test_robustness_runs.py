@@ -347,7 +347,7 @@ def test_ctrl_c_between_two_files_of_a_set_waits_until_both_are_written(tmp_path
 def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypatch, capfd):
     """A SIGTERM handled while a finalizer runs: Python drops the exception ("Exception ignored
     in ..."), so the run must remember the request and stop at its next chunk of epochs."""
-    import harness.training.train
+    import harness.training.recorder
     from harness.base.stops import Stopped
 
     class Finalized:
@@ -358,8 +358,8 @@ def test_a_stop_that_lands_in_a_finalizer_still_stops_the_run(tmp_path, monkeypa
         append_csv(*args, **kwargs)
         Finalized()  # freed at once: its __del__ runs here, and its exception is dropped
 
-    append_csv = harness.training.train.append_csv
-    monkeypatch.setattr(harness.training.train, "append_csv", append_then_finalize)
+    append_csv = harness.training.recorder.append_csv
+    monkeypatch.setattr(harness.training.recorder, "append_csv", append_then_finalize)
     with pytest.raises(Stopped):
         harness.run(tiny(train={"epochs": 500, "batch_size": 4}), out=tmp_path / "run",
                     verbose=0)

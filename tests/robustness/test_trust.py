@@ -144,7 +144,8 @@ def test_the_estimate_counts_a_cgroup_memory_limit(tmp_path):
 def test_an_out_of_memory_error_from_tensorflow_is_one_line(capsys):
     """Before: a ResourceExhaustedError traceback."""
     from harness.base import backend
-    from harness.cli.main import _main, parser
+    from harness.cli.main import _main
+    from harness.cli.parser import parser
 
     backend.load()
     import tensorflow as tf

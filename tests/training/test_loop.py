@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 from keras_fit import fit_with_keras  # tests/ is on sys.path
 
-from harness.training.runner import setup
-from harness.training.train import epoch_orders, fit
+from harness.training.orders import epoch_orders
+from harness.training.setup import setup
+from harness.training.train import fit
 
 
 def train(tmp_path, in_graph, config):

@@ -12,7 +12,7 @@ from commands import cli
 from harness.checks import gradcheck
 from harness.config.file import load_config
 from harness.training.preflight import preflight, run_checks
-from harness.training.runner import setup
+from harness.training.setup import setup
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = {"name": "tiny", "data": {"name": "circles", "n_samples": 300},

@@ -1,0 +1,153 @@
+"""What each command does: `do_<command>(args)` takes the parsed arguments and returns the exit code
+(0 done, 1 a run, check or expectation that did not pass), as `cmd.Cmd`'s `do_*` methods name them.
+
+The arguments themselves are declared in `harness.cli.parser`. Each command imports what it needs
+only when it runs, so that `--help`, `list` and `schema` never load TensorFlow.
+"""
+
+import json
+import os
+import sys
+from datetime import datetime
+
+# The tables `list` prints, in its order (`harness.cli.listing` says where each lives).
+REGISTRIES = ("activations", "heads", "losses", "datasets", "features", "initializers",
+              "optimizers", "schedules", "model_types", "cells")
+
+
+def do_run(args) -> int:
+    from harness.cli.console import format_summary
+    from harness.config.file import load_config
+    from harness.training.runner import run
+
+    cfg, sources = load_config(args.config, args.set)
+    print("config: " + " -> ".join(sources), file=sys.stderr)
+    result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose,
+                 force=args.force, preflight=args.preflight)
+    lines = format_summary(result).splitlines()
+    if result.summary.get("expect"):
+        from harness.config.expect import format_results
+
+        lines[-1:-1] = format_results(result.summary["expect"]).splitlines()
+    print("\n".join(lines))  # the run folder last
+    if args.tensorboard:
+        _events(result.dir)
+    if result.status == "diverged":
+        s, lr = result.summary, cfg.train.learning_rate
+        print(f"note: the loss became NaN or infinite at epoch {s.get('diverged_epoch')} step "
+              f"{s.get('diverged_step')}, so the run stopped there; lower train.learning_rate "
+              f"(now {lr:g}), e.g. --set train.learning_rate={lr / 10:g}", file=sys.stderr)
+    return 0 if result.status == "completed" else 1
+
+
+def do_list(args) -> int:
+    from harness.cli.listing import format_registry
+
+    for name in [args.table] if args.table else REGISTRIES:
+        print(format_registry(name))
+    return 0
+
+
+def do_schema(args) -> int:
+    if args.json:
+        from harness.config.config import Config
+
+        print(json.dumps(Config.model_json_schema(), indent=2))
+    else:
+        from harness.cli.listing import format_schema
+
+        print(format_schema())
+    return 0
+
+
+def do_report(args) -> int:
+    from harness.report import build_report
+
+    print(build_report(args.run_dir))
+    return 0
+
+
+def do_compare(args) -> int:
+    from harness.report.compare.runs import compare, default_out
+
+    out = args.out if args.out is not None else default_out()  # `--out ''` is an error
+    table = compare(args.run_dirs, out=out, force=args.force)
+    print(table.drop(columns=["dir"], errors="ignore").to_string(
+        index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
+    print(f"report: {os.path.join(out, 'report.html')}")
+    return 0
+
+
+def do_sweep(args) -> int:
+    from harness.sweeps import run_sweep
+    from harness.sweeps.tables import headline
+
+    result = run_sweep(args.experiment, out=args.out, overrides=args.set,
+                       run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
+                       address=args.address, max_runs=args.max_runs, force=args.force)
+    shown = headline(result.summary, list(result.experiment.grid))  # ratios: geometric means
+    print(result.summary[shown].to_string(index=False, float_format="{:.4g}".format))
+    for _, row in result.failed.iterrows():
+        error = f": {row['error']}" if row["error"] else ""
+        print(f"failed: {row['dir']}: {row['status']}{error}")
+    print(result.report)
+    if args.tensorboard:
+        _events(result.dir)
+    return 1 if len(result.failed) else 0
+
+
+def do_check(args) -> int:
+    from harness.cli.check import check
+
+    return check(args.paths)
+
+
+def do_tensorboard(args) -> int:
+    _events(args.dir, args.logdir, args.force)
+    return 0
+
+
+def do_activations(args) -> int:
+    from harness.cli.explorer import explore
+
+    table, paths = explore(args.names or None, out=args.out, force=args.force)
+    print(table)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def do_preflight(args) -> int:
+    from harness.training.preflight import format_checks, preflight
+
+    out = args.out if args.out is not None else os.path.join(
+        "results", "preflight", f"{_config_name(args)}-{datetime.now():%Y%m%d-%H%M%S}")
+    result = preflight(args.config, overrides=args.set, out=out, force=args.force)
+    print(format_checks(result))
+    print(out)
+    return 0 if result.passed else 1
+
+
+def do_theory(args) -> int:
+    from harness.cli.predict import explain
+
+    text, paths = explain(args.config, overrides=args.set, out=args.out, force=args.force)
+    print(text)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _events(folder, logdir=None, force=False) -> None:
+    """TensorBoard's event files for a run or sweep folder, and where to point TensorBoard."""
+    from harness.rundir.tensorboard import write_events
+
+    logdir, written = write_events(folder, logdir, force)
+    print(f"tensorboard: {len(written)} run(s) -> {logdir}; view with `tensorboard --logdir "
+          f"{logdir}`", file=sys.stderr)
+
+
+def _config_name(args) -> str:
+    from harness.config.file import load_config
+
+    return load_config(args.config, args.set)[0].name
