@@ -36,7 +36,7 @@ def sweep(experiment, out=None, overrides=None, run_reports=False, jobs=1, execu
     `runs.csv`, `summary.csv` and `report.html`; completed runs are skipped on a rerun. `jobs=N`
     trains N at a time; `executor="ray"` runs them as Ray tasks (`address`: the cluster).
     """
-    from harness.sweeps import sweep as _sweep
+    from harness.sweeps.execute import sweep as _sweep
 
     return _sweep(experiment, out=out, overrides=overrides, run_reports=run_reports, jobs=jobs,
                   executor=executor, address=address)

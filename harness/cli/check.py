@@ -53,7 +53,7 @@ def check(paths, out=sys.stdout, log=sys.stderr) -> int:
         ConfigError: a file or its `expect:` is invalid; raised before anything trains.
         DataError: a csv file a config or experiment reads is missing; raised then too.
     """
-    from harness.sweeps import load_experiment
+    from harness.sweeps.experiment import load_experiment
 
     plan = []
     for path in collect(paths):
@@ -101,7 +101,7 @@ def _run(path: Path):
 
 
 def _sweep(path: Path, log):
-    from harness.sweeps import run_sweep
+    from harness.sweeps.execute import run_sweep
 
     result = run_sweep(path, log=log)
     status = "completed" if result.failed.empty else f"{len(result.failed)} runs failed"

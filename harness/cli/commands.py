@@ -61,7 +61,7 @@ def do_schema(args) -> int:
 
 
 def do_report(args) -> int:
-    from harness.report import build_report
+    from harness.report.html import build_report
 
     print(build_report(args.run_dir))
     return 0
@@ -79,7 +79,7 @@ def do_compare(args) -> int:
 
 
 def do_sweep(args) -> int:
-    from harness.sweeps import run_sweep
+    from harness.sweeps.execute import run_sweep
     from harness.sweeps.tables import headline
 
     result = run_sweep(args.experiment, out=args.out, overrides=args.set,

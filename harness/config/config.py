@@ -17,18 +17,12 @@ from pydantic import Field, field_validator, model_validator
 
 from harness.catalog import heads
 from harness.config import expect
-from harness.config.data import MAX_STEPS, DataConfig, uses_classes
-from harness.config.log import Every, LogConfig
-from harness.config.model import BATCH_NORM, ModelConfig, check_initializer
-from harness.config.section import KeyProblem, Section, short_repr, yaml_bool_note
+from harness.config.data import DataConfig, uses_classes
+from harness.config.log import LogConfig
+from harness.config.model import ModelConfig
+from harness.config.section import KeyProblem, Section, short_repr
 from harness.config.train import TrainConfig
 from harness.models.types import MODEL_TYPES, readers
-
-__all__ = [
-    "BATCH_NORM", "MAX_STEPS", "Config", "DataConfig", "Every", "KeyProblem", "LogConfig",
-    "ModelConfig", "TrainConfig", "check_initializer", "short_repr", "uses_classes",
-    "yaml_bool_note",
-]
 
 
 class Config(Section):

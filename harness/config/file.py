@@ -16,7 +16,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from harness.base.yamlfile import display_path, parse_yaml, read_text
-from harness.config.config import Config, KeyProblem, short_repr
+from harness.config.config import Config
+from harness.config.section import KeyProblem, short_repr
 from harness.errors import ConfigError
 
 MAX_EXTENDS = 50  # longer chains are surely a mistake, and recursion has a limit

@@ -18,7 +18,7 @@ try:
 except ImportError:  # Windows
     resource = None
 
-from harness.config.config import KeyProblem
+from harness.config.section import KeyProblem
 
 FLOAT = 4  # bytes per float32
 # Copies of the parameters a training step keeps: weights, gradients, the optimizer's slots.

@@ -11,24 +11,13 @@ figures (no pyplot); none of it imports TensorFlow, so reports open fast. The ro
     notebook            how a `Run` and a sweep show themselves in Jupyter
     lr_range, phase     the figures of `harness preflight` and `harness theory`
 
-Import a function from its module (`harness.report.run.gradients`, `harness.report.compare.runs`,
-...): this package loads none of them, so that using one module does not load the others and
-matplotlib. `build_report` is here too, imported when first used.
+Import a function from its module (`harness.report.html`, `harness.report.run.gradients`,
+`harness.report.compare.runs`, ...): this package loads none of them, so that using one module
+does not load the others and matplotlib.
 
 Example:
-    >>> from harness.report import build_report
+    >>> from harness.report.html import build_report
     >>> from harness.report.compare.runs import compare
     >>> build_report("results/sigmoid_deep/sigmoid-d8-s0-20250101-120000")
     >>> compare(["results/sigmoid_deep/...", "results/relu_deep/..."], out="results/compare")
 """
-
-__all__ = ["build_report"]
-
-
-def __getattr__(name: str):
-    # PEP 562: `from harness.report import build_report` imports the report's modules only then.
-    if name == "build_report":
-        from harness.report.html import build_report
-
-        return build_report
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 The layout is documented in `results/README.md`. Each file is read and checked in
 `harness.rundir.read`; folders are made, locked and cleared for a run in `harness.rundir.folders`.
-Import all of them from here. This module never imports TensorFlow, so reports and comparisons
+This module never imports TensorFlow, so reports and comparisons
 open fast.
 """
 
@@ -16,32 +16,14 @@ import pandas as pd
 from harness.base import fingerprint
 from harness.base.frames import layer_key
 from harness.errors import HarnessError
-from harness.rundir.folders import (
-    RESULTS,
-    RUN_FILES,
-    RUN_FOLDERS,
-    clear_run_files,
-    is_run_folder,
-    lock_folder,
-    new_run_dir,
-)
 from harness.rundir.read import (
     FINISHED,
-    TABLES,
-    TEXT,
-    check_tables,
     check_whole,
     read_config,
     read_json,
     read_summary,
     read_table,
 )
-
-__all__ = [
-    "FINISHED", "RESULTS", "RUN_FILES", "RUN_FOLDERS", "TABLES", "TEXT", "Run", "check_tables",
-    "check_whole", "clear_run_files", "is_finished", "is_run_folder", "load_run", "lock_folder",
-    "new_run_dir", "read_table", "same_data",
-]
 
 
 @dataclass

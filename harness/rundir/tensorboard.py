@@ -29,7 +29,8 @@ from harness.base.files import check_ours, mark_ours
 from harness.base.frames import full_bins
 from harness.base.labels import flatten_config
 from harness.errors import HarnessError
-from harness.rundir.run import Run, load_run, read_table
+from harness.rundir.read import read_table
+from harness.rundir.run import Run, load_run
 
 SUMMARY_METRICS = ("test_loss", "test_accuracy", "test_mae", "test_rmse", "vanishing_ratio_init",
                    "vanishing_ratio_final")

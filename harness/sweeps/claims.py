@@ -10,14 +10,9 @@ from pathlib import Path
 
 from harness.data.datasets import DATASETS
 from harness.errors import HarnessError
-from harness.rundir.run import (
-    check_tables,
-    clear_run_files,
-    is_finished,
-    load_run,
-    lock_folder,
-    same_data,
-)
+from harness.rundir.folders import clear_run_files, lock_folder
+from harness.rundir.read import check_tables
+from harness.rundir.run import is_finished, load_run, same_data
 
 
 def is_complete(run_dir: Path, point, run=None) -> bool:

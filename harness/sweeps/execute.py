@@ -19,7 +19,8 @@ import pandas as pd
 from harness.base.files import check_ours, mark_ours, write_csv
 from harness.config.expect import format_results
 from harness.errors import HarnessError
-from harness.rundir.run import RESULTS, load_run
+from harness.rundir.folders import RESULTS
+from harness.rundir.run import load_run
 from harness.sweeps.claims import is_complete
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.jobs import parse_jobs

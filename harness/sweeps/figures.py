@@ -36,7 +36,7 @@ from harness.report.draw.style import (
 from harness.report.entry import FigureEntry
 from harness.report.run.health import stat_labels
 from harness.report.run.time import plot_time_overlay
-from harness.rundir.run import read_table
+from harness.rundir.read import read_table
 from harness.sweeps.experiment import Experiment
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"

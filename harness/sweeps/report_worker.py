@@ -2,15 +2,15 @@
 
     python -m harness.sweeps.report_worker     # reads run folders from stdin, one per line
 
-For each folder it calls `harness.report.build_report` (matplotlib, no TensorFlow) and answers on
-stdout with `ok<TAB>folder` or `error<TAB>folder<TAB>message`. It stops at the end of stdin.
+For each folder it calls `harness.report.html.build_report` (matplotlib, no TensorFlow) and answers
+on stdout with `ok<TAB>folder` or `error<TAB>folder<TAB>message`. It stops at the end of stdin.
 """
 
 import sys
 
 
 def main() -> None:
-    from harness.report import build_report
+    from harness.report.html import build_report
 
     for line in sys.stdin:
         folder = line.rstrip("\n")

@@ -77,7 +77,7 @@ class RunReports:
 
 def _build(run_dir: Path, errors: dict) -> None:
     """Builds one run's `report.html` here; a report that fails is noted, the run is kept."""
-    from harness.report import build_report
+    from harness.report.html import build_report
 
     try:
         build_report(run_dir)

@@ -18,7 +18,8 @@ from pathlib import Path
 from harness.base.files import write_json, write_yaml
 from harness.base.stops import deferred_interrupt
 from harness.errors import HarnessError
-from harness.rundir.run import clear_run_files, is_run_folder, load_run, lock_folder
+from harness.rundir.folders import clear_run_files, is_run_folder, lock_folder
+from harness.rundir.run import load_run
 from harness.training.summary import Summary
 
 

@@ -19,7 +19,8 @@ from harness.base import backend
 from harness.base.files import check_ours, write_csv
 from harness.base.stops import sticky_stops
 from harness.config.file import command_line
-from harness.rundir.run import RESULTS, Run, load_run, new_run_dir
+from harness.rundir.folders import RESULTS, new_run_dir
+from harness.rundir.run import Run, load_run
 from harness.training.lifecycle import open_run
 from harness.training.setup import Setup, setup
 from harness.training.summary import Summary
@@ -121,7 +122,7 @@ def _test(s: Setup, recorder, run_dir: Path, summary: Summary) -> None:
 def _report(run_dir: Path, summary: dict) -> None:
     """Draws the finished run's report; a failing report is a warning (the run's data is sound,
     `harness report` rebuilds it), and only a stop passes."""
-    from harness.report import build_report
+    from harness.report.html import build_report
 
     run = load_run(run_dir)
     run.summary = summary

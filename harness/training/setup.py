@@ -16,9 +16,10 @@ import numpy as np
 from harness.base import backend
 from harness.base.yamlfile import display_path
 from harness.catalog import activations, heads, losses
-from harness.config.config import Config, KeyProblem
+from harness.config.config import Config
 from harness.config.file import blame, load_config
 from harness.config.memory import check_fits
+from harness.config.section import KeyProblem
 from harness.data.datasets import Dataset
 from harness.errors import DataError
 from harness.models.inputs import load_data

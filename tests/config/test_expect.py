@@ -16,7 +16,7 @@ from tiny import tiny
 from harness.config.expect import Expectation, matches, parse_run
 from harness.config.file import load_config
 from harness.errors import ConfigError
-from harness.sweeps import load_experiment
+from harness.sweeps.experiment import load_experiment
 
 # The tiny config (`tiny.TINY`) with one epoch, as a file's text.
 TINY = yaml.safe_dump(tiny(train={"epochs": 1}), sort_keys=False)

@@ -9,8 +9,8 @@ import tensorflow as tf
 
 import harness
 from harness.base.frames import full_bins, symlog, vanishing_ratio
-from harness.config.config import LogConfig
 from harness.config.file import load_config
+from harness.config.log import LogConfig
 from harness.errors import ConfigError
 from harness.measure.histograms import (
     LINEAR_BINS,

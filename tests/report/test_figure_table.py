@@ -13,10 +13,11 @@ import yaml
 from fake_runs import make_run
 from matplotlib.figure import Figure
 
-from harness.report import build_report, page
+from harness.report import page
 from harness.report.compare.figures import COMPARE_FIGURES
 from harness.report.draw.style import NothingToPlot
 from harness.report.entry import FigureEntry, draw_entries
+from harness.report.html import build_report
 from harness.report.run.figures import RUN_FIGURES, RunFiles
 from harness.rundir.run import load_run
 from harness.sweeps.figures import FACET_FIGURES, SWEEP_FIGURES

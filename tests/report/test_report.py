@@ -17,10 +17,10 @@ from matplotlib.figure import Figure
 
 from harness.base.frames import vanishing_ratio
 from harness.errors import HarnessError
-from harness.report import build_report
 from harness.report.compare.grouped import group_band, plot_grouped_grad_norms, plot_grouped_history
 from harness.report.compare.runs import compare, run_labels, shorten
 from harness.report.draw.style import ACTIVATION_COLORS, activation_color
+from harness.report.html import build_report
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_FIGURES = {"grad_norms.png", "grad_heatmap.png", "history.png", "activations.png",
@@ -323,7 +323,7 @@ def test_softmax_head_on_two_classes_draws_the_boundary_and_cli_rebuilds_it(tmp_
 @pytest.mark.slow
 def test_report_is_built_from_the_files_alone_without_tensorflow(tmp_path):
     run_dir = make_run(tmp_path / "run", activation="sigmoid", image=True)
-    code = ("import sys; from harness.report import build_report; "
+    code = ("import sys; from harness.report.html import build_report; "
             f"build_report({str(run_dir)!r}); "
             "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

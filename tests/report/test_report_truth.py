@@ -12,7 +12,6 @@ from fake_runs import make_run
 
 from harness.base.files import write_csv, write_json
 from harness.base.frames import metric_table, vanishing_ratio
-from harness.report import build_report
 from harness.report.compare.grouped import plot_grouped_grad_norms
 from harness.report.compare.plots import (
     plot_compare_grad_epochs,
@@ -20,6 +19,7 @@ from harness.report.compare.plots import (
     run_styles,
 )
 from harness.report.compare.runs import compare
+from harness.report.html import build_report
 from harness.report.run.captions import activation_caption
 
 

@@ -88,12 +88,12 @@ def test_epochs_run_of_an_interrupted_run_counts_the_recorded_epochs(tmp_path, m
 
 
 def test_ctrl_c_while_the_report_is_drawn_still_writes_the_summary(tmp_path, monkeypatch):
-    import harness.report
+    import harness.report.html
 
     def interrupted(run):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(harness.report, "build_report", interrupted)
+    monkeypatch.setattr(harness.report.html, "build_report", interrupted)
     with pytest.raises(KeyboardInterrupt):
         harness_api.run(TINY, overrides={"train.epochs": 1}, out=tmp_path / "run", verbose=0)
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())

@@ -21,7 +21,8 @@ from limits import limited, time_limit  # noqa: F401 - time_limit is a fixture
 from test_robustness_folders import experiment
 from tiny import TINY
 
-from harness.rundir.run import is_finished, load_run, read_table
+from harness.rundir.read import read_table
+from harness.rundir.run import is_finished, load_run
 
 pytestmark = pytest.mark.usefixtures("time_limit")
 

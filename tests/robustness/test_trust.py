@@ -193,7 +193,7 @@ def test_report_says_a_table_is_cut_short(finished, tmp_path, capsys, name, cut)
 
 def test_a_sweep_retrains_a_run_whose_history_was_cut_short(tmp_path, monkeypatch):
     """Before: "complete already, skipped"."""
-    from harness.sweeps import run_sweep
+    from harness.sweeps.execute import run_sweep
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "base.yaml").write_text(yaml.safe_dump(SMALL))
@@ -263,7 +263,7 @@ def test_an_experiment_expectation_that_can_never_be_met_is_refused(tmp_path, ex
                                                                     words):
     """Before: `test_accuracy_std` with one seed was always "missing ... NOT MET"."""
     from harness.errors import ConfigError
-    from harness.sweeps import load_experiment
+    from harness.sweeps.experiment import load_experiment
 
     (tmp_path / "base.yaml").write_text(yaml.safe_dump(SMALL))
     path = tmp_path / "exp.yaml"

@@ -55,7 +55,7 @@ def test_datasets_record_what_they_were_made_from(tmp_path):
 
 def test_a_resumed_sweep_retrains_a_run_whose_csv_file_changed(tmp_path, capsys, monkeypatch):
     """Before: "complete already, skipped" and the old accuracy reported as met."""
-    from harness.sweeps import run_sweep
+    from harness.sweeps.execute import run_sweep
 
     monkeypatch.chdir(tmp_path)
     data = ring_csv(tmp_path / "data.csv")

@@ -124,7 +124,7 @@ def test_jobs_sizes_conv_and_recurrent_runs_by_their_input_shape(tmp_path, model
     needs the data shaped for the model (digits: 8 x 8 x 1, 8 steps of 8), not flat (64)."""
     from harness.config.memory import estimate
     from harness.models.inputs import load_data
-    from harness.sweeps import load_experiment
+    from harness.sweeps.experiment import load_experiment
     from harness.sweeps.jobs import largest_run
 
     path = tmp_path / "study.yaml"

@@ -14,7 +14,7 @@ import pytest
 import ray  # the `ray` extra; `.[test]` installs it, so CI runs these tests
 from test_parallel_sweep import experiment, same_runs
 
-from harness.sweeps import run_sweep
+from harness.sweeps.execute import run_sweep
 
 # A local Ray cluster, and a fresh interpreter without Ray.
 pytestmark = pytest.mark.slow

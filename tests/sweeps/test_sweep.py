@@ -17,7 +17,8 @@ from fake_runs import make_run
 from harness.base.labels import folder_name, render, short_keys
 from harness.errors import ConfigError
 from harness.rundir.run import load_run
-from harness.sweeps import load_experiment, run_sweep
+from harness.sweeps.execute import run_sweep
+from harness.sweeps.experiment import load_experiment
 from harness.sweeps.figures import FACET_FIGURES, SWEEP_FIGURES, Study, facets
 from harness.sweeps.report import write_report
 from harness.sweeps.tables import run_row, runs_frame, summary_frame

@@ -13,7 +13,7 @@ import pytest
 
 from harness.catalog import initializers, slopes
 from harness.cli import predict
-from harness.config.config import ModelConfig
+from harness.config.model import ModelConfig
 from harness.measure import jacobian
 from harness.report.draw.style import NothingToPlot
 from harness.report.lr_range import plot_lr_range

@@ -25,7 +25,8 @@ from harness.report.compare.plots import run_styles
 from harness.report.draw.style import activation_name
 from harness.report.entry import draw_entries
 from harness.report.run.captions import summary_chance
-from harness.rundir.run import Run, load_run, read_table
+from harness.rundir.read import read_table
+from harness.rundir.run import Run, load_run
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
 _MISSING = object()

@@ -30,7 +30,8 @@ from harness.report.run.playground import (
 from harness.report.run.theory import plot_jacobians, plot_theory
 from harness.report.run.time import plot_time, plot_time_heatmap
 from harness.report.run.weights import plot_first_layer_weights
-from harness.rundir.run import Run, read_table
+from harness.rundir.read import read_table
+from harness.rundir.run import Run
 
 
 class RunFiles:
