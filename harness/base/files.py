@@ -18,8 +18,22 @@ os.umask(_UMASK)
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Writes `data` to `path` atomically and returns the path."""
+    """Writes `data` to `path` atomically and returns the path.
+
+    In a folder the harness marked as its own, the file's name goes into the marker first
+    (`harness.base.owned.note_written`): what the harness wrote is what it may clear later.
+
+    Raises:
+        HarnessError: `path` is a folder (a user's, or a damaged run folder's).
+    """
+    from harness.base.owned import note_written, remove_temporary
+    from harness.errors import HarnessError
+
     path = Path(path)
+    if path.is_dir() and not path.is_symlink():
+        raise HarnessError(f"{path}: is a folder where the harness writes a file; remove or "
+                           "rename it, or give another folder")
+    note_written(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are for sharing
@@ -29,7 +43,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        remove_temporary(tmp)
         raise
     return path
 
@@ -128,81 +142,6 @@ def check_folder(path: str | os.PathLike, flag: str = "--out", example: str = "r
     if free < MIN_FREE:
         raise HarnessError(f"{flag} {path}: the disk holding {existing} is full ({free} bytes "
                            "free); free some space or give a folder on another disk")
-    return path
-
-
-# The one folder rule: a command writes only into a folder it made. A folder is a command's when it
-# holds MARKER naming the command's kind of folder, or nothing but hidden files, or the files that
-# only that command writes together (every pattern matches: folders written before markers, and a
-# run folder, whose meta.json is written first). One file alone is not enough: a user's folder may
-# hold a runs.csv of their own.
-MARKER = ".harness"
-KINDS = {"run": ("meta.json",), "sweep": ("runs.csv", "*/meta.json"),
-         "compare": ("compare.csv", "compare_*.png"),
-         "activations": ("activations.csv", "activations.png"),
-         "tensorboard": ("events.out.tfevents.*", "*/events.out.tfevents.*"),
-         "preflight": ("preflight.json", "lr_range.csv"), "theory": ("theory.csv", "phase.png")}
-
-
-def kinds_of(path: str | os.PathLike) -> set[str]:
-    """The kinds of harness folder (`KINDS`) that `path` is, by its marker and its files."""
-    path = Path(path)
-    return {k for k, files in KINDS.items()
-            if k in _marked(path) or all(any(path.glob(f)) for f in files)}
-
-
-def _marked(path: Path) -> set[str]:
-    try:
-        return set((path / MARKER).read_text(encoding="utf-8").split()) & set(KINDS)
-    except (OSError, UnicodeDecodeError):
-        return set()
-
-
-def check_ours(path: str | os.PathLike, kind: str, flag: str = "--out", force: bool = False,
-               example: str = "results/x") -> Path:
-    """`check_folder`, and the one folder rule: `path` must be new, empty or a `kind` folder.
-
-    Every command that writes a folder calls this before it computes anything, and `mark_ours`
-    when it creates the folder, so that it never overwrites a user's files (a `report.html`, a
-    `runs.csv`) nor another command's (`compare --out` into a run folder would replace its report).
-
-    Args:
-        path: the folder (it need not exist yet).
-        kind: the command's kind of folder, a `KINDS` key.
-        flag: the option that gave it, for the message.
-        force: write into it anyway (its files stay, except those of the same names).
-        example: a folder to suggest.
-
-    Returns:
-        `path` as a Path.
-
-    Raises:
-        HarnessError: `path` cannot be written (`check_folder`), or holds files that are not a
-            `kind` folder's and `force` is not set.
-    """
-    from harness.errors import HarnessError
-
-    path = check_folder(path, flag, example)
-    if force or not path.is_dir() or kind in kinds_of(path):
-        return path
-    names = sorted(p.name for p in path.iterdir() if not p.name.startswith("."))
-    if not names:
-        return path
-    other = sorted(kinds_of(path))
-    what = (f"is a harness {' and '.join(other)} folder, not a {kind} folder" if other else
-            f"holds files that no harness {kind} wrote ({', '.join(names[:3])}"
-            f"{', ...' if len(names) > 3 else ''})")
-    raise HarnessError(f"{flag} {path}: the folder {what}, which the {kind} could overwrite; "
-                       "give a new or empty folder, or add --force to write into it anyway")
-
-
-def mark_ours(path: str | os.PathLike, kind: str) -> Path:
-    """Creates the folder `path` if needed and marks it as a `kind` folder (`check_ours`)."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    marked = _marked(path)
-    if kind not in marked:
-        write_text(path / MARKER, "".join(f"{k}\n" for k in sorted(marked | {kind})))
     return path
 
 

@@ -1,8 +1,9 @@
 """What data a run saw: a fingerprint of every file it read, or of how its data was generated.
 
 A run records its dataset's fingerprint in `meta.json` (`"data"`); a resumed sweep compares it with
-the files as they are now (`harness.rundir.run.same_data`), so that a csv file edited since a run
-was trained is trained on again rather than reported with the old numbers.
+the files its config would read now (`harness.rundir.run.same_data`, `differs`), so that a csv
+file edited since a run was trained, or another file reached through a link, a relative path or
+another `KERAS_HOME`, is trained on again rather than reported with the old numbers.
 
 - Files read (csv, MNIST / Fashion-MNIST IDX files, Keras' `mnist.npz`, scikit-learn's digits):
   `{"files": [{"path", "bytes", "mtime", "sha256"}, ...]}`, the path absolute.
@@ -38,17 +39,43 @@ def generated(name: str, seed: int, cfg) -> dict:
     return {"generated": name, "seed": seed, "config": config}
 
 
-def changed(entry: dict) -> str | None:
-    """How the file a fingerprint entry describes differs from it now, or None when it does not.
+def differs(entries: list, paths: list) -> tuple[str, str] | None:
+    """How the files a config would read now differ from those a run read, or None.
+
+    The content decides, not the name: the file at each path now (a link re-pointed, a relative
+    path from another folder, another `KERAS_HOME`) must hold the bytes the run read.
+
+    Args:
+        entries: a fingerprint's `"files"`, as recorded.
+        paths: the files the config would read now, in the order the loader records them.
+
+    Returns:
+        None when each file holds its recorded bytes; else (the file, how it differs), e.g.
+        `("data file /d/b.csv (was /d/a.csv)", "changed since (same size, other content)")`.
+    """
+    if len(entries) != len(paths):
+        return (f"data files ({', '.join(str(p) for p in paths) or 'none'})",
+                f"are {len(paths)} where the run read {len(entries)}")
+    for entry, path in zip(entries, paths):
+        was = str(entry.get("path")) if isinstance(entry, dict) else "?"
+        change = changed(entry, path) if isinstance(entry, dict) else "was not recorded"
+        if change is not None:
+            return (f"data file {path}" + ("" if str(path) == was else f" (was {was})"), change)
+    return None
+
+
+def changed(entry: dict, path: str | os.PathLike | None = None) -> str | None:
+    """How a file differs from a fingerprint entry now, or None when it does not.
 
     Args:
         entry: one item of a fingerprint's `"files"`.
+        path: the file to compare; None: the one the entry names.
 
     Returns:
         `"is gone"`, `"changed since (1,240 bytes, was 1,234)"`, `"changed since (same size,
         other content)"`, or None when the file holds the bytes it held when recorded.
     """
-    path = Path(str(entry.get("path")))
+    path = Path(str(entry.get("path") if path is None else path))
     try:
         size = path.stat().st_size
     except OSError:

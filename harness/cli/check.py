@@ -13,7 +13,7 @@ from pathlib import Path
 from harness.base.yamlfile import parse_yaml
 from harness.config.expect import format_results
 from harness.config.file import load_config
-from harness.data.csvfile import check_path
+from harness.data.datasets import sources_now
 from harness.errors import ConfigError, DataError
 
 
@@ -51,7 +51,7 @@ def check(paths, out=sys.stdout, log=sys.stderr) -> int:
 
     Raises:
         ConfigError: a file or its `expect:` is invalid; raised before anything trains.
-        DataError: a csv file a config or experiment reads is missing; raised then too.
+        DataError: a data file a config or experiment reads is missing; raised then too.
     """
     from harness.sweeps.experiment import load_experiment
 
@@ -65,12 +65,11 @@ def check(paths, out=sys.stdout, log=sys.stderr) -> int:
             cfg = load_config(path)[0]
             plan.append((path, cfg.expect is not None, False))
             configs = [cfg]
-        for cfg in configs:  # a csv file that is not there: say so now, not an hour in
-            if cfg.data.name == "csv":
-                try:
-                    check_path(Path(cfg.data.path).expanduser())
-                except DataError as e:
-                    raise DataError(f"{path}: {e}") from None
+        for cfg in configs:  # a data file that is not there: say so now, not an hour in
+            try:
+                sources_now(cfg.data)
+            except DataError as e:
+                raise DataError(f"{path}: {e}") from None
     started, failed, checked = time.time(), [], 0
     for path, has_expect, experiment in plan:
         if not has_expect:

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from harness.base.files import check_ours, mark_ours, write_csv, write_figure
+from harness.base.files import write_csv, write_figure
+from harness.base.owned import check_ours, mark_ours
 from harness.catalog import activations, slopes
 from harness.errors import HarnessError
 
@@ -37,7 +38,7 @@ def explore(names=None, out: str | os.PathLike = "results/activations",
             `package.module:function`); default `DEFAULT`.
         out: the folder for `activations.png` and `activations.csv` (created if missing).
         force: write into `out` even when it is not an activations folder
-            (`harness.base.files.check_ours`).
+            (`harness.base.owned.check_ours`).
 
     Returns:
         (the table as printable text, [the PNG's path, the CSV's path]).

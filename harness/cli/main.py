@@ -85,8 +85,10 @@ def _main(args) -> int:
         if e.errno not in DISK_ERRORS:
             raise
         where = f"{e.filename}: " if e.filename else ""
-        print(f"error: {where}{e.strerror}; free some space or give another --out (the run "
-              "folder says how far the run got)", file=sys.stderr)
+        fix = ("check its permissions (chmod, chattr -i)" if e.errno in (errno.EACCES, errno.EPERM)
+               else "free some space")  # a permission is not fixed by freeing space
+        print(f"error: {where}{e.strerror}; {fix} or give another --out (the run folder says "
+              "how far the run got)", file=sys.stderr)
         return 2
     except Exception as e:
         from harness.config.memory import limits, out_of_memory

@@ -36,7 +36,7 @@ def explain(config, overrides=None, out: str | os.PathLike | None = None,
         config: a YAML file or a mapping; `overrides` as `harness.run` takes them.
         out: the folder for `theory.csv` and `phase.png`; default
             `results/theory/<name>-<time>/`. It must be new, empty or a theory folder
-            (`harness.base.files.check_ours`).
+            (`harness.base.owned.check_ours`).
         force: write into `out` even when it holds files that are not a theory's.
 
     Returns:
@@ -46,7 +46,8 @@ def explain(config, overrides=None, out: str | os.PathLike | None = None,
         ConfigError, DataError: bad input, before anything is written.
         HarnessError: `out` holds someone else's files (and not `force`), or cannot be written.
     """
-    from harness.base.files import check_ours, mark_ours, write_csv, write_figure
+    from harness.base.files import write_csv, write_figure
+    from harness.base.owned import check_ours, mark_ours
     from harness.config.file import load_config
     from harness.data.datasets import load_dataset
     from harness.report.phase import plot_phase

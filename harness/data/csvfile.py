@@ -84,6 +84,20 @@ def read_csv(cfg, seed: int):
     return task, class_names, tuple(inputs), train, val, test, crosses
 
 
+def sources(cfg) -> list[list[Path]]:
+    """The file a csv config would read now: `data.path` with links followed (a relative path
+    is the loader's: from the folder the command runs in), checked as `check_path` checks it.
+
+    Raises:
+        DataError: the file is missing, a folder, a pipe, or out of bounds (`check_path`).
+    """
+    if cfg.path is None:
+        raise DataError("data.path: the csv dataset reads a file; set data.path to it")
+    path = Path(cfg.path).expanduser()
+    check_path(path)
+    return [[path.resolve()]]
+
+
 def check_path(path: Path) -> None:
     """Raises `DataError` unless `path` (data.path) is a csv file within bounds, before anything
     is read or trained: a regular file (not a folder, a device like `/dev/zero`, or a pipe, which

@@ -120,6 +120,9 @@ class DatasetSpec:
             `sequences` (`(steps, features)`).
         image_size: `(height, width)` of image data (reshaped for conv and recurrent models).
         length: the default `data.length` of a generated sequence task; None for other data.
+        sources: `(data config) -> [[path, ...], ...]`, the files the config would read now
+            (each list one choice the loader may make, in the order it records them), raising
+            `DataError` when a file the config names is not there; None for generated data.
     """
 
     description: str
@@ -130,6 +133,7 @@ class DatasetSpec:
     form: str = "vectors"
     image_size: tuple[int, int] | None = None
     length: int | None = None
+    sources: Callable[..., list] | None = None
 
 
 DATASETS: Registry[DatasetSpec] = Registry("dataset", "datasets")
@@ -161,6 +165,27 @@ def load_dataset(cfg, seed: int, image_shape: Callable | None = None) -> Dataset
     if spec.image_size is None:
         return data
     return arrange(data, image_shape(spec.image_size) if image_shape else (-1,), spec.image_size)
+
+
+def sources_now(cfg) -> list[list[Path]] | None:
+    """The files `cfg` would make its data from now, links followed: what a finished run's
+    fingerprint must match (`harness.rundir.run.same_data`), so that a re-pointed link, a
+    relative `data.path` run from another folder or another `KERAS_HOME` is not the same data.
+
+    Args:
+        cfg: the data config.
+
+    Returns:
+        The choices of files (see `DatasetSpec.sources`); None for generated data.
+
+    Raises:
+        DataError: the name is unknown, or a file or folder the config names is missing (or a
+            folder, a pipe where a file should be): checked before anything is touched.
+    """
+    if cfg.name not in DATASETS:
+        raise DataError(f"data.name: {DATASETS.unknown_message(cfg.name)}")
+    spec = DATASETS.get(cfg.name)
+    return None if spec.sources is None else spec.sources(cfg)
 
 
 def with_features(data: Dataset, cfg, crosses=None) -> Dataset:
@@ -337,20 +362,22 @@ register_toy("surface", "regression", toy.surface,
 DATASETS.register("mnist", DatasetSpec(
     "handwritten digits, 28 x 28 -> 784 inputs, 10 classes (local IDX files or Keras cache); "
     "conv: 28 x 28 x 1, recurrent: 28 rows of 28", "multiclass", lambda cfg: 10,
-    _image_loader("mnist", images.read_mnist), False, "images", (28, 28)))
+    _image_loader("mnist", images.read_mnist), False, "images", (28, 28),
+    sources=images.mnist_sources))
 DATASETS.register("fashion_mnist", DatasetSpec(
     "Zalando clothing images, 28 x 28 -> 784 inputs, 10 classes (Keras cache or download); "
     "conv and recurrent as mnist", "multiclass", lambda cfg: 10,
-    _image_loader("fashion_mnist", images.read_fashion_mnist), False, "images", (28, 28)),
+    _image_loader("fashion_mnist", images.read_fashion_mnist), False, "images", (28, 28),
+    sources=images.fashion_mnist_sources),
     aliases=("fashion-mnist",))
 DATASETS.register("digits", DatasetSpec(
     "scikit-learn's bundled digits, 8 x 8 -> 64 inputs, 10 classes, 1,797 images (no download); "
     "conv: 8 x 8 x 1, recurrent: 8 rows of 8", "multiclass", lambda cfg: 10, _load_digits, False,
-    "images", (8, 8)))
+    "images", (8, 8), sources=images.digits_sources))
 DATASETS.register("adding", DatasetSpec(
     "the adding problem (Hochreiter & Schmidhuber 1997): data.length steps of (value, marker), "
     "target the sum of the two marked values; recurrent models", "regression", lambda cfg: 0,
     _sequence_loader("adding", sequences.adding), False, "sequences", length=50))
 DATASETS.register("csv", DatasetSpec(
     "your own csv file: data.path, data.target (task inferred, or data.task), data.features",
-    None, lambda cfg: None, _load_csv, False))
+    None, lambda cfg: None, _load_csv, False, sources=csvfile.sources))

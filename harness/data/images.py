@@ -126,6 +126,12 @@ def _existing(paths: list[Path]) -> list[Path]:
 
 
 def _from_path(path: str):
+    folder = _idx_folder(path)
+    return read_idx_folder(folder), idx_files(folder)
+
+
+def _idx_folder(path: str) -> Path:
+    """`data.path` as a folder holding the four IDX files, or a `DataError` saying what lacks."""
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise DataError(f"data.path: folder {folder} does not exist; point it to the folder "
@@ -134,7 +140,49 @@ def _from_path(path: str):
     if missing:
         raise DataError(f"data.path: {folder} has no {missing[0]}(.gz); the folder needs "
                         f"{_FILE_LIST} (gzipped or not)")
-    return read_idx_folder(folder), idx_files(folder)
+    return folder
+
+
+def _resolved(paths: list[Path]) -> list[Path]:
+    return [p.resolve() for p in paths]
+
+
+def mnist_sources(cfg) -> list[list[Path]]:
+    """The files an MNIST config would read now, as `read_mnist` chooses them: `data.path`'s
+    IDX files, else Keras' `mnist.npz` or the IDX files under the current `KERAS_HOME` (either,
+    as `read_mnist` falls back from a stale npz to them); [] when a download would be needed.
+
+    Raises:
+        DataError: `data.path` is set and does not hold the four files.
+    """
+    if cfg.path is not None:
+        return [_resolved(idx_files(_idx_folder(cfg.path)))]
+    datasets = keras_home() / "datasets"
+    choices = []
+    if (datasets / "mnist.npz").is_file():
+        choices.append(_resolved([datasets / "mnist.npz"]))
+    if has_idx_files(datasets / "mnist"):
+        choices.append(_resolved(idx_files(datasets / "mnist")))
+    return choices
+
+
+def fashion_mnist_sources(cfg) -> list[list[Path]]:
+    """The files a Fashion-MNIST config would read now (see `mnist_sources`)."""
+    if cfg.path is not None:
+        return [_resolved(idx_files(_idx_folder(cfg.path)))]
+    folder = keras_home() / "datasets" / "fashion-mnist"
+    return [_resolved(idx_files(folder))] if has_idx_files(folder) else []
+
+
+def digits_sources(cfg) -> list[list[Path]]:
+    """The file scikit-learn's digits are read from, as `read_digits` records it."""
+    try:
+        from importlib.resources import files
+
+        source = Path(str(files("sklearn.datasets") / "data" / "digits.csv.gz"))
+    except ImportError:
+        return []
+    return [_resolved(_existing([source]))]
 
 
 def _keras_load(module: str):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from harness.base.files import write_bytes
+from harness.base.owned import remove_ours
 from harness.report import page
 from harness.report.draw.png import build_figure, old_objects_frozen, save_figure
 from harness.report.draw.style import NothingToPlot
@@ -105,7 +106,7 @@ def draw_entries(entries: Sequence[FigureEntry], source, folder: Path,
             try:
                 image = build_figure(partial(entry.draw, source))
             except NothingToPlot as reason:
-                path.unlink(missing_ok=True)
+                remove_ours(folder, [path.name], "an earlier figure")  # if the harness's
                 drawn.notes.append(f"{title}: not drawn: {reason}.")
                 continue
             written = (write_bytes(path, image) if isinstance(image, bytes)

@@ -1,40 +1,37 @@
 """Run folders made ready for a run to write: a new one, locked, an earlier run's files cleared.
 
-`harness.training.lifecycle.open_run` locks and clears the folder before a run writes its first
-file; a sweep locks each point's folder while it trains it (`harness.sweeps.claims`).
+`harness.training.lifecycle.open_run` locks and clears the folder (`open_run_folder`) before a run
+writes its first file; a sweep locks each point's folder while it trains it
+(`harness.sweeps.claims`).
 """
 
 import os
-import shutil
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from harness.base.owned import LOCK, check_markers, clear_ours, mark_ours
 from harness.errors import HarnessError
 
 RESULTS = Path("results")  # runs and sweeps go to results/<name>/ unless --out says otherwise
 
 
-def is_run_folder(path: str | os.PathLike) -> bool:
-    """True when `path` holds a run's `meta.json` (the first file a run writes)."""
-    return (Path(path) / "meta.json").is_file()
+def open_run_folder(path: str | os.PathLike) -> Path:
+    """Makes `path` ready for a new run: the earlier run's files cleared, marked a run folder.
 
+    Only what the folder's marker records as the harness's is removed (`harness.base.owned`):
+    files a user keeps there stay, and nothing of the previous run (a `surface.csv` of another
+    dataset) reaches the new report. The marker then says `run` and nothing else: a `compare
+    --force` that wrote here before is not there any more.
 
-# What a run writes (other files may come with new statistics): cleared before a rerun, so that
-# nothing from the previous run (a `surface.csv` of another dataset) reaches the new report.
-RUN_FILES = (".csv", ".json", ".yaml", ".png", ".gif", ".html")
-RUN_FOLDERS = ("tensorboard",)  # `--tensorboard`'s event files, rebuilt from the run's files
-
-
-def clear_run_files(path: str | os.PathLike) -> None:
-    """Removes a previous run's files from its folder (and temporary files it left behind)."""
-    for item in Path(path).iterdir():
-        temporary = item.name.startswith(".") and item.name.endswith(".tmp")
-        if item.is_file() and (item.suffix in RUN_FILES and not item.name.startswith(".")
-                               or temporary):
-            item.unlink(missing_ok=True)
-        elif item.is_dir() and item.name in RUN_FOLDERS:
-            shutil.rmtree(item, ignore_errors=True)
+    Raises:
+        HarnessError: an earlier file cannot be removed (its `summary.json` goes first, so the
+            folder never claims a finished run it no longer holds).
+    """
+    path = Path(path)
+    check_markers(path)
+    clear_ours(path, "the earlier run")
+    return mark_ours(path, "run", only=True)
 
 
 _HELD: dict[Path, int] = {}
@@ -50,6 +47,7 @@ def lock_folder(path: str | os.PathLike):
     """
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
+    check_markers(path)
     key = path.resolve()
     try:
         import fcntl
@@ -63,7 +61,7 @@ def lock_folder(path: str | os.PathLike):
         finally:
             _HELD[key] -= 1
         return
-    with open(path / ".lock", "w") as f:
+    with open(path / LOCK, "w") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -128,23 +128,23 @@ def is_finished(path: str | os.PathLike) -> bool:
 _SAID: set = set()  # (run folder, file) notes printed by `same_data`: each once per process
 
 
-def same_data(path: str | os.PathLike, say: bool = True, generated: bool = False) -> bool:
-    """Whether the data a finished run read is unchanged (`meta.json`'s `"data"` fingerprint).
+def same_data(path: str | os.PathLike, sources: list | None, say: bool = True) -> bool:
+    """Whether a finished run read the data its config would read now.
 
-    Every file the run read is compared with the file now (`harness.data.fingerprint.changed`):
-    same size and SHA-256 is the same data. Generated data is its config and seed, which the
-    caller compares with the config. A run recorded before fingerprints counts as the same data
-    only when its dataset is generated. When the data differs, one line naming the file goes to
-    standard error (once per run folder and file in a process): a sweep trains the run again.
+    `meta.json`'s `"data"` fingerprint is compared with the files the config names now
+    (`harness.data.datasets.sources_now`: links followed, a relative `data.path` from the folder
+    the command runs in, MNIST under the current `KERAS_HOME`): each must hold the bytes the run
+    read (`harness.base.fingerprint.differs`). Generated data is its config and seed, which the
+    caller compares. When the data differs, one line naming the file goes to standard error
+    (once per run folder and file in a process): a sweep trains the run again.
 
     Args:
         path: the run folder.
+        sources: the choices of files the config would read now; None for generated data.
         say: print that line.
-        generated: the run's dataset is generated (a toy: `harness.data.datasets.DATASETS`' `toy`),
-            which makes a run recorded before fingerprints the same data.
 
     Returns:
-        False when a file the run read changed, is gone, or was not recorded.
+        False when the run read other files or other bytes, or its files were not recorded.
     """
     path = Path(path)
     try:
@@ -152,17 +152,19 @@ def same_data(path: str | os.PathLike, say: bool = True, generated: bool = False
     except HarnessError:
         return False
     recorded = meta.get("data")
-    files = recorded.get("files", []) if isinstance(recorded, dict) else None
+    files = recorded.get("files") if isinstance(recorded, dict) else None
+    if sources is None:  # generated now: the run must not have read files
+        return not isinstance(files, list)
     if not isinstance(files, list):
-        if generated:
-            return True
-        problems = [("its data files", "were not recorded (a run from before data fingerprints)")]
+        problem = ("its data files", "were not recorded (a run from before data fingerprints)")
     else:
-        problems = [(f"data file {e.get('path')}", change) for e in files
-                    if isinstance(e, dict) and (change := fingerprint.changed(e)) is not None]
-    for file, change in problems[:1]:
-        if say and (path, file) not in _SAID:
-            _SAID.add((path, file))
-            print(f"note: {path}: {file} {change}; training the run again", file=sys.stderr,
-                  flush=True)
-    return not problems
+        found = [fingerprint.differs(files, choice) for choice in sources] or [
+            ("data files", "are not on this machine now")]
+        if None in found:
+            return True
+        problem = found[0]
+    if say and (path, problem[0]) not in _SAID:
+        _SAID.add((path, problem[0]))
+        print(f"note: {path}: {problem[0]} {problem[1]}; training the run again",
+              file=sys.stderr, flush=True)
+    return False

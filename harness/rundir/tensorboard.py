@@ -12,22 +12,27 @@ extra), one event folder per run, `<logdir>/<run folder name>/`:
 - the resolved config, flattened to dotted keys, as hparams, so the HParams dashboard compares the
   runs of a sweep (its metrics are the `summary/` scalars).
 
-Event files are rebuilt from the run folder each time (old ones are replaced), so the command can
-be re-run after a sweep is resumed.
+Event files are rebuilt from the run folder each time (the old ones the harness wrote are replaced;
+other files in the logdir stay), so the command can be re-run after a sweep is resumed.
 """
 
 import math
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from harness.base import backend
-from harness.base.files import check_ours, mark_ours
 from harness.base.frames import full_bins
 from harness.base.labels import flatten_config
+from harness.base.owned import (
+    check_ours,
+    mark_ours,
+    note_written,
+    remove_ours,
+    remove_temporary,
+)
 from harness.errors import HarnessError
 from harness.rundir.read import read_table
 from harness.rundir.run import Run, load_run
@@ -60,7 +65,7 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
         path: a run folder, or a folder of run folders (a sweep).
         logdir: where the event folders go; default `<path>/tensorboard`.
         force: write into `logdir` even when it is not a TensorBoard folder of ours
-            (`harness.base.files.check_ours`).
+            (`harness.base.owned.check_ours`).
 
     Returns:
         (logdir, the event folders written, one per run).
@@ -83,12 +88,10 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
         for key, value in _hparams(run.config).items():
             hparams.setdefault(key, set()).add(value)
     # The HParams dashboard's columns (every key) and the metrics it can sort by, at the root.
-    for old in logdir.glob("events.out.tfevents.*"):
-        old.unlink()
-    with tf.summary.create_file_writer(str(logdir)).as_default():
-        hp.hparams_config(hparams=[hp.HParam(k) for k in sorted(hparams)],
-                          metrics=[hp.Metric(f"summary/{m}", display_name=m)
-                                   for m in SUMMARY_METRICS])
+    _replace(logdir, lambda w: hp.hparams_config(
+        hparams=[hp.HParam(k) for k in sorted(hparams)],
+        metrics=[hp.Metric(f"summary/{m}", display_name=m) for m in SUMMARY_METRICS]), tf,
+        root=True)
     written = []
     for run in loaded:
         written.append(_replace(logdir / run.dir.name, lambda w, run=run: _run_events(run, hp), tf))
@@ -132,19 +135,29 @@ def _histograms(frame: pd.DataFrame) -> None:
                              tag, f"{quantity} of {layer} ({scale} bins)"))
 
 
-def _replace(folder: Path, write, tf) -> Path:
-    """Writes event files into a fresh temp folder, then swaps it in for `folder`."""
-    tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+def _replace(folder: Path, write, tf, root: bool = False) -> Path:
+    """Writes event files into a fresh temp folder, then puts them in `folder` in place of the
+    event files written there before.
+
+    Only files `folder`'s marker records are removed (`harness.base.owned.remove_ours`): a file
+    of the user's in a run's event folder stays. `root`: `folder` is the logdir itself, whose
+    other files (the runs' folders) stay as they are.
+    """
+    tmp = Path(tempfile.mkdtemp(dir=folder.parent if not root else folder,
+                                prefix=f".{folder.name}."))
     try:
         writer = tf.summary.create_file_writer(str(tmp))
         with writer.as_default():
             write(writer)
         writer.close()
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        mark_ours(folder, "tensorboard")
+        remove_ours(folder, [p.name for p in folder.glob("events.out.tfevents.*")],
+                    "earlier TensorBoard events")
+        for new in sorted(tmp.iterdir()):
+            note_written(folder / new.name)
+            os.replace(new, folder / new.name)
+    finally:
+        remove_temporary(tmp)
     return folder
 
 

@@ -8,9 +8,9 @@ the run's files are in place. `is_complete` decides what a sweep skips and what 
 from contextlib import ExitStack
 from pathlib import Path
 
-from harness.data.datasets import DATASETS
+from harness.data.datasets import sources_now
 from harness.errors import HarnessError
-from harness.rundir.folders import clear_run_files, lock_folder
+from harness.rundir.folders import lock_folder, open_run_folder
 from harness.rundir.read import check_tables
 from harness.rundir.run import is_finished, load_run, same_data
 
@@ -34,15 +34,32 @@ def is_complete(run_dir: Path, point, run=None) -> bool:
     except HarnessError:  # damaged: not finished, rerun it
         return False
     return saved == point.config.model_dump(mode="json") and same_data(
-        run_dir, generated=DATASETS.get(point.config.data.name).toy)
+        run_dir, sources_now(point.config.data))
+
+
+def check_inputs(exp) -> None:
+    """Refuses a sweep whose data is missing now, before any run folder is touched.
+
+    A csv file briefly gone (or replaced by a folder, a pipe) must not turn a resume into a
+    sweep that clears its completed runs and marks them failed.
+
+    Raises:
+        DataError: a file or folder a point's config reads is not there, naming it.
+    """
+    seen = set()
+    for point in exp.points:
+        key = repr(point.config.data)
+        if key not in seen:
+            seen.add(key)
+            sources_now(point.config.data)
 
 
 def claim_run(run_dir: Path, point, errors: dict) -> tuple[ExitStack | None, str | None]:
     """Locks a run's folder for this process and starts a new attempt at it.
 
-    The folder is locked with `harness.rundir.run.lock_folder`, then an earlier attempt's files are
-    cleared: if the new attempt fails before it writes its run folder (data, model), the old
-    summary and tables must not speak for it.
+    The folder is locked with `harness.rundir.folders.lock_folder`, then an earlier attempt's
+    files are cleared (`open_run_folder`): if the new attempt fails before it writes its run
+    folder (data, model), the old summary and tables must not speak for it.
 
     Args:
         run_dir: the run's folder.
@@ -51,8 +68,8 @@ def claim_run(run_dir: Path, point, errors: dict) -> tuple[ExitStack | None, str
 
     Returns:
         (an `ExitStack` holding the lock, to close once the run's files are in place, None), or
-        (None, why the run is skipped: another process holds the folder, or it completed
-        meanwhile).
+        (None, why the run is skipped: another process holds the folder, it completed
+        meanwhile, its data is missing now, or an earlier file cannot be removed).
     """
     claim = ExitStack()
     if not claim.enter_context(lock_folder(run_dir)):
@@ -64,7 +81,11 @@ def claim_run(run_dir: Path, point, errors: dict) -> tuple[ExitStack | None, str
         if is_complete(run_dir, point):
             claim.close()
             return None, "completed meanwhile"
-        clear_run_files(run_dir)
+        open_run_folder(run_dir)
+    except HarnessError as e:  # its data went missing, or an old file will not go: left as is
+        claim.close()
+        errors[point.folder] = str(e)
+        return None, str(e)
     except BaseException:  # a stop (or a disk error) while starting: release the folder
         claim.close()
         raise

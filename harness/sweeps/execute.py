@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.base.files import check_ours, mark_ours, write_csv
+from harness.base.files import write_csv
+from harness.base.owned import check_ours, mark_ours
 from harness.config.expect import format_results
 from harness.errors import HarnessError
 from harness.rundir.folders import RESULTS
 from harness.rundir.run import load_run
-from harness.sweeps.claims import is_complete
+from harness.sweeps.claims import check_inputs, is_complete
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.jobs import parse_jobs
 from harness.sweeps.parallel import Processes
@@ -86,17 +87,19 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
         address: the Ray cluster to join (`ray start --head` prints it); None starts a local one.
         max_runs: refuse an experiment of more runs (None: `harness.sweeps.experiment.MAX_RUNS`).
         force: write into `out` even when it is not a sweep's folder
-        (`harness.base.files.check_ours`).
+        (`harness.base.owned.check_ours`).
 
     Returns:
         A `SweepResult`.
 
     Raises:
         ConfigError: a bad experiment file, before anything is trained or written.
+        DataError: a data file a run reads is missing now, before anything is touched.
     """
     from harness.sweeps.report import write_report
 
     exp = load_experiment(experiment, overrides, max_runs=max_runs)
+    check_inputs(exp)  # missing data is an error now, not a resume that clears finished runs
     trainer = make_executor(executor, jobs, address)
     out = check_ours(RESULTS / exp.name if out is None else out, "sweep", "--out", force)
     todo = {p.folder for p in exp.points if not is_complete(out / p.folder, p)}
@@ -185,7 +188,12 @@ def _read_back(run_dir: Path, point) -> tuple[object, str | None]:
         run = load_run(run_dir)
     except HarnessError as e:
         return None, str(e)
-    if run.status == "completed" and not is_complete(run_dir, point, run):
+    try:
+        complete = run.status != "completed" or is_complete(run_dir, point, run)
+        why = "its summary.json is from another config; rerun the sweep to train it"
+    except HarnessError as e:  # its data went missing during the sweep
+        complete, why = False, str(e)
+    if not complete:
         run.summary = {"status": "incomplete"}
-        return run, "its summary.json is from another config; rerun the sweep to train it"
+        return run, why
     return run, None

@@ -18,7 +18,7 @@ from pathlib import Path
 from harness.base.files import write_json, write_yaml
 from harness.base.stops import deferred_interrupt
 from harness.errors import HarnessError
-from harness.rundir.folders import clear_run_files, is_run_folder, lock_folder
+from harness.rundir.folders import lock_folder, open_run_folder
 from harness.rundir.run import load_run
 from harness.training.summary import Summary
 
@@ -50,8 +50,7 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: Summary,
         if not mine:
             raise HarnessError(f"{run_dir}: another harness process is writing this run folder; "
                                "wait for it to finish, or give another --out")
-        if is_run_folder(run_dir):
-            clear_run_files(run_dir)  # nothing of the previous run may reach the new report
+        open_run_folder(run_dir)  # nothing of the previous run may reach the new report
         started = time.time()
         meta = {**meta, "started": datetime.now().isoformat(timespec="seconds")}
         write_json(run_dir / "meta.json", meta)  # first: marks the folder as a run's

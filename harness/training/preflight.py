@@ -73,14 +73,14 @@ def preflight(config, overrides=None, out: str | os.PathLike | None = None,
         config: a YAML file or a mapping, as `harness.run` takes.
         overrides: `["model.depth=8"]` or `{"model.depth": 8}`.
         out: a folder for `preflight.json`, `lr_range.csv` and `lr_range.png`; None writes nothing.
-            It must be new, empty or a preflight folder (`harness.base.files.check_ours`).
+            It must be new, empty or a preflight folder (`harness.base.owned.check_ours`).
         force: write into `out` even when it holds files that are not a preflight's.
 
     Raises:
         ConfigError, DataError: bad input, before anything is written.
         HarnessError: `out` holds someone else's files (and not `force`), or cannot be written.
     """
-    from harness.base.files import check_ours, mark_ours
+    from harness.base.owned import check_ours, mark_ours
     from harness.training.setup import setup
 
     if out is not None:

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from harness.base import backend
-from harness.base.files import check_ours, write_csv
+from harness.base.files import write_csv
+from harness.base.owned import check_ours
 from harness.base.stops import sticky_stops
 from harness.config.file import command_line
 from harness.rundir.folders import RESULTS, new_run_dir
@@ -140,7 +141,7 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
         HarnessError: `out` is empty, a file, read-only, on a full disk, or a non-empty folder
             that is not a run folder (unless `force`).
     """
-    return check_ours(out, "run", "--out", force, example="results/try1")  # files.KINDS
+    return check_ours(out, "run", "--out", force, example="results/try1")
 
 
 def _new_dir(cfg) -> Path:

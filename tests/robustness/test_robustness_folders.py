@@ -42,14 +42,15 @@ def test_sweep_run_that_fails_now_is_not_reported_from_its_old_summary(tmp_path)
     path, out = experiment(tmp_path, **mnist, **{"data.path": str(idx)}), tmp_path / "out"
     first = cli("sweep", path, "--out", out, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    # The same study, now pointing at a folder without the data: every run must fail.
+    # The same study, now pointing at a folder without the data: refused before anything is
+    # touched (issue 29 item 2: this once cleared the finished runs and marked them failed).
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     experiment(tmp_path, **mnist, **{"data.path": str(tmp_path / "gone")})
     second = cli("sweep", path, "--out", out, cwd=tmp_path)
-    assert second.returncode == 1, second.stderr  # an exception out of the CLI would raise here
-    runs = pd.read_csv(out / "runs.csv")
-    assert list(runs.status) == ["failed", "failed"] and "test_accuracy" not in runs
-    assert runs.error.str.contains("data.path").all()
-    assert not any(is_finished(d) for d in out.iterdir() if d.is_dir())
+    lines = second.stderr.strip().splitlines()
+    assert second.returncode == 2 and len(lines) == 1, second.stderr
+    assert lines[0].startswith("error: data.path: folder ") and "gone does not exist" in lines[0]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_a_run_that_raises_after_its_test_pass_is_failed_and_retrained(tmp_path, monkeypatch):

@@ -88,15 +88,21 @@ def test_sweep_refuses_a_users_folder(tmp_path, capsys, monkeypatch):
     assert untouched(user) and not any(p.is_dir() for p in user.iterdir())
 
 
-def test_the_rule_knows_folders_written_before_markers(tmp_path):
-    from harness.base.files import check_ours, kinds_of
+def test_only_the_marker_makes_a_folder_the_harness_s(tmp_path):
+    """Issue 29 item 3: a folder was a run folder by any meta.json, a sweep's by a runs.csv and a
+    sub-folder's meta.json; now only the harness's marker says so."""
+    from harness.base.owned import check_ours, kinds_of, mark_ours
+    from harness.errors import HarnessError
 
     sweep = tmp_path / "sweep"
     (sweep / "a=1__seed=0").mkdir(parents=True)
     (sweep / "a=1__seed=0" / "meta.json").write_text("{}")
     (sweep / "runs.csv").write_text("x\n")
+    assert kinds_of(sweep) == set() and kinds_of(sweep / "a=1__seed=0") == set()
+    with pytest.raises(HarnessError, match="--force"):
+        check_ours(sweep, "sweep")
+    mark_ours(sweep, "sweep")
     assert kinds_of(sweep) == {"sweep"} and check_ours(sweep, "sweep") == sweep
-    assert kinds_of(sweep / "a=1__seed=0") == {"run"}
     hidden = tmp_path / "hidden"
     hidden.mkdir()
     (hidden / ".lock").write_text("")

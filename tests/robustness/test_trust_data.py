@@ -73,7 +73,7 @@ def test_a_resumed_sweep_retrains_a_run_whose_csv_file_changed(tmp_path, capsys,
     notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
     assert len(notes) == 1 and str(data.resolve()) in notes[0] and "changed since" in notes[0]
     run_dir = tmp_path / "out" / "activation=relu__seed=0"
-    assert same_data(run_dir)  # the new run recorded the new file
+    assert same_data(run_dir, [[data.resolve()]])  # the new run recorded the new file
 
 
 def test_a_run_from_before_fingerprints_reading_a_file_is_retrained(tmp_path, capsys):
@@ -84,11 +84,11 @@ def test_a_run_from_before_fingerprints_reading_a_file_is_retrained(tmp_path, ca
     ring_csv(tmp_path / "data.csv")
     run = harness.run(csv_config(tmp_path), out=tmp_path / "run", verbose=0, report=False,
                       overrides={"data.path": str(tmp_path / "data.csv")})
-    assert same_data(run.dir)
+    assert same_data(run.dir, [[(tmp_path / "data.csv").resolve()]])
     meta = json.loads((run.dir / "meta.json").read_text())
     del meta["data"]
     (run.dir / "meta.json").write_text(json.dumps(meta))
-    assert not same_data(run.dir)
+    assert not same_data(run.dir, [[(tmp_path / "data.csv").resolve()]])
     assert "not recorded" in capsys.readouterr().err
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from harness.base.files import check_ours, mark_ours, write_csv, write_text
+from harness.base.files import write_csv, write_text
 from harness.base.frames import hidden_mean, last_epoch, vanishing_ratio
 from harness.base.labels import flatten_config, render, short_keys
+from harness.base.owned import check_ours, mark_ours
 from harness.errors import HarnessError
 from harness.report import page
 from harness.report.compare.figures import COMPARE_FIGURES, Compared
@@ -42,7 +43,7 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
             `compare_history.png`; the table's `attrs["report"]` is then the page's path. None:
             the table only (`harness.compare`, like the command, always writes a report).
         force: write into `out` even when it is not a comparison's folder (a run folder, a
-            folder of your own files: `harness.base.files.check_ours` refuses them without it).
+            folder of your own files: `harness.base.owned.check_ours` refuses them without it).
 
     Returns:
         A DataFrame with columns `label`, `activation`, `depth`, `status`, `epochs_run`, the test
