@@ -1,7 +1,9 @@
 """Atomic file writes: a killed process never leaves a half-written file behind.
 
 Each file is written to a temporary file in the same folder, flushed, and renamed over the target
-with `os.replace`, which is atomic on POSIX and Windows.
+with `os.replace`, which is atomic on POSIX and Windows. In a folder the harness marked as its own
+(`.harness`, `harness.base.owned`), the file's name is noted in the marker before the file is
+written: the marker names every file the harness wrote there, and only those may be removed.
 """
 
 import json
@@ -17,6 +19,81 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+# What the harness wrote, folder by folder: its marker (`harness.base.owned` holds the folder rule
+# and the one remover). Kept here because every atomic write notes its file in it first.
+MARKER = ".harness"
+LOCK = ".lock"
+KINDS = ("run", "sweep", "compare", "activations", "tensorboard", "preflight", "theory")
+_SEEN: dict[Path, tuple[tuple, dict]] = {}  # marker -> (its stat, its contents): read once
+
+
+def read_marker(path: str | os.PathLike) -> dict | None:
+    """The marker of folder `path`: `{"kinds": [...], "files": [...]}`, or None when unmarked.
+
+    A marker from before file lists (kind names one per line) has no files: nothing in that
+    folder is cleared. A marker that is a folder or unreadable is refused by `check_ours`.
+    """
+    marker = Path(path) / MARKER
+    try:
+        info = marker.stat()
+    except OSError:
+        return None
+    key = (info.st_ino, info.st_size, info.st_mtime_ns)
+    if marker in _SEEN and _SEEN[marker][0] == key:
+        return _SEEN[marker][1]
+    try:
+        text = marker.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = {"kinds": text.split(), "files": []}
+    if not isinstance(data, dict):
+        return None
+    kinds = [k for k in data.get("kinds", []) if k in KINDS]
+    files = [f for f in data.get("files", []) if isinstance(f, str) and plain_name(f)]
+    _SEEN[marker] = (key, {"kinds": kinds, "files": files})
+    return _SEEN[marker][1]
+
+
+def plain_name(name: str) -> bool:
+    """A marker names files inside its own folder only: no path, no `..` (a hand-edited marker
+    must not make the harness delete elsewhere)."""
+    return name not in ("", ".", "..", MARKER, LOCK) and "/" not in name and "\\" not in name
+
+
+def write_marker(path: Path, kinds, files) -> None:
+    """Writes folder `path`'s marker: its kinds, and the files the harness wrote, in order."""
+    data = {"kinds": sorted(set(kinds)), "files": list(dict.fromkeys(files))}
+    write_text(path / MARKER, json.dumps(data, indent=1) + "\n")
+
+
+def note_written(path: str | os.PathLike) -> None:
+    """Records in the marker of `path`'s folder that the harness writes `path` (before it does).
+
+    Called by every atomic write; a folder without a marker (not the harness's) records nothing.
+    """
+    path = Path(path)
+    if path.name.startswith(".") or not plain_name(path.name):
+        return  # the marker, the lock and temporary files
+    marker = read_marker(path.parent)
+    if marker is not None and path.name not in marker["files"]:
+        write_marker(path.parent, marker["kinds"], [*marker["files"], path.name])
+
+
+def remove_temporary(path: str | os.PathLike) -> None:
+    """Removes a temporary file or folder the calling code itself just made (`tempfile.mkstemp`,
+    `mkdtemp`: a name no user file has); the only deletion outside a marker's record."""
+    path = Path(path)
+    if not path.name.startswith("."):  # every temporary name here is hidden; a result is not
+        raise ValueError(f"{path}: not a temporary name")
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Writes `data` to `path` atomically and returns the path.
 
@@ -26,7 +103,6 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     Raises:
         HarnessError: `path` is a folder (a user's, or a damaged run folder's).
     """
-    from harness.base.owned import note_written, remove_temporary
     from harness.errors import HarnessError
 
     path = Path(path)

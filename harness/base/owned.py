@@ -14,81 +14,25 @@ only ways the harness deletes results, and they delete nothing the marker does n
 user keeps in a folder (before or after a `--force`) survive every rerun.
 """
 
-import json
 import os
-import shutil
 import stat
 from pathlib import Path
 
+from harness.base.files import (
+    LOCK,
+    MARKER,
+    check_folder,
+    note_written,
+    read_marker,
+    write_marker,
+)
 from harness.errors import HarnessError
-
-MARKER = ".harness"
-LOCK = ".lock"
-KINDS = ("run", "sweep", "compare", "activations", "tensorboard", "preflight", "theory")
-
-_SEEN: dict[Path, tuple[tuple, dict]] = {}  # marker -> (its stat, its contents): read once
-
-
-def read_marker(path: str | os.PathLike) -> dict | None:
-    """The marker of folder `path`: `{"kinds": [...], "files": [...]}`, or None when unmarked.
-
-    A marker from before file lists (kind names one per line) has no files: nothing in that
-    folder is cleared. A marker that is a folder or unreadable is refused by `check_ours`.
-    """
-    marker = Path(path) / MARKER
-    try:
-        info = marker.stat()
-    except OSError:
-        return None
-    key = (info.st_ino, info.st_size, info.st_mtime_ns)
-    if marker in _SEEN and _SEEN[marker][0] == key:
-        return _SEEN[marker][1]
-    try:
-        text = marker.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = {"kinds": text.split(), "files": []}
-    if not isinstance(data, dict):
-        return None
-    kinds = [k for k in data.get("kinds", []) if k in KINDS]
-    files = [f for f in data.get("files", []) if isinstance(f, str) and _plain_name(f)]
-    _SEEN[marker] = (key, {"kinds": kinds, "files": files})
-    return _SEEN[marker][1]
-
-
-def _plain_name(name: str) -> bool:
-    """A marker names files inside its own folder only: no path, no `..` (a hand-edited marker
-    must not make the harness delete elsewhere)."""
-    return name not in ("", ".", "..", MARKER, LOCK) and "/" not in name and "\\" not in name
-
-
-def _write_marker(path: Path, kinds, files) -> None:
-    from harness.base.files import write_text
-
-    data = {"kinds": sorted(set(kinds)), "files": list(dict.fromkeys(files))}
-    write_text(path / MARKER, json.dumps(data, indent=1) + "\n")
 
 
 def kinds_of(path: str | os.PathLike) -> set[str]:
     """The kinds of harness folder (`KINDS`) that `path` is, by its marker alone."""
     marker = read_marker(path)
     return set(marker["kinds"]) if marker else set()
-
-
-def note_written(path: str | os.PathLike) -> None:
-    """Records in the marker of `path`'s folder that the harness writes `path` (before it does).
-
-    Called by every atomic write; a folder without a marker (not the harness's) records nothing.
-    """
-    path = Path(path)
-    if path.name.startswith(".") or not _plain_name(path.name):
-        return  # the marker, the lock and temporary files
-    marker = read_marker(path.parent)
-    if marker is not None and path.name not in marker["files"]:
-        _write_marker(path.parent, marker["kinds"], [*marker["files"], path.name])
 
 
 def check_markers(path: Path, flag: str = "--out") -> None:
@@ -126,8 +70,6 @@ def check_ours(path: str | os.PathLike, kind: str, flag: str = "--out", force: b
         HarnessError: `path` cannot be written (`check_folder`), its marker or lock is a folder,
             or it holds files that are not a `kind` folder's and `force` is not set.
     """
-    from harness.base.files import check_folder
-
     path = check_folder(path, flag, example)
     if not path.is_dir():
         return path
@@ -164,7 +106,7 @@ def mark_ours(path: str | os.PathLike, kind: str, only: bool = False) -> Path:
     marker = read_marker(path) or {"kinds": [], "files": []}
     kinds = [kind] if only else [*marker["kinds"], kind]
     if set(kinds) != set(marker["kinds"]) or not (path / MARKER).is_file():
-        _write_marker(path, kinds, marker["files"])
+        write_marker(path, kinds, marker["files"])
     return path
 
 
@@ -203,7 +145,7 @@ def remove_ours(path: str | os.PathLike, names, what: str = "an earlier result")
     finally:
         if removed:
             left = [f for f in marker["files"] if f not in removed]
-            _write_marker(path, marker["kinds"], left)
+            write_marker(path, marker["kinds"], left)
     return removed
 
 
@@ -229,15 +171,3 @@ def _remove(item: Path, what: str) -> None:
                            "the folder no longer holds a finished result (its status file is "
                            "removed first); make the file removable (chmod, chattr -i) or give "
                            "another folder") from None
-
-
-def remove_temporary(path: str | os.PathLike) -> None:
-    """Removes a temporary file or folder the calling code itself just made (`tempfile.mkstemp`,
-    `mkdtemp`: a name no user file has); the only deletion outside a marker's record."""
-    path = Path(path)
-    if not path.name.startswith("."):  # every temporary name here is hidden; a result is not
-        raise ValueError(f"{path}: not a temporary name")
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from harness.base.owned import LOCK, check_markers, clear_ours, mark_ours
+from harness.base.files import LOCK
+from harness.base.owned import check_markers, clear_ours, mark_ours
 from harness.errors import HarnessError
 
 RESULTS = Path("results")  # runs and sweeps go to results/<name>/ unless --out says otherwise

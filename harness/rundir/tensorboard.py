@@ -24,15 +24,10 @@ from pathlib import Path
 import pandas as pd
 
 from harness.base import backend
+from harness.base.files import note_written, remove_temporary
 from harness.base.frames import full_bins
 from harness.base.labels import flatten_config
-from harness.base.owned import (
-    check_ours,
-    mark_ours,
-    note_written,
-    remove_ours,
-    remove_temporary,
-)
+from harness.base.owned import check_ours, mark_ours, remove_ours
 from harness.errors import HarnessError
 from harness.rundir.read import read_table
 from harness.rundir.run import Run, load_run
