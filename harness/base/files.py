@@ -24,7 +24,6 @@ os.umask(_UMASK)
 MARKER = ".harness"
 LOCK = ".lock"
 KINDS = ("run", "sweep", "compare", "activations", "tensorboard", "preflight", "theory")
-_SEEN: dict[Path, tuple[tuple, dict]] = {}  # marker -> (its stat, its contents): read once
 
 
 def read_marker(path: str | os.PathLike) -> dict | None:
@@ -34,14 +33,7 @@ def read_marker(path: str | os.PathLike) -> dict | None:
     folder is cleared. A marker that is a folder or unreadable is refused by `check_ours`.
     """
     marker = Path(path) / MARKER
-    try:
-        info = marker.stat()
-    except OSError:
-        return None
-    key = (info.st_ino, info.st_size, info.st_mtime_ns)
-    if marker in _SEEN and _SEEN[marker][0] == key:
-        return _SEEN[marker][1]
-    try:
+    try:  # read every time (a few microseconds): another process may have just written it
         text = marker.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
@@ -53,8 +45,7 @@ def read_marker(path: str | os.PathLike) -> dict | None:
         return None
     kinds = [k for k in data.get("kinds", []) if k in KINDS]
     files = [f for f in data.get("files", []) if isinstance(f, str) and plain_name(f)]
-    _SEEN[marker] = (key, {"kinds": kinds, "files": files})
-    return _SEEN[marker][1]
+    return {"kinds": kinds, "files": files}
 
 
 def plain_name(name: str) -> bool:
