@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from harness.base.files import write_csv, write_json, write_yaml
+from harness.base.owned import mark_ours
 
 # Per-layer shrink factor of the kernel gradient, going from the last hidden layer toward hidden_1.
 SHRINK = {"sigmoid": 4.0, "tanh": 1.6, "step": math.inf}
@@ -66,8 +67,7 @@ def make_run(dir: str | os.PathLike, activation: str = "relu", depth: int = 5, e
     spec = TASKS[task]
     dims = dims or spec["dims"]
     rng = np.random.default_rng(seed)
-    run_dir = Path(dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir = mark_ours(Path(dir), "run")  # as a real run: its files are the harness's
 
     epochs_run = {"completed": epochs, "diverged": max(1, epochs - 1),
                   "interrupted": epochs // 2, "failed": min(epochs, 1)}[status]

@@ -13,6 +13,8 @@ import yaml
 from fake_runs import make_run
 from matplotlib.figure import Figure
 
+from harness.base.files import write_bytes
+from harness.base.owned import mark_ours
 from harness.report import page
 from harness.report.compare.figures import COMPARE_FIGURES
 from harness.report.draw.style import NothingToPlot
@@ -93,7 +95,9 @@ def test_a_new_figure_is_one_entry_of_a_table(tmp_path):
     def cannot(_):
         raise NothingToPlot("nothing recorded")
 
-    (tmp_path / "gone_x.png").write_bytes(b"an earlier page's figure")
+    mark_ours(tmp_path, "compare")  # a page's folder, as every command marks it
+    write_bytes(tmp_path / "gone_x.png", b"an earlier page's figure")
+    (tmp_path / "never_x.png").write_bytes(b"the user's")  # not the harness's: stays
     table = (
         FigureEntry(name="line.png", title="A line", draw=line,
                     caption=lambda n: f"{n} points."),
@@ -107,7 +111,8 @@ def test_a_new_figure_is_one_entry_of_a_table(tmp_path):
     assert [re.search(r"<h3>(.*)</h3>", f).group(1) for f in drawn.figures] == ["A line",
                                                                               "5 frames"]
     assert "<figcaption>5 points. " in drawn.figures[0]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["line_x.png", "still_x.gif"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "line_x.png", "never_x.png", "still_x.gif"]
     assert (tmp_path / "line_x.png").read_bytes()[:4] == b"\x89PNG"
 
 
