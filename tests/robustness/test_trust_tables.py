@@ -1,10 +1,17 @@
 """Issue 29, the tables: a diverged run's figures, and every table read by one reader with one
 set of checks (`harness.rundir.read`)."""
 
+import contextlib
+import errno
+import resource
+
 import numpy as np
 import pandas as pd
 import pytest
+from commands import cli as run_cli
+from tiny import experiment, set_args
 
+from harness.errors import disk_fix
 from tests.helpers.trust_cases import cli
 
 RNN_YAML = "configs/rnn_adding.yaml"
@@ -46,4 +53,41 @@ def test_diverged_recurrent_run_gets_its_report(tmp_path, capsys):
         (tmp_path / "r" / name).unlink()
     code, out, err = cli(["report", tmp_path / "r"], capsys)
     assert code == 0 and "Traceback" not in err, err
-    assert (tmp_path / "r" / "time_heatmap.png").is_file() and (tmp_path / "r" / "time.png").is_file()
+    assert all((tmp_path / "r" / name).is_file() for name in ("time.png", "time_heatmap.png"))
+
+
+@contextlib.contextmanager
+def file_size_limit(kb: int):
+    """`ulimit -f KB` for this process (Python ignores SIGXFSZ, so a write past it is EFBIG)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (kb * 1024, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+
+def test_efbig_is_a_disk_error_whose_fix_is_the_limit():
+    with file_size_limit(20):
+        fix = disk_fix(OSError(errno.EFBIG, "File too large"))
+    assert "`ulimit -f`, now 20 KB" in fix and "free" not in fix
+    assert "permissions" in disk_fix(OSError(errno.EPERM, "Operation not permitted"))
+    assert disk_fix(OSError(errno.ENOENT, "No such file")) is None
+    assert disk_fix(ValueError()) is None
+
+
+@pytest.mark.parametrize("command", [pytest.param("run", marks=pytest.mark.slow),
+                                     pytest.param("sweep", marks=pytest.mark.slow), "theory",
+                                     pytest.param("preflight", marks=pytest.mark.slow), "compare"])
+def test_a_file_size_limit_is_one_error_line(tmp_path, tiny_run, command):
+    # each command writes a file over 20 KB (a figure, layers.csv); each was a traceback
+    args = {"run": ["configs/base.yaml", *set_args()],
+            "sweep": [experiment(tmp_path, {"model.activation": ["relu"]})],
+            "theory": ["configs/base.yaml", *set_args()],
+            "preflight": ["configs/base.yaml", *set_args()],
+            "compare": [tiny_run, tiny_run]}[command]
+    with file_size_limit(20):
+        result = run_cli(command, *args, "--out", tmp_path / "out")
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert len(lines) == 1 and "File too large" in lines[0] and "ulimit -f" in lines[0], lines
