@@ -11,7 +11,6 @@ from pathlib import Path
 from harness.data.datasets import DATASETS
 from harness.errors import HarnessError
 from harness.rundir.folders import clear_run_files, lock_folder
-from harness.rundir.read import check_tables
 from harness.rundir.run import is_finished, load_run, same_data
 
 
@@ -29,8 +28,7 @@ def is_complete(run_dir: Path, point, run=None) -> bool:
     if not is_finished(run_dir):
         return False
     try:
-        saved = (run or load_run(run_dir)).config
-        check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
+        saved = (run or load_run(run_dir)).read_all().config  # a damaged table: train it again
     except HarnessError:  # damaged: not finished, rerun it
         return False
     return saved == point.config.model_dump(mode="json") and same_data(

@@ -3,7 +3,9 @@ set of checks (`harness.rundir.read`)."""
 
 import contextlib
 import errno
+import re
 import resource
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,7 @@ import pytest
 from commands import cli as run_cli
 from tiny import experiment, set_args
 
-from harness.errors import disk_fix
+from harness.errors import HarnessError, disk_fix
 from tests.helpers.trust_cases import cli
 
 RNN_YAML = "configs/rnn_adding.yaml"
@@ -91,3 +93,74 @@ def test_a_file_size_limit_is_one_error_line(tmp_path, tiny_run, command):
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert len(lines) == 1 and "File too large" in lines[0] and "ulimit -f" in lines[0], lines
+
+
+# --- one reader, one set of checks: every table checked against summary.json wherever read -------
+
+RNN_RUN = {"name": "rnn", "data": {"name": "adding", "length": 10, "n_samples": 200},
+           "model": {"type": "recurrent", "cell": "simple", "width": 8, "depth": 1,
+                     "head": "identity"},
+           "train": {"loss": "mse", "epochs": 2}}
+
+
+@pytest.fixture(scope="module")
+def rnn_run(tmp_path_factory):
+    """A completed tiny recurrent run (adding, T = 10), trained once for this file."""
+    import harness
+
+    out = tmp_path_factory.mktemp("rnn") / "run"
+    harness.run(RNN_RUN, out=out, verbose=0, report=False)
+    return out
+
+
+def _rows(keep):
+    def damage(text: str) -> str:
+        lines = text.splitlines(keepends=True)
+        return lines[0] + "".join(line for line in lines[1:] if keep(line))
+    return damage
+
+
+DAMAGED = {  # (file, what is done to it, what the error line says)
+    "empty": ("timesteps.csv", lambda text: "", "cut short: no rows"),
+    "header only": ("timesteps.csv", lambda text: text[:text.index("\n") + 1],
+                    "cut short: no rows"),
+    "deleted": ("timesteps.csv", None, "missing, but summary.json says the run wrote it"),
+    "no epoch 0": ("timesteps.csv", _rows(lambda line: not line.startswith("0,")),
+                   "no rows for epoch 0"),
+    "epoch 9": ("timesteps.csv", lambda text: text + text.splitlines(keepends=True)[-1]
+                .replace("2,", "9,", 1), "rows for epoch 9, but summary.json says epochs_run 2"),
+    "duplicated": ("timesteps.csv", lambda text: text + text.split("\n", 1)[1],
+                   "30 row(s) repeated (the same epoch, layer, step, metric)"),
+    "histograms empty": ("histograms.csv", lambda text: "", "cut short: no rows"),
+    "history extra row": ("history.csv", lambda text: text + text.splitlines(keepends=True)[-1]
+                          .replace("2,", "3,", 1), "rows for epoch 3, but summary.json says"),
+    "layers empty": ("layers.csv", lambda text: "", "cut short: no rows"),
+}
+
+
+def damaged_copy(run, tmp_path, case):
+    name, damage, _ = DAMAGED[case]
+    folder = tmp_path / "run"
+    shutil.copytree(run, folder)
+    if damage is None:
+        (folder / name).unlink()
+    else:
+        (folder / name).write_text(damage((folder / name).read_text()))
+    return folder
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_a_damaged_table_is_refused_by_report_compare_and_a_resume(rnn_run, tmp_path, case):
+    from harness.rundir.run import is_finished, load_run
+
+    folder = damaged_copy(rnn_run, tmp_path, case)
+    name, _, says = DAMAGED[case]
+    for args in (["report", folder], ["compare", folder, rnn_run, "--out", tmp_path / "c"]):
+        result = run_cli(*args)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"error: {folder / name}: {says}"), lines[0]
+    # a resume counts a run complete only when its whole folder reads (`is_complete`)
+    assert is_finished(folder)
+    with pytest.raises(HarnessError, match=re.escape(f"{name}: {says}")):
+        load_run(folder).read_all()
