@@ -13,6 +13,10 @@ from harness.errors import HarnessError
 from harness.rundir.folders import clear_run_files, lock_folder
 from harness.rundir.run import is_finished, load_run, same_data
 
+# The note of a run another process held when this sweep reached it: true until that process ends.
+BUSY = ("another sweep is training it (same folder); rerun this sweep when it is done to "
+        "collect it")
+
 
 def is_complete(run_dir: Path, point, run=None) -> bool:
     """Completed, whole, and with the config this experiment asks for now.
@@ -55,8 +59,7 @@ def claim_run(run_dir: Path, point, errors: dict) -> tuple[ExitStack | None, str
     claim = ExitStack()
     if not claim.enter_context(lock_folder(run_dir)):
         claim.close()
-        errors[point.folder] = ("another sweep is training it (same folder); rerun this sweep "
-                                "when it is done to collect it")
+        errors[point.folder] = BUSY
         return None, "another sweep is training it"
     try:
         if is_complete(run_dir, point):

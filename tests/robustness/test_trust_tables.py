@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from commands import cli as run_cli
-from tiny import experiment, set_args
+from tiny import ROOT, experiment, set_args
 
 from harness.errors import HarnessError, disk_fix
 from tests.helpers.trust_cases import cli
@@ -164,3 +164,102 @@ def test_a_damaged_table_is_refused_by_report_compare_and_a_resume(rnn_run, tmp_
     assert is_finished(folder)
     with pytest.raises(HarnessError, match=re.escape(f"{name}: {says}")):
         load_run(folder).read_all()
+
+
+def test_a_run_another_sweep_finished_meanwhile_is_not_noted_busy(tmp_path, monkeypatch):
+    """Two sweeps into one folder: the second skipped a run the first held, which then completed;
+    its runs.csv row said `completed` with the error "another sweep is training it"."""
+    import subprocess
+    import sys
+
+    from harness.sweeps import schedule
+    from harness.sweeps.execute import run_sweep
+
+    path = experiment(tmp_path, {"model.activation": ["relu"]})
+    out = tmp_path / "out"
+    run_sweep(path, out=out, log=None)
+    folder = next(p for p in out.iterdir() if p.is_dir())
+    summary = (folder / "summary.json").read_bytes()
+    (folder / "summary.json").unlink()  # not complete: this sweep will try to train it
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time; f = open(sys.argv[1], 'w'); fcntl.flock(f, fcntl.LOCK_EX); "
+        "print('held', flush=True); time.sleep(120)"), str(folder / ".lock")],
+        stdout=subprocess.PIPE, text=True)
+    real = schedule.claim_run
+
+    def other_sweep_finishes(run_dir, point, errors):
+        claim, busy = real(run_dir, point, errors)
+        (run_dir / "summary.json").write_bytes(summary)  # the other sweep's run completes
+        return claim, busy
+
+    monkeypatch.setattr(schedule, "claim_run", other_sweep_finishes)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        runs = run_sweep(path, out=out, log=None).runs
+    finally:
+        holder.kill()
+        holder.wait()
+    assert list(runs["status"]) == ["completed"]
+    assert runs["error"].fillna("").eq("").all(), runs["error"].tolist()
+
+
+def test_tensorboard_refuses_a_damaged_table_as_report_does(rnn_run, tmp_path):
+    pytest.importorskip("tensorboard")
+    folder = tmp_path / "run"
+    shutil.copytree(rnn_run, folder)
+    text = (folder / "timesteps.csv").read_text().splitlines(keepends=True)
+    (folder / "timesteps.csv").write_text(text[0] + text[1].replace(",1,", ",one,", 1)
+                                          + "".join(text[2:]))
+    for args in (["report", folder], ["tensorboard", folder, "--logdir", tmp_path / "tb"]):
+        result = run_cli(*args)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"error: {folder / 'timesteps.csv'}: the 'step' column holds "
+                                   "text"), lines[0]
+
+
+def test_a_binary_table_is_not_called_cut_short(rnn_run, tmp_path):
+    folder = tmp_path / "run"
+    shutil.copytree(rnn_run, folder)
+    (folder / "timesteps.csv").write_bytes(bytes(range(256)) * 4)
+    result = run_cli("report", folder)
+    assert result.returncode == 2 and "timesteps.csv: not UTF-8 text" in result.stderr
+
+
+NAN_ACTIVATIONS = """import keras
+def half_nan(z):
+    return keras.ops.where(z > 0.5, keras.ops.log(-keras.ops.abs(z) - 1.0), keras.ops.tanh(z))
+def all_nan(z):
+    return keras.ops.log(-keras.ops.abs(z) - 1.0)
+"""
+
+
+@pytest.mark.parametrize("name, at", [("half_nan", "0.6"), ("all_nan", "-10")])
+def test_theory_refuses_an_activation_that_is_nan_as_run_does(tmp_path, monkeypatch, name, at):
+    (tmp_path / "nan_acts.py").write_text(NAN_ACTIVATIONS)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    result = run_cli("theory", ROOT / "configs" / "base.yaml", *set_args(),
+                     "--set", f"model.activation=nan_acts:{name}", "--out", tmp_path / "t")
+    assert result.returncode == 2, result.stderr + result.stdout  # was exit 0, blank cells
+    assert result.stderr.strip() == (
+        f"error: --set model.activation: activation 'nan_acts:{name}' gives nan for a finite "
+        f"input (z = {at}); make it finite for every real z (a log or a square root needs z > 0: "
+        "e.g. keras.ops.log(1 + keras.ops.abs(z)))")
+    assert not (tmp_path / "t").exists()
+
+
+def test_nan_at_init_from_a_spectral_radius_blames_it(tmp_path):
+    result = run_cli("run", RNN_YAML, *rnn_args({"data.length": 50, "model.spectral_radius": 50,
+                                                 "model.activation": "relu"}),
+                     "--out", tmp_path / "r")
+    assert result.returncode == 2 and "error: --set model.spectral_radius: the loss is already " \
+        "nan at initialisation" in result.stderr, result.stderr
+    assert "glorot_uniform" not in result.stderr  # already set: not a fix
+
+
+def test_a_bad_seed_in_an_experiment_gets_a_yaml_example(tmp_path):
+    path = experiment(tmp_path, {"model.activation": ["relu"]}, seeds=[-1])
+    result = run_cli("sweep", path, "--out", tmp_path / "out")
+    assert result.returncode == 2 and result.stderr.strip().endswith("e.g. seeds: [0]"), \
+        result.stderr
