@@ -109,10 +109,18 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         remove_temporary(tmp)
+        _name(e, path)
         raise
     return path
+
+
+def _name(error: BaseException, path: Path) -> None:
+    """Names the file a failed write was writing (a bare `write` leaves it out), for the one
+    `error:` line that reports it."""
+    if isinstance(error, OSError) and error.filename is None:
+        error.filename = str(path)
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:
@@ -167,8 +175,9 @@ def append_csv(path: str | os.PathLike, frame, float_format: str | None = None) 
             while view:
                 view = view[os.write(fd, view):]
             os.fsync(fd)
-        except BaseException:
+        except BaseException as e:
             os.ftruncate(fd, size)  # no partial line (and, on a full disk, the space back)
+            _name(e, path)
             raise
     finally:
         os.close(fd)

@@ -238,24 +238,10 @@ def non_finite_cause(activation: str | list[str], loss: float) -> str | None:
     Returns:
         The message (what and how to fix) for `model.activation`, or None. Imports Keras.
     """
-    from harness.base import backend
-
-    backend.load()
-    import tensorflow as tf
-
     names = list(dict.fromkeys(activation if isinstance(activation, list) else [activation]))
-    z = tf.linspace(*PROBE, 201)
     for name in names:
-        out = tf.function(keras_function(name), autograph=False)(z).numpy()
-        bad = ~np.isfinite(out)
-        if bad.any():
-            at, value = float(z.numpy()[bad.argmax()]), float(out[bad.argmax()])
-            hint = ("a log or a square root needs z > 0: e.g. keras.ops.log(1 + keras.ops.abs(z))"
-                    if math.isnan(value) else "exp and powers overflow float32: e.g. "
-                    "keras.ops.exp(keras.ops.minimum(z, 20))")
-            return (f"the loss is already {loss} at initialisation because activation {name!r} "
-                    f"gives {value} for a finite input (z = {at:.3g}); make it finite for every "
-                    f"real z ({hint})")
+        if (why := non_finite(name)) is not None:
+            return f"the loss is already {loss} at initialisation because {why}"
     users = [name for name in names if ":" in name]
     if users:
         return (f"the loss is already {loss} at initialisation, before any training step, with "
@@ -264,6 +250,35 @@ def non_finite_cause(activation: str | list[str], loss: float) -> str | None:
                 "inputs it gets, or try smaller initial weights, e.g. "
                 "model: {initializer: glorot_uniform}")
     return None
+
+
+def non_finite(name: str) -> str | None:
+    """Whether an activation gives NaN or infinity for a finite input (on `PROBE`): what `run`
+    and `preflight` find as a loss NaN at initialisation, and `theory` refuses alike.
+
+    Args:
+        name: an activation name, alias or `package.module:function`.
+
+    Returns:
+        None when it is finite there; else "activation 'x' gives nan for a finite input (z = ..);
+        make it finite for every real z (how)". Imports Keras.
+    """
+    from harness.base import backend
+
+    backend.load()
+    import tensorflow as tf
+
+    z = tf.linspace(*PROBE, 201)
+    out = tf.function(keras_function(name), autograph=False)(z).numpy()
+    bad = ~np.isfinite(out)
+    if not bad.any():
+        return None
+    at, value = float(z.numpy()[bad.argmax()]), float(out[bad.argmax()])
+    hint = ("a log or a square root needs z > 0: e.g. keras.ops.log(1 + keras.ops.abs(z))"
+            if math.isnan(value) else "exp and powers overflow float32: e.g. "
+            "keras.ops.exp(keras.ops.minimum(z, 20))")
+    return (f"activation {name!r} gives {value} for a finite input (z = {at:.3g}); make it "
+            f"finite for every real z ({hint})")
 
 
 def _import_user(name: str) -> Callable:

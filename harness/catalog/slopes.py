@@ -107,7 +107,8 @@ def is_elementwise(name: str) -> bool:
         whole, half = _autodiff(name, _PROBE)[0], _autodiff(name, _PROBE[:4])[0]
     except Exception:  # noqa: BLE001 - e.g. glu, which halves its input
         return False
-    return whole.shape == _PROBE.shape and np.allclose(half, whole[:4], rtol=1e-5, atol=1e-9)
+    return whole.shape == _PROBE.shape and np.allclose(half, whole[:4], rtol=1e-5, atol=1e-9,
+                                                       equal_nan=True)  # NaN: not a coupling
 
 
 def elementwise(name: str) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:

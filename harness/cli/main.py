@@ -6,16 +6,13 @@ The arguments are declared in `harness.cli.parser`, what each command does is in
 current run `interrupted`; a closed pipe (`| head`) stops no run.
 """
 
-import errno
 import os
 import signal
 import sys
 
 from harness.base.stops import Stopped, handle_stop_signals, raise_swallowed_stop, sticky_stops
 from harness.cli.parser import parser
-from harness.errors import HarnessError
-
-DISK_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+from harness.errors import HarnessError, disk_fix
 
 
 class PipeSafe:
@@ -82,13 +79,11 @@ def _main(args) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except OSError as e:
-        if e.errno not in DISK_ERRORS:
+        fix = disk_fix(e)
+        if fix is None:
             raise
         where = f"{e.filename}: " if e.filename else ""
-        fix = ("check its permissions (chmod, chattr -i)" if e.errno in (errno.EACCES, errno.EPERM)
-               else "free some space")  # a permission is not fixed by freeing space
-        print(f"error: {where}{e.strerror}; {fix} or give another --out (the run folder says "
-              "how far the run got)", file=sys.stderr)
+        print(f"error: {where}{e.strerror}; {fix}", file=sys.stderr)
         return 2
     except Exception as e:
         from harness.config.memory import limits, out_of_memory

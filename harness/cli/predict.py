@@ -17,6 +17,7 @@ its inputs too, so it takes a config, as `run` and `preflight` do.
 
 import math
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def explain(config, overrides=None, out: str | os.PathLike | None = None,
     from harness.data.datasets import load_dataset
     from harness.report.phase import plot_phase
 
-    cfg = load_config(config, overrides)[0]
+    cfg, sources = load_config(config, overrides)
+    _check_finite(cfg, sources, config)
     data = load_dataset(cfg.data, cfg.seed)
     out = Path(out) if out is not None else Path("results", "theory",
                                                  f"{cfg.name}-{datetime.now():%Y%m%d-%H%M%S}")
@@ -81,6 +83,28 @@ def explain(config, overrides=None, out: str | os.PathLike | None = None,
     if grids:
         paths.append(write_figure(out / "phase.png", plot_phase(grids, points)))
     return text, paths
+
+
+def _check_finite(cfg, sources, config) -> None:
+    """An activation that is NaN or infinite for a finite input is refused, as `run` and
+    `preflight` refuse it (they find it as a loss NaN at initialisation): the theory would draw
+    blank cells and a chi from the finite part. The table's activations are finite everywhere;
+    only one without a formula (a user's function) is tried, which loads TensorFlow."""
+    from harness.base.yamlfile import display_path
+    from harness.catalog import activations
+    from harness.config.file import blame
+    from harness.config.section import KeyProblem
+
+    for name in dict.fromkeys(cfg.model.activations()):
+        if activations.get(name).der is not None:
+            continue
+        try:
+            why = activations.non_finite(name)
+        except Exception:  # noqa: BLE001 - not of one input (glu): the theory says it applies not
+            continue
+        if why:
+            where = "<mapping>" if isinstance(config, Mapping) else display_path(Path(config))
+            raise blame(KeyProblem("model.activation", why), sources, where)
 
 
 def sigma_w2_axis(name: str, marked) -> np.ndarray:

@@ -32,32 +32,85 @@ TABLES = {
 TEXT = {"layer", "metric", "split", "quantity", "scale"}
 
 
-def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Reads one of a run's CSV tables (`TABLES`), checked.
+# The columns each table's rows are unique by: a repeated row is damage (a bad copy or merge),
+# never data. (points.csv may repeat a point of the data; neurons.csv's grid has no fixed names.)
+KEYS = {
+    "history.csv": ["epoch"],
+    "layers.csv": ["epoch", "layer", "metric"],
+    "histograms.csv": ["epoch", "layer", "quantity", "scale", "bin_left"],
+    "timesteps.csv": ["epoch", "layer", "step", "metric"],
+    "first_layer_weights.csv": ["epoch", "unit", "input"],
+    "feature_maps.csv": ["layer", "channel", "row", "col"],
+}
+# The meter's tables, written with rows for epoch 0 before the first step.
+MEASURED = ("layers.csv", "histograms.csv", "timesteps.csv")
+
+
+def read_table(path: str | os.PathLike, summary: dict | None = None) -> pd.DataFrame:
+    """Reads one of a run's CSV tables (`TABLES`), checked; every reader of a run's tables goes
+    through here (`harness.rundir.run.Run.table`).
 
     Args:
         path: the file; its name says which columns it must have.
+        summary: the run's `summary.json`, written after every table: with it, the table is
+            also checked against it (`check_table`).
 
     Returns:
-        The table; empty when the file is missing or empty. A partial last line (a process
-        killed mid-append) is left out.
+        The table; empty when the file is missing or empty and no summary says it was written.
+        A partial last line (a process killed mid-append) is left out.
 
     Raises:
         HarnessError: one line naming the file, when it is damaged (binary, not a table, a column
-            missing, text where numbers belong).
+            missing, text where numbers belong, a row repeated, or at odds with the summary).
     """
     path = Path(path)
-    return _read_csv(path, TABLES.get(path.name, []))
-
-
-def check_tables(path: str | os.PathLike) -> None:
-    """Reads every table of a run folder; raises `HarnessError` naming the first damaged one,
-    or one cut short (`check_whole`)."""
-    for name in TABLES:
-        read_table(Path(path) / name)
-    summary = read_summary(Path(path) / "summary.json")
+    frame = _read_csv(path, TABLES.get(path.name, []))
+    keys = [key for key in KEYS.get(path.name, []) if key in frame]
+    if len(frame) and keys and (repeated := int(frame.duplicated(keys).sum())):
+        raise _damaged(path, f"{repeated} row(s) repeated (the same {', '.join(keys)})")
     if summary:
-        check_whole(path, summary)
+        check_table(path, frame, summary)
+    return frame
+
+
+def check_table(path: Path, frame: pd.DataFrame, summary: dict) -> None:
+    """Checks one table against the run's `summary.json`, which is written after every table.
+
+    Once the summary is there, the table ends with a whole line; a table the run wrote is there
+    (history and layers of a completed run; timesteps when the summary has its time ratios);
+    the meter's tables hold rows from epoch 0; no table holds an epoch past `epochs_run`.
+
+    Args:
+        path: the table's file.
+        frame: the table as `read_table` read it.
+        summary: the run's `summary.json`.
+
+    Raises:
+        HarnessError: one line naming the table and what is wrong with it.
+    """
+    name, runs = path.name, summary.get("epochs_run")
+    runs = runs if isinstance(runs, int) and not isinstance(runs, bool) else None
+    written = (name in ("history.csv", "layers.csv") and summary.get("status") == FINISHED
+               or name == "timesteps.csv" and "time_ratio_init" in summary)
+    if not path.exists():
+        if written:
+            raise _damaged(path, "missing, but summary.json says the run wrote it")
+        return
+    if not _ends_whole(path):
+        raise _damaged(path, "cut short (its last line is incomplete, but summary.json says "
+                             "the run wrote it whole)")
+    if name in MEASURED and frame.empty:
+        raise _damaged(path, "cut short: no rows, but summary.json says the run wrote it from "
+                             "epoch 0")
+    if "epoch" not in frame or frame.empty:
+        return
+    epochs = frame["epoch"]
+    if name in MEASURED and epochs.min() != 0:
+        raise _damaged(path, f"no rows for epoch 0 (initialisation): it starts at epoch "
+                             f"{epochs.min():g}")
+    if runs is not None and epochs.max() > runs:
+        raise _damaged(path, f"rows for epoch {epochs.max():g}, but summary.json says "
+                             f"epochs_run {runs}")
 
 
 def check_whole(path: str | os.PathLike, summary: dict, history: pd.DataFrame | None = None,
@@ -65,9 +118,10 @@ def check_whole(path: str | os.PathLike, summary: dict, history: pd.DataFrame | 
     """Checks a run's tables against its `summary.json`, which is written after them.
 
     A partial last line is what a process killed mid-append leaves, before any summary; once the
-    summary is there, every table ends with a whole line. A completed run's `history.csv` holds
-    `epochs_run` rows and its `layers.csv` reaches that epoch. A table cut short after the run
-    (a full disk while copying, a bad sync) would otherwise read as a shorter run.
+    summary is there, every table ends with a whole line (`check_table` checks the rest of each
+    as it is read). A completed run's `history.csv` holds epochs 1 to `epochs_run` and its
+    `layers.csv` reaches that epoch. A table cut short after the run (a full disk while copying,
+    a bad sync) would otherwise read as a shorter run.
 
     Args:
         path: the run folder.
@@ -75,23 +129,25 @@ def check_whole(path: str | os.PathLike, summary: dict, history: pd.DataFrame | 
         history, layers: the tables as `read_table` gives them (read here when None).
 
     Raises:
-        HarnessError: one line naming the table that is cut short.
+        HarnessError: one line naming the table that is damaged or cut short.
     """
     path = Path(path)
     for name in TABLES:
         if not _ends_whole(path / name):
+            read_table(path / name)  # a binary file is that, not "cut short"
             raise _damaged(path / name, "cut short (its last line is incomplete, but "
                                         "summary.json says the run wrote it whole)")
+    history = read_table(path / "history.csv") if history is None else history
+    layers = read_table(path / "layers.csv") if layers is None else layers
+    check_table(path / "history.csv", history, summary)
+    check_table(path / "layers.csv", layers, summary)
     runs = summary.get("epochs_run")
     if summary.get("status") != FINISHED or not isinstance(runs, int) or isinstance(runs, bool):
         return
-    history = read_table(path / "history.csv") if history is None else history
-    if len(history) != runs:
-        raise _damaged(path / "history.csv", f"cut short: {len(history)} rows where "
-                                             f"summary.json says epochs_run {runs}")
-    layers = read_table(path / "layers.csv") if layers is None else layers
-    reached = int(layers["epoch"].max()) if len(layers) else None
-    if reached != runs and (path / "layers.csv").exists():
+    if len(history) != runs:  # more rows than epochs is not a file cut short
+        raise _damaged(path / "history.csv", ("cut short: " if len(history) < runs else "")
+                       + f"{len(history)} rows where summary.json says epochs_run {runs}")
+    if (reached := int(layers["epoch"].max())) < runs:  # past epochs_run: `check_table`
         raise _damaged(path / "layers.csv", f"cut short: epochs up to {reached} where "
                                             f"summary.json says epochs_run {runs}")
 

@@ -18,6 +18,7 @@ from harness.base.frames import layer_key
 from harness.errors import HarnessError
 from harness.rundir.read import (
     FINISHED,
+    TABLES,
     check_whole,
     read_config,
     read_json,
@@ -45,10 +46,34 @@ class Run:
     layers: pd.DataFrame
     summary: dict = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict, repr=False)  # file name -> frame, as `table` read it
 
     @property
     def status(self) -> str:
         return self.summary.get("status", "incomplete")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of the folder's tables (`harness.rundir.read.TABLES`, e.g. `"timesteps.csv"`),
+        read once and checked against `summary.json` (`harness.rundir.read.read_table`): the one
+        way a report, a comparison, a sweep or TensorBoard reads a run's table.
+
+        Returns:
+            The table; empty when the run did not write it (yet).
+
+        Raises:
+            HarnessError: one line naming the file, when it is damaged.
+        """
+        if name not in self.tables:
+            summary = None if self.summary == {"status": "incomplete"} else self.summary
+            self.tables[name] = read_table(self.dir / name, summary)
+        return self.tables[name]
+
+    def read_all(self) -> "Run":
+        """Reads and checks every table (`table`) now; returns the run. For a reader that trusts
+        the whole folder: a resume counting the run complete, TensorBoard."""
+        for name in TABLES:
+            self.table(name)
+        return self
 
     def __repr__(self) -> str:
         """One line a plain REPL can show (the dataclass's own printed every DataFrame): the
@@ -70,11 +95,12 @@ class Run:
         return run_html(self)
 
 
-def load_run(path: str | os.PathLike) -> Run:
+def load_run(path: str | os.PathLike, every_table: bool = False) -> Run:
     """Reads a run folder written by `harness run`.
 
     Args:
         path: the run folder (the one holding `config.yaml`).
+        every_table: also read and check every other table now (`Run.read_all`).
 
     Returns:
         A `Run`. Files a run did not get to write yet come back empty; a partial last line of a
@@ -97,7 +123,7 @@ def load_run(path: str | os.PathLike) -> Run:
     if not history.empty and not layers.empty:  # killed between the two appends
         last = min(history["epoch"].max(), layers["epoch"].max())
         history, layers = history[history.epoch <= last], layers[layers.epoch <= last]
-    return Run(
+    run = Run(
         dir=path,
         config=read_config(path / "config.yaml"),
         history=history,
@@ -105,6 +131,7 @@ def load_run(path: str | os.PathLike) -> Run:
         summary=summary or {"status": "incomplete"},
         meta=read_json(path / "meta.json") or {},
     )
+    return run.read_all() if every_table else run
 
 
 def _network_order(layers: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,6 @@ from harness.base.frames import full_bins
 from harness.base.labels import flatten_config
 from harness.base.owned import check_ours, mark_ours, remove_ours
 from harness.errors import HarnessError
-from harness.rundir.read import read_table
 from harness.rundir.run import Run, load_run
 
 SUMMARY_METRICS = ("test_loss", "test_accuracy", "test_mae", "test_rmse", "vanishing_ratio_init",
@@ -77,7 +76,7 @@ def write_events(path: str | os.PathLike, logdir: str | os.PathLike | None = Non
     from tensorboard.plugins.hparams import api as hp
 
     mark_ours(logdir, "tensorboard")
-    loaded = [load_run(run_dir) for run_dir in runs]
+    loaded = [load_run(run_dir, every_table=True) for run_dir in runs]  # damaged: not written
     hparams = {}
     for run in loaded:
         for key, value in _hparams(run.config).items():
@@ -111,9 +110,9 @@ def _run_events(run: Run, hp) -> None:
     for metric in SUMMARY_METRICS:
         if _finite(run.summary.get(metric)):
             tf.summary.scalar(f"summary/{metric}", run.summary[metric], step=step)
-    histograms = run.dir / "histograms.csv"
-    if histograms.is_file():
-        _histograms(full_bins(read_table(histograms)))  # with the bins the file leaves out
+    histograms = run.table("histograms.csv")
+    if not histograms.empty:
+        _histograms(full_bins(histograms))  # with the bins the file leaves out
 
 
 def _histograms(frame: pd.DataFrame) -> None:

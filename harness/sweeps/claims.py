@@ -11,8 +11,11 @@ from pathlib import Path
 from harness.data.datasets import sources_now
 from harness.errors import HarnessError
 from harness.rundir.folders import lock_folder, open_run_folder
-from harness.rundir.read import check_tables
 from harness.rundir.run import is_finished, load_run, same_data
+
+# The note of a run another process held when this sweep reached it: true until that process ends.
+BUSY = ("another sweep is training it (same folder); rerun this sweep when it is done to "
+        "collect it")
 
 
 def is_complete(run_dir: Path, point, run=None) -> bool:
@@ -29,8 +32,7 @@ def is_complete(run_dir: Path, point, run=None) -> bool:
     if not is_finished(run_dir):
         return False
     try:
-        saved = (run or load_run(run_dir)).config
-        check_tables(run_dir)  # a damaged histograms.csv would stop the sweep's report
+        saved = (run or load_run(run_dir)).read_all().config  # a damaged table: train it again
     except HarnessError:  # damaged: not finished, rerun it
         return False
     return saved == point.config.model_dump(mode="json") and same_data(
@@ -74,8 +76,7 @@ def claim_run(run_dir: Path, point, errors: dict) -> tuple[ExitStack | None, str
     claim = ExitStack()
     if not claim.enter_context(lock_folder(run_dir)):
         claim.close()
-        errors[point.folder] = ("another sweep is training it (same folder); rerun this sweep "
-                                "when it is done to collect it")
+        errors[point.folder] = BUSY
         return None, "another sweep is training it"
     try:
         if is_complete(run_dir, point):

@@ -22,7 +22,7 @@ from harness.config.expect import format_results
 from harness.errors import HarnessError
 from harness.rundir.folders import RESULTS
 from harness.rundir.run import load_run
-from harness.sweeps.claims import check_inputs, is_complete
+from harness.sweeps.claims import BUSY, check_inputs, is_complete
 from harness.sweeps.experiment import Experiment, load_experiment
 from harness.sweeps.jobs import parse_jobs
 from harness.sweeps.parallel import Processes
@@ -171,7 +171,10 @@ def _tables(exp: Experiment, out: Path, errors: dict):
         run, error = _read_back(run_dir, point)
         if run is not None:
             loaded[point.folder] = run
-        rows.append(run_row(point, run, errors.get(point.folder) or error, run_dir))
+        note = errors.get(point.folder)
+        if note == BUSY and run is not None and run.status != "incomplete":
+            note = None  # the other sweep's run has ended: its folder says how
+        rows.append(run_row(point, run, note or error, run_dir))
     runs = runs_frame(rows)
     summary = summary_frame(runs, list(exp.grid))
     results = check_cells(exp, runs, summary)

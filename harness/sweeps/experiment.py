@@ -330,10 +330,24 @@ def _validate(base, overrides, shown, run, grid, cli) -> Config:
                          and any(key in case for case in grid[a])), None)
             where = ("--set" if key in cli else "grid" if key in grid else "seeds" if key == "seed"
                      else "file name" if key == "name" else f"grid: {axis}" if axis else "set")
-            raise ConfigError(f"{shown}: {where}: {key}:{message[len(prefix):]}") from None
+            rest = _yaml_example(message[len(prefix):], key, where)
+            raise ConfigError(f"{shown}: {where}: {key}:{rest}") from None
     if message.startswith("overrides "):  # a clash between keys: `overrides a, overrides b: ...`
         message = message.split(": ", 1)[1]
     raise ConfigError(f"{shown}: run {run}: {message}") from None
+
+
+def _yaml_example(message: str, key: str, where: str) -> str:
+    """`load_config`'s example for an override (`e.g. overrides={'seed': 0}`, the API's words)
+    in the words of the place in the experiment file or command line that gave the value."""
+    found = re.search(r"e\.g\. overrides=\{'[^']+': (.*)\}$", message)
+    if not found:
+        return message
+    value = found.group(1).strip("'")
+    example = {"--set": f"--set {key}={value}", "seeds": f"seeds: [{value}]",
+               "grid": f"grid: {{{key}: [{value}]}}"}.get(where.split(":")[0],
+                                                         f"set: {{{key}: {value}}}")
+    return message[:found.start()] + f"e.g. {example}"
 
 
 def _unique_folders(points, shown: str) -> None:

@@ -36,7 +36,6 @@ from harness.report.draw.style import (
 from harness.report.entry import FigureEntry
 from harness.report.run.health import stat_labels
 from harness.report.run.time import plot_time_overlay
-from harness.rundir.read import read_table
 from harness.sweeps.experiment import Experiment
 
 DEPTH, ACTIVATION = "model.depth", "model.activation"
@@ -113,7 +112,7 @@ def facets(exp, loaded: dict) -> list[Facet]:
             health=_concat([_health(r.layers).assign(**tag) for r, tag in here
                             if not r.layers.empty]),
             first=first, styles={g: {"color": colors[g], **_line(i)} for i, g in enumerate(first)},
-            steps={g: read_table(r.dir / "timesteps.csv") for g, r in first.items()}))
+            steps={g: r.table("timesteps.csv") for g, r in first.items()}))
     return found
 
 
@@ -167,7 +166,7 @@ def _ratio_by_depth(s: Study) -> Figure:
 
 
 def _histograms(f: Facet) -> Figure:
-    frames = [read_table(r.dir / "histograms.csv").assign(run=g) for g, r in f.first.items()]
+    frames = [r.table("histograms.csv").assign(run=g) for g, r in f.first.items()]
     return f.titled(plot_compare_histograms(_concat(frames), f.styles),
                     "Distributions in the first, a middle and the last hidden layer")
 

@@ -8,7 +8,6 @@ summary's `status` says `failed` until the run sets its own (`completed`, `diver
 (Ctrl-C, SIGTERM) closes the folder as `interrupted`, an error as `failed` with the error.
 """
 
-import errno
 import time
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from harness.base.files import write_json, write_yaml
 from harness.base.stops import deferred_interrupt
-from harness.errors import HarnessError
+from harness.errors import HarnessError, disk_fix
 from harness.rundir.folders import lock_folder, open_run_folder
 from harness.rundir.run import load_run
 from harness.training.summary import Summary
@@ -63,7 +62,7 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: Summary,
             raise
         except Exception as e:
             summary.failed(e, _epochs_recorded(run_dir))
-            disk = isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+            disk = disk_fix(e)
             try:
                 _finish(run_dir, meta, summary, started, None)
             except OSError:
@@ -71,8 +70,7 @@ def open_run(run_dir: Path, meta: dict, config: dict, summary: Summary,
                     raise  # with a full disk the summary may not fit either: no summary, no claim
             if disk:
                 raise HarnessError(f"{run_dir}/: {e.strerror} while writing the run, which is "
-                                   "not completed; free some space, or give --out on another "
-                                   "disk") from e
+                                   f"not completed; {disk}") from e
             raise
         _finish(run_dir, meta, summary, started, report)
 

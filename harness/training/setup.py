@@ -76,6 +76,23 @@ def setup(config: str | os.PathLike | Mapping,
     return s
 
 
+def _initial_weights_blamed(model, loss: float) -> KeyProblem:
+    """The initial weights made the loss non-finite: blame the key that set them too large (a
+    recurrent kernel's `spectral_radius` above 1 grows the state every step), with a fix that
+    changes it (not the initializer already set)."""
+    start = (f"the loss is already {loss} at initialisation, before any training step, so the "
+             "initial weights are the cause (not train.learning_rate)")
+    radius = getattr(model, "spectral_radius", None)
+    if radius is not None and radius > 1:
+        return KeyProblem("model.spectral_radius", f"{start}: a recurrent kernel of spectral "
+                          f"radius {radius:g} can grow the state {radius:g}x at every step; use "
+                          "one near 1, e.g. model: {spectral_radius: 1.0}")
+    smaller = ("{initializer: {name: random_normal, stddev: 0.01}}"
+               if model.initializer == "glorot_uniform" else "{initializer: glorot_uniform}")
+    return KeyProblem("model.initializer", f"{start}; use smaller initial weights, e.g. "
+                      f"model: {smaller}")
+
+
 def _check_initial_loss(s: Setup, where: str) -> None:
     """A loss that is NaN or infinite before any step is the initialisation's doing, not the
     learning rate's: say so before a run folder is made."""
@@ -92,7 +109,4 @@ def _check_initial_loss(s: Setup, where: str) -> None:
         cause = activations.non_finite_cause(s.cfg.model.activation, loss)
         if cause:  # an activation that is not finite, or the user's own: name it
             raise KeyProblem("model.activation", cause)
-        raise KeyProblem("model.initializer", f"the loss is already {loss} at initialisation, "
-                         "before any training step, so the initial weights are the cause (not "
-                         "train.learning_rate); use smaller initial weights, e.g. "
-                         "model: {initializer: glorot_uniform}")
+        raise _initial_weights_blamed(s.cfg.model, loss)

@@ -26,7 +26,6 @@ from harness.report.compare.plots import run_styles
 from harness.report.draw.style import activation_name
 from harness.report.entry import draw_entries
 from harness.report.run.captions import summary_chance
-from harness.rundir.read import read_table
 from harness.rundir.run import Run, load_run
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
@@ -177,9 +176,9 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
         styles=run_styles(list(table["activation"]), labels),
         layers=_stack([r.layers for r in runs], labels),
         history=_stack([r.history for r in runs], labels),
-        histograms=_stack([read_table(r.dir / "histograms.csv") for r in runs], labels),
+        histograms=_stack([r.table("histograms.csv") for r in runs], labels),
         chance={label: chance_levels(r) for r, label in zip(runs, labels)},
-        steps={label: read_table(r.dir / "timesteps.csv") for r, label in zip(runs, labels)})
+        steps={label: r.table("timesteps.csv") for r, label in zip(runs, labels)})
     drawn = draw_entries(COMPARE_FIGURES, compared, out)
     notes, figures = drawn.notes, drawn.figures
     notes += [f"{lab}: status {r.status}." for r, lab in zip(runs, labels)
@@ -205,7 +204,7 @@ def chance_levels(run: Run) -> dict:
     found = summary_chance(summary)
     if found or summary.get("task") == "regression":
         return found
-    points = read_table(run.dir / "points.csv")
+    points = run.table("points.csv")
     if points.empty or "y" not in points or summary.get("task") not in ("binary", "multiclass"):
         return {}
     test = points[points["split"] == "test"] if "split" in points else points

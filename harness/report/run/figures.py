@@ -30,7 +30,6 @@ from harness.report.run.playground import (
 from harness.report.run.theory import plot_jacobians, plot_theory
 from harness.report.run.time import plot_time, plot_time_heatmap
 from harness.report.run.weights import plot_first_layer_weights
-from harness.rundir.read import read_table
 from harness.rundir.run import Run
 
 
@@ -58,14 +57,16 @@ class RunFiles:
         return self.run.summary
 
     def has(self, name: str) -> bool:
-        """Whether the run folder holds the file `name`, e.g. `timesteps.csv`."""
-        return (self.run.dir / name).is_file()
+        """Whether the run folder holds the file `name`, e.g. `timesteps.csv`; a table that
+        `summary.json` says the run wrote but is gone raises (`harness.rundir.run.Run.table`)."""
+        return (self.run.dir / name).is_file() or (name.endswith(".csv")
+                                                   and not self.run.table(name).empty)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The run folder's `name.csv`, or None when it is missing or empty; a damaged file
-        raises a `HarnessError` naming it (`harness.rundir.run.read_table`)."""
+        raises a `HarnessError` naming it (`harness.rundir.run.Run.table`)."""
         if name not in self._tables:
-            frame = read_table(self.run.dir / f"{name}.csv")
+            frame = self.run.table(f"{name}.csv")
             self._tables[name] = None if frame.empty else frame
         return self._tables[name]
 

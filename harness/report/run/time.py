@@ -47,10 +47,12 @@ def plot_time(timesteps, title: str = "") -> Figure:
         for i, epoch in enumerate(epochs):
             line = rows[rows["epoch"] == epoch].sort_values("step")
             values = line["value"].to_numpy(dtype=float)
-            values = np.where(values > 0, values, np.nan)  # underflow: no point on a log axis
+            label = "initialisation" if epoch == 0 else f"epoch {epoch}"
+            if (bad := int((~np.isfinite(values)).sum())):  # a diverged epoch: say what is left out
+                label += f" ({bad} of {len(values)} steps NaN/inf, not drawn)"
+            values = np.where(np.isfinite(values) & (values > 0), values, np.nan)  # 0: underflow
             ax.plot(line["step"], values, color=cmap(i / max(len(epochs) - 1, 1)),
-                    linewidth=2.0 if epoch in (epochs[0], epochs[-1]) else 1.0,
-                    label="initialisation" if epoch == 0 else f"epoch {epoch}")
+                    linewidth=2.0 if epoch in (epochs[0], epochs[-1]) else 1.0, label=label)
         ax.set_yscale("log")
         ax.set_xlabel("step t (the head reads the last)")
         ax.set_ylabel(METRIC_LABELS[metric])
@@ -77,22 +79,29 @@ def plot_time_heatmap(timesteps, metric: str = "h_grad_norm") -> Figure:
     fig = Figure(figsize=(5.2 * len(panels), 3.8), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(panels), squeeze=False)).ravel()
     values = timesteps[timesteps["metric"] == metric]["value"].to_numpy(dtype=float)
-    positive = values[values > 0]
+    positive = values[np.isfinite(values) & (values > 0)]
     if positive.size == 0:
-        raise NothingToPlot(f"every {metric} is 0 (underflow)")
+        raise NothingToPlot(f"every {metric} is 0 (underflow)" if np.isfinite(values).all()
+                            else f"no finite {metric} above 0 (the run diverged)")
     norm = LogNorm(vmin=positive.min(), vmax=positive.max())
     for ax, (layer, _) in zip(axes, panels):
         rows = timesteps[(timesteps["layer"].astype(str) == layer)
                          & (timesteps["metric"] == metric)]
-        table = rows.pivot_table(index="epoch", columns="step", values="value")
-        shown = np.ma.masked_less_equal(table.to_numpy(dtype=float), 0)
-        image = ax.pcolormesh(np.arange(table.shape[1] + 1) + 0.5,
-                              np.arange(table.shape[0] + 1), shown, cmap="magma", norm=norm)
+        # dropna=False: a diverged epoch's NaN cells are kept, to be shown as such
+        table = rows.pivot_table(index="epoch", columns="step", values="value", dropna=False)
+        grid = table.to_numpy(dtype=float)
+        shown = np.ma.masked_less_equal(np.ma.masked_invalid(grid), 0)
+        bad = int((~np.isfinite(grid)).sum())
+        image = ax.pcolormesh(np.arange(table.shape[1] + 1) + 0.5, np.arange(table.shape[0] + 1),
+                              shown, norm=norm, cmap=matplotlib.colormaps["magma"].with_extremes(
+                                  bad="#cccccc" if bad else "white"))
         ax.set_yticks(np.arange(table.shape[0]) + 0.5,
                       ["init" if e == 0 else str(e) for e in table.index])
         ax.set_xlabel("step t")
         ax.set_ylabel("epoch")
-        ax.set_title(f"{layer}: {METRIC_LABELS[metric]}")
+        zeros = f", {int((grid == 0).sum())} exactly 0" if (grid == 0).any() else ""
+        ax.set_title(f"{layer}: {METRIC_LABELS[metric]}" + (
+            f"\ngrey = masked ({bad} NaN/inf: a diverged epoch{zeros})" if bad else ""))
     fig.colorbar(image, ax=list(axes), label=METRIC_LABELS[metric])
     return fig
 
