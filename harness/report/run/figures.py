@@ -17,7 +17,7 @@ from harness.report.run import captions
 from harness.report.run.boundary import plot_decision_boundary
 from harness.report.run.curves import plot_history
 from harness.report.run.distributions import plot_histograms, plot_update_ratio
-from harness.report.run.feature_maps import plot_feature_maps
+from harness.report.run.feature_maps import maps_caption, plot_feature_maps
 from harness.report.run.gradients import plot_grad_heatmaps, plot_grad_norms
 from harness.report.run.health import plot_activation_stats
 from harness.report.run.playground import (
@@ -237,10 +237,8 @@ RUN_FIGURES = (
     FigureEntry(
         name="feature_maps.png", title="One test image through the conv layers",
         applies=lambda r: r.has("feature_maps.csv"),
-        draw=lambda r: plot_feature_maps(r.table("feature_maps")),
-        caption="The first test image as each conv layer hands it on after training, its first "
-                "channels side by side, each map on its own grey scale (its range above it). "
-                "Healthy layers show strokes and edges, coarser after each pool; a map of one "
-                "flat grey (range near 0) passes nothing of the image on: saturated or dead "
-                "channels."),
+        draw=lambda r: plot_feature_maps(r.table("feature_maps"),
+                                         kernel_size=int(r.model.get("kernel_size") or 3)),
+        caption=lambda r: maps_caption(r.table("feature_maps"),
+                                       int(r.model.get("kernel_size") or 3))),
 )
