@@ -29,7 +29,7 @@ from harness.report.run.playground import (
 )
 from harness.report.run.theory import plot_jacobians, plot_theory
 from harness.report.run.time import plot_time, plot_time_heatmap
-from harness.report.run.weights import plot_first_layer_weights
+from harness.report.run.weights import change_words, plot_first_layer_weights, read_change
 from harness.rundir.read import read_table
 from harness.rundir.run import Run
 
@@ -106,17 +106,23 @@ def _weights_title(r: RunFiles) -> str:
 
 
 def _weights_caption(r: RunFiles) -> str:
+    try:
+        words = change_words(read_change(r.table("first_layer_weights")))
+    except NothingToPlot:
+        words = ""
+    found = f" Here {words}." if words else ""
     if captions.conv_stack(r.layers):
         k = r.model.get("kernel_size", "?")
         return (f"The first conv layer's {k} x {k} filters drawn as images, one pixel per kernel "
-                "position, at initialisation and after training (blue positive, red negative): "
-                "trained filters become edge and stroke detectors; filters that did not change "
-                "are a layer the gradient did not reach.")
+                "position, at initialisation and after training (blue positive, red negative), "
+                "and below them the change between the two, magnified on a scale of its own (its "
+                "factor at the left): trained filters become edge and stroke detectors; filters "
+                "that hardly changed are a layer the gradient did not reach." + found)
     return ("A few first-layer units' weights drawn as images, one pixel per input, at "
             "initialisation and after training, on one colour scale (blue positive, red "
-            "negative), and below them the change between the two on its own scale: after a "
-            "few epochs the weights still look like their random start, while the change "
-            "shows the strokes of the digits each unit learned to respond to.")
+            "negative), and below them the change between the two, magnified on a scale of its "
+            "own (its factor at the left): a pattern there (strokes of the digits) is what "
+            "training wrote; one even colour per unit is a shift, no pattern." + found)
 
 
 def _time_caption(r: RunFiles) -> str:
