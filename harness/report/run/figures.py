@@ -90,6 +90,14 @@ def _boundary(r: RunFiles):
                                   r.summary.get("class_names"), r.summary.get("input_names"))
 
 
+def _pooled(r: RunFiles) -> list[str]:
+    """The conv layers a 2 x 2 max-pool follows (`model.pool`, 1-based, as the config holds it
+    resolved)."""
+    if not captions.conv_stack(r.layers):
+        return []
+    return [f"conv_{k}" for k in (r.model.get("pool") or [])]
+
+
 def _history(r: RunFiles):
     return plot_history(r.run.history, r.activation, r.train.get("loss", ""),
                         r.summary.get("diverged_epoch"), captions.summary_chance(r.summary))
@@ -176,18 +184,8 @@ RUN_FIGURES = (
                 "hardly moves; far above, training is unstable."),
     FigureEntry(
         name="histograms.png", title="Distributions per layer",
-        draw=lambda r: plot_histograms(r.table("histograms"), r.activation),
-        caption="One row per layer (input at the bottom), grey at initialisation, a line at the "
-                "last logged epoch; each row scaled to its tallest bar but the two end bins and "
-                "the bin at 0: a taller one (ReLU's zeros, exact zeros on a log axis, a saturated "
-                "sigmoid) is cut at the row's height and its share written at the right. "
-                "Pre-activations, and an unbounded activation's outputs (ReLU), are on a "
-                "symmetric log axis (linear within 1e-4, decades beyond; each column one range), "
-                "so that epoch 0's small values and a trained network's large ones both show. "
-                "Activations piled at the ends of a sigmoid's 0..1 range are saturated; all at "
-                "0.5, collapsed; spread out, healthy (Deep Learning from Scratch, ch. 6). "
-                "Gradients are on a log10|g| axis: a row shifted left by 3 gets a thousandth of "
-                "the gradient."),
+        draw=lambda r: plot_histograms(r.table("histograms"), r.activation, pooled=_pooled(r)),
+        caption=lambda r: captions.histogram_caption(_pooled(r))),
     FigureEntry(
         name="history.png", title="Learning curves", draw=_history, caption=_history_caption),
     FigureEntry(
