@@ -7,13 +7,22 @@ import math
 
 import numpy as np
 
-from harness.base.frames import hidden_mean, is_hidden, last_epoch, layer_tick, metric_table
+from harness.base.frames import (
+    hidden_mean,
+    is_hidden,
+    last_epoch,
+    layer_tick,
+    metric_table,
+    vanishing_ratio,
+)
 from harness.report.draw.style import activation_name
 from harness.report.run.gradients import layer_factors
 
 ADAPTIVE = {"adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop", "adagrad": "Adagrad",
             "adadelta": "Adadelta", "adamax": "Adamax", "nadam": "Nadam", "lion": "Lion"}
 SAME_SIZE = 1.5  # two sizes within this factor of each other are "about as large"
+SHRINKS = 1 / SAME_SIZE ** 0.5  # a per-layer factor below this shrinks the gradient with depth
+NOT_VANISHING = 0.1  # a first / last grad_rms ratio at least this is no vanishing gradient
 SQUASHING = {"sigmoid", "tanh", "hard_sigmoid", "softsign"}
 
 
@@ -95,9 +104,10 @@ def factor_sentence(layers) -> str:
     factors, slopes = layer_factors(layers), metric_table(layers, "act_deriv_mean")
     slope = slopes[slopes.columns[0]].to_numpy(float)
     slope = slope[np.isfinite(slope)]
-    text = (" Right: what each hidden layer multiplies the gradient by on its way down, "
-            "measured as the RMS of dL/dz in the layer over that in the layer above: the "
-            "weights' gain times the activation's slopes")
+    text = (" Right: what each hidden layer multiplies dL/dz by on its way down, measured as "
+            "the RMS of dL/dz in the layer over that in the layer above: the weights' gain "
+            "times the activation's slopes (the weight gradient dL/dW = a_(l-1)ᵀ dL/dz also "
+            "scales with the layer's input a, so the left panel need not follow it)")
     if factors.empty:
         return text + " (not drawn: this run recorded no dL/dz sizes)."
     first = factors[factors.columns[0]].to_numpy(float)
@@ -107,13 +117,63 @@ def factor_sentence(layers) -> str:
         trend = ("shrinks" if mean < 1 / SAME_SIZE ** 0.25 else "grows"
                  if mean > SAME_SIZE ** 0.25 else "keeps its size")
         text += (f"; at epoch {factors.columns[0]} its geometric mean over {first.size} layers "
-                 f"is {mean:.2g}: the gradient {trend} on its way down, layer after layer")
+                 f"is {mean:.2g}: dL/dz {trend} on its way down, layer after layer")
     text += ". Dotted grey: the mean slope |f'(z)| alone" + (
         f" ({slope.mean():.2g} at initialisation)" if slope.size else "") + (
         ", which is not the factor: the weights multiply the gradient too (He's initialisation "
         "doubles it for ReLU's half-zero slopes). Solid grey, where the mean-field theory "
         "applies: its factor sqrt(chi) at initialisation.")
     return text
+
+
+def jacobian_sizes(layers) -> tuple[float, float] | None:
+    """(mean singular value, measured gradient factor) per hidden layer at initialisation, each
+    a geometric mean over the layers: the Jacobians' `jacobian_sv_mean` and `layer_factors`.
+    None without both."""
+    sv = metric_table(layers, "jacobian_sv_mean")
+    factors = layer_factors(layers)
+    if sv.empty or factors.empty or 0 not in sv.columns or 0 not in factors.columns:
+        return None
+    mean = sv.loc[[n for n in sv.index if is_hidden(n)], 0].to_numpy(float)
+    factor = factors[0].to_numpy(float)
+    mean, factor = mean[np.isfinite(mean) & (mean > 0)], factor[np.isfinite(factor) & (factor > 0)]
+    if not (mean.size and factor.size):
+        return None
+    return float(np.exp(np.log(mean).mean())), float(np.exp(np.log(factor).mean()))
+
+
+def mean_misleads(layers) -> bool:
+    """Whether the Jacobians read as a vanishing gradient (mean singular value below
+    `SHRINKS`) in a network whose weight gradient does not vanish (first / last hidden layer's
+    grad_rms at least `NOT_VANISHING`): dL/dz shrinks, but dL/dW also scales with each layer's
+    input, which is larger near the input (ReLU under Glorot's initialisation)."""
+    sizes = jacobian_sizes(layers)
+    ratio = vanishing_ratio(layers, 0)
+    return bool(sizes and sizes[0] < SHRINKS and math.isfinite(ratio) and ratio >= NOT_VANISHING)
+
+
+def jacobian_reading(layers) -> str:
+    """What the Jacobians' mean singular value says about the gradient here, from the numbers
+    (`jacobian_sizes`, the vanishing ratio); empty without them."""
+    sizes = jacobian_sizes(layers)
+    if sizes is None:
+        return ""
+    m, f = sizes
+    ratio = vanishing_ratio(layers, 0)
+    text = (f"Here the mean singular value is {m:.2g} per layer at initialisation, and dL/dz's "
+            f"measured factor per layer {f:.2g} (grad_norms.png, right)")
+    if mean_misleads(layers):
+        return text + (f": dL/dz shrinks on its way down, yet the weight gradient does not "
+                       f"vanish (first / last hidden layer's grad_rms {ratio:.2g}): dL/dW = "
+                       "a_(l-1)ᵀ dL/dz also scales with each layer's input a, larger near the "
+                       "input here. The mean also counts the zero singular values of units "
+                       "inactive at the probe example (f'(z) = 0, ReLU's off half); the largest "
+                       "singular value (right) is what one direction keeps.")
+    if m < SHRINKS:
+        return text + (": the signal shrinks layer by layer"
+                       + (f", and the weight gradient with it (ratio {ratio:.2g})."
+                          if math.isfinite(ratio) else "."))
+    return text + "."
 
 
 def histogram_caption(pooled: list[str]) -> str:

@@ -167,14 +167,15 @@ RUN_FIGURES = (
     FigureEntry(
         name="jacobians.png", title="Layer Jacobians during training",
         draw=lambda r: plot_jacobians(r.layers, r.summary.get("jacobian_reason")),
-        caption="The singular values of each hidden layer's input-output Jacobian diag(f'(z)) Wᵀ "
-                "at the first 4 training examples, at initialisation and at every logged epoch "
-                "(Glorot & Bengio 2010): the factors by which the layer stretches a small change "
-                "of its input, and the gradient on its way back. Near 1 (dashed) the layer keeps "
-                "a signal's size; below 1 it shrinks it, and the shrinking compounds over layers "
-                "(a vanishing gradient); above 1 it grows it. Taken for plain Dense stacks only: "
-                "not for conv or recurrent layers, nor with batch norm, skip connections or "
-                "dropout."),
+        caption=lambda r: (
+            "The singular values of each hidden layer's input-output Jacobian diag(f'(z)) Wᵀ "
+            "at the first 4 training examples, at initialisation and at every logged epoch "
+            "(Glorot & Bengio 2010): the factors by which the layer stretches a small change "
+            "of its input, and the gradient on its way back. Near 1 (dashed) the layer keeps "
+            "a signal's size; below 1 it shrinks it, and the shrinking compounds over layers "
+            "(a vanishing gradient); above 1 it grows it. " + captions.jacobian_reading(r.layers)
+            + " Taken for plain Dense stacks only: not for conv or recurrent layers, nor with "
+            "batch norm, skip connections or dropout.")),
     FigureEntry(
         name="update_ratio.png", title="Update-to-weight ratio",
         draw=lambda r: plot_update_ratio(r.layers, r.activation),

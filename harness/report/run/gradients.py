@@ -46,9 +46,10 @@ def plot_grad_norms(layers, activation: str = "", metric: str | None = None,
         raise NothingToPlot(f"layers.csv has no non-zero `{metric}` values")
     first, last = table.columns[0], table.columns[-1]
     deriv = metric_table(layers, "act_deriv_mean")
-    fig = Figure(figsize=(11.5 if not deriv.empty else 7.5, 4.3))
-    fig.subplots_adjust(left=0.08 if not deriv.empty else 0.12, right=0.98, bottom=0.14,
-                        top=0.83, wspace=0.25)
+    fig = Figure(figsize=(11.5 if not deriv.empty else 7.5, 5.2 if not deriv.empty else 4.3))
+    fig.subplots_adjust(left=0.08 if not deriv.empty else 0.12, right=0.98,
+                        bottom=0.3 if not deriv.empty else 0.14,
+                        top=0.86 if not deriv.empty else 0.83, wspace=0.25)
     axes = np.atleast_1d(fig.subplots(1, 2 if not deriv.empty else 1,
                                       width_ratios=[1.5, 1] if not deriv.empty else None))
     ax = axes[0]
@@ -110,7 +111,7 @@ def _deriv_panel(ax, layers, deriv, activation, activations):
         names = [n for n in chi.index if is_hidden(n)]
         ax.plot(np.arange(1, len(names) + 1), np.sqrt(chi.loc[names, 0].to_numpy(float)),
                 color="#444444", linewidth=1.5, label="theory at init: sqrt(chi)")
-    slope = deriv.columns[-1]
+    slope = deriv.columns[0]
     ax.plot(np.arange(1, len(deriv) + 1), deriv[slope].to_numpy(float), ":", marker=".",
             color="#999999", label=f"mean slope |f'(z)| alone, epoch {slope}")
     names = set(activations or []) | {activation}
@@ -123,10 +124,11 @@ def _deriv_panel(ax, layers, deriv, activation, activations):
     ax.set_ylim(0, min(max(1.5, top * 1.35), 5.0))  # headroom for the legend; a spike leaves
     _layer_axis(ax, deriv.index, activations)
     ax.set(ylabel="dL/dz's RMS: this layer / the one above")
-    ax.set_title("what each layer multiplies the gradient by on its way down\n"
-                 "(weights' gain x slopes), measured", fontsize=9, color="#444444")
+    ax.set_title("dL/dz's factor per layer on its way down, measured\n"
+                 "(the weights' gain x the slopes)", fontsize=9, color="#444444")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper center", ncol=2)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2,
+              frameon=False)
 
 
 def plot_grad_heatmaps(layers, metrics=None) -> Figure:

@@ -14,8 +14,9 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.base.frames import is_hidden, layer_tick, metric_table
+from harness.base.frames import is_hidden, layer_tick, metric_table, vanishing_ratio
 from harness.report.draw.style import LOG_SPAN, NothingToPlot
+from harness.report.run.captions import mean_misleads
 
 # (measured metric, theory metric, label); gradients relative to the last hidden layer's
 SIZES = [("preact_std", "theory_preact_std", "z's size (theory: sqrt(q_l))")]
@@ -141,4 +142,8 @@ def plot_jacobians(layers, reason: str | None = None) -> Figure:
                      label="logged epoch")
     fig.suptitle("Layer Jacobians at the logged epochs (1: the layer keeps a change's size)",
                  fontweight="bold")
+    if mean_misleads(layers):  # the trap of the mean: say it where the eye is
+        axes[0].set_title(f"{JACOBIAN_PANELS[0][1]}: dL/dz shrinks, yet the weight gradient\n"
+                          f"does not vanish here (ratio {vanishing_ratio(layers, 0):.2g}, "
+                          "grad_norms.png)", fontsize=9)
     return fig
