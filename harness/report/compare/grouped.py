@@ -90,11 +90,13 @@ def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str | None = No
     last = rows.groupby("run")["epoch"].transform("max")
     order = _order(rows)
     colors = colors or group_colors(list(order))
-    fig = Figure(figsize=(12, 4.6), layout="constrained")
-    axes = fig.subplots(1, 2, sharey=True)
     final = (rows["epoch"] == last) & (last > 0)  # each run's own last epoch
-    for ax, when, title in [(axes[0], rows["epoch"] == 0, "at initialisation (epoch 0)"),
-                            (axes[1], final, "after the last epoch")]:
+    panels = [(rows["epoch"] == 0, "at initialisation (epoch 0)")]
+    if final.any():  # no run trained an epoch (epochs: 0): no "after" panel to leave empty
+        panels.append((final, "after the last epoch"))
+    fig = Figure(figsize=(12 if len(panels) > 1 else 7.5, 4.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True))
+    for ax, (when, title) in zip(axes, panels):
         stats = group_band(rows[when], "x", "value", band, log=True)
         for group, line in stats.groupby("group", sort=False):
             _band(ax, line["x"], line, colors[group], f"{group} ({line['runs'].max()} runs)",
