@@ -141,7 +141,7 @@ def do_theory(args) -> int:
 def do_gallery(args) -> int:
     from harness.cli.gallery import build
 
-    print(build(args.out, force=args.force))
+    print(build(args.out, force=args.force, redraw=args.redraw))
     return 0
 
 

@@ -159,6 +159,8 @@ def _gallery(sub) -> None:
                        "recurrent runs, two sweeps, a comparison, preflight and theory")
     g.add_argument("--out", default="results/gallery",
                    help="folder for the runs and gallery.html (default %(default)s)")
+    g.add_argument("--redraw", action="store_true",
+                   help="keep the runs already in --out and redraw their pages")
     _force(g, "a gallery's")
     g.set_defaults(func=commands.do_gallery)
 

@@ -33,7 +33,9 @@ def compare_sizes(value: float, reference: float) -> str:
     factor = reference / value
     if 1 / SAME_SIZE <= factor <= SAME_SIZE:
         return "about as large as"
-    return f"{factor:,.2g}x smaller than" if factor > 1 else f"{1 / factor:,.2g}x larger than"
+    gap = max(factor, 1 / factor)
+    gap_text = f"{gap:,.0f}" if gap >= 10 else f"{gap:.2g}"
+    return f"{gap_text}x smaller than" if factor > 1 else f"{gap_text}x larger than"
 
 
 def verdict(summary: dict, status: str) -> tuple[str, str]:
