@@ -221,7 +221,7 @@ RUN_FIGURES = (
         caption="Each small map is one hidden unit's output over the input plane after training, "
                 "as in the TensorFlow Playground: the first layer draws lines, deeper layers "
                 "combine them into curves. A map of one flat colour is a unit that does nothing "
-                "here (dead or saturated everywhere)."),
+                "on this plane (dead or saturated everywhere)."),
     # a recurrent run's gradient over time (`harness.report.run.time`)
     FigureEntry(
         name="time.png", title="Gradient over time", applies=lambda r: r.has("timesteps.csv"),
