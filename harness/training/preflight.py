@@ -289,15 +289,16 @@ def lr_check(test: RangeTest, configured: float, chance: Chance) -> Check:
     """Passes when, at some learning rate, the smoothed loss fell to `LEARNED` of the chance
     level `initial_loss` uses: the model learned something in the test's steps."""
     passed = learned(test.min_loss, chance.loss)
-    detail = (f"suggested learning rate: the steepest fall of the smoothed loss, below its "
-              f"lowest point at {test.lowest:.3g} ({test.min_loss:.4g}, from "
-              f"{test.start_loss:.4g}; chance {chance.loss:.4g}, as initial_loss); the config "
-              f"has {configured:g}")
-    if not passed:
-        detail += (f"; the smoothed loss stayed above {LEARNED:.0%} of chance at every rate "
-                   f"from {test.frame.learning_rate.iloc[0]:g} to "
-                   f"{test.frame.learning_rate.iloc[-1]:.3g}: nothing was learned in "
-                   f"{len(test.frame)} steps")
+    found = (f"lowest smoothed loss {test.min_loss:.4g} at {test.lowest:.3g}, from "
+             f"{test.start_loss:.4g}; chance {chance.loss:.4g}, as initial_loss")
+    if passed:
+        detail = (f"suggested learning rate: the steepest fall of the smoothed loss, below its "
+                  f"lowest point ({found}); the config has {configured:g}")
+    else:
+        detail = (f"no rate to suggest: the smoothed loss stayed above {LEARNED:.0%} of chance "
+                  f"at every rate from {test.frame.learning_rate.iloc[0]:g} to "
+                  f"{test.frame.learning_rate.iloc[-1]:.3g} ({found}): nothing was learned in "
+                  f"{len(test.frame)} steps; the config has {configured:g}")
     return Check("lr_range", passed, test.suggested, detail)
 
 
@@ -324,8 +325,9 @@ def write(out, result: Preflight, configured: float | None = None,
         from harness.report.lr_range import plot_lr_range
 
         write_csv(out / "lr_range.csv", test.frame)
-        write_figure(out / "lr_range.png", plot_lr_range(test.frame, test.suggested, configured,
-                                                               chance))
+        learned_some = any(c.passed for c in result.checks if c.name == "lr_range")
+        write_figure(out / "lr_range.png", plot_lr_range(
+            test.frame, test.suggested if learned_some else None, configured, chance))
     write_json(out / "preflight.json", {
         "passed": result.passed,
         "checks": [c._asdict() for c in result.checks],
