@@ -182,6 +182,8 @@ def test_compare_names_the_output_layer_as_the_run_figure_does():
     layers = relu_like(3.5).assign(run="relu")
     fig = plot_compare_grad_norms(layers, run_styles(["relu"], ["relu"]))
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][-1] == "output"
+    grouped = plot_grouped_grad_norms(layers.assign(group="relu"))
+    assert [t.get_text() for t in grouped.axes[0].get_xticklabels()][-1] == "output"
 
 
 def test_theory_legend_names_theory_and_measurement_apart():

@@ -104,7 +104,8 @@ def gradient_caption(layers, optimizer: str) -> str:
 def factor_sentence(layers) -> str:
     """The right panel of the per-layer gradient figure, its numbers from the lines it draws."""
     factors, slopes = layer_factors(layers), metric_table(layers, "act_deriv_mean")
-    slope = slopes[slopes.columns[0]].to_numpy(float)
+    slope = slopes.loc[[n for n in slopes.index if is_hidden(n)], slopes.columns[0]].to_numpy(
+        float)
     slope = slope[np.isfinite(slope)]
     text = (" Right: what each hidden layer multiplies dL/dz by on its way down, measured as "
             "the RMS of dL/dz in the layer over that in the layer above: the weights' gain "

@@ -112,8 +112,9 @@ def _deriv_panel(ax, layers, deriv, activation, activations):
         ax.plot(np.arange(1, len(names) + 1), np.sqrt(chi.loc[names, 0].to_numpy(float)),
                 color="#444444", linewidth=1.5, label="theory at init: sqrt(chi)")
     slope = deriv.columns[0]
-    ax.plot(np.arange(1, len(deriv) + 1), deriv[slope].to_numpy(float), ":", marker=".",
-            color="#999999", label=f"mean slope |f'(z)| alone, epoch {slope}")
+    hidden = [n for n in deriv.index if is_hidden(n)]  # the head's slope is no layer's factor
+    ax.plot(np.arange(1, len(hidden) + 1), deriv.loc[hidden, slope].to_numpy(float), ":",
+            marker=".", color="#999999", label=f"mean slope |f'(z)| alone, epoch {slope}")
     names = set(activations or []) | {activation}
     if "sigmoid" in names:
         ax.axhline(0.25, color=ACTIVATION_COLORS["sigmoid"], linestyle=":", linewidth=1.2,
