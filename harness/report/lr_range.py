@@ -2,22 +2,25 @@
 
 Takes the `lr_range.csv` frame (`step, learning_rate, loss, smoothed_loss`, written by
 `harness preflight`) and returns a matplotlib `Figure`. Its title is the test's verdict, computed
-from the curve it draws and the chance level (`harness.checks.lr_range.learned`).
+from the curve it draws, the chance level and the share of it the check asks for
+(`harness.checks.lr_curve.learned` with `LEARNED`, which the caller passes in: report/ imports no
+checks).
 """
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.checks.lr_range import LEARNED, learned
 from harness.report.draw.style import NothingToPlot
 
 
-def verdict(frame, chance: float | None) -> str:
+def verdict(frame, chance: float | None, learned_share: float | None = None) -> str:
     """The figure's title: what the smoothed curve did, from its numbers.
 
     Args:
         frame: the `lr_range.csv` rows.
         chance: the chance level the check compares with (None: not known).
+        learned_share: the check passes when the lowest smoothed loss is at most this share of
+            chance (None: no verdict, the curve described only).
 
     Returns:
         e.g. "passed: the loss fell from 0.69 to 0.21 (0.3x chance), lowest at 0.14" or
@@ -30,12 +33,12 @@ def verdict(frame, chance: float | None) -> str:
     low, start = float(smooth.min()), float(smooth[min(5, smooth.size - 1)])
     at = float(frame["learning_rate"].to_numpy(float)[np.nanargmin(
         np.where(np.isfinite(frame["smoothed_loss"]), frame["smoothed_loss"], np.inf))])
-    if chance is None or not chance > 0:
+    if chance is None or not chance > 0 or learned_share is None:
         return f"the smoothed loss went from {start:.3g} to {low:.3g} (lowest at {at:.2g})"
-    if learned(low, chance):
+    if low <= learned_share * chance:
         return (f"passed: the smoothed loss fell from {start:.3g} to {low:.3g} "
                 f"({low / chance:.2g}x chance), lowest at {at:.2g}")
-    return (f"FAILED: the smoothed loss never fell below {LEARNED:.0%} of chance (lowest "
+    return (f"FAILED: the smoothed loss never fell below {learned_share:.0%} of chance (lowest "
             f"{low:.3g}, chance {chance:.3g})")
 
 
@@ -55,15 +58,16 @@ def loss_limits(loss, smooth, chance: float | None) -> tuple[float, float]:
 
 
 def plot_lr_range(frame, suggested: float | None = None, configured: float | None = None,
-                  chance: float | None = None) -> Figure:
+                  chance: float | None = None, learned_share: float | None = None) -> Figure:
     """Loss per step (pale) and smoothed (bold) against the learning rate, on a log axis.
 
     Args:
         frame: the `lr_range.csv` rows.
         suggested: the suggested rate (the steepest fall before the lowest point), drawn dashed.
         configured: the config's `train.learning_rate`, drawn dotted.
-        chance: the chance level the check compares with, drawn as a horizontal line; the title
-            says whether the curve fell below `LEARNED` of it.
+        chance: the chance level the check compares with, drawn as a horizontal line.
+        learned_share: the share of chance the check asks the curve to reach; the title says
+            whether it did (`verdict`).
 
     Returns:
         A Figure.
@@ -99,5 +103,5 @@ def plot_lr_range(frame, suggested: float | None = None, configured: float | Non
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     fig.suptitle("Learning-rate range test", fontweight="bold", fontsize=11)
-    ax.set_title(verdict(frame, chance), fontsize=9, color="#444444")
+    ax.set_title(verdict(frame, chance, learned_share), fontsize=9, color="#444444")
     return fig

@@ -32,7 +32,8 @@ import numpy as np
 
 from harness.catalog import heads, losses
 from harness.checks import gradcheck, verdict
-from harness.checks.lr_range import LEARNED, RangeTest, learned, range_test
+from harness.checks.lr_curve import LEARNED, RangeTest, learned
+from harness.checks.lr_range import range_test
 
 INITIAL_AT_MOST = 2.0  # initial loss / chance ("far above"; a regression output's own spread
 # at initialisation adds to the targets' variance: 1.5x for head_identity.yaml)
@@ -327,7 +328,7 @@ def write(out, result: Preflight, configured: float | None = None,
         write_csv(out / "lr_range.csv", test.frame)
         learned_some = any(c.passed for c in result.checks if c.name == "lr_range")
         write_figure(out / "lr_range.png", plot_lr_range(
-            test.frame, test.suggested if learned_some else None, configured, chance))
+            test.frame, test.suggested if learned_some else None, configured, chance, LEARNED))
     write_json(out / "preflight.json", {
         "passed": result.passed,
         "checks": [c._asdict() for c in result.checks],

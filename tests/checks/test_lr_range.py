@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from harness.checks.lr_range import (
+from harness.checks.lr_curve import (
     END,
     LEARNED,
     START,
@@ -62,7 +62,8 @@ def frame_of(rates, loss):
 
 def test_the_figure_says_what_the_curve_did():
     test, frame = frame_of(*curve(fall_at=1e-4, blow_at=0.3))
-    fig = plot_lr_range(frame, test.suggested, configured=1e-3, chance=1.16)
+    fig = plot_lr_range(frame, test.suggested, configured=1e-3, chance=1.16,
+                        learned_share=LEARNED)
     ax = fig.axes[0]
     assert ax.get_title().startswith("passed: ")
     labels = ax.get_legend_handles_labels()[1]
@@ -76,10 +77,11 @@ def test_the_figure_says_what_the_curve_did():
     assert lines["config's"].get_zorder() > lines["suggested"].get_zorder()
 
     flat, flat_frame = frame_of(*curve(fall_at=1e3, blow_at=0.5, noise=0.02))
-    fig = plot_lr_range(flat_frame, flat.suggested, configured=1e-3, chance=1.5)
+    fig = plot_lr_range(flat_frame, None, configured=1e-3, chance=1.5, learned_share=LEARNED)
     title = fig.axes[0].get_title()
     assert title.startswith("FAILED") and "falling" not in title
-    assert "FAILED" in verdict(flat_frame, 1.5) and "passed" in verdict(flat_frame, 3.0)
+    assert "FAILED" in verdict(flat_frame, 1.5, LEARNED)
+    assert "passed" in verdict(flat_frame, 3.0, LEARNED)  # the same curve against a higher chance
 
 
 def test_the_figure_needs_rows():
