@@ -23,7 +23,8 @@ os.umask(_UMASK)
 # and the one remover). Kept here because every atomic write notes its file in it first.
 MARKER = ".harness"
 LOCK = ".lock"
-KINDS = ("run", "sweep", "compare", "activations", "tensorboard", "preflight", "theory")
+KINDS = ("run", "sweep", "compare", "activations", "tensorboard", "preflight", "theory",
+         "gallery")
 
 
 def read_marker(path: str | os.PathLike) -> dict | None:

@@ -1,47 +1,35 @@
 """The learning-rate range test: the loss while the learning rate grows exponentially.
 
 Starting from the initial weights, each step trains one mini-batch with a learning rate a constant
-factor above the last one's, from 1e-6 to 10 in 100 steps. The loss first stays flat (the rate is
-too small to move anything), then falls, then blows up; a good rate for training sits about ten
-times below where the smoothed loss was lowest (fastai's `lr_min / 10`), on the falling slope.
-The loss is smoothed as fastai does (an exponential moving average with beta 0.98, bias-corrected),
-and the test stops once the smoothed loss is four times its lowest.
+factor above the last one's, from 1e-6 to 10 in 160 steps (about 23 a decade). The loss first
+stays flat (the rate is too small to move anything), then falls, then blows up.
+
+The curve is smoothed with a centred running median over a fixed share of a decade
+(`WINDOW_DECADES`), so that the smoothing's width follows the number of steps and the smoothed
+curve has no lag: an exponential moving average with fastai's beta 0.98 averages over the last
+~50 steps, which on a 100-step test is 3.5 decades of learning rate; on a curve that falls late
+and blows up soon after (a recurrent net) it never shows the fall, and its minimum sits where the
+raw loss already blows up. The suggested rate is where the smoothed loss falls fastest (the
+steepest descent against log(rate), Smith's choice and fastai's `steep`), looked for at least
+half a decade below the lowest point, where the loss is still falling; when the curve never
+falls that far before its lowest point, a tenth of the lowest rate (fastai's `minimum`).
+
+The test stops once the loss, as a short trailing median, is four times the lowest so far.
 
 Reference:
     Smith 2017, "Cyclical learning rates for training neural networks", s3.3;
-    fastai's `Learner.lr_find` (https://docs.fast.ai/callback.schedule.html#lr_find).
+    fastai's `Learner.lr_find` and its suggestion functions
+    (https://docs.fast.ai/callback.schedule.html#lr_find).
 """
 
 import math
-from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from harness.catalog import optimizers
+from harness.checks.lr_curve import END, FLAT_STEPS, START, STEPS, RangeTest, summarise, window
 
-START, END, STEPS = 1e-6, 10.0, 100
-BETA = 0.98  # fastai's smoothing
-DIVERGED = 4.0  # stop when the smoothed loss is this many times its lowest
-FLAT_STEPS = 5  # the loss at the start: smoothed over the first steps' tiny rates
-
-
-class RangeTest(NamedTuple):
-    """What the range test found.
-
-    Attributes:
-        frame: one row per step: `step, learning_rate, loss, smoothed_loss`.
-        lowest: the learning rate where the smoothed loss was lowest.
-        suggested: `lowest / 10`.
-        start_loss: the smoothed loss after the first steps (rates too small to learn).
-        min_loss: the lowest smoothed loss.
-    """
-
-    frame: pd.DataFrame
-    lowest: float
-    suggested: float
-    start_loss: float
-    min_loss: float
+DIVERGED = 4.0  # stop when the trailing loss is this many times its lowest
 
 
 def range_test(model, optimizer: str, x, y, batch_size: int, seed: int = 0,
@@ -59,6 +47,9 @@ def range_test(model, optimizer: str, x, y, batch_size: int, seed: int = 0,
         seed: the order of the examples.
         clipnorm: the config's global clipping norm, if any.
         steps, start, end: the number of steps and the first and last learning rates.
+
+    Returns:
+        A `RangeTest`.
     """
     import tensorflow as tf
 
@@ -77,20 +68,14 @@ def range_test(model, optimizer: str, x, y, batch_size: int, seed: int = 0,
     order = np.random.default_rng(seed).permutation(len(x))
     per_epoch = max(1, len(x) // batch_size)  # full batches only: every step sees batch_size
     rates = start * (end / start) ** (np.arange(steps) / max(1, steps - 1))
-    rows, average, best = [], 0.0, math.inf
+    width = window(steps, start, end)
+    losses, best = [], math.inf
     for step, rate in enumerate(rates):
         pick = order[(step % per_epoch) * batch_size:][:batch_size]
         opt.learning_rate.assign(rate)
-        loss = float(train(tf.constant(x[pick]), tf.constant(y[pick])))
-        average = BETA * average + (1 - BETA) * loss
-        smoothed = average / (1 - BETA ** (step + 1))
-        rows.append((step, float(rate), loss, smoothed))
-        if not math.isfinite(smoothed) or (step > FLAT_STEPS and smoothed > DIVERGED * best):
+        losses.append(float(train(tf.constant(x[pick]), tf.constant(y[pick]))))
+        trailing = float(np.median(losses[-(width // 2 + 1):]))
+        if not math.isfinite(losses[-1]) or (step > FLAT_STEPS and trailing > DIVERGED * best):
             break
-        best = min(best, smoothed)
-    frame = pd.DataFrame(rows, columns=["step", "learning_rate", "loss", "smoothed_loss"])
-    finite = frame[np.isfinite(frame.smoothed_loss)]
-    at = finite.smoothed_loss.idxmin()
-    lowest = float(finite.learning_rate[at])
-    start_loss = float(finite.smoothed_loss.iloc[min(FLAT_STEPS, len(finite) - 1)])
-    return RangeTest(frame, lowest, lowest / 10, start_loss, float(finite.smoothed_loss[at]))
+        best = min(best, trailing)
+    return summarise(rates[:len(losses)], losses, width)

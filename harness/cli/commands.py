@@ -138,6 +138,13 @@ def do_theory(args) -> int:
     return 0
 
 
+def do_gallery(args) -> int:
+    from harness.cli.gallery import build
+
+    print(build(args.out, force=args.force, redraw=args.redraw))
+    return 0
+
+
 def _events(folder, logdir=None, force=False) -> None:
     """TensorBoard's event files for a run or sweep folder, and where to point TensorBoard."""
     from harness.rundir.tensorboard import write_events

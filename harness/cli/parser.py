@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: python -m harness run configs/relu_deep.yaml --set model.depth=8")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_run, _list, _schema, _report, _compare, _sweep, _check, _tensorboard,
-                _preflight, _theory, _activations):
+                _preflight, _theory, _activations, _gallery):
         add(sub)
     return p
 
@@ -152,6 +152,17 @@ def _activations(sub) -> None:
                    help="folder for activations.png and activations.csv (default %(default)s)")
     _force(a, "this command's")
     a.set_defaults(func=commands.do_activations)
+
+
+def _gallery(sub) -> None:
+    g = sub.add_parser("gallery", help="every figure kind on one page: tiny dense, conv and "
+                       "recurrent runs, two sweeps, a comparison, preflight and theory")
+    g.add_argument("--out", default="results/gallery",
+                   help="folder for the runs and gallery.html (default %(default)s)")
+    g.add_argument("--redraw", action="store_true",
+                   help="keep the runs already in --out and redraw their pages")
+    _force(g, "a gallery's")
+    g.set_defaults(func=commands.do_gallery)
 
 
 def _config(p) -> None:

@@ -12,6 +12,16 @@ from matplotlib.figure import Figure
 from harness.report.draw.style import NothingToPlot
 
 
+def chi_norm(grids: dict) -> LogNorm:
+    """The colour scale of chi: symmetric about 1 (white) in decades, wide enough for every
+    value drawn (clipped to 1e-3..1e3), at least 0.1..10, so that no part of the plane is one
+    clipped colour (sigmoid's chi sits between 1e-3 and 0.25)."""
+    values = np.concatenate([g["chi"].to_numpy(float) for g in grids.values()])
+    values = np.clip(values[np.isfinite(values) & (values > 0)], 1e-3, 1e3)
+    span = max(1.0, float(np.abs(np.log10(values)).max())) if values.size else 1.0
+    return LogNorm(10 ** -span, 10 ** span)
+
+
 def plot_phase(grids: dict, points: dict | None = None) -> Figure:
     """One panel per activation: chi coloured on a log scale (1 white), the chi = 1 line.
 
@@ -26,12 +36,13 @@ def plot_phase(grids: dict, points: dict | None = None) -> Figure:
         raise NothingToPlot("no activation to draw a phase diagram for")
     fig = Figure(figsize=(max(7.0, 5.2 * len(grids)), 4.6), layout="constrained")
     axes = fig.subplots(1, len(grids), squeeze=False)[0]
+    norm = chi_norm(grids)
     box = dict(facecolor="white", alpha=0.75, edgecolor="none")
     for ax, (name, grid) in zip(axes, grids.items()):
         table = grid.pivot(index="sigma_b2", columns="sigma_w2", values="chi")
         w, b = table.columns.to_numpy(float), table.index.to_numpy(float)
         chi = np.clip(table.to_numpy(float), 1e-3, 1e3)
-        mesh = ax.pcolormesh(w, b, chi, cmap="RdBu_r", norm=LogNorm(1e-1, 1e1), shading="auto")
+        mesh = ax.pcolormesh(w, b, chi, cmap="RdBu_r", norm=norm, shading="auto")
         ordered, chaotic = np.nanmin(chi) < 1, np.nanmax(chi) > 1
         if ordered and chaotic:
             ax.contour(w, b, chi, levels=[1.0], colors="black", linewidths=2)

@@ -14,6 +14,7 @@ line and a band.
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -133,13 +134,18 @@ def plot_ratio_by_depth(frame: pd.DataFrame, colors: dict) -> Figure:
         colors: group -> colour.
 
     Returns:
-        A Figure with two panels sharing a log y axis.
+        A Figure with two panels sharing a log y axis, or the first alone when no run trained
+        an epoch (its "final" ratio is the initial one again).
     """
-    fig = Figure(figsize=(11, 4.4), layout="constrained")
-    axes = fig.subplots(1, 2, sharey=True)
+    panels = [("vanishing_ratio_init", "at initialisation")]
+    if "epochs_run" in frame and (pd.to_numeric(frame["epochs_run"], errors="coerce") > 0).any():
+        trained = pd.to_numeric(frame["epochs_run"], errors="coerce") > 0
+        frame = frame.assign(vanishing_ratio_final=frame["vanishing_ratio_final"].where(trained))
+        panels.append(("vanishing_ratio_final", "after the last epoch"))
+    fig = Figure(figsize=(11 if len(panels) > 1 else 6.5, 4.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True))
     drawn = False
-    for ax, column, title in [(axes[0], "vanishing_ratio_init", "at initialisation"),
-                              (axes[1], "vanishing_ratio_final", "after the last epoch")]:
+    for ax, (column, title) in zip(axes, panels):
         stats = group_band(frame, DEPTH, column, "minmax", log=True)
         for i, (group, line) in enumerate(stats.groupby("group", sort=False)):
             ax.fill_between(line[DEPTH], line["low"], line["high"], color=colors[group],
@@ -158,6 +164,11 @@ def plot_ratio_by_depth(frame: pd.DataFrame, colors: dict) -> Figure:
     fig.legend(handles, labels, loc="outside right center", fontsize=9, frameon=False)
     fig.suptitle("How much gradient reaches the first layer", fontweight="bold")
     return fig
+
+
+def _trained(layers: pd.DataFrame) -> bool:
+    """Whether any run of these `layers.csv` rows has an epoch after initialisation."""
+    return "epoch" in layers and bool((layers["epoch"] > 0).any())
 
 
 def _ratio_by_depth(s: Study) -> Figure:
@@ -194,7 +205,9 @@ FACET_FIGURES = (
                                 "Gradient size per layer"),
         caption=lambda f: (
             f"Kernel gradient {size_words(shared_gradient_metric(f.layers))} of each layer (1 = "
-            "next to the input) at initialisation (left) and after the last epoch (right): the "
+            "next to the input) at initialisation" + (
+                " (left) and after the last epoch (right)" if _trained(f.layers)
+                else " (no run trained an epoch: there is no after)") + ": the "
             "geometric mean over seeds, the band from the lowest to the highest seed. A line "
             "climbing steeply to the right is a network whose first layers get orders of "
             "magnitude less gradient than its last ones.")),

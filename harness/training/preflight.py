@@ -11,8 +11,8 @@ optimizer, each passed or failed with its number:
   a user's `tf.custom_gradient` included) against central differences in float64.
 - `model_gradient`: the whole model's loss gradient, one weight per layer, the same way (a
   float64 copy of the model with the same weights).
-- `overfit`: 20 training examples fitted to near-zero loss (2% of chance, the best constant
-  prediction's loss, `harness.checks.verdict.chance`) within 500 steps; a model or data pipeline
+- `overfit`: 20 training examples fitted to near-zero loss (2% of the same chance level) within
+  500 steps; a model or data pipeline
   that cannot do that cannot learn at all.
 - `lr_range`: the learning-rate range test (`harness.checks.lr_range`), with a suggested rate.
 
@@ -32,13 +32,11 @@ import numpy as np
 
 from harness.catalog import heads, losses
 from harness.checks import gradcheck, verdict
-from harness.checks.lr_range import RangeTest, range_test
+from harness.checks.lr_curve import LEARNED, RangeTest, learned
+from harness.checks.lr_range import range_test
 
 INITIAL_AT_MOST = 2.0  # initial loss / chance ("far above"; a regression output's own spread
 # at initialisation adds to the targets' variance: 1.5x for head_identity.yaml)
-# The range test passes when its lowest smoothed loss is below this share of chance: the models
-# that learn reach 0.96x (tanh_deep) or less in its 100 steps, those that cannot 0.997x or more.
-LEARNED = 0.98
 OVERFIT_EXAMPLES, OVERFIT_STEPS, OVERFIT_EVERY = 20, 500, 10
 OVERFIT_TARGET = 0.02  # share of the chance loss that counts as near zero
 PROBE = 1024  # examples the initial loss is taken on
@@ -109,10 +107,11 @@ def run_checks(s, config, overrides=None, out=None) -> Preflight:
     with kept(s.model):
         test = range_test(s.model, s.cfg.train.optimizer, s.data.x_train, s.y["train"],
                           s.cfg.train.batch_size, s.cfg.seed, s.cfg.train.clipnorm)
-    checks.append(lr_check(test, s.cfg.train.learning_rate, chance_loss(s)))
+    chance = chance_level(s)
+    checks.append(lr_check(test, s.cfg.train.learning_rate, chance))
     result = Preflight(checks, test)
     if out is not None:
-        write(out, result, s.cfg.train.learning_rate)
+        write(out, result, s.cfg.train.learning_rate, chance.loss)
     return result
 
 
@@ -127,7 +126,14 @@ def kept(model):
             v.assign(value)
 
 
-def chance_loss(s) -> float:
+class Chance(NamedTuple):
+    """The one chance level every check compares with, and how it is made, in words."""
+
+    loss: float
+    words: str
+
+
+def best_constant_loss(s) -> float:
     """The training loss of the best constant prediction (`harness.checks.verdict.chance`): the
     class shares for cross-entropy, the targets' mean for mse (their variance)."""
     d = s.data
@@ -135,27 +141,31 @@ def chance_loss(s) -> float:
                           d.n_classes)["chance_loss"]
 
 
-def uninformed_loss(s) -> tuple[float, str]:
-    """The loss an initial network should start near, and how it is made, in words: uniform
-    class probabilities (-ln(1/C) with cross-entropy), or for regression the best constant."""
+def chance_level(s) -> Chance:
+    """The loss of an uninformed network, the one chance level of every check (`initial_loss`
+    starts near it, `overfit` goes to 2% of it, `lr_range` must fall below it): uniform class
+    probabilities (-ln(1/C) with cross-entropy), or for regression the larger of predicting 0
+    (what an untrained output does) and the best constant."""
     y = s.y["train"]
     if s.data.task == "regression":
         # An initial network's output sits near 0, not near the targets' mean: with targets far
         # from 0 (the adding problem's sums, about 1) predicting 0 is the start to compare with.
         zero = float(np.mean(np.asarray(losses.keras_loss(s.cfg.train.loss)(
             y, np.zeros_like(np.asarray(y, dtype=np.float32))))))
-        if zero > chance_loss(s):
-            return zero, "predicting 0, as an untrained output does"
+        best = best_constant_loss(s)
+        if zero > best:
+            return Chance(zero, "predicting 0, as an untrained output does")
         words = "predicting the training targets' " + ("median" if s.cfg.train.loss == "mae"
                                                         else "mean")
-        return chance_loss(s), words + (": their variance" if s.cfg.train.loss == "mse" else "")
+        return Chance(best, words + (": their variance" if s.cfg.train.loss == "mse" else ""))
     units = heads.HEADS.get(s.cfg.model.head).units(s.data.n_classes)
     pred = np.full((len(y), units), 1.0 / units if units > 1 else 0.5, dtype=np.float32)
     words = f"uniform over {s.data.n_classes} classes"
     if "crossentropy" in s.cfg.train.loss:
         words += f": ln {s.data.n_classes}"
     # Keras' loss functions give one value per example (its Loss objects, the batch's mean)
-    return float(np.mean(np.asarray(losses.keras_loss(s.cfg.train.loss)(y, pred)))), words
+    return Chance(float(np.mean(np.asarray(losses.keras_loss(s.cfg.train.loss)(y, pred)))),
+                  words)
 
 
 def data_loss(model, x, y, training: bool) -> float:
@@ -167,7 +177,7 @@ def data_loss(model, x, y, training: bool) -> float:
 
 def initial_loss(s) -> Check:
     """The loss at initialisation, of a training-mode pass (what the first step sees)."""
-    chance, words = uninformed_loss(s)
+    chance, words = chance_level(s)
     n = min(PROBE, len(s.data.x_train))
     loss = data_loss(s.model, s.data.x_train[:n], s.y["train"][:n], training=True)
     ratio = loss / chance if chance > 0 else math.inf
@@ -245,8 +255,7 @@ def overfit(s) -> Check:
     cfg = s.cfg.train
     x = tf.constant(s.data.x_train[:OVERFIT_EXAMPLES])
     y = s.y["train"][:OVERFIT_EXAMPLES]
-    chance = chance_loss(s)
-    target = OVERFIT_TARGET * chance
+    target = OVERFIT_TARGET * chance_level(s).loss
     clip = {"global_clipnorm": cfg.clipnorm} if cfg.clipnorm else {}
     opt = optimizers.OPTIMIZERS.get(cfg.optimizer).build(cfg.learning_rate, **clip)
     model, variables = s.model, s.model.trainable_variables
@@ -277,17 +286,21 @@ def overfit(s) -> Check:
     return Check("overfit", passed, loss, detail)
 
 
-def lr_check(test: RangeTest, configured: float, chance: float) -> Check:
-    """Passes when, at some learning rate, the smoothed loss fell below 98% of chance: the model
-    learned something beyond chance in 100 steps."""
-    learned = test.min_loss <= LEARNED * chance
-    detail = (f"suggested learning rate: a tenth of {test.lowest:.3g}, where the smoothed loss "
-              f"was lowest ({test.min_loss:.4g}, from {test.start_loss:.4g}; chance "
-              f"{chance:.4g}); the config has {configured:g}")
-    if not learned:
-        detail += (f"; the loss stayed above {LEARNED:.0%} of chance at every rate from "
-                   f"1e-6 to 10: nothing was learned in {len(test.frame)} steps")
-    return Check("lr_range", learned, test.suggested, detail)
+def lr_check(test: RangeTest, configured: float, chance: Chance) -> Check:
+    """Passes when, at some learning rate, the smoothed loss fell to `LEARNED` of the chance
+    level `initial_loss` uses: the model learned something in the test's steps."""
+    passed = learned(test.min_loss, chance.loss)
+    found = (f"lowest smoothed loss {test.min_loss:.4g} at {test.lowest:.3g}, from "
+             f"{test.start_loss:.4g}; chance {chance.loss:.4g}, as initial_loss")
+    if passed:
+        detail = (f"suggested learning rate: the steepest fall of the smoothed loss, below its "
+                  f"lowest point ({found}); the config has {configured:g}")
+    else:
+        detail = (f"no rate to suggest: the smoothed loss stayed above {LEARNED:.0%} of chance "
+                  f"at every rate from {test.frame.learning_rate.iloc[0]:g} to "
+                  f"{test.frame.learning_rate.iloc[-1]:.3g} ({found}): nothing was learned in "
+                  f"{len(test.frame)} steps; the config has {configured:g}")
+    return Check("lr_range", passed, test.suggested, detail)
 
 
 def format_checks(result: Preflight) -> str:
@@ -299,7 +312,8 @@ def format_checks(result: Preflight) -> str:
     return "\n".join(lines)
 
 
-def write(out, result: Preflight, configured: float | None = None) -> None:
+def write(out, result: Preflight, configured: float | None = None,
+          chance: float | None = None) -> None:
     """`preflight.json`, and `lr_range.csv` and `lr_range.png` when the range test ran."""
     from pathlib import Path
 
@@ -312,10 +326,12 @@ def write(out, result: Preflight, configured: float | None = None) -> None:
         from harness.report.lr_range import plot_lr_range
 
         write_csv(out / "lr_range.csv", test.frame)
-        write_figure(out / "lr_range.png", plot_lr_range(test.frame, test.suggested, configured))
+        learned_some = any(c.passed for c in result.checks if c.name == "lr_range")
+        write_figure(out / "lr_range.png", plot_lr_range(
+            test.frame, test.suggested if learned_some else None, configured, chance, LEARNED))
     write_json(out / "preflight.json", {
         "passed": result.passed,
         "checks": [c._asdict() for c in result.checks],
         "lr_range": None if test is None else {
             "suggested": test.suggested, "lowest": test.lowest, "start_loss": test.start_loss,
-            "min_loss": test.min_loss, "configured": configured}})
+            "min_loss": test.min_loss, "configured": configured, "chance": chance}})

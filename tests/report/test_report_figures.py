@@ -20,6 +20,9 @@ def _update_ratios(first: float, last: float) -> pd.DataFrame:
     (1e-3, 1.2e-3, "hidden_1's steps are about as large as hidden_8's"),
     (1e-5, 1e-3, "hidden_1's steps are 100x smaller than hidden_8's"),
     (1e-1, 1e-3, "hidden_1's steps are 100x larger than hidden_8's"),
+    # conv_sigmoid read "about as large as conv_8's (3.4e-04 vs 2.1e-03)": a 6x gap
+    (3.4e-4, 2.1e-3, "hidden_1's steps are 6.2x smaller than hidden_8's"),
+    (2.1e-3, 3.4e-4, "hidden_1's steps are 6.2x larger than hidden_8's"),
 ])
 def test_update_ratio_subtitle_is_a_sentence(first, last, says):
     # ReLU's subtitle read "about as large than": the comparison word follows the size
@@ -199,8 +202,11 @@ def test_first_layer_weights_have_colour_bars_and_the_change_from_init():
     # no scale at all: the weights' colours could not be read
     assert [bar.get_ylabel() for bar in bars] == ["weight", "change"]
     grid = [ax for ax in fig.axes if ax not in bars]
-    assert [ax.get_ylabel() for ax in grid[::units]] == ["init", "epoch 2",
-                                                         "change\n(epoch 2\n- init)"]
+    labels = [ax.get_ylabel() for ax in grid[::units]]
+    assert labels[:2] == ["init", "epoch 2"] and labels[2].startswith("change\n(epoch 2 - init)")
+    # the change's own scale is stated: how much it is magnified against the weights'
+    magnified = float(re.search(r"x([0-9.]+) vs the", labels[2]).group(1))
+    assert magnified == pytest.approx(np.abs(init + learned).max() / 0.01, rel=0.05)
     change = [ax.get_images()[0] for ax in grid[2 * units:]]
     np.testing.assert_allclose(change[0].get_array(), learned[0].reshape(side, side),
                                atol=1e-12)

@@ -2,6 +2,7 @@
 configs."""
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +56,19 @@ def test_a_learning_model_passes_and_is_left_as_it_was(tmp_path):
     assert (tmp_path / "lr_range.png").read_bytes().startswith(b"\x89PNG")
 
 
+def test_one_chance_level(tmp_path):
+    """initial_loss, overfit and lr_range compare with the same chance level (they printed
+    1.159 and 0.1725 for the adding problem)."""
+    config = {**TINY, "data": {"name": "sine", "n_samples": 300}, "model": {
+        **TINY["model"], "head": "identity", "activation": "tanh"}, "train": {"loss": "mse"}}
+    result = preflight(config, out=tmp_path)
+    chances = {c.name: re.search(r"chance ([0-9.e+-]+)", c.detail) for c in result.checks}
+    initial = float(chances["initial_loss"].group(1))
+    assert float(chances["lr_range"].group(1)) == pytest.approx(initial, rel=1e-3)
+    saved = json.loads((tmp_path / "preflight.json").read_text())["lr_range"]
+    assert saved["chance"] == pytest.approx(initial, rel=1e-3)
+
+
 def test_a_model_that_cannot_learn_fails_overfit(tmp_path):
     result = preflight({**TINY, "model": {**TINY["model"], "activation": "linear"}})
     failed = {c.name for c in result.checks if not c.passed}
@@ -84,9 +98,6 @@ def test_cli_bad_input_is_one_line_and_writes_nothing(tmp_path):
     assert "model.depth" in result.stderr and not (tmp_path / "out").exists()
 
 
-PLATEAU = {"rnn_adding": {"lr_range"}}
-
-
 def _negative_example(path) -> bool:
     """A config built not to learn caps its own test accuracy (`test_accuracy: "<= 0.6"`)."""
     expect = load_config(path)[0].expect or {}
@@ -101,7 +112,4 @@ def test_shipped_configs(path):
     result = preflight(path)
     failed = {c.name for c in result.checks if not c.passed}
     expected = {"overfit", "lr_range"} if _negative_example(path) else set()
-    # The adding problem sits on its baseline plateau (MSE 0.167) for hundreds of steps before a
-    # recurrent net learns it (rnn_adding: from epoch ~5): a ~100-step range test cannot see that
-    expected |= PLATEAU.get(path.stem, set())
     assert failed == expected, result.checks

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.base.frames import layer_key
+from harness.base.frames import layer_key, layer_tick
 from harness.report.draw.style import (
     ACTIVATION_COLORS,
     OTHER_COLORS,
@@ -21,7 +21,7 @@ from harness.report.draw.style import (
     norm_label,
     shared_gradient_metric,
 )
-from harness.report.draw.ticks import epoch_axis
+from harness.report.draw.ticks import epoch_axis, label_ticks
 
 BANDS = ("minmax", "std")
 LINESTYLES = ["-", "--", "-.", ":"]
@@ -90,18 +90,27 @@ def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str | None = No
     last = rows.groupby("run")["epoch"].transform("max")
     order = _order(rows)
     colors = colors or group_colors(list(order))
-    fig = Figure(figsize=(12, 4.6), layout="constrained")
-    axes = fig.subplots(1, 2, sharey=True)
     final = (rows["epoch"] == last) & (last > 0)  # each run's own last epoch
-    for ax, when, title in [(axes[0], rows["epoch"] == 0, "at initialisation (epoch 0)"),
-                            (axes[1], final, "after the last epoch")]:
+    layouts = {frozenset(names) for _, names in rows.groupby("run")["layer"]}
+    panels = [(rows["epoch"] == 0, "at initialisation (epoch 0)")]
+    if final.any():  # no run trained an epoch (epochs: 0): no "after" panel to leave empty
+        panels.append((final, "after the last epoch"))
+    fig = Figure(figsize=(12 if len(panels) > 1 else 7.5, 4.6), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(panels), sharey=True))
+    for ax, (when, title) in zip(axes, panels):
         stats = group_band(rows[when], "x", "value", band, log=True)
         for group, line in stats.groupby("group", sort=False):
             _band(ax, line["x"], line, colors[group], f"{group} ({line['runs'].max()} runs)",
                   order[group])
-        ax.set(yscale="log", title=title,
-               xlabel="layer (1 = next to the input; each line ends at its output layer)")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set(yscale="log", title=title)
+        if len(layouts) == 1:  # one layout: name the ticks as the run figure does (`output`)
+            layers = sorted(next(iter(layouts)), key=layer_key)
+            label_ticks(ax.xaxis, list(range(1, len(layers) + 1)),
+                        [layer_tick(n) for n in layers])
+            ax.set_xlabel("hidden layer (1 = next to the input), then output")
+        else:
+            ax.set_xlabel("layer (1 = next to the input; each line ends at its output layer)")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(norm_label(metric))
     _legend(fig, axes[0], band, "geometric mean")

@@ -13,14 +13,14 @@ from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from harness.base.frames import is_hidden, metric_table
+from harness.base.frames import is_hidden, layer_tick, metric_table
 from harness.report.draw.style import (
     NothingToPlot,
     activation_color,
     norm_label,
     shared_gradient_metric,
 )
-from harness.report.draw.ticks import epoch_axis
+from harness.report.draw.ticks import epoch_axis, label_ticks
 
 LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v"]
@@ -80,12 +80,23 @@ def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str | None = No
             if zero.any():  # a log axis cannot show 0: mark it on the bottom edge
                 ax.plot(x[zero], np.zeros(zero.sum()), "v", color=styles[run]["color"],
                         markersize=8, transform=ax.get_xaxis_transform(), clip_on=False)
+    trained = any(len(t.columns) > 1 for t in tables.values())
+    names = {tuple(t.index) for t in tables.values()}
     for ax, title in zip(axes, ["at initialisation (epoch 0)", "after the last epoch"]):
         ax.set_yscale("log")
-        ax.set(title=title,
-               xlabel="layer (1 = next to the input; each line ends at its output layer)")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(names) == 1:  # one layout: name the ticks as the run figure does (`output`)
+            layers = next(iter(names))
+            label_ticks(ax.xaxis, list(range(1, len(layers) + 1)),
+                        [layer_tick(n) for n in layers])
+            ax.set(title=title, xlabel="hidden layer (1 = next to the input), then output")
+        else:
+            ax.set(title=title,
+                   xlabel="layer (1 = next to the input; each line ends at its output layer)")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
+    if not trained:  # no run trained an epoch: say so rather than leave an empty panel bare
+        axes[1].text(0.5, 0.5, "no run trained an epoch", transform=axes[1].transAxes,
+                     ha="center", va="center", color="#666666")
     axes[0].set_ylabel(norm_label(metric))
     figure_legend(fig, axes)
     fig.suptitle("Gradient size per layer", fontweight="bold")

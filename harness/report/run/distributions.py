@@ -19,9 +19,11 @@ from harness.base.frames import (
     layer_key,
     layer_tick,
     metric_table,
+    symlog,
 )
 from harness.report.draw.style import NothingToPlot, activation_color
 from harness.report.draw.ticks import label_ticks, symlog_ticks
+from harness.report.run.captions import compare_sizes
 
 QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on log10|.|)
     "activation": ("activations a = f(z)", "a", "log10 |a|"),
@@ -30,6 +32,8 @@ QUANTITIES = {  # quantity -> (panel title, x label on a linear axis, x label on
     "kernel_grad": ("weight gradient dL/dW", "dL/dW", "log10 |dL/dW|"),
 }
 UPDATE_REFERENCE = 1e-3  # Karpathy: updates ~1e-3 of the weights' size train well
+BOUNDED = {"sigmoid", "tanh", "hard_sigmoid", "softsign", "step"}
+ROW_INCHES = 0.62  # each layer's row: tall enough that a histogram's shape reads
 
 
 def histogram_epochs(hist) -> tuple[int, int]:
@@ -40,7 +44,8 @@ def histogram_epochs(hist) -> tuple[int, int]:
     return int(epochs[0]), int(epochs[-1])
 
 
-def plot_histograms(hist, activation: str = "", layers=None, color: str | None = None) -> Figure:
+def plot_histograms(hist, activation: str = "", layers=None, color: str | None = None,
+                    pooled=()) -> Figure:
     """The histogram grid: one row per layer, one column per quantity, first vs last epoch.
 
     Each histogram is drawn as shares of its values (epoch 0 counts one batch, a logged epoch
@@ -55,6 +60,8 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
         activation: the hidden activation, for the colour and the title.
         layers: layer names to draw (default: every layer in the file).
         color: overrides the activation's colour.
+        pooled: the layers a 2 x 2 max-pool follows: their dL/dz is 0 at three positions of
+            four (the pool passes the gradient to the largest only), which their note says.
 
     Returns:
         A Figure.
@@ -63,15 +70,16 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     quantities = [q for q in QUANTITIES if q in set(hist["quantity"].unique())]
     names = sorted(hist["layer"].unique(), key=layer_key) if layers is None else list(layers)
     color = color or activation_color(activation)
-    fig = Figure(figsize=(3.0 * len(quantities) + 0.6, 0.48 * len(names) + 1.5))
+    height = max(3.0, ROW_INCHES * len(names) + 1.6)
+    fig = Figure(figsize=(3.2 * len(quantities) + 0.8, height))
     # room right of each panel for its notes, so that they never cover a bar
-    fig.subplots_adjust(left=0.07, right=0.95, bottom=0.85 / (0.48 * len(names) + 1.5),
-                        top=1 - 0.75 / (0.48 * len(names) + 1.5), wspace=0.3)
+    fig.subplots_adjust(left=0.07, right=0.94, bottom=0.85 / height, top=1 - 0.75 / height,
+                        wspace=0.38)
     axes = np.atleast_1d(fig.subplots(1, len(quantities)))
     groups = _histograms(hist)
     for ax, quantity in zip(axes, quantities):
         fills, outlines, span, log, sym = _rows(ax, groups, quantity, names, (first, last),
-                                                activation)
+                                                activation, set(pooled))
         # one collection per panel rather than a patch per histogram: far fewer artists to draw
         ax.add_collection(PolyCollection(fills, facecolors="#bbbbbb", edgecolors="none"),
                           autolim=False)
@@ -100,7 +108,8 @@ def plot_histograms(hist, activation: str = "", layers=None, color: str | None =
     return fig
 
 
-def _rows(ax, groups: dict, quantity: str, names: list, epochs: tuple, activation: str):
+def _rows(ax, groups: dict, quantity: str, names: list, epochs: tuple, activation: str,
+          pooled: set):
     """One quantity's panel, a row per layer: the first epoch's histogram as a fill, the last
     one's as an outline, each row's share in a cut bin written beside it.
 
@@ -110,6 +119,7 @@ def _rows(ax, groups: dict, quantity: str, names: list, epochs: tuple, activatio
         quantity, names: the panel's quantity and the layers, input first.
         epochs: (first, last) epoch.
         activation: the hidden activation (how an activation's end bins are read).
+        pooled: the layers a max-pool follows (their dL/dz zeros are the pool's).
 
     Returns:
         `(fills, outlines, span, log, sym)`: the polygons, the x range the rows need, and whether
@@ -117,11 +127,18 @@ def _rows(ax, groups: dict, quantity: str, names: list, epochs: tuple, activatio
     """
     first, last = epochs
     log, sym, fills, outlines, span = False, False, [], [], []
+    # a column with a symlog row (the head's) is a symlog axis: a linear row on it (a bounded
+    # activation's) is drawn as its density on that axis, share / bin width in the axis' units,
+    # or its bins near 0, each spanning decades, would draw a plateau the values do not have
+    column_sym = any(g[2] == "symlog" for k, g in groups.items() if k[0] == quantity)
     for row, layer in enumerate(names):  # input layer at the bottom
         shown = [(e, groups[(quantity, layer, e)]) for e in dict.fromkeys([first, last])
                  if (quantity, layer, e) in groups]
         # shares, not counts: epoch 0 is one batch, a logged epoch every step of it
         shares = {e: counts / max(counts.sum(), 1) for e, (_, counts, _) in shown}
+        if column_sym:
+            shares = {e: (share / np.diff(symlog(edges)) if scale == "linear" else share)
+                      for (e, (edges, _, scale)), share in zip(shown, shares.values())}
         # Scaled to the tallest inner bar: an end bin (ReLU's zeros, a log axis' exact zeros,
         # saturated sigmoids) would flatten the rest; it is capped at the row's height, and
         # its share is written beside the row.
@@ -140,6 +157,8 @@ def _rows(ax, groups: dict, quantity: str, names: list, epochs: tuple, activatio
             note = (_symlog_share(counts, edges) if scale == "symlog"
                     else _edge_share(counts, edges, activation) if quantity == "activation"
                     else _zero_share(counts) if scale == "log10_abs" else "")
+            if note and quantity == "preact_grad" and layer in pooled:
+                note += "\n(max-pool)"
             if note:
                 ax.text(1.01, row + 0.45, note, transform=ax.get_yaxis_transform(),
                         ha="left", va="center", fontsize=6.5, color="#444444",
@@ -197,9 +216,13 @@ def _zero_share(counts) -> str:
 
 
 def _edge_share(counts, edges, activation: str) -> str:
+    """A linear activation row's note: a bounded activation's share in its two outermost bins
+    (saturated), or an unbounded one's in its lowest bin (at 0)."""
     total = counts.sum() or 1.0
-    if edges[0] < 0 < edges[-1] or activation in ("sigmoid", "tanh"):
-        return f"ends {100 * (counts[0] + counts[-1]) / total:.0f}%"
+    if activation in BOUNDED or (edges[0] >= -1 and edges[-1] <= 1 and edges[0] < 0):
+        return f"saturated {100 * (counts[0] + counts[-1]) / total:.0f}%"
+    if edges[0] < 0 < edges[-1]:
+        return f"end bins {100 * (counts[0] + counts[-1]) / total:.0f}%"
     return f"at 0 {100 * counts[0] / total:.0f}%"
 
 
@@ -256,11 +279,7 @@ def _update_gap(table) -> str:
     first, deep = table.at[hidden[0], last], table.at[hidden[-1], last]
     if not (first > 0 and deep > 0):
         return "per layer, mean over each epoch's steps"
-    factor = deep / first
-    # "10x smaller than", but "about as large as": the comparison word goes with the size
-    size = f"{factor:,.0f}x smaller than" if factor >= 10 else (
-        f"{1 / factor:,.0f}x larger than" if factor <= 0.1 else "about as large as")
-    return (f"epoch {last}: {hidden[0]}'s steps are {size} {hidden[-1]}'s "
+    return (f"epoch {last}: {hidden[0]}'s steps are {compare_sizes(first, deep)} {hidden[-1]}'s "
             f"({first:.1e} vs {deep:.1e})")
 
 

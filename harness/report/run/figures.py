@@ -17,7 +17,7 @@ from harness.report.run import captions
 from harness.report.run.boundary import plot_decision_boundary
 from harness.report.run.curves import plot_history
 from harness.report.run.distributions import plot_histograms, plot_update_ratio
-from harness.report.run.feature_maps import plot_feature_maps
+from harness.report.run.feature_maps import maps_caption, plot_feature_maps
 from harness.report.run.gradients import plot_grad_heatmaps, plot_grad_norms
 from harness.report.run.health import plot_activation_stats
 from harness.report.run.playground import (
@@ -29,7 +29,7 @@ from harness.report.run.playground import (
 )
 from harness.report.run.theory import plot_jacobians, plot_theory
 from harness.report.run.time import plot_time, plot_time_heatmap
-from harness.report.run.weights import plot_first_layer_weights
+from harness.report.run.weights import change_words, plot_first_layer_weights, read_change
 from harness.rundir.run import Run
 
 
@@ -91,6 +91,14 @@ def _boundary(r: RunFiles):
                                   r.summary.get("class_names"), r.summary.get("input_names"))
 
 
+def _pooled(r: RunFiles) -> list[str]:
+    """The conv layers a 2 x 2 max-pool follows (`model.pool`, 1-based, as the config holds it
+    resolved)."""
+    if not captions.conv_stack(r.layers):
+        return []
+    return [f"conv_{k}" for k in (r.model.get("pool") or [])]
+
+
 def _history(r: RunFiles):
     return plot_history(r.run.history, r.activation, r.train.get("loss", ""),
                         r.summary.get("diverged_epoch"), captions.summary_chance(r.summary))
@@ -107,17 +115,23 @@ def _weights_title(r: RunFiles) -> str:
 
 
 def _weights_caption(r: RunFiles) -> str:
+    try:
+        words = change_words(read_change(r.table("first_layer_weights")))
+    except NothingToPlot:
+        words = ""
+    found = f" Here {words}." if words else ""
     if captions.conv_stack(r.layers):
         k = r.model.get("kernel_size", "?")
         return (f"The first conv layer's {k} x {k} filters drawn as images, one pixel per kernel "
-                "position, at initialisation and after training (blue positive, red negative): "
-                "trained filters become edge and stroke detectors; filters that did not change "
-                "are a layer the gradient did not reach.")
+                "position, at initialisation and after training (blue positive, red negative), "
+                "and below them the change between the two, magnified on a scale of its own (its "
+                "factor at the left): trained filters become edge and stroke detectors; filters "
+                "that hardly changed are a layer the gradient did not reach." + found)
     return ("A few first-layer units' weights drawn as images, one pixel per input, at "
             "initialisation and after training, on one colour scale (blue positive, red "
-            "negative), and below them the change between the two on its own scale: after a "
-            "few epochs the weights still look like their random start, while the change "
-            "shows the strokes of the digits each unit learned to respond to.")
+            "negative), and below them the change between the two, magnified on a scale of its "
+            "own (its factor at the left): a pattern there (strokes of the digits) is what "
+            "training wrote; one even colour per unit is a shift, no pattern." + found)
 
 
 def _time_caption(r: RunFiles) -> str:
@@ -154,14 +168,15 @@ RUN_FIGURES = (
     FigureEntry(
         name="jacobians.png", title="Layer Jacobians during training",
         draw=lambda r: plot_jacobians(r.layers, r.summary.get("jacobian_reason")),
-        caption="The singular values of each hidden layer's input-output Jacobian diag(f'(z)) Wᵀ "
-                "at the first 4 training examples, at initialisation and at every logged epoch "
-                "(Glorot & Bengio 2010): the factors by which the layer stretches a small change "
-                "of its input, and the gradient on its way back. Near 1 (dashed) the layer keeps "
-                "a signal's size; below 1 it shrinks it, and the shrinking compounds over layers "
-                "(a vanishing gradient); above 1 it grows it. Taken for plain Dense stacks only: "
-                "not for conv or recurrent layers, nor with batch norm, skip connections or "
-                "dropout."),
+        caption=lambda r: (
+            "The singular values of each hidden layer's input-output Jacobian diag(f'(z)) Wᵀ "
+            "at the first 4 training examples, at initialisation and at every logged epoch "
+            "(Glorot & Bengio 2010): the factors by which the layer stretches a small change "
+            "of its input, and the gradient on its way back. Near 1 (dashed) the layer keeps "
+            "a signal's size; below 1 it shrinks it, and the shrinking compounds over layers "
+            "(a vanishing gradient); above 1 it grows it. " + captions.jacobian_reading(r.layers)
+            + " Taken for plain Dense stacks only: not for conv or recurrent layers, nor with "
+            "batch norm, skip connections or dropout.")),
     FigureEntry(
         name="update_ratio.png", title="Update-to-weight ratio",
         draw=lambda r: plot_update_ratio(r.layers, r.activation),
@@ -171,18 +186,8 @@ RUN_FIGURES = (
                 "hardly moves; far above, training is unstable."),
     FigureEntry(
         name="histograms.png", title="Distributions per layer",
-        draw=lambda r: plot_histograms(r.table("histograms"), r.activation),
-        caption="One row per layer (input at the bottom), grey at initialisation, a line at the "
-                "last logged epoch; each row scaled to its tallest bar but the two end bins and "
-                "the bin at 0: a taller one (ReLU's zeros, exact zeros on a log axis, a saturated "
-                "sigmoid) is cut at the row's height and its share written at the right. "
-                "Pre-activations, and an unbounded activation's outputs (ReLU), are on a "
-                "symmetric log axis (linear within 1e-4, decades beyond; each column one range), "
-                "so that epoch 0's small values and a trained network's large ones both show. "
-                "Activations piled at the ends of a sigmoid's 0..1 range are saturated; all at "
-                "0.5, collapsed; spread out, healthy (Deep Learning from Scratch, ch. 6). "
-                "Gradients are on a log10|g| axis: a row shifted left by 3 gets a thousandth of "
-                "the gradient."),
+        draw=lambda r: plot_histograms(r.table("histograms"), r.activation, pooled=_pooled(r)),
+        caption=lambda r: captions.histogram_caption(_pooled(r))),
     FigureEntry(
         name="history.png", title="Learning curves", draw=_history, caption=_history_caption),
     FigureEntry(
@@ -217,7 +222,7 @@ RUN_FIGURES = (
         caption="Each small map is one hidden unit's output over the input plane after training, "
                 "as in the TensorFlow Playground: the first layer draws lines, deeper layers "
                 "combine them into curves. A map of one flat colour is a unit that does nothing "
-                "here (dead or saturated everywhere)."),
+                "on this plane (dead or saturated everywhere)."),
     # a recurrent run's gradient over time (`harness.report.run.time`)
     FigureEntry(
         name="time.png", title="Gradient over time", applies=lambda r: r.has("timesteps.csv"),
@@ -238,10 +243,8 @@ RUN_FIGURES = (
     FigureEntry(
         name="feature_maps.png", title="One test image through the conv layers",
         applies=lambda r: r.has("feature_maps.csv"),
-        draw=lambda r: plot_feature_maps(r.table("feature_maps")),
-        caption="The first test image as each conv layer hands it on after training, its first "
-                "channels side by side, each map on its own grey scale (its range above it). "
-                "Healthy layers show strokes and edges, coarser after each pool; a map of one "
-                "flat grey (range near 0) passes nothing of the image on: saturated or dead "
-                "channels."),
+        draw=lambda r: plot_feature_maps(r.table("feature_maps"),
+                                         kernel_size=int(r.model.get("kernel_size") or 3)),
+        caption=lambda r: maps_caption(r.table("feature_maps"),
+                                       int(r.model.get("kernel_size") or 3))),
 )

@@ -9,6 +9,7 @@ when the frames hold nothing it can draw.
 
 import matplotlib
 import numpy as np
+import pandas as pd
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -45,9 +46,10 @@ def plot_grad_norms(layers, activation: str = "", metric: str | None = None,
         raise NothingToPlot(f"layers.csv has no non-zero `{metric}` values")
     first, last = table.columns[0], table.columns[-1]
     deriv = metric_table(layers, "act_deriv_mean")
-    fig = Figure(figsize=(11.5 if not deriv.empty else 7.5, 4.3))
-    fig.subplots_adjust(left=0.08 if not deriv.empty else 0.12, right=0.98, bottom=0.14,
-                        top=0.83, wspace=0.25)
+    fig = Figure(figsize=(11.5 if not deriv.empty else 7.5, 5.2 if not deriv.empty else 4.3))
+    fig.subplots_adjust(left=0.08 if not deriv.empty else 0.12, right=0.98,
+                        bottom=0.3 if not deriv.empty else 0.14,
+                        top=0.86 if not deriv.empty else 0.83, wspace=0.25)
     axes = np.atleast_1d(fig.subplots(1, 2 if not deriv.empty else 1,
                                       width_ratios=[1.5, 1] if not deriv.empty else None))
     ax = axes[0]
@@ -57,7 +59,7 @@ def plot_grad_norms(layers, activation: str = "", metric: str | None = None,
     for epoch, style, marker, alpha, label in lines:
         _layer_line(ax, table, epoch, activation_color(activation), style, marker, alpha, label)
     if not deriv.empty:
-        _deriv_panel(axes[1], deriv, activation, activations)
+        _deriv_panel(axes[1], layers, deriv, activation, activations)
     ax.set_yscale("log")
     shown = table[list(dict.fromkeys([first, last]))].to_numpy(float)
     shown = shown[shown > 0]
@@ -73,28 +75,61 @@ def plot_grad_norms(layers, activation: str = "", metric: str | None = None,
     return fig
 
 
-def _deriv_panel(ax, deriv, activation, activations):
-    """Mean |f'(z)| per layer: a product of these scales the gradient on its way down."""
-    first, last = deriv.columns[0], deriv.columns[-1]
+def layer_factors(layers) -> pd.DataFrame:
+    """What each hidden layer multiplies the gradient by on its way down, measured: the RMS of
+    dL/dz at the layer over that at the layer above (`preact_grad_rms`), a layer x epoch table.
+
+    Backpropagation multiplies dL/dz by the weights (their gain) and the slopes f'(z) once per
+    layer; the mean slope |f'(z)| alone is half of that story (ReLU's is ~0.5 where the gradient
+    does not shrink, because He-scaled weights double it). Empty without `preact_grad_rms`.
+    """
+    rms = metric_table(layers, "preact_grad_rms")
+    if rms.empty or len(rms) < 2:
+        return rms.iloc[0:0]
+    below, above = rms.iloc[:-1].to_numpy(float), rms.iloc[1:].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(above > 0, below / above, np.nan)
+    table = rms.iloc[:-1].copy()
+    table[:] = factor
+    return table.loc[[n for n in table.index if is_hidden(n)]]
+
+
+def _deriv_panel(ax, layers, deriv, activation, activations):
+    """The per-layer factor of the gradient, measured (and sqrt(chi) of the theory at
+    initialisation), beside the mean slope |f'(z)| it is often mistaken for."""
+    factors = layer_factors(layers)
     color = activation_color(activation)
-    _layer_line(ax, deriv, first, color, "--", "o", 0.55, _epoch_name(first), log=False)
-    if last != first:
-        _layer_line(ax, deriv, last, color, "-", "s", 1.0, _epoch_name(last, final=True),
-                    log=False)
+    if not factors.empty:
+        first, last = factors.columns[0], factors.columns[-1]
+        _layer_line(ax, factors, first, color, "--", "o", 0.55,
+                    "factor, " + _epoch_name(first), log=False)
+        if last != first:
+            _layer_line(ax, factors, last, color, "-", "s", 1.0,
+                        "factor, " + _epoch_name(last, final=True), log=False)
+    chi = metric_table(layers, "theory_chi")
+    if not chi.empty and 0 in chi.columns:
+        names = [n for n in chi.index if is_hidden(n)]
+        ax.plot(np.arange(1, len(names) + 1), np.sqrt(chi.loc[names, 0].to_numpy(float)),
+                color="#444444", linewidth=1.5, label="theory at init: sqrt(chi)")
+    slope = deriv.columns[0]
+    hidden = [n for n in deriv.index if is_hidden(n)]  # the head's slope is no layer's factor
+    ax.plot(np.arange(1, len(hidden) + 1), deriv.loc[hidden, slope].to_numpy(float), ":",
+            marker=".", color="#999999", label=f"mean slope |f'(z)| alone, epoch {slope}")
     names = set(activations or []) | {activation}
     if "sigmoid" in names:
         ax.axhline(0.25, color=ACTIVATION_COLORS["sigmoid"], linestyle=":", linewidth=1.2,
-                   label="0.25: sigmoid's maximum")
-    ax.axhline(1.0, color="#888888", linestyle=":", linewidth=1, label="1: passes unchanged")
-    values = deriv.to_numpy(float)
+                   label="0.25: sigmoid's largest slope")
+    ax.axhline(1.0, color="#888888", linestyle="-", linewidth=0.8, label="1: passes unchanged")
+    values = np.concatenate([factors.to_numpy(float).ravel(), deriv.to_numpy(float).ravel()])
     top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
-    ax.set_ylim(0, max(1.5, top * 1.35))  # headroom above the points for the legend
+    ax.set_ylim(0, min(max(1.5, top * 1.35), 5.0))  # headroom for the legend; a spike leaves
     _layer_axis(ax, deriv.index, activations)
-    ax.set(ylabel="mean |f'(z)| over units and batch")
-    ax.set_title("activation derivative: each layer multiplies\nthe gradient by about this",
-                 fontsize=9, color="#444444")
+    ax.set(ylabel="dL/dz's RMS: this layer / the one above")
+    ax.set_title("dL/dz's factor per layer on its way down, measured\n"
+                 "(the weights' gain x the slopes)", fontsize=9, color="#444444")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper center", ncol=2)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2,
+              frameon=False)
 
 
 def plot_grad_heatmaps(layers, metrics=None) -> Figure:

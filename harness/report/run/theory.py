@@ -14,13 +14,15 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from harness.base.frames import is_hidden, layer_tick, metric_table
+from harness.base.frames import is_hidden, layer_tick, metric_table, vanishing_ratio
 from harness.report.draw.style import LOG_SPAN, NothingToPlot
+from harness.report.run.captions import mean_misleads
 
-# (measured metric, theory metric, label); gradients relative to the last hidden layer's
-SIZES = [("preact_std", "theory_preact_std", "z's size (theory: sqrt(q_l))")]
-GRADIENTS = [("grad_rms", "theory_grad_ratio", "dL/dW (grad_rms)", "#1f77b4"),
-             ("preact_grad_rms", "theory_preact_grad_ratio", "dL/dz (preact_grad_rms)",
+# (measured metric, theory metric, what, the theory's name, the measured name); gradients
+# relative to the last hidden layer's
+SIZES = [("preact_std", "theory_preact_std", "z's size", "sqrt(q_l)", "preact_std")]
+GRADIENTS = [("grad_rms", "theory_grad_ratio", "dL/dW", "", "grad_rms", "#1f77b4"),
+             ("preact_grad_rms", "theory_preact_grad_ratio", "dL/dz", "", "preact_grad_rms",
               "#d62728")]
 
 
@@ -45,12 +47,12 @@ def plot_theory(layers, epoch: int = 0, reason: str | None = None) -> Figure:
     x = np.arange(len(names))
     fig = Figure(figsize=(10, 4), layout="constrained")
     size_ax, grad_ax = fig.subplots(1, 2)
-    for measured, predicted, label in SIZES:
+    for measured, predicted, *label in SIZES:
         _pair(size_ax, layers, measured, predicted, names, epoch, "#2ca02c", label,
               relative=False)
     size_ax.set(ylabel="size at initialisation", title="Forward: how large z is")
     size_ax.set_ylim(bottom=0)
-    for measured, predicted, label, color in GRADIENTS:
+    for measured, predicted, *label, color in GRADIENTS:
         _pair(grad_ax, layers, measured, predicted, names, epoch, color, label, relative=True)
     grad_ax.set_yscale("log")
     grad_ax.axhline(1.0, color="#999", linewidth=0.8)
@@ -68,10 +70,14 @@ def plot_theory(layers, epoch: int = 0, reason: str | None = None) -> Figure:
 
 
 def _pair(ax, layers, measured, predicted, names, epoch, color, label, relative):
+    """One quantity: the theory's line and the measured points; `label` is (what, the
+    theory's name for it, the measured metric), e.g. ("z's size", "sqrt(q_l)", "preact_std")."""
+    what, theory_name, measured_name = label
     line = metric_table(layers, predicted)
     if not line.empty and epoch in line.columns:
         ax.plot(np.arange(len(names)), line.loc[names, epoch].to_numpy(float), color=color,
-                linewidth=2, label=f"{label}, theory")
+                linewidth=2, label=f"{what}, theory" + (f": {theory_name}" if theory_name
+                                                          else ""))
     points = metric_table(layers, measured)
     if points.empty or epoch not in points.columns:
         return
@@ -80,7 +86,7 @@ def _pair(ax, layers, measured, predicted, names, epoch, color, label, relative)
         values = values / values[-1] if values[-1] > 0 else np.full(len(values), np.nan)
     ok = np.isfinite(values) & ((values > 0) if relative else True)
     ax.plot(np.arange(len(names))[ok], values[ok], "o", color=color, markersize=5,
-            label=f"{label}, measured")
+            label=f"{what}, measured ({measured_name})")
 
 
 JACOBIAN_PANELS = [("jacobian_sv_mean", "mean singular value"),
@@ -141,4 +147,8 @@ def plot_jacobians(layers, reason: str | None = None) -> Figure:
                      label="logged epoch")
     fig.suptitle("Layer Jacobians at the logged epochs (1: the layer keeps a change's size)",
                  fontweight="bold")
+    if mean_misleads(layers):  # the trap of the mean: say it where the eye is
+        axes[0].set_title(f"{JACOBIAN_PANELS[0][1]}: dL/dz shrinks, yet the weight gradient\n"
+                          f"does not vanish here (ratio {vanishing_ratio(layers, 0):.2g}, "
+                          "grad_norms.png)", fontsize=9)
     return fig
