@@ -8,7 +8,10 @@ repetitions), or a wall-clock/memory bound measured in a fresh subprocess:
   P1  MNIST epoch, 5 x 128 ReLU, batch 128, Adam, all per-layer statistics   <= 1.0 x plain fit
       (twice: without histograms, and with them counted on every step, as on a logged epoch)
   P2  circles, 3 x 8 ReLU, batch 32, 100 epochs, statistics every epoch      <= 0.25 x plain fit
-      the whole harness.run of it (setup, training, test, snapshots, report)  <= 0.25 x plain fit
+      the whole harness.run of it (setup, training, test, snapshots, report)  <= 0.20 x plain fit
+      (also against plain fit without validation), and its report's own cost: the run minus the
+      same run with report=False                                  <= 0.08 x plain fit, no validation
+      The figures one by one (bench/figures.py): each figure's drawing time, a table of its own.
   P3  experiments/vanishing_gradients.yaml (54 runs), --jobs 1, with start-up  <= 40 s
       the same with --jobs 2                                                 <= 0.55 x --jobs 1
       the same with --executor ray (a local cluster, all cores)              <= 0.65 x --jobs 1
@@ -37,6 +40,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from figures import figure_times
 from measure import measure
 from plain import plain_model, twin
 from study import p3_study
@@ -116,8 +120,9 @@ def p5_p6_epoch(name: str, config: str, reps: int, histograms: bool) -> dict:
                    cpu)
 
 
-def p2_toy(reps: int, epochs: int) -> dict:
-    """A whole toy training run: plain fit vs the harness (tracing and recording included)."""
+def p2_toy(reps: int, epochs: int) -> list[dict]:
+    """A whole toy training run: plain fit (with and without validation) vs the harness'
+    training, its whole `harness.run`, and the run without its report (`report=False`)."""
     import keras
 
     from harness.training.runner import run
@@ -127,29 +132,41 @@ def p2_toy(reps: int, epochs: int) -> dict:
     config = {"data": {"name": "circles", "n_samples": 1000},
               "model": {"depth": 3, "width": 8, "activation": "relu"},
               "train": {"batch_size": 32, "epochs": epochs}}
-    pairs = []
+    rows = []  # (plain, plain without validation, fit, run, run without report) per rep
     for _ in range(reps):
         s = setup(config)
         cfg, data, y, y_val = s.cfg, s.data, s.y["train"], s.y["val"]
-        plain = plain_model(cfg.model, (2,), 1, "sigmoid")
-        plain.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
-                      metrics=["accuracy"])
-        t = time.perf_counter()
-        plain.fit(data.x_train, y, batch_size=32, epochs=epochs,
-                  validation_data=(data.x_val, y_val), verbose=0)
-        t_plain = time.perf_counter() - t
-        with tempfile.TemporaryDirectory() as out:
+        plains = []
+        for validation in ((data.x_val, y_val), None):
+            plain = plain_model(cfg.model, (2,), 1, "sigmoid")
+            plain.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+                          metrics=["accuracy"])
             t = time.perf_counter()
-            fit(s, Path(out), verbose=0)
-            t_fit = time.perf_counter() - t
-        with tempfile.TemporaryDirectory() as out:  # the whole run: set-up to report
-            t = time.perf_counter()
-            run(config, out=out, verbose=0)
-            pairs.append((t_plain, t_fit, time.perf_counter() - t))
-    return [_paired(f"P2 circles, {epochs} epochs (s)", [p[:2] for p in pairs], 0.25,
-                    "training with statistics every epoch and histograms on the default schedule"),
-            _paired(f"P2 whole harness.run, {epochs} epochs (s)", [(p[0], p[2]) for p in pairs],
-                    0.25, "setup, training, test, surfaces, neurons, report")]
+            plain.fit(data.x_train, y, batch_size=32, epochs=epochs,
+                      validation_data=validation, verbose=0)
+            plains.append(time.perf_counter() - t)
+        times = []
+        for step in (lambda out, s=s: fit(s, Path(out), verbose=0),  # training only
+                     lambda out: run(config, out=out, verbose=0),  # set-up to report
+                     lambda out: run(config, out=out, verbose=0, report=False)):
+            with tempfile.TemporaryDirectory() as out:
+                t = time.perf_counter()
+                step(out)
+                times.append(time.perf_counter() - t)
+        rows.append((*plains, *times))
+    plain, bare = [r[0] for r in rows], [r[1] for r in rows]
+    report = [r[3] - r[4] for r in rows]
+    return [_paired(f"P2 circles, {epochs} epochs (s)", list(zip(plain, [r[2] for r in rows])),
+                    0.25, "training with statistics every epoch and histograms on the default "
+                    "schedule"),
+            _paired(f"P2 whole harness.run, {epochs} epochs (s)",
+                    list(zip(plain, [r[3] for r in rows])), 0.20,
+                    "setup, training, test, surfaces, neurons, report"),
+            _paired(f"P2 whole harness.run vs plain fit without validation, {epochs} epochs (s)",
+                    list(zip(bare, [r[3] for r in rows])), 0.20, "the same runs"),
+            _paired("P2 the report's own cost (s)", list(zip(bare, report)), 0.08,
+                    "the run minus the same run with report=False, same process, against plain "
+                    "fit without validation")]
 
 
 def p4_startup(reps: int) -> list[dict]:
@@ -243,7 +260,7 @@ def main():
     p.add_argument("--quick", action="store_true", help="fewer repetitions and epochs")
     p.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     p.add_argument("--only", help="comma-separated subset: P1,P2,P3,P4,P5,P6,memory,memory-conv,"
-                   "memory-recurrent (the study's memory rows come with P3)")
+                   "memory-recurrent,figures (the study's memory rows come with P3)")
     p.add_argument("--experiment", default="experiments/vanishing_gradients.yaml",
                    help="the P3 study (default %(default)s)")
     p.add_argument("--no-parallel", action="store_true",
@@ -271,6 +288,9 @@ def main():
         rows += step()
         print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
     text = table(rows)
+    if not args.only or "figures" in args.only.split(","):
+        print("measuring figures ...", file=sys.stderr, flush=True)
+        text += "\n\n" + figure_times(reps)
     print(text)
     mode = "--quick" if args.quick else "full"
     Path(args.out).write_text(

@@ -12,7 +12,10 @@ quantities keep the names `histograms.csv` has always written):
 - `preact_grad` dL/dz and `kernel_grad` dL/dW, on a log10|g| axis from 1e-12 to 1e2, so that a
   starved layer's 1e-8 and a healthy layer's 1e-1 sit on one picture.
 Values beyond the axis count in its end bins (so exact zeros, log10|0| = -inf, count in the first
-bin of the log axis) and the counts of a step sum to the number of values. `histograms.csv` leaves
+bin of the log axis) and the counts of a step sum to the number of values counted: every value,
+except a conv layer's maps of more than `SAMPLED_POSITIONS` positions, of which a fixed sample of
+positions is counted in every channel (`sampled_positions`; `histograms.csv` then has a
+`counted_fraction` column, the share of the quantity's values counted). `histograms.csv` leaves
 out the bins that counted nothing but a histogram's two ends (`Histograms.frame`).
 
 Like `harness.measure.stats`, a per-unit quantity is binned for all layers at once: a bin index per
@@ -37,6 +40,21 @@ SYM_DECADES, SYM_PER_DECADE = 7, 8  # symlog: linear below SYM_THRESHOLD (1e-4),
 SYM_HALF = (SYM_DECADES + 1) * SYM_PER_DECADE  # bins on each side of 0 (the linear part: 1 unit)
 SYM_BINS = 2 * SYM_HALF
 COLUMNS = ["epoch", "layer", "quantity", "scale", "bin_left", "bin_right", "count"]
+# A conv layer's activation, pre-activation and dL/dz histograms count this many of its positions
+# per example and channel: all of them cost ~1.3 plain epochs per epoch (conv_sigmoid: ~18M values
+# a step; issue 25). Layers with fewer positions, Dense and recurrent layers count every value.
+SAMPLED_POSITIONS = 32
+SAMPLED_COLUMN = "counted_fraction"  # written only when a layer is sampled (conv runs)
+
+
+def sampled_positions(positions: int) -> np.ndarray | None:
+    """The positions (row-major, of `positions` per example) a layer's histograms count, or None
+    for all: `SAMPLED_POSITIONS` of them, fixed by the map's size (seeded), sorted, so every
+    step, epoch and run of one architecture counts the same ones."""
+    if positions <= SAMPLED_POSITIONS:
+        return None
+    rng = np.random.default_rng(positions)
+    return np.sort(rng.choice(positions, SAMPLED_POSITIONS, replace=False)).astype(np.int32)
 
 
 def symlog_edges() -> np.ndarray:
@@ -52,11 +70,15 @@ class Histograms:
         units: units per layer.
         bounds: per layer, the activation's output range `(low, high)`, or None when unbounded.
         same_rows: whether every layer's tensors have the same rows (as `LayerStatistics`).
+        positions: per layer, values per example and unit (`MeteredLayer.positions`; a conv
+            layer's rows are its positions), or None for 1 each.
     """
 
-    def __init__(self, units, bounds, same_rows=True):
+    def __init__(self, units, bounds, same_rows=True, positions=None):
         layers = np.arange(len(units))
         self.units, self.same_rows = list(units), same_rows
+        self.positions = list(positions) if positions is not None else [1] * len(units)
+        self.samples = [sampled_positions(p) for p in self.positions]
         self.n = len(units)
         self.bounds = list(bounds)
         self.unit_layer = tf.constant(np.repeat(layers, units), tf.int32)
@@ -90,6 +112,7 @@ class Histograms:
             values (or every layer's side by side: `layer` None), `cols` their slice of the
             per-unit vectors; each unit's axis starts at `first` and has `bins` bins (per-unit
             vectors, (all units,))."""
+            tensors = [self._sampled(t, layer) for layer, t in enumerate(tensors)]
             if self.same_rows:  # (batch, all units)
                 x = tf.cast(tf.concat(tensors, axis=1), tf.float32)
                 return self._count(place(x, slice(None), None), first, bins, size)
@@ -141,6 +164,18 @@ class Histograms:
             counts.append(self._count(log * log_scale + log_shift, 0.0, LOG_BINS, LOG_BINS))
         return tf.concat(counts, axis=0)
 
+    def _sampled(self, t, layer):
+        """A layer's (rows, units) values at its counted positions only (`sampled_positions`)."""
+        if self.samples[layer] is None:
+            return t
+        maps = tf.reshape(t, [-1, self.positions[layer], t.shape[-1]])  # (batch, positions, units)
+        return tf.reshape(tf.gather(maps, self.samples[layer], axis=1), [-1, t.shape[-1]])
+
+    def fractions(self) -> list[float]:
+        """Per layer, the share of its activation, pre-activation and dL/dz values counted."""
+        return [1.0 if idx is None else len(idx) / p
+                for idx, p in zip(self.samples, self.positions)]
+
     @staticmethod
     def _count(position, first, bins, size):
         """Counts `position` (in bins; layer k's axis from `first` = k * bins) into `size` bins.
@@ -188,6 +223,10 @@ class Histograms:
                 "scale": np.repeat([scale for _, scale, _ in edges], sizes),
                 "bin_left": np.concatenate([e[:-1] for _, _, e in edges]),
                 "bin_right": np.concatenate([e[1:] for _, _, e in edges])})
+            if any(idx is not None for idx in self.samples):  # dL/dW: every weight counted
+                share = [1.0 if quantity == "kernel_grad" else self.fractions()[k % self.n]
+                         for k, (quantity, _, _) in enumerate(edges)]
+                table[SAMPLED_COLUMN] = np.repeat([float(f"{f:.6g}") for f in share], sizes)
             ends = np.zeros(len(table), bool)
             ends[np.cumsum(sizes) - sizes] = ends[np.cumsum(sizes) - 1] = True
             self._bins = key, table, ends
@@ -203,7 +242,8 @@ class Histograms:
         table, ends = self.bins(layer_names)
         counts = np.asarray(counts, np.int64)
         keep = (counts > 0) | ends
-        return table[keep].assign(epoch=epoch, count=counts[keep])[COLUMNS].reset_index(drop=True)
+        columns = COLUMNS + [SAMPLED_COLUMN] * (SAMPLED_COLUMN in table.columns)
+        return table[keep].assign(epoch=epoch, count=counts[keep])[columns].reset_index(drop=True)
 
 
 def _symlog_bin(x):

@@ -96,7 +96,8 @@ class Meter:
             units, [int(flat_kernel(layer.kernel).shape.num_elements()) for layer in self.layers],
             [e.flat for e in entries], self.layers[0].bias is not None,
             kernels=[flat_kernel(layer.kernel) for layer in self.layers], same_rows=same_rows)
-        self.histograms = Histograms(units, [e.bounds for e in entries], same_rows)
+        self.histograms = Histograms(units, [e.bounds for e in entries], same_rows,
+                                     [layer.positions for layer in self.layers])
         self.has_norms = any(layer.norm is not None for layer in self.layers)
         self.columns = self.statistics.names + (list(BN_STATS) if self.has_norms else [])
         self.totals = EpochTotals(self.statistics, self.histograms.size, len(self.columns))

@@ -18,7 +18,7 @@ from harness.report.run.summary import summary_rows, where_diverged
 from harness.rundir.run import Run, load_run
 
 
-def build_report(run_dir: str | os.PathLike | Run) -> Path:
+def build_report(run_dir: str | os.PathLike | Run, jobs: int | None = None) -> Path:
     """Writes the figures and `report.html` of one run into its folder.
 
     The figures are the entries of `harness.report.run.figures.RUN_FIGURES` that apply to the
@@ -27,6 +27,9 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
     Args:
         run_dir: a run folder written by `python -m harness run`, or a `Run` already in memory
             (the runner passes one so that the report exists before `summary.json` is written).
+        jobs: processes drawing the figures at once (`harness.report.entry.draw_entries`):
+            None, one per core; 1, one after another here (a sweep's report helper, which draws
+            while the next run trains).
 
     Returns:
         The path of `report.html`. Beside it: `grad_norms.png`, `grad_heatmap.png`,
@@ -44,7 +47,7 @@ def build_report(run_dir: str | os.PathLike | Run) -> Path:
     run = run_dir if isinstance(run_dir, Run) else load_run(run_dir)
     files = RunFiles(run)
     notes = _status_notes(run)
-    drawn = draw_entries(RUN_FIGURES, files, run.dir)
+    drawn = draw_entries(RUN_FIGURES, files, run.dir, jobs=jobs)
     notes += drawn.notes + _masking_notes(run.layers)
     badge, css = captions.verdict(run.summary, run.status)
 

@@ -15,7 +15,7 @@ def main() -> None:
     for line in sys.stdin:
         folder = line.rstrip("\n")
         try:
-            build_report(folder)
+            build_report(folder, jobs=1)  # one core: the next run trains on the others
             answer = f"ok\t{folder}"
         except Exception as e:  # noqa: BLE001 - reported back to the sweep, which keeps the run
             answer = f"error\t{folder}\t{type(e).__name__}: {e}".replace("\n", " ")

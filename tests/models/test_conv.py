@@ -43,13 +43,15 @@ def test_conv_run_writes_every_statistic_per_conv_layer(tmp_path):
             expected = set(STATS) - {"update_ratio"} | {"preact_std"} if epoch == 0 else set(STATS)
             assert metrics == expected, name
     assert np.isfinite(layers["value"]).all()
-    # Histograms: every value of a channel at every position counts (200 * 0.6 * 0.8 examples
-    # train; epoch 0 is one batch of 32): conv_1 and conv_2 see 8 x 8 maps, conv_3 4 x 4.
+    # Histograms (epoch 0 is one batch of 32): conv_1 and conv_2 see 8 x 8 maps, of which 32
+    # positions are counted in every channel (SAMPLED_POSITIONS), conv_3's 4 x 4 all.
     hist = pd.read_csv(out / "histograms.csv")
     first = hist[(hist["epoch"] == 0) & (hist["quantity"] == "activation")]
     counts = first.groupby("layer")["count"].sum()
-    assert counts.to_dict() == {"conv_1": 32 * 64 * 4, "conv_2": 32 * 64 * 4,
+    assert counts.to_dict() == {"conv_1": 32 * 32 * 4, "conv_2": 32 * 32 * 4,
                                 "conv_3": 32 * 16 * 4, "output": 32 * 10}
+    shares = first.groupby("layer")["counted_fraction"].unique().map(list).to_dict()
+    assert shares == {"conv_1": [0.5], "conv_2": [0.5], "conv_3": [1.0], "output": [1.0]}
     assert (out / "feature_maps.csv").is_file() and (out / "feature_maps.png").is_file()
     weights = pd.read_csv(out / "first_layer_weights.csv")
     assert weights["input"].max() == 8 and sorted(weights["epoch"].unique()) == [0, 1]  # 3 x 3
