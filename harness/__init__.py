@@ -7,6 +7,8 @@
 TensorFlow loads only when something trains: `harness.load_run` and the reports stay light.
 """
 
+from typing import TYPE_CHECKING
+
 from harness.errors import ConfigError, DataError, HarnessError
 from harness.version import __version__ as __version__  # `harness.__version__`
 
@@ -19,6 +21,10 @@ def __getattr__(name):
 
         return getattr(module, name)
     raise AttributeError(f"module 'harness' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from harness.rundir.run import Run
 
 
 def run(config, overrides=None, out=None, verbose=1, report=True, force=False,

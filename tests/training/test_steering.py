@@ -10,7 +10,7 @@ import pytest
 from tiny import tiny
 
 from harness.rundir.control import read_control, write_control
-from harness.training.steering import RATE_COLUMN, Steering, SteeredStop
+from harness.training.steering import RATE_COLUMN, SteeredStop, Steering
 
 
 class Optimizer:
