@@ -108,3 +108,21 @@ def test_a_steered_run_records_its_rate_and_an_unsteered_one_trains_the_same(tmp
     assert steered.history[RATE_COLUMN].tolist() == pytest.approx([0.003] * 3)
     assert steered.meta["steering"][0]["learning_rate"] == 0.003
     assert plain.meta["steering"] == [] and steered.status == "completed"
+
+
+def test_compare_and_the_console_say_a_run_was_steered(tmp_path):
+    from fake_runs import make_run
+
+    from harness.cli.console import format_summary
+    from harness.report.compare.runs import compare
+    from harness.rundir.run import load_run
+
+    plain, steered = make_run(tmp_path / "a"), make_run(tmp_path / "b")
+    meta = json.loads((steered / "meta.json").read_text())
+    meta["steering"] = [{"epoch": 2, "state": "paused", "time": "t"},
+                        {"epoch": 2, "learning_rate": 0.003, "time": "t"}]
+    (steered / "meta.json").write_text(json.dumps(meta))
+    assert compare([plain, steered])["steered"].tolist() == [0, 2]
+    assert "steered" not in format_summary(load_run(plain))
+    assert ("steered 2 times through control.json (meta.json's `steering`); learning rate last "
+            "set to 0.003") in format_summary(load_run(steered))
