@@ -168,7 +168,8 @@ def do_watch(args) -> int:
             print("(Ctrl-C stops the page, not the run)", file=sys.stderr, flush=True)
 
     try:
-        serve(args.dir, args.host, args.port, new_token(args.host), ready, args.kind)
+        serve(args.dir, args.host, args.port, new_token(args.host), ready, args.kind,
+              with_parent=args.kind is not None)  # beside a run: ends with it
     except KeyboardInterrupt:  # the way to stop a page server
         pass
     return 0

@@ -232,7 +232,7 @@ function drawBoundary() {
 function drawSweep() {
   const runs = S.runs, done = runs.filter(r => r.status).length;
   document.getElementById("status").innerHTML = `<b class="${S.ended ? "ended" : "running"}">${S.ended ? "ended" : "running"}</b>` +
-    ` &middot; ${done} of ${runs.length} runs finished` + (S.ended ? " &middot; this page no longer updates" : "");
+    ` &middot; ${done} of the ${runs.length} runs started so far finished` + (S.ended ? " &middot; this page no longer updates" : "");
   document.body.dataset.state = S.ended ? "ended" : "running";
   document.body.dataset.epochs = runs.reduce((a, r) => a + r.epochs_done, 0);
   const body = card("c-runs", "Runs", "progress of every run; a name opens its own live page");

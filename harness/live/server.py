@@ -16,7 +16,10 @@ without it), as Jupyter does. The process reads files only: no TensorFlow, no pa
 
 import asyncio
 import json
+import os
 import secrets
+import threading
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -151,7 +154,7 @@ async def stream(feed, folder: Path, kind: str):
 
 
 def serve(root: str | Path, host: str = "127.0.0.1", port: int = 0, token: str | None = None,
-          ready=None, kind: str | None = None) -> None:
+          ready=None, kind: str | None = None, with_parent: bool = False) -> None:
     """Serves `root` until Ctrl-C or SIGTERM.
 
     Args:
@@ -161,6 +164,8 @@ def serve(root: str | Path, host: str = "127.0.0.1", port: int = 0, token: str |
         token: see `make_app`.
         ready: called with the page's address once the server listens.
         kind: see `make_app`.
+        with_parent: stop when the process that started this one ends, however it ends (a run
+            killed with SIGKILL leaves no page server behind).
     """
     import socket
 
@@ -175,4 +180,14 @@ def serve(root: str | Path, host: str = "127.0.0.1", port: int = 0, token: str |
     if ready is not None:
         shown = f"[{host}]" if ":" in host else host
         ready(f"http://{shown}:{sock.getsockname()[1]}/" + (f"?token={token}" if token else ""))
+    if with_parent:
+        threading.Thread(target=_exit_with_parent, args=(server, os.getppid()),
+                         daemon=True).start()
     server.run(sockets=[sock])
+
+
+def _exit_with_parent(server, parent: int) -> None:
+    while not server.should_exit:
+        time.sleep(1.0)
+        if os.getppid() != parent:  # re-parented: the run that started us is gone
+            server.should_exit = True

@@ -75,7 +75,10 @@ class Browser:
         """Waits until `expression` is truthy in the page; returns its value."""
         deadline = time.monotonic() + timeout
         while True:
-            value = self.js(expression)
+            try:
+                value = self.js(expression)
+            except RuntimeError:  # the page is still loading (no document.body yet)
+                value = None
             if value or time.monotonic() > deadline:
                 if not value:
                     raise TimeoutError(f"{expression} still {value!r} after {timeout} s")

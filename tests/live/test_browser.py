@@ -73,6 +73,7 @@ def test_watch_pause_step_rate_resume_stop_and_run_again(tmp_path):
         page.wait_for("document.body.dataset.state === 'ended'", timeout=30)
         assert "ended: interrupted" in page.js("document.getElementById('status').textContent")
         assert "no longer updates" in page.js("document.getElementById('status').textContent")
+        assert page.js("document.getElementById('controls').offsetParent === null")  # no buttons
     finally:
         page.close()
         if process.poll() is None:
