@@ -96,7 +96,8 @@ def do_sweep(args) -> int:
     try:
         result = run_sweep(args.experiment, out=args.out, overrides=args.set,
                            run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
-                           address=args.address, max_runs=args.max_runs, force=args.force)
+                           address=args.address, max_runs=args.max_runs, force=args.force,
+                           live=args.live)
     finally:
         if page:
             page.stop()
