@@ -156,7 +156,8 @@ function drawRun() {
     loss.map((n, i) => ({name: n, color: i ? "#888" : color(activation()), dash: i ? "4 3" : "",
       points: h.map(r => [r[0], r[c(n)]])})), {xlabel: "epoch", ylabel: "loss", xmin: 0});
   const acc = ["accuracy", "val_accuracy"].filter(n => c(n) >= 0);
-  if (acc.length) chart(card("c-acc", "Accuracy", "training (solid) and validation (dashed)"),
+  if (!acc.length && S.columns && document.getElementById("c-acc")) document.getElementById("c-acc").remove();
+  if (acc.length || !S.columns) chart(card("c-acc", "Accuracy", "training (solid) and validation (dashed)"),
     acc.map((n, i) => ({name: n, color: i ? "#888" : color(activation()), dash: i ? "4 3" : "",
       points: h.map(r => [r[0], r[c(n)]])})), {xlabel: "epoch", ylabel: "accuracy", xmin: 0});
   drawGrads();
@@ -182,7 +183,7 @@ function drawGrads() {
     (hidden.length > 1 && isFinite(r) ? `first / last hidden layer: ${r.toExponential(1)} now` : "")),
     [{name: "epoch " + first, color: color(activation()), dash: "5 3", opacity: 0.6, marker: 1, points: byLayer(first)},
      {name: "epoch " + last, color: color(activation()), marker: 1, points: byLayer(last)}],
-    {log: true, ylim, xlabel: "layer (hidden 1, 2, ..., out)", ylabel: S.metric, xticks: S.layers.map((l, i) => i),
+    {log: true, ylim, xlabel: "layer (input side first)", ylabel: S.metric, xticks: S.layers.map((l, i) => i),
      xlabels: S.layers.map(l => l.replace("hidden_", "").replace("output", "out")), xmin: 0});
   const n = S.layers.length;
   chart(card("c-gradtime", "Gradient size over epochs", "one line per layer: light = first, dark = last"),
