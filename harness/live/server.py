@@ -174,6 +174,7 @@ def serve(root: str | Path, host: str = "127.0.0.1", port: int = 0, token: str |
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(128)  # from now on a page that connects waits for the server, not refused
     config = uvicorn.Config(make_app(root, token, kind), log_level="warning",
                             timeout_graceful_shutdown=1, lifespan="off")
     server = uvicorn.Server(config)

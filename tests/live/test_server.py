@@ -129,3 +129,20 @@ def test_the_server_process_loads_neither_tensorflow_nor_pandas():
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_another_host_gets_a_token_in_the_address(tmp_path):
+    # 127.0.0.2 is this machine too, but not the default: as any --host, it needs the token
+    (tmp_path / "meta.json").write_text("{}")
+    process = subprocess.Popen([sys.executable, "-m", "harness", "watch", str(tmp_path),
+                                "--host", "127.0.0.2"], stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("live page: http://127.0.0.2:") and "?token=" in line
+        address = line.split(": ", 1)[1].strip()
+        assert request(address)[0] == 200
+        assert request(address.split("?")[0])[0] == 403
+        assert request(address.replace("?token=", "?token=x"))[0] == 403
+    finally:
+        process.terminate()
+        assert process.wait(timeout=20) == 0  # a stopped page server is no error
