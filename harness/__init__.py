@@ -7,13 +7,28 @@
 TensorFlow loads only when something trains: `harness.load_run` and the reports stay light.
 """
 
+from typing import TYPE_CHECKING
+
 from harness.errors import ConfigError, DataError, HarnessError
-from harness.rundir.run import Run, load_run
 from harness.version import __version__ as __version__  # `harness.__version__`
 
 
+def __getattr__(name):
+    """`harness.Run` and `harness.load_run`, loaded (with pandas) when first asked for: a
+    command that needs neither, such as the live page's server, starts without them."""
+    if name in ("Run", "load_run"):
+        from harness.rundir import run as module
+
+        return getattr(module, name)
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from harness.rundir.run import Run
+
+
 def run(config, overrides=None, out=None, verbose=1, report=True, force=False,
-        preflight=False) -> Run:
+        preflight=False) -> "Run":
     """Trains one config and writes its run folder; see `harness.training.runner.run`."""
     from harness.training.runner import run as _run
 

@@ -22,8 +22,16 @@ def do_run(args) -> int:
 
     cfg, sources = load_config(args.config, args.set)
     print("config: " + " -> ".join(sources), file=sys.stderr)
-    result = run(args.config, overrides=args.set, out=args.out, verbose=args.verbose,
-                 force=args.force, preflight=args.preflight)
+    out, page = args.out, None
+    if args.live:
+        out = out if out is not None else _live_out(cfg)
+        page = _start_page(out, "run")
+    try:
+        result = run(args.config, overrides=args.set, out=out, verbose=args.verbose,
+                     force=args.force, preflight=args.preflight, live=args.live)
+    finally:
+        if page:
+            page.stop()
     lines = format_summary(result).splitlines()
     if result.summary.get("expect"):
         from harness.config.expect import format_results
@@ -82,9 +90,17 @@ def do_sweep(args) -> int:
     from harness.sweeps.execute import run_sweep
     from harness.sweeps.tables import headline
 
-    result = run_sweep(args.experiment, out=args.out, overrides=args.set,
-                       run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
-                       address=args.address, max_runs=args.max_runs, force=args.force)
+    page = None
+    if args.live:
+        page = _start_page(args.out or os.path.join("results", _stem(args.experiment)), "sweep")
+    try:
+        result = run_sweep(args.experiment, out=args.out, overrides=args.set,
+                           run_reports=args.run_reports, jobs=args.jobs, executor=args.executor,
+                           address=args.address, max_runs=args.max_runs, force=args.force,
+                           live=args.live)
+    finally:
+        if page:
+            page.stop()
     shown = headline(result.summary, list(result.experiment.grid))  # ratios: geometric means
     print(result.summary[shown].to_string(index=False, float_format="{:.4g}".format))
     for _, row in result.failed.iterrows():
@@ -143,6 +159,51 @@ def do_gallery(args) -> int:
 
     print(build(args.out, force=args.force, redraw=args.redraw))
     return 0
+
+
+def do_watch(args) -> int:
+    from harness.errors import HarnessError
+    from harness.live.launch import check_installed
+
+    check_installed()
+    if not os.path.isdir(args.dir) and args.kind is None:
+        raise HarnessError(f"{args.dir}: no such folder; give a run or sweep folder (results/...)")
+    from harness.live.server import new_token, serve
+
+    def ready(address):
+        print(f"live page: {address}", flush=True)
+        if args.kind is None:  # not beside a run: say what stopping it does
+            print("(Ctrl-C stops the page, not the run)", file=sys.stderr, flush=True)
+
+    try:
+        serve(args.dir, args.host, args.port, new_token(args.host), ready, args.kind,
+              with_parent=args.kind is not None)  # beside a run: ends with it
+    except KeyboardInterrupt:  # the way to stop a page server
+        pass
+    return 0
+
+
+def _start_page(folder, kind: str):
+    """The live page beside a run or a sweep, its address printed."""
+    from harness.live.launch import Page, check_installed
+
+    check_installed()
+    page = Page(folder, kind)
+    print(f"live: {page.address}  (the page's buttons steer the run through "
+          f"{os.path.join(folder, 'control.json')})", file=sys.stderr, flush=True)
+    return page
+
+
+def _live_out(cfg) -> str:
+    """`run --live`'s folder when no --out is given, named as `run` names its own."""
+    from harness.rundir.folders import RESULTS
+    from harness.training.runner import run_label
+
+    return os.path.join(RESULTS, cfg.name, f"{run_label(cfg)}-{datetime.now():%Y%m%d-%H%M%S}")
+
+
+def _stem(path) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
 
 
 def _events(folder, logdir=None, force=False) -> None:

@@ -57,6 +57,11 @@ def _headline(run: Run) -> str:
     head = (f"{run.config.get('name', 'run')}: {s.get('status')} after "
             f"{plural(int(s.get('epochs_run') or 0), 'epoch')} in {s.get('wall_time_s', 0):.1f} s; "
             f"{metrics or 'no test metrics'}")
+    steering = run.meta.get("steering") or []
+    if steering:  # the numbers are not those of the config alone
+        rates = [e["learning_rate"] for e in steering if "learning_rate" in e]
+        head += (f"\nsteered {plural(len(steering), 'time')} through control.json (meta.json's "
+                 f"`steering`)" + (f"; learning rate last set to {rates[-1]:g}" if rates else ""))
     if s.get("learned") is False:
         n = (s.get("examples") or {}).get("test", 0)
         if s.get("chance_accuracy") is not None:

@@ -75,8 +75,8 @@ def _main(args) -> int:
     except Stopped as e:
         print(f"interrupted ({signal.Signals(e.signum).name})", file=sys.stderr)
         return 128 + e.signum
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:
+        print(f"interrupted ({e})" if str(e) else "interrupted", file=sys.stderr)  # control.json
         return 130
     except OSError as e:
         fix = disk_fix(e)

@@ -14,7 +14,7 @@ SET_HELP = "override a config key, the value read as YAML (repeatable)"
 
 def parser() -> argparse.ArgumentParser:
     """The command line: `run`, `list`, `schema`, `report`, `compare`, `sweep`, `check`,
-    `tensorboard`, `preflight`, `theory` and `activations`.
+    `tensorboard`, `preflight`, `theory`, `activations` and `watch`.
 
     Returns:
         The parser; `main` runs `args.func(args)` on what it parses.
@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: python -m harness run configs/relu_deep.yaml --set model.depth=8")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_run, _list, _schema, _report, _compare, _sweep, _check, _tensorboard,
-                _preflight, _theory, _activations, _gallery):
+                _preflight, _theory, _activations, _gallery, _watch):
         add(sub)
     return p
 
@@ -48,6 +48,9 @@ def _run(sub) -> None:
     r.add_argument("--preflight", action="store_true",
                    help="run `harness preflight`'s checks first (printed; preflight.json, "
                         "lr_range.csv and lr_range.png in the run folder), then train")
+    r.add_argument("--live", action="store_true",
+                   help="serve a live page of the run (pause, step, stop, learning rate) and "
+                        "print its address; needs the `live` extra")
     r.set_defaults(func=commands.do_run)
 
 
@@ -99,6 +102,9 @@ def _sweep(sub) -> None:
                     help="also write TensorBoard event files (into SWEEP_DIR/tensorboard/)")
     sw.add_argument("--max-runs", type=int, metavar="N",
                     help="refuse experiments that expand to more than N runs (default 1000)")
+    sw.add_argument("--live", action="store_true",
+                    help="serve a live page of the sweep (every run's progress, the vanishing "
+                         "ratio by depth) and print its address; needs the `live` extra")
     sw.set_defaults(func=commands.do_sweep)
 
 
@@ -163,6 +169,18 @@ def _gallery(sub) -> None:
                    help="keep the runs already in --out and redraw their pages")
     _force(g, "a gallery's")
     g.set_defaults(func=commands.do_gallery)
+
+
+def _watch(sub) -> None:
+    w = sub.add_parser("watch", help="serve a live page of a run or sweep folder, while it is "
+                       "written or after (pause, step, stop, learning rate via control.json)")
+    w.add_argument("dir", metavar="RUN_OR_SWEEP_DIR")
+    w.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default %(default)s: this machine only); any other "
+                        "puts a token in the page's address that every request must carry")
+    w.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    w.add_argument("--kind", choices=("run", "sweep"), help=argparse.SUPPRESS)  # run/sweep --live
+    w.set_defaults(func=commands.do_watch)
 
 
 def _config(p) -> None:

@@ -68,7 +68,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
               overrides: Sequence[str] | Mapping | None = None, log=sys.stderr,
               run_reports: bool = False, jobs: int | str = 1, executor: str = "local",
               address: str | None = None, max_runs: int | None = None,
-              force: bool = False) -> SweepResult:
+              force: bool = False, live: bool = False) -> SweepResult:
     """Trains the runs of an experiment file that are not complete yet; writes tables and report.
 
     Args:
@@ -88,6 +88,9 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
         max_runs: refuse an experiment of more runs (None: `harness.sweeps.experiment.MAX_RUNS`).
         force: write into `out` even when it is not a sweep's folder
         (`harness.base.owned.check_ours`).
+        live: train every run steerable and one epoch per call (`harness.training.runner.run`'s
+            `live`), so the live page shows each run's epochs as they end (in this process
+            and `--jobs` workers; Ray's runs only when their page writes a `control.json`).
 
     Returns:
         A `SweepResult`.
@@ -101,6 +104,7 @@ def run_sweep(experiment: str | os.PathLike, out: str | os.PathLike | None = Non
     exp = load_experiment(experiment, overrides, max_runs=max_runs)
     check_inputs(exp)  # missing data is an error now, not a resume that clears finished runs
     trainer = make_executor(executor, jobs, address)
+    trainer.live = live
     out = check_ours(RESULTS / exp.name if out is None else out, "sweep", "--out", force)
     todo = {p.folder for p in exp.points if not is_complete(out / p.folder, p)}
     say(log, f"sweep {exp.path}: {len(exp.points)} runs ({exp.cells} cells x {len(exp.seeds)} "

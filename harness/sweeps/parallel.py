@@ -43,6 +43,8 @@ class Processes:
         jobs: worker processes (at most one per point to train).
     """
 
+    live = False  # runs steerable and one epoch per call (`sweep --live`)
+
     in_order = False
 
     def __init__(self, jobs: int):
@@ -63,7 +65,7 @@ class Processes:
         # (a signal mask outlives `exec`) until it ignores it (`process_worker.init_worker`): a
         # terminal's Ctrl-C during its start-up would otherwise print a KeyboardInterrupt
         # traceback from the middle of its imports. (The parent's own Ctrl-C stays pending.)
-        job = (self.base, point.overrides, str(run_dir))
+        job = (self.base, point.overrides, str(run_dir), self.live)
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             try:

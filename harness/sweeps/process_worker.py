@@ -53,15 +53,17 @@ def init_worker(threads: int, parent: int) -> None:
     logging.getLogger("tensorflow").setLevel(logging.ERROR)  # every run retraces: no warnings
 
 
-def train_point(base: str, overrides: dict, run_dir: str) -> tuple[str, str | None]:
-    """Trains one run into `run_dir`; returns (status, error line or None)."""
+def train_point(base: str, overrides: dict, run_dir: str,
+                live: bool = False) -> tuple[str, str | None]:
+    """Trains one run into `run_dir` (steerable when `live`); returns (status, error line or
+    None)."""
     from harness.training.runner import run
 
     try:
         _state["training"] = True
         # The parent holds the folder's lock while this worker trains into it.
         return run(base, overrides=overrides, out=run_dir, verbose=0, report=False,
-                   locked=True).status, None
+                   locked=True, live=live).status, None
     except KeyboardInterrupt:
         return "interrupted", None
     except Exception as e:  # noqa: BLE001 - one broken run must not stop the sweep

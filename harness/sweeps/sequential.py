@@ -14,6 +14,7 @@ class InProcess:
     """Trains each point in this process when it is collected (`schedule.Executor`)."""
 
     in_order = True
+    live = False  # runs steerable and one epoch per call (`sweep --live`)
 
     def __init__(self):
         self.base, self.job, self.held = None, None, ExitStack()
@@ -32,7 +33,7 @@ class InProcess:
         (slot, point, run_dir), self.job = self.job, None
         try:
             status, error = run(self.base, overrides=point.overrides, out=run_dir, verbose=0,
-                                report=False).status, None
+                                report=False, live=self.live).status, None
         except Exception as e:  # noqa: BLE001 - one broken run must not stop the sweep
             status, error = "failed", f"{type(e).__name__}: {e}".splitlines()[0]
         return [Ended(slot, status, error)]

@@ -10,6 +10,7 @@ as tensors. The batches follow the same per-epoch orders as Keras' `model.fit` g
 
 import math
 import sys
+from functools import partial
 from typing import NamedTuple
 
 import keras
@@ -18,6 +19,7 @@ import tensorflow as tf
 
 from harness.measure.metered import DTYPES, Measures
 from harness.models.base import StatsModel
+from harness.training.live_view import write_live_view
 
 STEPS_PER_CALL = 500  # bounds the time between progress-bar updates, run-folder writes and the
 # moments a stop request (Ctrl-C, SIGTERM) is seen: a longer epoch is split into several calls
@@ -238,7 +240,7 @@ def bar_verbosity(verbose: int) -> int:
 
 
 def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder, verbose=1,
-                 logged=(), reuse_key=None):
+                 logged=(), reuse_key=None, steering=None):
     """Trains for `epochs` epochs, recording each epoch with `recorder.add_epoch`.
 
     Args:
@@ -246,6 +248,8 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder
         logged: the epochs (from 1) whose histograms and snapshots (`recorder.snapshots`) are
             recorded, inside the compiled call.
         reuse_key: see `reusable_loop`; None compiles a loop of its own.
+        steering: a `harness.training.steering.Steering`, asked between chunks of epochs (one
+            epoch each while it is on); None for none.
 
     Returns:
         (epoch, step) of the first non-finite loss, or None.
@@ -253,7 +257,7 @@ def fit_in_graph(model, x, y, x_val, y_val, batch_size, orders, epochs, recorder
     fresh = EpochLoop(model, x, y, x_val, y_val, batch_size, recorder.snapshots)
     loop = reusable_loop(fresh, reuse_key)
     try:
-        return _train(loop, orders, epochs, recorder, verbose, logged)
+        return _train(loop, orders, epochs, recorder, verbose, logged, steering)
     finally:
         if loop is not fresh:  # a reused loop trained the previous model's variables
             fresh.copy_state(loop)  # this run's model carries on: evaluation, the last snapshots
@@ -265,29 +269,41 @@ def epochs_per_call(steps: int, examples: int) -> int:
     return max(1, min(STEPS_PER_CALL // steps, ORDERS_PER_CALL // max(examples, 1)))
 
 
-def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged) -> tuple | None:
+def _train(loop: EpochLoop, orders, epochs, recorder, verbose, logged,
+           steering=None) -> tuple | None:
     """`fit_in_graph`'s chunks of epochs, each recorded and written as it ends, under one
-    progress bar."""
+    progress bar; between chunks, `steering` may pause, stop or change the learning rate."""
     per_call = epochs_per_call(loop.steps, int(loop.data[0].shape[0]))
-    ends = [*range(per_call, epochs, per_call), epochs]
-    shown = [*loop.names, *(f"val_{k}" for k in loop.val_names)]
+    shown = [*loop.names, *(f"val_{k}" for k in loop.val_names), "learning_rate"]
     bar = keras.utils.Progbar(epochs, unit_name="epoch", verbose=bar_verbosity(verbose),
                               stateful_metrics=shown) if verbose else None  # show, not average
-    for start, end in zip([0, *ends[:-1]], ends):
+    optimizer, start = loop.model.optimizer, 0
+    while start < epochs:
+        end = min(start + (steering.epochs_per_call(per_call) if steering else per_call), epochs)
+        rate = {}
+        if steering:
+            steering.before_epoch(start + 1, optimizer, on_pause=partial(
+                write_live_view, loop.model, recorder.snapshots, recorder.run_dir, start, True))
+            rate = steering.logs(optimizer)
         flags = np.isin(np.arange(start + 1, end + 1), list(logged))
         chunk = loop.run(orders.next(end - start), flags)
         train, where, snaps = chunk.train, chunk.diverged, chunk.snapshots
         taken = np.split(snaps, flags[:len(train)].sum()) if len(snaps) else None
         for i in range(len(train)):
             logs = dict(zip(loop.names, train[i]))
-            logs.update({f"val_{k}": v for k, v in zip(loop.val_names, chunk.val[i])})
+            logs.update({f"val_{k}": v for k, v in zip(loop.val_names, chunk.val[i])}, **rate)
             recorder.add_epoch(start + i + 1, logs, Measures(*(m[i] for m in chunk.measures)))
             if taken and flags[i] and not (where and i == len(train) - 1):  # not a failed epoch
                 recorder.snapshots.add(start + i + 1, taken[int(flags[:i].sum())])
         done = start + len(train)
         recorder.write()
+        if steering and steering.active:
+            steering.after_epoch()
+            write_live_view(loop.model, recorder.snapshots, recorder.run_dir, done,
+                            force=done == epochs or steering.state != "running")
         if bar:
             bar.update(done, list(logs.items()), finalize=bool(where) or done == epochs)
         if where:
             return start + where[0], where[1]
+        start = end
     return None

@@ -117,13 +117,14 @@ class Recorder:
         raise_swallowed_stop()  # the files are whole: a stop a finalizer swallowed stops here
 
 
-def start_recording(setup, run_dir: Path) -> Recorder:
+def start_recording(setup, run_dir: Path, columns: list[str] | None = None) -> Recorder:
     """Epoch 0: the meter's measures of the first batch at initialisation, and the snapshots,
     written to the run folder before any step.
 
     Args:
         setup: a `harness.training.setup.Setup` (config, data, labels, compiled model).
         run_dir: where `history.csv` and the meter's files go.
+        columns: `history.csv`'s columns; default `setup.columns`.
     """
     cfg, data, model = setup.cfg, setup.data, setup.model
     probe = slice(0, cfg.train.batch_size)  # the first batch, fixed, for the epoch-0 statistics
@@ -137,7 +138,8 @@ def start_recording(setup, run_dir: Path) -> Recorder:
     # the later logged epochs' Jacobians, where epoch 0's were taken, inside the training graph
     model.meter.measure_jacobians(found.jacobian_layers, PROBES)
     logged = cfg.log.histogram_epochs(cfg.train.epochs)
-    recorder = Recorder(run_dir, model, setup.columns, initial, logged, Snapshots(data))
+    recorder = Recorder(run_dir, model, columns or setup.columns, initial, logged,
+                        Snapshots(data))
     recorder.extra["layers.csv"] = found.rows
     recorder.summary_at_init.update(found.summary)
     recorder.snapshot(0)

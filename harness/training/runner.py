@@ -24,12 +24,14 @@ from harness.rundir.folders import RESULTS, new_run_dir
 from harness.rundir.run import Run, load_run
 from harness.training.lifecycle import open_run
 from harness.training.setup import Setup, setup
+from harness.training.steering import Steering
 from harness.training.summary import Summary
 
 
 def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping | None = None,
         out: str | os.PathLike | None = None, verbose: int = 1, report: bool = True,
-        force: bool = False, locked: bool = False, preflight: bool = False) -> Run:
+        force: bool = False, locked: bool = False, preflight: bool = False,
+        live: bool = False) -> Run:
     """Trains one config and writes its run folder.
 
     Args:
@@ -48,6 +50,9 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             print them and write `preflight.json`, `lr_range.csv` and `lr_range.png` into the run
             folder; training follows whatever they say (the model is put back as it was), and
             `summary.json`'s `preflight_passed` records whether all passed.
+        live: steer the run from its `control.json` from the start, one epoch per compiled
+            call (`harness.training.steering`; a `control.json` in the folder does the same),
+            and write `live.json` for the live page (`harness watch`).
 
     Returns:
         The `Run`, read back from its folder.
@@ -66,7 +71,8 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
     meta = {**backend.versions(), "seed": s.cfg.seed, "argv": sys.argv,
             "command": command_line(config, overrides, out, run_dir / "config.yaml"),
             "config_file": None if isinstance(config, Mapping) else str(config),
-            "data": s.data.fingerprint}  # what it read: a resumed sweep retrains on a change
+            "data": s.data.fingerprint,  # what it read: a resumed sweep retrains on a change
+            "steering": []}  # what control.json asked and when (`harness.training.steering`)
     with open_run(run_dir, meta, s.cfg.model_dump(mode="json"), Summary(s.cfg, s.data),
                   _report if report else None, locked) as summary:
         if preflight:
@@ -75,11 +81,13 @@ def run(config: str | os.PathLike | Mapping, overrides: Sequence[str] | Mapping 
             checks = run_checks(s, config, overrides, run_dir)
             print(format_checks(checks), file=sys.stderr)
             summary.preflight(checks.passed)
-        train_and_measure(s, run_dir, summary, verbose)
+        steering = Steering(run_dir, live, meta["steering"])  # after open_run cleared it
+        train_and_measure(s, run_dir, summary, verbose, steering)
     return load_run(run_dir)
 
 
-def train_and_measure(s: Setup, run_dir: Path, summary: Summary, verbose: int = 1) -> None:
+def train_and_measure(s: Setup, run_dir: Path, summary: Summary, verbose: int = 1,
+                      steering: Steering | None = None) -> None:
     """Trains, records every epoch, tests, and fills in `summary` as it goes, `status` last.
 
     Args:
@@ -88,11 +96,14 @@ def train_and_measure(s: Setup, run_dir: Path, summary: Summary, verbose: int = 
         summary: `summary.json` so far; every result goes in it, so that a run that stops
             half-way still says what it measured.
         verbose: as for `run`.
+        steering: reads `control.json` between epochs; None for none.
     """
     from harness.training.train import fit
 
+    if steering and steering.active and s.data.n_inputs <= 2:
+        _write_points(s.data, run_dir)  # now, for the live page's boundary
     with sticky_stops():  # a stop that lands in a finalizer still stops training
-        recorder, diverged = fit(s, run_dir, verbose)
+        recorder, diverged = fit(s, run_dir, verbose, steering)
     summary.trained(len(recorder.history), recorder.summary_at_init)
     if diverged:
         status = "diverged"
@@ -146,9 +157,13 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
 
 def _new_dir(cfg) -> Path:
     """A new readable run folder under results/<name>/."""
+    return new_run_dir(RESULTS / cfg.name, run_label(cfg))
+
+
+def run_label(cfg) -> str:
+    """The readable start of a run folder's name: `<activation>-d<depth>-s<seed>`."""
     activation = "+".join(dict.fromkeys(cfg.model.activations())) or "none"
-    return new_run_dir(RESULTS / cfg.name,
-                       f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}")
+    return f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}"
 
 
 def _write_points(data, run_dir: Path) -> None:

@@ -28,7 +28,7 @@ class Fitted(NamedTuple):
     diverged: tuple[int, int] | None
 
 
-def fit(setup, run_dir: Path, verbose=1) -> Fitted:
+def fit(setup, run_dir: Path, verbose=1, steering=None) -> Fitted:
     """Trains for `cfg.train.epochs`, recording every epoch to the run folder as it goes.
 
     Chunks of epochs run inside one compiled call (`harness.training.loop`);
@@ -40,16 +40,19 @@ def fit(setup, run_dir: Path, verbose=1) -> Fitted:
         run_dir: where `history.csv` and the meter's files go.
         verbose: 0 silent, 1 a progress bar (a line at the end when not on a terminal), 2 a line
             at the end.
+        steering: a `harness.training.steering.Steering` read between epochs, or None.
     """
     cfg, data = setup.cfg, setup.data
-    recorder = start_recording(setup, run_dir)
+    columns = steering.columns(setup.columns) if steering else setup.columns
+    recorder = start_recording(setup, run_dir, columns)
     if cfg.train.epochs == 0:
         return Fitted(recorder, None)
     y_train, y_val = setup.y["train"], setup.y["val"]
     diverged = fit_in_graph(setup.model, data.x_train, y_train, data.x_val, y_val,
                             cfg.train.batch_size, EpochOrders(len(data.x_train), cfg.seed),
                             cfg.train.epochs, recorder, verbose, recorder.logged,
-                            reuse_key=graph_key(cfg, data.x_train, y_train, data.x_val, y_val))
+                            reuse_key=graph_key(cfg, data.x_train, y_train, data.x_val, y_val),
+                            steering=steering)
     return Fitted(recorder, diverged)
 
 

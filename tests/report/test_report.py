@@ -157,8 +157,8 @@ def test_compare_table_and_report(tmp_path):
             make_run(tmp_path / "zero", activation="relu", depth=1, epochs=0)]
     table = compare(dirs, out=tmp_path / "cmp")
     assert list(table.columns) == [
-        "label", "activation", "depth", "status", "epochs_run", "test_loss", "test_accuracy",
-        "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
+        "label", "activation", "depth", "status", "epochs_run", "steered", "test_loss",
+        "test_accuracy", "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
         "dead_fraction_final", "dir"]
     assert math.isnan(table.loc[2, "vanishing_ratio_init"])  # one hidden layer
     assert table.loc[0, "vanishing_ratio_init"] < 1e-2 < table.loc[1, "vanishing_ratio_init"]

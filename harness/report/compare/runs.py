@@ -64,7 +64,7 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
     labels = _unique(run_labels([r.config for r in runs], [r.dir for r in runs]), runs)
     table = pd.DataFrame([_row(run, label) for run, label in zip(runs, labels)])
     metrics = [m for m in METRICS if m in table.columns and table[m].notna().any()]
-    table = table[["label", "activation", "depth", "status", "epochs_run", *metrics,
+    table = table[["label", "activation", "depth", "status", "epochs_run", "steered", *metrics,
                    "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
                    "dead_fraction_final", "dir"]]
     if out is not None:
@@ -150,6 +150,8 @@ def _row(run: Run, label: str) -> dict:
     return {"label": label, "activation": activation_name(model.get("activation")),
             "depth": model.get("depth"), "status": run.status,
             "epochs_run": run.summary.get("epochs_run", math.nan),
+            # changes asked through control.json (meta.json's `steering`): 0 for an untouched run
+            "steered": len(run.meta.get("steering") or []),
             **{m: _number(run.summary.get(m)) for m in METRICS},
             "vanishing_ratio_init": vanishing_ratio(run.layers, 0),
             "vanishing_ratio_final": vanishing_ratio(run.layers, last),
