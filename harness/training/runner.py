@@ -144,10 +144,12 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
 
 
 def _new_dir(cfg) -> Path:
-    """A new readable run folder under results/<name>/."""
+    """A new readable run folder under results/<name>/: `relu-d8-s0-<time>`, a recurrent run's
+    with its cell first (`lstm-tanh-d2-s0-<time>`: a SimpleRNN and an LSTM differ there)."""
     activation = "+".join(dict.fromkeys(cfg.model.activations())) or "none"
+    cell = f"{cfg.model.cell}-" if cfg.model.cell else ""  # only recurrent models have one
     return new_run_dir(RESULTS / cfg.name,
-                       f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}")
+                       f"{cell}{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}")
 
 
 def _write_points(data, run_dir: Path) -> None:

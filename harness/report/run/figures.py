@@ -6,13 +6,17 @@ image data's `first_layer_weights.csv`, a conv run's `feature_maps.csv`), how it
 a caption that says how to read it for this run (its optimizer, head and data). A figure every
 run has applies always; when the run's files cannot feed it, the page says why.
 
-    drawn = draw_entries(RUN_FIGURES, RunFiles(run), run.dir)
+    drawn = draw_entries(run_figures(run.config["model"]), RunFiles(run), run.dir)
+
+A model type puts its headline figures first (`run_figures`: a recurrent run opens with the
+gradient over time, `harness.models.types`).
 """
 
 import pandas as pd
 
+from harness.models.types import MODEL_TYPES
 from harness.report.draw.style import NothingToPlot
-from harness.report.entry import FigureEntry
+from harness.report.entry import FigureEntry, lead
 from harness.report.run import captions
 from harness.report.run.boundary import plot_decision_boundary
 from harness.report.run.curves import plot_history
@@ -244,3 +248,12 @@ RUN_FIGURES = (
                 "flat grey (range near 0) passes nothing of the image on: saturated or dead "
                 "channels."),
 )
+
+
+def run_figures(model: dict) -> tuple[FigureEntry, ...]:
+    """`RUN_FIGURES` in the order of a run of `model` (its config's `model:` section): the
+    model type's headline figures first (a recurrent run's `time.png` and `time_heatmap.png`,
+    `ModelType.lead_figures`), the rest in the table's order."""
+    kind = model.get("type") or "dense"
+    first = MODEL_TYPES.get(kind).lead_figures if kind in MODEL_TYPES else ()
+    return lead(RUN_FIGURES, first)
