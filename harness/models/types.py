@@ -169,9 +169,8 @@ MODEL_TYPES.register("recurrent", ModelType(
     example="model: {type: recurrent, cell: lstm}",
     meanfield="a recurrent layer feeds its own state back at every step; this recursion is for "
               "Dense stacks",
-    measures={key: f"||dL/dh_1|| / ||dL/dh_T|| of the last recurrent layer at {when} "
-                   "(timesteps.csv)"
+    measures={key: f"||dL/dh_1|| / ||dL/dh_T|| of the last recurrent layer at {when}"
               for key, when in (("time_ratio_init", "initialisation"),
                                 ("time_ratio_final", "the last logged epoch"))},
-    lead_figures=("time.png", "time_heatmap.png", "sweep_time.png", "compare_time.png")),
+    lead_figures=("time.png", "time_heatmap.png", "sweep_time.png")),
     aliases=("rnn",))
