@@ -102,12 +102,17 @@ def _time_ratio(summary: dict, hidden: list[str]) -> str | None:
     if "time_ratio_init" not in summary and "time_ratio_final" not in summary:
         return None
     layer = hidden[-1] if hidden else "the last recurrent layer"
-    shown = ", ".join(f"{number(summary.get(key))} at {label}" for key, label in (
+    shown = ", ".join(f"{_ratio(summary.get(key))} at {label}" for key, label in (
         ("time_ratio_init", "init"), ("time_ratio_final", "the last logged epoch"))
         if key in summary)
     return (f"time ratio, ||dL/dh_1|| / ||dL/dh_T|| of {layer} (the last recurrent layer): "
             f"{shown} (1e-3 or less: the gradient vanishes back through time); time.png draws "
             "it at every step")
+
+
+def _ratio(value) -> str:
+    """A time ratio; 0 said as what it is (step 1's gradient is exactly 0 in float32)."""
+    return "0 (no gradient reaches step 1)" if value == 0 else number(value)
 
 
 def _worst_layer(layers: pd.DataFrame, last: int, dead_too: bool = True) -> str | None:

@@ -78,7 +78,11 @@ def summary_section(summary: pd.DataFrame, keys: list[str]) -> str:
             + '<p class="hint">Ratios: geometric mean ×/÷ geometric standard deviation over the '
             "seeds of each cell (the mean of log10, as the figures draw them); other columns: "
             "mean ± standard deviation. Vanishing ratio = grad_rms(hidden_1) / grad_rms(last "
-            "hidden layer), n/a with fewer than 2 hidden layers. summary.csv holds every column's "
+            "hidden layer), n/a with fewer than 2 hidden layers. "
+            + ("Time ratio = ||dL/dh_1|| / ||dL/dh_T|| of a recurrent run's last recurrent "
+               "layer, at initialisation and at the last logged epoch. "
+               if "time_ratio_init_gmean" in summary else "")
+            + "summary.csv holds every column's "
             "plain mean and std, and the ratios' geometric ones (_gmean, _gsd); every run is in "
             "runs.csv.</p>")
 

@@ -2,10 +2,15 @@
 report's summary and first figures, compare.csv and the sweep tables; run folders named with the
 cell; gradients over time too small to square in float32 recorded as what they are."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 import tensorflow as tf
+import yaml
+from commands import cli
 from test_recurrent import independent_grads, tiny
 
 from harness.cli.console import format_summary
@@ -15,6 +20,8 @@ from harness.report.run.summary import summary_rows
 from harness.rundir.run import load_run
 from harness.training.runner import run
 from harness.training.setup import setup
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +98,23 @@ def test_the_gradient_over_time_is_measured_below_float32_s_square_floor():
     want = np.array([np.linalg.norm(g.astype(np.float64)) for g in grads])
     assert (want > 0).all() and (mine > 0).all()
     np.testing.assert_allclose(mine, want, rtol=1e-3)
+
+
+@pytest.mark.slow
+def test_a_recurrent_sweep_prints_and_leads_with_the_gradient_over_time(tmp_path):
+    path = tmp_path / "cells.yaml"
+    path.write_text(yaml.safe_dump({
+        "base": (ROOT / "configs" / "rnn_adding.yaml").as_posix(),
+        "grid": {"model.cell": ["simple", "lstm"]},
+        "set": {"data.length": 10, "data.n_samples": 200, "model.width": 8, "train.epochs": 1}}))
+    result = cli("sweep", path, "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    header = result.stdout.splitlines()[0].split()
+    assert header[-2:] == ["time_ratio_init_gmean", "time_ratio_final_gmean"]
+    html = (tmp_path / "out" / "report.html").read_text()
+    shown = re.findall(r'<figure id="([^"]+)">', html)
+    assert shown[0] == "sweep_time_png"  # the headline, above the summary over seeds
+    assert html.index("sweep_time_png") < html.index("<h2>Summary over seeds</h2>")
+    summary = html[html.index("<h2>Summary over seeds</h2>"):html.index("<h2>Figures</h2>")]
+    assert "<th>time ratio init</th>" in summary
+    assert "Time ratio = ||dL/dh_1|| / ||dL/dh_T|| of a recurrent run's last recurrent" in summary

@@ -43,7 +43,7 @@ def test_exactly_zero_steps_keep_their_place_and_are_named():
     low, high = ax.get_xlim()
     assert low < 1 and high > 10  # the axis starts at step 1, not at the first nonzero step
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "exactly 0 (bottom edge)" in labels
+    assert "exactly 0 (bottom edge): 3 of 10 steps" in labels
     ticks = [line for line in ax.lines if line.get_marker() == "|" and len(line.get_xdata())]
     assert sorted({x for line in ticks for x in line.get_xdata()}) == [1, 2, 3]
 

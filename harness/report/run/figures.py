@@ -14,7 +14,9 @@ gradient over time, `harness.models.types`).
 
 import pandas as pd
 
+from harness.base.frames import time_ratio
 from harness.models.types import MODEL_TYPES
+from harness.report import page
 from harness.report.draw.style import NothingToPlot
 from harness.report.entry import FigureEntry, lead
 from harness.report.run import captions
@@ -32,7 +34,7 @@ from harness.report.run.playground import (
     plot_neurons,
 )
 from harness.report.run.theory import plot_jacobians, plot_theory
-from harness.report.run.time import plot_time, plot_time_heatmap
+from harness.report.run.time import last_layer_h, plot_time, plot_time_heatmap
 from harness.report.run.weights import plot_first_layer_weights
 from harness.rundir.read import read_table
 from harness.rundir.run import Run
@@ -130,7 +132,27 @@ def _time_caption(r: RunFiles) -> str:
             "falling to the left is the gradient vanishing back through time, and the first "
             "steps then learn nothing. Gated cells often vanish more at initialisation than a "
             "tanh SimpleRNN: what their gates buy is learned, so compare the initialisation line "
-            "with the trained ones.")
+            "with the trained ones." + _time_numbers(r.table("timesteps")))
+
+
+def _time_numbers(steps: pd.DataFrame | None) -> str:
+    """The caption's numbers, from the lines drawn: the time ratio (of the last recurrent
+    layer's h: what `summary.json`'s `time_ratio_*` hold) and the steps that are exactly 0."""
+    if steps is None:
+        return ""
+    h = last_layer_h(steps)
+    last = int(h["epoch"].max())
+    ratios = [f"{page.fmt(time_ratio(steps, epoch), 'ratio')} at "
+              + ("initialisation" if epoch == 0 else f"epoch {epoch}")
+              for epoch in dict.fromkeys((0, last))]
+    text = (f" The time ratio (time_ratio_init, time_ratio_final in summary.json) is the last "
+            f"recurrent layer's ({h['layer'].iloc[0]}) h line, first step over last: "
+            f"{', '.join(ratios)}.")
+    zeros = steps[steps["value"] == 0]
+    if not zeros.empty:
+        text += (f" {zeros['step'].nunique()} steps have a gradient of exactly 0 (each value "
+                 "below float32's smallest number), drawn as ticks along the bottom edge.")
+    return text
 
 
 RUN_FIGURES = (

@@ -89,8 +89,15 @@ def time_hint(ratio, hidden: list[str]) -> str:
     if ratio == 0:
         return f"{what}: no gradient reaches step 1 (exactly 0)"
     if ratio < 1:
-        return f"{what}: step 1 gets {1 / ratio:,.3g}x less gradient than the last step"
-    return f"{what}: step 1 gets {ratio:,.3g}x more gradient than the last step"
+        return f"{what}: step 1 gets {_times(1 / ratio)} less gradient than the last step"
+    return f"{what}: step 1 gets {_times(ratio)} more gradient than the last step"
+
+
+def _times(factor: float) -> str:
+    """`2.83x`, `38,400x`, `9.3e+09x`: three significant digits, read at a glance."""
+    if factor < 1e4:
+        return f"{factor:,.3g}x"
+    return f"{float(f'{factor:.3g}'):,.0f}x" if factor < 1e7 else f"{factor:.2g}x"
 
 
 def _remedies(model: dict, train: dict) -> str:

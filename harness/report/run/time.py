@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from harness.report.draw.style import NothingToPlot
 
@@ -63,7 +64,7 @@ def plot_time(timesteps, title: str = "") -> Figure:
     for ax, (layer, metric) in zip(axes, panels):
         frame = timesteps[(timesteps["layer"].astype(str) == layer)
                           & (timesteps["metric"] == metric)]
-        zeros = False
+        zeros = set()
         for i, epoch in enumerate(epochs):
             line = frame[frame["epoch"] == epoch].sort_values("step")
             values = line["value"].to_numpy(dtype=float)
@@ -73,23 +74,26 @@ def plot_time(timesteps, title: str = "") -> Figure:
                     label="initialisation" if epoch == 0 else f"epoch {epoch}")
             at = line["step"].to_numpy()[values == 0]
             if at.size:  # on the bottom edge, in axes coordinates: a log axis has no 0
-                zeros = True
+                zeros.update(at.tolist())
                 ax.plot(at, np.full(at.size, 0.02), transform=ax.get_xaxis_transform(),
                         linestyle="none", marker="|", markersize=7, color=color)
         if zeros:
             ax.plot([], [], linestyle="none", marker="|", markersize=7, color="#555",
-                    label="exactly 0 (bottom edge)")
+                    label=f"exactly 0 (bottom edge): {len(zeros)} of "
+                          f"{frame['step'].nunique()} steps")
         if not (frame["value"] > 0).any():
             ax.text(0.5, 0.5, "every value is exactly 0", transform=ax.transAxes,
                     ha="center", va="center", color="#555")
         else:
             ax.set_yscale("log")
         ax.set_xlim(steps.min() - 0.5, steps.max() + 0.5)  # every step, zeros too
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("step t (the head reads the last)")
         ax.set_ylabel(METRIC_LABELS[metric].split(" (")[0])
         ax.set_title(f"{layer}: {STATE_TITLES[metric]}", fontsize=10)
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=8, loc="best")
+        if ax is axes[0] or zeros:  # the epochs' colours once; a panel's zeros where they are
+            ax.legend(fontsize=8, loc="best")
     for ax in axes[len(panels):]:
         ax.set_visible(False)
     if title:
@@ -173,6 +177,7 @@ def plot_time_overlay(runs: dict, styles: dict | None = None) -> Figure:
     for ax in axes:
         ax.set_yscale("log")
         ax.set_xlim(steps.min() - 0.5, steps.max() + 0.5)  # every step, zeros too
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("step t (the head reads the last)")
         ax.grid(True, which="major", alpha=0.3)
     axes[0].set_ylabel("||dL/dh_t|| (last recurrent layer)")
