@@ -42,6 +42,13 @@ def measured_by(key: str) -> dict[str, str]:
             if key in entry.measures}
 
 
+def lead_figures(*kinds) -> tuple[str, ...]:
+    """The figures the pages of runs of these model types lead with (each entry's
+    `lead_figures`, in order, once each; a name that is no registered type adds none)."""
+    return tuple(dict.fromkeys(name for kind in kinds if kind in MODEL_TYPES
+                               for name in MODEL_TYPES.get(kind).lead_figures))
+
+
 def readers(spec) -> list[str]:
     """The model types that read a dataset (a `harness.data.datasets.DatasetSpec`), in the
     table's order: the first reads it when no type is named."""

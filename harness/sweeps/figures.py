@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from harness.base.frames import is_hidden
 from harness.base.labels import folder_name
-from harness.models.types import MODEL_TYPES
+from harness.models.types import lead_figures
 from harness.report.compare.grouped import (
     group_band,
     group_colors,
@@ -92,9 +92,7 @@ class Facet:
 def lead_names(exp) -> tuple[str, ...]:
     """The figures the sweep's page puts first: the headline figures of its runs' model types
     (`ModelType.lead_figures`: a recurrent sweep opens with `sweep_time.png`), in grid order."""
-    kinds = dict.fromkeys(p.config.model.type for p in exp.points)
-    return tuple(dict.fromkeys(name for kind in kinds
-                               for name in MODEL_TYPES.get(kind).lead_figures))
+    return lead_figures(*(p.config.model.type for p in exp.points))
 
 
 def facets(exp, loaded: dict) -> list[Facet]:

@@ -15,7 +15,7 @@ gradient over time, `harness.models.types`).
 import pandas as pd
 
 from harness.base.frames import time_ratio
-from harness.models.types import MODEL_TYPES
+from harness.models.types import lead_figures
 from harness.report import page
 from harness.report.draw.style import NothingToPlot
 from harness.report.entry import FigureEntry, lead
@@ -276,6 +276,4 @@ def run_figures(model: dict) -> tuple[FigureEntry, ...]:
     """`RUN_FIGURES` in the order of a run of `model` (its config's `model:` section): the
     model type's headline figures first (a recurrent run's `time.png` and `time_heatmap.png`,
     `ModelType.lead_figures`), the rest in the table's order."""
-    kind = model.get("type") or "dense"
-    first = MODEL_TYPES.get(kind).lead_figures if kind in MODEL_TYPES else ()
-    return lead(RUN_FIGURES, first)
+    return lead(RUN_FIGURES, lead_figures(model.get("type") or "dense"))
