@@ -65,7 +65,7 @@ def _ratio_rows(run) -> list[tuple[str, str, str]]:
     for key, label in (("time_ratio_init", "time ratio at init"),
                        ("time_ratio_final", "time ratio at the last logged epoch")):
         if key in s:
-            rows.append((label, page.fmt(s[key], "ratio"), time_hint(s[key], hidden)))
+            rows.append((label, page.fmt(s[key], "ratio"), _time_hint(s[key], hidden)))
     for epoch in [0] + ([last] if last else []):
         ratio = vanishing_ratio(run.layers, epoch)
         if timed and not ratio > 0:
@@ -79,7 +79,7 @@ def _ratio_rows(run) -> list[tuple[str, str, str]]:
     return rows
 
 
-def time_hint(ratio, hidden: list[str]) -> str:
+def _time_hint(ratio, hidden: list[str]) -> str:
     """Says what a time ratio means in words, naming the layer it is of (the last recurrent
     layer, `hidden[-1]`)."""
     layer = f"{hidden[-1]}, the last recurrent layer" if hidden else "the last recurrent layer"
@@ -148,12 +148,12 @@ def _model_layers(model: dict) -> str:
     if model.get("filters") is not None:
         return _conv_layers(model)
     if model.get("cell"):
-        return f"{depth} {captions.cell_name(model)} {plural(depth, 'layer')} x {width} units, "
+        return f"{depth} {captions.cell_name(model)} {_plural(depth, 'layer')} x {width} units, "
     return (f"{depth} hidden x {width} units, "
             f"{activation_name(model.get('activation')) or '?'}, ")
 
 
-def plural(n, word: str) -> str:
+def _plural(n, word: str) -> str:
     """`1 layer`, `2 layers` (without the number)."""
     return word if n == 1 else f"{word}s"
 
