@@ -27,9 +27,9 @@ def test_the_chain_prints_yaml_s_null_not_python_s_none():
 
 
 def test_the_schema_says_conv_ignores_the_width():
-    text = ModelConfig.model_fields["width"].description
+    text = " ".join(ModelConfig.model_fields["width"].description.split())
     assert "conv: filters" not in text
-    assert "conv layers ignore it" in text
+    assert "conv ignores it (filters)" in text
 
 
 def test_a_conv_model_without_pools_says_no_max_pool(tmp_path):
