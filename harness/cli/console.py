@@ -75,12 +75,15 @@ def _headline(run: Run) -> str:
 
 
 def _look_at(run: Run, metric: str, last: int) -> list[str]:
-    """One or two lines: the vanishing ratio (or the dead layer that blocks it), then the most
-    saturated or most dead hidden layer."""
+    """A few lines: a recurrent run's time ratio, the vanishing ratio (or the dead layer that
+    blocks it), then the most saturated or most dead hidden layer."""
     items = []
     dead = dead_layer(run.layers)
     grads = metric_table(run.layers, metric)
     hidden = [n for n in grads.index if is_hidden(n)]
+    timed = _time_ratio(run.summary, hidden)
+    if timed:
+        items.append(timed)
     if dead:
         items.append(dead)
     elif len(hidden) >= 2 and not grads.loc[hidden, [0, last]].to_numpy().any():
@@ -96,6 +99,25 @@ def _look_at(run: Run, metric: str, last: int) -> list[str]:
     if worst:
         items.append(worst)
     return items or ["nothing unusual in the per-layer statistics"]
+
+
+def _time_ratio(summary: dict, hidden: list[str]) -> str | None:
+    """A recurrent run's headline: the time ratio at initialisation and at the end, what it is
+    and where it is drawn; None for runs without one (`summary.json`'s `time_ratio_*`)."""
+    if "time_ratio_init" not in summary and "time_ratio_final" not in summary:
+        return None
+    layer = hidden[-1] if hidden else "the last recurrent layer"
+    shown = ", ".join(f"{_ratio(summary.get(key))} at {label}" for key, label in (
+        ("time_ratio_init", "init"), ("time_ratio_final", "the last logged epoch"))
+        if key in summary)
+    return (f"time ratio, ||dL/dh_1|| / ||dL/dh_T|| of {layer} (the last recurrent layer): "
+            f"{shown} (1e-3 or less: the gradient vanishes back through time); time.png draws "
+            "it at every step")
+
+
+def _ratio(value) -> str:
+    """A time ratio; 0 said as what it is (step 1's gradient is exactly 0 in float32)."""
+    return "0 (no gradient reaches step 1)" if value == 0 else number(value)
 
 
 def _worst_layer(layers: pd.DataFrame, last: int, dead_too: bool = True) -> str | None:

@@ -22,7 +22,7 @@ from harness.config.log import LogConfig
 from harness.config.model import ModelConfig
 from harness.config.section import KeyProblem, Section, short_repr
 from harness.config.train import TrainConfig
-from harness.models.types import MODEL_TYPES, readers
+from harness.models.types import MODEL_TYPES, measured_by, readers
 
 
 class Config(Section):
@@ -85,15 +85,9 @@ class Config(Section):
                 data = {**data, "model": {**model, **filled}}
         return data
 
-    @model_validator(mode="after")
-    def _head_fits(self):
-        from harness.data.datasets import DATASETS
-
-        task = DATASETS.get(self.data.name).task or self.data.task
-        if task is not None:  # None: a csv file's target decides, checked when it is read
-            self.check_task(task)
-        return self
-
+    # pydantic runs "after" validators in definition order: what the model is and reads first,
+    # then what fits it (the head and loss for the task, the expect: keys it measures), so that
+    # a structural error (adding data on a dense model) is the one reported
     @model_validator(mode="after")
     def _type_fits_data(self):
         from harness.data.datasets import DATASETS
@@ -106,6 +100,23 @@ class Config(Section):
         problem = check(self.model, self.data.name, spec.image_size) if check else None
         if problem:
             raise KeyProblem(problem.key, problem.message, related=problem.related)
+        return self
+
+    @model_validator(mode="after")
+    def _head_fits(self):
+        from harness.data.datasets import DATASETS
+
+        task = DATASETS.get(self.data.name).task or self.data.task
+        if task is not None:  # None: a csv file's target decides, checked when it is read
+            self.check_task(task)
+        return self
+
+    @model_validator(mode="after")
+    def _expect_measured(self):
+        unmeasured = self.expect and expect.type_problem(
+            expect.parse_run(self.expect), self.model.type, measured_by)
+        if unmeasured:  # time_ratio_init of a dense model: never met
+            raise KeyProblem("expect", unmeasured, related=("model.type",))
         return self
 
     def check_task(self, task: str) -> None:

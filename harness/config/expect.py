@@ -218,6 +218,26 @@ def task_problem(expectations: list[Expectation], task: str | None) -> str | Non
     return None
 
 
+def type_problem(expectations: list[Expectation], kind: str, measured_by) -> str | None:
+    """Why one of `expectations` is never measured by a model of type `kind`, or None.
+
+    Args:
+        expectations: parsed `expect:` entries (a sweep's `<key>_mean` / `_std` too).
+        kind: the config's `model.type`.
+        measured_by: `key -> {model type: what the key is}` for the types whose runs alone
+            measure it ({} for a key every run measures; `harness.models.types.measured_by`).
+    """
+    for e in expectations:
+        base = re.sub(r"_(mean|std)$", "", e.key)
+        types = measured_by(base)
+        if types and kind not in types:
+            what = "; ".join(types.values())
+            return (f"{e.key} ({what}) is measured on {' and '.join(types)} models only, and "
+                    f"this is a {kind} model, so it is never met; remove it (to run a file "
+                    "whose expect: names it on another model, add --set expect=null)")
+    return None
+
+
 def cells_problem(expectations: list[Expectation], cells) -> str | None:
     """`task_problem` for an experiment: `cells` holds (grid values, task) per run; each
     expectation is checked on the cells its `where:` picks."""

@@ -110,7 +110,7 @@ def load_config(source: str | os.PathLike | Mapping,
         for k in reversed(keys):
             nested = {k: nested}
         _merge(merged, origin, nested, f"{label} {'.'.join(keys)}")
-        files.append(f"{label} {'.'.join(keys)}={value!r}")
+        files.append(f"{label} {'.'.join(keys)}={_flow(value)}")  # as YAML: null, not None
     return validate(merged, origin, top), ["defaults", *files]
 
 

@@ -74,7 +74,8 @@ class ModelConfig(Section):
     depth: int = Field(3, ge=0, le=200)
     """Number of hidden layers (0: the output layer alone, i.e. logistic/linear regression)."""
     width: int | list[int] | None = Field(None, examples=[16])
-    """Units per hidden layer (default 16; conv: filters): one number, or one per hidden layer."""
+    """Units per hidden layer (default 16): one number, or one per layer; conv ignores it
+    (filters)."""
     activation: str | list[str] = "relu"
     """Hidden activation: a name (`python -m harness list activations`), a list with one per layer,
     or `package.module:function` for your own (importing it runs that module)."""

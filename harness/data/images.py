@@ -186,10 +186,12 @@ def digits_sources(cfg) -> list[list[Path]]:
 
 
 def _keras_load(module: str):
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    import keras
+    """Keras' loader of `module` (a cached file, or a download), Keras imported as every run
+    imports it (`harness.base.backend.load`): TensorFlow's start-up lines hidden, so that a
+    failed download prints its one `error:` line and no noise before it."""
+    from harness.base.backend import load
 
-    return getattr(keras.datasets, module).load_data()
+    return getattr(load().datasets, module).load_data()
 
 
 def _first_line(error: Exception) -> str:

@@ -37,7 +37,7 @@ from harness.measure.metered import (
     rows,
     side_by_side,
 )
-from harness.measure.stats import LayerStatistics, Step
+from harness.measure.stats import LayerStatistics, Step, l2_norm
 
 MAP_VALUES = 1 << 22  # values of one conv layer's maps a pass outside training holds (16 MB)
 BN_STATS = ("bn_gamma_grad_norm", "bn_beta_grad_norm")
@@ -217,9 +217,8 @@ class Meter:
                          for taps_ in (z_grads, taps.u, taps.a))
         time = None
         if self.time is not None:  # ||dL/dh_t|| per state row and step, of the unscaled loss
-            time = tf.reshape(tf.stack([
-                tf.norm(tf.cast(g, tf.float32)) for g in watched_grads]),
-                (len(self.time_rows), self.steps)) * unscale
+            time = tf.reshape(tf.stack([l2_norm(g) for g in watched_grads]),
+                              (len(self.time_rows), self.steps)) * unscale
         return Step(kernels, biases, z_grads, u, a, derivs, unscale, norm_grads, time)
 
     @staticmethod
@@ -228,7 +227,7 @@ class Meter:
         layer's (gates, or units at every step) is its norm in the first entry, zeros after."""
         if int(np.prod(grad.shape)) == layer.units:
             return grad
-        norm = tf.norm(tf.cast(grad, tf.float32))[None]
+        norm = l2_norm(grad)[None]
         return tf.concat([norm, tf.zeros((layer.units - 1,))], axis=0)
 
     def kernels(self) -> list:
@@ -255,8 +254,8 @@ class Meter:
     # Batch norm's own parameters: two statistics columns beside `LayerStatistics`' ones, on the
     # row of the layer each BN follows (0 on a row without one, which layers.csv leaves out).
     def _norm_grads(self, grads, unscale):
-        rows = [tf.stack([tf.norm(tf.cast(grads[id(layer.norm.gamma)], tf.float32)),
-                          tf.norm(tf.cast(grads[id(layer.norm.beta)], tf.float32))])
+        rows = [tf.stack([l2_norm(grads[id(layer.norm.gamma)]),
+                          l2_norm(grads[id(layer.norm.beta)])])
                 if layer.norm is not None else tf.zeros((2,)) for layer in self.layers]
         return tf.stack(rows) * unscale
 

@@ -12,6 +12,12 @@ example and map position ((batch x height x width, channels), `harness.measure.m
 row counts differ (conv maps of different sizes, the Dense head after global pooling) cannot be laid
 side by side; each per-unit reduction is then taken layer by layer and its results laid side by side
 (`LayerStatistics.columns`).
+
+Norms are taken of values scaled by a power of two that brings their largest |x| into [1, 2)
+(`powers_of_two`): a square of 1e-20 is below float32's smallest normal number and TensorFlow
+flushes it to 0, so `tf.norm(tf.fill([64], 2e-20))` is 0.0 (a recurrent gradient at step 1 of
+2,000 recorded as 0). Scaling by a power of two only moves the exponent, so every value that did
+not underflow is the same to the last bit; a norm is 0 only where every value is exactly 0.
 """
 
 from typing import NamedTuple
@@ -52,6 +58,36 @@ class Step(NamedTuple):
     unscale: tf.Tensor
     norm_grads: tf.Tensor | None = None
     time: tf.Tensor | None = None
+
+
+def powers_of_two(largest):
+    """(down, up): powers of two with `largest * down` in [1, 2) and `up = 1 / down`, elementwise.
+
+    Multiplying by a power of two is exact in floating point (short of overflow), so a norm taken
+    as `up * norm(x * down)` equals `norm(x)` to the last bit wherever no square of x underflowed,
+    and is right where some did. Built from the float32 exponent bits, not `2 ** -floor(log2)`,
+    which is not exact; 0, subnormal, infinite or NaN `largest` get factors that leave 0, inf and
+    NaN as they are.
+
+    Args:
+        largest: float32 tensor of max |x| (>= 0), any shape.
+
+    Returns:
+        Two float32 tensors shaped as `largest`.
+    """
+    exponent = tf.bitwise.bitwise_and(
+        tf.bitwise.right_shift(tf.bitcast(tf.cast(largest, tf.float32), tf.int32), 23), 0xFF)
+    exponent = tf.clip_by_value(exponent, 1, 253)  # 2 ** (exponent - 127) stays a normal float
+    down = tf.bitcast(tf.bitwise.left_shift(254 - exponent, 23), tf.float32)
+    up = tf.bitcast(tf.bitwise.left_shift(exponent, 23), tf.float32)
+    return down, up
+
+
+def l2_norm(x) -> tf.Tensor:
+    """`||x||` of every value of `x`, float32, without the underflow of squaring tiny values."""
+    x = tf.cast(x, tf.float32)
+    down, up = powers_of_two(tf.reduce_max(tf.abs(x)))
+    return tf.norm(x * down) * up
 
 
 def flatten(tensors) -> tf.Tensor:
@@ -110,16 +146,23 @@ class LayerStatistics:
         variance = self.columns(a, lambda x, layer: tf.reduce_mean(tf.square(
             tf.cast(x, tf.float32) - tf.gather(mean, layer)), axis=0))
         active = tf.cast(self.columns(a, _any_nonzero), tf.float32)
-        dz_sq = tf.math.unsorted_segment_sum(self.columns(step.z_grads, lambda x, _: tf.reduce_sum(
-            tf.square(tf.cast(x, tf.float32) * step.unscale), axis=0)), self.unit_layer, self.n)
+        # sums of squares of gradients scaled per layer by a power of two (`powers_of_two`),
+        # so that tiny gradients do not square to 0; `dz_up` and `g_up` undo it, exactly
+        dz_down, dz_up = powers_of_two(tf.math.unsorted_segment_max(self.columns(
+            step.z_grads, lambda x, _: tf.reduce_max(tf.abs(tf.cast(x, tf.float32) * step.unscale),
+                                                     axis=0)), self.unit_layer, self.n))
+        dz_sq = tf.math.unsorted_segment_sum(self.columns(step.z_grads, lambda x, layer: (
+            tf.reduce_sum(tf.square(tf.cast(x, tf.float32) * step.unscale
+                                    * tf.gather(dz_down, layer)), axis=0))),
+            self.unit_layer, self.n)
         rows = tf.cast(tf.stack([tf.shape(t)[0] for t in a]), tf.float32)  # per layer
-        k = self._kernel_sums(step.kernel_grads, kernels, kernels_after, step.unscale)
+        k, g_up = self._kernel_sums(step.kernel_grads, kernels, kernels_after, step.unscale)
         g_std, w_std, d_std = (self._std(k[:, i], k[:, i + 1]) for i in (0, 2, 4))
         columns = {
-            "grad_norm": tf.sqrt(k[:, 1]),
-            "grad_rms": tf.sqrt(k[:, 1] / self.weights),
-            "preact_grad_norm": tf.sqrt(dz_sq),  # dL/dz (the column keeps its first name)
-            "preact_grad_rms": tf.sqrt(dz_sq / (rows * self.units)),
+            "grad_norm": tf.sqrt(k[:, 1]) * g_up,
+            "grad_rms": tf.sqrt(k[:, 1] / self.weights) * g_up,
+            "preact_grad_norm": tf.sqrt(dz_sq) * dz_up,  # dL/dz (the column keeps its first name)
+            "preact_grad_rms": tf.sqrt(dz_sq / (rows * self.units)) * dz_up,
             "act_mean": mean,
             "act_std": tf.sqrt(self._per_unit(variance)),
             "saturation": self._saturation(a),
@@ -128,14 +171,17 @@ class LayerStatistics:
             "act_deriv_mean": self._per_unit(self.columns(step.derivs, lambda x, _: tf.reduce_mean(
                 tf.abs(tf.cast(x, tf.float32)), axis=0))),
             "weight_norm": tf.sqrt(k[:, 3]),
-            "grad_data_ratio": g_std / w_std,
+            "grad_data_ratio": g_std * g_up / w_std,
             "distance_from_init": tf.sqrt(k[:, 6]),
             "update_ratio": (tf.fill([self.n], np.nan) if kernels_after is None
                              else d_std / w_std),
         }
         if "bias_grad_norm" in self.names:
+            bias = flatten(step.bias_grads) * step.unscale
+            down, up = powers_of_two(tf.math.unsorted_segment_max(
+                tf.abs(bias), self.unit_layer, self.n))
             columns["bias_grad_norm"] = tf.sqrt(tf.math.unsorted_segment_sum(
-                tf.square(flatten(step.bias_grads) * step.unscale), self.unit_layer, self.n))
+                tf.square(bias * tf.gather(down, self.unit_layer)), self.unit_layer, self.n)) * up
         matrix = tf.stack([tf.cast(columns[s], tf.float32) for s in self.names], axis=1)
         return matrix, active
 
@@ -152,22 +198,31 @@ class LayerStatistics:
         return tf.concat([reduce(t, i) for i, t in enumerate(tensors)], axis=0)
 
     def _kernel_sums(self, grads, kernels, after, unscale):
-        """Per layer, (layers, 7): the sums of g, g^2, W, W^2, dW, dW^2 and (W - W0)^2."""
+        """Per layer, (layers, 7): the sums of g, g^2, W, W^2, dW, dW^2 and (W - W0)^2, with g
+        scaled per layer by a power of two (`powers_of_two`); and (layers,) the factor that
+        scales g's sums back (g's by it, g^2's by its square)."""
         def sums(g, w, w_after, w0):
             d = w - w if w_after is None else w_after - w
             return [g, tf.square(g), w, tf.square(w), d, tf.square(d), tf.square(w - w0)]
 
         after = after or [None] * self.n
         if self.per_layer:
+            grads = [tf.cast(g, tf.float32) * unscale for g in grads]
+            down, up = powers_of_two(tf.stack([tf.reduce_max(tf.abs(g)) for g in grads]))
             return tf.stack([tf.reduce_sum(tf.stack(sums(
-                tf.cast(g, tf.float32) * unscale, tf.cast(w, tf.float32),
+                g * down[i], tf.cast(w, tf.float32),
                 None if wa is None else tf.cast(wa, tf.float32), w0)),
                 axis=list(range(1, w.shape.rank + 1)))  # (7, *kernel shape) -> (7,)
-                for g, w, wa, w0 in zip(grads, kernels, after, self.init_kernels)])
+                for i, (g, w, wa, w0) in enumerate(zip(grads, kernels, after,
+                                                       self.init_kernels))]), up
         flat_after = None if after[0] is None else flatten(after)
-        values = sums(flatten(grads) * unscale, flatten(kernels), flat_after,
+        g = flatten(grads) * unscale
+        down, up = powers_of_two(tf.math.unsorted_segment_max(tf.abs(g), self.weight_layer,
+                                                              self.n))
+        values = sums(g * tf.gather(down, self.weight_layer), flatten(kernels), flat_after,
                       flatten(self.init_kernels))
-        return tf.math.unsorted_segment_sum(tf.stack(values, axis=1), self.weight_layer, self.n)
+        return tf.math.unsorted_segment_sum(tf.stack(values, axis=1), self.weight_layer,
+                                            self.n), up
 
     def _std(self, total, squares):
         """Standard deviations from per-layer sums and sums of squares."""

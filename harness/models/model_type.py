@@ -70,6 +70,12 @@ class ModelType:
             lstm}`), or None.
         meanfield: why the mean-field recursion (`harness.theory.meanfield`) does not describe
             its networks, or None when it does.
+        measures: `summary.json` keys only this type's runs measure -> what they are, for
+            messages (recurrent: `time_ratio_init`, from `timesteps.csv`); an `expect:` of one of
+            another type's keys is refused before training (`harness.config`): never met.
+        lead_figures: the figures its pages put first, in this order, by file name (the run
+            report's `time.png`, a sweep's `sweep_time.png`): the figure that shows this type's
+            headline result; the rest of each page's table follows in its own order.
     """
 
     description: str
@@ -91,6 +97,8 @@ class ModelType:
     misfit: str | None = None
     example: str | None = None
     meanfield: str | None = None
+    measures: dict = field(default_factory=dict)
+    lead_figures: tuple[str, ...] = ()
 
     def build(self, model_cfg, input_shape: tuple, n_classes: int, seed: int,
               clipnorm: float | None = None):

@@ -34,6 +34,21 @@ def owners(key: str) -> list[str]:
     return [name for name, entry in MODEL_TYPES.items() if key in entry.takes]
 
 
+def measured_by(key: str) -> dict[str, str]:
+    """The model types whose runs alone measure `key` -> what it is for them
+    (`time_ratio_init` -> `{"recurrent": "||dL/dh_1|| / ..."}`); {} for a key every run can
+    measure."""
+    return {name: entry.measures[key] for name, entry in MODEL_TYPES.items()
+            if key in entry.measures}
+
+
+def lead_figures(*kinds) -> tuple[str, ...]:
+    """The figures the pages of runs of these model types lead with (each entry's
+    `lead_figures`, in order, once each; a name that is no registered type adds none)."""
+    return tuple(dict.fromkeys(name for kind in kinds if kind in MODEL_TYPES
+                               for name in MODEL_TYPES.get(kind).lead_figures))
+
+
 def readers(spec) -> list[str]:
     """The model types that read a dataset (a `harness.data.datasets.DatasetSpec`), in the
     table's order: the first reads it when no type is named."""
@@ -160,4 +175,9 @@ MODEL_TYPES.register("recurrent", ModelType(
            "data: {{name: adding}}",
     example="model: {type: recurrent, cell: lstm}",
     meanfield="a recurrent layer feeds its own state back at every step; this recursion is for "
-              "Dense stacks"), aliases=("rnn",))
+              "Dense stacks",
+    measures={key: f"||dL/dh_1|| / ||dL/dh_T|| of the last recurrent layer at {when}"
+              for key, when in (("time_ratio_init", "initialisation"),
+                                ("time_ratio_final", "the last logged epoch"))},
+    lead_figures=("time.png", "time_heatmap.png", "sweep_time.png")),
+    aliases=("rnn",))

@@ -75,6 +75,15 @@ class FigureEntry:
         return f"{name.stem}{suffix}{name.suffix}"
 
 
+def lead(entries: Sequence[FigureEntry], first: Sequence[str]) -> tuple[FigureEntry, ...]:
+    """The table with the entries named in `first` (file names) moved to the front, in that
+    order, the rest in theirs: a model type's headline figures first on its pages
+    (`harness.models.model_type.ModelType.lead_figures`). Names the table lacks are skipped."""
+    named = {entry.name: entry for entry in entries}
+    front = [named[name] for name in dict.fromkeys(first) if name in named]
+    return (*front, *(entry for entry in entries if entry not in front))
+
+
 class Drawn(NamedTuple):
     """What `draw_entries` made of a table, in table order."""
 

@@ -13,7 +13,7 @@ from harness.base.frames import last_epoch, masked_counts
 from harness.report import page
 from harness.report.entry import draw_entries
 from harness.report.run import captions
-from harness.report.run.figures import RUN_FIGURES, RunFiles
+from harness.report.run.figures import RunFiles, run_figures
 from harness.report.run.summary import summary_rows, where_diverged
 from harness.rundir.run import Run, load_run
 
@@ -22,7 +22,8 @@ def build_report(run_dir: str | os.PathLike | Run, jobs: int | None = None) -> P
     """Writes the figures and `report.html` of one run into its folder.
 
     The figures are the entries of `harness.report.run.figures.RUN_FIGURES` that apply to the
-    run, in that order; an entry that applies but cannot be drawn from the run's files is a note.
+    run, in that order after the model type's headline figures (`run_figures`); an entry that
+    applies but cannot be drawn from the run's files is a note.
 
     Args:
         run_dir: a run folder written by `python -m harness run`, or a `Run` already in memory
@@ -47,7 +48,7 @@ def build_report(run_dir: str | os.PathLike | Run, jobs: int | None = None) -> P
     run = run_dir if isinstance(run_dir, Run) else load_run(run_dir)
     files = RunFiles(run)
     notes = _status_notes(run)
-    drawn = draw_entries(RUN_FIGURES, files, run.dir, jobs=jobs)
+    drawn = draw_entries(run_figures(files.model), files, run.dir, jobs=jobs)
     notes += drawn.notes + _masking_notes(run.layers)
     badge, css = captions.verdict(run.summary, run.status)
 

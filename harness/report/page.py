@@ -128,10 +128,11 @@ def fmt(value, name: str = "") -> str:
     return f"{value:.3f}" if abs(value) < 100 else f"{value:,.1f}"
 
 
-def ratio_hint(ratio: float, first: str = "hidden_1") -> str:
-    """Says what a vanishing ratio means in words (`first`: the first hidden layer's name)."""
+def ratio_hint(ratio: float, first: str = "hidden_1", last: str = "the last hidden layer") -> str:
+    """Says what a vanishing ratio means in words (`first`, `last`: the first and the last hidden
+    layer's names: `rnn_1`, `rnn_2` in a stacked recurrent model)."""
     if ratio is None or not math.isfinite(ratio) or ratio <= 0:
         return "not defined: fewer than 2 hidden layers, or a norm is 0 or NaN"
     if ratio < 1:
-        return f"{first} gets {1 / ratio:,.3g}x less gradient than the last hidden layer"
-    return f"{first} gets {ratio:,.3g}x more gradient than the last hidden layer"
+        return f"{first} gets {1 / ratio:,.3g}x less gradient than {last}"
+    return f"{first} gets {ratio:,.3g}x more gradient than {last}"

@@ -37,10 +37,11 @@ from pathlib import Path
 from harness.base.labels import folder_name, render, short_keys
 from harness.base.yamlfile import parse_yaml, read_text
 from harness.config.config import Config
-from harness.config.expect import cells_problem, matches, parse_sweep
+from harness.config.expect import cells_problem, matches, parse_sweep, type_problem
 from harness.config.file import load_config, parse_override
 from harness.data.datasets import DATASETS
 from harness.errors import ConfigError
+from harness.models.types import measured_by
 
 TOP_KEYS = ("base", "grid", "seeds", "set", "expect")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
@@ -207,6 +208,10 @@ def _expectations(expect, varied: list, seeds: list, points: list, shown: str) -
     if problem := cells_problem(expectations, [(cell_values(p), task)
                                                for p, task in zip(points, tasks)]):
         raise ConfigError(f"{shown}: expect: {problem}")
+    for p in points:  # time_ratio_init of a dense cell: never met
+        mine = [e for e in expectations if matches(e.where, cell_values(p))]
+        if problem := type_problem(mine, p.config.model.type, measured_by):
+            raise ConfigError(f"{shown}: expect: {problem}")
     return expectations
 
 

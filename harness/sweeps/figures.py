@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from harness.base.frames import is_hidden
 from harness.base.labels import folder_name
+from harness.models.types import lead_figures
 from harness.report.compare.grouped import (
     group_band,
     group_colors,
@@ -86,6 +87,12 @@ class Facet:
         """`fig` under a bold title ending in this facet's value."""
         fig.suptitle(f"{title}, {self.where}", fontweight="bold")
         return fig
+
+
+def lead_names(exp) -> tuple[str, ...]:
+    """The figures the sweep's page puts first: the headline figures of its runs' model types
+    (`ModelType.lead_figures`: a recurrent sweep opens with `sweep_time.png`), in grid order."""
+    return lead_figures(*(p.config.model.type for p in exp.points))
 
 
 def facets(exp, loaded: dict) -> list[Facet]:

@@ -13,15 +13,16 @@ import pandas as pd
 from harness.base.files import write_text
 from harness.base.frames import masked_counts
 from harness.report import page
-from harness.report.entry import draw_entries
-from harness.sweeps.figures import FACET_FIGURES, SWEEP_FIGURES, Study, facets
+from harness.report.entry import draw_entries, lead
+from harness.sweeps.figures import FACET_FIGURES, SWEEP_FIGURES, Study, facets, lead_names
 
 # Between ± (or ×/÷) and the spread: a narrow window wraps a cell as "0.553 / ± 0.157", so the
 # summary table fits the page instead of cutting its last columns (issue 18: at 1,400 px).
 NBSP = "\u00a0"
 TIMES_DIVIDE = "×\u2060/\u2060÷"  # ×/÷ held together by word joiners: no break at the slash
-SHOWN = ["test_accuracy", "train_accuracy", "test_rmse", "test_loss", "vanishing_ratio_init",
-         "vanishing_ratio_final", "dead_fraction_final", "saturation_final", "wall_time_s"]
+SHOWN = ["test_accuracy", "train_accuracy", "test_rmse", "test_loss", "time_ratio_init",
+         "time_ratio_final", "vanishing_ratio_init", "vanishing_ratio_final", "dead_fraction_final",
+         "saturation_final", "wall_time_s"]
 
 
 def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, loaded: dict) -> Path:
@@ -36,12 +37,14 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
         runs, summary: the `runs.csv` and `summary.csv` frames.
         loaded: run folder name -> `Run`, for the runs whose folder exists.
     """
-    drawn = draw_entries(SWEEP_FIGURES, Study(exp, runs), out)
-    figures, notes, cell_figure = drawn.figures, drawn.notes, {}
+    first = lead_names(exp)
+    drawn = draw_entries(lead(SWEEP_FIGURES, first), Study(exp, runs), out)
+    figures, files, notes, cell_figure = drawn.figures, drawn.files, drawn.notes, {}
+    leading = {entry.file() for entry in SWEEP_FIGURES if entry.name in first}
     for facet in facets(exp, loaded):
-        here = draw_entries(FACET_FIGURES, facet, out, facet.suffix)
-        figures += here.figures
-        notes += here.notes
+        here = draw_entries(lead(FACET_FIGURES, first), facet, out, facet.suffix)
+        figures, files, notes = figures + here.figures, files + here.files, notes + here.notes
+        leading |= {entry.file(facet.suffix) for entry in FACET_FIGURES if entry.name in first}
         if f"sweep_grad_norms{facet.suffix}.png" in here.files:  # the runs table links it
             cell_figure.update({f: f"sweep_grad_norms{facet.suffix}_png" for f in facet.folders})
     zeros = [p.group for p in exp.points if p.folder in loaded
@@ -51,7 +54,10 @@ def write_report(out: Path, exp, runs: pd.DataFrame, summary: pd.DataFrame, load
                      "of exactly 0: no gradient passes (as through a step). A log axis cannot show "
                      "0, so those layers are missing from the gradient figures.")
     failed = runs[runs["status"] != "completed"]
-    headline, rest = figures[:1], figures[1:]
+    # the headline: the model type's own figure where one was drawn (a recurrent sweep's
+    # gradient over time), else the first
+    at = next((i for i, name in enumerate(files) if name in leading), 0)
+    headline, rest = figures[at:at + 1], figures[:at] + figures[at + 1:]
     body = [f"<h1>Sweep: {page.esc(exp.name)}</h1>",
             f'<p class="sub">{len(runs)} runs: {page.esc(_grid_text(exp))}; '
             f"{len(runs) - len(failed)} completed, {len(failed)} not.<br>"
@@ -72,7 +78,11 @@ def summary_section(summary: pd.DataFrame, keys: list[str]) -> str:
             + '<p class="hint">Ratios: geometric mean ×/÷ geometric standard deviation over the '
             "seeds of each cell (the mean of log10, as the figures draw them); other columns: "
             "mean ± standard deviation. Vanishing ratio = grad_rms(hidden_1) / grad_rms(last "
-            "hidden layer), n/a with fewer than 2 hidden layers. summary.csv holds every column's "
+            "hidden layer), n/a with fewer than 2 hidden layers. "
+            + ("Time ratio = ||dL/dh_1|| / ||dL/dh_T|| of a recurrent run's last recurrent "
+               "layer, at initialisation and at the last logged epoch. "
+               if "time_ratio_init_gmean" in summary else "")
+            + "summary.csv holds every column's "
             "plain mean and std, and the ratios' geometric ones (_gmean, _gsd); every run is in "
             "runs.csv.</p>")
 

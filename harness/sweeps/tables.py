@@ -5,12 +5,15 @@ its short label), `seed`, `status` (the run's own; `not run` for one a stopped s
 reach), the test metrics the runs have (`test_loss`, `test_accuracy`, `test_mae`, `test_rmse`),
 the final model's `train_loss` and `train_accuracy` (on the training
 examples, inference mode), `vanishing_ratio_init`, `vanishing_ratio_final`, `saturation_final` and
-`dead_fraction_final` (means over the hidden layers at the last epoch), `epochs_run`,
+`dead_fraction_final` (means over the hidden layers at the last epoch), recurrent runs'
+`time_ratio_init` and `time_ratio_final` (||dL/dh_1|| / ||dL/dh_T|| of the last recurrent layer),
+`epochs_run`,
 `wall_time_s`, `error` (empty unless the run failed) and `dir` (the run folder).
 
 `summary.csv` columns: the grid keys, `n` (runs: one per seed), `n_completed`, then
 `<metric>_mean` and `<metric>_std` for every numeric column of `runs.csv` (plain means over the
-seeds, NaN values skipped; the std is NaN for a single seed), and for the ratios (`RATIOS`) also
+seeds, NaN values skipped; the std is NaN for a single seed), and for the ratios (`RATIOS`: the
+vanishing ratios, and recurrent runs' `time_ratio_init` and `time_ratio_final`) also
 `<ratio>_gmean` and `<ratio>_gsd`: the geometric mean and geometric standard deviation over the
 seeds (10 ** the mean and the std of log10; values of 0 or below skipped), the numbers the
 sweep's page and figures show. A ratio spans decades across seeds: seeds at 1e-4 and 1e-2 have a
@@ -35,10 +38,12 @@ TRAIN_METRICS = ["train_loss", "train_accuracy"]
 TIME_RATIOS = ["time_ratio_init", "time_ratio_final"]  # recurrent runs only
 RUN_METRICS = ["vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
                "dead_fraction_final", "epochs_run", "wall_time_s"]
-RATIOS = ["vanishing_ratio_init", "vanishing_ratio_final"]  # averaged in log10 too
-# What `harness sweep` prints per cell (ratios as their geometric mean, as the page shows them).
+RATIOS = ["vanishing_ratio_init", "vanishing_ratio_final", *TIME_RATIOS]  # averaged in log10 too
+# What `harness sweep` prints per cell (ratios as their geometric mean, as the page shows them);
+# a column no cell has (the time ratio of dense runs) is left out.
 HEADLINE = ["test_accuracy_mean", "train_accuracy_mean", "test_rmse_mean",
-            "vanishing_ratio_init_gmean", "vanishing_ratio_final_gmean"]
+            "vanishing_ratio_init_gmean", "vanishing_ratio_final_gmean",
+            "time_ratio_init_gmean", "time_ratio_final_gmean"]
 
 
 def run_row(point, run: Run | None, error: str | None, run_dir) -> dict:

@@ -197,8 +197,10 @@ def activation_gradients(names) -> Check:
     wrong = [c.name for c in found if c.verdict == "wrong"]
     detail = (f"{worst.name} at z = {worst.worst_z:.3g}: autodiff {worst.autodiff:.6g}, central "
               f"differences {worst.numeric:.6g} ({worst.dtype}, {worst.checked} points in "
-              f"[-5, 5]); {worst.verdict}: < {gradcheck.GOOD:g} good, > {gradcheck.WRONG:g} "
-              "wrong")
+              f"[-5, 5]); {worst.verdict}: relative error "
+              + {"good": f"below {gradcheck.GOOD:g}",
+                 "uneasy": f"between {gradcheck.GOOD:g} and {gradcheck.WRONG:g} (kinks, float32)",
+                 "wrong": f"above {gradcheck.WRONG:g}"}[worst.verdict])
     if wrong:
         detail = (f"WRONG derivative of {', '.join(map(repr, wrong))}: its gradient (e.g. a "
                   f"tf.custom_gradient) is not the function's slope; " + detail)

@@ -156,14 +156,16 @@ def check_out(out: str | os.PathLike, force: bool = False) -> Path:
 
 
 def _new_dir(cfg) -> Path:
-    """A new readable run folder under results/<name>/."""
+    """A new readable run folder under results/<name>/ (`run_label`)."""
     return new_run_dir(RESULTS / cfg.name, run_label(cfg))
 
 
 def run_label(cfg) -> str:
-    """The readable start of a run folder's name: `<activation>-d<depth>-s<seed>`."""
+    """The readable start of a run folder's name: `relu-d8-s0`, a recurrent run's with its cell
+    first (`lstm-tanh-d2-s0`: a SimpleRNN and an LSTM differ there)."""
     activation = "+".join(dict.fromkeys(cfg.model.activations())) or "none"
-    return f"{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}"
+    cell = f"{cfg.model.cell}-" if cfg.model.cell else ""  # only recurrent models have one
+    return f"{cell}{activation.replace(':', '.')}-d{cfg.model.depth}-s{cfg.seed}"
 
 
 def _write_points(data, run_dir: Path) -> None:

@@ -12,7 +12,9 @@ keys come in the order of `KEYS`, each set by one method, at the step that knows
    initialisation found (`harness.measure.propagation.measure_initial`);
 4. a diverged run (`diverged`): where; a finished one: the trained model's test metrics and
    whether they beat chance (`tested`), its metrics on its training set (`refitted`);
-5. from `layers.csv` and `timesteps.csv` (`ratios`): the vanishing ratios, and over time;
+5. from `layers.csv` and `timesteps.csv` (`ratios`): the vanishing ratios, and a recurrent
+   run's time ratios, ||dL/dh_1|| / ||dL/dh_T|| of its last recurrent layer (the one the head
+   reads) at initialisation and at the last logged epoch;
 6. the config's `expect:` (`expected`);
 7. `status` (`end`): `completed` or `diverged`, only once everything above is in;
 8. a stop or an error: `status` `interrupted` (`stopped`), or an `error` (`failed`); then

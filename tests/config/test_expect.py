@@ -183,3 +183,49 @@ def test_check_finds_a_missing_csv_file_before_training(tmp_path):
                                       "data.path (in a config file it is relative to that file, "
                                       "elsewhere to the folder you run from)")
         assert not (tmp_path / "results").exists()
+
+
+@pytest.mark.parametrize("model", [{}, {"type": "conv", "width": None, "head": "softmax"}])
+def test_an_expectation_the_model_type_never_measures_is_refused(model):
+    # It was accepted, then printed "missing: NOT MET" after training and exited 0.
+    config = tiny(data={"name": "digits"} if model else {}, model=model,
+                  train={"loss": "categorical_crossentropy"} if model else {},
+                  expect={"time_ratio_init": "<= 1e-3"})
+    kind = model.get("type", "dense")
+    with pytest.raises(ConfigError, match=(
+            rf"expect: time_ratio_init \(\|\|dL/dh_1\|\| / \|\|dL/dh_T\|\| of the last recurrent "
+            rf"layer at initialisation\) is measured on recurrent models only, and this is a "
+            rf"{kind} model, so it is never met; .*--set expect=null")):
+        load_config(config)
+    recurrent = {"name": "adding", "length": 10, "n_samples": 200}
+    load_config(tiny(data=recurrent, model={"type": "recurrent", "head": "identity"},
+                     train={"loss": "mse"}, expect={"time_ratio_init": "<= 1e-3"}))
+
+
+def test_the_cli_refuses_it_before_training_in_one_line(tmp_path):
+    write(tmp_path / "c.yaml", TINY + "expect: {time_ratio_final: '>= 0.1'}\n")
+    result = cli("run", "c.yaml", "--out", "r", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: c.yaml: expect: ")
+    assert not (tmp_path / "r").exists()
+    # the way out the message gives: the file's claim dropped
+    assert load_config(tmp_path / "c.yaml", ["expect=null"])[0].expect is None
+
+
+def test_an_experiment_expecting_a_time_ratio_of_dense_cells_is_refused(tmp_path):
+    write(tmp_path / "base.yaml", TINY)
+    path = write(tmp_path / "exp.yaml", "base: base.yaml\ngrid: {model.activation: [relu, "
+                 "sigmoid]}\nexpect: {time_ratio_init_mean: '<= 1'}\n")
+    with pytest.raises(ConfigError, match=r"exp.yaml: expect: time_ratio_init_mean .* a dense "
+                                          r"model, so it is never met"):
+        load_experiment(path)
+
+
+def test_a_sequence_task_on_a_dense_model_is_the_error_not_its_head_or_expect(tmp_path):
+    # relu_deep's sigmoid head and its expect: (test_accuracy) do not fit the adding task's
+    # regression either; the structural error is the one to fix first.
+    result = cli("run", Path(__file__).parents[2] / "configs" / "relu_deep.yaml",
+                 "--set", "data.name=adding", "--out", "r", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --set data.name: model.type: 'adding' is a sequence "
+                                    "task, read by recurrent layers only"), result.stderr

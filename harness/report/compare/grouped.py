@@ -100,7 +100,7 @@ def plot_grouped_grad_norms(layers_by_run: pd.DataFrame, metric: str | None = No
     for ax, (when, title) in zip(axes, panels):
         stats = group_band(rows[when], "x", "value", band, log=True)
         for group, line in stats.groupby("group", sort=False):
-            _band(ax, line["x"], line, colors[group], f"{group} ({line['runs'].max()} runs)",
+            _band(ax, line["x"], line, colors[group], _runs_label(group, line['runs'].max()),
                   order[group])
         ax.set(yscale="log", title=title)
         if len(layouts) == 1:  # one layout: name the ticks as the run figure does (`output`)
@@ -142,7 +142,7 @@ def plot_grouped_history(history_by_run: pd.DataFrame, metrics=("loss", "val_los
     for ax, metric in zip(axes, metrics):
         stats = group_band(history_by_run, "epoch", metric, band)
         for group, line in stats.groupby("group", sort=False):
-            _band(ax, line["epoch"], line, colors[group], f"{group} ({line['runs'].max()} runs)",
+            _band(ax, line["epoch"], line, colors[group], _runs_label(group, line['runs'].max()),
                   order[group])
         ax.set(title=metric, xlabel="epoch", ylabel=metric)
         epoch_axis(ax, history_by_run["epoch"])
@@ -213,3 +213,8 @@ def _first_seen(frame):
     """Sort key keeping groups in the order they first appear in `frame` (x stays ascending)."""
     rank = {g: i for i, g in enumerate(dict.fromkeys(frame["group"]))}
     return lambda col: col.map(rank) if col.name == "group" else col
+
+
+def _runs_label(group: str, runs: int) -> str:
+    """`relu (3 runs)`, `relu (1 run)`: a legend entry and the runs its band spans."""
+    return f"{group} ({runs} run{'' if runs == 1 else 's'})"

@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from harness.base.frames import is_hidden, layer_tick, metric_table
 from harness.report.draw.style import (
+    OTHER_COLORS,
     NothingToPlot,
     activation_color,
     norm_label,
@@ -26,29 +27,46 @@ LINESTYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v"]
 
 
-def run_styles(activations: list[str], runs: list[str]) -> dict[str, dict]:
-    """Line style of each run: colour by activation; style, marker and shade tell apart runs that
-    share an activation (in the order given).
+def run_styles(activations: list[str], runs: list[str],
+               cells: list[str | None] | None = None) -> dict[str, dict]:
+    """Line style of each run: colour by activation (and recurrent cell); style, marker and
+    shade tell apart runs that share them (in the order given).
 
     Args:
         activations: each run's hidden activation.
         runs: each run's label, same order.
+        cells: each run's recurrent cell (`simple`, `lstm`, `gru`; None for a run that has
+            none), same order: a tanh SimpleRNN and a tanh LSTM are different networks, so
+            they get different colours (the activation's first, then a palette's).
 
     Returns:
         `{run: {"color": hex, "linestyle": str, "marker": str, "linewidth": float}}`; earlier
         runs get wider lines, so a later run that coincides with one leaves it visible.
     """
-    seen: dict[str, int] = {}
+    kinds = list(zip(activations, cells or [None] * len(runs)))
+    hues = _kind_colors(kinds)
+    seen: dict[tuple, int] = {}
     styles = {}
-    for n, (activation, run) in enumerate(zip(activations, runs)):
-        i = seen[activation] = seen.get(activation, -1) + 1
+    for n, (kind, run) in enumerate(zip(kinds, runs)):
+        i = seen[kind] = seen.get(kind, -1) + 1
         lighten = min(0.6, 0.25 * (i // len(LINESTYLES)))  # past 4 styles, lighter shades
-        color = np.array(to_rgb(activation_color(activation)))
+        color = np.array(to_rgb(hues[kind]))
         styles[run] = {"color": to_hex(color + (1 - color) * lighten),
                        "linestyle": LINESTYLES[i % len(LINESTYLES)],
                        "marker": MARKERS[i % len(MARKERS)],
                        "linewidth": max(1.0, 2.8 - 0.6 * n)}
     return styles
+
+
+def _kind_colors(kinds: list[tuple]) -> dict[tuple, str]:
+    """(activation, cell) -> colour: the activation's colour for the first kind of each
+    activation, a colour no activation uses for every further kind (`OTHER_COLORS`)."""
+    colors, taken, spare = {}, set(), iter(OTHER_COLORS * (1 + len(kinds)))
+    for kind in dict.fromkeys(kinds):
+        color = activation_color(kind[0])
+        colors[kind] = color if color not in taken else next(spare)
+        taken.add(color)
+    return colors
 
 
 def plot_compare_grad_norms(layers_by_run, styles: dict, metric: str | None = None) -> Figure:

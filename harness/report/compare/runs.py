@@ -29,6 +29,7 @@ from harness.report.run.captions import summary_chance
 from harness.rundir.run import Run, load_run
 
 METRICS = ["test_loss", "test_accuracy", "test_mae", "test_rmse"]
+TIME_RATIOS = ["time_ratio_init", "time_ratio_final"]  # recurrent runs (summary.json)
 _MISSING = object()
 
 
@@ -47,6 +48,8 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
     Returns:
         A DataFrame with columns `label`, `activation`, `depth`, `status`, `epochs_run`, the test
         metrics the runs have (`test_loss`, `test_accuracy` or `test_mae`, `test_rmse`),
+        `time_ratio_init`, `time_ratio_final` when a run is recurrent (`summary.json`'s
+        ||dL/dh_1|| / ||dL/dh_T|| of its last recurrent layer; NaN for the other runs),
         `vanishing_ratio_init`, `vanishing_ratio_final` (from `layers.csv`, at epoch 0 and at the
         last epoch; NaN with fewer than 2 hidden layers or a zero norm), `saturation_final` and
         `dead_fraction_final` (means over the hidden layers at the last epoch), and `dir`.
@@ -64,7 +67,9 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
     labels = _unique(run_labels([r.config for r in runs], [r.dir for r in runs]), runs)
     table = pd.DataFrame([_row(run, label) for run, label in zip(runs, labels)])
     metrics = [m for m in METRICS if m in table.columns and table[m].notna().any()]
+    timed = [m for m in TIME_RATIOS if table[m].notna().any()]  # recurrent runs only
     table = table[["label", "activation", "depth", "status", "epochs_run", "steered", *metrics,
+                   *timed,
                    "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
                    "dead_fraction_final", "dir"]]
     if out is not None:
@@ -152,7 +157,7 @@ def _row(run: Run, label: str) -> dict:
             "epochs_run": run.summary.get("epochs_run", math.nan),
             # changes asked through control.json (meta.json's `steering`): 0 for an untouched run
             "steered": len(run.meta.get("steering") or []),
-            **{m: _number(run.summary.get(m)) for m in METRICS},
+            **{m: _number(run.summary.get(m)) for m in METRICS + TIME_RATIOS},
             "vanishing_ratio_init": vanishing_ratio(run.layers, 0),
             "vanishing_ratio_final": vanishing_ratio(run.layers, last),
             "saturation_final": hidden_mean(run.layers, "saturation", last),
@@ -175,7 +180,8 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
     write_csv(out / "compare.csv", table)
     labels = list(table["label"])
     compared = Compared(
-        styles=run_styles(list(table["activation"]), labels),
+        styles=run_styles(list(table["activation"]), labels,
+                          [(r.config.get("model") or {}).get("cell") for r in runs]),
         layers=_stack([r.layers for r in runs], labels),
         history=_stack([r.history for r in runs], labels),
         histograms=_stack([r.table("histograms.csv") for r in runs], labels),
@@ -192,7 +198,10 @@ def _write(out: Path, runs: list[Run], table: pd.DataFrame) -> None:
             page.notes(notes), "<h2>Table</h2>", page.frame_table(table.drop(columns="dir")),
             '<p class="hint">vanishing ratio = grad_rms(hidden_1) / grad_rms(last hidden layer) '
             "(the gradient's RMS per weight, fair across layer sizes); saturation and dead "
-            "fraction are means over the hidden layers at the last epoch.</p>",
+            "fraction are means over the hidden layers at the last epoch"
+            + ("; time ratio = ||dL/dh_1|| / ||dL/dh_T|| of a recurrent run's last recurrent "
+               "layer, at initialisation and at the last logged epoch"
+               if "time_ratio_init" in table else "") + ".</p>",
             "<h2>Figures</h2>", *figures, "<h2>Runs</h2>", _run_list(runs, labels, out)]
     write_text(out / "report.html", page.page(f"Comparing {len(runs)} runs", body))
 

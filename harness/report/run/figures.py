@@ -6,13 +6,19 @@ image data's `first_layer_weights.csv`, a conv run's `feature_maps.csv`), how it
 a caption that says how to read it for this run (its optimizer, head and data). A figure every
 run has applies always; when the run's files cannot feed it, the page says why.
 
-    drawn = draw_entries(RUN_FIGURES, RunFiles(run), run.dir)
+    drawn = draw_entries(run_figures(run.config["model"]), RunFiles(run), run.dir)
+
+A model type puts its headline figures first (`run_figures`: a recurrent run opens with the
+gradient over time, `harness.models.types`).
 """
 
 import pandas as pd
 
+from harness.base.frames import time_ratio
+from harness.models.types import lead_figures
+from harness.report import page
 from harness.report.draw.style import NothingToPlot
-from harness.report.entry import FigureEntry
+from harness.report.entry import FigureEntry, lead
 from harness.report.run import captions
 from harness.report.run.boundary import plot_decision_boundary
 from harness.report.run.curves import plot_history
@@ -28,7 +34,7 @@ from harness.report.run.playground import (
     plot_neurons,
 )
 from harness.report.run.theory import plot_jacobians, plot_theory
-from harness.report.run.time import plot_time, plot_time_heatmap
+from harness.report.run.time import last_layer_h, plot_time, plot_time_heatmap
 from harness.report.run.weights import change_words, plot_first_layer_weights, read_change
 from harness.rundir.run import Run
 
@@ -141,7 +147,27 @@ def _time_caption(r: RunFiles) -> str:
             "falling to the left is the gradient vanishing back through time, and the first "
             "steps then learn nothing. Gated cells often vanish more at initialisation than a "
             "tanh SimpleRNN: what their gates buy is learned, so compare the initialisation line "
-            "with the trained ones.")
+            "with the trained ones." + _time_numbers(r.table("timesteps")))
+
+
+def _time_numbers(steps: pd.DataFrame | None) -> str:
+    """The caption's numbers, from the lines drawn: the time ratio (of the last recurrent
+    layer's h: what `summary.json`'s `time_ratio_*` hold) and the steps that are exactly 0."""
+    if steps is None:
+        return ""
+    h = last_layer_h(steps)
+    last = int(h["epoch"].max())
+    ratios = [f"{page.fmt(time_ratio(steps, epoch), 'ratio')} at "
+              + ("initialisation" if epoch == 0 else f"epoch {epoch}")
+              for epoch in dict.fromkeys((0, last))]
+    text = (f" The time ratio (time_ratio_init, time_ratio_final in summary.json) is the last "
+            f"recurrent layer's ({h['layer'].iloc[0]}) h line, first step over last: "
+            f"{', '.join(ratios)}.")
+    zeros = steps[steps["value"] == 0]
+    if not zeros.empty:
+        text += (f" {zeros['step'].nunique()} steps have a gradient of exactly 0 (each value "
+                 "below float32's smallest number), drawn as ticks along the bottom edge.")
+    return text
 
 
 RUN_FIGURES = (
@@ -248,3 +274,10 @@ RUN_FIGURES = (
         caption=lambda r: maps_caption(r.table("feature_maps"),
                                        int(r.model.get("kernel_size") or 3))),
 )
+
+
+def run_figures(model: dict) -> tuple[FigureEntry, ...]:
+    """`RUN_FIGURES` in the order of a run of `model` (its config's `model:` section): the
+    model type's headline figures first (a recurrent run's `time.png` and `time_heatmap.png`,
+    `ModelType.lead_figures`), the rest in the table's order."""
+    return lead(RUN_FIGURES, lead_figures(model.get("type") or "dense"))
