@@ -81,7 +81,7 @@ def test_a_report_whose_figure_fails_raises_it_and_writes_no_page(tmp_path, monk
     # the runner turns this into "warning: report not written (ValueError: a plotting bug)"
     run_dir = make_run(tmp_path / "run")
     bad = (*RUN_FIGURES[:2], FigureEntry(name="bad.png", title="Bad", draw=_broken))
-    monkeypatch.setattr("harness.report.html.RUN_FIGURES", bad)
+    monkeypatch.setattr("harness.report.html.run_figures", lambda model: bad)
     with pytest.raises(ValueError, match="a plotting bug"):
         build_report(run_dir)
     assert not (run_dir / "report.html").exists()
