@@ -24,10 +24,13 @@ from harness.report.lang.setting import current
 
 TABLES = {"ko": KO}
 _FIELD = re.compile(r"\{(\w+)\}")
-# Sentences end at . ! ? before a capital or an opening bracket; ": " splits nothing (too many
-# labels carry one), so a whole "title: reason" is one entry with placeholders.
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'‘])")
+# Sentences end at . ! ? before a capital, a digit, a bracket or a file name (not after "et al.",
+# "e.g.", "ch."); ": " splits nothing (too many labels carry one), so a whole "title: reason" is
+# one entry with placeholders.
+_SENTENCE = re.compile(r"(?<=[.!?])(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bch\.)(?<!\bvs\.)\s+"
+                       r"(?=[A-Z0-9(\"'‘]|\w+\.(?:csv|json|png|html)\b)")
 _NUMBER = r"[-+−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?%?"
+_SETTINGS = r"[\w.]+=[^\s,]+(?:, [\w.]+=[^\s,]+)*"
 _TAG = re.compile(r"(<[^>]*>)")
 _VERBATIM = {"code", "pre", "script", "style"}  # paths, configs and commands stay as written
 # Words a Korean course keeps in English (names in code, cells, optimizers, abbreviations).
@@ -37,7 +40,8 @@ KEPT = {"relu", "leaky", "sigmoid", "tanh", "elu", "gelu", "selu", "swish", "sil
         "glorot", "he", "lecun", "relu6", "hard", "png", "gif", "csv", "html", "json", "yaml",
         "id", "seed", "min", "max", "std", "sd", "gmean", "gsd", "dense", "conv", "batchnorm",
         "mnist", "xor", "circles", "moons", "spirals", "gaussians", "digits", "tensorflow",
-        "keras", "python", "numpy", "platform", "harness", "jacobian", "tensorboard"}
+        "keras", "python", "numpy", "platform", "harness", "jacobian", "tensorboard", "adding",
+        "identity", "sequence", "ok", "simple"}
 _recording: list[set] = []
 
 
@@ -64,8 +68,11 @@ def _patterns(lang: str) -> list[tuple[re.Pattern, str]]:
 
 
 def _field_regex(name: str) -> str:
-    """`{n}`, `{n1}`, ... match a number (3, 0.25, 1.3e-05, 28%, 7.88e+04x); others any text."""
-    return _NUMBER if re.fullmatch(r"n\d*", name) else ".+?"
+    """`{n}`, `{n1}`, ... match a number (3, 0.25, 1.3e-05, 28%); `{kv}`, `{kv1}`, ... settings
+    as a sweep names its cells (`depth=2`, `train.epochs=2, model.width=8`); others any text."""
+    if re.fullmatch(r"n\d*", name):
+        return _NUMBER
+    return _SETTINGS if re.fullmatch(r"kv\d*", name) else ".+?"
 
 
 @cache
@@ -77,13 +84,13 @@ def _translate(lang: str, text: str) -> str:
     table = TABLES[lang]
     if text in table:
         return table[text]
-    if "\n" in text:
-        return "\n".join(_translate(lang, line) if line else line for line in text.split("\n"))
     for pattern, target in _patterns(lang):
         match = pattern.fullmatch(text)
         if match:
             return target.format_map({k: _translate(lang, v) if v.strip() else v
                                       for k, v in match.groupdict().items()})
+    if "\n" in text:  # a label set on several lines, each its own entry
+        return "\n".join(_translate(lang, line) if line else line for line in text.split("\n"))
     sentences = _SENTENCE.split(text)
     if len(sentences) > 1:
         return " ".join(_translate(lang, s) for s in sentences)
