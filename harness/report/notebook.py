@@ -37,9 +37,10 @@ def run_html(run) -> str:
         except NothingToPlot:
             continue
     rows = [row for row in summary_rows(run) if row[0] not in ("training", "data")]
-    return translate_html(f'<div><h4>Run {page.esc(run.dir)} <span class="status {page.esc(run.status)}">'
-            f"{page.esc(run.status)}</span></h4>{page.key_values(rows)}"
-            f'<div style="display:flex;flex-wrap:wrap;gap:8px">{"".join(figures)}</div></div>')
+    return translate_html(
+        f'<div><h4>Run {page.esc(run.dir)} <span class="status {page.esc(run.status)}">'
+        f"{page.esc(run.status)}</span></h4>{page.key_values(rows)}"
+        f'<div style="display:flex;flex-wrap:wrap;gap:8px">{"".join(figures)}</div></div>')
 
 
 def sweep_html(result) -> str:
@@ -54,10 +55,11 @@ def sweep_html(result) -> str:
     paths = [result.dir / "sweep_ratio_by_depth.png", *sorted(result.dir.glob("sweep_grad_norms*"))]
     figures = [f'<img src="data:image/png;base64,{_b64(path.read_bytes())}" width="520">'
                for path in paths[:3] if path.is_file()]
-    return translate_html(f"<div><h4>Sweep {page.esc(result.experiment.path.name)}: {len(result.runs)} runs "
-            f"in {page.esc(result.dir)}</h4><p>trained now {result.trained}, failed {failed}; "
-            f"report: {page.esc(result.report)}</p>{page.frame_table(result.summary[shown])}"
-            f'<div style="display:flex;flex-wrap:wrap;gap:8px">{"".join(figures)}</div></div>')
+    return translate_html(
+        f"<div><h4>Sweep {page.esc(result.experiment.path.name)}: {len(result.runs)} runs "
+        f"in {page.esc(result.dir)}</h4><p>trained now {result.trained}, failed {failed}; "
+        f"report: {page.esc(result.report)}</p>{page.frame_table(result.summary[shown])}"
+        f'<div style="display:flex;flex-wrap:wrap;gap:8px">{"".join(figures)}</div></div>')
 
 
 def _img(figure, width: int) -> str:

@@ -1,9 +1,9 @@
 """Translates what a page or a figure shows, at the boundary: the page's text and the figure's text.
 
 Figure and caption code writes English and composes it from computed numbers; this module looks
-each finished string up in the language's table (`harness.report.lang.ko.KO`), keyed by the
-English text with `{placeholders}` for the computed parts. The drawing code stays one language and
-one place: a figure is translated just before it is drawn (`translate_figure`), a page just before
+each finished string up in the language's table (`ko_run.KO`, `ko_models.KO`, `ko_pages.KO`),
+keyed by the English text with `{placeholders}` for the computed parts. The drawing code stays one
+language and one place: a figure is translated just before it is drawn (`translate_figure`), a page just before
 it is written (`translate_html`). A string the table lacks stays English and is remembered
 (`untranslated`): the test that draws every kind of page in Korean fails on it, so a string added
 to a figure shows up there, with the one line to add to the table.
@@ -18,11 +18,12 @@ import re
 from contextlib import contextmanager
 from functools import cache
 
+from harness.report.lang import ko_models, ko_pages, ko_run
 from harness.report.lang.font import font_face_css
-from harness.report.lang.ko import KO
 from harness.report.lang.setting import current
 
-TABLES = {"ko": KO}
+# One table per language; the Korean one is kept in three files by page (none repeats a key).
+TABLES = {"ko": {**ko_run.KO, **ko_models.KO, **ko_pages.KO}}
 _FIELD = re.compile(r"\{(\w+)\}")
 # Sentences end at . ! ? before a capital, a digit, a bracket or a file name (not after "et al.",
 # "e.g.", "ch."); ": " splits nothing (too many labels carry one), so a whole "title: reason" is
