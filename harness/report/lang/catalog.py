@@ -32,6 +32,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])(?<!\bal\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bch\.)(
                        r"(?=[A-Z0-9(\"'‘]|\w+\.(?:csv|json|png|html)\b)")
 _NUMBER = r"[-+−]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?%?"
 _SETTINGS = r"[\w.]+=[^\s,]+(?:, [\w.]+=[^\s,]+)*"
+_VERBATIM_FIELD = re.compile(r"(name|path|error)\d*")  # a run's or file's name, an exception
 _TAG = re.compile(r"(<[^>]*>)")
 _VERBATIM = {"code", "pre", "script", "style"}  # paths, configs and commands stay as written
 # Words a Korean course keeps in English (names in code, cells, optimizers, abbreviations).
@@ -85,16 +86,17 @@ def _translate(lang: str, text: str) -> str:
     table = TABLES[lang]
     if text in table:
         return table[text]
+    sentences = _SENTENCE.split(text)  # before the patterns: a field stops at its sentence
+    if len(sentences) > 1:
+        return " ".join(_translate(lang, s) for s in sentences)
     for pattern, target in _patterns(lang):
         match = pattern.fullmatch(text)
         if match:
-            return target.format_map({k: _translate(lang, v) if v.strip() else v
+            return target.format_map({k: v if _VERBATIM_FIELD.fullmatch(k) or not v.strip()
+                                      else _translate(lang, v)
                                       for k, v in match.groupdict().items()})
     if "\n" in text:  # a label set on several lines, each its own entry
         return "\n".join(_translate(lang, line) if line else line for line in text.split("\n"))
-    sentences = _SENTENCE.split(text)
-    if len(sentences) > 1:
-        return " ".join(_translate(lang, s) for s in sentences)
     if looks_english(text):
         for seen in _recording:
             seen.add(text)
@@ -104,6 +106,8 @@ def _translate(lang: str, text: str) -> str:
 def looks_english(text: str) -> bool:
     """Whether `text` holds English words a reader must read (not names, paths or numbers)."""
     if text.startswith(("python ", "harness ")):  # a command to copy
+        return False
+    if re.match(r"[A-Z]\w*(Error|Exception)\b", text):  # Python's message: stays as raised
         return False
     words = []
     for token in text.split():

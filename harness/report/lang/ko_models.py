@@ -2,9 +2,9 @@
 stacks' theory, conv and recurrent nets).
 
 English text as the report shows it -> Korean, as a Korean course writes it. Keys are the
-exact English strings; `{name}` stands for a computed part, translated on its own when the table
+exact English strings; `{word}` stands for a computed part, translated on its own when the table
 has it (an activation, a layer, a phrase), `{n}`, `{n1}`, ... for a number, `{kv}` for settings
-(`depth=2`). Terms follow the course's glossary (활성화 함수, 기울기 소실, 역전파, 가중치,
+(`depth=2`), `{name}`, `{path}`, `{error}` for names and messages kept as they are. Terms follow the course's glossary (활성화 함수, 기울기 소실, 역전파, 가중치,
 은닉층, ...), with the English term or symbol kept beside the Korean one where a student meets it
 in code or papers (`grad_rms`, `hidden_1`, ‖∂L/∂W‖₂, dL/dz). A string missing here stays English
 on a Korean page: `tests/report/test_korean.py` lists every such string.
@@ -226,4 +226,25 @@ KO = {
         "기울기 소실 비율 (첫 은닉층 / 마지막 은닉층): 에포크 0과 에포크 {n}에서 정의되지 않음",
     "n/a": "해당 없음",
 
+    "Fitted function": "학습한 함수",
+    "Fitted function after training: {activation}": "학습 후의 함수: {activation}",
+    "How the fitted function forms during training: {activation}":
+        "학습 중 함수가 만들어지는 과정: {activation}",
+    "1-D input: the curves over epochs are in the figure above":
+        "1차원 입력: 에포크별 곡선은 위 그림에 있음",
+    "{n} classes; fainter = less sure": "클래스 {n}개; 흐릴수록 덜 확신",
+    "columns: hidden layers (input side left); orange < 0 < blue, one scale per column":
+        "열: 은닉층 (왼쪽이 입력 쪽); 주황 < 0 < 파랑, 열마다 눈금 하나",
+    "test points": "테스트 데이터",
+    "train points": "훈련 데이터",
+    "surface.csv has no epoch column (recorded before it existed); the boundary after training "
+    "is shown above":
+        "surface.csv에 epoch 열이 없음 (그 열이 생기기 전에 기록됨); 학습 후의 경계는 위에 있음",
+    "surface.csv holds no finite predictions (the model output NaN)":
+        "surface.csv에 유한한 예측이 없음 (모델 출력이 NaN)",
+    "surface.csv holds one epoch only": "surface.csv에 에포크가 하나뿐임",
+    "surface.csv holds one epoch only ({n})": "surface.csv에 에포크가 하나뿐임 ({n})",
+    "surface.csv has no predictions": "surface.csv에 예측이 없음",
+    "no neurons.csv (recorded for 2-D toy data by newer runs)":
+        "neurons.csv 없음 (최신 버전의 학습이 2차원 토이 데이터에서 기록)",
 }

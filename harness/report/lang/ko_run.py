@@ -1,9 +1,9 @@
 """The Korean table, part 1: one run's page and the figures every run has.
 
 English text as the report shows it -> Korean, as a Korean course writes it. Keys are the
-exact English strings; `{name}` stands for a computed part, translated on its own when the table
+exact English strings; `{word}` stands for a computed part, translated on its own when the table
 has it (an activation, a layer, a phrase), `{n}`, `{n1}`, ... for a number, `{kv}` for settings
-(`depth=2`). Terms follow the course's glossary (활성화 함수, 기울기 소실, 역전파, 가중치,
+(`depth=2`), `{name}`, `{path}`, `{error}` for names and messages kept as they are. Terms follow the course's glossary (활성화 함수, 기울기 소실, 역전파, 가중치,
 은닉층, ...), with the English term or symbol kept beside the Korean one where a student meets it
 in code or papers (`grad_rms`, `hidden_1`, ‖∂L/∂W‖₂, dL/dz). A string missing here stays English
 on a Korean page: `tests/report/test_korean.py` lists every such string.
@@ -50,8 +50,7 @@ KO = {
         "은닉층 {n1}개 x 유닛 {n2}개, {activation}, {init} 초기화, {head} 출력층",
     "{optimizer}, learning rate {n1}, batch {n2}, loss {loss}":
         "{optimizer}, 학습률 {n1}, 배치 {n2}, 손실 {loss}",
-    "{dataset}, {n1} train / {n2} val / {n3} test":
-        "{dataset}, 훈련 {n1} / 검증 {n2} / 테스트 {n3}",
+    "{name}, {n1} train / {n2} val / {n3} test": "{name}, 훈련 {n1} / 검증 {n2} / 테스트 {n3}",
     "hidden_1 gets {n}x less gradient than the last hidden layer":
         "hidden_1은 마지막 은닉층보다 기울기를 {n}배 적게 받음",
     "hidden_1 gets {n}x more gradient than the last hidden layer":
@@ -257,4 +256,35 @@ KO = {
         "각 에포크 후의 훈련(실선)과 검증(점선) 지표.",
     "Dotted: chance level: {what}.": "점선: 우연 수준: {what}.",
 
+    "The figures show what was recorded; non-finite values are left out or masked":
+        "그림은 기록된 값만 보여 주며, 유한하지 않은 값은 빼거나 가렸습니다",
+    "epoch {n1}, step {n2}": "에포크 {n1}, 스텝 {n2}",
+    "diverged (epoch {n})": "발산 (에포크 {n})",
+    "{name}, {n} samples": "{name}, 샘플 {n}개",
+    "at epoch {n1}, step {n2}": "에포크 {n1}, 스텝 {n2}에서",
+    "This run trains with {optimizer}, which rescales each weight's step by the size of its "
+    "recent gradients: small gradients still move the weights, so a vanishing gradient slows "
+    "learning much less than it would under plain SGD.":
+        "이 학습은 {optimizer}를 사용합니다. {optimizer}는 가중치마다 최근 기울기의 크기로 "
+        "보폭을 조정하므로 작은 기울기도 가중치를 움직입니다: 기울기 소실이 학습을 늦추는 정도가 "
+        "일반 SGD보다 훨씬 작습니다.",
+    "Gradient norm per layer: {activation}, {n} hidden layers":
+        "층별 기울기 노름: {activation}, 은닉층 {n}개",
+    "kernel gradient ‖∂L/∂W‖₂": "가중치 기울기 ‖∂L/∂W‖₂",
+    "pre-activation gradient ‖∂L/∂z‖₂": "활성화 이전 기울기 ‖∂L/∂z‖₂",
+    "grey = masked ({what}; a log scale cannot show them)":
+        "회색 = 가림 ({what}; 로그 눈금은 이 값을 나타낼 수 없음)",
+    "{n1} exactly 0, {n2} NaN/inf": "정확히 0인 값 {n1}개, NaN/inf {n2}개",
+    "{n} exactly 0": "정확히 0인 값 {n}개",
+    "{n} NaN/inf": "NaN/inf {n}개",
+    "exactly 0 (cannot sit on a log axis)": "정확히 0 (로그 축에 놓을 수 없음)",
+    "layers.csv has no `update_ratio` rows (recorded by newer runs, after at least one epoch)":
+        "layers.csv에 `update_ratio` 행이 없음 (최신 버전의 학습이 한 에포크 이상 지나면 기록)",
+    "no histograms.csv (recorded by newer runs)": "histograms.csv 없음 (최신 버전의 학습이 기록)",
+    "at 0 {n}": "0에 {n}",
+    "dead units (output 0 for the whole batch)": "죽은 유닛 (배치 전체에서 출력 0)",
+    "vanishing ratio (first / last hidden layer): {n1} at epoch 0, n/a at epoch {n2}":
+        "기울기 소실 비율 (첫 은닉층 / 마지막 은닉층): 에포크 0에서 {n1}, 에포크 {n2}에서 정의되지 "
+        "않음",
+    "optimizer": "옵티마이저",
 }
