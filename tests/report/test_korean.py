@@ -15,6 +15,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from test_figure_table import RUNS  # a toy, a conv, a recurrent and an old run's folders
+from tiny import experiment
 
 from harness.errors import HarnessError
 from harness.report.compare.runs import compare
@@ -28,7 +29,6 @@ from harness.rundir.run import load_run
 from harness.sweeps.experiment import load_experiment
 from harness.sweeps.report import write_report
 from harness.sweeps.tables import run_row, runs_frame, summary_frame
-from tiny import experiment
 
 KINDS = {**RUNS,
          "multiclass": lambda d: make_run(d, task="multiclass", activation="tanh"),

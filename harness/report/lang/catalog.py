@@ -3,10 +3,10 @@
 Figure and caption code writes English and composes it from computed numbers; this module looks
 each finished string up in the language's table (`ko_run.KO`, `ko_models.KO`, `ko_pages.KO`),
 keyed by the English text with `{placeholders}` for the computed parts. The drawing code stays one
-language and one place: a figure is translated just before it is drawn (`translate_figure`), a page just before
-it is written (`translate_html`). A string the table lacks stays English and is remembered
-(`untranslated`): the test that draws every kind of page in Korean fails on it, so a string added
-to a figure shows up there, with the one line to add to the table.
+language and one place: a figure is translated just before it is drawn (`translate_figure`), a
+page just before it is written (`translate_html`). A string the table lacks stays English and is
+remembered (`untranslated`): the test that draws every kind of page in Korean fails on it, so a
+string added to a figure shows up there, with the one line to add to the table.
 
 Why tables and not gettext: the English strings are composed in ~40 figure and caption functions
 from f-strings; gettext would need each wrapped and extracted at its source, while this table
@@ -40,7 +40,7 @@ KEPT = {"relu", "leaky", "sigmoid", "tanh", "elu", "gelu", "selu", "swish", "sil
         "linear", "step", "lstm", "gru", "simplernn", "rnn", "cnn", "adam", "adamw", "sgd",
         "rmsprop", "adagrad", "nadam", "mse", "rmse", "mae", "vs", "nan", "inf", "log", "rms",
         "glorot", "he", "lecun", "relu6", "hard", "png", "gif", "csv", "html", "json", "yaml",
-        "id", "seed", "min", "max", "std", "sd", "gmean", "gsd", "dense", "conv", "batchnorm",
+        "id", "min", "max", "std", "sd", "gmean", "gsd", "dense", "conv", "batchnorm",
         "mnist", "xor", "circles", "moons", "spirals", "gaussians", "digits", "tensorflow",
         "keras", "python", "numpy", "platform", "harness", "jacobian", "tensorboard", "adding",
         "identity", "sequence", "ok", "simple"}

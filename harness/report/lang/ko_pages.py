@@ -3,10 +3,11 @@
 English text as the report shows it -> Korean, as a Korean course writes it. Keys are the
 exact English strings; `{word}` stands for a computed part, translated on its own when the table
 has it (an activation, a layer, a phrase), `{n}`, `{n1}`, ... for a number, `{kv}` for settings
-(`depth=2`), `{name}`, `{path}`, `{error}` for names and messages kept as they are. Terms follow the course's glossary (활성화 함수, 기울기 소실, 역전파, 가중치,
-은닉층, ...), with the English term or symbol kept beside the Korean one where a student meets it
-in code or papers (`grad_rms`, `hidden_1`, ‖∂L/∂W‖₂, dL/dz). A string missing here stays English
-on a Korean page: `tests/report/test_korean.py` lists every such string.
+(`depth=2`), `{name}`, `{path}`, `{error}` for names and messages kept as they are. Terms
+follow the course's glossary (활성화 함수, 기울기 소실, 역전파, 가중치, 은닉층, ...), with the
+English term or symbol kept beside the Korean one where a student meets it in code or papers
+(`grad_rms`, `hidden_1`, ‖∂L/∂W‖₂, dL/dz). A string missing here stays English on a Korean page:
+`tests/report/test_korean.py` lists every such string.
 """
 
 KO = {
@@ -222,4 +223,5 @@ KO = {
         "마지막 순환 층에서 스텝 t마다의 ||dL/dh_t||를 전체 순환을 거쳐, 초기화 시점(왼쪽)과 학습 "
         "후(오른쪽)에 각 칸의 첫 시드로 그렸습니다: 왼쪽으로 떨어지는 선은 시간을 거슬러 가며 "
         "기울기가 소실되는 것입니다.",
+    "seed": "시드",
 }
