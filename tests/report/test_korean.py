@@ -5,6 +5,8 @@ string left in English. Made-up run folders (tests/helpers/fake_runs.py): no tra
 import html as html_text
 import logging
 import re
+import shutil
+import subprocess
 import warnings
 from pathlib import Path
 
@@ -204,3 +206,45 @@ def test_report_lang_ko_from_the_command_line_and_a_wrong_setting_is_one_error_l
     assert len(bad.stderr.splitlines()) == 1
     wrong = cli("compare", run_dir, "--lang", "kr", "--out", tmp_path / "c")
     assert wrong.returncode == 2 and "invalid choice: 'kr'" in wrong.stderr
+
+
+PROBE = """<script>
+document.fonts.ready.then(function () {
+  // the page's first heading ("요약"), as laid out when the page loaded, and a copy of it drawn
+  // in the carried font alone, and in the system's monospace font (no Hangul: empty boxes)
+  var heading = document.querySelector("h2");
+  function width(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    return range.getBoundingClientRect().width.toFixed(1);
+  }
+  function copy(family) {
+    var h = document.createElement("h2");
+    h.style.fontFamily = family;
+    h.textContent = heading.textContent;
+    document.body.appendChild(h);
+    return width(h);
+  }
+  document.body.dataset.hangul = [heading.textContent, width(heading),
+                                  copy('"NanumGothic (harness)"'), copy("monospace")].join("/");
+});
+</script></body>"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="no `chromium` binary on PATH (Debian: apt-get install -y chromium)")
+def test_a_korean_page_shows_hangul_in_chromium_with_the_font_it_carries(tmp_path):
+    path = build_report(make_run(tmp_path / "run", activation="sigmoid"), lang="ko")
+    probed = tmp_path / "probed.html"
+    probed.write_text(path.read_text().replace("</body>", PROBE, 1))
+    command = [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
+               "--no-first-run", "--disable-background-networking", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
+               "--dump-dom", probed.resolve().as_uri()]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    text, page, carried, system = re.search(r'data-hangul="([^"]+)"', done.stdout).group(1).split(
+        "/")
+    # a heading's Hangul is drawn with the font the page carries, not the system's empty boxes
+    assert text == "요약" and page == carried != system

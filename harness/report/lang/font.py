@@ -67,8 +67,9 @@ def font_face_css(text: str) -> str:
     """CSS that embeds NanumGothic, cut to the Hangul of `text`, as the page's Korean font.
 
     A report opens on any machine, most without a Korean font (no Hangul on a fresh Linux, a lab
-    PC, CI's Chromium): the page carries the glyphs it shows, ~0.3 KB each, as a data URL, and
-    keeps the system's font for everything else.
+    PC, CI's Chromium): the page carries the glyphs it shows, ~0.3 KB each, as a data URL. The
+    font comes first in the list and holds Hangul only, so everything else keeps the system's
+    font; last in the list, Chromium drew some Hangul as empty boxes (headings, a badge).
 
     Returns:
         A `<style>` block's text: an `@font-face` and the body's font list ending with it; "" when
@@ -94,5 +95,5 @@ def font_face_css(text: str) -> str:
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (f'@font-face {{ font-family: "{FAMILY} (harness)"; '
             f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}\n'
-            f'body {{ font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, '
-            f'"{FAMILY} (harness)", sans-serif; }}\n')
+            f'body {{ font-family: "{FAMILY} (harness)", system-ui, -apple-system, "Segoe UI", '
+            f"Helvetica, Arial, sans-serif; }}\n")
