@@ -248,3 +248,15 @@ def test_a_korean_page_shows_hangul_in_chromium_with_the_font_it_carries(tmp_pat
         "/")
     # a heading's Hangul is drawn with the font the page carries, not the system's empty boxes
     assert text == "요약" and page == carried != system
+
+
+def test_a_run_in_a_notebook_shows_itself_in_korean(tmp_path, monkeypatch):
+    from harness.report.notebook import run_html
+
+    run = load_run(make_run(tmp_path / "run", activation="sigmoid"))
+    monkeypatch.setenv(ENV, "ko")  # `%env HARNESS_LANG=ko`
+    with untranslated() as missing:
+        shown = run_html(run)
+    assert not missing, _missing_message(missing)
+    assert "학습 실패" in shown or "완료" in shown
+    assert shown.count("<img ") == 2

@@ -224,4 +224,8 @@ KO = {
         "후(오른쪽)에 각 칸의 첫 시드로 그렸습니다: 왼쪽으로 떨어지는 선은 시간을 거슬러 가며 "
         "기울기가 소실되는 것입니다.",
     "seed": "시드",
+    # -- a run and a sweep in a notebook -------------------------------------------------------
+    "Run {path}": "학습 {path}",
+    "Sweep {name}: {n} runs in {path}": "스윕 {name}: {path}의 학습 {n}개",
+    "trained now {n1}, failed {n2}; report: {path}": "이번에 학습 {n1}개, 실패 {n2}개; 보고서: {path}",
 }
