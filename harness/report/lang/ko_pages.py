@@ -227,5 +227,6 @@ KO = {
     # -- a run and a sweep in a notebook -------------------------------------------------------
     "Run {path}": "학습 {path}",
     "Sweep {name}: {n} runs in {path}": "스윕 {name}: {path}의 학습 {n}개",
-    "trained now {n1}, failed {n2}; report: {path}": "이번에 학습 {n1}개, 실패 {n2}개; 보고서: {path}",
+    "trained now {n1}, failed {n2}; report: {path}":
+        "이번에 학습 {n1}개, 실패 {n2}개; 보고서: {path}",
 }
