@@ -69,7 +69,8 @@ def font_face_css(text: str) -> str:
     A report opens on any machine, most without a Korean font (no Hangul on a fresh Linux, a lab
     PC, CI's Chromium): the page carries the glyphs it shows, ~0.3 KB each, as a data URL. The
     font comes first in the list and holds Hangul only, so everything else keeps the system's
-    font; last in the list, Chromium drew some Hangul as empty boxes (headings, a badge).
+    font; last in the list, Chromium drew some Hangul as empty boxes (headings, a badge). Korean
+    wraps between words (`keep-all`), not inside one, as Korean pages do.
 
     Returns:
         A `<style>` block's text: an `@font-face` and the body's font list ending with it; "" when
@@ -96,4 +97,4 @@ def font_face_css(text: str) -> str:
     return (f'@font-face {{ font-family: "{FAMILY} (harness)"; '
             f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}\n'
             f'body {{ font-family: "{FAMILY} (harness)", system-ui, -apple-system, "Segoe UI", '
-            f"Helvetica, Arial, sans-serif; }}\n")
+            f"Helvetica, Arial, sans-serif; word-break: keep-all; }}\n")
