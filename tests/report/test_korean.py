@@ -260,3 +260,31 @@ def test_a_run_in_a_notebook_shows_itself_in_korean(tmp_path, monkeypatch):
     assert not missing, _missing_message(missing)
     assert "학습 실패" in shown or "완료" in shown
     assert shown.count("<img ") == 2
+
+
+REAL = {  # tiny real runs of the three kinds of net (as tests/models trains them), 1 epoch each
+    "dense": {"data": {"name": "circles", "n_samples": 200},
+              "model": {"depth": 3, "width": 4, "activation": "sigmoid"}, "train": {"epochs": 1}},
+    "conv": {"data": {"name": "digits", "n_samples": 200},
+             "model": {"type": "conv", "depth": 3, "filters": 4, "activation": "sigmoid",
+                       "head": "softmax", "pool": [2]},
+             "train": {"epochs": 1, "batch_size": 32, "loss": "sparse_categorical_crossentropy"}},
+    "recurrent": {"data": {"name": "adding", "length": 10, "n_samples": 200},
+                  "model": {"type": "recurrent", "cell": "lstm", "width": 8, "depth": 1,
+                            "head": "identity"},
+                  "train": {"loss": "mse", "batch_size": 32, "epochs": 1}},
+}
+
+
+@pytest.mark.slow
+def test_real_runs_and_their_comparison_in_korean_leave_no_string_in_english(tmp_path):
+    from harness.training.runner import run
+
+    dirs = [run({"name": kind, **config}, out=tmp_path / kind, verbose=0, report=False).dir
+            for kind, config in REAL.items()]
+    with untranslated() as missing:
+        pages = [build_report(d, lang="ko") for d in dirs]
+        pages.append(compare(dirs, out=tmp_path / "compare", lang="ko").attrs["report"])
+    assert not missing, _missing_message(missing)
+    for path in pages:
+        _page_is_korean(path)

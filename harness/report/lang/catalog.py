@@ -43,7 +43,7 @@ KEPT = {"relu", "leaky", "sigmoid", "tanh", "elu", "gelu", "selu", "swish", "sil
         "id", "min", "max", "std", "sd", "gmean", "gsd", "dense", "conv", "batchnorm",
         "mnist", "xor", "circles", "moons", "spirals", "gaussians", "digits", "tensorflow",
         "keras", "python", "numpy", "platform", "harness", "jacobian", "tensorboard", "adding",
-        "identity", "sequence", "ok", "simple"}
+        "identity", "sequence", "ok", "simple", "recurrent"}
 _recording: list[set] = []
 
 

@@ -248,4 +248,5 @@ KO = {
     "surface.csv has no predictions": "surface.csv에 예측이 없음",
     "no neurons.csv (recorded for 2-D toy data by newer runs)":
         "neurons.csv 없음 (최신 버전의 학습이 2차원 토이 데이터에서 기록)",
+    "||dL/dc_t|| (LSTM cell state)": "||dL/dc_t|| (LSTM 셀 상태)",
 }
