@@ -71,7 +71,7 @@ def do_schema(args) -> int:
 def do_report(args) -> int:
     from harness.report.html import build_report
 
-    print(build_report(args.run_dir))
+    print(build_report(args.run_dir, lang=args.lang))
     return 0
 
 
@@ -79,7 +79,7 @@ def do_compare(args) -> int:
     from harness.report.compare.runs import compare, default_out
 
     out = args.out if args.out is not None else default_out()  # `--out ''` is an error
-    table = compare(args.run_dirs, out=out, force=args.force)
+    table = compare(args.run_dirs, out=out, force=args.force, lang=args.lang)
     print(table.drop(columns=["dir"], errors="ignore").to_string(
         index=False, float_format=lambda v: f"{v:.3g}"))  # 3e-06, not 0.000003
     print(f"report: {os.path.join(out, 'report.html')}")

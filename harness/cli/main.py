@@ -64,8 +64,22 @@ def main(argv=None) -> None:
     sys.exit(code)
 
 
+def _report_language(args) -> None:
+    """`--lang` holds for everything the command starts: it becomes `HARNESS_LANG`, which the
+    report reads (`harness.report.lang.setting`) in this process and in a sweep's workers and
+    report helper; a wrong `HARNESS_LANG` is refused here, before anything is trained."""
+    if not hasattr(args, "lang"):  # a command that draws no report
+        return
+    from harness.report.lang.setting import ENV, current
+
+    if args.lang:
+        os.environ[ENV] = args.lang
+    current()
+
+
 def _main(args) -> int:
     try:
+        _report_language(args)
         code = args.func(args)
         raise_swallowed_stop()  # asked to stop while a finalizer ran, after the last check
         return code

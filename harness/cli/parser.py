@@ -40,6 +40,7 @@ def _run(sub) -> None:
     r.add_argument("--out", help="the run folder (default results/<name>/<id>); an earlier run's "
                    "folder is cleared first")
     _force(r, "a run's")
+    _lang(r)
     r.add_argument("--verbose", type=int, default=1, choices=(0, 1, 2),
                    help="Keras' progress output: 0 none, 1 a bar (one plain line at the end when "
                         "stdout is not a terminal), 2 a line per epoch")
@@ -70,6 +71,7 @@ def _schema(sub) -> None:
 def _report(sub) -> None:
     rep = sub.add_parser("report", help="(re)build a run folder's plots and report.html")
     rep.add_argument("run_dir")
+    _lang(rep)
     rep.set_defaults(func=commands.do_report)
 
 
@@ -79,6 +81,7 @@ def _compare(sub) -> None:
     c.add_argument("--out", help="folder for compare.csv and report.html "
                                  "(default results/compare/<time>)")
     _force(c, "a comparison's (a run folder's report, your own files)")
+    _lang(c)
     c.set_defaults(func=commands.do_compare)
 
 
@@ -87,6 +90,7 @@ def _sweep(sub) -> None:
     sw.add_argument("experiment", help="an experiment YAML file: base config, grid, seeds")
     sw.add_argument("--out", help="the sweep folder (default results/<experiment file stem>/)")
     _force(sw, "a sweep's")
+    _lang(sw)
     _set(sw, "override a config key in every run (repeatable): --set train.epochs=5")
     sw.add_argument("--run-reports", action="store_true",
                     help="also build every run's own report.html (~0.7 s each, in a background "
@@ -189,6 +193,14 @@ def _config(p) -> None:
 
 def _set(p, text: str) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=text)
+
+
+def _lang(p) -> None:
+    """`--lang`: the language of the reports a command draws (figures and pages; messages on the
+    command line stay English). The default is `HARNESS_LANG`, else English."""
+    p.add_argument("--lang", choices=("en", "ko"),
+                   help="draw the reports in English or Korean (한국어); default: the "
+                        "HARNESS_LANG environment variable, else en")
 
 
 def _force(p, whose: str) -> None:

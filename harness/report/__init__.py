@@ -10,6 +10,8 @@ figures (no pyplot); none of it imports TensorFlow, so reports open fast. The ro
     draw/               what every figure shares: PNG writing, ticks, colours, `NothingToPlot`
     notebook            how a `Run` and a sweep show themselves in Jupyter
     lr_range, phase     the figures of `harness preflight` and `harness theory`
+    lang/               the language of pages and figures (`--lang ko`, `HARNESS_LANG`), the
+                        translation tables, the Korean font
 
 Import a function from its module (`harness.report.html`, `harness.report.run.gradients`,
 `harness.report.compare.runs`, ...): this package loads none of them, so that using one module

@@ -12,13 +12,15 @@ from harness.base.files import write_text
 from harness.base.frames import last_epoch, masked_counts
 from harness.report import page
 from harness.report.entry import draw_entries
+from harness.report.lang.setting import using
 from harness.report.run import captions
 from harness.report.run.figures import RunFiles, run_figures
 from harness.report.run.summary import summary_rows, where_diverged
 from harness.rundir.run import Run, load_run
 
 
-def build_report(run_dir: str | os.PathLike | Run, jobs: int | None = None) -> Path:
+def build_report(run_dir: str | os.PathLike | Run, lang: str | None = None,
+                 out_dir: str | os.PathLike | None = None, jobs: int | None = None) -> Path:
     """Writes the figures and `report.html` of one run into its folder.
 
     The figures are the entries of `harness.report.run.figures.RUN_FIGURES` that apply to the
@@ -28,6 +30,10 @@ def build_report(run_dir: str | os.PathLike | Run, jobs: int | None = None) -> P
     Args:
         run_dir: a run folder written by `python -m harness run`, or a `Run` already in memory
             (the runner passes one so that the report exists before `summary.json` is written).
+        lang: `"en"` or `"ko"`: the language of the figures and the page; `None` is the setting
+            (`HARNESS_LANG`, else English; `harness.report.lang.setting`).
+        out_dir: where the figures and `report.html` go (made if missing); `None` is the run
+            folder. The lessons draw a run's figures in Korean beside the English ones this way.
         jobs: processes drawing the figures at once (`harness.report.entry.draw_entries`):
             None, one per core; 1, one after another here (a sweep's report helper, which draws
             while the next run trains).
@@ -46,9 +52,16 @@ def build_report(run_dir: str | os.PathLike | Run, jobs: int | None = None) -> P
         PosixPath('results/sigmoid_deep/sigmoid-d8-s0-20250101-120000/report.html')
     """
     run = run_dir if isinstance(run_dir, Run) else load_run(run_dir)
+    folder = run.dir if out_dir is None else Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with using(lang):
+        return _write_report(run, folder, jobs)
+
+
+def _write_report(run: Run, folder: Path, jobs: int | None) -> Path:
     files = RunFiles(run)
     notes = _status_notes(run)
-    drawn = draw_entries(run_figures(files.model), files, run.dir, jobs=jobs)
+    drawn = draw_entries(run_figures(files.model), files, folder, jobs=jobs)
     notes += drawn.notes + _masking_notes(run.layers)
     badge, css = captions.verdict(run.summary, run.status)
 
@@ -64,7 +77,7 @@ def build_report(run_dir: str | os.PathLike | Run, jobs: int | None = None) -> P
             "<h2>Resolved config</h2>", f"<pre>{page.esc(_config_text(run))}</pre>",
             "<h2>Versions and command</h2>", page.key_values(_meta_rows(run.meta))]
     title = f"{name}: {activation}, depth {depth} ({badge})"
-    return write_text(run.dir / "report.html", page.page(title, body))
+    return write_text(folder / "report.html", page.page(title, body))
 
 
 def _status_notes(run: Run) -> list[str]:

@@ -12,6 +12,8 @@ import math
 import numbers
 from pathlib import Path
 
+from harness.report.lang.catalog import translate_html
+
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
        max-width: 1180px; margin: 2rem auto; padding: 0 1.2rem; color: #222; line-height: 1.45; }
@@ -57,8 +59,9 @@ window.addEventListener("load", function () {
 
 
 def page(title: str, body: list[str]) -> str:
-    """A complete HTML document from already-escaped body fragments."""
-    return (f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    """A complete HTML document from already-escaped body fragments, its text in the language
+    in force (`harness.report.lang`)."""
+    return translate_html(f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             + "\n".join(body) + f"\n<script>{CHECK_IMAGES}</script>\n</body>\n</html>\n")

@@ -25,6 +25,7 @@ from harness.report.compare.figures import COMPARE_FIGURES, Compared
 from harness.report.compare.plots import run_styles
 from harness.report.draw.style import activation_name
 from harness.report.entry import draw_entries
+from harness.report.lang.setting import using
 from harness.report.run.captions import summary_chance
 from harness.rundir.run import Run, load_run
 
@@ -33,7 +34,8 @@ TIME_RATIOS = ["time_ratio_init", "time_ratio_final"]  # recurrent runs (summary
 _MISSING = object()
 
 
-def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> pd.DataFrame:
+def compare(dirs, out: str | os.PathLike | None = None, force: bool = False,
+            lang: str | None = None) -> pd.DataFrame:
     """One row per run: label, final metrics, vanishing ratios, activation health, status.
 
     Args:
@@ -44,6 +46,8 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
             the table only (`harness.compare`, like the command, always writes a report).
         force: write into `out` even when it is not a comparison's folder (a run folder, a
             folder of your own files: `harness.base.owned.check_ours` refuses them without it).
+        lang: the language of the page and figures, `"en"` or `"ko"`; `None` is the setting
+            (`HARNESS_LANG`, else English).
 
     Returns:
         A DataFrame with columns `label`, `activation`, `depth`, `status`, `epochs_run`, the test
@@ -73,7 +77,8 @@ def compare(dirs, out: str | os.PathLike | None = None, force: bool = False) -> 
                    "vanishing_ratio_init", "vanishing_ratio_final", "saturation_final",
                    "dead_fraction_final", "dir"]]
     if out is not None:
-        _write(Path(out), runs, table)
+        with using(lang):
+            _write(Path(out), runs, table)
         table.attrs["report"] = Path(out) / "report.html"
     return table
 

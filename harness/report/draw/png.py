@@ -19,6 +19,9 @@ from PIL import Image
 
 from harness.base.files import write_bytes
 from harness.report.draw.ticks import fixed_ticks, plain_log_ticks
+from harness.report.lang.catalog import translate_figure
+from harness.report.lang.font import font_rc
+from harness.report.lang.setting import current
 
 DPI = 90  # sharp enough in a browser at 100%; fewer pixels barely change the drawing time
 # Plots hold few colours: a 256-colour palette PNG is ~4x smaller than RGBA, looks the same and
@@ -33,8 +36,9 @@ RC = {"axes.titley": 1.0, "text.hinting": "no_hinting"}
 
 
 def build_figure(make):
-    """Calls `make()` (which builds a figure) under the report's matplotlib settings `RC`."""
-    with matplotlib.rc_context(RC):
+    """Calls `make()` (which builds a figure) under the report's matplotlib settings `RC` and the
+    language's font (text takes its font when it is made)."""
+    with matplotlib.rc_context({**RC, **font_rc(current())}):
         return make()
 
 
@@ -57,11 +61,14 @@ def old_objects_frozen():
 
 
 def save_figure(path: str | Path, fig) -> Path:
-    """Writes a matplotlib figure as a palette PNG, atomically, with the report's settings."""
+    """Writes a matplotlib figure as a palette PNG, atomically, with the report's settings, its
+    text in the language in force (`harness.report.lang`)."""
     fig.set_dpi(DPI)
     canvas = FigureCanvasAgg(plain_log_ticks(fig))
-    with matplotlib.rc_context(RC):  # text is laid out and rasterised while drawing
+    # text is laid out and rasterised while drawing
+    with matplotlib.rc_context({**RC, **font_rc(current())}):
         fixed_ticks(fig)
+        translate_figure(fig)
         pin_legends(fig, canvas.get_renderer())
         canvas.draw()
     image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
