@@ -24,6 +24,7 @@ from pathlib import Path
 from harness.base.files import write_bytes
 from harness.base.stops import raise_stopped
 from harness.errors import HarnessError
+from harness.sweeps.ray_auth import authenticate
 from harness.sweeps.schedule import Ended, on_sigterm, say
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
@@ -61,6 +62,8 @@ class OnRay:
     def __init__(self, address: str | None = None, num_cpus: int | None = None):
         self.ray, self.address, self.num_cpus = require_ray(), address, num_cpus
         self.started_here, self.actors, self.running, self.previous = False, [], {}, None
+        if address is not None and not self.ray.is_initialized():
+            authenticate(address)  # a token-authenticated cluster (ray_auth)
         if address is None and not self.ray.is_initialized():
             check_address_space()
 
