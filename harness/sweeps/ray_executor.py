@@ -13,7 +13,9 @@ shared filesystem, and resume, the per-run locks and the tables work exactly as 
 
 An actor gets the run's resolved config (not the config file's path, which may not exist on the
 node); `meta.json` is then corrected by the driver to name the config file and command line a local
-run would record. Without an address, `ray.init()` starts a local cluster with this machine's cores.
+run would record. Without an address, `ray.init()` starts a local cluster with this machine's cores,
+which `ray_watchdog` ends with this process however it ends; with one, `ray_auth` supplies the
+token of a cluster that uses token authentication.
 """
 
 import os
