@@ -13,7 +13,9 @@ shared filesystem, and resume, the per-run locks and the tables work exactly as 
 
 An actor gets the run's resolved config (not the config file's path, which may not exist on the
 node); `meta.json` is then corrected by the driver to name the config file and command line a local
-run would record. Without an address, `ray.init()` starts a local cluster with this machine's cores.
+run would record. Without an address, `ray.init()` starts a local cluster with this machine's cores,
+which `ray_watchdog` ends with this process however it ends; with one, `ray_auth` supplies the
+token of a cluster that uses token authentication.
 """
 
 import os
@@ -24,6 +26,8 @@ from pathlib import Path
 from harness.base.files import write_bytes
 from harness.base.stops import raise_stopped
 from harness.errors import HarnessError
+from harness.sweeps.ray_auth import authenticate
+from harness.sweeps.ray_watchdog import watch
 from harness.sweeps.schedule import Ended, on_sigterm, say
 
 INSTALL = ("--executor ray: Ray is not installed; install the extra with "
@@ -61,6 +65,9 @@ class OnRay:
     def __init__(self, address: str | None = None, num_cpus: int | None = None):
         self.ray, self.address, self.num_cpus = require_ray(), address, num_cpus
         self.started_here, self.actors, self.running, self.previous = False, [], {}, None
+        self.watchdog = None
+        if address is not None and not self.ray.is_initialized():
+            authenticate(address)  # a token-authenticated cluster (ray_auth)
         if address is None and not self.ray.is_initialized():
             check_address_space()
 
@@ -87,6 +94,8 @@ class OnRay:
         trainer = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=1)(Trainer)
         self.actors = [trainer.remote() for _ in range(max(1, min(_cpus(ray), len(points))))]
         say(log, f"ray: {len(self.actors)} trainers on {_cpus(ray)} CPUs")
+        if self.started_here and address is None:  # a local cluster: it ends with this process
+            self.watchdog = watch()
         self.previous = on_sigterm(raise_stopped)  # stop as on Ctrl-C (exit 143, as `harness run`)
         return len(self.actors)
 
@@ -114,6 +123,9 @@ class OnRay:
         on_sigterm(self.previous)
         if self.started_here:
             self.ray.shutdown()
+        if self.watchdog is not None:  # ends what shutdown left running (ray_watchdog)
+            self.watchdog.stdin.close()
+            self.watchdog.wait(timeout=60)
 
 
 def check_address_space() -> None:
