@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.lessons.assets import embed_hangul, write_static
 from harness.lessons.reference import config_keys_page
 from harness.lessons.results import sources_of, train_missing
 from harness.lessons.sources import LANGS, read_lessons
@@ -106,9 +107,9 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     src = out / ".src" / lang
-    wanted = {"index.md", "reference"} | {lesson.path.name for lesson in lessons}
+    wanted = {"index.md", "reference", "_figures", "_static"} | {x.path.name for x in lessons}
     for item in list(src.iterdir()) if src.is_dir() else []:
-        if item.name not in wanted | {"_figures"}:  # a lesson left out by --only this time
+        if item.name not in wanted:  # a lesson left out by --only this time
             shutil.rmtree(item) if item.is_dir() else item.unlink()
     for lesson in lessons:
         _copy(lesson.path, src / lesson.path.name)
@@ -116,6 +117,7 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
         _copy(page, src / "reference" / page.name)
     _write(src / "reference" / "config_keys.md", config_keys_page())
     _write(src / "index.md", _index(lang, lessons, src / "reference"))
+    css = write_static(src / "_static", lang)
     doctrees = out / ".doctrees" / lang
     warnings = io.StringIO()
     overrides = {
@@ -123,7 +125,8 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
         "extensions": ["myst_parser", "harness.lessons.glue"],
         "myst_enable_extensions": ["colon_fence"], "myst_heading_anchors": 3,
         "html_theme": "alabaster", "html_title": TITLES[lang][0],
-        "html_copy_source": False, "html_show_sourcelink": False,
+        "html_static_path": ["_static"], "html_css_files": css,
+        "html_js_files": ["harness.js"], "html_copy_source": False, "html_show_sourcelink": False,
         "html_theme_options": {"show_powered_by": False, "sidebar_width": "230px",
                                "page_width": "1100px"},
         "harness_sources": sources, "harness_lang": lang, "harness_other": other,
@@ -141,6 +144,8 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
     except Exception as e:  # Sphinx wraps an extension's error; say it on one line
         shutil.rmtree(doctrees, ignore_errors=True)
         raise HarnessError(f"lessons ({lang}): {type(e).__name__}: {e}") from None
+    if lang == "ko":
+        embed_hangul(out / lang)
     problems = app.harness_problems + [line for line in warnings.getvalue().splitlines()
                                        if line.strip()]
     if problems:  # reread every page next time, so no problem hides in a page's saved state
