@@ -21,6 +21,7 @@ languages are built, a link to the same page in the other one.
 """
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -61,10 +62,10 @@ def setup(app):
 
 
 def format_number(value: float, spec: str = "") -> str:
-    """`6.1e-07` -> `6.1 × 10⁻⁷`; plain digits between 1e-3 and 1e4; or a format spec (`.0%`)."""
+    """`6.1e-07` -> `6.1 × 10⁻⁷`; plain digits between 0.01 and 1e4; or a format spec (`.0%`)."""
     if spec:
         return format(value, spec)
-    if value == 0 or not math.isfinite(value) or 1e-3 <= abs(value) < 1e4:
+    if value == 0 or not math.isfinite(value) or 1e-2 <= abs(value) < 1e4:
         return f"{value:.3g}"
     mantissa, exponent = f"{value:.2g}".split("e") if "e" in f"{value:.2g}" else (
         f"{value:.2g}", "0")
@@ -130,7 +131,7 @@ class HarnessFigure(Figure):
             env.app.harness_problems.append(f"{where_to}: harness-figure {self.arguments[0]}: {e}")
             return [nodes.problematic(self.block_text, self.block_text)]
         env.note_dependency(str(path))
-        label = "-".join(part for part in (stem, where.replace("=", "-").replace(",", "_")) if part)
+        label = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{stem}-{where}" if where else stem)
         copy = Path(env.srcdir) / "_figures" / label / path.name
         copy.parent.mkdir(parents=True, exist_ok=True)
         if not copy.is_file() or copy.read_bytes() != path.read_bytes():

@@ -188,7 +188,10 @@ class Measured:
     def cell_index(self, where: str) -> int:
         """The index of the one cell `where` picks (a row of `summary.csv`)."""
         wanted = self._where(where)
-        picked = [i for i, values in enumerate(self.cells) if matches(wanted, values)]
+        absent = {k for k, v in wanted.items() if v is None}  # `batch_norm=null`: a case without it
+        picked = [i for i, values in enumerate(self.cells)
+                  if matches({k: v for k, v in wanted.items() if k not in absent}, values)
+                  and not any(values.get(k) is not None for k in absent)]
         if len(picked) != 1:
             cells = "; ".join(self.groups)
             raise HarnessError(f"{self.source.stem}@{where}: picks {len(picked)} cells, not one; "

@@ -126,7 +126,7 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
         "myst_enable_extensions": ["colon_fence"], "myst_heading_anchors": 3,
         "html_theme": "alabaster", "html_title": TITLES[lang][0],
         "html_static_path": ["_static"], "html_css_files": css,
-        "html_js_files": ["harness.js"], "html_copy_source": False, "html_show_sourcelink": False,
+        "html_js_files": ["harness.js"], "html_copy_source": False, "html_show_copyright": False, "html_show_sourcelink": False,
         "html_theme_options": {"show_powered_by": False, "sidebar_width": "230px",
                                "page_width": "1100px"},
         "harness_sources": sources, "harness_lang": lang, "harness_other": other,
