@@ -11,6 +11,7 @@ file is found without importing the package (importing it reconfigures matplotli
 import base64
 import importlib.util
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -31,6 +32,7 @@ div.admonition.harness-measured { font-size: .85em; color: #444; }
 """
 HANGUL_CSS = """@font-face { font-family: "Harness Hangul"; src: url("data:font/ttf;base64,{data}");
   unicode-range: U+1100-11FF, U+3130-318F, U+AC00-D7AF; }
+pre, code, tt, kbd { font-family: Consolas, Menlo, "DejaVu Sans Mono", "Harness Hangul", monospace; }
 body, div.body h1, div.body h2, div.body h3, div.body h4, div.sphinxsidebar, div.sphinxsidebar h3,
   div.sphinxsidebar h4, div.sphinxsidebar input, div.admonition p.admonition-title {
   font-family: Georgia, "Harness Hangul", sans-serif; }
@@ -58,6 +60,7 @@ def embed_hangul(site: Path) -> int:
     """
     from fontTools import subset
 
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # tables it drops: not ours to fix
     used = set()
     for page in site.rglob("*"):
         if page.suffix in (".html", ".js"):
