@@ -32,7 +32,8 @@ div.admonition.harness-measured { font-size: .85em; color: #444; }
 """
 HANGUL_CSS = """@font-face { font-family: "Harness Hangul"; src: url("data:font/ttf;base64,{data}");
   unicode-range: U+1100-11FF, U+3130-318F, U+AC00-D7AF; }
-pre, code, tt, kbd { font-family: Consolas, Menlo, "DejaVu Sans Mono", "Harness Hangul", monospace; }
+pre, code, tt, kbd {
+  font-family: Consolas, Menlo, "DejaVu Sans Mono", "Harness Hangul", monospace; }
 body, div.body h1, div.body h2, div.body h3, div.body h4, div.sphinxsidebar, div.sphinxsidebar h3,
   div.sphinxsidebar h4, div.sphinxsidebar input, div.admonition p.admonition-title {
   font-family: Georgia, "Harness Hangul", sans-serif; }
@@ -45,6 +46,7 @@ def write_static(folder: Path, lang: str) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "harness.js", CHECK_IMAGES)
     _write(folder / "harness.css", CSS)
+    _write(folder / "custom.css", "/* alabaster links it; the site's rules: harness.css */\n")
     if lang == "ko":
         hangul_font()  # missing: say so before Sphinx runs
         _write(folder / "harness-hangul.css", "/* written after the build */\n")

@@ -45,6 +45,11 @@ WORDS = {
            "other": "English", "met": "충족", "band": "expect"},
 }
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+# One build at a time (the lesson build runs Sphinx once per language, one after the other):
+# `setup` empties both when Sphinx starts. PROBLEMS is what the build reports; CACHE holds each
+# page's view of its sources, read once per build.
+PROBLEMS: list[str] = []
+CACHE: dict = {}
 
 
 def setup(app):
@@ -56,8 +61,8 @@ def setup(app):
     app.add_role("harness", quote_role)
     app.add_directive("harness-figure", HarnessFigure)
     app.connect("source-read", _decorate)
-    app.harness_problems = []
-    app.harness_cache = {}
+    PROBLEMS.clear()
+    CACHE.clear()
     return {"parallel_read_safe": False, "parallel_write_safe": True}
 
 
@@ -74,17 +79,17 @@ def format_number(value: float, spec: str = "") -> str:
 
 def measured(env, stem: str) -> Measured:
     """The source `stem` as the current page sees it (with the page's own bands)."""
-    app, docname = env.app, env.docname
-    lesson = app.config.harness_lessons.get(docname, {})
+    docname = env.docname
+    lesson = env.config.harness_lessons.get(docname, {})
     if stem not in lesson.get("rests_on", []):
         raise HarnessError(f"{stem}: not a source of this page; add it to rests_on: "
                            f"({', '.join(lesson.get('rests_on', [])) or 'none yet'})")
     key = (docname, stem)
-    if key not in app.harness_cache:
-        raw = app.config.harness_sources[stem]
+    if key not in CACHE:
+        raw = env.config.harness_sources[stem]
         source = Source(stem, Path(raw["path"]), raw["experiment"], Path(raw["folder"]))
-        app.harness_cache[key] = Measured(source, lesson.get("expect", {}).get(stem), docname)
-    return app.harness_cache[key]
+        CACHE[key] = Measured(source, lesson.get("expect", {}).get(stem), docname)
+    return CACHE[key]
 
 
 def quote_role(name, rawtext, text, lineno, inliner, options=None, content=None):
@@ -101,10 +106,10 @@ def quote_role(name, rawtext, text, lineno, inliner, options=None, content=None)
             env.note_dependency(file)
         shown = format_number(quote.value, spec.strip())
     except HarnessError as e:
-        env.app.harness_problems.append(f"{where_to}: {{harness}}`{text}`: {e}")
+        PROBLEMS.append(f"{where_to}: {{harness}}`{text}`: {e}")
         return [nodes.problematic(rawtext, rawtext)], []
     if not quote.met:
-        env.app.harness_problems.append(
+        PROBLEMS.append(
             f"{where_to}: {{harness}}`{text}` is {quote.value:.4g}, outside its expect: band "
             f"({', '.join(quote.bands)}): the runs no longer show what the page says; update the "
             "page and its band, or find out what changed")
@@ -128,7 +133,7 @@ class HarnessFigure(Figure):
                 run_dir = _run_folder(source, where)
             path = figure_file(source.source, name.strip(), run_dir, env.config.harness_lang)
         except HarnessError as e:
-            env.app.harness_problems.append(f"{where_to}: harness-figure {self.arguments[0]}: {e}")
+            PROBLEMS.append(f"{where_to}: harness-figure {self.arguments[0]}: {e}")
             return [nodes.problematic(self.block_text, self.block_text)]
         env.note_dependency(str(path))
         label = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{stem}-{where}" if where else stem)
@@ -161,7 +166,7 @@ def _run_folder(source: Measured, where: str) -> Path:
 
 def _file(env) -> str:
     """The lesson file a page was laid out from (errors name it, not the build's copy)."""
-    return env.app.config.harness_lessons.get(env.docname, {}).get("file") or str(
+    return env.config.harness_lessons.get(env.docname, {}).get("file") or str(
         env.doc2path(env.docname))
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import HarnessError
+from harness.lessons import glue
 from harness.lessons.assets import embed_hangul, write_static
 from harness.lessons.reference import config_keys_page
 from harness.lessons.results import sources_of, train_missing
@@ -126,7 +127,8 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
         "myst_enable_extensions": ["colon_fence"], "myst_heading_anchors": 3,
         "html_theme": "alabaster", "html_title": TITLES[lang][0],
         "html_static_path": ["_static"], "html_css_files": css,
-        "html_js_files": ["harness.js"], "html_copy_source": False, "html_show_copyright": False, "html_show_sourcelink": False,
+        "html_js_files": ["harness.js"], "html_copy_source": False,
+        "html_show_copyright": False, "html_show_sourcelink": False,
         "html_theme_options": {"show_powered_by": False, "sidebar_width": "230px",
                                "page_width": "1100px"},
         "harness_sources": sources, "harness_lang": lang, "harness_other": other,
@@ -146,7 +148,7 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
         raise HarnessError(f"lessons ({lang}): {type(e).__name__}: {e}") from None
     if lang == "ko":
         embed_hangul(out / lang)
-    problems = app.harness_problems + [line for line in warnings.getvalue().splitlines()
+    problems = list(glue.PROBLEMS) + [line for line in warnings.getvalue().splitlines()
                                        if line.strip()]
     if problems:  # reread every page next time, so no problem hides in a page's saved state
         shutil.rmtree(doctrees, ignore_errors=True)
