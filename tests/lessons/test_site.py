@@ -6,11 +6,9 @@ import base64
 import io
 import json
 import re
-from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
+from browser import broken_links
 from commands import cli
 from lesson_tree import LESSON, TEXTS, make_source, write_lesson
 
@@ -98,40 +96,6 @@ def test_the_cli_exits_1_with_error_lines_and_2_on_an_unknown_lesson(site):
     assert "lessons: FAILED" in done.stdout
     with pytest.raises(ConfigError, match="the lessons are tiny"):
         build_site(root, out, only=["nope"], results=results, log=None)
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links, self.ids = [], set()
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        for key in ("href", "src"):
-            if attrs.get(key):
-                self.links.append(attrs[key])
-
-
-def broken_links(site_dir: Path) -> list[str]:
-    """Every internal href or src of the built pages that names no file or no anchor."""
-    pages, broken = {}, []
-    for page in site_dir.rglob("*.html"):
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        pages[page.resolve()] = parser
-    for page, parser in pages.items():
-        for link in parser.links:
-            parts = urlsplit(link)
-            if parts.scheme in ("http", "https", "mailto", "data", "javascript"):
-                continue
-            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
-            if not target.exists():
-                broken.append(f"{page.relative_to(site_dir.resolve())}: {link}")
-            elif parts.fragment and target in pages and parts.fragment not in pages[target].ids:
-                broken.append(f"{page.relative_to(site_dir.resolve())}: {link} (no such anchor)")
-    return broken
 
 
 def test_no_internal_link_is_broken_and_nothing_is_fetched_from_the_network(site):
