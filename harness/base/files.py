@@ -141,7 +141,8 @@ KINDS = {"run": ("meta.json",), "sweep": ("runs.csv", "*/meta.json"),
          "compare": ("compare.csv", "compare_*.png"),
          "activations": ("activations.csv", "activations.png"),
          "tensorboard": ("events.out.tfevents.*", "*/events.out.tfevents.*"),
-         "preflight": ("preflight.json", "lr_range.csv"), "theory": ("theory.csv", "phase.png")}
+         "preflight": ("preflight.json", "lr_range.csv"), "theory": ("theory.csv", "phase.png"),
+         "lessons": (".src", ".doctrees")}
 
 
 def kinds_of(path: str | os.PathLike) -> set[str]:

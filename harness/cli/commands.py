@@ -112,7 +112,7 @@ def do_lessons(args) -> int:
         Path.cwd() if (Path.cwd() / "lessons").is_dir() else Path(__file__).resolve().parents[2])
     only = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
     built = build_site(source, Path(args.out), [args.lang] if args.lang else LANGS, only,
-                       Path(args.results), jobs=args.jobs)
+                       Path(args.results), jobs=args.jobs, force=args.force)
     for problem in built.problems:
         print(f"error: {problem}", file=sys.stderr)
     took = ", ".join(f"{lang} {s:.1f} s" for lang, s in built.seconds.items())

@@ -186,4 +186,5 @@ def _lessons(sub) -> None:
     le.add_argument("--source", metavar="DIR",
                     help="the folder holding lessons/, configs/ and experiments/ (default: the "
                          "current folder when it has lessons/, else the harness checkout)")
+    _force(le, "a lesson site's")
     le.set_defaults(func=commands.do_lessons)

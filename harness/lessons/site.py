@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.base.files import check_ours, mark_ours
 from harness.errors import HarnessError
 from harness.lessons import glue
 from harness.lessons.assets import embed_hangul, write_static
@@ -62,7 +63,7 @@ class Built:
 
 
 def build_site(root: Path, out: Path, langs=LANGS, only=None, results: Path | None = None,
-               jobs=1, log=sys.stderr) -> Built:
+               jobs=1, log=sys.stderr, force: bool = False) -> Built:
     """Builds the lesson site.
 
     Args:
@@ -73,6 +74,7 @@ def build_site(root: Path, out: Path, langs=LANGS, only=None, results: Path | No
         results: where the runs are (default `<root>/results/lessons/`).
         jobs: runs of a sweep trained at a time.
         log: where progress goes (None: silent).
+        force: write into `out` even when it is not a lesson site's folder.
 
     Returns:
         A `Built`; `problems` is empty when the build succeeded.
@@ -80,11 +82,13 @@ def build_site(root: Path, out: Path, langs=LANGS, only=None, results: Path | No
     Raises:
         ConfigError: a bad lesson file, an unknown `--only` name or language.
     """
-    root, out = Path(root).resolve(), Path(out).resolve()
+    root = Path(root).resolve()
+    out = check_ours(out, "lessons", "--out", force, "results/lessons").resolve()
     results = Path(results).resolve() if results else root / "results" / "lessons"
     lessons = {lang: read_lessons(root, lang, only) for lang in langs}
     sources = sources_of([lesson for group in lessons.values() for lesson in group], root, results)
     built = Built(out, trained=train_missing(sources, jobs=jobs, log=log))
+    mark_ours(out, "lessons")
     raw = {stem: {"path": str(s.path), "experiment": s.experiment, "folder": str(s.folder)}
            for stem, s in sources.items()}
     for lang in langs:

@@ -127,3 +127,11 @@ def test_the_korean_pages_embed_a_font_that_has_every_hangul_character_they_show
     assert shown and shown <= covered
     assert "NanumGothic" in font["name"].getDebugName(1)
     assert len(css) < 400_000  # cut to the pages' characters, not the whole 4.7 MB font
+
+
+def test_out_must_be_new_empty_or_a_lesson_site(tmp_path):
+    (tmp_path / "mine.html").write_text("keep me")
+    done = cli("lessons", "build", "--out", tmp_path, "--results", tmp_path / "r")
+    assert done.returncode == 2 and done.stderr.startswith("error: ")
+    assert "--force" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.html"]  # nothing trained, written
