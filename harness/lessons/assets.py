@@ -41,17 +41,15 @@ body, div.body h1, div.body h2, div.body h3, div.body h4, div.sphinxsidebar, div
 FONT = "NanumGothic.ttf"
 
 
-def write_static(folder: Path, lang: str) -> list[str]:
+def write_static(folder: Path) -> list[str]:
     """Writes the static files into `folder`; returns the CSS files a page links."""
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "harness.js", CHECK_IMAGES)
     _write(folder / "harness.css", CSS)
     _write(folder / "custom.css", "/* alabaster links it; the site's rules: harness.css */\n")
-    if lang == "ko":
-        hangul_font()  # missing: say so before Sphinx runs
-        _write(folder / "harness-hangul.css", "/* written after the build */\n")
-        return ["harness.css", "harness-hangul.css"]
-    return ["harness.css"]
+    hangul_font()  # missing: say so before Sphinx runs (English pages link "한국어" too)
+    _write(folder / "harness-hangul.css", "/* written after the build */\n")
+    return ["harness.css", "harness-hangul.css"]
 
 
 def embed_hangul(site: Path) -> int:

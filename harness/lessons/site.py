@@ -122,7 +122,7 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
         _copy(page, src / "reference" / page.name)
     _write(src / "reference" / "config_keys.md", config_keys_page())
     _write(src / "index.md", _index(lang, lessons, src / "reference"))
-    css = write_static(src / "_static", lang)
+    css = write_static(src / "_static")
     doctrees = out / ".doctrees" / lang
     warnings = io.StringIO()
     overrides = {
@@ -150,8 +150,7 @@ def _sphinx(root: Path, out: Path, lang: str, lessons, sources: dict, other: str
     except Exception as e:  # Sphinx wraps an extension's error; say it on one line
         shutil.rmtree(doctrees, ignore_errors=True)
         raise HarnessError(f"lessons ({lang}): {type(e).__name__}: {e}") from None
-    if lang == "ko":
-        embed_hangul(out / lang)
+    embed_hangul(out / lang)
     problems = list(glue.PROBLEMS) + [line for line in warnings.getvalue().splitlines()
                                        if line.strip()]
     if problems:  # reread every page next time, so no problem hides in a page's saved state
