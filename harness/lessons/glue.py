@@ -72,8 +72,7 @@ def format_number(value: float, spec: str = "") -> str:
         return format(value, spec)
     if value == 0 or not math.isfinite(value) or 1e-2 <= abs(value) < 1e4:
         return f"{value:.3g}"
-    mantissa, exponent = f"{value:.2g}".split("e") if "e" in f"{value:.2g}" else (
-        f"{value:.2g}", "0")
+    mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 

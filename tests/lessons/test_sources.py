@@ -68,3 +68,11 @@ def test_the_config_reference_lists_every_key_with_its_default():
     for key, _, default, _ in schema_rows():
         assert f"| `{key}` |" in page and f"`{default}`" in page, key
     assert page.count("\n## ") >= 4  # top level, data, model, train, ...
+
+
+def test_numbers_read_as_a_lecturer_writes_them():
+    from harness.lessons.glue import format_number
+
+    assert [format_number(v) for v in (0.25, 3.48, 0.0017, 6.2e-7, 12345.0, 0.0)] == [
+        "0.25", "3.48", "1.7 × 10⁻³", "6.2 × 10⁻⁷", "1.2 × 10⁴", "0"]
+    assert format_number(0.853, ".0%") == "85%"
