@@ -1,4 +1,4 @@
-"""The one place the lesson build draws or takes a run's figures.
+"""The one place the lesson build draws or takes a run's figures and copies them into the site.
 
 A sweep's own figures (`sweep_*.png`) are written by the sweep; a run's figures are drawn from its
 files by the report (`harness.report.html.build_report`), as `harness report RUN_DIR` does, when
@@ -6,9 +6,41 @@ the run was trained without them (sweeps and checks skip them). The page's langu
 so that figures drawn in that language can be asked for here, and only here.
 """
 
+import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 from harness.errors import HarnessError
+
+
+class Placed(NamedTuple):
+    """A figure as the site uses it: the file in the results, and its copy beside the pages."""
+
+    original: Path
+    copy: Path
+
+
+def place_figure(source, name: str, run_dir: Path | None, lang: str, folder: Path) -> Placed:
+    """Takes (drawing it when missing) a figure of a source and copies it into `folder`.
+
+    Args:
+        source: the `harness.lessons.results.Source`.
+        name: the figure's file name (`grad_norms.png`, `sweep_ratio_by_depth.png`).
+        run_dir: the run folder, or None for the sweep folder's own figure.
+        lang: the page's language (`en`, `ko`); figures are drawn in English until the report
+            speaks the page's language.
+        folder: where the site keeps it (the copy is rewritten only when its bytes changed, so
+            Sphinx sees an unchanged figure as unchanged).
+
+    Raises:
+        HarnessError: the figure is not one the run or sweep draws (the ones it has are listed).
+    """
+    original = figure_file(source, name, run_dir, lang)
+    copy = folder / original.name
+    if not copy.is_file() or copy.read_bytes() != original.read_bytes():
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(original, copy)
+    return Placed(original, copy)
 
 
 def figure_file(source, name: str, run_dir: Path | None, lang: str) -> Path:

@@ -22,14 +22,13 @@ languages are built, a link to the same page in the other one.
 
 import math
 import re
-import shutil
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst.directives.images import Figure
 
 from harness.errors import HarnessError
-from harness.lessons.figures import figure_file
+from harness.lessons.figures import place_figure
 from harness.lessons.results import Measured, Source, measured_on, split_where
 
 WORDS = {
@@ -130,17 +129,15 @@ class HarnessFigure(Figure):
             run_dir = None
             if where or not source.source.experiment:
                 run_dir = _run_folder(source, where)
-            path = figure_file(source.source, name.strip(), run_dir, env.config.harness_lang)
+            label = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{stem}-{where}" if where else stem)
+            placed = place_figure(source.source, name.strip(), run_dir, env.config.harness_lang,
+                                  Path(env.srcdir) / "_figures" / label)
         except HarnessError as e:
             PROBLEMS.append(f"{where_to}: harness-figure {self.arguments[0]}: {e}")
             return [nodes.problematic(self.block_text, self.block_text)]
-        env.note_dependency(str(path))
-        label = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{stem}-{where}" if where else stem)
-        copy = Path(env.srcdir) / "_figures" / label / path.name
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        if not copy.is_file() or copy.read_bytes() != path.read_bytes():
-            shutil.copyfile(path, copy)
-        self.arguments[0] = f"/_figures/{label}/{path.name}"
+        env.note_dependency(str(placed.original))
+        self.arguments[0] = f"/_figures/{label}/{placed.copy.name}"
+        path = placed.original
         self.options.setdefault("alt", f"{stem} {where} {path.stem}".strip())
         return super().run()
 
