@@ -7,7 +7,7 @@ from harness.cli.parser import parser
 # each command with the fewest arguments it takes
 LEAST = {"run": ["c.yaml"], "list": [], "schema": [], "report": ["RUN"], "compare": ["A", "B"],
          "sweep": ["e.yaml"], "check": ["configs"], "tensorboard": ["RUN"],
-         "preflight": ["c.yaml"], "theory": ["c.yaml"], "activations": []}
+         "preflight": ["c.yaml"], "theory": ["c.yaml"], "activations": [], "lessons": ["build"]}
 
 
 def test_every_command_calls_its_own_do_function():
