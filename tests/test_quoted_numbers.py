@@ -1,4 +1,4 @@
-"""The numbers that config headers and the README quote are the numbers the code prints now.
+"""The numbers that config headers, the README and the reference quote are what the code prints now.
 
 Issue 18: `configs/sigmoid_deep.yaml` quoted a grad_norm ratio (3e-6) long after runs printed the
 grad_rms one (1.26e-05), and the README's experiment table a tanh accuracy no run reached any more.
@@ -41,8 +41,15 @@ CONFIG_QUOTES = {
     "mnist_sigmoid_deep": {"test_accuracy": "0.687", "vanishing_ratio_init": "2.7e-05"},
 }
 
-# experiment -> [(the cell: grid column -> value, summary.csv column, as the README's table quotes
-# it)]; a `where` of None is every cell of the experiment (the quote is their range).
+# experiment -> [(the cell: grid column -> value, summary.csv column, as the reference's experiment
+# table quotes it)]; a `where` of None is every cell of the experiment (the quote is their range).
+EXPERIMENTS_PAGE = ROOT / "lessons" / "reference" / "experiments.md"
+# The README's first comparison: (config, summary.json key, as its table quotes it), by row.
+README_TABLE = {"vanishing ratio at initialisation": [("relu_deep", "vanishing_ratio_init", "3.48"),
+                                                      ("sigmoid_deep", "vanishing_ratio_init",
+                                                       "1.26e-05")],
+                "test accuracy after 30 epochs": [("relu_deep", "test_accuracy", "0.98"),
+                                                  ("sigmoid_deep", "test_accuracy", "0.455")]}
 README_QUOTES = {
     "vanishing_gradients": [
         ({"model.activation": "sigmoid", "model.depth": 2}, "vanishing_ratio_init_gmean", "0.16"),
@@ -105,10 +112,10 @@ def test_config_headers_quote_what_the_runs_print(checked, name):
 
 
 @pytest.mark.parametrize("name", sorted(README_QUOTES))
-def test_readme_quotes_what_the_experiments_print(checked, name):
+def test_reference_quotes_what_the_experiments_print(checked, name):
     _, results = checked
-    readme = (ROOT / "README.md").read_text()
-    row = next(line for line in readme.splitlines() if line.startswith(f"| `{name}` |"))
+    page = EXPERIMENTS_PAGE.read_text()
+    row = next(line for line in page.splitlines() if line.startswith(f"| `{name}` |"))
     summary = pd.read_csv(results / name / "summary.csv")
     for where, column, quoted in README_QUOTES[name]:
         cell = summary
@@ -116,7 +123,18 @@ def test_readme_quotes_what_the_experiments_print(checked, name):
             cell = cell[cell[key].astype(str) == str(value)]
         assert len(cell) == 1, (name, where)
         measured = float(cell[column].iloc[0])
-        assert quoted in row, f"README's {name} row no longer quotes {quoted}"
+        assert quoted in row, f"the reference's {name} row no longer quotes {quoted}"
         assert _matches(measured, quoted), (
-            f"README's {name} row quotes {quoted} for {where}; summary.csv's {column} is "
+            f"the reference's {name} row quotes {quoted} for {where}; summary.csv's {column} is "
             f"{measured:.4g}")
+
+
+@pytest.mark.parametrize("row", sorted(README_TABLE))
+def test_readme_first_comparison_quotes_what_the_runs_print(checked, row):
+    _, results = checked
+    line = next(x for x in (ROOT / "README.md").read_text().splitlines() if row in x)
+    for name, key, quoted in README_TABLE[row]:
+        summary = json.loads(next((results / name).glob("*/summary.json")).read_text())
+        assert quoted in line, f"README's '{row}' row no longer quotes {quoted}"
+        assert _matches(summary[key], quoted), (
+            f"README quotes {name} {key} {quoted}; the run prints {summary[key]:.4g}")

@@ -24,7 +24,7 @@ os.umask(_UMASK)
 MARKER = ".harness"
 LOCK = ".lock"
 KINDS = ("run", "sweep", "compare", "activations", "tensorboard", "preflight", "theory",
-         "gallery")
+         "gallery", "lessons")
 
 
 def read_marker(path: str | os.PathLike) -> dict | None:

@@ -118,6 +118,27 @@ def do_check(args) -> int:
     return check(args.paths)
 
 
+def do_lessons(args) -> int:
+    from pathlib import Path
+
+    from harness.lessons.site import build_site
+    from harness.lessons.sources import LANGS
+
+    source = Path(args.source) if args.source else (
+        Path.cwd() if (Path.cwd() / "lessons").is_dir() else Path(__file__).resolve().parents[2])
+    only = [n.strip() for n in args.only.split(",") if n.strip()] if args.only else None
+    built = build_site(source, Path(args.out), [args.lang] if args.lang else LANGS, only,
+                       Path(args.results), jobs=args.jobs, force=args.force)
+    for problem in built.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    took = ", ".join(f"{lang} {s:.1f} s" for lang, s in built.seconds.items())
+    pages = sum(len(p) for p in built.pages.values())
+    state = "FAILED" if built.problems else "built"
+    print(f"lessons: {state}: {pages} lesson pages ({took}); {len(built.problems)} problems; "
+          f"{built.out / 'index.html'}")
+    return 1 if built.problems else 0
+
+
 def do_tensorboard(args) -> int:
     _events(args.dir, args.logdir, args.force)
     return 0

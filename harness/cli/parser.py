@@ -14,7 +14,7 @@ SET_HELP = "override a config key, the value read as YAML (repeatable)"
 
 def parser() -> argparse.ArgumentParser:
     """The command line: `run`, `list`, `schema`, `report`, `compare`, `sweep`, `check`,
-    `tensorboard`, `preflight`, `theory`, `activations` and `watch`.
+    `tensorboard`, `preflight`, `theory`, `activations`, `gallery`, `watch` and `lessons`.
 
     Returns:
         The parser; `main` runs `args.func(args)` on what it parses.
@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="example: python -m harness run configs/relu_deep.yaml --set model.depth=8")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_run, _list, _schema, _report, _compare, _sweep, _check, _tensorboard,
-                _preflight, _theory, _activations, _gallery, _watch):
+                _preflight, _theory, _activations, _gallery, _watch, _lessons):
         add(sub)
     return p
 
@@ -207,3 +207,25 @@ def _force(p, whose: str) -> None:
     """`--force`, to write into `--out` when it holds files that are not `whose`."""
     p.add_argument("--force", action="store_true",
                    help=f"write into --out even if it holds files that are not {whose}")
+
+
+def _lessons(sub) -> None:
+    le = sub.add_parser("lessons", help="build the lesson site (static HTML, English and Korean) "
+                                        "from checked runs")
+    le.add_argument("action", choices=("build",))
+    le.add_argument("--lang", choices=("en", "ko"),
+                    help="build one language (default: both, each page linking the other)")
+    le.add_argument("--only", metavar="NAME,...",
+                    help="build only these lessons (their names without the NN_ prefix)")
+    le.add_argument("--out", default="results/lessons",
+                    help="the site folder (default results/lessons; open OUT/index.html)")
+    le.add_argument("--results", default="results",
+                    help="where the runs are: sweeps resume in RESULTS/<experiment>/, as "
+                         "`harness check` runs them (default results)")
+    le.add_argument("--jobs", default="1", metavar="N",
+                    help="runs of a sweep trained at a time, as `harness sweep --jobs`")
+    le.add_argument("--source", metavar="DIR",
+                    help="the folder holding lessons/, configs/ and experiments/ (default: the "
+                         "current folder when it has lessons/, else the harness checkout)")
+    _force(le, "a lesson site's")
+    le.set_defaults(func=commands.do_lessons)

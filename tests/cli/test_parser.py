@@ -8,7 +8,7 @@ from harness.cli.parser import parser
 LEAST = {"run": ["c.yaml"], "list": [], "schema": [], "report": ["RUN"], "compare": ["A", "B"],
          "sweep": ["e.yaml"], "check": ["configs"], "tensorboard": ["RUN"],
          "preflight": ["c.yaml"], "theory": ["c.yaml"], "activations": [], "gallery": [],
-         "watch": ["RUN"]}
+         "watch": ["RUN"], "lessons": ["build"]}
 
 
 def test_every_command_calls_its_own_do_function():

@@ -147,7 +147,7 @@ def test_schema_command_prints_a_table_of_keys():
 
 
 def test_schema_types_read_as_yaml_values_not_python_annotations():
-    from harness.cli.listing import schema_rows
+    from harness.config.schema import schema_rows
 
     kinds = {key: kind for key, kind, _, _ in schema_rows()}
     assert kinds["data.task"] == "binary | multiclass | regression | null"

@@ -7,9 +7,9 @@ import pytest
 import yaml
 from config_messages import check  # noqa: E402 - tests/ is on sys.path
 
-from harness.cli.listing import schema_rows
 from harness.config.config import Config
 from harness.config.file import load_config
+from harness.config.schema import schema_rows
 from harness.errors import ConfigError
 from harness.models.layout import default_pools
 from harness.models.types import MODEL_TYPES, own_keys
