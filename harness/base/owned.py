@@ -14,6 +14,7 @@ only ways the harness deletes results, and they delete nothing the marker does n
 user keeps in a folder (before or after a `--force`) survive every rerun.
 """
 
+import glob
 import os
 import stat
 from pathlib import Path
@@ -24,6 +25,7 @@ from harness.base.files import (
     check_folder,
     note_written,
     read_marker,
+    remove_temporary,
     write_marker,
 )
 from harness.errors import HarnessError
@@ -150,9 +152,15 @@ def remove_ours(path: str | os.PathLike, names, what: str = "an earlier result")
 
 
 def clear_ours(path: str | os.PathLike, what: str = "an earlier result") -> list[str]:
-    """Removes every file and folder the marker of `path` records (`remove_ours`)."""
+    """Removes every file and folder the marker of `path` records (`remove_ours`), and the
+    temporary files of those names that a write cut short by a kill left (`.<name>.*.tmp`)."""
     marker = read_marker(path)
-    return remove_ours(path, marker["files"], what) if marker else []
+    if not marker:
+        return []
+    for name in marker["files"]:
+        for temporary in Path(path).glob(f".{glob.escape(name)}.*.tmp"):
+            remove_temporary(temporary)
+    return remove_ours(path, marker["files"], what)
 
 
 def _remove(item: Path, what: str) -> None:
