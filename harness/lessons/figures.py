@@ -2,8 +2,8 @@
 
 A sweep's own figures (`sweep_*.png`) are written by the sweep; a run's figures are drawn from its
 files by the report (`harness.report.html.build_report`), as `harness report RUN_DIR` does, when
-the run was trained without them (sweeps and checks skip them). The page's language is passed in
-so that figures drawn in that language can be asked for here, and only here.
+the run was trained without them (sweeps and checks skip them). A Korean page's run figures are
+drawn in Korean into the site's own folder (`in_language`): the run folder keeps its English report.
 """
 
 import shutil
@@ -27,8 +27,8 @@ def place_figure(source, name: str, run_dir: Path | None, lang: str, folder: Pat
         source: the `harness.lessons.results.Source`.
         name: the figure's file name (`grad_norms.png`, `sweep_ratio_by_depth.png`).
         run_dir: the run folder, or None for the sweep folder's own figure.
-        lang: the page's language (`en`, `ko`); figures are drawn in English until the report
-            speaks the page's language.
+        lang: the page's language (`en`, `ko`): a run's figure is drawn in it (`in_language`);
+            a sweep's own figures (`sweep_*.png`) are the sweep's, in the language it was run in.
         folder: where the site keeps it (the copy is rewritten only when its bytes changed, so
             Sphinx sees an unchanged figure as unchanged).
 
@@ -36,6 +36,8 @@ def place_figure(source, name: str, run_dir: Path | None, lang: str, folder: Pat
         HarnessError: the figure is not one the run or sweep draws (the ones it has are listed).
     """
     original = figure_file(source, name, run_dir, lang)
+    if run_dir is not None and lang != "en":
+        original = in_language(original, run_dir, lang, folder / ".drawn")
     copy = folder / original.name
     if not copy.is_file() or copy.read_bytes() != original.read_bytes():
         folder.mkdir(parents=True, exist_ok=True)
@@ -50,8 +52,8 @@ def figure_file(source, name: str, run_dir: Path | None, lang: str) -> Path:
         source: the `harness.lessons.results.Source`.
         name: the figure's file name (`grad_norms.png`, `sweep_ratio_by_depth.png`).
         run_dir: the run folder, or None for the sweep folder's own figure.
-        lang: the page's language (`en`, `ko`); figures are drawn in English until the report
-            speaks the page's language.
+        lang: the page's language (`en`, `ko`); this file is the run's English one
+            (`place_figure` asks for the page's language).
 
     Returns:
         The path of the figure file (in the results, not copied).
@@ -70,3 +72,26 @@ def figure_file(source, name: str, run_dir: Path | None, lang: str) -> Path:
         raise HarnessError(f"{source.stem}: {folder} has no {name}; it has "
                            f"{', '.join(drawn) or 'no figure yet (train it first)'}")
     return path
+
+
+def in_language(figure: Path, run_dir: Path, lang: str, drawn: Path) -> Path:
+    """A run's figure in the page's language: its report drawn into `drawn`, never into the run
+    folder (the English report there stays), and drawn again when the run is newer.
+
+    Args:
+        figure: the English figure in the run folder (`figure_file`).
+        run_dir: the run folder.
+        lang: the language (`ko`).
+        drawn: the site's folder for the run's figures in that language.
+
+    Returns:
+        The figure in `lang`, or `figure` when the report does not draw it there.
+    """
+    path = drawn / figure.name
+    finished = run_dir / "summary.json"
+    if (not path.is_file() or finished.is_file()
+            and path.stat().st_mtime < finished.stat().st_mtime):
+        from harness.report.html import build_report
+
+        build_report(run_dir, lang=lang, out_dir=drawn)
+    return path if path.is_file() else figure

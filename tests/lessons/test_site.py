@@ -52,6 +52,19 @@ def test_both_languages_build_with_the_runs_numbers_and_figures(site):
     assert (out / "index.html").is_file()
 
 
+def test_a_korean_page_shows_the_runs_figures_drawn_in_korean(site):
+    root, results, out, _ = site
+    pages = {lang: (out / lang / "01_tiny.html").read_text(encoding="utf-8")
+             for lang in ("en", "ko")}
+    images = {lang: re.findall(r'<img [^>]*src="([^"]+)"', page) for lang, page in pages.items()}
+    runs = [(en, ko) for en, ko in zip(images["en"], images["ko"])
+            if not en.rsplit("/", 1)[-1].startswith("sweep_")]
+    assert runs  # the tiny lesson shows a run's figure
+    for en, ko in runs:  # the same figure, its words in Korean; the run folder keeps English
+        assert (out / "en" / en).read_bytes() != (out / "ko" / ko).read_bytes(), ko
+    assert not list(results.rglob("*/.drawn"))
+
+
 def test_a_number_outside_its_band_fails_the_build_and_names_the_line(site):
     root, results, out, _ = site
     path = root / "lessons" / "en" / "01_tiny.md"
