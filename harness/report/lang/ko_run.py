@@ -288,4 +288,168 @@ KO = {
         "기울기 소실 비율 (첫 은닉층 / 마지막 은닉층): 에포크 0에서 {n1}, 에포크 {n2}에서 정의되지 "
         "않음",
     "optimizer": "옵티마이저",
+    # -- added at the merge of issues 25-29: the dL/dz factor, the time ratio, conv captions ---
+    "(the weights' gain x the slopes)": "(가중치의 이득 x 활성화 함수의 도함수)",
+    "{n}: sigmoid's largest slope": "{n}: 시그모이드 도함수의 최댓값",
+    "Dotted grey: the mean slope |f'(z)| alone ({n} at initialisation), which is not the factor: "
+    "the weights multiply the gradient too (He's initialisation doubles it for ReLU's half-zero "
+    "slopes).":
+        "회색 점선: 도함수의 평균 |f'(z)|만 그린 것(초기화 때 {n})으로, 층마다 곱해지는 배율은 "
+        "아닙니다. 가중치도 기울기에 곱해지기 때문입니다(He 초기화는 절반이 0인 ReLU의 도함수를 "
+        "메우려고 가중치 분산을 두 배로 합니다).",
+    "Dotted grey: the mean slope |f'(z)| alone, which is not the factor: the weights multiply the "
+    "gradient too (He's initialisation doubles it for ReLU's half-zero slopes).":
+        "회색 점선: 도함수의 평균 |f'(z)|만 그린 것으로, 층마다 곱해지는 배율은 아닙니다. 가중치도 "
+        "기울기에 곱해지기 때문입니다(He 초기화는 절반이 0인 ReLU의 도함수를 메우려고 가중치 "
+        "분산을 두 배로 합니다).",
+    "Right: what each hidden layer multiplies dL/dz by on its way down, measured as the RMS of "
+    "dL/dz in the layer over that in the layer above: the weights' gain times the activation's "
+    "slopes (the weight gradient dL/dW = a_(l-1)ᵀ dL/dz also scales with the layer's input a, so "
+    "the left panel need not follow it).":
+        "오른쪽: 역전파로 내려가며 각 은닉층이 dL/dz에 곱하는 배율입니다. "
+        "그 층의 dL/dz RMS를 바로 위 층의 것으로 나눠 측정했고, "
+        "가중치의 이득과 활성화 함수 도함수의 곱에 해당합니다(가중치 기울기 "
+        "dL/dW = a_(l-1)ᵀ dL/dz는 층의 입력 a에도 비례하므로 "
+        "왼쪽 그림이 이를 그대로 따르지는 않습니다).",
+    "Right: what each hidden layer multiplies dL/dz by on its way down, measured as the RMS of "
+    "dL/dz in the layer over that in the layer above: the weights' gain times the activation's "
+    "slopes (the weight gradient dL/dW = a_(l-1)ᵀ dL/dz also scales with the layer's input a, so "
+    "the left panel need not follow it); at epoch {n1} its geometric mean over {n2} layers is "
+    "{n3}: dL/dz {trend} on its way down, layer after layer.":
+        "오른쪽: 역전파로 내려가며 각 은닉층이 dL/dz에 곱하는 배율입니다. "
+        "그 층의 dL/dz RMS를 바로 위 층의 것으로 나눠 측정했고, "
+        "가중치의 이득과 활성화 함수 도함수의 곱에 해당합니다(가중치 기울기 "
+        "dL/dW = a_(l-1)ᵀ dL/dz는 층의 입력 a에도 비례하므로 "
+        "왼쪽 그림이 이를 그대로 따르지는 않습니다). 에포크 {n1}에서 층 "
+        "{n2}개에 걸친 기하 평균은 {n3}입니다: dL/dz는 층을 하나씩 "
+        "내려갈 때마다 {trend}.",
+    "shrinks": "줄어듭니다",
+    "grows": "커집니다",
+    "keeps its size": "크기를 유지합니다",
+    "Solid grey, where the mean-field theory applies: its factor sqrt(chi) at initialisation.":
+        "회색 실선(평균장 이론이 적용되는 경우): 초기화 때 이론이 예측하는 배율 sqrt(chi).",
+    "dL/dz's RMS: this layer / the one above": "dL/dz의 RMS: 이 층 / 바로 위 층",
+    "dL/dz's factor per layer on its way down, measured": "역전파 때 층마다 dL/dz에 곱해지는 배율 "
+        "(측정값)",
+    "mean slope |f'(z)| alone, epoch {n}": "도함수의 평균 |f'(z)|만, 에포크 {n}",
+    "factor, epoch {n} (at initialisation)": "배율, 에포크 {n} (초기화)",
+    "factor, epoch {n} (last)": "배율, 에포크 {n} (마지막)",
+    "{first} gets {n}x less gradient than {last}": "{first}은(는) {last}보다 기울기를 {n}배 적게 "
+        "받음",
+    "{first} gets {n}x more gradient than {last}": "{first}은(는) {last}보다 기울기를 {n}배 많이 "
+        "받음",
+    "One row per layer (input at the bottom), grey at initialisation, a line at the last logged "
+    "epoch; each row scaled to its tallest bar but the two end bins and the bin at 0: a taller one "
+    "is cut at the row's height and its share written at the right: 'saturated' for a bounded "
+    "activation's two outermost bins (sigmoid's 0 and 1, tanh's -1 and 1), 'at 0' for ReLU's "
+    "zeros, '0:' for gradients exactly 0 (or below 1e-12, the log axis' first bin).":
+        "층마다 한 행(입력 쪽이 맨 아래)이며, 회색은 초기화 때, 선은 마지막으로 기록한 "
+        "에포크입니다. 각 행은 양 끝 구간과 0 구간을 뺀 가장 높은 막대에 맞춰 그렸고, 그보다 높은 "
+        "막대는 행 높이에서 잘린 채 그 비율을 오른쪽에 적었습니다: 'saturated'(포화)는 유계 활성화 "
+        "함수의 가장 바깥 두 구간(시그모이드의 0과 1, tanh의 -1과 1), 'at 0'은 ReLU의 0, '0:'은 "
+        "기울기가 정확히 0인 값(또는 로그 축의 첫 구간인 1e-12 미만)입니다.",
+    "Pre-activations, and an unbounded activation's outputs (ReLU), are on a symmetric log axis "
+    "(linear within 1e-4, decades beyond; each column one range), so that epoch 0's small values "
+    "and a trained network's large ones both show; a bounded activation's row in such a column "
+    "(the head's output sharing it) is drawn as its density on that axis.":
+        "활성화 이전 값(pre-activation)과 유계가 아닌 활성화 함수(ReLU)의 출력은 대칭 로그 "
+        "축(1e-4 안쪽은 선형, 바깥은 10배 단위; "
+        "열마다 범위 하나)에 그려, 에포크 0의 작은 값과 학습된 "
+        "신경망의 큰 값이 모두 보이게 했습니다. 이런 "
+        "열에 놓인 유계 활성화 함수의 행(같은 열을 쓰는 "
+        "출력층의 출력)은 그 축 위의 밀도로 그렸습니다.",
+    "Gradients are on a log10|g| axis: a row shifted left by 3 gets a thousandth of the gradient. "
+    "{layers}: a 2 x 2 max-pool follows, which passes the gradient to the largest of each four "
+    "positions only, so about {n1} of their dL/dz is exactly 0 ('0: {n2} (max-pool)'): the "
+    "pool's zeros, not dead units.":
+        "기울기는 log10|g| 축에 그렸습니다: 왼쪽으로 3만큼 옮겨 간 행은 기울기를 천분의 일만 "
+        "받습니다. {layers}: 뒤에 2 x 2 최대 풀링(max-pool)이 있어 네 위치 중 가장 큰 곳에만 "
+        "기울기를 넘기므로, dL/dz의 약 {n1}가 정확히 0입니다('0: {n2} (max-pool)'): 죽은 유닛이 "
+        "아니라 풀링이 만든 0입니다.",
+    "vanishing ratio = grad_rms(hidden_1) / grad_rms(last hidden layer) (the gradient's RMS per "
+    "weight, fair across layer sizes); saturation and dead fraction are means over the hidden "
+    "layers at the last epoch; time ratio = ||dL/dh_1|| / ||dL/dh_T|| of a recurrent run's last "
+    "recurrent layer, at initialisation and at the last logged epoch.":
+        "기울기 소실 비율(vanishing ratio) = grad_rms(hidden_1) / grad_rms(마지막 은닉층) (가중치 "
+        "하나당 기울기의 RMS라 층 크기가 달라도 공정함); 포화 비율과 죽은 유닛 비율은 마지막 "
+        "에포크의 은닉층 평균; 시간 비율(time ratio) = 순환 신경망의 마지막 순환층에서 "
+        "||dL/dh_1|| / ||dL/dh_T||, 초기화 때와 마지막으로 기록한 에포크에서.",
+    "steered": "조종 횟수(steered)",
+    "time ratio at init": "시간 비율(time ratio), 초기화 때",
+    "time ratio at the last logged epoch": "시간 비율, 마지막 기록 에포크",
+    "time ratio init": "시간 비율 (초기화)",
+    "time ratio final": "시간 비율 (마지막)",
+    "{what}: step 1 gets {n}x less gradient than the last step":
+        "{what}: 스텝 1은 마지막 스텝보다 기울기를 {n}배 적게 받음",
+    "{what}: step 1 gets {n}x more gradient than the last step":
+        "{what}: 스텝 1은 마지막 스텝보다 기울기를 {n}배 많이 받음",
+    "||dL/dh_1|| / ||dL/dh_T|| of {layer}, the last recurrent layer":
+        "마지막 순환층 {layer}의 ||dL/dh_1|| / ||dL/dh_T||",
+    "The time ratio (time_ratio_init, time_ratio_final in summary.json) is the last recurrent "
+    "layer's ({layer}) h line, first step over last: {n1} at initialisation, {n2} at epoch {n3}.":
+        "시간 비율(time ratio; summary.json의 time_ratio_init, time_ratio_final)은 마지막 "
+        "순환층({layer})의 h 선에서 첫 스텝 값을 마지막 스텝 값으로 나눈 것입니다: 초기화 때 {n1}, "
+        "에포크 {n3}에서 {n2}.",
+    "{n1} {cell} layer x {n2} units, {init} init, {head} head":
+        "{cell} 층 {n1}개 x 유닛 {n2}개, {init} 초기화, {head} 출력층",
+    "{n1} {cell} layers x {n2} units, {init} init, {head} head":
+        "{cell} 층 {n1}개 x 유닛 {n2}개, {init} 초기화, {head} 출력층",
+    "The first conv layer's {n1} x {n2} filters drawn as images, one pixel per kernel position, at "
+    "initialisation and after training (blue positive, red negative), and below them the change "
+    "between the two, magnified on a scale of its own (its factor at the left): trained filters "
+    "become edge and stroke detectors; filters that hardly changed are a layer the gradient did "
+    "not reach.":
+        "첫 번째 합성곱 층의 {n1} x {n2} 필터를 "
+        "커널 위치 하나당 픽셀 하나로, 초기화 때와 학습 후에 "
+        "그렸습니다(파랑은 양수, 빨강은 음수). 그 아래는 둘의 차이를 따로 확대한 것입니다(배율은 "
+        "왼쪽). 학습된 필터는 가장자리와 획을 찾는 검출기가 되고, 거의 변하지 않은 필터는 기울기가 "
+        "닿지 않은 층입니다.",
+    "Here the largest change is {n} of the largest weight (they hardly moved).":
+        "여기서 가장 큰 변화는 가장 큰 가중치의 {n}입니다(거의 움직이지 않았습니다).",
+    "Here the largest change is {n} of the largest weight.":
+        "여기서 가장 큰 변화는 가장 큰 가중치의 {n}입니다.",
+    "The first test image as each conv layer hands it on after training, its first channels side "
+    "by side, every conv layer on one grey scale ({n1} black to {n2} white), so that a map with "
+    "little contrast looks flat.":
+        "학습 후 각 합성곱 층이 다음 층으로 넘기는 첫 번째 테스트 이미지로, 앞쪽 채널을 나란히 "
+        "그렸습니다. 모든 합성곱 층이 회색 눈금 하나({n1} 검정 ~ {n2} 흰색)를 쓰므로, 대비가 작은 "
+        "맵은 평평하게 보입니다.",
+    "Each row's range is that of its maps' interior, the pixels no zero padding reached: padding "
+    "makes the pixels near the border differ from the rest (the light or dark frames), one pixel "
+    "further in at each layer. {layers}: the padding reaches every pixel, so no range is given.":
+        "각 행의 범위는 맵 안쪽, 곧 제로 패딩(zero padding)이 닿지 않은 픽셀의 범위입니다: 패딩 "
+        "때문에 가장자리 근처 픽셀은 나머지와 달라지며(밝거나 어두운 테두리), 층마다 한 픽셀씩 더 "
+        "안쪽까지 번집니다. {layers}: 패딩이 모든 픽셀에 닿아 범위를 적지 않았습니다.",
+    "Each row's range is that of its maps' interior, the pixels no zero padding reached: padding "
+    "makes the pixels near the border differ from the rest (the light or dark frames), one pixel "
+    "further in at each layer.":
+        "각 행의 범위는 맵 안쪽, 곧 제로 패딩(zero padding)이 닿지 않은 픽셀의 범위입니다: 패딩 "
+        "때문에 가장자리 근처 픽셀은 나머지와 달라지며(밝거나 어두운 테두리), 층마다 한 픽셀씩 더 "
+        "안쪽까지 번집니다.",
+    "Here no layer is flat: each keeps at least {n} of the scale's contrast, strokes and edges, "
+    "coarser after each pool.":
+        "여기서는 평평한 층이 없습니다: 모든 층이 회색 눈금 대비의 {n} 이상을 유지하며, 획과 "
+        "가장자리는 풀링을 거칠 때마다 거칠어집니다.",
+    "Flat grey here (interior range below {n} of the scale): {names}: these layers pass almost "
+    "nothing of the image on (saturated or dead channels).":
+        "여기서 평평한 회색(안쪽 범위가 눈금의 {n} 미만): {names}: 이 층들은 이미지를 거의 넘기지 "
+        "못합니다(포화되었거나 죽은 채널).",
+    "A map of one flat colour is a unit that does nothing on this plane (dead or saturated "
+    "everywhere).":
+        "한 가지 색으로 평평한 맵은 이 평면에서 아무 일도 하지 않는 유닛입니다(어디서나 죽었거나 "
+        "포화됨).",
+    "Here the mean singular value is {n1} per layer at initialisation, and dL/dz's measured "
+    "factor per layer {n2} (grad_norms.png, right): the signal shrinks layer by layer, and the "
+    "weight gradient with it (ratio {n3}).":
+        "여기서는 초기화 때 층당 평균 특이값이 {n1}이고, 측정한 층당 dL/dz 배율은 "
+        "{n2}입니다(grad_norms.png 오른쪽): 신호가 층마다 줄어들고, 가중치 기울기도 함께 "
+        "줄어듭니다(비율 {n3}).",
+    "Here the mean singular value is {n1} per layer at initialisation, and dL/dz's measured "
+    "factor per layer {n2} (grad_norms.png, right): the signal shrinks layer by layer.":
+        "여기서는 초기화 때 층당 평균 특이값이 {n1}이고, 측정한 층당 dL/dz 배율은 "
+        "{n2}입니다(grad_norms.png 오른쪽): 신호가 층마다 줄어듭니다.",
+    "Here the mean singular value is {n1} per layer at initialisation, and dL/dz's measured "
+    "factor per layer {n2} (grad_norms.png, right).":
+        "여기서는 초기화 때 층당 평균 특이값이 {n1}이고, 측정한 층당 dL/dz 배율은 "
+        "{n2}입니다(grad_norms.png 오른쪽).",
 }
