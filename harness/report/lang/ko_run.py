@@ -452,4 +452,5 @@ KO = {
     "factor per layer {n2} (grad_norms.png, right).":
         "여기서는 초기화 때 층당 평균 특이값이 {n1}이고, 측정한 층당 dL/dz 배율은 "
         "{n2}입니다(grad_norms.png 오른쪽).",
+    "theory at init: sqrt(chi)": "초기화 때 이론값: sqrt(chi)",
 }
