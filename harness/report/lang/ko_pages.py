@@ -1,13 +1,6 @@
 """The Korean table, part 3: the comparison's and the sweep's pages and figures.
 
-English text as the report shows it -> Korean, as a Korean course writes it. Keys are the
-exact English strings; `{word}` stands for a computed part, translated on its own when the table
-has it (an activation, a layer, a phrase), `{n}`, `{n1}`, ... for a number, `{kv}` for settings
-(`depth=2`), `{name}`, `{path}`, `{error}` for names and messages kept as they are. Terms
-follow the course's glossary (활성화 함수, 기울기 소실, 역전파, 가중치, 은닉층, ...), with the
-English term or symbol kept beside the Korean one where a student meets it in code or papers
-(`grad_rms`, `hidden_1`, ‖∂L/∂W‖₂, dL/dz). A string missing here stays English on a Korean page:
-`tests/report/test_korean.py` lists every such string.
+Keys and placeholders as in part 1 (`harness.report.lang.ko_run`).
 """
 
 KO = {

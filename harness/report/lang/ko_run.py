@@ -288,7 +288,7 @@ KO = {
         "기울기 소실 비율 (첫 은닉층 / 마지막 은닉층): 에포크 0에서 {n1}, 에포크 {n2}에서 정의되지 "
         "않음",
     "optimizer": "옵티마이저",
-    # -- added at the merge of issues 25-29: the dL/dz factor, the time ratio, conv captions ---
+    # -- the dL/dz factor panel, the time ratio, the histograms and conv captions -------------
     "(the weights' gain x the slopes)": "(가중치의 이득 x 활성화 함수의 도함수)",
     "{n}: sigmoid's largest slope": "{n}: 시그모이드 도함수의 최댓값",
     "Dotted grey: the mean slope |f'(z)| alone ({n} at initialisation), which is not the factor: "
